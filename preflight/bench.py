@@ -1,0 +1,55 @@
+"""Time the two halves of preflight: the mock program run and the policy run.
+
+    python -m preflight.bench [--repeat 3]
+
+Prints wall-clock seconds (best of N) for prod, dev and a synthetic config of
+100 services (the seed's seven plus 93 internal ones), and the child-process
+peak memory.  Figures, not assertions: compare them across changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+
+from .analyzer import run_policy_pack
+from .cli import policy_config_path
+from .program import record_plan
+from components.settings import SEED_SERVICES
+
+
+def synthetic_services(n: int = 100) -> str:
+    services = {k: dict(v) for k, v in SEED_SERVICES.items()}
+    for i in range(n - len(services)):
+        services[f"svc-{i:03d}"] = {"cpu": 256, "memory": 512, "public": False}
+    return json.dumps(services)
+
+
+def _best(fn, repeat: int) -> tuple[float, object]:
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, value
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m preflight.bench")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    cases = [("prod", "prod", []), ("dev", "dev", []),
+             ("100-services", "prod", [f"services={synthetic_services()}"])]
+    print(f"{'case':<14}{'resources':>10}{'mock run s':>12}{'policy run s':>14}{'violations':>12}")
+    for label, stack, overrides in cases:
+        t_mock, plan = _best(lambda: record_plan(stack, overrides), args.repeat)
+        t_pol, result = _best(lambda: run_policy_pack(plan, policy_config_path(stack)), args.repeat)
+        print(f"{label:<14}{len(plan['resources']):>10}{t_mock:>12.2f}{t_pol:>14.2f}{len(result['violations']):>12}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak child RSS: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

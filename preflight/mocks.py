@@ -1,0 +1,298 @@
+"""Pulumi mocks that answer like AWS would, and a monitor that records the graph.
+
+``PlatformMocks`` gives every resource a realistic id and the outputs other
+tiers read (ARNs, DNS names, endpoints, subnet ids).  It mimics Pulumi
+auto-naming (logical name + "-" + 7 characters) so name-length rules see what
+AWS would see.  ``RecordingMonitor`` keeps every RegisterResource request in
+engine form (camelCase property names, secrets and unknowns as the engine's
+signature objects) and the stack outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Optional
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+
+ACCOUNT = "123456789012"
+
+# Engine signature keys (sdk/go/common/resource/sig).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def _h(*parts: str, n: int = 17) -> str:
+    return hashlib.sha1("/".join(parts).encode()).hexdigest()[:n]
+
+
+def autoname(name: str) -> str:
+    """Pulumi's auto-name: logical name + '-' + 7 random characters (stable here)."""
+    return f"{name}-{_h(name, n=7)}"
+
+
+# type token -> (arn service, arn resource prefix, id prefix)
+_ARN = {
+    "aws:ec2/vpc:Vpc": ("ec2", "vpc/", "vpc-"),
+    "aws:ec2/subnet:Subnet": ("ec2", "subnet/", "subnet-"),
+    "aws:ec2/securityGroup:SecurityGroup": ("ec2", "security-group/", "sg-"),
+    "aws:ec2/natGateway:NatGateway": ("ec2", "natgateway/", "nat-"),
+    "aws:ec2/eip:Eip": ("ec2", "elastic-ip/", "eipalloc-"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("ec2", "vpc-endpoint/", "vpce-"),
+    "aws:ec2/networkAcl:NetworkAcl": ("ec2", "network-acl/", "acl-"),
+    "aws:ec2/flowLog:FlowLog": ("ec2", "vpc-flow-log/", "fl-"),
+    "aws:ec2/routeTable:RouteTable": ("ec2", "route-table/", "rtb-"),
+    "aws:ec2/internetGateway:InternetGateway": ("ec2", "internet-gateway/", "igw-"),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("ec2", "security-group-rule/", "sgr-"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("ec2", "security-group-rule/", "sgr-"),
+    "aws:efs/fileSystem:FileSystem": ("elasticfilesystem", "file-system/", "fs-"),
+    "aws:efs/accessPoint:AccessPoint": ("elasticfilesystem", "access-point/", "fsap-"),
+    "aws:efs/mountTarget:MountTarget": ("elasticfilesystem", "mount-target/", "fsmt-"),
+    "aws:kms/key:Key": ("kms", "key/", ""),
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": ("servicediscovery", "namespace/", "ns-"),
+    "aws:servicediscovery/httpNamespace:HttpNamespace": ("servicediscovery", "namespace/", "ns-"),
+    "aws:apigateway/restApi:RestApi": ("apigateway", "/restapis/", ""),
+    "aws:apigateway/vpcLink:VpcLink": ("apigateway", "/vpclinks/", ""),
+    "aws:apigatewayv2/vpcLink:VpcLink": ("apigateway", "/vpclinks/", ""),
+    "aws:cloudfront/distribution:Distribution": ("cloudfront", "distribution/", "E"),
+}
+
+
+class PlatformMocks(Mocks):
+    """Realistic ids, ARNs and outputs for the resources the platform creates."""
+
+    def __init__(self, region: str = "us-east-1"):
+        self.region = region
+
+    # ---- helpers ----
+    def _arn(self, service: str, resource: str, region: Optional[str] = None) -> str:
+        reg = self.region if region is None else region
+        return f"arn:aws:{service}:{reg}:{ACCOUNT}:{resource}"
+
+    def _azs(self, n: int) -> list[str]:
+        return [f"{self.region}{c}" for c in "abcdef"[:n]]
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[Optional[str], dict]:
+        t, name, inputs = args.typ, args.name, dict(args.inputs)
+        phys = inputs.get("name") or autoname(name)
+        state: dict[str, Any] = dict(inputs)
+        rid = f"{name}-{_h(t, name, n=8)}"
+        region = inputs.get("region") or self.region
+
+        if t in _ARN:
+            svc, prefix, idp = _ARN[t]
+            rid = f"{idp}{_h(t, name)}" if idp else _h(t, name, n=10)
+            state["arn"] = self._arn(svc, f"{prefix}{rid}", region)
+        elif t == "awsx:ec2:Vpc":
+            n = int(inputs.get("numberOfAvailabilityZones") or len(inputs.get("availabilityZoneNames") or []) or 3)
+            azs = inputs.get("availabilityZoneNames") or self._azs(n)
+            vpc_id = f"vpc-{_h(t, name)}"
+            pub = [f"subnet-{_h(name, 'public', az)}" for az in azs]
+            priv = [f"subnet-{_h(name, 'private', az)}" for az in azs]
+            # Only outputs: several awsx inputs (natGateways, subnetSpecs) have other types as outputs.
+            return f"{name}-vpc", {"vpcId": vpc_id, "publicSubnetIds": pub, "privateSubnetIds": priv,
+                                   "isolatedSubnetIds": [], "natGateways": [], "eips": [], "subnets": [],
+                                   "routeTables": [], "routes": [], "routeTableAssociations": [],
+                                   "vpcEndpoints": [], "subnetLayout": []}
+        elif t == "aws:lb/loadBalancer:LoadBalancer":
+            arn_suffix = f"app/{phys}/{_h(t, name, n=16)}"
+            state.update({"arn": self._arn("elasticloadbalancing", f"loadbalancer/{arn_suffix}"),
+                          "arnSuffix": arn_suffix, "dnsName": f"{phys}-{_h(name, n=9)}.{self.region}.elb.amazonaws.com",
+                          "zoneId": "Z35SXDOTRQ7X7K", "name": phys})
+            rid = state["arn"]
+        elif t == "aws:lb/targetGroup:TargetGroup":
+            arn_suffix = f"targetgroup/{phys}/{_h(t, name, n=16)}"
+            state.update({"arn": self._arn("elasticloadbalancing", arn_suffix), "arnSuffix": arn_suffix, "name": phys})
+            rid = state["arn"]
+        elif t == "aws:lb/listener:Listener":
+            state["arn"] = self._arn("elasticloadbalancing", f"listener/app/{name}/{_h(t, name, n=16)}")
+            rid = state["arn"]
+        elif t == "aws:ecs/cluster:Cluster":
+            state.update({"arn": self._arn("ecs", f"cluster/{phys}"), "name": phys})
+            rid = state["arn"]
+        elif t == "aws:ecs/taskDefinition:TaskDefinition":
+            fam = inputs.get("family") or phys
+            state.update({"arn": self._arn("ecs", f"task-definition/{fam}:1"), "revision": 1,
+                          "arnWithoutRevision": self._arn("ecs", f"task-definition/{fam}")})
+            rid = state["arn"]
+        elif t == "aws:ecs/service:Service":
+            state.update({"name": phys, "arn": self._arn("ecs", f"service/{phys}")})
+            rid = state["arn"]
+        elif t == "aws:iam/role:Role":
+            state.update({"arn": f"arn:aws:iam::{ACCOUNT}:role/{phys}", "name": phys, "uniqueId": f"AROA{_h(name).upper()}"})
+            rid = phys
+        elif t == "aws:iam/policy:Policy":
+            state.update({"arn": f"arn:aws:iam::{ACCOUNT}:policy/{phys}", "name": phys})
+            rid = state["arn"]
+        elif t == "aws:cloudwatch/logGroup:LogGroup":
+            state.update({"arn": self._arn("logs", f"log-group:{phys}"), "name": phys})
+            rid = phys
+        elif t == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            state.update({"arn": self._arn("cloudwatch", f"alarm:{phys}"), "name": phys})
+            rid = phys
+        elif t == "aws:sns/topic:Topic":
+            state.update({"arn": self._arn("sns", phys), "name": phys})
+            rid = state["arn"]
+        elif t == "aws:secretsmanager/secret:Secret":
+            state.update({"arn": self._arn("secretsmanager", f"secret:{phys}-{_h(name, n=6)}"), "name": phys})
+            rid = state["arn"]
+        elif t == "aws:ecr/repository:Repository":
+            state.update({"arn": self._arn("ecr", f"repository/{phys}"), "name": phys,
+                          "repositoryUrl": f"{ACCOUNT}.dkr.ecr.{self.region}.amazonaws.com/{phys}",
+                          "registryId": ACCOUNT})
+            rid = phys
+        elif t == "aws:s3/bucket:Bucket" or t == "aws:s3/bucketV2:BucketV2":
+            bucket = inputs.get("bucket") or phys
+            state.update({"arn": f"arn:aws:s3:::{bucket}", "bucket": bucket,
+                          "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+                          "bucketRegionalDomainName": f"{bucket}.s3.{self.region}.amazonaws.com"})
+            rid = bucket
+        elif t == "aws:rds/instance:Instance":
+            ident = inputs.get("identifier") or phys
+            addr = f"{ident}.c{_h(name, n=10)}.{self.region}.rds.amazonaws.com"
+            state.update({"arn": self._arn("rds", f"db:{ident}"), "identifier": ident, "address": addr,
+                          "endpoint": f"{addr}:5432", "port": inputs.get("port") or 5432,
+                          "resourceId": f"db-{_h(name, n=26).upper()}"})
+            if inputs.get("manageMasterUserPassword"):
+                state["masterUserSecrets"] = [{"secretArn": self._arn("secretsmanager", f"secret:rds!db-{_h(name, n=36)}"),
+                                               "secretStatus": "active", "kmsKeyId": ""}]
+            rid = ident
+        elif t == "aws:elasticache/replicationGroup:ReplicationGroup":
+            gid = inputs.get("replicationGroupId") or phys
+            state.update({"arn": self._arn("elasticache", f"replicationgroup:{gid}"),
+                          "primaryEndpointAddress": f"master.{gid}.{_h(name, n=6)}.use1.cache.amazonaws.com",
+                          "readerEndpointAddress": f"replica.{gid}.{_h(name, n=6)}.use1.cache.amazonaws.com",
+                          "port": inputs.get("port") or 6379})
+            rid = gid
+        elif t == "aws:msk/cluster:Cluster":
+            cname = inputs.get("clusterName") or phys
+            n = int(inputs.get("numberOfBrokerNodes") or 3)
+            brokers = [f"b-{i + 1}.{cname}.{_h(name, n=6)}.c2.kafka.{self.region}.amazonaws.com" for i in range(n)]
+            state.update({"arn": self._arn("kafka", f"cluster/{cname}/{_h(name, n=8)}-{_h(t, n=4)}"),
+                          "bootstrapBrokersTls": ",".join(f"{b}:9094" for b in brokers),
+                          "bootstrapBrokersSaslIam": ",".join(f"{b}:9098" for b in brokers),
+                          "zookeeperConnectString": "", "clusterName": cname})
+            rid = state["arn"]
+        elif t == "aws:msk/configuration:Configuration":
+            state.update({"arn": self._arn("kafka", f"configuration/{phys}/{_h(name, n=8)}"), "latestRevision": 1})
+            rid = state["arn"]
+        elif t == "aws:mq/broker:Broker":
+            bid = f"b-{_h(name, n=8)}-{_h(t, name, n=4)}"
+            n = 2 if inputs.get("deploymentMode") == "ACTIVE_STANDBY_MULTI_AZ" else 1
+            state.update({"arn": self._arn("mq", f"broker:{phys}:{bid}"), "brokerName": inputs.get("brokerName") or phys,
+                          "instances": [{"consoleUrl": f"https://{bid}-{i + 1}.mq.{self.region}.amazonaws.com:8162",
+                                         "ipAddress": "",
+                                         "endpoints": [f"ssl://{bid}-{i + 1}.mq.{self.region}.amazonaws.com:61617",
+                                                       f"amqp+ssl://{bid}-{i + 1}.mq.{self.region}.amazonaws.com:5671"]}
+                                        for i in range(n)]})
+            rid = bid
+        elif t == "aws:apigateway/stage:Stage":
+            api = inputs.get("restApi") or "api"
+            stage = inputs.get("stageName") or "v1"
+            state.update({"invokeUrl": f"https://{api}.execute-api.{self.region}.amazonaws.com/{stage}",
+                          "arn": self._arn("apigateway", f"/restapis/{api}/stages/{stage}"),
+                          "executionArn": self._arn("execute-api", f"{api}/{stage}")})
+        elif t == "aws:wafv2/webAcl:WebAcl":
+            scope = inputs.get("scope", "REGIONAL")
+            where = "global" if scope == "CLOUDFRONT" else "regional"
+            state["arn"] = self._arn("wafv2", f"{where}/webacl/{phys}/{_h(name)}",
+                                     "us-east-1" if scope == "CLOUDFRONT" else region)
+        elif t == "aws:acmpca/certificateAuthority:CertificateAuthority":
+            state["arn"] = self._arn("acm-pca", f"certificate-authority/{_h(name, n=36)}")
+            rid = state["arn"]
+        elif t.startswith("aws:") and t != "pulumi:providers:aws":
+            state.setdefault("arn", self._arn(t.split(":")[1].split("/")[0], f"{name}/{_h(t, name)}"))
+
+        if t == "aws:cloudfront/distribution:Distribution":
+            state.update({"domainName": f"d{_h(name, n=13)}.cloudfront.net", "hostedZoneId": "Z2FDTNDATAQYW2"})
+        if t == "aws:apigateway/restApi:RestApi":
+            state.update({"rootResourceId": _h(name, n=10), "executionArn": self._arn("execute-api", rid)})
+        if t.startswith("aws:") and "name" not in state and t not in ("pulumi:providers:aws",):
+            state["name"] = phys
+        state.setdefault("id", rid)
+        return rid, state
+
+    def call(self, args: MockCallArgs) -> tuple[dict, Optional[list[tuple[str, str]]]]:
+        tok, a = args.token, args.args
+        if tok == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            names = self._azs(6)
+            return {"names": names, "zoneIds": [f"use1-az{i + 1}" for i in range(6)], "id": self.region}, []
+        if tok == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDA", "id": ACCOUNT}, []
+        if tok in ("aws:index/getRegion:getRegion",):
+            return {"name": self.region, "region": self.region, "id": self.region,
+                    "endpoint": f"ec2.{self.region}.amazonaws.com", "description": ""}, []
+        if tok == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, []
+        if tok == "aws:iam/getPolicyDocument:getPolicyDocument":
+            doc = {"Version": "2012-10-17", "Statement": [
+                {k[:1].upper() + k[1:]: v for k, v in st.items()} for st in a.get("statements", [])]}
+            return {"json": json.dumps(doc), "minifiedJson": json.dumps(doc, separators=(",", ":")), "id": "doc"}, []
+        if tok == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+            return {"id": "pl-63a5400a", "name": a.get("name", ""), "entries": []}, []
+        return {}, []
+
+
+def _engine_value(v: Any) -> Any:
+    """Replace resource references by their id/urn (the engine passes plain values)."""
+    if isinstance(v, dict):
+        if v.get(SIG_KEY) == RESOURCE_SIG:
+            return v.get("id") or v.get("urn")
+        if v.get(SIG_KEY) == OUTPUT_SIG:
+            if "value" not in v:
+                return UNKNOWN
+            inner = _engine_value(v["value"])
+            return {SIG_KEY: SECRET_SIG, "value": inner} if v.get("secret") else inner
+        return {k: _engine_value(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_engine_value(x) for x in v]
+    return v
+
+
+class RecordingMonitor(MockMonitor):
+    """MockMonitor that keeps every registration in engine form."""
+
+    def __init__(self, mocks: Mocks):
+        super().__init__(mocks)
+        self.records: list[dict[str, Any]] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self.stack_urn: Optional[str] = None
+        self._states: dict[str, dict] = {}
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        resp = super().RegisterResource(request)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = urn
+        inputs = _engine_value(json_format.MessageToDict(request.object))
+        reg = self.resources.get(urn)
+        prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items()}
+        self.records.append({
+            "urn": urn,
+            "type": request.type,
+            "name": request.name,
+            "parent": request.parent or None,
+            "inputs": inputs,
+            "custom": bool(request.custom),
+            "remote": bool(request.remote),
+            "id": reg.id if reg else None,
+            "dependencies": list(request.dependencies),
+            "propertyDependencies": prop_deps,
+            "protect": bool(request.protect),
+            "provider": request.provider or "",
+            "retainOnDelete": bool(request.retainOnDelete),
+        })
+        return resp
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802
+        if self.stack_urn is not None and request.urn == self.stack_urn:
+            self.stack_outputs = _engine_value(json_format.MessageToDict(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+__all__ = ["ACCOUNT", "PlatformMocks", "RecordingMonitor", "autoname", "UNKNOWN", "SIG_KEY", "SECRET_SIG"]

@@ -1,0 +1,103 @@
+"""Run the real Pulumi program under mocks and record its resource graph.
+
+Each run happens in a child process (``python -m preflight.program``): the
+Pulumi runtime keeps global state (root stack, config), so a fresh process per
+stack keeps runs independent and lets a config error end the run cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EXIT_OK, EXIT_CONFIG = 0, 2
+
+
+class ProgramConfigError(Exception):
+    """The program refused the stack config (message names the keys)."""
+
+
+def _run_here(stack: str, overrides: list[str], root: Path) -> dict[str, Any]:
+    """Run ``root/__main__.py`` in this process under mocks; return the plan dict."""
+    import pulumi
+    from pulumi.runtime import settings as rt_settings
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.mocks import MockEngine, MockSettings
+    from pulumi.runtime.stack import run_in_stack
+    from pulumi.runtime.sync_await import _sync_await
+
+    from .mocks import PlatformMocks, RecordingMonitor
+    from .stackconfig import load_stack_config, project_name
+
+    config, secret_keys = load_stack_config(root, stack, overrides)
+    project = project_name(root)
+    mocks = PlatformMocks(region=config.get("aws:region", "us-east-1"))
+    monitor = RecordingMonitor(mocks)
+    set_all_config(config, secret_keys)
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+    rt_settings.configure(MockSettings(
+        monitor=monitor, monitor_features=features, engine=MockEngine(None), project=project,
+        stack=stack, dry_run=False, organization="organization", callbacks=None))
+    sys.path.insert(0, str(root))
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        _sync_await(run_in_stack(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+    except pulumi.RunError as err:
+        raise ProgramConfigError(str(err)) from None
+    finally:
+        os.chdir(cwd)
+    return {"stack": stack, "project": project, "region": config.get("aws:region", "us-east-1"),
+            "config": {k: ("[secret]" if k in secret_keys else v) for k, v in sorted(config.items())},
+            "resources": monitor.records, "outputs": monitor.stack_outputs}
+
+
+def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT) -> dict[str, Any]:
+    """Run the program for ``stack`` in a child process and return its plan dict.
+
+    Raises ProgramConfigError (bad config) or RuntimeError (program crash)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "plan.json"
+        cmd = [sys.executable, "-m", "preflight.program", "--stack", stack, "--root", str(root), "--out", str(out)]
+        for o in overrides or []:
+            cmd += ["--set", o]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+        env.pop("PULUMI_CONFIG", None)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(root))
+        if proc.returncode == EXIT_CONFIG:
+            raise ProgramConfigError(proc.stderr.strip())
+        if proc.returncode != EXIT_OK:
+            raise RuntimeError(f"program run for stack {stack!r} failed:\n{proc.stderr.strip()}")
+        return json.loads(out.read_text())
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from .stackconfig import UsageError
+
+    ap = argparse.ArgumentParser(prog="python -m preflight.program")
+    ap.add_argument("--stack", required=True)
+    ap.add_argument("--root", default=str(ROOT))
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--set", action="append", default=[])
+    args = ap.parse_args(argv)
+    try:
+        plan = _run_here(args.stack, args.set, Path(args.root))
+    except (ProgramConfigError, UsageError) as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_CONFIG
+    Path(args.out).write_text(json.dumps(plan, indent=1, sort_keys=True))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Shared fixtures.
+
+- ``settings_for(stack, **overrides)``: the committed stack config parsed into
+  Settings, with ``--set``-style overrides (``{"multiAz.database": "false"}``).
+- ``run_mocked(build, stack=...)`` (from preflight.harness): run component code
+  under the platform mocks and get a Graph of recorded resources (engine
+  camelCase inputs, parents, dependencies).
+- ``plan_for(stack)``: the recorded plan of the whole program (cached per session).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "policies"))
+
+from components.settings import Settings, parse_settings  # noqa: E402
+from preflight.harness import Graph, run_mocked  # noqa: E402,F401
+from preflight.stackconfig import load_stack_config  # noqa: E402
+
+
+def settings_for(stack: str, **overrides: str) -> Settings:
+    """Committed config of ``stack`` with ``key=value`` overrides (dots for paths)."""
+    config, _ = load_stack_config(ROOT, stack, [f"{k}={v}" for k, v in overrides.items()])
+    return parse_settings(config, stack)
+
+
+@pytest.fixture(scope="session")
+def prod_settings() -> Settings:
+    return settings_for("prod")
+
+
+@pytest.fixture(scope="session")
+def dev_settings() -> Settings:
+    return settings_for("dev")
+
+
+_PLANS: dict[str, dict] = {}
+
+
+def plan_for(stack: str) -> dict:
+    """Whole-program plan for a committed stack (recorded once per test session)."""
+    if stack not in _PLANS:
+        from preflight.program import record_plan
+
+        _PLANS[stack] = record_plan(stack)
+    return _PLANS[stack]

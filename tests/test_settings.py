@@ -1,0 +1,108 @@
+"""Stack config parsing and validation (components/settings.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.settings import FARGATE_SIZES, SettingsError, parse_settings
+from conftest import ROOT, settings_for
+from preflight.stackconfig import load_stack_config
+
+P = "microservices-platform:"
+
+
+def _config(stack: str, **overrides: str) -> dict[str, str]:
+    cfg, _ = load_stack_config(ROOT, stack, [f"{k}={v}" for k, v in overrides.items()])
+    return cfg
+
+
+def _errors(stack: str = "prod", **overrides: str) -> list[str]:
+    with pytest.raises(SettingsError) as exc:
+        parse_settings(_config(stack, **overrides), stack)
+    return exc.value.errors
+
+
+def test_prod_follows_the_seed():
+    s = settings_for("prod")
+    c = s.config
+    assert s.region == "us-east-1" and c.azCount == 3
+    assert sorted(c.services) == sorted(["gateway", "user", "order", "inventory", "payment", "notification",
+                                         "stream-processor"])
+    small = {n for n in c.services if s.config.service_size(n) == (256, 512)}
+    large = {n for n in c.services if s.config.service_size(n) == (512, 1024)}
+    assert small == {"gateway", "order", "payment", "notification"}
+    assert large == {"user", "inventory", "stream-processor"}
+    assert (c.scaling.desiredCount, c.scaling.minCount, c.scaling.maxCount) == (3, 3, 20)
+    assert c.multiAz.database and c.multiAz.cache and c.multiAz.broker and c.multiAz.natGatewayPerAz
+    assert c.mq_deployment_mode == "ACTIVE_STANDBY_MULTI_AZ" and c.kafka_broker_count == 3
+    assert c.database.instanceClass == "db.t3.medium" and c.kafka.brokerType == "kafka.m5.large"
+    assert not c.schedule.enabled and c.deletionProtection
+
+
+def test_dev_is_small_single_az_and_scheduled():
+    c = settings_for("dev").config
+    assert c.azCount == 2
+    assert all(c.service_size(n) == (256, 512) for n in c.services)
+    assert (c.scaling.desiredCount, c.scaling.minCount, c.scaling.maxCount) == (1, 1, 2)
+    assert not (c.multiAz.database or c.multiAz.cache or c.multiAz.broker or c.multiAz.natGatewayPerAz)
+    assert c.mq_deployment_mode == "SINGLE_INSTANCE" and c.mq.hostType == "mq.t3.micro"
+    assert c.kafka_broker_count == 2
+    assert c.schedule.enabled and c.schedule.hoursPerDay == 8 and c.schedule.daysPerMonth == 22
+    assert c.database.instanceClass == "db.t3.micro" and not c.deletionProtection
+
+
+def test_tags_carry_the_required_keys():
+    s = settings_for("dev")
+    tags = s.tags("data", "order")
+    assert {"service": "order", "tier": "data", "stack": "dev", "cost-center": "platform-engineering"}.items() <= tags.items()
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({"azCount": "4"}, "microservices-platform:azCount: got 4; allowed: one of 2, 3"),
+    ({"azCount": "three"}, "microservices-platform:azCount: got 'three'; allowed: one of 2, 3"),
+    ({"logRetentionDays": "10"}, "microservices-platform:logRetentionDays: got 10; allowed: one of 1, 3, 5, 7, 14"),
+    ({"unknownKey": "1"}, "microservices-platform:unknownKey: unknown key; allowed keys: alertEmail, azCount"),
+    ({"scaling.maxCount": "0"}, "microservices-platform:scaling.maxCount: got 0; allowed: an integer from 1 to 1000"),
+    ({"scaling.minCount": "5"}, "microservices-platform:scaling: need minCount <= desiredCount <= maxCount; got 5 <= 3 <= 20"),
+    ({"multiAz.database": "yes"}, "microservices-platform:multiAz.database: got 'yes'; allowed: a boolean"),
+    ({"cache.engine": "memcached"}, "microservices-platform:cache.engine: got 'memcached'; allowed: one of 'redis', 'valkey'"),
+    ({"alertEmail": "nobody"}, "microservices-platform:alertEmail: got 'nobody'; allowed: an e-mail address"),
+    ({"serviceSizeOverride": '{"cpu": 256, "memory": 4096}'},
+     "microservices-platform:serviceSizeOverride.memory: 4096 MiB is not valid with cpu 256; allowed for cpu 256: 512, 1024, 2048"),
+    ({"services": '{"gateway": {"cpu": 300, "public": true}}'},
+     "microservices-platform:services.gateway.cpu: got 300; allowed: one of 256, 512, 1024, 2048, 4096, 8192, 16384"),
+    ({"services": '{"Gateway_1": {"public": true}}'},
+     "microservices-platform:services.Gateway_1: invalid name; allowed: lowercase letters, digits and hyphens"),
+    ({"services": '{"gateway": {"public": true, "colour": "red"}}'},
+     "microservices-platform:services.gateway.colour: unknown key; allowed keys: architecture, cpu, critical"),
+    ({"database.owners": '["user", "billing"]'},
+     "microservices-platform:database.owners: 'billing' is not a configured service; allowed: gateway, inventory"),
+    ({"mq.hostType": "mq.t3.micro"},
+     "microservices-platform:mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE"),
+    ({"cache.replicas": "0"}, "microservices-platform:cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica"),
+    ({"edge": "{}"}, "microservices-platform:edge.certificateArn: required; allowed: an ACM certificate ARN"),
+    ({"edge.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/x"},
+     "microservices-platform:edge.certificateArn: the ALB certificate must be in the stack region us-east-1"),
+    ({"aws:region": "mars-1"}, "aws:region: got 'mars-1'; allowed: an AWS region such as us-east-1"),
+])
+def test_bad_config_names_the_key_and_what_is_allowed(overrides, expected):
+    errors = _errors("prod", **overrides)
+    assert any(e.startswith(expected) for e in errors), errors
+
+
+def test_every_problem_is_reported_at_once():
+    errors = _errors("prod", azCount="9", logRetentionDays="2", bogus="1")
+    assert len(errors) == 3
+
+
+def test_dev_mq_micro_is_fine_because_single_instance():
+    assert settings_for("dev").config.mq.hostType == "mq.t3.micro"
+    assert _errors("dev", **{"multiAz.broker": "true"})[0].startswith(P + "mq.hostType")
+
+
+def test_fargate_table_matches_aws():
+    # ECS developer guide, task size table (read 2026-11): spot-check both ends.
+    assert FARGATE_SIZES[256] == (512, 1024, 2048)
+    assert FARGATE_SIZES[4096][0] == 8192 and FARGATE_SIZES[4096][-1] == 30720
+    assert FARGATE_SIZES[16384][0] == 32768 and FARGATE_SIZES[16384][-1] == 122880
+    assert 20480 in FARGATE_SIZES[8192] and 18432 not in FARGATE_SIZES[8192]
