@@ -214,7 +214,7 @@ class StackSettings:
                       pattern_hint="1-128 tag-safe characters")
     alertEmail: str = spec("platform-alerts@example.com", doc="Where alarms and budget alerts go.",
                            pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_hint="an e-mail address")
-    monthlyBudgetUsd: float = spec(9000.0, doc="AWS Budgets amount for the stack (alerts at 80 %/100 % forecast).",
+    monthlyBudgetUsd: float = spec(3000.0, doc="AWS Budgets amount for the stack (alerts at 80 %/100 % forecast).",
                                    minimum=1)
     logRetentionDays: int = spec(30, doc="CloudWatch Logs retention.", choices=LOG_RETENTION_DAYS)
     deletionProtection: bool = spec(True, doc="Deletion protection / protect on stateful resources.")
@@ -312,6 +312,9 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
                       f"allocatedStorageGb {db.allocatedStorageGb}; allowed: >= allocatedStorageGb")
     if cfg.multiAz.cache and cfg.cache.replicas < 1:
         errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0")
+    if cfg.cache.engine == "valkey" and _version(cfg.cache.engineVersion) < (7, 2):
+        errors.append(f"{p}cache.engineVersion: Valkey starts at 7.2; got {cfg.cache.engineVersion}; "
+                      f"allowed with cache.engine=valkey: 7.2, 8.0 or later")
     if cfg.kafka.maxStorageGb < cfg.kafka.storageGb:
         errors.append(f"{p}kafka.maxStorageGb: below kafka.storageGb; allowed: >= {cfg.kafka.storageGb}")
     if cfg.multiAz.broker and cfg.mq.hostType == "mq.t3.micro":
@@ -324,6 +327,10 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
     if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:
         errors.append(f"{p}schedule: startHour + hoursPerDay must be <= 24")
     return errors
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(".") if x.isdigit())
 
 
 def _decode(value: Any) -> Any:

@@ -180,7 +180,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
         print(cost.render_diff(cost.diff(other, report), args.format))
     else:
         print(cost.render(report, args.format))
-    return EXIT_OK
+    return cost.exit_code(report)
 
 
 def build_parser() -> argparse.ArgumentParser:

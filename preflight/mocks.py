@@ -233,6 +233,9 @@ class PlatformMocks(Mocks):
             doc = {"Version": "2012-10-17", "Statement": [
                 {k[:1].upper() + k[1:]: v for k, v in st.items()} for st in a.get("statements", [])]}
             return {"json": json.dumps(doc), "minifiedJson": json.dumps(doc, separators=(",", ":")), "id": "doc"}, []
+        if tok == "aws:secretsmanager/getRandomPassword:getRandomPassword":
+            length = int(a.get("passwordLength") or 32)
+            return {"randomPassword": (_h(tok, str(length), n=40) * 4)[:length], "id": "random"}, []
         if tok == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
             return {"id": "pl-63a5400a", "name": a.get("name", ""), "entries": []}, []
         return {}, []

@@ -10,6 +10,7 @@ placeholder marked secret.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,15 @@ def load_stack_config(root: Path, stack: str, overrides: list[str] | None = None
 
 
 def _parse_scalar(text: str) -> Any:
-    """`true`, `3`, `[...]` become JSON values inside objects; anything else stays a string."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
+    """Like `pulumi config set --path`: true/false become booleans and integers
+    numbers; we also take JSON objects/lists.  Anything else ("8.0") stays a string."""
+    if text in ("true", "false"):
+        return text == "true"
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if text[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text
+    return text

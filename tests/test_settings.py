@@ -79,6 +79,7 @@ def test_tags_carry_the_required_keys():
      "microservices-platform:database.owners: 'billing' is not a configured service; allowed: gateway, inventory"),
     ({"mq.hostType": "mq.t3.micro"},
      "microservices-platform:mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE"),
+    ({"cache.engine": "valkey"}, "microservices-platform:cache.engineVersion: Valkey starts at 7.2; got 7.1"),
     ({"cache.replicas": "0"}, "microservices-platform:cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica"),
     ({"edge": "{}"}, "microservices-platform:edge.certificateArn: required; allowed: an ACM certificate ARN"),
     ({"edge.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/x"},
@@ -106,3 +107,27 @@ def test_fargate_table_matches_aws():
     assert FARGATE_SIZES[4096][0] == 8192 and FARGATE_SIZES[4096][-1] == 30720
     assert FARGATE_SIZES[16384][0] == 32768 and FARGATE_SIZES[16384][-1] == 122880
     assert 20480 in FARGATE_SIZES[8192] and 18432 not in FARGATE_SIZES[8192]
+
+
+def test_readme_documents_every_config_key():
+    from components.schema import describe
+    from components.settings import ServiceSettings, StackSettings
+
+    readme = (ROOT / "README.md").read_text()
+    keys = [k for k, *_ in describe(StackSettings) if not k.startswith("services.")]
+    keys += [k for k, *_ in describe(ServiceSettings, "services.<name>.")]
+    missing = [k for k in keys if f"`{k}`" not in readme]
+    assert not missing, f"README 'Stack config' lacks {missing}"
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_aws_budget_matches_the_policy_cap(stack):
+    import json
+
+    cap = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())["monthly-budget-cap"]["maxMonthlyUsd"]
+    assert settings_for(stack).config.monthlyBudgetUsd == cap
+
+
+def test_valkey_with_a_valkey_version_is_accepted():
+    c = settings_for("prod", **{"cache.engine": "valkey", "cache.engineVersion": "8.0"}).config
+    assert (c.cache.engine, c.cache.engineVersion) == ("valkey", "8.0")

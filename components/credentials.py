@@ -1,0 +1,94 @@
+"""Generated credentials whose single source of truth is a Secrets Manager secret.
+
+ElastiCache auth tokens and Amazon MQ users need a password we generate
+(RDS manages its own master password).  The value is drawn once from the
+Secrets Manager ``GetRandomPassword`` API and stored as the secret's version;
+``ignore_changes`` keeps that first value on later runs (the API returns a new
+one each time), and consumers read the password back *from the secret version*,
+so a replaced broker or cache always gets the value services read from the
+secret.  To rotate: ``pulumi up --replace <secret version URN>``.
+
+Why not pulumi-random: it would be a second provider plugin (and dependency)
+for one feature; this uses only pulumi-aws.  The value is still in Pulumi state
+(encrypted as a secret): any resource input is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+# Alphanumeric only: Amazon MQ forbids commas, colons and equals signs in
+# passwords (12-250 chars, >= 4 unique; CreateUser API); ElastiCache AUTH tokens
+# forbid @, " and / (16-128 printable chars; ElastiCache user guide, "AUTH").
+# Read 2026-11.
+PASSWORD_LENGTH = 40
+
+
+@dataclass
+class GeneratedCredentialsArgs:
+    """A username plus a generated password, kept as JSON {"username", "password"}."""
+
+    username: str
+    """User name stored next to the password (e.g. the MQ user, or "default" for Redis AUTH)."""
+    description: str
+    """Secret description."""
+    tags: dict[str, str]
+    """Tags of the secret."""
+    recovery_window_days: int = 30
+    """Days Secrets Manager keeps a deleted secret (7-30); default 30, the AWS default."""
+    kms_key_id: Optional[pulumi.Input[str]] = None
+    """Customer managed KMS key; default None = the aws/secretsmanager key."""
+
+
+class GeneratedCredentials(pulumi.ComponentResource):
+    """A Secrets Manager secret holding a generated password."""
+
+    secret_arn: pulumi.Output[str]
+    username: str
+    password: pulumi.Output[str]
+
+    def __init__(self, name: str, args: GeneratedCredentialsArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("platform:secrets:GeneratedCredentials", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        secret = aws.secretsmanager.Secret(
+            f"{name}-secret",
+            description=args.description,
+            recovery_window_in_days=args.recovery_window_days,
+            kms_key_id=args.kms_key_id,
+            tags=args.tags,
+            opts=child,
+        )
+        generated = aws.secretsmanager.get_random_password_output(
+            password_length=PASSWORD_LENGTH,
+            exclude_punctuation=True,
+            require_each_included_type=True,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        username = args.username
+        initial = pulumi.Output.secret(generated.random_password).apply(
+            lambda pw: json.dumps({"username": username, "password": pw}))
+        version = aws.secretsmanager.SecretVersion(
+            f"{name}-value",
+            secret_id=secret.id,
+            secret_string=initial,
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["secretString"]),
+        )
+
+        self.secret_arn = secret.arn
+        self.username = username
+        # Read back from the version (not the invoke): the value services get.
+        self.password = pulumi.Output.secret(version.secret_string).apply(
+            lambda s: json.loads(s)["password"] if s else s)
+        self.register_outputs({"secret_arn": self.secret_arn})
+
+
+def secret_key_ref(secret_arn: pulumi.Input[str], key: str) -> pulumi.Output[str]:
+    """ECS ``valueFrom`` for one JSON key of a secret: ``<arn>:<key>::``."""
+    return pulumi.Output.from_input(secret_arn).apply(lambda arn: f"{arn}:{key}::")

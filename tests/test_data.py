@@ -1,0 +1,321 @@
+"""Data tier (components/data.py, database.py, cache.py, efs.py) under mocks, prod and dev."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import run_mocked, settings_for
+from preflight.mocks import SECRET_SIG, SIG_KEY
+
+RDS = "aws:rds/instance:Instance"
+RG = "aws:elasticache/replicationGroup:ReplicationGroup"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+REQUIRED_TAGS = ("service", "tier", "stack", "cost-center")
+LOWER_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+def _subnets(n: int) -> list[str]:
+    return [f"subnet-priv{i}" for i in range(n)]
+
+
+def _access_view(a) -> dict:
+    return {"service": a.service, "description": a.description, "sg": a.security_group_id, "port": a.port,
+            "statements": a.policy_statements, "env": a.environment, "secrets": a.secrets,
+            "exec": a.execution_secret_arns,
+            "efs": None if a.efs is None else {"fs": a.efs.file_system_id, "ap": a.efs.access_point_id,
+                                               "path": a.efs.container_path}}
+
+
+def _run(stack: str, **overrides: str):
+    import pulumi
+
+    from components.data import Data, DataArgs
+
+    settings = settings_for(stack, **overrides)
+
+    def build():
+        data = Data("data", DataArgs(settings=settings, vpc_id="vpc-0abc",
+                                     private_subnet_ids=pulumi.Output.from_input(_subnets(settings.config.azCount))))
+        return {"databases": data.databases, "db_instance_ids": data.db_instance_ids,
+                "db_instance_arns": data.db_instance_arns, "cache_id": data.cache_replication_group_id,
+                "redis_endpoint": data.redis_endpoint, "efs_id": data.efs_id,
+                "access": [_access_view(a) for a in data.access]}
+
+    return settings, run_mocked(build, stack=stack)
+
+
+_CACHE: dict = {}
+
+
+@pytest.fixture(params=["prod", "dev"])
+def run(request):
+    if request.param not in _CACHE:
+        _CACHE[request.param] = _run(request.param)
+    return _CACHE[request.param]
+
+
+def _by_urn(graph) -> dict:
+    return {r["urn"]: r for r in graph.resources}
+
+
+def _is_secret(v) -> bool:
+    return isinstance(v, dict) and v.get(SIG_KEY) == SECRET_SIG
+
+
+# ---- RDS ---------------------------------------------------------------------------------------------
+
+def test_one_postgres_instance_per_owner_sized_from_settings(run):
+    settings, g = run
+    db = settings.config.database
+    prod = settings.stack == "prod"
+    instances = {r["inputs"]["identifier"]: r for r in g.of_type(RDS)}
+    assert set(instances) == {f"{settings.stack}-{o}-db" for o in db.owners}
+    for ident, r in instances.items():
+        i = r["inputs"]
+        assert len(ident) <= 63 and LOWER_ID.fullmatch(ident)
+        assert i["engine"] == "postgres" and i["engineVersion"] == db.engineVersion.split(".")[0]
+        assert i["instanceClass"] == ("db.t3.medium" if prod else "db.t3.micro") == db.instanceClass
+        assert i["multiAz"] is prod
+        assert i["storageType"] == "gp3" and i["storageEncrypted"] is True
+        assert i["allocatedStorage"] == db.allocatedStorageGb
+        assert i["maxAllocatedStorage"] == db.maxAllocatedStorageGb > db.allocatedStorageGb
+        assert i["backupRetentionPeriod"] == db.backupRetentionDays == (7 if prod else 1)
+        assert i["publiclyAccessible"] is False
+        assert i["caCertIdentifier"] == "rds-ca-rsa2048-g1" and i["autoMinorVersionUpgrade"] is True
+        assert i["performanceInsightsEnabled"] is True and i["databaseInsightsMode"] == "standard"
+        assert i["copyTagsToSnapshot"] is True
+        assert "iops" not in i
+
+
+def test_master_password_is_managed_by_rds_never_given(run):
+    _, g = run
+    for r in g.of_type(RDS):
+        i = r["inputs"]
+        assert i["manageMasterUserPassword"] is True
+        assert "password" not in i and "passwordWo" not in i
+        assert i["username"] == "dbadmin" and re.fullmatch(r"[a-z][a-z0-9]*", i["dbName"])
+        assert i["dbName"] not in ("order", "user")  # reserved words in PostgreSQL
+
+
+def test_stateful_protection_follows_deletion_protection(run):
+    settings, g = run
+    prod = settings.stack == "prod"
+    assert settings.config.deletionProtection is prod
+    for r in g.of_type(RDS):
+        i = r["inputs"]
+        assert r["protect"] is prod
+        assert i["deletionProtection"] is prod
+        assert i["skipFinalSnapshot"] is (not prod)
+        if prod:
+            assert i["finalSnapshotIdentifier"] == f"{i['identifier']}-final"
+        else:
+            assert "finalSnapshotIdentifier" not in i
+    for t in (RG, "aws:efs/fileSystem:FileSystem"):
+        assert all(r["protect"] is prod for r in g.of_type(t))
+
+
+def test_parameter_group_forces_tls_for_the_engine_major(run):
+    settings, g = run
+    by_urn = _by_urn(g)
+    for r in g.of_type(RDS):
+        (pg_urn,) = r["propertyDependencies"]["parameterGroupName"]
+        pg = by_urn[pg_urn]["inputs"]
+        assert pg["family"] == "postgres16" == f"postgres{settings.config.database.engineVersion.split('.')[0]}"
+        params = {p["name"]: p["value"] for p in pg["parameters"]}
+        assert params["rds.force_ssl"] == "1"
+
+
+def test_each_database_has_its_own_closed_security_group_and_private_subnets(run):
+    settings, g = run
+    by_urn = _by_urn(g)
+    sgs = set()
+    for r in g.of_type(RDS):
+        (sg_urn,) = r["propertyDependencies"]["vpcSecurityGroupIds"]
+        sg = by_urn[sg_urn]["inputs"]
+        assert "ingress" not in sg and "egress" not in sg
+        assert sg["vpcId"] == "vpc-0abc"
+        sgs.add(sg_urn)
+        (sn_urn,) = r["propertyDependencies"]["dbSubnetGroupName"]
+        assert by_urn[sn_urn]["inputs"]["subnetIds"] == _subnets(settings.config.azCount)
+    assert len(sgs) == len(settings.config.database.owners)
+    # No rules of our own anywhere: only the compute tier opens these groups.
+    assert not [r for r in g.resources if "securityGroup" in r["type"] and r["type"] != SG]
+
+
+def test_rds_log_groups_exist_with_retention_before_the_instance(run):
+    settings, g = run
+    by_urn = _by_urn(g)
+    for r in g.of_type(RDS):
+        ident = r["inputs"]["identifier"]
+        deps = [by_urn[u] for u in r["dependencies"] if by_urn[u]["type"] == "aws:cloudwatch/logGroup:LogGroup"]
+        assert {d["inputs"]["name"] for d in deps} == {f"/aws/rds/instance/{ident}/postgresql",
+                                                       f"/aws/rds/instance/{ident}/upgrade"}
+        assert r["inputs"]["enabledCloudwatchLogsExports"] == ["postgresql", "upgrade"]
+    for lg in g.of_type("aws:cloudwatch/logGroup:LogGroup"):
+        assert lg["inputs"]["retentionInDays"] == settings.config.logRetentionDays
+
+
+def test_read_replicas_replicate_the_primary_without_own_credentials():
+    settings, g = _run("prod", **{"database.readReplicas": "2"})
+    owners = settings.config.database.owners
+    replicas = [r for r in g.of_type(RDS) if "replicateSourceDb" in r["inputs"]]
+    primaries = [r for r in g.of_type(RDS) if "replicateSourceDb" not in r["inputs"]]
+    assert len(replicas) == 2 * len(owners) and len(primaries) == len(owners)
+    for r in replicas:
+        i = r["inputs"]
+        owner = r["name"].split("-")[1]
+        assert i["replicateSourceDb"] == f"prod-{owner}-db"
+        assert re.fullmatch(rf"prod-{owner}-db-r[12]", i["identifier"])
+        for forbidden in ("username", "manageMasterUserPassword", "password", "dbName", "finalSnapshotIdentifier",
+                          "backupRetentionPeriod", "dbSubnetGroupName"):
+            assert forbidden not in i, forbidden
+        assert i["skipFinalSnapshot"] is True and i["instanceClass"] == "db.t3.medium"
+        assert i["parameterGroupName"] and i["vpcSecurityGroupIds"]
+    # Alarms and FIS see only the primaries.
+    assert g.outputs["db_instance_ids"] == {o: f"prod-{o}-db" for o in owners}
+    env = {a["service"]: a["env"] for a in g.outputs["access"] if a["port"] == 5432}
+    assert len(env["order"]["DB_READER_HOSTS"].split(",")) == 2
+
+
+# ---- ElastiCache ------------------------------------------------------------------------------------
+
+def test_cache_is_multi_az_with_failover_in_prod_and_one_node_in_dev(run):
+    settings, g = run
+    i = g.one(RG)["inputs"]
+    if settings.stack == "prod":
+        assert (i["numCacheClusters"], i["automaticFailoverEnabled"], i["multiAzEnabled"]) == (2, True, True)
+        assert i["nodeType"] == "cache.t4g.small" and i["snapshotRetentionLimit"] == 1
+    else:
+        assert (i["numCacheClusters"], i["automaticFailoverEnabled"], i["multiAzEnabled"]) == (1, False, False)
+        assert i["nodeType"] == "cache.t4g.micro" and i["snapshotRetentionLimit"] == 0
+    assert i["engine"] == "redis" and i["engineVersion"] == "7.1" and i["port"] == 6379
+    gid = i["replicationGroupId"]
+    assert gid == f"{settings.stack}-inventory-cache" and len(gid) <= 40 and LOWER_ID.fullmatch(gid)
+
+
+def test_cache_is_encrypted_and_authenticated_from_a_secret(run):
+    settings, g = run
+    by_urn = _by_urn(g)
+    rg = g.one(RG)
+    i = rg["inputs"]
+    assert i["atRestEncryptionEnabled"] is True and i["transitEncryptionEnabled"] is True
+    assert i["transitEncryptionMode"] == "required"
+    assert _is_secret(i["authToken"])
+    (version_urn,) = rg["propertyDependencies"]["authToken"]
+    assert by_urn[version_urn]["type"] == "aws:secretsmanager/secretVersion:SecretVersion"
+    assert _is_secret(by_urn[version_urn]["inputs"]["secretString"])
+    (sg_urn,) = rg["propertyDependencies"]["securityGroupIds"]
+    assert "ingress" not in by_urn[sg_urn]["inputs"] and "egress" not in by_urn[sg_urn]["inputs"]
+    (sn_urn,) = rg["propertyDependencies"]["subnetGroupName"]
+    assert by_urn[sn_urn]["inputs"]["subnetIds"] == _subnets(settings.config.azCount)
+    (log,) = i["logDeliveryConfigurations"]
+    assert log["destinationType"] == "cloudwatch-logs" and log["logType"] == "slow-log"
+
+
+def test_valkey_is_a_config_option_and_bad_versions_are_refused():
+    _, g = _run("dev", **{"cache.engine": "valkey", "cache.engineVersion": "8.0"})
+    i = g.one(RG)["inputs"]
+    assert i["engine"] == "valkey" and i["engineVersion"] == "8.0" and i["transitEncryptionEnabled"] is True
+    with pytest.raises(Exception, match="valkey"):
+        _run("dev", **{"cache.engine": "valkey"})  # 7.1 exists for Redis OSS only
+
+
+# ---- EFS --------------------------------------------------------------------------------------------
+
+def test_efs_encrypted_backed_up_with_a_mount_target_per_private_subnet(run):
+    settings, g = run
+    fs = g.one("aws:efs/fileSystem:FileSystem")
+    assert fs["inputs"]["encrypted"] is True and "availabilityZoneName" not in fs["inputs"]
+    assert fs["inputs"]["throughputMode"] == "elastic"
+    mts = g.of_type("aws:efs/mountTarget:MountTarget")
+    assert sorted(m["inputs"]["subnetId"] for m in mts) == _subnets(settings.config.azCount)
+    assert len({tuple(m["inputs"]["securityGroups"]) for m in mts}) == 1
+    assert g.one("aws:efs/backupPolicy:BackupPolicy")["inputs"]["backupPolicy"] == {"status": "ENABLED"}
+    policy = json.loads(g.one("aws:efs/fileSystemPolicy:FileSystemPolicy")["inputs"]["policy"])
+    denies = {s["Sid"]: s for s in policy["Statement"] if s["Effect"] == "Deny"}
+    assert denies["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert "DenyWithoutAccessPoint" in denies
+
+
+def test_efs_access_point_per_mounting_service(run):
+    settings, g = run
+    aps = g.of_type("aws:efs/accessPoint:AccessPoint")
+    assert {a["inputs"]["tags"]["service"] for a in aps} == set(settings.config.efs.mountedBy)
+    for a in aps:
+        assert a["inputs"]["posixUser"] == {"uid": 1000, "gid": 1000}
+        assert a["inputs"]["rootDirectory"]["path"] == "/shared"
+
+
+# ---- access records (what compute wires) -----------------------------------------------------------
+
+def test_access_grants_only_the_owners(run):
+    settings, g = run
+    cfg = settings.config
+    access = g.outputs["access"]
+    ids = {r["id"]: r for r in g.of_type(SG)}
+    dbs = [a for a in access if a["port"] == 5432]
+    assert sorted(a["service"] for a in dbs) == sorted(cfg.database.owners)
+    assert len({a["sg"] for a in dbs}) == len(dbs)  # one group per database
+    for a in dbs:
+        secret = g.outputs["databases"][a["service"]]["secret_arn"]
+        assert a["secrets"] == {"DB_USERNAME": f"{secret}:username::", "DB_PASSWORD": f"{secret}:password::"}
+        assert a["exec"] == [secret]
+        assert a["statements"][0]["Resource"] == [secret]
+        assert a["env"]["DB_HOST"] == g.outputs["databases"][a["service"]]["address"]
+        assert a["sg"] in ids
+    (cache,) = [a for a in access if a["port"] == 6379]
+    assert cache["service"] == cfg.cache.owner == "inventory"
+    assert cache["secrets"]["REDIS_AUTH_TOKEN"].endswith(":password::") and cache["exec"]
+    assert cache["env"]["REDIS_TLS"] == "true"
+    efs = [a for a in access if a["port"] == 2049]
+    assert sorted(a["service"] for a in efs) == sorted(cfg.efs.mountedBy)
+    ap_ids = {a["efs"]["ap"] for a in efs}
+    assert len(ap_ids) == len(efs)  # each its own access point
+    for a in efs:
+        assert a["efs"]["fs"] == g.outputs["efs_id"]
+        (st,) = a["statements"]
+        assert st["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"].endswith(a["efs"]["ap"])
+    assert len(access) == len(dbs) + 1 + len(efs)
+
+
+def test_outputs_carry_endpoints_and_secret_arns_never_values(run):
+    settings, g = run
+    out = g.outputs
+    for owner, d in out["databases"].items():
+        assert set(d) == {"endpoint", "address", "port", "secret_arn", "identifier"}
+        assert d["endpoint"] == f"{d['address']}:5432" and d["port"] == 5432
+        assert d["secret_arn"].startswith("arn:aws:secretsmanager:")
+        assert out["db_instance_arns"][owner].startswith("arn:aws:rds:")
+        assert out["db_instance_ids"][owner] == d["identifier"]
+    assert re.fullmatch(r"master\..+:6379", out["redis_endpoint"])
+    assert out["cache_id"] == f"{settings.stack}-inventory-cache"
+    assert out["efs_id"].startswith("fs-")
+    assert "password" not in json.dumps({k: v for k, v in out.items() if k != "access"}).lower().replace(
+        "password::", "")
+
+
+def test_every_taggable_resource_has_the_required_tags(run):
+    settings, g = run
+    untaggable = {"aws:efs/mountTarget:MountTarget", "aws:efs/backupPolicy:BackupPolicy",
+                  "aws:efs/fileSystemPolicy:FileSystemPolicy", "aws:secretsmanager/secretVersion:SecretVersion"}
+    for r in g.resources:
+        if not r["type"].startswith("aws:") or r["type"] in untaggable:
+            continue
+        tags = r["inputs"].get("tags") or {}
+        assert all(tags.get(k) for k in REQUIRED_TAGS), (r["name"], tags)
+        assert tags["tier"] == "data" and tags["stack"] == settings.stack
+
+
+def test_identifiers_stay_valid_for_long_or_odd_stack_names():
+    from components.database import lower_identifier, rds_identifier
+
+    long_stack = "Feature_Branch--" + "x" * 80
+    for ident, limit in ((rds_identifier(long_stack, "stream-processor", "db"), 63),
+                         (lower_identifier(long_stack, "inventory", "cache", limit=40), 40),
+                         (rds_identifier("2024-stack", "order", "db"), 63)):
+        assert len(ident) <= limit and LOWER_ID.fullmatch(ident), ident
+    assert rds_identifier("2024-stack", "order", "db").startswith("x-2024")
+    assert rds_identifier(long_stack, "a", "db") != rds_identifier(long_stack, "b", "db")
