@@ -1,0 +1,176 @@
+"""Application Auto Scaling for one ECS service: the seed's numbers.
+
+- scalable target: min/max task counts (prod 3..20);
+- target tracking: CPU 70 %, memory 80 %, and ALB requests per target for public services
+  (several target-tracking policies: scale out if any asks, scale in only if all agree);
+- step scaling: +100 % capacity (30 s cooldown) on high CPU, -50 % (300 s cooldown) on low
+  CPU, each triggered by its own CloudWatch alarm;
+- optional business-hours schedule (dev): scale to 0 outside working hours, back at start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from .settings import ScalingSettings, ScheduleSettings
+
+# Step-scaling alarm thresholds (no settings key yet; wanted: scaling.stepOutCpuPercent,
+# scaling.stepInCpuPercent).  Out: well above the 70 % tracking target, so step scaling
+# reacts to spikes tracking is too slow for.  In: clearly idle.
+STEP_OUT_CPU_PERCENT = 85.0
+STEP_IN_CPU_PERCENT = 20.0
+STEP_OUT_EVALUATION_MINUTES = 1
+STEP_IN_EVALUATION_MINUTES = 15
+
+
+@dataclass
+class ScalingInputs:
+    """What the autoscaling of one service needs."""
+
+    stack: str
+    cluster_name: str
+    service_name: str
+    scaling: ScalingSettings
+    schedule: ScheduleSettings
+    tags: dict[str, str]
+    request_count_resource_label: Optional[pulumi.Input[str]] = None
+    """``app/<alb>/<id>/targetgroup/<tg>/<id>`` for ALB request-count tracking; None = skip."""
+
+
+def schedule_crons(schedule: ScheduleSettings) -> tuple[str, str]:
+    """(start, stop) Application Auto Scaling cron expressions, weekdays only."""
+    start_h = schedule.startHour
+    end = start_h + schedule.hoursPerDay
+    start = f"cron(0 {start_h} ? * MON-FRI *)"
+    # startHour + hoursPerDay <= 24 is validated in settings; ending at 24 means
+    # midnight of the next day.
+    stop = f"cron(0 {end} ? * MON-FRI *)" if end < 24 else "cron(0 0 ? * TUE-SAT *)"
+    return start, stop
+
+
+def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
+                    parent: pulumi.Resource) -> dict[str, pulumi.Resource]:
+    """Create the scaling resources as children of ``parent``; returns them by role."""
+    sc = inp.scaling
+    resource_id = f"service/{inp.cluster_name}/{inp.service_name}"
+    ns, dim = "ecs", "ecs:service:DesiredCount"
+    child = pulumi.ResourceOptions(parent=parent)
+    out: dict[str, pulumi.Resource] = {}
+
+    # The schedule changes min/max at run time; do not fight it on the next `pulumi up`.
+    ignore = ["minCapacity", "maxCapacity"] if inp.schedule.enabled else []
+    target = aws.appautoscaling.Target(
+        f"{name}-scaling-target",
+        service_namespace=ns,
+        scalable_dimension=dim,
+        resource_id=resource_id,
+        min_capacity=sc.minCount,
+        max_capacity=sc.maxCount,
+        tags=inp.tags,
+        # The service must exist before Application Auto Scaling accepts the target.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[service], ignore_changes=ignore),
+    )
+    out["target"] = target
+    on_target = pulumi.ResourceOptions(parent=parent, depends_on=[target])
+
+    def tracking(role: str, metric: str, value: float, label: Optional[pulumi.Input[str]] = None):
+        out[role] = aws.appautoscaling.Policy(
+            f"{name}-{role}",
+            name=f"{inp.service_name}-{role}",
+            policy_type="TargetTrackingScaling",
+            service_namespace=ns, scalable_dimension=dim, resource_id=resource_id,
+            target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                target_value=value,
+                predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                    predefined_metric_type=metric, resource_label=label),
+                scale_out_cooldown=sc.scaleOutCooldownSeconds,
+                scale_in_cooldown=sc.scaleInCooldownSeconds,
+            ),
+            opts=on_target,
+        )
+
+    tracking("cpu-target", "ECSServiceAverageCPUUtilization", sc.cpuTargetPercent)
+    tracking("memory-target", "ECSServiceAverageMemoryUtilization", sc.memoryTargetPercent)
+    if inp.request_count_resource_label is not None:
+        tracking("requests-target", "ALBRequestCountPerTarget", float(sc.requestsPerTarget),
+                 inp.request_count_resource_label)
+
+    def step(role: str, percent: int, cooldown: int, upper: bool) -> aws.appautoscaling.Policy:
+        # Bounds are relative to the alarm threshold: out acts at/above it, in at/below it.
+        adj = aws.appautoscaling.PolicyStepScalingPolicyConfigurationStepAdjustmentArgs(
+            scaling_adjustment=percent if upper else -percent,
+            metric_interval_lower_bound="0" if upper else None,
+            metric_interval_upper_bound=None if upper else "0",
+        )
+        policy = aws.appautoscaling.Policy(
+            f"{name}-{role}",
+            name=f"{inp.service_name}-{role}",
+            policy_type="StepScaling",
+            service_namespace=ns, scalable_dimension=dim, resource_id=resource_id,
+            step_scaling_policy_configuration=aws.appautoscaling.PolicyStepScalingPolicyConfigurationArgs(
+                adjustment_type="PercentChangeInCapacity",
+                cooldown=cooldown,
+                metric_aggregation_type="Average",
+                # A percentage of a small service rounds to 0; always move at least one task.
+                min_adjustment_magnitude=1,
+                step_adjustments=[adj],
+            ),
+            opts=on_target,
+        )
+        out[role] = policy
+        return policy
+
+    step_out = step("step-out", sc.scaleOutPercent, sc.scaleOutCooldownSeconds, upper=True)
+    step_in = step("step-in", sc.scaleInPercent, sc.scaleInCooldownSeconds, upper=False)
+
+    dims = {"ClusterName": inp.cluster_name, "ServiceName": inp.service_name}
+    # Named "<stack>-<service>-scale-*": never collides with the observability tier's
+    # "<stack>-<service>-cpu-high" (naming.service_alarm_names).
+    out["step-out-alarm"] = aws.cloudwatch.MetricAlarm(
+        f"{name}-scale-out-alarm",
+        name=f"{inp.stack}-{inp.service_name}-scale-out-cpu",
+        alarm_description=f"{inp.service_name}: CPU >= {STEP_OUT_CPU_PERCENT:g} % - add "
+                          f"{sc.scaleOutPercent} % tasks (step scaling)",
+        namespace="AWS/ECS", metric_name="CPUUtilization", dimensions=dims, statistic="Average",
+        period=60, evaluation_periods=STEP_OUT_EVALUATION_MINUTES,
+        threshold=STEP_OUT_CPU_PERCENT, comparison_operator="GreaterThanOrEqualToThreshold",
+        treat_missing_data="notBreaching",
+        alarm_actions=[step_out.arn],
+        tags=inp.tags,
+        opts=child,
+    )
+    out["step-in-alarm"] = aws.cloudwatch.MetricAlarm(
+        f"{name}-scale-in-alarm",
+        name=f"{inp.stack}-{inp.service_name}-scale-in-cpu",
+        alarm_description=f"{inp.service_name}: CPU <= {STEP_IN_CPU_PERCENT:g} % - remove "
+                          f"{sc.scaleInPercent} % tasks (step scaling)",
+        namespace="AWS/ECS", metric_name="CPUUtilization", dimensions=dims, statistic="Average",
+        period=60, evaluation_periods=STEP_IN_EVALUATION_MINUTES,
+        threshold=STEP_IN_CPU_PERCENT, comparison_operator="LessThanOrEqualToThreshold",
+        treat_missing_data="notBreaching",
+        alarm_actions=[step_in.arn],
+        tags=inp.tags,
+        opts=child,
+    )
+
+    if inp.schedule.enabled:
+        start, stop = schedule_crons(inp.schedule)
+        for role, cron, lo, hi in (("stop", stop, 0, 0), ("start", start, sc.minCount, sc.maxCount)):
+            out[f"schedule-{role}"] = aws.appautoscaling.ScheduledAction(
+                f"{name}-schedule-{role}",
+                name=f"{inp.stack}-{inp.service_name}-{role}",
+                service_namespace=ns, scalable_dimension=dim, resource_id=resource_id,
+                schedule=cron,
+                timezone=inp.schedule.timezone,
+                scalable_target_action=aws.appautoscaling.ScheduledActionScalableTargetActionArgs(
+                    min_capacity=lo, max_capacity=hi),
+                opts=on_target,
+            )
+    return out
+
+
+__all__ = ["ScalingInputs", "add_autoscaling", "schedule_crons", "STEP_OUT_CPU_PERCENT", "STEP_IN_CPU_PERCENT"]

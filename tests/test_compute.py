@@ -1,0 +1,424 @@
+"""Compute tier under mocks: per-service scaling with the seed's numbers, deployment safety,
+network isolation, least-privilege roles, access wiring, TLS, schedule and name limits -
+for prod and dev."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import lru_cache
+
+import pytest
+
+from conftest import run_mocked, settings_for
+from components import naming
+from components.access import EfsMount, ServiceAccess
+from components.autoscaling import STEP_IN_CPU_PERCENT, STEP_OUT_CPU_PERCENT, schedule_crons
+from components.compute import Compute, ComputeArgs
+from components.containers import ADOT_CONTAINER, APP_CONTAINER
+from components.settings import FARGATE_SIZES, ServiceSettings
+
+SERVICE = "aws:ecs/service:Service"
+TASKDEF = "aws:ecs/taskDefinition:TaskDefinition"
+TARGET = "aws:appautoscaling/target:Target"
+POLICY = "aws:appautoscaling/policy:Policy"
+SCHEDULED = "aws:appautoscaling/scheduledAction:ScheduledAction"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+REQUIRED_TAGS = {"service", "tier", "stack", "cost-center"}
+
+SUBNETS = ["subnet-a", "subnet-b", "subnet-c"]
+ALB_SG = "sg-alb0000000000000"
+ORDER_DB_SG = "sg-orderdb00000000"
+USER_DB_SG = "sg-userdb000000000"
+ORDER_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-order-AbCdEf"
+USER_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-user-AbCdEf"
+ORDER_DB_ARN = "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ORDER/app"
+USER_DB_ARN = "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-USER/app"
+FS_ARN = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"
+
+
+def _tg(service: str) -> str:
+    return f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/{service}-tg/0123456789abcdef"
+
+
+def _access() -> list[ServiceAccess]:
+    return [
+        ServiceAccess(service="order", description="order database", security_group_id=ORDER_DB_SG, port=5432,
+                      policy_statements=[{"Effect": "Allow", "Action": "rds-db:connect", "Resource": ORDER_DB_ARN}],
+                      environment={"DB_HOST": "order.db.internal"}, secrets={"DB_SECRET": f"{ORDER_SECRET}:password::"},
+                      execution_secret_arns=[ORDER_SECRET]),
+        ServiceAccess(service="user", description="user database", security_group_id=USER_DB_SG, port=5432,
+                      policy_statements=[{"Effect": "Allow", "Action": "rds-db:connect", "Resource": USER_DB_ARN}],
+                      secrets={"DB_SECRET": USER_SECRET}, execution_secret_arns=[USER_SECRET]),
+        ServiceAccess(service="inventory", description="inventory shared EFS", security_group_id="sg-efs", port=2049,
+                      policy_statements=[{"Effect": "Allow", "Action": ["elasticfilesystem:ClientMount"],
+                                          "Resource": [FS_ARN]}],
+                      efs=EfsMount(file_system_id="fs-1", access_point_id="fsap-inv", container_path="/mnt/shared")),
+    ]
+
+
+def _public(s) -> list[str]:
+    return [n for n, v in s.config.services.items() if v.public]
+
+
+@lru_cache(maxsize=None)
+def _run(stack: str, blue_green: bool = False):
+    s = settings_for(stack)
+    pub = _public(s)
+
+    def build():
+        c = Compute("compute", ComputeArgs(
+            settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS[: s.config.azCount],
+            alb_security_group_id=ALB_SG, target_group_arns={n: _tg(n) for n in pub},
+            access=_access(),
+            deployment_alarm_names={n: naming.service_alarm_names(stack, n, n in pub) for n in s.config.services},
+            alb_arn_suffix="app/microservices-alb/50dc6c495c0c9188",
+            alternate_target_group_arns={n: _tg(n + "-alt") for n in pub} if blue_green else {},
+            production_listener_rule_arns={n: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+                                              f"listener-rule/app/alb/1/2/{n}" for n in pub} if blue_green else {},
+        ))
+        return {"cluster_name": c.cluster_name, "cluster_arn": c.cluster_arn,
+                "namespace": c.service_connect_namespace, "service_arns": c.service_arns,
+                "ecr": c.ecr_repository_names, "task_roles": c.task_role_arns,
+                "sgs": c.service_security_group_ids}
+
+    return s, run_mocked(build, stack=stack)
+
+
+def _of(g, type_, suffix):
+    return g.one(type_, f"compute-{suffix}")
+
+
+def _containers(g, svc):
+    return {c["name"]: c for c in json.loads(_of(g, TASKDEF, f"{svc}-task")["inputs"]["containerDefinitions"])}
+
+
+def _policy_doc(g, name):
+    return json.loads(g.one(ROLE_POLICY, name)["inputs"]["policy"])
+
+
+# ---- autoscaling -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("svc", ["order", "notification"])
+def test_prod_service_scales_3_to_20_with_the_seed_policies(svc):
+    s, g = _run("prod")
+    target = _of(g, TARGET, f"{svc}-scaling-target")["inputs"]
+    assert (target["minCapacity"], target["maxCapacity"]) == (3, 20)
+    assert target["resourceId"] == f"service/microservices-prod/{svc}"
+    assert target["scalableDimension"] == "ecs:service:DesiredCount"
+
+    pols = {p["name"].removeprefix(f"compute-{svc}-"): p["inputs"] for p in g.of_type(POLICY)
+            if p["name"].startswith(f"compute-{svc}-")}
+    cpu = pols["cpu-target"]["targetTrackingScalingPolicyConfiguration"]
+    mem = pols["memory-target"]["targetTrackingScalingPolicyConfiguration"]
+    assert cpu["predefinedMetricSpecification"]["predefinedMetricType"] == "ECSServiceAverageCPUUtilization"
+    assert cpu["targetValue"] == 70
+    assert mem["predefinedMetricSpecification"]["predefinedMetricType"] == "ECSServiceAverageMemoryUtilization"
+    assert mem["targetValue"] == 80
+    out = pols["step-out"]["stepScalingPolicyConfiguration"]
+    inn = pols["step-in"]["stepScalingPolicyConfiguration"]
+    assert out["adjustmentType"] == inn["adjustmentType"] == "PercentChangeInCapacity"
+    assert [a["scalingAdjustment"] for a in out["stepAdjustments"]] == [100] and out["cooldown"] == 30
+    assert [a["scalingAdjustment"] for a in inn["stepAdjustments"]] == [-50] and inn["cooldown"] == 300
+    # Only public services also track ALB requests per target.
+    public = s.config.services[svc].public
+    assert ("requests-target" in pols) is public
+    assert len(pols) == (5 if public else 4)
+    if public:
+        req = pols["requests-target"]["targetTrackingScalingPolicyConfiguration"]
+        spec = req["predefinedMetricSpecification"]
+        assert spec["predefinedMetricType"] == "ALBRequestCountPerTarget"
+        assert spec["resourceLabel"] == f"app/microservices-alb/50dc6c495c0c9188/targetgroup/{svc}-tg/0123456789abcdef"
+        assert req["targetValue"] == 1000
+
+
+def test_step_scaling_alarms_trigger_their_policies_and_do_not_collide():
+    s, g = _run("prod")
+    policies = {p["name"]: p for p in g.of_type(POLICY)}
+    out = _of(g, ALARM, "order-scale-out-alarm")["inputs"]
+    inn = _of(g, ALARM, "order-scale-in-alarm")["inputs"]
+    assert out["threshold"] == STEP_OUT_CPU_PERCENT and out["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert inn["threshold"] == STEP_IN_CPU_PERCENT and inn["comparisonOperator"] == "LessThanOrEqualToThreshold"
+    # Each alarm acts on its own step policy (the engine records which resource the ARN came from).
+    out_deps = _of(g, ALARM, "order-scale-out-alarm")["propertyDependencies"]["alarmActions"]
+    in_deps = _of(g, ALARM, "order-scale-in-alarm")["propertyDependencies"]["alarmActions"]
+    assert out_deps == [policies["compute-order-step-out"]["urn"]]
+    assert in_deps == [policies["compute-order-step-in"]["urn"]]
+    assert out["dimensions"] == {"ClusterName": "microservices-prod", "ServiceName": "order"}
+    observability = set(naming.service_alarm_names("prod", "order", True))
+    names = {a["inputs"]["name"] for a in g.of_type(ALARM)}
+    assert len(names) == len(g.of_type(ALARM)) and not names & observability
+
+
+def test_dev_scales_to_zero_outside_business_hours():
+    s, g = _run("dev")
+    sched = s.config.schedule
+    start, stop = schedule_crons(sched)
+    assert start == "cron(0 8 ? * MON-FRI *)" and stop == "cron(0 16 ? * MON-FRI *)"
+    actions = g.of_type(SCHEDULED)
+    assert len(actions) == 2 * len(s.config.services)
+    for svc in s.config.services:
+        a_stop = _of(g, SCHEDULED, f"{svc}-schedule-stop")["inputs"]
+        a_start = _of(g, SCHEDULED, f"{svc}-schedule-start")["inputs"]
+        assert a_stop["resourceId"] == a_start["resourceId"] == f"service/microservices-dev/{svc}"
+        assert a_stop["scalableTargetAction"] == {"minCapacity": 0, "maxCapacity": 0}
+        assert a_stop["schedule"] == stop and a_start["schedule"] == start
+        assert a_start["scalableTargetAction"] == {"minCapacity": 1, "maxCapacity": 2}
+        assert a_stop["timezone"] == a_start["timezone"] == sched.timezone
+
+
+def test_prod_has_no_schedule_and_a_full_day_ends_at_midnight():
+    _, g = _run("prod")
+    assert g.of_type(SCHEDULED) == []
+    s = settings_for("dev", **{"schedule.startHour": "16", "schedule.hoursPerDay": "8"})
+    assert schedule_crons(s.config.schedule) == ("cron(0 16 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)")
+
+
+# ---- deployment safety -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_circuit_breaker_and_alarm_rollback_on_every_service(stack):
+    s, g = _run(stack)
+    for svc in s.config.services:
+        inp = _of(g, SERVICE, f"{svc}-service")["inputs"]
+        assert inp["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+        assert inp["alarms"]["enable"] is True and inp["alarms"]["rollback"] is True
+        assert inp["alarms"]["alarmNames"] == naming.service_alarm_names(stack, svc, s.config.services[svc].public)
+        assert inp["name"] == naming.ecs_service_name(svc)
+
+
+def test_service_connect_only_services_deploy_canary_10_percent():
+    s, g = _run("prod")
+    internal = [n for n, v in s.config.services.items() if not v.public]
+    assert internal
+    for svc in internal:
+        dc = _of(g, SERVICE, f"{svc}-service")["inputs"]["deploymentConfiguration"]
+        assert dc["strategy"] == "CANARY"
+        assert dc["canaryConfiguration"]["canaryPercent"] == 10
+        assert int(dc["canaryConfiguration"]["canaryBakeTimeInMinutes"]) > 0
+
+
+def test_public_services_canary_through_the_alb_when_edge_gives_blue_green_resources():
+    s, g = _run("prod", blue_green=True)
+    role = _of(g, ROLE, "lb-infra-role")
+    for svc in _public(s):
+        inp = _of(g, SERVICE, f"{svc}-service")["inputs"]
+        assert inp["deploymentConfiguration"]["strategy"] == "CANARY"
+        assert inp["deploymentConfiguration"]["canaryConfiguration"]["canaryPercent"] == 10
+        lb = inp["loadBalancers"][0]
+        adv = lb["advancedConfiguration"]
+        assert lb["targetGroupArn"] == _tg(svc) and adv["alternateTargetGroupArn"] == _tg(svc + "-alt")
+        assert adv["productionListenerRule"].endswith(f"/{svc}") and adv["roleArn"].endswith(role["id"])
+    attach = g.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "compute-lb-infra-policy")["inputs"]
+    assert attach["policyArn"].endswith("AmazonECSInfrastructureRolePolicyForLoadBalancers")
+
+
+def test_public_services_without_blue_green_resources_fall_back_to_rolling():
+    # An ALB canary cannot run without an alternate target group and listener rule;
+    # the service must still deploy (rolling + circuit breaker + alarms).
+    s, g = _run("prod")
+    for svc in _public(s):
+        inp = _of(g, SERVICE, f"{svc}-service")["inputs"]
+        assert inp["deploymentConfiguration"] == {"strategy": "ROLLING"}
+        assert "advancedConfiguration" not in inp["loadBalancers"][0]
+    assert [r for r in g.of_type(ROLE) if r["name"] == "compute-lb-infra-role"] == []
+
+
+# ---- tasks and network -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_tasks_are_private_fargate_with_valid_sizes(stack):
+    s, g = _run(stack)
+    for svc, spec in s.config.services.items():
+        inp = _of(g, SERVICE, f"{svc}-service")["inputs"]
+        net = inp["networkConfiguration"]
+        assert net["assignPublicIp"] is False
+        assert net["subnets"] == SUBNETS[: s.config.azCount]
+        assert inp["launchType"] == "FARGATE"
+        assert inp["desiredCount"] == s.config.scaling.desiredCount
+        td = _of(g, TASKDEF, f"{svc}-task")["inputs"]
+        cpu, mem = int(td["cpu"]), int(td["memory"])
+        assert (cpu, mem) == s.config.service_size(svc)
+        assert mem in FARGATE_SIZES[cpu]
+        assert td["networkMode"] == "awsvpc" and td["requiresCompatibilities"] == ["FARGATE"]
+        assert td["runtimePlatform"]["cpuArchitecture"] == spec.architecture == "ARM64"
+        app = _containers(g, svc)[APP_CONTAINER]
+        assert app["portMappings"][0]["containerPort"] == spec.port
+        assert app["image"].endswith(f"microservices-{stack}/{svc}:latest")
+        group = _of(g, "aws:cloudwatch/logGroup:LogGroup", f"{svc}-logs")["inputs"]
+        assert group["retentionInDays"] == s.config.logRetentionDays
+        assert app["logConfiguration"]["options"]["awslogs-group"] == group["name"]
+
+
+def test_security_groups_admit_only_the_alb_and_service_connect_peers():
+    s, g = _run("prod")
+    peers = _of(g, "aws:ec2/securityGroup:SecurityGroup", "peers-sg")["id"]
+    for svc, spec in s.config.services.items():
+        sg = g.outputs["sgs"][svc]
+        rules = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"]["securityGroupId"] == sg]
+        sources = sorted(r["referencedSecurityGroupId"] for r in rules)
+        assert sources == sorted([peers] + ([ALB_SG] if spec.public else []))
+        assert all(r["fromPort"] == r["toPort"] == spec.port for r in rules)
+        assert not any("cidrIpv4" in r for r in rules)
+        svc_net = _of(g, SERVICE, f"{svc}-service")["inputs"]["networkConfiguration"]
+        assert svc_net["securityGroups"] == [sg, peers]
+
+
+def test_access_grants_open_only_the_granted_resource_to_the_granted_service():
+    s, g = _run("prod")
+    order_sg, user_sg = g.outputs["sgs"]["order"], g.outputs["sgs"]["user"]
+    to_order_db = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"]["securityGroupId"] == ORDER_DB_SG]
+    assert [(r["referencedSecurityGroupId"], r["fromPort"], r["toPort"]) for r in to_order_db] == [(order_sg, 5432, 5432)]
+    to_user_db = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"]["securityGroupId"] == USER_DB_SG]
+    assert [r["referencedSecurityGroupId"] for r in to_user_db] == [user_sg]
+
+
+def test_each_service_has_its_own_least_privilege_roles():
+    s, g = _run("prod")
+    task_roles = {_of(g, TASKDEF, f"{svc}-task")["inputs"]["taskRoleArn"] for svc in s.config.services}
+    exec_roles = {_of(g, TASKDEF, f"{svc}-task")["inputs"]["executionRoleArn"] for svc in s.config.services}
+    assert len(task_roles) == len(exec_roles) == len(s.config.services)
+    assert not task_roles & exec_roles
+
+    order = json.dumps(_policy_doc(g, "compute-order-task-policy"))
+    assert ORDER_DB_ARN in order and USER_DB_ARN not in order and FS_ARN not in order
+    gateway = _policy_doc(g, "compute-gateway-task-policy")["Statement"]
+    # No grants for the gateway: its task role can only write traces.
+    assert len(gateway) == 1 and all(a.startswith("xray:") for a in gateway[0]["Action"])
+
+    order_exec = _policy_doc(g, "compute-order-exec-policy")["Statement"]
+    secret_reads = [st for st in order_exec if st["Action"] == "secretsmanager:GetSecretValue"]
+    assert secret_reads == [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [ORDER_SECRET]}]
+    pulls = [st for st in order_exec if "ecr:BatchGetImage" in st["Action"]]
+    assert pulls[0]["Resource"].endswith("repository/microservices-prod/order")
+    for svc in s.config.services:
+        for st in _policy_doc(g, f"compute-{svc}-exec-policy")["Statement"]:
+            assert not (st["Action"] == "*" or st["Action"] == ["*"])
+    gw_exec = json.dumps(_policy_doc(g, "compute-gateway-exec-policy"))
+    assert "secretsmanager" not in gw_exec
+
+
+def test_grants_reach_the_containers():
+    s, g = _run("prod")
+    order = _containers(g, "order")[APP_CONTAINER]
+    assert {"name": "DB_SECRET", "valueFrom": f"{ORDER_SECRET}:password::"} in order["secrets"]
+    assert {"name": "DB_HOST", "value": "order.db.internal"} in order["environment"]
+    assert "DB_HOST" not in json.dumps(_containers(g, "user"))
+    td = _of(g, TASKDEF, "inventory-task")["inputs"]
+    efs = td["volumes"][0]["efsVolumeConfiguration"]
+    assert efs["fileSystemId"] == "fs-1" and efs["transitEncryption"] == "ENABLED"
+    assert efs["authorizationConfig"] == {"accessPointId": "fsap-inv", "iam": "ENABLED"}
+    mounts = _containers(g, "inventory")[APP_CONTAINER]["mountPoints"]
+    assert mounts == [{"sourceVolume": td["volumes"][0]["name"], "containerPath": "/mnt/shared", "readOnly": False}]
+    assert "volumes" not in _of(g, TASKDEF, "order-task")["inputs"]
+
+
+def test_tracing_sidecar_sends_to_xray():
+    s, g = _run("prod")
+    for svc in s.config.services:
+        c = _containers(g, svc)
+        adot = c[ADOT_CONTAINER]
+        assert "aws-otel-collector" in adot["image"] and adot["essential"] is False
+        cfg = adot["environment"][0]["value"]
+        assert "awsxray" in cfg and "0.0.0.0" not in cfg
+        assert c[APP_CONTAINER]["dependsOn"] == [{"containerName": ADOT_CONTAINER, "condition": "START"}]
+
+
+# ---- Service Connect and TLS -----------------------------------------------------------------
+
+def test_prod_service_connect_uses_private_ca_tls():
+    s, g = _run("prod")
+    ca = g.one("aws:acmpca/certificateAuthority:CertificateAuthority")
+    assert ca["inputs"]["type"] == "ROOT" and ca["inputs"]["usageMode"] == "SHORT_LIVED_CERTIFICATE"
+    assert REQUIRED_TAGS <= set(ca["inputs"]["tags"])
+    activation = g.one("aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate")
+    ns = g.one("aws:servicediscovery/httpNamespace:HttpNamespace")
+    for svc in s.config.services:
+        res = _of(g, SERVICE, f"{svc}-service")
+        sc = res["inputs"]["serviceConnectConfiguration"]
+        assert sc["enabled"] is True and sc["namespace"].endswith(f"namespace/{ns['id']}")
+        entry = sc["services"][0]
+        assert entry["portName"] == "http" and entry["discoveryName"] == svc
+        assert entry["clientAlias"] == [{"port": s.config.services[svc].port, "dnsName": svc}]
+        assert entry["tls"]["issuerCertAuthority"]["awsPcaAuthorityArn"] == ca["id"]
+        assert entry["tls"]["roleArn"].endswith(_of(g, ROLE, "sc-tls-role")["id"])
+        assert activation["urn"] in res["dependencies"]
+    assert g.outputs["namespace"] == "microservices-prod.internal"
+
+
+def test_dev_service_connect_without_tls_has_no_private_ca():
+    s, g = _run("dev")
+    assert g.of_type("aws:acmpca/certificateAuthority:CertificateAuthority") == []
+    for svc in s.config.services:
+        sc = _of(g, SERVICE, f"{svc}-service")["inputs"]["serviceConnectConfiguration"]
+        assert sc["enabled"] is True and "tls" not in sc["services"][0]
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_cluster_and_repositories(stack):
+    s, g = _run(stack)
+    cluster = g.one("aws:ecs/cluster:Cluster")["inputs"]
+    assert cluster["name"] == naming.cluster_name(stack) == g.outputs["cluster_name"]
+    assert {"name": "containerInsights", "value": "enabled"} in cluster["settings"]
+    for svc in s.config.services:
+        repo = _of(g, "aws:ecr/repository:Repository", f"{svc}-repo")["inputs"]
+        assert repo["imageTagMutability"] == "IMMUTABLE"
+        assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
+        assert repo["forceDelete"] is (not s.config.deletionProtection)
+        rules = json.loads(_of(g, "aws:ecr/lifecyclePolicy:LifecyclePolicy", f"{svc}-repo-lifecycle")
+                           ["inputs"]["policy"])["rules"]
+        assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "any"]
+        assert g.outputs["ecr"][svc] == repo["name"]
+        assert g.outputs["service_arns"][svc].endswith(f"service/{svc}")
+
+
+# ---- names and tags --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_auto_named_resources_fit_aws_limits(stack):
+    s, g = _run(stack)
+    for r in g.of_type(ROLE):
+        assert len(r["id"]) <= naming.LIMITS["iam_role"], r["id"]
+    for r in g.of_type(ALARM):
+        assert len(r["inputs"]["name"]) <= 255
+    for r in g.of_type(POLICY) + g.of_type(SCHEDULED):
+        assert len(r["inputs"]["name"]) <= 256 and not set(":/|") & set(r["inputs"]["name"])
+    for r in g.of_type("aws:ecr/repository:Repository"):
+        assert len(r["inputs"]["name"]) <= naming.LIMITS["ecr"]
+
+
+def test_long_service_names_keep_role_names_within_64():
+    base = settings_for("dev")
+    long_name = "a-twenty-char-servic"  # the longest name settings accept (20 characters)
+    services = {**base.config.services, long_name: ServiceSettings()}
+    s = dataclasses.replace(base, config=dataclasses.replace(base.config, services=services))
+    g = run_mocked(lambda: Compute("compute-tier-long", ComputeArgs(
+        settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS[:2], alb_security_group_id=ALB_SG,
+        target_group_arns={n: _tg(n) for n in _public(s)})), stack="dev")
+    roles = [r["id"] for r in g.of_type(ROLE)]
+    assert any("a-twenty" in r for r in roles)
+    assert all(len(r) <= 64 for r in roles)
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_taggable_resources_carry_service_tags(stack):
+    s, g = _run(stack)
+    for t in (SERVICE, TASKDEF, TARGET, ALARM, ROLE, "aws:ecr/repository:Repository",
+              "aws:cloudwatch/logGroup:LogGroup", "aws:ec2/securityGroup:SecurityGroup", "aws:ecs/cluster:Cluster"):
+        for r in g.of_type(t):
+            tags = r["inputs"]["tags"]
+            assert REQUIRED_TAGS <= set(tags) and tags["tier"] == "compute", r["name"]
+    for svc, spec in s.config.services.items():
+        tags = _of(g, SERVICE, f"{svc}-service")["inputs"]["tags"]
+        assert tags["service"] == svc and tags["critical"] == str(spec.critical).lower()
+
+
+def test_public_service_without_target_group_is_rejected():
+    s = settings_for("prod")
+    with pytest.raises(Exception, match="without a target group"):
+        run_mocked(lambda: Compute("compute", ComputeArgs(
+            settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS, alb_security_group_id=ALB_SG,
+            target_group_arns={})), stack="prod")
