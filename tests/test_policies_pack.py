@@ -1,0 +1,157 @@
+"""Pack level: the real pack process over gRPC (preflight.analyzer.run_policy_pack).
+
+GetAnalyzerInfo -> Configure (the committed policies/config/<stack>.json, schema
+defaults filled) -> Analyze per resource -> AnalyzeStack, as `pulumi preview
+--policy-pack policies --policy-pack-config policies/config/<stack>.json` does.
+Until the cost policies exist the pack is started from a stand-in entry point with
+this file's four areas only (same PolicyPack call), so these tests never wait on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from test_policies_support import ROOT, U_BOOL, U_STR, urn
+
+analyzer = pytest.importorskip("preflight.analyzer")
+
+OUR_AREAS = ("availability", "sizing", "constraints", "security")
+
+
+def _full_pack_available() -> bool:
+    if os.environ.get("POLICY_TESTS_STANDIN_PACK"):  # exercise the stand-in on purpose
+        return False
+    return (ROOT / "policies/platform_policies/cost.py").exists()
+
+
+@pytest.fixture(scope="module")
+def pack_dir(tmp_path_factory) -> Path:
+    if _full_pack_available():
+        return ROOT / "policies"
+    d = tmp_path_factory.mktemp("pack")
+    (d / "__main__.py").write_text(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT / 'policies')!r})
+        from pulumi_policy import EnforcementLevel, PolicyPack
+        from platform_policies import {', '.join(OUR_AREAS)}
+        PolicyPack(name="microservices-platform-guardrails", enforcement_level=EnforcementLevel.ADVISORY,
+                   policies=[*availability.POLICIES, *sizing.POLICIES, *constraints.POLICIES, *security.POLICIES])
+    """))
+    return d
+
+
+def _our_policy_names() -> set[str]:
+    import importlib
+
+    names: set[str] = set()
+    for area in OUR_AREAS:
+        names |= {p.name for p in importlib.import_module(f"platform_policies.{area}").POLICIES}
+    return names
+
+
+OURS = _our_policy_names()
+
+
+def _config(stack: str, pack_dir: Path, tmp_path: Path) -> Path:
+    path = ROOT / f"policies/config/{stack}.json"
+    if pack_dir == ROOT / "policies":
+        return path
+    # Stand-in pack: drop entries of policies it does not hold (the cost engineer's).
+    data = {k: v for k, v in json.loads(path.read_text()).items() if k in OURS}
+    out = tmp_path / f"{stack}.json"
+    out.write_text(json.dumps(data))
+    return out
+
+
+def _ours(violations: list[dict]) -> list[dict]:
+    """Violations of this file's four areas (the cost policies are tested in tests/test_cost*.py)."""
+    return [v for v in violations if v["policy"] in OURS]
+
+
+TAGS = {"service": "order", "tier": "data", "stack": "prod", "cost-center": "platform-engineering"}
+
+
+def _res(type_: str, name: str, inputs: dict, parent: str | None = None, parents: tuple = (),
+         deps: dict | None = None) -> dict:
+    return {"urn": urn(type_, name, parents), "type": type_, "name": name, "parent": parent, "inputs": inputs,
+            "custom": not type_.startswith("awsx:"), "dependencies": sum((deps or {}).values(), []),
+            "propertyDependencies": deps or {}, "protect": False, "provider": ""}
+
+
+def _plan() -> dict:
+    net = "platform:network:Network"
+    vpc = _res("awsx:ec2:Vpc", "vpc", {"numberOfAvailabilityZones": 3, "natGateways": {"strategy": "Single"},
+                                       "tags": TAGS}, parents=(net,))
+    alb_sg = _res("aws:ec2/securityGroup:SecurityGroup", "alb-sg", {
+        "description": "ALB security group", "tags": {**TAGS, "tier": "edge"},
+        "ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]})
+    ssh = _res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", {
+        "ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "cidrIpv4": "0.0.0.0/0", "securityGroupId": "sg-1"},
+        deps={"securityGroupId": [alb_sg["urn"]]})
+    good_db = _res("aws:rds/instance:Instance", "order-db", {
+        "instanceClass": "db.t3.medium", "multiAz": True, "storageEncrypted": True, "deletionProtection": True,
+        "skipFinalSnapshot": False, "finalSnapshotIdentifier": "order-db-final", "backupRetentionPeriod": 7,
+        "allocatedStorage": 100, "maxAllocatedStorage": 500, "publiclyAccessible": False, "tags": TAGS})
+    bad_db = _res("aws:rds/instance:Instance", "user-db", {
+        "instanceClass": "db.t3.micro", "multiAz": False, "storageEncrypted": True, "deletionProtection": True,
+        "skipFinalSnapshot": False, "finalSnapshotIdentifier": "user-db-final", "backupRetentionPeriod": 7,
+        "allocatedStorage": 100, "tags": TAGS})
+    unknown_db = _res("aws:rds/instance:Instance", "inventory-db", {
+        "instanceClass": U_STR, "multiAz": U_BOOL, "storageEncrypted": True, "deletionProtection": True,
+        "skipFinalSnapshot": False, "finalSnapshotIdentifier": U_STR, "backupRetentionPeriod": 7, "tags": TAGS})
+    task = _res("aws:ecs/taskDefinition:TaskDefinition", "order-task", {
+        "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "4096",
+        "runtimePlatform": {"cpuArchitecture": "ARM64"}, "tags": TAGS})
+    return {"stack": "prod", "project": "microservices-platform",
+            "resources": [vpc, alb_sg, ssh, good_db, bad_db, unknown_db, task]}
+
+
+def _by_policy(violations: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for v in _ours(violations):
+        out.setdefault(v["policy"], []).append(v)
+    return out
+
+
+def test_prod_pack_over_grpc(pack_dir, tmp_path):
+    plan = _plan()
+    result = analyzer.run_policy_pack(plan, _config("prod", pack_dir, tmp_path), policy_dir=pack_dir)
+    got = _by_policy(result["violations"])
+    urns = {r["name"]: r["urn"] for r in plan["resources"]}
+    # Mandatory in prod: Multi-AZ, NAT per AZ (from the awsx inputs), sizes, open SSH, Fargate pair.
+    assert [(v["urn"], v["level"]) for v in got["rds-multi-az"]] == [(urns["user-db"], "mandatory")]
+    assert [(v["urn"], v["level"]) for v in got["nat-gateway-per-az"]] == [(urns["vpc"], "mandatory")]
+    assert [v["urn"] for v in got["allowed-rds-instance-classes"]] == [urns["user-db"]]
+    assert [v["urn"] for v in got["no-open-ingress"]] == [urns["ssh"]]
+    assert [v["urn"] for v in got["fargate-cpu-memory-combination"]] == [urns["order-task"]]
+    # The compliant database and the one with unknown values raise nothing anywhere, and nothing crashed
+    # into a "can't run policy during preview" diagnostic.
+    assert not [v for v in _ours(result["violations"]) if v["urn"] in (urns["order-db"], urns["inventory-db"])]
+    assert not [v for v in _ours(result["violations"]) if "can't run policy" in v["message"]]
+
+
+def test_dev_levels_over_grpc(pack_dir, tmp_path):
+    plan = _plan()
+    result = analyzer.run_policy_pack(plan, _config("dev", pack_dir, tmp_path), policy_dir=pack_dir)
+    got = _by_policy(result["violations"])
+    assert {v["level"] for v in got["rds-multi-az"]} == {"advisory"}
+    assert {v["level"] for v in got["nat-gateway-per-az"]} == {"advisory"}
+    # dev allows only db.t3.micro/db.t4g.micro: now the prod-sized databases are the violators.
+    assert {v["level"] for v in got["allowed-rds-instance-classes"]} == {"mandatory"}
+    assert len(got["allowed-rds-instance-classes"]) == 1  # order-db (user-db is micro, inventory-db unknown)
+
+
+def test_committed_configs_fit_the_pack(pack_dir, tmp_path):
+    """Every committed config names only policies of the pack and passes their schemas."""
+    for stack in ("prod", "dev"):
+        result = analyzer.run_policy_pack({"stack": stack, "resources": []}, _config(stack, pack_dir, tmp_path),
+                                          policy_dir=pack_dir)
+        levels = {p["name"]: p["level"] for p in result["policies"]}
+        assert levels["rds-multi-az"] == ("mandatory" if stack == "prod" else "advisory")
+        assert levels["aws-physical-names"] == "mandatory"
+        assert _ours(result["violations"]) == []
