@@ -1,0 +1,115 @@
+"""Budget cap and cost-optimisation advice (stack policies over the one cost model).
+
+* ``monthly-budget-cap`` (mandatory): the estimated monthly total is above ``maxMonthlyUsd``.
+* ``monthly-budget-warn`` (advisory): the total is at or above ``warnAtPercent`` % of the cap
+  (but not above it - then the cap policy speaks).
+  Both report the total, baseline/usage split, the cap and the top cost drivers.
+* ``cost-advice-graviton|gp3|valkey|commitments|spot`` (advisory): each finding names the
+  monthly saving, computed from the same catalog.
+
+Options (policies/config/<stack>.json): ``maxMonthlyUsd``, ``warnAtPercent``, ``region``
+(StackValidationArgs carries no stack config; default us-east-1 or what the graph shows)
+and ``usage`` (the stack's usage profile; same content as preflight/usage/<stack>.json).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Optional
+
+from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, StackValidationArgs,
+                           StackValidationPolicy)
+
+from . import cost_model
+
+DEFAULT_MAX_MONTHLY_USD = 9000.0
+DEFAULT_WARN_AT_PERCENT = 80.0
+
+_REGION_OPT = {"type": "string", "description": "AWS region of the stack (price catalog); default: inferred, "
+                                                "else us-east-1."}
+_USAGE_OPT = {"type": "object", "description": "Usage profile overriding the cost model defaults "
+                                               "(requests, stored GB, schedule hours ...)."}
+_BUDGET_SCHEMA = PolicyConfigSchema(properties={
+    "maxMonthlyUsd": {"type": "number", "minimum": 0, "default": DEFAULT_MAX_MONTHLY_USD,
+                      "description": "Monthly cap in USD for the estimated stack cost."},
+    "warnAtPercent": {"type": "number", "minimum": 1, "maximum": 100, "default": DEFAULT_WARN_AT_PERCENT,
+                      "description": "Advisory warning from this share of the cap."},
+    "region": _REGION_OPT,
+    "usage": _USAGE_OPT,
+})
+_ADVICE_SCHEMA = PolicyConfigSchema(properties={"region": _REGION_OPT, "usage": _USAGE_OPT})
+
+
+def estimate_for(args: StackValidationArgs) -> dict:
+    """The cost estimate of the stack the engine passes (config: region, usage)."""
+    cfg: Mapping[str, Any] = args.get_config() or {}
+    resources = cost_model.from_policy_resources(args.resources)
+    region = cfg.get("region") or cost_model.infer_region(resources)
+    return cost_model.estimate(resources, usage=cfg.get("usage"), region=region)
+
+
+def _cap(cfg: Mapping[str, Any]) -> tuple[float, float]:
+    return (float(cfg.get("maxMonthlyUsd", DEFAULT_MAX_MONTHLY_USD)),
+            float(cfg.get("warnAtPercent", DEFAULT_WARN_AT_PERCENT)))
+
+
+def validate_budget_cap(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
+    cfg = args.get_config() or {}
+    max_usd, warn = _cap(cfg)
+    est = estimate_for(args)
+    if cost_model.budget_verdict(est["totals"]["total_usd"], max_usd, warn) == "over":
+        report_violation("Over the monthly cap. " + cost_model.budget_message(est, max_usd, warn))
+
+
+def validate_budget_warn(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
+    cfg = args.get_config() or {}
+    max_usd, warn = _cap(cfg)
+    est = estimate_for(args)
+    if cost_model.budget_verdict(est["totals"]["total_usd"], max_usd, warn) == "warn":
+        report_violation("Close to the monthly cap. " + cost_model.budget_message(est, max_usd, warn))
+
+
+def _advice_validator(kind: str) -> Callable[[StackValidationArgs, Callable[..., None]], None]:
+    def validate(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
+        est = estimate_for(args)
+        for finding in cost_model.advice(est)[kind]:
+            report_violation(finding["message"], finding["urn"] or None)
+    validate.__name__ = f"validate_advice_{kind}"
+    return validate
+
+
+validate_advice_graviton = _advice_validator("graviton")
+validate_advice_gp3 = _advice_validator("gp3")
+validate_advice_valkey = _advice_validator("valkey")
+validate_advice_commitments = _advice_validator("commitments")
+validate_advice_spot = _advice_validator("spot")
+
+
+def _advice_policy(name: str, description: str, fn) -> StackValidationPolicy:
+    return StackValidationPolicy(name=name, description=description, validate=fn,
+                                 enforcement_level=EnforcementLevel.ADVISORY, config_schema=_ADVICE_SCHEMA)
+
+
+POLICIES: list = [
+    StackValidationPolicy(
+        name="monthly-budget-cap",
+        description="The estimated monthly cost of the stack must stay within maxMonthlyUsd.",
+        validate=validate_budget_cap, enforcement_level=EnforcementLevel.MANDATORY, config_schema=_BUDGET_SCHEMA),
+    StackValidationPolicy(
+        name="monthly-budget-warn",
+        description="The estimated monthly cost of the stack is at or above warnAtPercent of maxMonthlyUsd.",
+        validate=validate_budget_warn, enforcement_level=EnforcementLevel.ADVISORY, config_schema=_BUDGET_SCHEMA),
+    _advice_policy("cost-advice-graviton", "Graviton (ARM64) is available and cheaper for this workload.",
+                   validate_advice_graviton),
+    _advice_policy("cost-advice-gp3", "RDS storage should be gp3 rather than gp2.", validate_advice_gp3),
+    _advice_policy("cost-advice-valkey", "ElastiCache Valkey costs 20% less than Redis OSS for the same nodes.",
+                   validate_advice_valkey),
+    _advice_policy("cost-advice-commitments", "Always-on compute and databases qualify for Savings Plans / "
+                                              "reserved capacity.", validate_advice_commitments),
+    _advice_policy("cost-advice-spot", "Non-critical services can run on Fargate Spot.", validate_advice_spot),
+]
+
+POLICY_NAMES = [p.name for p in POLICIES]
+
+__all__ = ["POLICIES", "POLICY_NAMES", "estimate_for", "validate_budget_cap", "validate_budget_warn",
+           "validate_advice_graviton", "validate_advice_gp3", "validate_advice_valkey",
+           "validate_advice_commitments", "validate_advice_spot"]

@@ -1,0 +1,164 @@
+"""Budget cap / warn and cost-advice policies (validators called directly), and the
+AWS Budgets component under the platform mocks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from pulumi_policy import EnforcementLevel, StackValidationArgs
+from pulumi_policy.policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions
+from pulumi_policy.proxy import unknown_checking_proxy
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "policies"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from platform_policies import cost as cost_policies  # noqa: E402
+from test_cost_model import USAGE, build_plan  # noqa: E402
+
+PROD_TOTAL = 1919.8725
+DEV_TOTAL = 279.752267
+
+
+def policy_resources(plan: dict) -> list[PolicyResource]:
+    """What AnalyzeStack hands the policy: proxied props, parents and dependencies linked."""
+    opts = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
+    objs = {r["urn"]: PolicyResource(r["type"], unknown_checking_proxy(json.loads(json.dumps(r["inputs"]))),
+                                     r["urn"], r["name"], opts, None, None, [], {}) for r in plan["resources"]}
+    for r in plan["resources"]:
+        o = objs[r["urn"]]
+        o.parent = objs.get(r.get("parent") or "")
+        o.dependencies = [objs[d] for d in r.get("dependencies", []) if d in objs]
+        o.property_dependencies = {k: [objs[d] for d in v if d in objs]
+                                   for k, v in (r.get("propertyDependencies") or {}).items()}
+    return list(objs.values())
+
+
+def run_policy(validate, plan: dict, config: dict) -> list[tuple[str, object]]:
+    found: list[tuple[str, object]] = []
+    validate(StackValidationArgs(policy_resources(plan), config), lambda m, urn=None: found.append((m, urn)))
+    return found
+
+
+def test_policy_levels_and_names():
+    by = {p.name: p for p in cost_policies.POLICIES}
+    assert by["monthly-budget-cap"].enforcement_level == EnforcementLevel.MANDATORY
+    assert by["monthly-budget-warn"].enforcement_level == EnforcementLevel.ADVISORY
+    for n in ("graviton", "gp3", "valkey", "commitments", "spot"):
+        assert by[f"cost-advice-{n}"].enforcement_level == EnforcementLevel.ADVISORY
+
+
+@pytest.mark.parametrize("cap,cap_hits,warn_hits", [
+    (3000.0, 0, 0),   # 64 % of the cap: silent
+    (2300.0, 0, 1),   # 83 %: advisory warning
+    (1900.0, 1, 0),   # over: mandatory, and the warn policy stays quiet
+])
+def test_budget_thresholds_prod(cap, cap_hits, warn_hits):
+    cfg = {"maxMonthlyUsd": cap, "warnAtPercent": 80, "usage": USAGE["prod"]}
+    plan = build_plan("prod")
+    over = run_policy(cost_policies.validate_budget_cap, plan, cfg)
+    warn = run_policy(cost_policies.validate_budget_warn, plan, cfg)
+    assert (len(over), len(warn)) == (cap_hits, warn_hits)
+    for msg, urn in over + warn:
+        assert urn is None
+        assert "$1,919.87" in msg and f"${cap:,.2f}" in msg and "Top cost drivers" in msg
+        assert "Top cost drivers: kafka (Cluster, messaging) $489.90" in msg  # MSK is the largest driver
+
+
+def test_budget_dev_under_committed_cap():
+    cfg = {"maxMonthlyUsd": 500, "warnAtPercent": 80, "usage": USAGE["dev"]}
+    assert run_policy(cost_policies.validate_budget_cap, build_plan("dev"), cfg) == []
+    assert run_policy(cost_policies.validate_budget_warn, build_plan("dev"), cfg) == []
+    msgs = run_policy(cost_policies.validate_budget_cap, build_plan("dev"), {**cfg, "maxMonthlyUsd": 250})
+    assert len(msgs) == 1 and "$279.75" in msgs[0][0]
+
+
+def test_advice_graviton_gp3_valkey_spot_commitments():
+    plan = build_plan("prod", arch="X86_64")
+    for r in plan["resources"]:
+        if r["type"] == "aws:rds/instance:Instance" and r["name"] == "user-db":
+            r["inputs"]["storageType"] = "gp2"
+    cfg = {"usage": USAGE["prod"]}
+    grav = run_policy(cost_policies.validate_advice_graviton, plan, cfg)
+    text = "\n".join(m for m, _ in grav)
+    # Fargate x86 -> ARM for gateway (0.25 vCPU, 0.5 GB, 3 tasks):
+    # 547.5 vCPU-h x (0.04048 - 0.03238) + 1095 GB-h x (0.004445 - 0.00356) = 4.43475 + 0.969075 = 5.403825
+    assert "gateway-service: run the task as ARM64 (Graviton) - saves $5.40/month" in text
+    # RDS db.t3.medium Multi-AZ -> db.t4g.medium: 730 x (0.144 - 0.13) = 10.22 per database
+    assert text.count("db.t3.medium -> db.t4g.medium (Graviton) saves $10.22/month") == 3
+    # MSK kafka.m5.large -> kafka.m7g.large: 3 x 730 x (0.21 - 0.204) = 13.14
+    assert "kafka.m5.large -> kafka.m7g.large (Graviton) saves $13.14/month" in text
+    gp3 = run_policy(cost_policies.validate_advice_gp3, plan, cfg)
+    assert len(gp3) == 1 and "user-db: storageType is gp2" in gp3[0][0] and "$0.00/month" in gp3[0][0]
+    valkey = run_policy(cost_policies.validate_advice_valkey, plan, cfg)
+    # 2 nodes x 730 x (0.032 - 0.0256) = 9.344
+    assert len(valkey) == 1 and "saves $9.34/month" in valkey[0][0]
+    spot = run_policy(cost_policies.validate_advice_spot, plan, cfg)
+    # notification (critical=false), x86: (547.5 x 0.04048 + 1095 x 0.004445) x 50 % = 13.51515
+    assert len(spot) == 1 and "notification-service" in spot[0][0] and "$13.52/month" in spot[0][0]
+    commit = run_policy(cost_policies.validate_advice_commitments, build_plan("prod"), cfg)
+    # 216.2625 x 20 % + 315.36 x 30 % + 46.72 x 30 % = 43.2525 + 94.608 + 14.016 = 151.8765
+    assert len(commit) == 1 and "~$151.88/month" in commit[0][0] and commit[0][1] is None
+
+
+def test_advice_quiet_on_an_optimised_stack():
+    plan = build_plan("prod", db_class="db.t4g.medium", msk_type="kafka.m7g.large")
+    for r in plan["resources"]:
+        if r["type"].startswith("aws:elasticache"):
+            r["inputs"]["engine"] = "valkey"
+        if r["name"] == "notification-service":
+            r["inputs"]["tags"]["critical"] = "true"
+    cfg = {"usage": USAGE["prod"]}
+    for fn in (cost_policies.validate_advice_graviton, cost_policies.validate_advice_gp3,
+               cost_policies.validate_advice_valkey, cost_policies.validate_advice_spot):
+        assert run_policy(fn, plan, cfg) == [], fn.__name__
+
+
+# --------------------------------------------------------------------------- budget component
+def test_budget_component_under_mocks():
+    from conftest import settings_for
+    from preflight.harness import run_mocked
+
+    from components.budget import Budget, BudgetArgs
+
+    for stack in ("prod", "dev"):
+        s = settings_for(stack)
+        g = run_mocked(lambda: Budget("budget", BudgetArgs(settings=s)), stack=stack)
+        comp = g.one("platform:cost:Budget")
+        b = g.one("aws:budgets/budget:Budget")
+        assert b["name"] == "budget-monthly" and b["parent"] == comp["urn"]
+        i = b["inputs"]
+        assert i["budgetType"] == "COST" and i["timeUnit"] == "MONTHLY" and i["limitUnit"] == "USD"
+        assert float(i["limitAmount"]) == float(s.config.monthlyBudgetUsd)
+        assert i["costFilters"] == [{"name": "TagKeyValue", "values": [f"user:stack${stack}"]}]
+        notes = sorted(i["notifications"], key=lambda n: n["threshold"])
+        assert [n["threshold"] for n in notes] == [80, 100]
+        for n in notes:
+            assert n["notificationType"] == "FORECASTED" and n["thresholdType"] == "PERCENTAGE"
+            assert n["comparisonOperator"] == "GREATER_THAN"
+            assert n["subscriberEmailAddresses"] == [s.config.alertEmail]
+        assert i["tags"]["stack"] == stack and i["tags"]["tier"] == "cost"
+
+
+def test_budget_args_without_settings_and_bad_amount():
+    from components.budget import BudgetArgs
+
+    assert BudgetArgs(stack="x", amount_usd=10, alert_email="a@b.c").resolved() == ("x", 10, "a@b.c", {})
+    with pytest.raises(ValueError):
+        BudgetArgs(stack="x").resolved()
+
+
+def test_budget_cap_through_the_policy_pack_analyzer():
+    """The pack as the engine drives it (gRPC, policies/config/prod.json): mandatory only over the cap."""
+    from preflight.analyzer import run_policy_pack
+
+    def budget(plan):
+        res = run_policy_pack(plan, ROOT / "policies" / "config" / "prod.json")
+        return [(v["policy"], v["level"]) for v in res["violations"] if v["policy"].startswith("monthly-budget")]
+
+    assert budget(build_plan("prod")) == []
+    # 30 tasks per service: 3,885.13 > 3,000
+    assert budget(build_plan("prod", tasks=30)) == [("monthly-budget-cap", "mandatory")]
