@@ -1,0 +1,592 @@
+"""Edge tier under mocks: ALB, target groups, listeners, access logs, API Gateway, WAF,
+CloudFront, security groups, names, tags and outputs, for prod and dev."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from functools import lru_cache
+from typing import Any, Optional
+
+import pytest
+
+from conftest import run_mocked, settings_for
+from components.edge import Edge, EdgeArgs
+from components.edge_alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, default_route_service,
+                                 elb_log_principal, path_rules)
+from components.edge_cdn import CACHE_OPTIMIZED, VIEWER_MIN_TLS
+from components.edge_waf import DESCRIPTION_PATTERN, MANAGED_RULE_GROUPS, WAF_LOG_GROUP_PREFIX
+from components.settings import ServiceSettings
+from preflight.mocks import autoname
+
+STACKS = ("prod", "dev")
+PUBLIC = ["gateway", "user", "order", "inventory", "payment"]
+VPC_ID = "vpc-0edge"
+PUBLIC_SUBNETS = ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"]
+PRIVATE_SUBNETS = ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"]
+OPEN = ("0.0.0.0/0", "::/0")
+AUTHORIZER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:api-authorizer"
+REQUIRED_TAGS = ("service", "tier", "stack", "cost-center")
+
+SG = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+LB = "aws:lb/loadBalancer:LoadBalancer"
+TG = "aws:lb/targetGroup:TargetGroup"
+LISTENER = "aws:lb/listener:Listener"
+RULE = "aws:lb/listenerRule:ListenerRule"
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+
+
+def with_config(settings, region: Optional[str] = None, **changes: Any):
+    """Settings with StackSettings fields replaced (``edge`` may be a dict of EdgeSettings fields)."""
+    cfg = settings.config
+    if isinstance(changes.get("edge"), dict):
+        changes["edge"] = dataclasses.replace(cfg.edge, **changes["edge"])
+    return dataclasses.replace(settings, config=dataclasses.replace(cfg, **changes),
+                               region=region or settings.region)
+
+
+def run_edge(settings, region: str = "us-east-1", **arg_overrides: Any):
+    holder: dict[str, Edge] = {}
+
+    def build():
+        edge = Edge("edge", EdgeArgs(settings=settings, vpc_id=VPC_ID, public_subnet_ids=PUBLIC_SUBNETS,
+                                     private_subnet_ids=PRIVATE_SUBNETS, **arg_overrides))
+        holder["edge"] = edge
+        return {"alb_dns_name": edge.alb_dns_name, "api_url": edge.api_url, "cdn_domain": edge.cdn_domain,
+                "alb_arn": edge.alb_arn, "alb_arn_suffix": edge.alb_arn_suffix,
+                "alb_security_group_id": edge.alb_security_group_id,
+                "https_listener_arn": edge.https_listener_arn, "target_group_arns": edge.target_group_arns,
+                "target_group_arn_suffixes": edge.target_group_arn_suffixes, "api_key_id": edge.api_key_id,
+                "alternate_target_group_arns": edge.alternate_target_group_arns,
+                "production_listener_rule_arns": edge.production_listener_rule_arns,
+                "lb_dependencies": [r.urn for r in edge.load_balancer_dependencies],
+                "web_acl_arn": edge.web_acl_arn, "cdn_web_acl_arn": edge.cdn_web_acl_arn}
+
+    return run_mocked(build, stack=settings.stack, region=region)
+
+
+@lru_cache(maxsize=None)
+def graph(stack: str):
+    return run_edge(settings_for(stack))
+
+
+def by_id(g, type_: str) -> dict[str, dict]:
+    return {r["id"]: r for r in g.of_type(type_)}
+
+
+def alb_sg(g) -> dict:
+    return g.named("edge-alb-sg")
+
+
+# ---- routing (pure) ------------------------------------------------------------------------------
+
+def test_gateway_is_default_route_and_others_get_path_rules():
+    s = settings_for("prod")
+    assert default_route_service(s) == "gateway"
+    rules = {r.service: r for r in path_rules(s)}
+    assert set(rules) == set(PUBLIC)
+    assert rules["user"].paths == ("/users/*", "/users")
+    # The default route also has a (last) catch-all rule: ECS canaries shift rule weights.
+    assert rules["gateway"].paths == ("/*",) and rules["gateway"].priority == 50000
+    assert max(r.priority for r in rules.values()) == rules["gateway"].priority
+    assert len({r.priority for r in rules.values()}) == len(rules)
+
+
+def test_more_specific_paths_get_lower_priorities():
+    s = settings_for("prod")
+    services = dict(s.config.services)
+    services["order"] = ServiceSettings(public=True, path="/orders/*")
+    services["payment"] = ServiceSettings(public=True, path="/orders/payments/*")
+    rules = {r.service: r.priority for r in path_rules(with_config(s, services=services))}
+    assert rules["payment"] < rules["order"]
+
+
+# ---- ALB --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_alb_is_internet_facing_hardened_and_logged(stack):
+    g, s = graph(stack), settings_for(stack)
+    lb = g.one(LB)["inputs"]
+    assert lb["loadBalancerType"] == "application" and lb["internal"] is False
+    assert lb["subnets"] == PUBLIC_SUBNETS
+    assert lb["securityGroups"] == [alb_sg(g)["id"]]
+    assert lb["dropInvalidHeaderFields"] is True
+    assert lb["enableDeletionProtection"] is s.config.deletionProtection
+    assert lb["enableDeletionProtection"] is (stack == "prod")
+    bucket = g.one("aws:s3/bucket:Bucket")
+    assert lb["accessLogs"] == {"enabled": True, "bucket": bucket["id"], "prefix": "alb"}
+    # ELB must be allowed to write before logging is switched on.
+    policy_urn = g.one("aws:s3/bucketPolicy:BucketPolicy")["urn"]
+    assert policy_urn in g.one(LB)["dependencies"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_https_listener_uses_modern_tls_and_configured_certificate(stack):
+    g, s = graph(stack), settings_for(stack)
+    listeners = {r["inputs"]["port"]: r["inputs"] for r in g.of_type(LISTENER)}
+    assert set(listeners) == {443, 80}
+    https = listeners[443]
+    assert https["protocol"] == "HTTPS"
+    assert https["sslPolicy"] == ALB_TLS_POLICY == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    assert https["certificateArn"] == s.config.edge.certificateArn
+    assert https["defaultActions"] == [{"type": "forward",
+                                        "targetGroupArn": g.outputs["target_group_arns"]["gateway"]}]
+    assert https["routingHttpResponseStrictTransportSecurityHeaderValue"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_http_listener_only_redirects_to_https(stack):
+    http = next(r["inputs"] for r in graph(stack).of_type(LISTENER) if r["inputs"]["port"] == 80)
+    assert http["protocol"] == "HTTP"
+    assert http["defaultActions"] == [{"type": "redirect", "redirect": {
+        "protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_one_ip_target_group_per_public_service_with_config_health_check(stack):
+    g, s = graph(stack), settings_for(stack)
+    groups = {r["inputs"]["tags"]["service"]: r["inputs"] for r in g.of_type(TG)}
+    assert sorted(groups) == sorted(PUBLIC)
+    for svc, tg in groups.items():
+        conf = s.config.services[svc]
+        assert tg["targetType"] == "ip"
+        assert tg["port"] == conf.port and tg["protocol"] == "HTTP"
+        assert tg["vpcId"] == VPC_ID
+        assert tg["healthCheck"]["path"] == conf.healthCheckPath
+        assert tg["healthCheck"]["enabled"] is True
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_alternate_target_groups_mirror_the_primary_ones(stack):
+    g = graph(stack)
+    by_name = {r["name"]: r["inputs"] for r in g.of_type(TG)}
+    for svc in PUBLIC:
+        primary, alt = by_name[f"edge-{svc}"], by_name[f"edge-{svc}-alt"]
+        assert {k: v for k, v in alt.items()} == primary  # same port, health check, tags, type
+    assert set(g.outputs["alternate_target_group_arns"]) == set(PUBLIC)
+    assert not set(g.outputs["alternate_target_group_arns"].values()) & set(g.outputs["target_group_arns"].values())
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_listener_rules_route_paths_to_their_target_groups(stack):
+    g = graph(stack)
+    https_arn = next(r for r in g.of_type(LISTENER) if r["inputs"]["port"] == 443)["id"]
+    primary, alternate = g.outputs["target_group_arns"], g.outputs["alternate_target_group_arns"]
+    rules = {r["inputs"]["tags"]["service"]: r for r in g.of_type(RULE)}
+    assert set(rules) == set(PUBLIC)
+    for svc, record in rules.items():
+        rule = record["inputs"]
+        path = settings_for(stack).config.services[svc].path
+        assert path in rule["conditions"][0]["pathPattern"]["values"]
+        # All traffic to the primary group; ECS shifts the weights during a canary.
+        assert rule["actions"] == [{"type": "forward", "forward": {"targetGroups": [
+            {"arn": primary[svc], "weight": 100}, {"arn": alternate[svc], "weight": 0}]}}]
+        assert rule["listenerArn"] == https_arn
+        assert f":edge-rule-{svc}/" in g.outputs["production_listener_rule_arns"][svc]  # this rule's ARN (mocks)
+    assert len({r["inputs"]["priority"] for r in rules.values()}) == len(rules)
+
+
+def test_without_a_default_service_the_listener_answers_404():
+    s = settings_for("dev")
+    services = dict(s.config.services)
+    services["gateway"] = ServiceSettings(public=True, path="/gw/*")
+    g = run_edge(with_config(s, services=services))
+    https = next(r["inputs"] for r in g.of_type(LISTENER) if r["inputs"]["port"] == 443)
+    assert https["defaultActions"][0]["type"] == "fixed-response"
+    assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+    gateway_rule = next(r["inputs"] for r in g.of_type(RULE) if r["inputs"]["tags"]["service"] == "gateway")
+    assert gateway_rule["conditions"][0]["pathPattern"]["values"] == ["/gw/*", "/gw"]
+    assert all(r["inputs"]["priority"] < 50000 for r in g.of_type(RULE))
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_alb_and_target_group_names_fit_32_characters_after_autonaming(stack):
+    s = settings_for(stack)
+    services = dict(s.config.services)
+    long_name = "a-very-long-service1"  # 20 characters, the longest settings allow
+    services[long_name] = ServiceSettings(public=True, path="/long/*")
+    g = run_edge(with_config(s, services=services))
+    names = [r["inputs"].get("name") or autoname(r["name"]) for r in g.of_type(TG) + g.of_type(LB)]
+    assert len(names) == 2 * (len(PUBLIC) + 1) + 1  # primary + alternate per public service, one ALB
+    assert all(len(n) <= 32 for n in names), names
+    assert len(set(names)) == len(names)
+
+
+# ---- access-log bucket ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_access_log_bucket_is_private_sse_s3_and_expires(stack):
+    g, s = graph(stack), settings_for(stack)
+    bucket = g.one("aws:s3/bucket:Bucket")
+    assert bucket["inputs"].get("forceDestroy", False) is (not s.config.deletionProtection)
+    sse = g.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")["inputs"]
+    assert sse["bucket"] == bucket["id"]
+    assert sse["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}  # ALB: SSE-S3 only
+    block = g.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")["inputs"]
+    assert all(block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
+                                          "restrictPublicBuckets"))
+    lifecycle = g.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["inputs"]
+    assert lifecycle["rules"][0]["status"] == "Enabled"
+    assert lifecycle["rules"][0]["expiration"]["days"] == s.config.logRetentionDays
+    owner = g.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls")["inputs"]
+    assert owner["rule"]["objectOwnership"] == "BucketOwnerEnforced"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_bucket_policy_lets_only_regional_elb_write_its_prefix(stack):
+    g = graph(stack)
+    bucket = g.one("aws:s3/bucket:Bucket")["id"]
+    doc = json.loads(g.one("aws:s3/bucketPolicy:BucketPolicy")["inputs"]["policy"])
+    allow = [st for st in doc["Statement"] if st["Effect"] == "Allow"]
+    assert len(allow) == 1
+    assert allow[0]["Principal"] == {"AWS": "arn:aws:iam::127311923021:root"}  # us-east-1 ELB account
+    assert allow[0]["Action"] == "s3:PutObject"
+    assert allow[0]["Resource"] == f"arn:aws:s3:::{bucket}/alb/AWSLogs/123456789012/*"
+    deny = [st for st in doc["Statement"] if st["Effect"] == "Deny"]
+    assert deny and deny[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_newer_regions_use_the_log_delivery_service_principal():
+    assert elb_log_principal("eu-west-1") == {"AWS": "arn:aws:iam::156460612806:root"}
+    assert elb_log_principal("us-gov-west-1") == {"AWS": "arn:aws-us-gov:iam::048591011584:root"}
+    assert elb_log_principal("mx-central-1") == {"Service": ELB_LOG_DELIVERY_PRINCIPAL}
+    s = settings_for("prod")
+    s = with_config(s, region="mx-central-1",
+                    edge={"certificateArn": "arn:aws:acm:mx-central-1:123456789012:certificate/abc"})
+    g = run_edge(s, region="mx-central-1")
+    doc = json.loads(g.one("aws:s3/bucketPolicy:BucketPolicy")["inputs"]["policy"])
+    assert doc["Statement"][0]["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+
+
+# ---- security groups ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_alb_security_group_is_marked_and_open_only_on_443_and_80(stack):
+    g = graph(stack)
+    sg = alb_sg(g)
+    assert sg["inputs"]["tags"]["tier"] == "edge"
+    assert sg["inputs"]["description"].startswith("ALB")
+    assert "ingress" not in sg["inputs"] and "egress" not in sg["inputs"]  # standalone rules only
+    open_rules = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"].get("cidrIpv4") in OPEN]
+    assert sorted((r["fromPort"], r["toPort"], r["ipProtocol"]) for r in open_rules) == [
+        (80, 80, "tcp"), (443, 443, "tcp")]
+    assert all(r["securityGroupId"] == sg["id"] for r in open_rules)
+    assert g.outputs["alb_security_group_id"] == sg["id"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_other_security_group_allows_the_internet(stack):
+    g = graph(stack)
+    alb_id = alb_sg(g)["id"]
+    groups = g.of_type(SG)
+    assert len(groups) == 2  # the ALB's and the VPC link's
+    for sg in groups:
+        for rule in sg["inputs"].get("ingress", []):
+            assert not set(rule.get("cidrBlocks", []) + rule.get("ipv6CidrBlocks", [])) & set(OPEN)
+    for rule in g.of_type(INGRESS):
+        inputs = rule["inputs"]
+        if inputs["securityGroupId"] != alb_id:
+            assert inputs.get("cidrIpv4") not in OPEN and inputs.get("cidrIpv6") not in OPEN, rule["name"]
+            assert inputs.get("referencedSecurityGroupId"), rule["name"]
+    # Nothing in the edge tier sends traffic to the internet either.
+    for rule in g.of_type(EGRESS):
+        assert rule["inputs"].get("cidrIpv4") not in OPEN and rule["inputs"].get("cidrIpv6") not in OPEN
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_alb_egress_reaches_only_service_ports_inside_the_vpc(stack):
+    g, s = graph(stack), settings_for(stack)
+    alb_id = alb_sg(g)["id"]
+    egress = [r["inputs"] for r in g.of_type(EGRESS) if r["inputs"]["securityGroupId"] == alb_id]
+    ports = {s.config.services[n].port for n in PUBLIC}
+    assert {(e["fromPort"], e["toPort"]) for e in egress} == {(p, p) for p in ports}
+    assert all(e["cidrIpv4"] == s.config.vpcCidr and e["ipProtocol"] == "tcp" for e in egress)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_vpc_link_reaches_only_the_alb_on_443(stack):
+    g = graph(stack)
+    alb_id = alb_sg(g)["id"]
+    link_sg = g.named("edge-vpclink-sg")
+    egress = [r["inputs"] for r in g.of_type(EGRESS) if r["inputs"]["securityGroupId"] == link_sg["id"]]
+    assert egress == [{**egress[0], "ipProtocol": "tcp", "fromPort": 443, "toPort": 443,
+                       "referencedSecurityGroupId": alb_id}]
+    link = g.one("aws:apigatewayv2/vpcLink:VpcLink")["inputs"]
+    assert link["subnetIds"] == PRIVATE_SUBNETS and link["securityGroupIds"] == [link_sg["id"]]
+    from_link = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"].get("referencedSecurityGroupId") == link_sg["id"]]
+    assert [(r["securityGroupId"], r["fromPort"]) for r in from_link] == [(alb_id, 443)]
+
+
+# ---- API Gateway -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_api_is_regional_and_every_method_needs_an_api_key(stack):
+    g = graph(stack)
+    api = g.one("aws:apigateway/restApi:RestApi")["inputs"]
+    assert api["endpointConfiguration"]["types"] == "REGIONAL"
+    assert api["apiKeySource"] == "HEADER"
+    methods = g.of_type("aws:apigateway/method:Method")
+    assert len(methods) == 2  # "/" and "/{proxy+}"
+    for m in methods:
+        assert m["inputs"]["apiKeyRequired"] is True
+        assert m["inputs"]["authorization"] == "NONE" and "authorizerId" not in m["inputs"]
+    assert not g.of_type("aws:apigateway/authorizer:Authorizer")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_api_reaches_the_alb_through_vpc_link_v2_over_https(stack):
+    g, s = graph(stack), settings_for(stack)
+    alb_arn = g.outputs["alb_arn"]
+    link_id = g.one("aws:apigatewayv2/vpcLink:VpcLink")["id"]
+    integrations = g.of_type("aws:apigateway/integration:Integration")
+    assert len(integrations) == 2
+    for i in integrations:
+        inputs = i["inputs"]
+        assert inputs["type"] == "HTTP_PROXY" and inputs["connectionType"] == "VPC_LINK"
+        assert inputs["connectionId"] == link_id
+        assert inputs["integrationTarget"] == alb_arn
+        assert inputs["uri"].startswith(f"https://{s.config.edge.domainName}:443/")
+    proxy = next(i["inputs"] for i in integrations if i["inputs"]["uri"].endswith("{proxy}"))
+    assert proxy["requestParameters"] == {"integration.request.path.proxy": "method.request.path.proxy"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_stage_logs_traces_and_throttles(stack):
+    g, s = graph(stack), settings_for(stack)
+    stage = g.one("aws:apigateway/stage:Stage")["inputs"]
+    assert stage["xrayTracingEnabled"] is True
+    log_group = g.named("edge-api-access")
+    assert stage["accessLogSettings"]["destinationArn"].endswith(":log-group:" + autoname("edge-api-access"))
+    assert json.loads(stage["accessLogSettings"]["format"])["requestId"] == "$context.requestId"
+    assert log_group["inputs"]["retentionInDays"] == s.config.logRetentionDays
+    settings = g.one("aws:apigateway/methodSettings:MethodSettings")["inputs"]
+    assert settings["methodPath"] == "*/*"
+    assert settings["settings"]["throttlingRateLimit"] == s.config.edge.apiThrottleRatePerSecond
+    assert settings["settings"]["throttlingBurstLimit"] == s.config.edge.apiThrottleBurst
+    assert settings["settings"]["dataTraceEnabled"] is False  # no request bodies in logs
+    # API Gateway refuses stage logging until the account has a CloudWatch role.
+    account = g.one("aws:apigateway/account:Account")
+    assert account["urn"] in g.one("aws:apigateway/stage:Stage")["dependencies"]
+    api_id = g.one("aws:apigateway/restApi:RestApi")["id"]
+    assert g.outputs["api_url"] == f"https://{api_id}.execute-api.us-east-1.amazonaws.com/v1"  # stage invokeUrl
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_usage_plan_and_api_key(stack):
+    g, s = graph(stack), settings_for(stack)
+    plan = g.one("aws:apigateway/usagePlan:UsagePlan")
+    inputs = plan["inputs"]
+    assert inputs["throttleSettings"] == {"rateLimit": s.config.edge.apiThrottleRatePerSecond,
+                                          "burstLimit": s.config.edge.apiThrottleBurst}
+    assert inputs["quotaSettings"] == {"limit": s.config.edge.apiQuotaPerMonth, "period": "MONTH"}
+    assert inputs["apiStages"] == [{"apiId": g.one("aws:apigateway/restApi:RestApi")["id"], "stage": "v1"}]
+    key = g.one("aws:apigateway/apiKey:ApiKey")
+    assert "value" not in key["inputs"]  # AWS generates it
+    link = g.one("aws:apigateway/usagePlanKey:UsagePlanKey")["inputs"]
+    assert link == {**link, "keyId": key["id"], "keyType": "API_KEY", "usagePlanId": plan["id"]}
+    assert g.outputs["api_key_id"] == key["id"]  # the id only: no output carries the key value
+    assert not any("key" in k and k != "api_key_id" for k in g.outputs)
+
+
+def test_lambda_authorizer_is_attached_when_given():
+    g = run_edge(settings_for("prod"), authorizer_lambda_arn=AUTHORIZER_ARN)
+    auth = g.one("aws:apigateway/authorizer:Authorizer")
+    assert auth["inputs"]["type"] == "REQUEST"
+    assert auth["inputs"]["authorizerUri"] == (
+        f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{AUTHORIZER_ARN}/invocations")
+    for m in g.of_type("aws:apigateway/method:Method"):
+        assert m["inputs"]["authorization"] == "CUSTOM" and m["inputs"]["authorizerId"] == auth["id"]
+        assert m["inputs"]["apiKeyRequired"] is True
+    perm = g.one("aws:lambda/permission:Permission")["inputs"]
+    assert perm["function"] == AUTHORIZER_ARN and perm["principal"] == "apigateway.amazonaws.com"
+    assert perm["sourceArn"].endswith(f"/authorizers/{auth['id']}")
+
+
+def test_api_gateway_account_setting_can_be_left_to_another_stack():
+    g = run_edge(settings_for("dev"), manage_api_gateway_account=False)
+    assert not g.of_type("aws:apigateway/account:Account")
+    assert not g.of_type("aws:iam/role:Role")
+
+
+# ---- WAF ----------------------------------------------------------------------------------------------
+
+def _managed_groups(acl: dict) -> list[str]:
+    return [r["statement"]["managedRuleGroupStatement"]["name"] for r in acl["rules"]
+            if "managedRuleGroupStatement" in r["statement"]]
+
+
+def _rate_rule(acl: dict) -> dict:
+    return next(r for r in acl["rules"] if "rateBasedStatement" in r["statement"])
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_regional_web_acl_protects_alb_and_api_stage(stack):
+    g, s = graph(stack), settings_for(stack)
+    acl = g.named("edge-waf")
+    inputs = acl["inputs"]
+    assert inputs["scope"] == "REGIONAL" and inputs["defaultAction"] == {"allow": {}}
+    assert _managed_groups(inputs) == list(MANAGED_RULE_GROUPS) == [
+        "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]
+    assert all(r["overrideAction"] == {"none": {}} for r in inputs["rules"] if "managedRuleGroupStatement" in r["statement"])
+    rate = _rate_rule(inputs)
+    assert rate["action"] == {"block": {}}
+    assert rate["statement"]["rateBasedStatement"]["limit"] == s.config.edge.wafRateLimit
+    assert rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
+    assert len({r["priority"] for r in inputs["rules"]}) == len(inputs["rules"])
+    acl_arn = g.outputs["web_acl_arn"]
+    targets = {a["inputs"]["resourceArn"] for a in g.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
+               if a["inputs"]["webAclArn"] == acl_arn}
+    stage_arn = f"arn:aws:apigateway:us-east-1:123456789012:/restapis/{g.one('aws:apigateway/restApi:RestApi')['id']}/stages/v1"
+    assert targets == {g.outputs["alb_arn"], stage_arn}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_waf_names_and_descriptions_are_accepted_by_aws(stack):
+    g = graph(stack)
+    for r in g.of_type(WEB_ACL) + g.of_type("aws:wafv2/ipSet:IpSet"):
+        assert re.fullmatch(DESCRIPTION_PATTERN, r["inputs"]["description"]), r["inputs"]["description"]
+        assert re.fullmatch(r"[\w-]{1,128}", autoname(r["name"]))
+    for r in g.of_type(WEB_ACL):
+        for rule in r["inputs"]["rules"] + [{"visibilityConfig": r["inputs"]["visibilityConfig"]}]:
+            assert re.fullmatch(r"[\w#:.\-/]{1,255}", rule["visibilityConfig"]["metricName"])
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_rate_rule_on_the_alb_does_not_count_the_vpc_link(stack):
+    g, s = graph(stack), settings_for(stack)
+    ip_set = g.one("aws:wafv2/ipSet:IpSet")["inputs"]
+    assert ip_set["addresses"] == [s.config.vpcCidr] and ip_set["scope"] == "REGIONAL"
+    scope_down = _rate_rule(g.named("edge-waf")["inputs"])["statement"]["rateBasedStatement"]["scopeDownStatement"]
+    assert "ipSetReferenceStatement" in scope_down["notStatement"]["statement"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_waf_logs_go_to_aws_waf_logs_groups_with_secrets_redacted(stack):
+    g, s = graph(stack), settings_for(stack)
+    logging = g.of_type("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+    acl_arns = {g.outputs["web_acl_arn"], g.outputs["cdn_web_acl_arn"]}
+    assert {c["inputs"]["resourceArn"] for c in logging} == acl_arns
+    groups = {r["inputs"]["name"]: r["inputs"] for r in g.of_type("aws:cloudwatch/logGroup:LogGroup")
+              if r["inputs"].get("name", "").startswith(WAF_LOG_GROUP_PREFIX)}
+    assert len(groups) == 2
+    assert all(gr["retentionInDays"] == s.config.logRetentionDays for gr in groups.values())
+    for c in logging:
+        dest = c["inputs"]["logDestinationConfigs"][0]
+        assert dest.split(":log-group:")[1].startswith("aws-waf-logs-") and not dest.endswith(":*")
+        redacted = {f["singleHeader"]["name"] for f in c["inputs"]["redactedFields"]}
+        assert {"authorization", "x-api-key"} <= redacted
+
+
+# ---- CloudFront -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_cloudfront_acl_and_logs_live_in_us_east_1_via_an_explicit_provider(stack):
+    g = graph(stack)
+    provider = g.one("pulumi:providers:aws")
+    assert provider["inputs"]["region"] == "us-east-1"
+    assert provider["parent"] == g.one("platform:edge:Edge")["urn"]
+    assert json.loads(provider["inputs"]["defaultTags"])["tags"]["tier"] == "edge"
+    cdn_acl = g.named("edge-waf-cdn")
+    assert cdn_acl["inputs"]["scope"] == "CLOUDFRONT"
+    assert cdn_acl["provider"].startswith(provider["urn"] + "::")
+    assert _managed_groups(cdn_acl["inputs"]) == list(MANAGED_RULE_GROUPS)
+    assert g.named("edge-waf-cdn-logs")["provider"].startswith(provider["urn"] + "::")
+    assert g.named("edge-waf")["provider"] == ""  # the regional ACL stays on the stack's provider
+
+
+def test_cloudfront_acl_stays_in_us_east_1_when_the_stack_is_elsewhere():
+    s = with_config(settings_for("prod"), region="eu-west-1",
+                    edge={"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc"})
+    g = run_edge(s, region="eu-west-1")
+    assert g.one("pulumi:providers:aws")["inputs"]["region"] == "us-east-1"
+    assert ":wafv2:us-east-1:" in g.one(DISTRIBUTION)["inputs"]["webAclId"]
+    assert ":wafv2:eu-west-1:" in g.outputs["web_acl_arn"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_distribution_is_https_only_with_static_caching(stack):
+    g, s = graph(stack), settings_for(stack)
+    d = g.one(DISTRIBUTION)["inputs"]
+    assert d["enabled"] is True and d["priceClass"] == "PriceClass_100"
+    assert d["webAclId"] == g.outputs["cdn_web_acl_arn"]
+    origin = d["origins"][0]
+    assert origin["domainName"] == s.config.edge.domainName
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+    assert origin["customOriginConfig"]["originSslProtocols"] == ["TLSv1.2"]
+    assert d["defaultCacheBehavior"]["viewerProtocolPolicy"] == "redirect-to-https"
+    static = d["orderedCacheBehaviors"]
+    assert [b["pathPattern"] for b in static] == ["/static/*"]
+    assert static[0]["cachePolicyId"] == CACHE_OPTIMIZED
+    assert static[0]["viewerProtocolPolicy"] == "redirect-to-https"
+    assert d["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}  # no cdnCertificateArn configured
+    assert g.outputs["cdn_domain"].endswith(".cloudfront.net")
+
+
+def test_custom_cdn_certificate_enforces_tls_1_2():
+    cert = "arn:aws:acm:us-east-1:123456789012:certificate/cdn"
+    g = run_edge(with_config(settings_for("prod"), edge={"cdnCertificateArn": cert}), cdn_aliases=["cdn.example.com"])
+    d = g.one(DISTRIBUTION)["inputs"]
+    assert d["viewerCertificate"] == {"acmCertificateArn": cert, "sslSupportMethod": "sni-only",
+                                      "minimumProtocolVersion": VIEWER_MIN_TLS}
+    assert VIEWER_MIN_TLS.startswith("TLSv1.2")
+    assert d["aliases"] == ["cdn.example.com"]
+
+
+def test_origin_falls_back_to_the_alb_dns_name_without_a_domain():
+    g = run_edge(with_config(settings_for("dev"), edge={"domainName": ""}))
+    assert g.one(DISTRIBUTION)["inputs"]["origins"][0]["domainName"] == g.outputs["alb_dns_name"]
+
+
+def test_cdn_can_be_switched_off():
+    g = run_edge(with_config(settings_for("dev"), edge={"cdn": False}))
+    assert not g.of_type(DISTRIBUTION) and not g.of_type("pulumi:providers:aws")
+    assert [a["inputs"]["scope"] for a in g.of_type(WEB_ACL)] == ["REGIONAL"]
+    assert g.outputs["cdn_domain"] == ""
+
+
+# ---- outputs, tags, hierarchy --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_outputs_contract(stack):
+    g = graph(stack)
+    out = g.outputs
+    lb = g.one(LB)
+    assert out["alb_dns_name"].endswith(".elb.amazonaws.com")
+    assert out["alb_arn"] == lb["id"] and out["alb_arn_suffix"].startswith("app/edge-alb-")
+    assert out["api_url"].startswith("https://") and out["api_url"].endswith("/v1")
+    assert set(out["target_group_arns"]) == set(out["target_group_arn_suffixes"]) == set(PUBLIC)
+    for svc in PUBLIC:
+        assert out["target_group_arns"][svc].endswith(out["target_group_arn_suffixes"][svc])
+    https = next(r for r in g.of_type(LISTENER) if r["inputs"]["port"] == 443)
+    assert out["https_listener_arn"] == https["id"]
+    assert sorted(out["lb_dependencies"]) == sorted([https["urn"]] + [r["urn"] for r in g.of_type(RULE)])
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_taggable_resource_carries_the_required_tags(stack):
+    g = graph(stack)
+    tagged = [r for r in g.resources if "tags" in r["inputs"]]
+    assert len(tagged) >= 20
+    for r in tagged:
+        tags = r["inputs"]["tags"]
+        assert all(tags.get(k) for k in REQUIRED_TAGS), (r["name"], tags)
+        assert tags["tier"] == "edge" and tags["stack"] == stack
+    must_tag = {LB, TG, LISTENER, SG, WEB_ACL, DISTRIBUTION, "aws:s3/bucket:Bucket",
+                "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:cloudwatch/logGroup:LogGroup",
+                "aws:apigatewayv2/vpcLink:VpcLink"}
+    assert all("tags" in r["inputs"] for r in g.resources if r["type"] in must_tag)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_everything_is_a_child_of_the_component(stack):
+    g = graph(stack)
+    component = g.one("platform:edge:Edge")
+    assert component["inputs"] == {}
+    for r in g.resources:
+        if r["type"] not in ("pulumi:pulumi:Stack", "platform:edge:Edge"):
+            assert r["parent"] == component["urn"], r["name"]
+            assert r["name"].startswith("edge-"), r["name"]
