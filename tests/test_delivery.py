@@ -1,0 +1,180 @@
+"""Delivery: a CodePipeline V2 per service (source -> ARM image build -> ECS deploy), private artifacts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+import yaml
+
+from conftest import ROOT, run_mocked, settings_for
+from components.containers import APP_CONTAINER
+from components.delivery import BUILDSPEC, Delivery, DeliveryArgs
+
+PIPELINE = "aws:codepipeline/pipeline:Pipeline"
+PROJECT = "aws:codebuild/project:Project"
+ACCOUNT = "123456789012"
+
+
+def build(stack: str, connection: str | None = None, **overrides: str):
+    s = settings_for(stack, **overrides)
+
+    def program():
+        d = Delivery("delivery", DeliveryArgs(
+            settings=s, cluster_name=f"microservices-{stack}",
+            ecr_repository_names={n: f"{stack}-{n}" for n in s.config.services},
+            source_connection_arn=connection, repositories={"gateway": "acme/edge-gateway"}))
+        return {"pipelines": d.pipeline_names, "bucket": d.artifact_bucket}
+
+    return s, run_mocked(program, stack=stack)
+
+
+@pytest.fixture(scope="module", params=["prod", "dev"])
+def stack(request):
+    s, graph = build(request.param)
+    return request.param, s, graph
+
+
+def by_name(graph, type_: str) -> dict[str, dict]:
+    return {r["inputs"]["name"]: r["inputs"] for r in graph.of_type(type_)}
+
+
+def test_one_v2_pipeline_per_service_with_source_build_deploy(stack):
+    name, s, graph = stack
+    pipelines = by_name(graph, PIPELINE)
+    assert graph.outputs["pipelines"] == {svc: f"microservices-{name}-{svc}" for svc in s.config.services}
+    for svc in s.config.services:
+        p = pipelines[f"microservices-{name}-{svc}"]
+        assert p["pipelineType"] == "V2"
+        assert [st["name"] for st in p["stages"]] == ["Source", "Build", "Deploy"]
+        source, build_, deploy = (st["actions"][0] for st in p["stages"])
+        assert source["provider"] == "CodeStarSourceConnection"
+        assert source["configuration"]["FullRepositoryId"] == ("acme/edge-gateway" if svc == "gateway"
+                                                               else f"example-org/{svc}")
+        assert build_["provider"] == "CodeBuild"
+        assert build_["configuration"]["ProjectName"] == f"microservices-{name}-{svc}"
+        assert build_["inputArtifacts"] == source["outputArtifacts"]
+        assert (deploy["provider"], deploy["category"]) == ("ECS", "Deploy")
+        assert deploy["configuration"]["ClusterName"] == f"microservices-{name}"
+        assert deploy["configuration"]["ServiceName"] == svc
+        assert deploy["configuration"]["FileName"] == "imagedefinitions.json"
+        assert deploy["inputArtifacts"] == build_["outputArtifacts"]
+        assert p["artifactStores"] == [{"type": "S3", "location": graph.outputs["bucket"]}]
+        assert p["tags"]["service"] == svc and p["tags"]["tier"] == "delivery"
+        assert len(p["name"]) <= 100
+
+
+def test_builds_run_on_the_service_architecture_and_push_to_its_repository(stack):
+    name, s, graph = stack
+    projects = by_name(graph, PROJECT)
+    for svc, sc in s.config.services.items():
+        env = projects[f"microservices-{name}-{svc}"]["environment"]
+        assert env["type"] == ("ARM_CONTAINER" if sc.architecture == "ARM64" else "LINUX_CONTAINER")
+        assert env["privilegedMode"] is True
+        variables = {v["name"]: v["value"] for v in env["environmentVariables"]}
+        assert variables["REPOSITORY_URI"] == f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{name}-{svc}"
+        assert variables["CONTAINER_NAME"] == APP_CONTAINER, "the container compute puts in the task definition"
+    assert all(p["environment"]["type"] == "ARM_CONTAINER" for p in projects.values()), "seed services are ARM64"
+
+
+def test_x86_services_build_on_x86():
+    s = settings_for("dev")
+    services = dict(s.config.services)
+    services["gateway"] = dataclasses.replace(services["gateway"], architecture="X86_64")
+    s2 = dataclasses.replace(s, config=dataclasses.replace(s.config, services=services))
+    graph = run_mocked(lambda: Delivery("delivery", DeliveryArgs(
+        settings=s2, cluster_name="c", ecr_repository_names={"gateway": "gw"})), stack="dev")
+    env = graph.one(PROJECT)["inputs"]["environment"]
+    assert env["type"] == "LINUX_CONTAINER" and "x86_64" in env["image"]
+    assert {"name": "DOCKER_PLATFORM", "value": "linux/amd64"} in env["environmentVariables"]
+
+
+def test_buildspec_pushes_the_commit_tag_and_moves_latest_and_writes_image_definitions():
+    spec = yaml.safe_load(BUILDSPEC)
+    commands = " ".join(c for phase in spec["phases"].values() for c in phase["commands"])
+    assert 'docker push "$REPOSITORY_URI:$IMAGE_TAG"' in commands
+    # `latest` is the repository's one mutable tag: what Pulumi's task definition runs.
+    assert 'docker push "$REPOSITORY_URI:latest"' in commands
+    assert '"imageUri":"%s"}]\' "$CONTAINER_NAME" "$REPOSITORY_URI:$IMAGE_TAG"' in commands, \
+        "the deployed revision names the immutable commit tag"
+    assert "CODEBUILD_RESOLVED_SOURCE_VERSION" in commands
+    assert "imagedefinitions.json" in commands and spec["artifacts"]["files"] == ["imagedefinitions.json"]
+
+
+def test_artifact_bucket_is_private_encrypted_and_expires(stack):
+    name, s, graph = stack
+    pab = graph.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")["inputs"]
+    assert all(pab[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
+                                        "restrictPublicBuckets"))
+    sse = graph.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    assert sse["inputs"]["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
+    owner = graph.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls")["inputs"]
+    assert owner["rule"]["objectOwnership"] == "BucketOwnerEnforced"
+    rule = graph.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["inputs"]["rules"][0]
+    assert rule["status"] == "Enabled" and rule["expiration"]["days"] == 30
+    bucket = graph.one("aws:s3/bucket:Bucket")["inputs"]
+    assert bucket["forceDestroy"] is (not s.config.deletionProtection)
+    assert bucket["tags"]["tier"] == "delivery"
+
+
+def test_build_logs_expire_with_the_stack_retention(stack):
+    _, s, graph = stack
+    groups = graph.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert len(groups) == len(s.config.services)
+    assert all(g["inputs"]["retentionInDays"] == s.config.logRetentionDays for g in groups)
+    projects = {p["inputs"]["logsConfig"]["cloudwatchLogs"]["groupName"] for p in graph.of_type(PROJECT)}
+    assert projects == {g["inputs"]["name"] for g in groups}
+
+
+def test_roles_are_scoped_to_their_service(stack):
+    name, _, graph = stack
+    policies = {r["name"]: json.loads(r["inputs"]["policy"]) for r in graph.of_type("aws:iam/rolePolicy:RolePolicy")}
+    build_policy = policies["delivery-order-build-policy"]["Statement"]
+    push = next(st for st in build_policy if st["Sid"] == "PushServiceImage")
+    assert push["Resource"] == f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{name}-order"
+    pipeline_policy = policies["delivery-order-pipeline-policy"]["Statement"]
+    deploy = next(st for st in pipeline_policy if st["Sid"] == "DeployService")
+    assert deploy["Resource"] == f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/microservices-{name}/order"
+    passrole = next(st for st in pipeline_policy if st["Sid"] == "PassTaskRoles")
+    assert passrole["Condition"]["StringEquals"]["iam:PassedToService"] == "ecs-tasks.amazonaws.com"
+    for doc in policies.values():
+        for st in doc["Statement"]:
+            actions = [st["Action"]] if isinstance(st["Action"], str) else st["Action"]
+            assert not any(a == "*" or a.endswith(":*") for a in actions)
+    for role in graph.of_type("aws:iam/role:Role"):
+        assert len(role["name"]) + 8 <= 64
+        principal = json.loads(role["inputs"]["assumeRolePolicy"])["Statement"][0]["Principal"]["Service"]
+        assert principal == ("codebuild.amazonaws.com" if "-build" in role["name"] else "codepipeline.amazonaws.com")
+
+
+def test_connection_is_created_only_when_none_is_given():
+    _, created = build("dev")
+    conn = created.one("aws:codeconnections/connection:Connection")["inputs"]
+    assert conn["providerType"] == "GitHub" and len(conn["name"]) <= 32
+    existing = f"arn:aws:codeconnections:us-east-1:{ACCOUNT}:connection/0f1e2d3c"
+    _, reused = build("dev", connection=existing)
+    assert not reused.of_type("aws:codeconnections/connection:Connection")
+    source = reused.of_type(PIPELINE)[0]["inputs"]["stages"][0]["actions"][0]
+    assert source["configuration"]["ConnectionArn"] == existing
+
+
+WORKFLOW = ROOT / ".github" / "workflows" / "infrastructure.yml"
+
+
+def test_ci_workflow_runs_tests_preflight_preview_with_policies_and_up_on_merge():
+    wf = yaml.safe_load(WORKFLOW.read_text())
+    on = wf[True] if True in wf else wf["on"]  # YAML 1.1 reads the key `on` as True
+    assert "pull_request" in on and on["push"]["branches"] == ["main"]
+    text = WORKFLOW.read_text()
+    assert "python -m pytest" in text and "python -m preflight" in text
+    assert "pulumi preview" in text and "--policy-pack policies" in text
+    assert "--policy-pack-config policies/config/${{ matrix.stack }}.json" in text
+    assert "pulumi up --yes" in text
+    up_job = next(j for j in wf["jobs"].values() if "pulumi up --yes" in json.dumps(j))
+    assert "github.event_name == 'push'" in up_job["if"]
+    for job in wf["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                ref = step["uses"].split("@", 1)[1]
+                assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), f"unpinned {step['uses']}"

@@ -1,0 +1,177 @@
+"""Observability: alarms as the seed, encrypted topic, dashboard, names shared with compute/chaos."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_mocked, settings_for
+from components import naming
+from components.observability import (Observability, ObservabilityArgs, cache_member_ids, db_connection_threshold,
+                                      mq_instance_names, pg_max_connections)
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+REQUIRED_TAGS = ("service", "tier", "stack", "cost-center")
+
+
+def build(stack: str, **overrides: str):
+    s = settings_for(stack, **overrides)
+    holder = {}
+
+    def program():
+        obs = Observability("observability", ObservabilityArgs(
+            settings=s, alb_arn_suffix="app/edge-alb-1234567/50dc6c495c0c9188",
+            target_group_arn_suffixes={n: f"targetgroup/{n}-tg/73e2d6bc24d8a067"
+                                       for n, v in s.config.services.items() if v.public},
+            db_instance_ids={o: f"{stack}-{o}-db" for o in s.config.database.owners},
+            cache_replication_group_id=f"{stack}-inventory-cache",
+            kafka_cluster_name=f"{stack}-kafka", mq_broker_name=f"{stack}-payments"))
+        holder["obs"] = obs
+        return {"topic": obs.alarm_topic_arn, "service_alarms": obs.service_alarm_names,
+                "stop": obs.chaos_stop_alarm_arns, "dashboard": obs.dashboard_name}
+
+    return s, run_mocked(program, stack=stack)
+
+
+@pytest.fixture(scope="module", params=["prod", "dev"])
+def stack(request):
+    s, graph = build(request.param)
+    return request.param, s, graph
+
+
+def alarms(graph) -> dict[str, dict]:
+    return {r["inputs"]["name"]: r["inputs"] for r in graph.of_type(ALARM)}
+
+
+def test_service_alarm_names_match_naming_and_are_outputs_of_the_alarms(stack):
+    name, s, graph = stack
+    by_name = alarms(graph)
+    assert set(graph.outputs["service_alarms"]) == set(s.config.services)
+    for svc, sc in s.config.services.items():
+        expected = naming.service_alarm_names(name, svc, sc.public)
+        assert graph.outputs["service_alarms"][svc] == expected
+        assert all(n in by_name for n in expected), "the canary rollback alarms exist with exactly these names"
+
+
+def test_service_cpu_alarm_is_80_percent_for_5_minutes(stack):
+    name, s, graph = stack
+    for svc in s.config.services:
+        a = alarms(graph)[f"{name}-{svc}-cpu-high"]
+        assert (a["namespace"], a["metricName"], a["statistic"]) == ("AWS/ECS", "CPUUtilization", "Average")
+        assert a["dimensions"] == {"ClusterName": naming.cluster_name(name), "ServiceName": naming.ecs_service_name(svc)}
+        assert a["threshold"] == 80 and a["comparisonOperator"] == "GreaterThanThreshold"
+        assert a["period"] * a["evaluationPeriods"] == 300 and a["datapointsToAlarm"] == a["evaluationPeriods"]
+
+
+def test_error_rate_alarms_use_metric_math_over_10_minutes(stack):
+    name, s, graph = stack
+    by_name = alarms(graph)
+    alb = by_name[f"{name}-alb-5xx-rate"]
+    queries = {q["id"]: q for q in alb["metricQueries"]}
+    assert {q["metric"]["metricName"] for q in queries.values() if "metric" in q} == {
+        "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "RequestCount"}
+    expr = [q for q in queries.values() if q.get("returnData")]
+    assert len(expr) == 1 and "/ requests" in expr[0]["expression"] and "target5xx" in expr[0]["expression"]
+    assert alb["threshold"] == 1 and alb["evaluationPeriods"] * 60 == 600
+    assert all(q["metric"]["dimensions"]["LoadBalancer"] == "app/edge-alb-1234567/50dc6c495c0c9188"
+               for q in queries.values() if "metric" in q)
+    for svc in [n for n, v in s.config.services.items() if v.public]:
+        a = by_name[f"{name}-{svc}-5xx-rate"]
+        dims = [q["metric"]["dimensions"] for q in a["metricQueries"] if "metric" in q]
+        assert all(d["TargetGroup"] == f"targetgroup/{svc}-tg/73e2d6bc24d8a067" for d in dims)
+        assert a["threshold"] == 1 and a["evaluationPeriods"] == 10 and a["treatMissingData"] == "notBreaching"
+
+
+def test_response_time_alarm_is_1_second_for_5_minutes(stack):
+    name, _, graph = stack
+    a = alarms(graph)[f"{name}-alb-response-time"]
+    assert a["metricName"] == "TargetResponseTime" and a["threshold"] == 1
+    assert a["period"] * a["evaluationPeriods"] == 300
+
+
+def test_db_connection_alarm_is_90_percent_of_max_connections_for_2_minutes(stack):
+    name, s, graph = stack
+    klass = s.config.database.instanceClass
+    for owner in s.config.database.owners:
+        a = alarms(graph)[f"{name}-{owner}-db-connections"]
+        assert a["dimensions"] == {"DBInstanceIdentifier": f"{name}-{owner}-db"}
+        assert a["threshold"] == db_connection_threshold(klass)
+        assert a["period"] == 60 and a["evaluationPeriods"] == 2 and a["statistic"] == "Maximum"
+
+
+def test_max_connections_follow_the_rds_formula():
+    assert pg_max_connections("db.t3.micro") == 112  # 1 GiB / 9531392
+    assert pg_max_connections("db.t3.medium") == 450
+    assert db_connection_threshold("db.t3.medium") == 405
+    assert pg_max_connections("db.r6g.24xlarge") == 5000  # capped
+    with pytest.raises(ValueError, match="db.x9.huge"):
+        pg_max_connections("db.x9.huge")
+
+
+def test_cache_and_broker_health_alarms(stack):
+    name, s, graph = stack
+    by_name = alarms(graph)
+    nodes = cache_member_ids(f"{name}-inventory-cache", s.config.cache.replicas)
+    cpu = by_name[f"{name}-cache-engine-cpu"]
+    assert sorted(q["metric"]["dimensions"]["CacheClusterId"] for q in cpu["metricQueries"] if "metric" in q) == nodes
+    assert f"{name}-cache-memory" in by_name
+    assert (f"{name}-cache-replication-lag" in by_name) == (s.config.cache.replicas > 0)
+    assert by_name[f"{name}-kafka-offline-partitions"]["dimensions"] == {"Cluster Name": f"{name}-kafka"}
+    controller = by_name[f"{name}-kafka-active-controller"]
+    assert controller["comparisonOperator"] == "LessThanThreshold" and controller["treatMissingData"] == "breaching"
+    heap = by_name[f"{name}-mq-heap-usage"]
+    brokers = sorted(q["metric"]["dimensions"]["Broker"] for q in heap["metricQueries"] if "metric" in q)
+    assert brokers == mq_instance_names(f"{name}-payments", s.config.mq_deployment_mode)
+    assert len(brokers) == (2 if s.config.multiAz.broker else 1)
+
+
+def test_every_alarm_notifies_the_topic_and_is_tagged(stack):
+    name, _, graph = stack
+    topic = graph.one("aws:sns/topic:Topic")
+    for a in graph.of_type(ALARM):
+        i = a["inputs"]
+        assert i["alarmActions"] == [graph.outputs["topic"]] and i["okActions"] == [graph.outputs["topic"]]
+        assert all(i["tags"].get(t) for t in REQUIRED_TAGS) and i["tags"]["tier"] == "observability"
+        assert len(i["name"]) <= 255
+    assert topic["inputs"]["tags"]["stack"] == name
+
+
+def test_topic_is_encrypted_with_a_key_cloudwatch_may_use_and_mails_the_alert_address(stack):
+    _, s, graph = stack
+    topic = graph.one("aws:sns/topic:Topic")["inputs"]
+    key = graph.one("aws:kms/key:Key")["inputs"]
+    assert topic["kmsMasterKeyId"] != "alias/aws/sns", "CloudWatch cannot use the AWS managed SNS key"
+    assert topic["kmsMasterKeyId"].startswith("arn:aws:kms:")
+    assert key["enableKeyRotation"] is True
+    statements = json.loads(key["policy"])["Statement"]
+    cw = [st for st in statements if st["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert cw and set(cw[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    sub = graph.one("aws:sns/topicSubscription:TopicSubscription")["inputs"]
+    assert sub["protocol"] == "email" and sub["endpoint"] == s.config.alertEmail
+
+
+def test_chaos_stop_alarms_are_the_customer_facing_alb_alarms(stack):
+    name, _, graph = stack
+    assert graph.outputs["stop"] == [f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}-alb-5xx-rate",
+                                     f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}-alb-response-time"]
+
+
+def test_dashboard_shows_latency_throughput_errors_cpu_memory_db_and_cache(stack):
+    name, s, graph = stack
+    dash = graph.one("aws:cloudwatch/dashboard:Dashboard")["inputs"]
+    assert dash["dashboardName"] == graph.outputs["dashboard"] == f"microservices-{name}"
+    widgets = json.loads(dash["dashboardBody"])["widgets"]
+    metrics = {m[1] for w in widgets for m in w["properties"]["metrics"]}
+    assert {"TargetResponseTime", "RequestCount", "HTTPCode_Target_5XX_Count", "CPUUtilization",
+            "MemoryUtilization", "DatabaseConnections", "CacheHits", "CacheMisses"} <= metrics
+    cpu = next(w for w in widgets if w["properties"]["title"].startswith("ECS CPU"))
+    assert len(cpu["properties"]["metrics"]) == len(s.config.services)
+    assert all(w["properties"]["region"] == "us-east-1" for w in widgets)
+
+
+def test_missing_target_group_for_a_public_service_is_refused():
+    s = settings_for("prod")
+    with pytest.raises(Exception, match="gateway"):
+        run_mocked(lambda: Observability("observability", ObservabilityArgs(
+            settings=s, alb_arn_suffix="app/x/y", target_group_arn_suffixes={}, db_instance_ids={})))
