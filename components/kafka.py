@@ -21,8 +21,6 @@ from .settings import Settings
 # Port of the IAM (SASL/IAM over TLS) listener (MSK developer guide, "Port information";
 # read 2026-11).
 IAM_PORT = 9098
-# Services that produce or consume events.  Wanted as a settings key: kafka.clients.
-KAFKA_CLIENTS = ("order", "inventory", "notification", "stream-processor")
 # Kafka Streams creates its own internal (changelog/repartition) topics; topics are
 # otherwise created by operators, since auto.create.topics.enable is off.
 TOPIC_CREATORS = ("stream-processor",)
@@ -59,7 +57,7 @@ class KafkaClusterArgs:
 
 
 class KafkaCluster(pulumi.ComponentResource):
-    """MSK with IAM auth and TLS; grants for the services in KAFKA_CLIENTS."""
+    """MSK with IAM auth and TLS; grants for the services in kafka.clients."""
 
     cluster_arn: pulumi.Output[str]
     cluster_name: pulumi.Output[str]
@@ -176,7 +174,7 @@ class KafkaCluster(pulumi.ComponentResource):
         self.bootstrap_brokers_tls = self.cluster.bootstrap_brokers_tls.apply(lambda s: s or "")
         self.bootstrap_brokers_iam = self.cluster.bootstrap_brokers_sasl_iam
         self.security_group_id = self.security_group.id
-        clients = [s for s in KAFKA_CLIENTS if s in cfg.services]
+        clients = cfg.kafka.clients  # validated against the configured services
         self.access = [self._grant(service) for service in clients]
         self.register_outputs({
             "cluster_arn": self.cluster_arn, "bootstrap_brokers_iam": self.bootstrap_brokers_iam,

@@ -38,6 +38,9 @@ DEPLOYMENT_BAKE_MINUTES = 10
 # Public services: give new tasks time to pass ALB health checks before ECS judges them.
 HEALTH_CHECK_GRACE_SECONDS = 60
 
+# The one mutable tag of a repository: what the pipeline shipped last (see the ECR repository).
+DEPLOY_TAG = "latest"
+
 # ECR lifecycle: untagged layers go after a week; keep the last N release images.
 ECR_UNTAGGED_DAYS = 7
 ECR_KEEP_IMAGES = 30
@@ -154,7 +157,13 @@ class MicroService(pulumi.ComponentResource):
         self.repository = aws.ecr.Repository(
             f"{name}-repo",
             name=f"{args.cluster_name}/{svc}",
-            image_tag_mutability="IMMUTABLE",
+            # Release tags (the commit) are immutable; `latest` alone moves: it is the deploy
+            # pointer the task definition names, so a later `pulumi up` runs the image the
+            # pipeline last shipped instead of rolling it back.  ECS pins the digest per
+            # deployment, so a rollback still returns to the exact previous image.
+            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
+            image_tag_mutability_exclusion_filters=[aws.ecr.RepositoryImageTagMutabilityExclusionFilterArgs(
+                filter=DEPLOY_TAG, filter_type="WILDCARD")],
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
             encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS")],
             force_delete=not cfg.deletionProtection,
@@ -268,7 +277,7 @@ class MicroService(pulumi.ComponentResource):
             )
 
         # ---- task definition ---------------------------------------------------------
-        image: pulumi.Input[str] = spec.image or self.repository.repository_url.apply(lambda u: f"{u}:latest")
+        image: pulumi.Input[str] = spec.image or self.repository.repository_url.apply(lambda u: f"{u}:{DEPLOY_TAG}")
         environment = {k: v for g in grants for k, v in g.environment.items()}
         secrets = {k: v for g in grants for k, v in g.secrets.items()}
         volumes: list[aws.ecs.TaskDefinitionVolumeArgs] = []

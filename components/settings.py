@@ -149,6 +149,8 @@ class KafkaSettings:
     brokersPerAz: int = spec(1, doc="Brokers per AZ (total = azCount x this).", minimum=1, maximum=10)
     storageGb: int = spec(100, doc="EBS storage per broker (GiB).", minimum=1, maximum=16384)
     maxStorageGb: int = spec(1000, doc="Storage autoscaling ceiling per broker (GiB).", minimum=1, maximum=16384)
+    clients: list[str] = spec(doc="Services that produce or consume events (IAM access to the cluster).",
+                              default_factory=lambda: ["order", "inventory", "notification", "stream-processor"])
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,30 @@ class EdgeSettings:
     apiThrottleBurst: int = spec(2000, doc="Usage plan burst.", minimum=1, maximum=100000)
     apiQuotaPerMonth: int = spec(10_000_000, doc="Usage plan monthly quota per API key.", minimum=1)
     cdn: bool = spec(True, doc="Put CloudFront in front of the ALB.")
+    cdnAliases: list[str] = spec(doc="Extra host names CloudFront answers to (need edge.cdnCertificateArn).",
+                                 pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="DNS names",
+                                 default_factory=list)
+    hostedZoneId: str = spec("", doc="Route 53 public zone of edge.domainName; set = create the alias record "
+                                     "to the ALB (empty = manage DNS elsewhere).",
+                             pattern=r"Z[A-Z0-9]{1,31}", pattern_hint="a Route 53 hosted zone id (Z...)")
+    manageApiGatewayAccount: bool = spec(True, doc="Manage the region-wide API Gateway CloudWatch role (only one "
+                                                   "stack per account and region should).")
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """Per-service CodePipelines (source -> image build -> ECS canary deploy)."""
+
+    sourceConnectionArn: str = spec("", doc="Existing CodeConnections ARN; empty = create a GitHub connection "
+                                            "(an administrator completes it once in the console).",
+                                    pattern=r"arn:aws:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:"
+                                            r"connection/[A-Za-z0-9-]+",
+                                    pattern_hint="a CodeConnections connection ARN")
+    repositoryOwner: str = spec("example-org", doc="GitHub owner of the service repositories "
+                                                   "(`<owner>/<service>`).",
+                                pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,38}", pattern_hint="a GitHub user or organisation")
+    branch: str = spec("main", doc="Branch whose pushes start the pipelines.",
+                       pattern=r"[A-Za-z0-9._/-]{1,100}", pattern_hint="a git branch name")
 
 
 # The seed's seven services: shared by the project default and the tests.
@@ -234,6 +260,7 @@ class StackSettings:
     mq: MqSettings = spec(doc="Amazon MQ.", default_factory=MqSettings)
     efs: EfsSettings = spec(doc="EFS.", default_factory=EfsSettings)
     edge: EdgeSettings = spec(doc="Edge tier.", default_factory=lambda: EdgeSettings(certificateArn=""))
+    delivery: DeliverySettings = spec(doc="Delivery pipelines.", default_factory=DeliverySettings)
 
     # ---- derived views (never stored in config) ----
     def service_size(self, name: str) -> tuple[int, int]:
@@ -302,7 +329,8 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
     known = set(cfg.services)
     refs = [("database.owners", o) for o in cfg.database.owners] + [
         ("cache.owner", cfg.cache.owner), ("mq.owner", cfg.mq.owner)] + [
-        ("efs.mountedBy", o) for o in cfg.efs.mountedBy]
+        ("efs.mountedBy", o) for o in cfg.efs.mountedBy] + [
+        ("kafka.clients", o) for o in cfg.kafka.clients]
     for key, svc_name in refs:
         if svc_name not in known:
             errors.append(f"{p}{key}: {svc_name!r} is not a configured service; allowed: {', '.join(sorted(known))}")
@@ -324,6 +352,11 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
         errors.append(f"{p}edge.certificateArn: required; allowed: an ACM certificate ARN in {region}")
     elif f":acm:{region}:" not in cfg.edge.certificateArn:
         errors.append(f"{p}edge.certificateArn: the ALB certificate must be in the stack region {region}")
+    if not cfg.edge.domainName:
+        errors.append(f"{p}edge.domainName: required; allowed: the DNS name edge.certificateArn covers "
+                      f"(API Gateway and CloudFront verify the ALB certificate against it)")
+    if cfg.edge.cdnAliases and not cfg.edge.cdnCertificateArn:
+        errors.append(f"{p}edge.cdnAliases: CloudFront aliases need edge.cdnCertificateArn (us-east-1)")
     if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:
         errors.append(f"{p}schedule: startHour + hoursPerDay must be <= 24")
     return errors

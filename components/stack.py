@@ -32,6 +32,8 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         vpc_id=network.vpc_id,
         public_subnet_ids=network.public_subnet_ids,
         private_subnet_ids=network.private_subnet_ids,
+        manage_api_gateway_account=settings.config.edge.manageApiGatewayAccount,
+        cdn_aliases=list(settings.config.edge.cdnAliases),
     ))
     data = Data("data", DataArgs(
         settings=settings,
@@ -47,6 +49,7 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         settings=settings,
         alb_arn_suffix=edge.alb_arn_suffix,
         target_group_arn_suffixes=edge.target_group_arn_suffixes,
+        alternate_target_group_arn_suffixes=edge.alternate_target_group_arn_suffixes,
         db_instance_ids=data.db_instance_ids,
         cache_replication_group_id=data.cache_replication_group_id,
         kafka_cluster_name=messaging.kafka_cluster_name,
@@ -58,6 +61,10 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         private_subnet_ids=network.private_subnet_ids,
         alb_security_group_id=edge.alb_security_group_id,
         target_group_arns=edge.target_group_arns,
+        alb_arn_suffix=edge.alb_arn_suffix,
+        alternate_target_group_arns=edge.alternate_target_group_arns,
+        production_listener_rule_arns=edge.production_listener_rule_arns,
+        load_balancer_dependencies=edge.load_balancer_dependencies,
         access=[*data.access, *messaging.access],
         deployment_alarm_names=observability.service_alarm_names,
     ))
@@ -72,6 +79,9 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         settings=settings,
         cluster_name=compute.cluster_name,
         ecr_repository_names=compute.ecr_repository_names,
+        source_connection_arn=settings.config.delivery.sourceConnectionArn or None,
+        repositories={svc: f"{settings.config.delivery.repositoryOwner}/{svc}" for svc in settings.config.services},
+        branch=settings.config.delivery.branch,
     ))
     Budget("budget", BudgetArgs(settings=settings))
 

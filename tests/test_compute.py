@@ -365,7 +365,9 @@ def test_cluster_and_repositories(stack):
     assert {"name": "containerInsights", "value": "enabled"} in cluster["settings"]
     for svc in s.config.services:
         repo = _of(g, "aws:ecr/repository:Repository", f"{svc}-repo")["inputs"]
-        assert repo["imageTagMutability"] == "IMMUTABLE"
+        # Commit tags immutable; only the deploy pointer `latest` may move.
+        assert repo["imageTagMutability"] == "IMMUTABLE_WITH_EXCLUSION"
+        assert repo["imageTagMutabilityExclusionFilters"] == [{"filter": "latest", "filterType": "WILDCARD"}]
         assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
         assert repo["forceDelete"] is (not s.config.deletionProtection)
         rules = json.loads(_of(g, "aws:ecr/lifecyclePolicy:LifecyclePolicy", f"{svc}-repo-lifecycle")
