@@ -72,7 +72,9 @@ class PlatformMocks(Mocks):
     # ---- helpers ----
     def _arn(self, service: str, resource: str, region: Optional[str] = None) -> str:
         reg = self.region if region is None else region
-        return f"arn:aws:{service}:{reg}:{ACCOUNT}:{resource}"
+        # API Gateway ARNs carry no account id (arn:aws:apigateway:<region>::/restapis/...).
+        account = "" if service == "apigateway" else ACCOUNT
+        return f"arn:aws:{service}:{reg}:{account}:{resource}"
 
     def _azs(self, n: int) -> list[str]:
         return [f"{self.region}{c}" for c in "abcdef"[:n]]
@@ -111,6 +113,10 @@ class PlatformMocks(Mocks):
             rid = state["arn"]
         elif t == "aws:lb/listener:Listener":
             state["arn"] = self._arn("elasticloadbalancing", f"listener/app/{name}/{_h(t, name, n=16)}")
+            rid = state["arn"]
+        elif t == "aws:lb/listenerRule:ListenerRule":
+            state["arn"] = self._arn("elasticloadbalancing",
+                                     f"listener-rule/app/{name}/{_h(t, name, n=16)}/{_h(name, n=16)}")
             rid = state["arn"]
         elif t == "aws:ecs/cluster:Cluster":
             state.update({"arn": self._arn("ecs", f"cluster/{phys}"), "name": phys})
@@ -173,8 +179,12 @@ class PlatformMocks(Mocks):
             cname = inputs.get("clusterName") or phys
             n = int(inputs.get("numberOfBrokerNodes") or 3)
             brokers = [f"b-{i + 1}.{cname}.{_h(name, n=6)}.c2.kafka.{self.region}.amazonaws.com" for i in range(n)]
+            # Like MSK: the 9094 (TLS) listener serves mTLS or unauthenticated clients only, so a
+            # cluster with IAM as its only client authentication has no TLS bootstrap string.
+            auth = inputs.get("clientAuthentication") or {}
+            tls_listener = not auth or bool(auth.get("tls")) or bool(auth.get("unauthenticated"))
             state.update({"arn": self._arn("kafka", f"cluster/{cname}/{_h(name, n=8)}-{_h(t, n=4)}"),
-                          "bootstrapBrokersTls": ",".join(f"{b}:9094" for b in brokers),
+                          "bootstrapBrokersTls": ",".join(f"{b}:9094" for b in brokers) if tls_listener else "",
                           "bootstrapBrokersSaslIam": ",".join(f"{b}:9098" for b in brokers),
                           "zookeeperConnectString": "", "clusterName": cname})
             rid = state["arn"]
