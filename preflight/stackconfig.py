@@ -31,8 +31,15 @@ def _as_config_string(value: Any) -> str:
     return str(value)
 
 
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise UsageError(f"cannot read {path.name}: {err}") from None
+
+
 def project_name(root: Path) -> str:
-    return str(yaml.safe_load((root / "Pulumi.yaml").read_text())["name"])
+    return str(_read_yaml(root / "Pulumi.yaml")["name"])
 
 
 def stacks(root: Path) -> list[str]:
@@ -47,7 +54,7 @@ def load_stack_config(root: Path, stack: str, overrides: list[str] | None = None
     stack_file = root / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
         raise UsageError(f"no stack file {stack_file.name}; committed stacks: {', '.join(stacks(root)) or 'none'}")
-    project = yaml.safe_load(project_file.read_text())
+    project = _read_yaml(project_file)
     name = project["name"]
     config: dict[str, str] = {}
     secrets: list[str] = []
@@ -63,7 +70,9 @@ def load_stack_config(root: Path, stack: str, overrides: list[str] | None = None
         else:  # short form `key: value`
             config[full_key(key)] = _as_config_string(decl)
 
-    stack_doc = yaml.safe_load(stack_file.read_text()) or {}
+    stack_doc = _read_yaml(stack_file) or {}
+    if not isinstance(stack_doc, dict) or not isinstance(stack_doc.get("config") or {}, dict):
+        raise UsageError(f"{stack_file.name}: expected a mapping with a `config:` mapping")
     for key, value in (stack_doc.get("config") or {}).items():
         k = full_key(key)
         if isinstance(value, dict) and set(value) == {"secure"}:
