@@ -213,7 +213,7 @@ class Network(pulumi.ComponentResource):
             }],
         }))
         role = aws.iam.Role(f"{name}-flow-logs-role", assume_role_policy=trust, tags=tags, opts=child)
-        aws.iam.RolePolicy(
+        write = aws.iam.RolePolicy(
             f"{name}-flow-logs-write",
             role=role.id,
             policy=group.arn.apply(lambda arn: json.dumps({
@@ -237,7 +237,9 @@ class Network(pulumi.ComponentResource):
             iam_role_arn=role.arn,
             max_aggregation_interval=600,
             tags=tags,
-            opts=child,
+            # Only the role ARN links the flow log to the role; without the policy in place the
+            # first deliveries fail ("Access error" on the flow log), so wait for it.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[write]),
         )
 
     # ---- network ACLs ----------------------------------------------------------------

@@ -93,6 +93,12 @@ def test_flow_logs_go_to_cloudwatch_with_retention(stack, days):
     trust = json.loads(role["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert "aws:SourceAccount" in trust["Condition"]["StringEquals"]
+    # The flow log waits for the role's write policy (only the role ARN links them otherwise).
+    write = g.one("aws:iam/rolePolicy:RolePolicy", "network-flow-logs-write")
+    assert write["urn"] in g.one("aws:ec2/flowLog:FlowLog")["dependencies"]
+    doc = json.loads(write["inputs"]["policy"])["Statement"]
+    scoped = [st for st in doc if "logs:PutLogEvents" in st["Action"]]
+    assert scoped and all("*" != r for st in scoped for r in st["Resource"])
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])
@@ -106,8 +112,18 @@ def test_network_acls_per_tier(stack):
     outside = [r for r in private["ingress"] if r["cidrBlock"] == "0.0.0.0/0"]
     assert outside and all(r["fromPort"] >= 1024 and r["protocol"] in ("tcp", "udp") for r in outside)
     assert any(r["cidrBlock"] == s.config.vpcCidr and r["protocol"] == "-1" for r in private["ingress"])
-    # Public subnets take HTTPS from the internet (ALB).
+    # Public subnets take HTTPS from the internet (ALB), VPC traffic (NAT forwarding, targets'
+    # replies) and the internet's replies to the NAT gateways on ephemeral ports (stateless).
     assert any(r["fromPort"] == 443 and r["cidrBlock"] == "0.0.0.0/0" for r in public["ingress"])
+    assert any(r["cidrBlock"] == s.config.vpcCidr and r["protocol"] == "-1" for r in public["ingress"])
+    for proto in ("tcp", "udp"):
+        assert any(r["protocol"] == proto and r["cidrBlock"] == "0.0.0.0/0"
+                   and (r["fromPort"], r["toPort"]) == (1024, 65535) for r in public["ingress"]), proto
+    for acl in (public, private):
+        numbers = [r["ruleNo"] for r in acl["ingress"]]
+        assert len(numbers) == len(set(numbers)) and all(1 <= n <= 32766 for n in numbers)
+        assert acl["egress"] == [{"ruleNo": 100, "action": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0",
+                                  "fromPort": 0, "toPort": 0}]
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])
