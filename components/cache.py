@@ -17,7 +17,7 @@ import pulumi_aws as aws
 from . import naming
 from .access import ServiceAccess
 from .credentials import GeneratedCredentials, GeneratedCredentialsArgs, secret_key_ref
-from .database import lower_identifier
+from .database import creation_stamp, lower_identifier
 from .settings import Settings
 
 PORT = 6379
@@ -27,6 +27,9 @@ VALKEY_MIN_VERSION = (7, 2)
 # Snapshots are a convenience for a cache (the data can be rebuilt): keep one day's
 # where deletion protection is on.  Wanted as a settings key: cache.snapshotRetentionDays.
 SNAPSHOT_RETENTION_DAYS = 1
+# Raise to rotate the AUTH token (credentials.py).  Wanted as a settings key:
+# cache.authTokenGeneration.
+AUTH_TOKEN_GENERATION = 1
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
@@ -92,6 +95,7 @@ class Cache(pulumi.ComponentResource):
                 description=f"{owner} {cache.engine} AUTH token ({args.settings.stack})",
                 tags=tags,
                 recovery_window_days=30 if protect else 7,
+                generation=AUTH_TOKEN_GENERATION,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -121,16 +125,20 @@ class Cache(pulumi.ComponentResource):
             transit_encryption_enabled=True,
             transit_encryption_mode="required",
             auth_token=self.credentials.password,
-            auth_token_update_strategy="ROTATE",  # old and new token both work during a rotation
+            # Old and new token both work until a later change with SET (ModifyReplicationGroup
+            # AuthTokenUpdateStrategy: "SET - allowed only after ROTATE"; read 2026-11).
+            auth_token_update_strategy="ROTATE",
             auto_minor_version_upgrade=True,
             snapshot_retention_limit=SNAPSHOT_RETENTION_DAYS if protect else 0,
-            final_snapshot_identifier=f"{group_id}-final" if protect else None,
+            # Unique per created group (see database.creation_stamp): a fixed name fails the
+            # second delete of a re-created group, as the snapshot already exists.
+            final_snapshot_identifier=f"{group_id}-final-{creation_stamp()}" if protect else None,
             log_delivery_configurations=[aws.elasticache.ReplicationGroupLogDeliveryConfigurationArgs(
                 destination=slow_log.name, destination_type="cloudwatch-logs",
                 log_format="json", log_type="slow-log",
             )],
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, ignore_changes=["finalSnapshotIdentifier"]),
         )
 
         self.replication_group_id = self.group.id

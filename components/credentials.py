@@ -6,7 +6,11 @@ Secrets Manager ``GetRandomPassword`` API and stored as the secret's version;
 ``ignore_changes`` keeps that first value on later runs (the API returns a new
 one each time), and consumers read the password back *from the secret version*,
 so a replaced broker or cache always gets the value services read from the
-secret.  To rotate: ``pulumi up --replace <secret version URN>``.
+secret.  To rotate, raise ``generation``: the version gets a new logical name, so
+Pulumi creates it from a fresh value (AWSCURRENT moves to it) and deletes the old
+one.  ``pulumi up --replace <version URN>`` does *not* rotate: on a replacement
+Pulumi keeps an ignored input's value from state (Pulumi docs, "ignoreChanges":
+program values are used only when the state has none; read 2026-11).
 
 Why not pulumi-random: it would be a second provider plugin (and dependency)
 for one feature; this uses only pulumi-aws.  The value is still in Pulumi state
@@ -43,6 +47,8 @@ class GeneratedCredentialsArgs:
     """Days Secrets Manager keeps a deleted secret (7-30); default 30, the AWS default."""
     kms_key_id: Optional[pulumi.Input[str]] = None
     """Customer managed KMS key; default None = the aws/secretsmanager key."""
+    generation: int = 1
+    """Password generation; raising it rotates the password (see the module docstring)."""
 
 
 class GeneratedCredentials(pulumi.ComponentResource):
@@ -74,8 +80,12 @@ class GeneratedCredentials(pulumi.ComponentResource):
         username = args.username
         initial = pulumi.Output.secret(generated.random_password).apply(
             lambda pw: json.dumps({"username": username, "password": pw}))
+        if args.generation < 1:
+            raise ValueError(f"generation must be >= 1; got {args.generation}")
+        # Generation 1 keeps the original logical name (no churn for existing stacks).
+        version_name = f"{name}-value" if args.generation == 1 else f"{name}-value-g{args.generation}"
         version = aws.secretsmanager.SecretVersion(
-            f"{name}-value",
+            version_name,
             secret_id=secret.id,
             secret_string=initial,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["secretString"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Optional
 
 import pulumi
@@ -51,6 +52,21 @@ def lower_identifier(*parts: str, limit: int) -> str:
 def rds_identifier(*parts: str) -> str:
     """A DB instance identifier (at most 63 characters)."""
     return lower_identifier(*parts, limit=naming.LIMITS["rds"])
+
+
+def creation_stamp() -> str:
+    """UTC time of this program run, ``YYYYMMDDhhmmss``, for final-snapshot names.
+
+    A final snapshot name must be new each time an instance is deleted: a fixed
+    ``<id>-final`` makes the *second* delete of a re-created instance fail with
+    DBSnapshotAlreadyExists (GitHub issues terraform-aws-modules/terraform-aws-rds#445,
+    cloudposse/terraform-aws-rds-cluster#129; read 2026-11).  Used together with ``ignore_changes=["finalSnapshotIdentifier"]``:
+    the stamp of the run that *created* the resource stays in state (no diff on later
+    runs), and a stack that is destroyed and created again gets a new one.  Pulumi keeps
+    an ignored input's old value when it replaces a resource (Pulumi docs,
+    "ignoreChanges"; read 2026-11), so a replaced instance keeps the old name: delete
+    or rename that snapshot before deleting the replacement."""
+    return datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
 
 
 def engine_major(version: str) -> str:
@@ -161,10 +177,13 @@ class Database(pulumi.ComponentResource):
             backup_retention_period=db.backupRetentionDays,
             delete_automated_backups=not protect,
             skip_final_snapshot=not protect,
-            final_snapshot_identifier=f"{ident}-final" if protect else None,
+            # Always set (also where skipped: RDS then takes no snapshot), so turning
+            # deletionProtection on later finds a name in state despite ignore_changes.
+            final_snapshot_identifier=f"{ident}-final-{creation_stamp()}",
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             **common,
-            opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=log_groups),
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=log_groups,
+                                        ignore_changes=["finalSnapshotIdentifier"]),
         )
 
         self.replicas: list[aws.rds.Instance] = []

@@ -110,7 +110,10 @@ class SharedFileSystem(pulumi.ComponentResource):
                         owner_uid=POSIX_UID, owner_gid=POSIX_GID, permissions="0775"),
                 ),
                 tags={**args.settings.tags("data", service), "Name": f"{args.settings.stack}-shared-{service}"},
-                opts=child,
+                # Tasks mount through the access point id, and a mount works only once a mount
+                # target is available in the task's subnet (EFS user guide, "Creating mount
+                # targets"; read 2026-11): anything that takes this id waits for all of them.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=self.mount_targets),
             )
 
         aws.efs.FileSystemPolicy(

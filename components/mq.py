@@ -25,6 +25,11 @@ OPENWIRE_PORT = 61617
 AMQP_PORT = 5671
 # Subnets per deployment mode (CreateBroker SubnetIds; read 2026-11).
 SUBNETS_PER_MODE = {"SINGLE_INSTANCE": 1, "ACTIVE_STANDBY_MULTI_AZ": 2}
+# Raise to rotate the user's password (credentials.py).  Amazon MQ applies user changes
+# only at the next reboot or maintenance window (Amazon MQ REST API reference, "User";
+# read 2026-11): reboot the broker right after such an update.  Wanted as a settings
+# key: mq.passwordGeneration.
+PASSWORD_GENERATION = 1
 
 
 @dataclass
@@ -75,6 +80,7 @@ class MessageBroker(pulumi.ComponentResource):
                 description=f"{owner} ActiveMQ user ({settings.stack})",
                 tags=tags,
                 recovery_window_days=30 if protect else 7,
+                generation=PASSWORD_GENERATION,
             ),
             opts=child,
         )

@@ -29,6 +29,25 @@ def _access_view(a) -> dict:
                                                "path": a.efs.container_path}}
 
 
+def _with_ignore_changes(fn, *args, **kwargs):
+    """Run ``fn`` while the recording monitor also keeps each registration's ignoreChanges
+    (the plan does not record resource options other than protect)."""
+    from preflight.mocks import RecordingMonitor
+
+    original = RecordingMonitor.RegisterResource
+
+    def register(self, request):
+        resp = original(self, request)
+        self.records[-1]["ignoreChanges"] = list(request.ignoreChanges)
+        return resp
+
+    RecordingMonitor.RegisterResource = register
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        RecordingMonitor.RegisterResource = original
+
+
 def _run(stack: str, **overrides: str):
     import pulumi
 
@@ -53,7 +72,7 @@ _CACHE: dict = {}
 @pytest.fixture(params=["prod", "dev"])
 def run(request):
     if request.param not in _CACHE:
-        _CACHE[request.param] = _run(request.param)
+        _CACHE[request.param] = _with_ignore_changes(_run, request.param)
     return _CACHE[request.param]
 
 
@@ -109,12 +128,52 @@ def test_stateful_protection_follows_deletion_protection(run):
         assert r["protect"] is prod
         assert i["deletionProtection"] is prod
         assert i["skipFinalSnapshot"] is (not prod)
-        if prod:
-            assert i["finalSnapshotIdentifier"] == f"{i['identifier']}-final"
-        else:
-            assert "finalSnapshotIdentifier" not in i
     for t in (RG, "aws:efs/fileSystem:FileSystem"):
         assert all(r["protect"] is prod for r in g.of_type(t))
+
+
+def test_final_snapshot_names_are_unique_per_created_resource(run):
+    """A fixed "<id>-final" fails the second delete of a re-created instance
+    (DBSnapshotAlreadyExists): the name carries the creating run's UTC stamp, and
+    ignore_changes keeps it from changing on later runs."""
+    settings, g = run
+    prod = settings.stack == "prod"
+    primaries = [r for r in g.of_type(RDS) if "replicateSourceDb" not in r["inputs"]]
+    assert primaries
+    for r in primaries:
+        i = r["inputs"]
+        # Set also where skipped, so turning protection on later finds a name in state.
+        assert re.fullmatch(rf"{i['identifier']}-final-\d{{14}}", i["finalSnapshotIdentifier"])
+        assert len(i["finalSnapshotIdentifier"]) <= 255 and "--" not in i["finalSnapshotIdentifier"]
+        assert "finalSnapshotIdentifier" in r["ignoreChanges"]
+    rg = g.one(RG)
+    if prod:
+        assert re.fullmatch(rf"{rg['inputs']['replicationGroupId']}-final-\d{{14}}",
+                            rg["inputs"]["finalSnapshotIdentifier"])
+    else:  # a set name would make ElastiCache take a snapshot on every dev delete
+        assert "finalSnapshotIdentifier" not in rg["inputs"]
+    assert "finalSnapshotIdentifier" in rg["ignoreChanges"]
+
+
+def test_generated_secret_keeps_its_first_value_and_rotates_by_generation():
+    """The invoke draws a new password on every run: only ignore_changes on the version's
+    secretString keeps the cache's token from changing on each `pulumi up`.  A new
+    generation is a new logical version (Pulumi reuses an ignored value on --replace)."""
+    import components.cache as cache_mod
+
+    _, g = _with_ignore_changes(_run, "dev")
+    (version,) = g.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    assert version["ignoreChanges"] == ["secretString"]
+    assert version["name"] == "data-cache-auth-value"
+    original = cache_mod.AUTH_TOKEN_GENERATION
+    cache_mod.AUTH_TOKEN_GENERATION = 2
+    try:
+        _, g2 = _run("dev")
+    finally:
+        cache_mod.AUTH_TOKEN_GENERATION = original
+    (version2,) = g2.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    assert version2["name"] == "data-cache-auth-value-g2"
+    assert g2.one(RG)["propertyDependencies"]["authToken"] == [version2["urn"]]
 
 
 def test_parameter_group_forces_tls_for_the_engine_major(run):
@@ -244,6 +303,11 @@ def test_efs_access_point_per_mounting_service(run):
     settings, g = run
     aps = g.of_type("aws:efs/accessPoint:AccessPoint")
     assert {a["inputs"]["tags"]["service"] for a in aps} == set(settings.config.efs.mountedBy)
+    # Tasks mount by access point id: it must not exist before every mount target does.
+    mts = {m["urn"] for m in g.of_type("aws:efs/mountTarget:MountTarget")}
+    assert len(mts) == settings.config.azCount
+    for a in aps:
+        assert mts <= set(a["dependencies"])
     for a in aps:
         assert a["inputs"]["posixUser"] == {"uid": 1000, "gid": 1000}
         assert a["inputs"]["rootDirectory"]["path"] == "/shared"

@@ -19,6 +19,24 @@ def _subnets(n: int) -> list[str]:
     return [f"subnet-priv{i}" for i in range(n)]
 
 
+def _with_ignore_changes(fn, *args, **kwargs):
+    """Run ``fn`` while the recording monitor also keeps each registration's ignoreChanges."""
+    from preflight.mocks import RecordingMonitor
+
+    original = RecordingMonitor.RegisterResource
+
+    def register(self, request):
+        resp = original(self, request)
+        self.records[-1]["ignoreChanges"] = list(request.ignoreChanges)
+        return resp
+
+    RecordingMonitor.RegisterResource = register
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        RecordingMonitor.RegisterResource = original
+
+
 def _run(stack: str, **overrides: str):
     import pulumi
 
@@ -47,7 +65,7 @@ _CACHE: dict = {}
 @pytest.fixture(params=["prod", "dev"])
 def run(request):
     if request.param not in _CACHE:
-        _CACHE[request.param] = _run(request.param)
+        _CACHE[request.param] = _with_ignore_changes(_run, request.param)
     return _CACHE[request.param]
 
 
@@ -129,6 +147,16 @@ def test_msk_storage_autoscales_up_to_the_ceiling(run):
     assert policy["policyType"] == "TargetTrackingScaling" and tt["disableScaleIn"] is True
     assert tt["predefinedMetricSpecification"]["predefinedMetricType"] == "KafkaBrokerStorageUtilization"
     assert msk["protect"] is (settings.stack == "prod")
+
+
+def test_autoscaled_storage_and_generated_password_survive_the_next_up(run):
+    """Without these ignore_changes the next `pulumi up` would try to shrink autoscaled
+    broker volumes back to storageGb (MSK cannot shrink), and would set a freshly drawn
+    MQ password on every run."""
+    _, g = run
+    assert g.one(MSK)["ignoreChanges"] == ["brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize"]
+    (version,) = g.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    assert version["ignoreChanges"] == ["secretString"]
 
 
 def test_no_storage_autoscaling_without_headroom():
