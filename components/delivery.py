@@ -30,8 +30,7 @@ from .settings import Settings
 
 TIER = "delivery"
 
-# No settings key holds the repositories yet: `<DEFAULT_REPOSITORY_OWNER>/<service>` on
-# DEFAULT_BRANCH unless DeliveryArgs.repositories says otherwise (lead: settings key wanted).
+# Defaults of DeliveryArgs; the stack passes the `delivery.repositoryOwner`/`delivery.branch` settings.
 DEFAULT_REPOSITORY_OWNER = "example-org"
 DEFAULT_BRANCH = "main"
 
@@ -49,18 +48,34 @@ ARTIFACT_RETENTION_DAYS = 30
 # CodePipeline pipeline names: up to 100 characters (CodePipeline API CreatePipeline).
 PIPELINE_NAME_MAX = 100
 
+# The ECR repositories are IMMUTABLE_WITH_EXCLUSION with `latest` the one mutable tag (compute).  The
+# build pushes the commit tag, then moves `latest` (what Pulumi's task definition names, so `pulumi up`
+# never rolls the image back); the ECS deploy action registers the commit-tagged revision.  Pushing an
+# existing immutable tag fails (ImageTagAlreadyExistsException; ECR user guide, "Image tag mutability",
+# read 2026-11), so a re-run of the same commit ("Release change", a retried build) reuses the image
+# already in ECR instead of failing.  `on-failure: ABORT` keeps post_build (which moves `latest`) from
+# running after a failed build (CodeBuild buildspec reference, "phases/*/on-failure", read 2026-11).
 BUILDSPEC = """version: 0.2
 phases:
   pre_build:
     commands:
       - aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "${REPOSITORY_URI%%/*}"
       - IMAGE_TAG="$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c 1-12)"
+      - test -n "$IMAGE_TAG"
+      - REPOSITORY_NAME="${REPOSITORY_URI#*/}"
   build:
+    on-failure: ABORT
     commands:
-      - docker build --platform "$DOCKER_PLATFORM" -t "$REPOSITORY_URI:$IMAGE_TAG" -t "$REPOSITORY_URI:latest" .
+      - |
+        if aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then
+          docker pull "$REPOSITORY_URI:$IMAGE_TAG"
+          docker tag "$REPOSITORY_URI:$IMAGE_TAG" "$REPOSITORY_URI:latest"
+        else
+          docker build --platform "$DOCKER_PLATFORM" -t "$REPOSITORY_URI:$IMAGE_TAG" -t "$REPOSITORY_URI:latest" .
+          docker push "$REPOSITORY_URI:$IMAGE_TAG"
+        fi
   post_build:
     commands:
-      - docker push "$REPOSITORY_URI:$IMAGE_TAG"
       - docker push "$REPOSITORY_URI:latest"
       - printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "$REPOSITORY_URI:$IMAGE_TAG" > imagedefinitions.json
 artifacts:
@@ -88,6 +103,9 @@ class DeliveryArgs:
     """Branch whose pushes start the pipelines."""
     container_names: dict[str, str] = field(default_factory=dict)
     """Service -> container to update in the task definition; default = compute's app container."""
+    service_role_arns: dict[str, list[pulumi.Input[str]]] = field(default_factory=dict)
+    """Service -> its task and execution role ARNs, the only roles its pipeline may pass to ECS.
+    Default empty: any role, still only to ecs-tasks.amazonaws.com."""
 
 
 def pipeline_name(stack: str, service: str) -> str:
@@ -187,7 +205,7 @@ class Delivery(pulumi.ComponentResource):
             f"{self._name}-{svc}-build-logs", name=f"/aws/codebuild/microservices-{self._s.stack}-{svc}",
             retention_in_days=cfg.logRetentionDays, tags=tags, opts=opts)
         build_role = self._role("build", "codebuild.amazonaws.com", svc)
-        aws.iam.RolePolicy(
+        build_policy = aws.iam.RolePolicy(
             f"{self._name}-{svc}-build-policy", role=build_role.id,
             policy=pulumi.Output.all(logs.arn, repo_arn, bucket.arn).apply(lambda v: json.dumps({
                 "Version": "2012-10-17", "Statement": [
@@ -196,7 +214,8 @@ class Delivery(pulumi.ComponentResource):
                     {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
                     {"Sid": "PushServiceImage", "Effect": "Allow", "Action": [
                         "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-                        "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"],
+                        "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+                        "ecr:DescribeImages"],  # the buildspec's "commit already pushed?" check
                      "Resource": v[1]},
                     {"Sid": "PipelineArtifacts", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
                      "Resource": f"{v[2]}/*"},
@@ -230,10 +249,11 @@ class Delivery(pulumi.ComponentResource):
         pipeline_role = self._role("pipeline", "codepipeline.amazonaws.com", svc)
         service_arn = pulumi.Output.all(self._partition, self._account, self._args.cluster_name).apply(
             lambda v: f"arn:{v[0]}:ecs:{region}:{v[1]}:service/{v[2]}/{naming.ecs_service_name(svc)}")
-        aws.iam.RolePolicy(
+        pipeline_policy = aws.iam.RolePolicy(
             f"{self._name}-{svc}-pipeline-policy", role=pipeline_role.id,
             policy=pulumi.Output.all(bucket.arn, self.connection_arn, project.arn, service_arn, self._partition,
-                                     self._account).apply(lambda v: json.dumps(self._pipeline_policy(*v))),
+                                     self._account, pulumi.Output.all(*self._args.service_role_arns.get(svc, []))
+                                     ).apply(lambda v: json.dumps(self._pipeline_policy(*v))),
             opts=opts)
         repo_id = self._args.repositories.get(svc, f"{DEFAULT_REPOSITORY_OWNER}/{svc}")
         pipeline = aws.codepipeline.Pipeline(
@@ -262,12 +282,15 @@ class Delivery(pulumi.ComponentResource):
                                    "DeploymentTimeout": str(ECS_DEPLOY_TIMEOUT_MINUTES)})]),
             ],
             tags=tags,
-            opts=opts)
+            # A new pipeline starts its first execution at once (CodePipeline user guide, "Create a
+            # pipeline", read 2026-11): its role and the build role must already hold their permissions,
+            # and the inline policies are separate resources that Pulumi would otherwise create in parallel.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[pipeline_policy, build_policy]))
         return pipeline.name
 
     @staticmethod
     def _pipeline_policy(bucket_arn: str, connection_arn: str, project_arn: str, service_arn: str,
-                         partition: str, account: str) -> dict:
+                         partition: str, account: str, role_arns: list[str]) -> dict:
         return {"Version": "2012-10-17", "Statement": [
             {"Sid": "Artifacts", "Effect": "Allow",
              "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{bucket_arn}/*"},
@@ -284,8 +307,8 @@ class Delivery(pulumi.ComponentResource):
             {"Sid": "RegisterRevision", "Effect": "Allow", "Action": [
                 "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecs:TagResource",
                 "ecs:DescribeTasks", "ecs:ListTasks"], "Resource": "*"},
-            # The new revision keeps the service's task and execution roles (names unknown here).
+            # The new revision keeps the service's own task and execution roles.
             {"Sid": "PassTaskRoles", "Effect": "Allow", "Action": "iam:PassRole",
-             "Resource": f"arn:{partition}:iam::{account}:role/*",
+             "Resource": sorted(role_arns) or f"arn:{partition}:iam::{account}:role/*",
              "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
         ]}

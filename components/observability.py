@@ -308,7 +308,14 @@ class Observability(pulumi.ComponentResource):
                 self._query("target5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", dims),
                 self._query("elb5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", dims),
                 self._query("requests", "AWS/ApplicationELB", "RequestCount", "Sum", dims),
-                self._expression("100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests", "ALB 5xx %"),
+                # RequestCount only counts requests for which the ALB chose a target; those it rejects
+                # itself (e.g. 503 with no healthy target) are only in HTTPCode_ELB_5XX_Count (ELB user
+                # guide, "CloudWatch metrics for your Application Load Balancer", RequestCount, read
+                # 2026-11).  Dividing by RequestCount alone leaves the rate without data when no target
+                # is left, i.e. notBreaching in the worst outage: the FIS stop condition would not fire.
+                self._expression(
+                    "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0))",
+                    "ALB 5xx %"),
             ], **self._math_periods(10))
         latency = self._alarm(
             "alb-latency", f"{stack}-alb-response-time",

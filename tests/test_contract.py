@@ -73,6 +73,9 @@ def test_sample_outputs_validate():
      "databases/order/address"),
     (lambda o: o["databases"]["user"].pop("secret_arn"), "databases/user"),
     (lambda o: o.update(kafka_bootstrap_brokers_tls="b-1.kafka:9092"), "kafka_bootstrap_brokers_tls"),
+    (lambda o: o.update(kafka_bootstrap_brokers_iam=""), "kafka_bootstrap_brokers_iam"),
+    (lambda o: o.update(pipelines=["microservices-prod-gateway"]), "pipelines"),
+    (lambda o: o.update(pipelines={}), "pipelines"),
     (lambda o: o.update(private_subnet_ids=["subnet-0aa1"]), "private_subnet_ids"),
     (lambda o: o.update(api_url="http://api.example.com"), "api_url"),
     (lambda o: o.update(redis_endpoint={"4dabf18193072939515e22adb298388d": SECRET_SIG, "value": "x"}),
@@ -83,6 +86,15 @@ def test_schema_rejects_broken_outputs(mutate, where):
     mutate(broken)
     found = errors(broken)
     assert found and any(e.startswith(where) or where in e for e in found), found
+
+
+def test_kafka_tls_brokers_may_be_empty_but_iam_brokers_may_not():
+    """IAM-only MSK has no TLS bootstrap string: the contract allows "" there, and a TLS list when set."""
+    assert SAMPLE["kafka_bootstrap_brokers_tls"] == "", "the sample shows the platform as it is (IAM only)"
+    tls = copy.deepcopy(SAMPLE)
+    tls["kafka_bootstrap_brokers_tls"] = "b-1.x.kafka.us-east-1.amazonaws.com:9094,b-2.x.kafka.us-east-1.amazonaws.com:9094"
+    assert errors(tls) == []
+    assert re.fullmatch(SCHEMA["properties"]["kafka_bootstrap_brokers_iam"]["pattern"], "") is None
 
 
 def test_secret_detector_finds_secrets():
@@ -145,6 +157,8 @@ def test_consumer_builds_on_the_contract(monkeypatch):
     assert graph.outputs["order_db_port"] == 5432
     assert graph.outputs["orders_api"] == "https://api.example.com/orders"
     assert graph.outputs["platform_contract_version"] == "1.0.0"
+    # IAM is the only Kafka authentication: the consumer uses the IAM brokers, never the (empty) TLS string.
+    assert graph.outputs["kafka_bootstrap_brokers"] == SAMPLE["kafka_bootstrap_brokers_iam"]
 
 
 def test_consumer_refuses_another_major_version(monkeypatch):

@@ -93,6 +93,12 @@ def test_x86_services_build_on_x86():
 def test_buildspec_pushes_the_commit_tag_and_moves_latest_and_writes_image_definitions():
     spec = yaml.safe_load(BUILDSPEC)
     commands = " ".join(c for phase in spec["phases"].values() for c in phase["commands"])
+    # Commit tags are immutable: a re-run of the same commit must reuse the image, not push the tag again.
+    build_script = "\n".join(spec["phases"]["build"]["commands"])
+    exists, build_new = build_script.split("else", 1)
+    assert "aws ecr describe-images" in exists and "docker push" not in exists and "docker build" not in exists
+    assert 'docker push "$REPOSITORY_URI:$IMAGE_TAG"' in build_new
+    assert spec["phases"]["build"]["on-failure"] == "ABORT", "a failed build must not move latest"
     assert 'docker push "$REPOSITORY_URI:$IMAGE_TAG"' in commands
     # `latest` is the repository's one mutable tag: what Pulumi's task definition runs.
     assert 'docker push "$REPOSITORY_URI:latest"' in commands
@@ -133,6 +139,7 @@ def test_roles_are_scoped_to_their_service(stack):
     build_policy = policies["delivery-order-build-policy"]["Statement"]
     push = next(st for st in build_policy if st["Sid"] == "PushServiceImage")
     assert push["Resource"] == f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{name}-order"
+    assert {"ecr:PutImage", "ecr:DescribeImages", "ecr:BatchGetImage"} <= set(push["Action"])
     pipeline_policy = policies["delivery-order-pipeline-policy"]["Statement"]
     deploy = next(st for st in pipeline_policy if st["Sid"] == "DeployService")
     assert deploy["Resource"] == f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/microservices-{name}/order"
@@ -146,6 +153,16 @@ def test_roles_are_scoped_to_their_service(stack):
         assert len(role["name"]) + 8 <= 64
         principal = json.loads(role["inputs"]["assumeRolePolicy"])["Statement"][0]["Principal"]["Service"]
         assert principal == ("codebuild.amazonaws.com" if "-build" in role["name"] else "codepipeline.amazonaws.com")
+
+
+def test_pipelines_wait_for_their_role_policies(stack):
+    """A pipeline runs once on creation: both role policies must exist before it."""
+    _, s, graph = stack
+    policy_urns = {r["name"]: r["urn"] for r in graph.of_type("aws:iam/rolePolicy:RolePolicy")}
+    for p in graph.of_type(PIPELINE):
+        svc = p["inputs"]["tags"]["service"]
+        assert {policy_urns[f"delivery-{svc}-pipeline-policy"], policy_urns[f"delivery-{svc}-build-policy"]} <= set(
+            p["dependencies"])
 
 
 def test_connection_is_created_only_when_none_is_given():
@@ -171,8 +188,12 @@ def test_ci_workflow_runs_tests_preflight_preview_with_policies_and_up_on_merge(
     assert "pulumi preview" in text and "--policy-pack policies" in text
     assert "--policy-pack-config policies/config/${{ matrix.stack }}.json" in text
     assert "pulumi up --yes" in text
-    up_job = next(j for j in wf["jobs"].values() if "pulumi up --yes" in json.dumps(j))
-    assert "github.event_name == 'push'" in up_job["if"]
+    up_jobs = {j["env"]["STACK"]: (name, j) for name, j in wf["jobs"].items() if "pulumi up --yes" in json.dumps(j)}
+    assert set(up_jobs) == {"dev", "prod"}
+    assert all("github.event_name == 'push'" in j["if"] for _, j in up_jobs.values())
+    # dev strictly before prod, and a failed dev deploy stops prod
+    assert up_jobs["prod"][1]["needs"] in (up_jobs["dev"][0], [up_jobs["dev"][0]])
+    assert up_jobs["prod"][1]["environment"] == "prod"
     for job in wf["jobs"].values():
         for step in job["steps"]:
             if "uses" in step:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -15,15 +16,17 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 REQUIRED_TAGS = ("service", "tier", "stack", "cost-center")
 
 
-def build(stack: str, **overrides: str):
+def build(stack: str, *, alternates: bool = True, **overrides: str):
     s = settings_for(stack, **overrides)
     holder = {}
+    public = [n for n, v in s.config.services.items() if v.public]
 
     def program():
         obs = Observability("observability", ObservabilityArgs(
             settings=s, alb_arn_suffix="app/edge-alb-1234567/50dc6c495c0c9188",
-            target_group_arn_suffixes={n: f"targetgroup/{n}-tg/73e2d6bc24d8a067"
-                                       for n, v in s.config.services.items() if v.public},
+            target_group_arn_suffixes={n: f"targetgroup/{n}-tg/73e2d6bc24d8a067" for n in public},
+            alternate_target_group_arn_suffixes={n: f"targetgroup/{n}-alt/0a1b2c3d4e5f6a7b" for n in public}
+            if alternates else {},
             db_instance_ids={o: f"{stack}-{o}-db" for o in s.config.database.owners},
             cache_replication_group_id=f"{stack}-inventory-cache",
             kafka_cluster_name=f"{stack}-kafka", mq_broker_name=f"{stack}-payments"))
@@ -72,15 +75,62 @@ def test_error_rate_alarms_use_metric_math_over_10_minutes(stack):
     assert {q["metric"]["metricName"] for q in queries.values() if "metric" in q} == {
         "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "RequestCount"}
     expr = [q for q in queries.values() if q.get("returnData")]
-    assert len(expr) == 1 and "/ requests" in expr[0]["expression"] and "target5xx" in expr[0]["expression"]
+    assert len(expr) == 1 and "target5xx" in expr[0]["expression"]
+    # Requests the ALB rejects itself (no healthy target: 503) are not in RequestCount: they must still
+    # give the stop condition a rate (100 %), not "no data" (= notBreaching).
+    denominator = expr[0]["expression"].split(" / ", 1)[1]
+    assert "FILL(requests, 0)" in denominator and "FILL(elb5xx, 0)" in denominator
     assert alb["threshold"] == 1 and alb["evaluationPeriods"] * 60 == 600
     assert all(q["metric"]["dimensions"]["LoadBalancer"] == "app/edge-alb-1234567/50dc6c495c0c9188"
                for q in queries.values() if "metric" in q)
     for svc in [n for n, v in s.config.services.items() if v.public]:
         a = by_name[f"{name}-{svc}-5xx-rate"]
         dims = [q["metric"]["dimensions"] for q in a["metricQueries"] if "metric" in q]
-        assert all(d["TargetGroup"] == f"targetgroup/{svc}-tg/73e2d6bc24d8a067" for d in dims)
+        assert {d["TargetGroup"] for d in dims} == {f"targetgroup/{svc}-tg/73e2d6bc24d8a067",
+                                                     f"targetgroup/{svc}-alt/0a1b2c3d4e5f6a7b"}
         assert a["threshold"] == 1 and a["evaluationPeriods"] == 10 and a["treatMissingData"] == "notBreaching"
+
+
+def test_service_error_rate_sums_both_target_groups_of_the_canary_pair(stack):
+    """ECS shifts traffic between the two groups: errors and requests of both count, each id used."""
+    name, s, graph = stack
+    for svc in [n for n, v in s.config.services.items() if v.public]:
+        a = alarms(graph)[f"{name}-{svc}-5xx-rate"]
+        metrics = {q["id"]: q["metric"] for q in a["metricQueries"] if "metric" in q}
+        (expr,) = [q["expression"] for q in a["metricQueries"] if q.get("returnData")]
+        numerator, denominator = expr.split(" / ")
+        for qid, m in metrics.items():
+            side = numerator if m["metricName"] == "HTTPCode_Target_5XX_Count" else denominator
+            assert m["metricName"] in ("HTTPCode_Target_5XX_Count", "RequestCount")
+            assert f"FILL({qid}, 0)" in side, f"{qid} missing from the {svc} rate: {expr}"
+        assert len(metrics) == 4
+
+
+def test_single_target_group_rate_without_an_alternate():
+    s, graph = build("dev", alternates=False)
+    by_name = alarms(graph)
+    for svc in [n for n, v in s.config.services.items() if v.public]:
+        a = by_name[f"dev-{svc}-5xx-rate"]
+        assert [q["id"] for q in a["metricQueries"]] == ["errors", "requests", "e1"]
+        assert a["metricQueries"][-1]["expression"] == "100 * (FILL(errors, 0)) / (FILL(requests, 0))"
+
+
+def test_metric_math_alarms_have_shapes_cloudwatch_accepts(stack):
+    """PutMetricAlarm: with Metrics, exactly one query returns data, ids start with a lowercase letter,
+    every metric query has its own period, and no top-level metric/period/statistic is set."""
+    _, _, graph = stack
+    math = [a["inputs"] for a in graph.of_type(ALARM) if a["inputs"].get("metricQueries")]
+    assert len(math) >= 3
+    for a in math:
+        queries = a["metricQueries"]
+        assert len([q for q in queries if q.get("returnData")]) == 1, a["name"]
+        ids = [q["id"] for q in queries]
+        assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z][a-zA-Z0-9_]*", i) for i in ids), ids
+        for q in queries:
+            assert ("metric" in q) != ("expression" in q)
+            if "metric" in q:
+                assert q["metric"]["period"] % 60 == 0 and q["metric"]["stat"]
+        assert not {"namespace", "metricName", "period", "statistic", "dimensions"} & set(a), a["name"]
 
 
 def test_response_time_alarm_is_1_second_for_5_minutes(stack):

@@ -32,10 +32,10 @@ stack_tags = {"service": "reporting", "tier": "consumer", "stack": pulumi.get_st
 
 workers = aws.ec2.SecurityGroup(
     "reporting-workers",
-    description="Reporting workers in the platform VPC (egress to the VPC only)",
+    description="Reporting workers in the platform VPC (HTTPS to private 10.0.0.0/8 only)",
     vpc_id=vpc_id,
     egress=[aws.ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=443, to_port=443,
-                                            cidr_blocks=["10.0.0.0/8"], description="HTTPS inside the VPC")],
+                                            cidr_blocks=["10.0.0.0/8"], description="HTTPS to private addresses")],
     tags=stack_tags)
 
 queue = aws.sqs.Queue("reporting-jobs", sqs_managed_sse_enabled=True, message_retention_seconds=4 * 24 * 3600,
@@ -54,6 +54,7 @@ pulumi.export("orders_api", platform.require_output("api_url").apply(lambda url:
 pulumi.export("order_db_host", databases.apply(lambda dbs: dbs["order"]["address"]))
 pulumi.export("order_db_port", databases.apply(lambda dbs: int(dbs["order"]["port"])))
 pulumi.export("order_db_secret_arn", databases.apply(lambda dbs: dbs["order"]["secret_arn"]))
-pulumi.export("kafka_bootstrap_brokers_tls", platform.require_output("kafka_bootstrap_brokers_tls"))
+# IAM is the platform's only Kafka client authentication: kafka_bootstrap_brokers_tls is empty there.
+pulumi.export("kafka_bootstrap_brokers", platform.require_output("kafka_bootstrap_brokers_iam"))
 pulumi.export("workers_security_group_id", workers.id)
 pulumi.export("queue_url", queue.url)
