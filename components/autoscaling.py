@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 import pulumi
@@ -39,6 +39,10 @@ class ScalingInputs:
     tags: dict[str, str]
     request_count_resource_label: Optional[pulumi.Input[str]] = None
     """``app/<alb>/<id>/targetgroup/<tg>/<id>`` for ALB request-count tracking; None = skip."""
+    request_count_target_groups: list[pulumi.Input[str]] = field(default_factory=list)
+    """Target group dimensions (``targetgroup/<tg>/<id>``) the service's traffic may be on.
+    With two (an ECS canary pair, whose live group alternates between deployments) the
+    request-count policy tracks the sum of both groups' RequestCountPerTarget."""
 
 
 def schedule_crons(schedule: ScheduleSettings) -> tuple[str, str]:
@@ -50,6 +54,44 @@ def schedule_crons(schedule: ScheduleSettings) -> tuple[str, str]:
     # midnight of the next day.
     stop = f"cron(0 {end} ? * MON-FRI *)" if end < 24 else "cron(0 0 ? * TUE-SAT *)"
     return start, stop
+
+
+def requests_over_both_groups(name: str, inp: ScalingInputs, resource_id: str, opts: pulumi.ResourceOptions,
+                              out: dict[str, pulumi.Resource]) -> None:
+    """Target tracking on RequestCountPerTarget summed over the canary pair.
+
+    ECS shifts production traffic between the two groups at every deployment, so the
+    predefined ALBRequestCountPerTarget (one group) would see nothing half of the time.
+    Metric math with any CloudWatch function is allowed in target tracking (Application
+    Auto Scaling user guide, "target tracking ... using metric math", read 2026-11)."""
+    sc = inp.scaling
+    cfg = aws.appautoscaling
+    metrics = [cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricArgs(
+        id=f"g{i}", return_data=False,
+        metric_stat=cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricMetricStatArgs(
+            stat="Sum",
+            metric=cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricMetricStatMetricArgs(
+                namespace="AWS/ApplicationELB", metric_name="RequestCountPerTarget",
+                dimensions=[cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArgs(
+                    name="TargetGroup", value=group)])))
+        for i, group in enumerate(inp.request_count_target_groups, 1)]
+    expression = " + ".join(f"FILL(g{i}, 0)" for i in range(1, len(metrics) + 1))
+    metrics.append(cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricArgs(
+        id="requests", expression=expression, label="requests per target (both target groups)", return_data=True))
+    out["requests-target"] = cfg.Policy(
+        f"{name}-requests-target",
+        name=f"{inp.service_name}-requests-target",
+        policy_type="TargetTrackingScaling",
+        service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount", resource_id=resource_id,
+        target_tracking_scaling_policy_configuration=cfg.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+            target_value=float(sc.requestsPerTarget),
+            customized_metric_specification=cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs(
+                metrics=metrics),
+            scale_out_cooldown=sc.scaleOutCooldownSeconds,
+            scale_in_cooldown=sc.scaleInCooldownSeconds,
+        ),
+        opts=opts,
+    )
 
 
 def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
@@ -95,7 +137,9 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
 
     tracking("cpu-target", "ECSServiceAverageCPUUtilization", sc.cpuTargetPercent)
     tracking("memory-target", "ECSServiceAverageMemoryUtilization", sc.memoryTargetPercent)
-    if inp.request_count_resource_label is not None:
+    if len(inp.request_count_target_groups) > 1:
+        requests_over_both_groups(name, inp, resource_id, on_target, out)
+    elif inp.request_count_resource_label is not None:
         tracking("requests-target", "ALBRequestCountPerTarget", float(sc.requestsPerTarget),
                  inp.request_count_resource_label)
 

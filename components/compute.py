@@ -82,6 +82,7 @@ class Compute(pulumi.ComponentResource):
     ecr_repository_urls: dict[str, pulumi.Output[str]]
     service_security_group_ids: dict[str, pulumi.Output[str]]
     task_role_arns: dict[str, pulumi.Output[str]]
+    execution_role_arns: dict[str, pulumi.Output[str]]
     peer_security_group_id: pulumi.Output[str]
     private_ca_arn: Optional[pulumi.Output[str]]
 
@@ -178,6 +179,7 @@ class Compute(pulumi.ComponentResource):
         self.ecr_repository_urls = {n: m.repository_url for n, m in self.services.items()}
         self.service_security_group_ids = {n: m.security_group_id for n, m in self.services.items()}
         self.task_role_arns = {n: m.task_role_arn for n, m in self.services.items()}
+        self.execution_role_arns = {n: m.execution_role_arn for n, m in self.services.items()}
         self.register_outputs({
             "cluster_arn": self.cluster_arn,
             "cluster_name": self.cluster_name,

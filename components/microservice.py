@@ -38,6 +38,14 @@ DEPLOYMENT_BAKE_MINUTES = 10
 # Public services: give new tasks time to pass ALB health checks before ECS judges them.
 HEALTH_CHECK_GRACE_SECONDS = 60
 
+# With Service Connect TLS the proxy intercepts the container port and accepts TLS 1.3 only
+# (ECS developer guide "Encrypt Amazon ECS Service Connect traffic", read 2026-11), which the
+# ALB's HTTP target groups and health checks cannot speak (aws/containers-roadmap#2321).  A
+# public service's proxy therefore listens on its own port (ingressPortOverride: "use it to
+# bypass the proxy for traffic on the port ... in the named portMapping", ECS API reference
+# ServiceConnectService, read 2026-11) and the ALB reaches the app port directly.
+SERVICE_CONNECT_PROXY_PORT = 15443
+
 # The one mutable tag of a repository: what the pipeline shipped last (see the ECR repository).
 DEPLOY_TAG = "latest"
 
@@ -113,12 +121,47 @@ def _slug(text: str) -> str:
 def _policy_json(statements: list[dict[str, Any]]) -> pulumi.Output[str]:
     """IAM policy document from statements whose values may be Outputs."""
     return pulumi.Output.from_input(statements).apply(
-        lambda sts: json.dumps({"Version": "2012-10-17", "Statement": sts}))
+        lambda sts: json.dumps({"Version": "2012-10-17", "Statement": [st for st in sts if st]}))
 
 
 def _assume_role(service_principal: str) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": service_principal}, "Action": "sts:AssumeRole"}]})
+
+
+def secret_resource_arn(value_from: str) -> str:
+    """IAM resource for a Secrets Manager ``valueFrom``.
+
+    ECS accepts ``<secret ARN>:<json-key>:<version-stage>:<version-id>`` (Amazon ECS developer
+    guide, "Pass Secrets Manager secrets through Amazon ECS environment variables", read
+    2026-11), but IAM matches only the secret ARN itself (7 colon-separated fields:
+    ``arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>``), so the suffix must go.
+    """
+    parts = value_from.split(":")
+    if len(parts) > 7 and parts[2] == "secretsmanager" and parts[5] == "secret":
+        return ":".join(parts[:7])
+    return value_from
+
+
+def _secret_read_statement(refs: list[str]) -> Optional[dict[str, Any]]:
+    """GetSecretValue on the bare secret ARNs behind ``refs``; None (statement dropped: one
+    without a Resource is invalid) when no ref is a Secrets Manager ARN."""
+    arns = sorted({secret_resource_arn(r) for r in refs if ":secretsmanager:" in r})
+    return {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arns} if arns else None
+
+
+def _target_group_suffix(arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """`targetgroup/<name>/<id>` (the CloudWatch TargetGroup dimension) of a target group ARN."""
+    return pulumi.Output.from_input(arn).apply(
+        lambda a: a[a.index("targetgroup/"):] if "targetgroup/" in a else a)
+
+
+def service_connect_ingress_port(public: bool, port: int, tls: bool) -> Optional[int]:
+    """Port the Service Connect proxy listens on when it must not take the app port
+    (a public service with TLS); None = the default (the container port)."""
+    if not (public and tls):
+        return None
+    return SERVICE_CONNECT_PROXY_PORT if port != SERVICE_CONNECT_PROXY_PORT else SERVICE_CONNECT_PROXY_PORT + 1
 
 
 def canary_enabled(public: bool, blue_green: Optional[BlueGreenTargets]) -> bool:
@@ -211,10 +254,12 @@ class MicroService(pulumi.ComponentResource):
             {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
              "Resource": self.log_group.arn.apply(lambda a: f"{a}:*")},
         ]
-        secret_arns = [arn for g in grants for arn in g.execution_secret_arns]
-        if secret_arns:
-            exec_statements.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-                                    "Resource": secret_arns})
+        # Every secret the container gets injected must be readable by the execution role, also
+        # when a grant lists it only in `secrets` (as `<arn>:<json-key>::`); IAM wants bare ARNs.
+        secret_refs = [*(arn for g in grants for arn in g.execution_secret_arns),
+                       *(ref for g in grants for ref in g.secrets.values())]
+        if secret_refs:
+            exec_statements.append(pulumi.Output.all(*secret_refs).apply(_secret_read_statement))
         aws.iam.RolePolicy(f"{name}-exec-policy", role=self.execution_role.id,
                            policy=_policy_json(exec_statements), opts=child)
 
@@ -242,9 +287,11 @@ class MicroService(pulumi.ComponentResource):
         )
         sg_id = self.security_group.id
         port = spec.port
+        proxy_port = service_connect_ingress_port(spec.public, port, args.tls_authority_arn is not None)
+        peer_port = proxy_port or port
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-from-peers", security_group_id=sg_id, referenced_security_group_id=args.peer_security_group_id,
-            ip_protocol="tcp", from_port=port, to_port=port,
+            ip_protocol="tcp", from_port=peer_port, to_port=peer_port,
             description="Service Connect peers", tags=tags, opts=child)
         if spec.public:
             aws.vpc.SecurityGroupIngressRule(
@@ -372,6 +419,7 @@ class MicroService(pulumi.ComponentResource):
                     discovery_name=svc,
                     client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
                         port=port, dns_name=svc)],
+                    ingress_port_override=proxy_port,
                     tls=tls,
                 )],
                 log_configuration=aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
@@ -397,15 +445,17 @@ class MicroService(pulumi.ComponentResource):
                                         ignore_changes=["desiredCount"]),
         )
 
-        label = None
+        label, groups = None, []
         if spec.public and args.alb_arn_suffix is not None:
-            tg_suffix = pulumi.Output.from_input(args.target_group_arn).apply(
-                lambda arn: arn[arn.index("targetgroup/"):] if "targetgroup/" in arn else arn)
+            tg_suffix = _target_group_suffix(args.target_group_arn)
             label = pulumi.Output.concat(args.alb_arn_suffix, "/", tg_suffix)
+            groups = [tg_suffix]
+            if args.blue_green is not None:
+                groups.append(_target_group_suffix(args.blue_green.alternate_target_group_arn))
         self.scaling = add_autoscaling(name, ScalingInputs(
             stack=s.stack, cluster_name=args.cluster_name, service_name=ecs_name,
             scaling=cfg.scaling, schedule=cfg.schedule, tags=tags,
-            request_count_resource_label=label), self.service, self)
+            request_count_resource_label=label, request_count_target_groups=groups), self.service, self)
 
         self.service_arn = self.service.arn
         self.service_name = self.service.name
@@ -424,5 +474,5 @@ class MicroService(pulumi.ComponentResource):
         })
 
 
-__all__ = ["MicroService", "MicroServiceArgs", "BlueGreenTargets", "canary_enabled",
+__all__ = ["MicroService", "MicroServiceArgs", "BlueGreenTargets", "canary_enabled", "secret_resource_arn",
            "CANARY_PERCENT", "CANARY_BAKE_MINUTES"]

@@ -55,7 +55,8 @@ class ServiceSettings:
     port: int = spec(8080, doc="Container port.", minimum=1, maximum=65535)
     public: bool = spec(False, doc="Routed from the ALB/API (true) or reachable only over Service Connect.")
     path: str = spec("", doc="ALB path pattern for public services, e.g. `/orders/*`; empty = default route.",
-                     pattern=r"/[A-Za-z0-9_\-./*?]*", pattern_hint="a path pattern starting with '/'")
+                     pattern=r"/[A-Za-z0-9_\-./*?]{0,127}",
+                     pattern_hint="a path pattern starting with '/', at most 128 characters (ALB limit)")
     healthCheckPath: str = spec("/health", doc="HTTP health-check path.",
                                 pattern=r"/[A-Za-z0-9_\-./]*", pattern_hint="a path starting with '/'")
     architecture: str = spec("ARM64", doc="CPU architecture of the task.", choices=("X86_64", "ARM64"))

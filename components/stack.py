@@ -74,6 +74,7 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         service_arns=compute.service_arns,
         db_instance_arns=data.db_instance_arns,
         stop_alarm_arns=observability.chaos_stop_alarm_arns,
+        availability_zone=network.az_names[0],  # the AZ experiment takes out one of the VPC's AZs
     ))
     delivery = Delivery("delivery", DeliveryArgs(
         settings=settings,
@@ -82,6 +83,8 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         source_connection_arn=settings.config.delivery.sourceConnectionArn or None,
         repositories={svc: f"{settings.config.delivery.repositoryOwner}/{svc}" for svc in settings.config.services},
         branch=settings.config.delivery.branch,
+        service_role_arns={svc: [compute.task_role_arns[svc], compute.execution_role_arns[svc]]
+                           for svc in settings.config.services},
     ))
     Budget("budget", BudgetArgs(settings=settings))
 

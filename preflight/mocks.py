@@ -299,6 +299,8 @@ class RecordingMonitor(MockMonitor):
             "protect": bool(request.protect),
             "provider": request.provider or "",
             "retainOnDelete": bool(request.retainOnDelete),
+            "ignoreChanges": list(request.ignoreChanges),
+            "deleteBeforeReplace": bool(request.deleteBeforeReplace),
         })
         return resp
 

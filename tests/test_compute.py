@@ -261,7 +261,11 @@ def test_security_groups_admit_only_the_alb_and_service_connect_peers():
         rules = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"]["securityGroupId"] == sg]
         sources = sorted(r["referencedSecurityGroupId"] for r in rules)
         assert sources == sorted([peers] + ([ALB_SG] if spec.public else []))
-        assert all(r["fromPort"] == r["toPort"] == spec.port for r in rules)
+        # Peers reach the Service Connect proxy (its own port on TLS public services), the ALB the app.
+        expected = {r["referencedSecurityGroupId"]: spec.port for r in rules}
+        if spec.public and s.config.serviceConnectTls:
+            expected[peers] = 15443
+        assert all(r["fromPort"] == r["toPort"] == expected[r["referencedSecurityGroupId"]] for r in rules)
         assert not any("cidrIpv4" in r for r in rules)
         svc_net = _of(g, SERVICE, f"{svc}-service")["inputs"]["networkConfiguration"]
         assert svc_net["securityGroups"] == [sg, peers]
@@ -299,6 +303,28 @@ def test_each_service_has_its_own_least_privilege_roles():
             assert not (st["Action"] == "*" or st["Action"] == ["*"])
     gw_exec = json.dumps(_policy_doc(g, "compute-gateway-exec-policy"))
     assert "secretsmanager" not in gw_exec
+
+
+def test_execution_role_reads_every_injected_secret_by_its_bare_arn():
+    # ECS takes `<arn>:<json-key>::` in valueFrom, IAM only the secret ARN: a grant that lists a
+    # secret only under `secrets`, or with its JSON-key suffix, must still be readable at start.
+    s = settings_for("dev")
+    other = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mq-payment-XyZ123"
+    access = [ServiceAccess(service="payment", description="broker",
+                            secrets={"MQ_USER": f"{other}:username::", "MQ_PASSWORD": f"{other}:password::",
+                                     "DB_SECRET": f"{ORDER_SECRET}:password:AWSCURRENT:"},
+                            execution_secret_arns=[f"{ORDER_SECRET}:password::"]),
+              ServiceAccess(service="user", description="ssm only",
+                            secrets={"FLAG": "arn:aws:ssm:us-east-1:123456789012:parameter/flag"})]
+    g = run_mocked(lambda: Compute("compute", ComputeArgs(
+        settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS[:2], alb_security_group_id=ALB_SG,
+        target_group_arns={n: _tg(n) for n in _public(s)}, access=access)), stack="dev")
+    reads = [st for st in _policy_doc(g, "compute-payment-exec-policy")["Statement"]
+             if st["Action"] == "secretsmanager:GetSecretValue"]
+    assert reads == [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                      "Resource": sorted([other, ORDER_SECRET])}]
+    # No Secrets Manager reference: no (empty, invalid) GetSecretValue statement at all.
+    assert "secretsmanager" not in json.dumps(_policy_doc(g, "compute-user-exec-policy"))
 
 
 def test_grants_reach_the_containers():
@@ -424,3 +450,51 @@ def test_public_service_without_target_group_is_rejected():
         run_mocked(lambda: Compute("compute", ComputeArgs(
             settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS, alb_security_group_id=ALB_SG,
             target_group_arns={})), stack="prod")
+
+
+def test_service_connect_tls_proxy_leaves_the_app_port_to_the_alb():
+    """With TLS the proxy takes its own port on public services, so the ALB's plain-HTTP
+    targets and health checks reach the app; peers reach the proxy."""
+    from components.microservice import SERVICE_CONNECT_PROXY_PORT
+
+    for stack in ("prod", "dev"):
+        s, g = _run(stack)
+        tls = s.config.serviceConnectTls
+        for svc, spec in s.config.services.items():
+            service = _of(g, "aws:ecs/service:Service", f"{svc}-service")["inputs"]
+            sc = service["serviceConnectConfiguration"]["services"][0]
+            peers = _of(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", f"{svc}-from-peers")["inputs"]
+            if spec.public and tls:
+                assert sc["ingressPortOverride"] == SERVICE_CONNECT_PROXY_PORT != spec.port
+                assert peers["fromPort"] == peers["toPort"] == SERVICE_CONNECT_PROXY_PORT
+                alb = _of(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", f"{svc}-from-alb")["inputs"]
+                assert alb["fromPort"] == spec.port
+                assert service["loadBalancers"][0]["containerPort"] == spec.port
+            else:
+                assert "ingressPortOverride" not in sc
+                assert peers["fromPort"] == spec.port
+
+
+def test_request_count_tracking_covers_both_target_groups_of_the_canary_pair():
+    """ECS moves production traffic between the two groups at each deployment."""
+    s, g = _run("prod", blue_green=True)
+    for svc, spec in s.config.services.items():
+        policies = [r for r in g.of_type("aws:appautoscaling/policy:Policy") if r["name"].endswith(f"{svc}-requests-target")]
+        if not spec.public:
+            assert not policies
+            continue
+        (policy,) = policies
+        cfg = policy["inputs"]["targetTrackingScalingPolicyConfiguration"]
+        assert cfg["targetValue"] == s.config.scaling.requestsPerTarget and "predefinedMetricSpecification" not in cfg
+        metrics = cfg["customizedMetricSpecification"]["metrics"]
+        groups = [m["metricStat"]["metric"]["dimensions"][0]["value"] for m in metrics if "metricStat" in m]
+        assert len(set(groups)) == 2 and all(grp.startswith("targetgroup/") for grp in groups)
+        (expr,) = [m for m in metrics if m.get("returnData")]
+        assert expr["expression"] == "FILL(g1, 0) + FILL(g2, 0)"
+
+
+def test_request_count_tracking_without_a_canary_pair_uses_the_predefined_metric():
+    s, g = _run("prod")
+    policy = next(r for r in g.of_type("aws:appautoscaling/policy:Policy") if r["name"].endswith("order-requests-target"))
+    spec = policy["inputs"]["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]
+    assert spec["predefinedMetricType"] == "ALBRequestCountPerTarget" and "/targetgroup/" in spec["resourceLabel"]

@@ -108,3 +108,22 @@ def test_kafka_tls_bootstrap_is_empty_with_iam_only_auth_and_the_contract_allows
 def test_stack_outputs_hold_no_secret_values():
     text = json.dumps(plan_for("prod")["outputs"])
     assert "4dabf18193072939515e22adb298388d" not in text and "password" not in text.lower()
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_the_az_experiment_targets_one_of_the_vpcs_azs(stack):
+    plan = plan_for(stack)
+    azs = plan["outputs"]["availability_zones"]
+    template = next(r for r in _by_type(plan, "aws:fis/experimentTemplate:ExperimentTemplate")
+                    if r["inputs"].get("tags", {}).get("Name", "").endswith("az-tasks"))
+    filters = [f for t in template["inputs"]["targets"] for f in t.get("filters", [])]
+    assert filters and all(f["values"] == [azs[0]] for f in filters)
+
+
+def test_a_pipeline_may_pass_only_its_own_services_roles():
+    plan = plan_for("prod")
+    roles = {r["name"]: r["id"] for r in _by_type(plan, "aws:iam/role:Role")}
+    policy = next(r for r in _by_type(plan, "aws:iam/rolePolicy:RolePolicy") if r["name"] == "delivery-order-pipeline-policy")
+    statement = next(st for st in json.loads(policy["inputs"]["policy"])["Statement"] if st["Sid"] == "PassTaskRoles")
+    assert sorted(a.rsplit("/", 1)[1] for a in statement["Resource"]) == sorted(
+        [roles["compute-order-task-role"], roles["compute-order-exec-role"]])
