@@ -6,6 +6,8 @@
   keys, usage plan, access logs, X-Ray, optional Lambda authorizer.
 - AWS WAF (components/edge_waf.py): one regional web ACL on the ALB and the API stage.
 - CloudFront (components/edge_cdn.py) with its own us-east-1 web ACL, when edge.cdn.
+- Origin verification (components/edge_origin.py): API Gateway and CloudFront add a secret
+  header; the ALB routes only requests carrying it and answers everything else 403.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pulumi_aws as aws
 from .edge_alb import build_alb
 from .edge_api import build_api
 from .edge_cdn import build_cdn
+from .edge_origin import build_origin_verification
 from .edge_waf import build_web_acl
 from .settings import Settings
 
@@ -43,6 +46,13 @@ class EdgeArgs:
     cdn_aliases: list[str] = field(default_factory=list)
     """Alternate domain names for CloudFront; they need edge.cdnCertificateArn to cover them.
     Default none: the distribution answers on its *.cloudfront.net name."""
+    origin_verify_generation: int = 1
+    """Generation of the secret origin header API Gateway and CloudFront send to the ALB.
+    Default 1. Raising it rotates the value (a new secret per generation); do it together
+    with ``origin_verify_accept_previous=True`` (see docs/readme/edge.md)."""
+    origin_verify_accept_previous: bool = False
+    """Mid-rotation: the ALB also accepts the previous generation's value (and keeps its
+    secret). Default False. Clear it once CloudFront has deployed the new value."""
 
 
 class Edge(pulumi.ComponentResource):
@@ -67,17 +77,25 @@ class Edge(pulumi.ComponentResource):
     cdn_web_acl_arn: pulumi.Output[str]
     cdn_distribution_id: pulumi.Output[str]
     cdn_domain: pulumi.Output[str]
+    origin_verify_secret_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: EdgeArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:edge:Edge", name, None, opts)
         settings, cfg = args.settings, args.settings.config
 
-        alb = build_alb(name, settings, args.vpc_id, args.public_subnet_ids, self)
+        origin = build_origin_verification(name, settings, args.origin_verify_generation,
+                                           args.origin_verify_accept_previous, self)
+        alb = build_alb(name, settings, args.vpc_id, args.public_subnet_ids,
+                        origin.header_name, origin.accepted_values, self)
+        # Senders switch value only after the ALB rules accept it (rotation without 403s).
+        alb_rules = [*alb.listener_rules.values(), *([alb.unrouted_rule] if alb.unrouted_rule else [])]
         api = build_api(name, settings, vpc_id=args.vpc_id, private_subnet_ids=args.private_subnet_ids,
                         alb_arn=alb.load_balancer.arn, alb_dns_name=alb.load_balancer.dns_name,
                         alb_security_group_id=alb.security_group.id,
                         authorizer_lambda_arn=args.authorizer_lambda_arn,
-                        manage_account=args.manage_api_gateway_account, parent=self)
+                        manage_account=args.manage_api_gateway_account,
+                        origin_header_name=origin.header_name, origin_header_value=origin.value,
+                        origin_generation=origin.generation, alb_rules=alb_rules, parent=self)
 
         # One regional ACL for both entry points; the VPC (VPC link ENIs) is exempt from the
         # per-IP rate rule, which the API stage already applies per real client.
@@ -92,7 +110,9 @@ class Edge(pulumi.ComponentResource):
             if cfg.edge.cdnCertificateArn and not args.cdn_aliases:
                 pulumi.log.warn("edge.cdnCertificateArn is set but no CloudFront aliases are: viewers can only "
                                 "use the *.cloudfront.net name.", self)
-            cdn = build_cdn(name, settings, alb.load_balancer.dns_name, self, args.cdn_aliases)
+            cdn = build_cdn(name, settings, alb.load_balancer.dns_name, self, args.cdn_aliases,
+                            origin_header_name=origin.header_name, origin_header_value=origin.value,
+                            alb_rules=alb_rules)
             self.cdn_web_acl_arn = cdn.web_acl.arn
             self.cdn_distribution_id = cdn.distribution.id
             self.cdn_domain = cdn.distribution.domain_name
@@ -130,6 +150,7 @@ class Edge(pulumi.ComponentResource):
         self.api_url = api.stage.invoke_url
         self.api_key_id = api.api_key.id  # the id only; the key value stays secret in state
         self.web_acl_arn = web_acl.arn
+        self.origin_verify_secret_arn = origin.secret_arn  # the ARN only; the value is never exported
 
         self.register_outputs({
             "alb_arn": self.alb_arn, "alb_arn_suffix": self.alb_arn_suffix, "alb_dns_name": self.alb_dns_name,
@@ -143,4 +164,5 @@ class Edge(pulumi.ComponentResource):
             "api_stage_name": self.api_stage_name, "api_url": self.api_url, "api_key_id": self.api_key_id,
             "web_acl_arn": self.web_acl_arn, "cdn_web_acl_arn": self.cdn_web_acl_arn,
             "cdn_distribution_id": self.cdn_distribution_id, "cdn_domain": self.cdn_domain,
+            "origin_verify_secret_arn": self.origin_verify_secret_arn,
         })

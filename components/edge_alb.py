@@ -6,6 +6,7 @@ Used by :class:`components.edge.Edge`; every resource is a child of that compone
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Optional, Sequence
@@ -46,14 +47,36 @@ ELB_LOG_ACCOUNTS = {
 
 # A service whose path is one of these takes the listener's default action.
 DEFAULT_ROUTE_PATHS = ("", "/*")
+# Rule priorities must stay put when services are added or removed: ALB rejects a
+# priority another rule still holds (PriorityInUse), and Pulumi updates the surviving
+# rules before it deletes a removed one, so renumbering by position breaks `pulumi up`
+# (pulumi/pulumi-aws#175, closed by-design).  A rule's priority therefore depends only
+# on its own path's length (longer = more specific = lower) and a hash of its service
+# name: band (MAX_PATH_LENGTH - len(path)), slot sha256(service) % PRIORITY_SLOTS.
+# Path patterns are at most 128 characters (ELB user guide, "Listener rules for your
+# Application Load Balancer", path conditions, read 2026-11), so priorities stay within
+# 100..12899, below the catch-all.
 FIRST_RULE_PRIORITY = 100
-RULE_PRIORITY_STEP = 10
+MAX_PATH_LENGTH = 128
+PRIORITY_SLOTS = 100
 # The default-route service also gets a catch-all rule (ECS canary deployments shift the
 # weights of a listener *rule*); it goes last.  50000 is the highest priority ALB accepts
 # (ELB API reference, CreateRule "Priority", read 2026-11).
 CATCH_ALL_PRIORITY = 50000
 CATCH_ALL_PATH = "/*"
 HSTS = "max-age=31536000; includeSubDomains"
+
+# Every rule also needs the origin-verify header (components/edge_origin.py).  ALB allows
+# at most 3 match values per condition and 5 per rule (ELB user guide, "Listener rules for
+# your Application Load Balancer", rule basics, read 2026-11): a path rule has 2 path
+# values, plus 1 header value (2 mid-rotation).
+MAX_VALUES_PER_CONDITION = 3
+MAX_VALUES_PER_RULE = 5
+# Requests without the header (anyone calling the ALB or edge.domainName directly).
+FORBIDDEN = {"type": "fixed-response",
+             "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"}}
+NOT_FOUND = {"type": "fixed-response",
+             "fixed_response": {"content_type": "text/plain", "message_body": "Not found", "status_code": "404"}}
 
 
 # ---- routing (pure: tested without Pulumi) ---------------------------------------------------
@@ -75,25 +98,58 @@ class PathRule:
     paths: tuple[str, ...]
 
 
+def _priority_slot(service: str) -> int:
+    return int(hashlib.sha256(service.encode()).hexdigest(), 16) % PRIORITY_SLOTS
+
+
 def path_rules(settings: Settings) -> list[PathRule]:
     """One listener rule per public service.
 
     Longer (more specific) patterns get lower priorities so `/orders/items/*` wins over
     `/orders/*`.  `/x/*` also matches the bare `/x`, which the wildcard alone does not.
     The default-route service's rule matches everything and is evaluated last.
+    Priorities do not move when other services come or go (see FIRST_RULE_PRIORITY);
+    only two services with equally long paths and the same hash slot share a band and
+    probe to the next free slot, in name order.
     """
     routed = [(n, s.path) for n, s in public_services(settings).items() if s.path not in DEFAULT_ROUTE_PATHS]
     routed.sort(key=lambda item: (-len(item[1]), item[0]))
+    taken: set[int] = set()
     rules = []
-    for i, (service, path) in enumerate(routed):
+    for service, path in routed:
         paths = [path]
         if path.endswith("/*") and len(path) > 2:
             paths.append(path[:-2])
-        rules.append(PathRule(service, FIRST_RULE_PRIORITY + i * RULE_PRIORITY_STEP, tuple(paths)))
+        band = FIRST_RULE_PRIORITY + max(0, MAX_PATH_LENGTH - len(path)) * PRIORITY_SLOTS
+        slot = _priority_slot(service)
+        for _ in range(PRIORITY_SLOTS):
+            if band + slot not in taken:
+                break
+            slot = (slot + 1) % PRIORITY_SLOTS
+        else:  # 100 public services with equally long paths: past ALB's 100-rule default quota anyway
+            raise ValueError(f"more than {PRIORITY_SLOTS} public services have {len(path)}-character paths")
+        taken.add(band + slot)
+        rules.append(PathRule(service, band + slot, tuple(paths)))
     default = default_route_service(settings)
     if default is not None:
         rules.append(PathRule(default, CATCH_ALL_PRIORITY, (CATCH_ALL_PATH,)))
     return rules
+
+
+def check_condition_budget(paths: Sequence[str], header_values: int) -> None:
+    """Raise if a rule's match values exceed what ALB accepts (see MAX_VALUES_PER_RULE)."""
+    counts = (len(paths), header_values)
+    if max(counts) > MAX_VALUES_PER_CONDITION or sum(counts) > MAX_VALUES_PER_RULE:
+        raise ValueError(f"listener rule with paths {list(paths)} and {header_values} header value(s) exceeds "
+                         f"ALB's {MAX_VALUES_PER_CONDITION} values per condition / {MAX_VALUES_PER_RULE} per rule")
+
+
+def rule_conditions(paths: Sequence[str], header_name: str,
+                    header_values: Sequence[pulumi.Input[str]]) -> list[dict]:
+    """Path match AND origin-verify header (any of its accepted values)."""
+    check_condition_budget(paths, len(header_values))
+    return [{"path_pattern": {"values": list(paths)}},
+            {"http_header": {"http_header_name": header_name, "values": list(header_values)}}]
 
 
 def elb_log_principal(region: str) -> dict[str, str]:
@@ -116,6 +172,9 @@ class AlbResources:
     target_groups: dict[str, aws.lb.TargetGroup]
     alternate_target_groups: dict[str, aws.lb.TargetGroup]
     listener_rules: dict[str, aws.lb.ListenerRule]
+    """Service -> the rule forwarding to its primary/alternate pair (ECS canaries)."""
+    unrouted_rule: Optional[aws.lb.ListenerRule]
+    """Without a default-route service: verified requests no rule routes get a 404."""
     log_bucket: aws.s3.Bucket
 
 
@@ -201,7 +260,10 @@ def _target_group(logical_base: str, service: str, svc: ServiceSettings, setting
 
 def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
               public_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+              origin_header_name: str, origin_header_values: Sequence[pulumi.Input[str]],
               parent: pulumi.Resource) -> AlbResources:
+    """``origin_header_values``: the secret values (any of them) a request must carry in
+    ``origin_header_name`` to be routed; everything else gets the listener's 403."""
     cfg = settings.config
     services = public_services(settings)
     bucket, bucket_policy = _access_log_bucket(name, settings, parent)
@@ -225,18 +287,13 @@ def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
     # for blue/green, linear, and canary deployments", read 2026-11).
     alternates = {svc: _target_group(f"{name}-{svc}-alt", svc, s, settings, vpc_id, parent)
                   for svc, s in services.items()}
-    default_svc = default_route_service(settings)
-    if default_svc is not None:
-        default_action = {"type": "forward", "target_group_arn": groups[default_svc].arn}
-    else:
-        default_action = {"type": "fixed-response",
-                          "fixed_response": {"content_type": "text/plain", "message_body": "Not found",
-                                             "status_code": "404"}}
+    # Only rules forward, and every rule needs the origin header: the default answers 403.
+    # The default-route service is reached through its catch-all rule instead.
     https = aws.lb.Listener(
         f"{name}-https", load_balancer_arn=alb.arn, port=443, protocol="HTTPS",
         ssl_policy=ALB_TLS_POLICY, certificate_arn=cfg.edge.certificateArn,
         routing_http_response_strict_transport_security_header_value=HSTS,
-        default_actions=[default_action], tags=settings.tags("edge", "alb"),
+        default_actions=[FORBIDDEN], tags=settings.tags("edge", "alb"),
         opts=pulumi.ResourceOptions(parent=parent))
     http = aws.lb.Listener(
         f"{name}-http", load_balancer_arn=alb.arn, port=80, protocol="HTTP",
@@ -248,12 +305,22 @@ def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
     for rule in path_rules(settings):
         rules[rule.service] = aws.lb.ListenerRule(
             f"{name}-rule-{rule.service}", listener_arn=https.arn, priority=rule.priority,
-            conditions=[{"path_pattern": {"values": list(rule.paths)}}],
+            conditions=rule_conditions(rule.paths, origin_header_name, origin_header_values),
             actions=[{"type": "forward", "forward": {"target_groups": [
                 {"arn": groups[rule.service].arn, "weight": 100},
                 {"arn": alternates[rule.service].arn, "weight": 0}]}}],
             tags=settings.tags("edge", rule.service),
             # ECS owns the weights once a service deploys (it swaps primary and alternate).
+            # Conditions stay managed here: the origin header must never drift away.
             opts=pulumi.ResourceOptions(parent=parent, ignore_changes=["actions"]))
 
-    return AlbResources(sg, alb, https, http, groups, alternates, rules, bucket)
+    unrouted = None
+    if default_route_service(settings) is None:
+        # Keeps "verified but no such route" a 404 now that the default action is 403.
+        unrouted = aws.lb.ListenerRule(
+            f"{name}-rule-unrouted", listener_arn=https.arn, priority=CATCH_ALL_PRIORITY,
+            conditions=rule_conditions((CATCH_ALL_PATH,), origin_header_name, origin_header_values),
+            actions=[NOT_FOUND], tags=settings.tags("edge", "alb"),
+            opts=pulumi.ResourceOptions(parent=parent))
+
+    return AlbResources(sg, alb, https, http, groups, alternates, rules, unrouted, bucket)

@@ -18,6 +18,7 @@ import pulumi_aws as aws
 from .settings import Settings
 
 STAGE_NAME = "v1"
+EXECUTION_LOG_GROUP_PREFIX = "API-Gateway-Execution-Logs_"
 
 # REST APIs reach an ALB through a VPC link v2: integration type HTTP_PROXY,
 # connection VPC_LINK, integrationTarget = the ALB ARN; the uri only sets the Host
@@ -124,11 +125,25 @@ def _authorizer(name: str, settings: Settings, rest_api: aws.apigateway.RestApi,
     return authorizer
 
 
+def origin_header_parameter(header_name: str, value: pulumi.Input[str]) -> dict[str, pulumi.Output[str]]:
+    """Integration request parameter adding a static header.  A static value is written in
+    single quotes (API Gateway developer guide, "Parameter mapping for REST APIs", static
+    values; read 2026-11).  The value stays a Pulumi secret, but it is part of the
+    integration's configuration (visible to whoever may call apigateway:GET on it)."""
+    return {f"integration.request.header.{header_name}":
+            pulumi.Output.secret(value).apply(lambda v: f"'{v}'")}
+
+
 def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
               private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
               alb_arn: pulumi.Input[str], alb_dns_name: pulumi.Input[str],
               alb_security_group_id: pulumi.Input[str], authorizer_lambda_arn: Optional[pulumi.Input[str]],
-              manage_account: bool, parent: pulumi.Resource) -> ApiResources:
+              manage_account: bool, origin_header_name: str, origin_header_value: pulumi.Input[str],
+              origin_generation: int, alb_rules: Sequence[pulumi.Resource],
+              parent: pulumi.Resource) -> ApiResources:
+    """``origin_header_*``: the secret header every integration adds so the ALB routes the
+    request (components/edge_origin.py); ``origin_generation`` redeploys the stage when it
+    changes.  ``alb_rules``: integrations change only after the ALB accepts the new value."""
     cfg = settings.config
     edge = cfg.edge
     tags = settings.tags("edge", "api")
@@ -152,6 +167,7 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
         ("proxy", proxy.id, "/{proxy}", True),
     )
     wiring: list[pulumi.Resource] = []
+    origin_header = origin_header_parameter(origin_header_name, origin_header_value)
     for suffix, resource_id, path, proxied in routes:
         method = aws.apigateway.Method(
             f"{name}-api-{suffix}-any", rest_api=rest_api.id, resource_id=resource_id, http_method="ANY",
@@ -162,14 +178,17 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
             type=INTEGRATION_TYPE, integration_http_method="ANY",
             connection_type="VPC_LINK", connection_id=link.id, integration_target=alb_arn,
             uri=host.apply(lambda h, p=path: f"https://{h}:443{p}"),
-            request_parameters={"integration.request.path.proxy": "method.request.path.proxy"} if proxied else None,
-            opts=opts)
+            request_parameters={**origin_header,
+                                **({"integration.request.path.proxy": "method.request.path.proxy"} if proxied else {})},
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=list(alb_rules)))
         wiring += [method, integration]
 
-    # A new deployment whenever the routing surface changes (methods, backend, authorizer).
+    # A new deployment whenever the routing surface changes (methods, backend, authorizer,
+    # origin header); the header by its generation, so the secret never enters the trigger.
     fingerprint = pulumi.Output.all(host, alb_arn, link.id, authorizer.id if authorizer else "").apply(
         lambda parts: hashlib.sha256(json.dumps(
-            [parts, [r[2] for r in routes], INTEGRATION_TYPE]).encode()).hexdigest())
+            [parts, [r[2] for r in routes], INTEGRATION_TYPE, origin_header_name, origin_generation]
+        ).encode()).hexdigest())
     deployment = aws.apigateway.Deployment(
         f"{name}-api-deployment", rest_api=rest_api.id, triggers={"redeployment": fingerprint},
         opts=pulumi.ResourceOptions(parent=parent, depends_on=wiring))
@@ -179,6 +198,13 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
         depends.append(_logging_role(name, settings, parent))
     access_logs = aws.cloudwatch.LogGroup(
         f"{name}-api-access", retention_in_days=cfg.logRetentionDays, tags=tags, opts=opts)
+    # Execution logs (logging_level below) go to a group API Gateway names
+    # "API-Gateway-Execution-Logs_{rest-api-id}/{stage-name}" and, if it does not exist,
+    # creates itself without retention and outside the stack (API Gateway developer guide,
+    # "Set up CloudWatch logging for REST APIs", read 2026-11): create it first.
+    depends.append(aws.cloudwatch.LogGroup(
+        f"{name}-api-execution", name=pulumi.Output.concat(EXECUTION_LOG_GROUP_PREFIX, rest_api.id, "/", STAGE_NAME),
+        retention_in_days=cfg.logRetentionDays, tags=tags, opts=opts))
     stage = aws.apigateway.Stage(
         f"{name}-api-stage", rest_api=rest_api.id, deployment=deployment.id, stage_name=STAGE_NAME,
         xray_tracing_enabled=cfg.tracing,

@@ -74,7 +74,11 @@ def origin_domain(settings: Settings, alb_dns_name: pulumi.Input[str]) -> pulumi
 
 
 def build_cdn(name: str, settings: Settings, alb_dns_name: pulumi.Input[str], parent: pulumi.Resource,
-              aliases: Sequence[str] = ()) -> CdnResources:
+              aliases: Sequence[str] = (), *, origin_header_name: str, origin_header_value: pulumi.Input[str],
+              alb_rules: Sequence[pulumi.Resource] = ()) -> CdnResources:
+    """``origin_header_*``: the secret header CloudFront adds to every origin request so the
+    ALB routes it (components/edge_origin.py); CloudFront replaces a viewer's header of the
+    same name.  ``alb_rules``: the distribution changes only after the ALB accepts the value."""
     provider = us_east_1_provider(name, settings, parent)
     acl = build_web_acl(f"{name}-waf-cdn", "CLOUDFRONT", settings, parent, service="cdn", provider=provider)
     dynamic = {
@@ -93,6 +97,8 @@ def build_cdn(name: str, settings: Settings, alb_dns_name: pulumi.Input[str], pa
         comment=f"{settings.stack} platform edge",
         price_class=PRICE_CLASS, aliases=list(aliases) or None,
         origins=[{"origin_id": ORIGIN_ID, "domain_name": origin_domain(settings, alb_dns_name),
+                  "custom_headers": [{"name": origin_header_name,
+                                      "value": pulumi.Output.secret(origin_header_value)}],
                   "custom_origin_config": {"http_port": 80, "https_port": 443,
                                            "origin_protocol_policy": "https-only",
                                            "origin_ssl_protocols": ["TLSv1.2"]}}],
@@ -101,5 +107,5 @@ def build_cdn(name: str, settings: Settings, alb_dns_name: pulumi.Input[str], pa
         viewer_certificate=viewer_certificate(settings),
         web_acl_id=acl.arn,  # WAFv2: the ACL's ARN, not its id
         tags=settings.tags("edge", "cdn"),
-        opts=pulumi.ResourceOptions(parent=parent))
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(alb_rules)))
     return CdnResources(provider, acl, distribution)

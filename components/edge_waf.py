@@ -27,8 +27,9 @@ WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 # "Description", read 2026-11).
 DESCRIPTION_PATTERN = r"[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]"
 
-# Credentials never land in WAF logs.
-REDACTED_HEADERS = ("authorization", "x-api-key", "cookie")
+# Credentials never land in WAF logs (x-origin-verify: the ALB's origin secret,
+# components/edge_origin.py; WAF matches header names case-insensitively).
+REDACTED_HEADERS = ("authorization", "x-api-key", "cookie", "x-origin-verify")
 
 
 def _visibility(metric: str) -> dict:

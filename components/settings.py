@@ -197,6 +197,10 @@ class EdgeSettings:
     hostedZoneId: str = spec("", doc="Route 53 public zone of edge.domainName; set = create the alias record "
                                      "to the ALB (empty = manage DNS elsewhere).",
                              pattern=r"Z[A-Z0-9]{1,31}", pattern_hint="a Route 53 hosted zone id (Z...)")
+    originVerifyGeneration: int = spec(1, doc="Generation of the secret X-Origin-Verify header API Gateway and "
+                                                 "CloudFront send to the ALB; raise it to rotate.", minimum=1, maximum=999)
+    originVerifyAcceptPrevious: bool = spec(False, doc="During a rotation the ALB also accepts the previous "
+                                                       "generation's value (clear it once CloudFront has deployed).")
     manageApiGatewayAccount: bool = spec(True, doc="Manage the region-wide API Gateway CloudWatch role (only one "
                                                    "stack per account and region should).")
 
@@ -356,6 +360,9 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
     if not cfg.edge.domainName:
         errors.append(f"{p}edge.domainName: required; allowed: the DNS name edge.certificateArn covers "
                       f"(API Gateway and CloudFront verify the ALB certificate against it)")
+    if cfg.edge.originVerifyAcceptPrevious and cfg.edge.originVerifyGeneration < 2:
+        errors.append(f"{p}edge.originVerifyAcceptPrevious: there is no previous generation at "
+                      f"originVerifyGeneration=1; allowed: true only with originVerifyGeneration >= 2")
     if cfg.edge.cdnAliases and not cfg.edge.cdnCertificateArn:
         errors.append(f"{p}edge.cdnAliases: CloudFront aliases need edge.cdnCertificateArn (us-east-1)")
     if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:

@@ -34,6 +34,8 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         private_subnet_ids=network.private_subnet_ids,
         manage_api_gateway_account=settings.config.edge.manageApiGatewayAccount,
         cdn_aliases=list(settings.config.edge.cdnAliases),
+        origin_verify_generation=settings.config.edge.originVerifyGeneration,
+        origin_verify_accept_previous=settings.config.edge.originVerifyAcceptPrevious,
     ))
     data = Data("data", DataArgs(
         settings=settings,

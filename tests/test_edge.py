@@ -15,10 +15,13 @@ from conftest import run_mocked, settings_for
 from components.edge import Edge, EdgeArgs
 from components.edge_alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, default_route_service,
                                  elb_log_principal, path_rules)
+from components.edge_alb import MAX_VALUES_PER_RULE, check_condition_budget
 from components.edge_cdn import CACHE_OPTIMIZED, VIEWER_MIN_TLS
+from components.edge_origin import ORIGIN_VERIFY_HEADER, build_origin_verification
 from components.edge_waf import DESCRIPTION_PATTERN, MANAGED_RULE_GROUPS, WAF_LOG_GROUP_PREFIX
 from components.settings import ServiceSettings
-from preflight.mocks import autoname
+from conftest import plan_for
+from preflight.mocks import SECRET_SIG, SIG_KEY, autoname
 
 STACKS = ("prod", "dev")
 PUBLIC = ["gateway", "user", "order", "inventory", "payment"]
@@ -64,7 +67,8 @@ def run_edge(settings, region: str = "us-east-1", **arg_overrides: Any):
                 "alternate_target_group_arns": edge.alternate_target_group_arns,
                 "production_listener_rule_arns": edge.production_listener_rule_arns,
                 "lb_dependencies": [r.urn for r in edge.load_balancer_dependencies],
-                "web_acl_arn": edge.web_acl_arn, "cdn_web_acl_arn": edge.cdn_web_acl_arn}
+                "web_acl_arn": edge.web_acl_arn, "cdn_web_acl_arn": edge.cdn_web_acl_arn,
+                "origin_verify_secret_arn": edge.origin_verify_secret_arn}
 
     return run_mocked(build, stack=settings.stack, region=region)
 
@@ -105,6 +109,21 @@ def test_more_specific_paths_get_lower_priorities():
     assert rules["payment"] < rules["order"]
 
 
+def test_rule_priorities_do_not_move_when_services_come_or_go():
+    # ALB rejects a priority another rule still holds, and Pulumi updates the surviving
+    # rules before deleting a removed one: renumbering by position fails `pulumi up`.
+    s = settings_for("prod")
+    before = {r.service: r.priority for r in path_rules(s)}
+    fewer = {n: v for n, v in s.config.services.items() if n != "inventory"}
+    more = {**s.config.services, "cart": ServiceSettings(public=True, path="/carts/*"),
+            "search": ServiceSettings(public=True, path="/search/items/*")}
+    for services in (fewer, more):
+        after = {r.service: r.priority for r in path_rules(with_config(s, services=services))}
+        assert {n: p for n, p in after.items() if n in before} == {n: p for n, p in before.items() if n in after}
+        assert len(set(after.values())) == len(after)
+        assert all(100 <= p < 50000 for n, p in after.items() if n != "gateway")
+
+
 # ---- ALB --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -133,8 +152,9 @@ def test_https_listener_uses_modern_tls_and_configured_certificate(stack):
     assert https["protocol"] == "HTTPS"
     assert https["sslPolicy"] == ALB_TLS_POLICY == "ELBSecurityPolicy-TLS13-1-2-2021-06"
     assert https["certificateArn"] == s.config.edge.certificateArn
-    assert https["defaultActions"] == [{"type": "forward",
-                                        "targetGroupArn": g.outputs["target_group_arns"]["gateway"]}]
+    # Requests without the origin header match no rule: nothing is forwarded by default.
+    assert https["defaultActions"] == [{"type": "fixed-response", "fixedResponse": {
+        "contentType": "text/plain", "messageBody": "Forbidden", "statusCode": "403"}}]
     assert https["routingHttpResponseStrictTransportSecurityHeaderValue"].startswith("max-age=")
 
 
@@ -186,7 +206,7 @@ def test_listener_rules_route_paths_to_their_target_groups(stack):
         assert rule["actions"] == [{"type": "forward", "forward": {"targetGroups": [
             {"arn": primary[svc], "weight": 100}, {"arn": alternate[svc], "weight": 0}]}}]
         assert rule["listenerArn"] == https_arn
-        assert f":edge-rule-{svc}/" in g.outputs["production_listener_rule_arns"][svc]  # this rule's ARN (mocks)
+        assert f"listener-rule/app/edge-rule-{svc}/" in g.outputs["production_listener_rule_arns"][svc]  # this rule's ARN (mocks)
     assert len({r["inputs"]["priority"] for r in rules.values()}) == len(rules)
 
 
@@ -197,10 +217,18 @@ def test_without_a_default_service_the_listener_answers_404():
     g = run_edge(with_config(s, services=services))
     https = next(r["inputs"] for r in g.of_type(LISTENER) if r["inputs"]["port"] == 443)
     assert https["defaultActions"][0]["type"] == "fixed-response"
-    assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+    assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"  # unverified
     gateway_rule = next(r["inputs"] for r in g.of_type(RULE) if r["inputs"]["tags"]["service"] == "gateway")
     assert gateway_rule["conditions"][0]["pathPattern"]["values"] == ["/gw/*", "/gw"]
-    assert all(r["inputs"]["priority"] < 50000 for r in g.of_type(RULE))
+    # Verified requests no service routes get a 404 from a last rule that forwards nothing.
+    unrouted = g.named("edge-rule-unrouted")["inputs"]
+    assert unrouted["priority"] == 50000
+    assert unrouted["actions"] == [{"type": "fixed-response", "fixedResponse": {
+        "contentType": "text/plain", "messageBody": "Not found", "statusCode": "404"}}]
+    assert _header_values(unrouted) == [origin_value(g)]
+    assert all(r["inputs"]["priority"] < 50000 for r in g.of_type(RULE) if r["name"] != "edge-rule-unrouted")
+    assert "edge-rule-unrouted" not in g.outputs["production_listener_rule_arns"]
+    _assert_every_rule_needs_the_header(g)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -351,7 +379,7 @@ def test_api_reaches_the_alb_through_vpc_link_v2_over_https(stack):
         assert inputs["integrationTarget"] == alb_arn
         assert inputs["uri"].startswith(f"https://{s.config.edge.domainName}:443/")
     proxy = next(i["inputs"] for i in integrations if i["inputs"]["uri"].endswith("{proxy}"))
-    assert proxy["requestParameters"] == {"integration.request.path.proxy": "method.request.path.proxy"}
+    assert proxy["requestParameters"]["integration.request.path.proxy"] == "method.request.path.proxy"
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -373,6 +401,32 @@ def test_stage_logs_traces_and_throttles(stack):
     assert account["urn"] in g.one("aws:apigateway/stage:Stage")["dependencies"]
     api_id = g.one("aws:apigateway/restApi:RestApi")["id"]
     assert g.outputs["api_url"] == f"https://{api_id}.execute-api.us-east-1.amazonaws.com/v1"  # stage invokeUrl
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_api_execution_log_group_exists_before_logging_with_retention(stack):
+    g, s = graph(stack), settings_for(stack)
+    api_id = g.one("aws:apigateway/restApi:RestApi")["id"]
+    group = g.named("edge-api-execution")
+    assert group["inputs"]["name"] == f"API-Gateway-Execution-Logs_{api_id}/v1"
+    assert group["inputs"]["retentionInDays"] == s.config.logRetentionDays
+    # Stage (and so the method settings that switch logging on) wait for it.
+    assert group["urn"] in g.one("aws:apigateway/stage:Stage")["dependencies"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_api_deployment_waits_for_every_method_and_is_redeployed_on_change(stack):
+    g = graph(stack)
+    deployment = g.one("aws:apigateway/deployment:Deployment")
+    wiring = {r["urn"] for r in g.of_type("aws:apigateway/method:Method") + g.of_type(
+        "aws:apigateway/integration:Integration")}
+    assert len(wiring) == 4 and wiring <= set(deployment["dependencies"])
+    stage = g.one("aws:apigateway/stage:Stage")["inputs"]
+    assert stage["deployment"] == deployment["id"]
+    # A changed routing surface (here: an authorizer) must yield a new deployment.
+    with_auth = run_edge(settings_for(stack), authorizer_lambda_arn=AUTHORIZER_ARN)
+    assert (with_auth.one("aws:apigateway/deployment:Deployment")["inputs"]["triggers"]["redeployment"]
+            != deployment["inputs"]["triggers"]["redeployment"])
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -440,7 +494,7 @@ def test_regional_web_acl_protects_alb_and_api_stage(stack):
     acl_arn = g.outputs["web_acl_arn"]
     targets = {a["inputs"]["resourceArn"] for a in g.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
                if a["inputs"]["webAclArn"] == acl_arn}
-    stage_arn = f"arn:aws:apigateway:us-east-1:123456789012:/restapis/{g.one('aws:apigateway/restApi:RestApi')['id']}/stages/v1"
+    stage_arn = f"arn:aws:apigateway:us-east-1::/restapis/{g.one('aws:apigateway/restApi:RestApi')['id']}/stages/v1"
     assert targets == {g.outputs["alb_arn"], stage_arn}
 
 
@@ -586,7 +640,159 @@ def test_everything_is_a_child_of_the_component(stack):
     g = graph(stack)
     component = g.one("platform:edge:Edge")
     assert component["inputs"] == {}
+    # The origin-verify secret is a GeneratedCredentials component (components/credentials.py).
+    credentials = {r["urn"] for r in g.of_type("platform:secrets:GeneratedCredentials")}
+    assert len(credentials) == 1
     for r in g.resources:
         if r["type"] not in ("pulumi:pulumi:Stack", "platform:edge:Edge"):
-            assert r["parent"] == component["urn"], r["name"]
+            assert r["parent"] == component["urn"] or r["parent"] in credentials, r["name"]
             assert r["name"].startswith("edge-"), r["name"]
+
+
+# ---- origin verification ----------------------------------------------------------------------------------
+
+def _unsecret(value: Any) -> str:
+    """The plain value of an engine secret; fails if ``value`` is not marked secret."""
+    assert isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG, value
+    return value["value"]
+
+
+def origin_value(g, generation: int = 1) -> str:
+    """The generated header value, read from its Secrets Manager version."""
+    name = "edge-origin-verify" if generation == 1 else f"edge-origin-verify-g{generation}"
+    version = g.named(f"{name}-value")["inputs"]
+    doc = json.loads(_unsecret(version["secretString"]))
+    assert doc["username"] == ORIGIN_VERIFY_HEADER
+    return doc["password"]
+
+
+def _header_values(rule: dict) -> list[str]:
+    headers = [c["httpHeader"] for c in rule["conditions"] if "httpHeader" in c]
+    assert len(headers) == 1 and headers[0]["httpHeaderName"] == ORIGIN_VERIFY_HEADER
+    return [_unsecret(v) for v in headers[0]["values"]]
+
+
+def _assert_every_rule_needs_the_header(g, accepted: Optional[list[str]] = None) -> None:
+    accepted = accepted or [origin_value(g)]
+    rules = g.of_type(RULE)
+    assert rules
+    for r in rules:
+        inputs = r["inputs"]
+        assert _header_values(inputs) == accepted, r["name"]
+        values = sum(len(c.get("pathPattern", c.get("httpHeader", {})).get("values", [])) for c in inputs["conditions"])
+        assert values <= MAX_VALUES_PER_RULE, r["name"]
+
+
+def _plain_parts(value: Any) -> str:
+    """Everything in ``value`` that is not inside an engine secret, as text."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return ""
+        return " ".join(f"{k} {_plain_parts(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " ".join(_plain_parts(v) for v in value)
+    return str(value)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_rule_forwards_without_the_origin_header(stack):
+    g = graph(stack)
+    value = origin_value(g)
+    assert re.fullmatch(r"[A-Za-z0-9]{32,128}", value)  # no ALB wildcard (* ?) characters, <= 128
+    _assert_every_rule_needs_the_header(g)
+    # The rules forwarding to the canary pairs are exactly the header-guarded ones.
+    forwarding = {r["id"] for r in g.of_type(RULE) if r["inputs"]["actions"][0]["type"] == "forward"}
+    assert forwarding == set(g.outputs["production_listener_rule_arns"].values())
+    gateway = next(r for r in g.of_type(RULE) if r["inputs"]["tags"]["service"] == "gateway")
+    assert gateway["inputs"]["priority"] == 50000 and gateway["inputs"]["conditions"][0] == {
+        "pathPattern": {"values": ["/*"]}}
+    # ECS owns the weights (actions); the conditions stay managed.
+    assert all(r["ignoreChanges"] == ["actions"] for r in g.of_type(RULE))
+    for listener in g.of_type(LISTENER):
+        assert all(a["type"] != "forward" for a in listener["inputs"]["defaultActions"])
+
+
+def test_rule_condition_budget_is_checked():
+    check_condition_budget(("/users/*", "/users"), 2)  # 4 values: fine mid-rotation
+    with pytest.raises(ValueError):
+        check_condition_budget(("/a/*", "/a"), 4)  # more than 3 values in one condition
+    with pytest.raises(ValueError):
+        check_condition_budget(("/a/*", "/a", "/b"), 3)  # 6 values in the rule
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_api_integrations_send_the_origin_header_after_the_alb_accepts_it(stack):
+    g = graph(stack)
+    value = origin_value(g)
+    rule_urns = {r["urn"] for r in g.of_type(RULE)}
+    integrations = g.of_type("aws:apigateway/integration:Integration")
+    assert len(integrations) == 2
+    for i in integrations:
+        params = i["inputs"]["requestParameters"]
+        # A static value is written in single quotes.
+        assert _unsecret(params[f"integration.request.header.{ORIGIN_VERIFY_HEADER}"]) == f"'{value}'"
+        assert rule_urns <= set(i["dependencies"])
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_cloudfront_origin_sends_the_origin_header(stack):
+    g = graph(stack)
+    d = g.one(DISTRIBUTION)
+    headers = d["inputs"]["origins"][0]["customHeaders"]
+    assert [h["name"] for h in headers] == [ORIGIN_VERIFY_HEADER]
+    assert _unsecret(headers[0]["value"]) == origin_value(g)
+    assert {r["urn"] for r in g.of_type(RULE)} <= set(d["dependencies"])
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_origin_header_value_is_a_secret_and_never_exported(stack):
+    g, s = graph(stack), settings_for(stack)
+    value = origin_value(g)
+    secret = g.one("aws:secretsmanager/secret:Secret")
+    assert secret["inputs"]["tags"]["tier"] == "edge"
+    assert secret["inputs"]["recoveryWindowInDays"] == (30 if s.config.deletionProtection else 7)
+    assert g.outputs["origin_verify_secret_arn"] == secret["id"]
+    # Wherever the value is an input, it is marked secret; no output carries it.
+    for r in g.resources:
+        assert value not in _plain_parts(r["inputs"]), r["name"]
+    assert value not in json.dumps(g.outputs)
+    # The regional WAF sees the header on ALB requests: it is redacted from its logs.
+    for c in g.of_type("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"):
+        assert "x-origin-verify" in {f["singleHeader"]["name"] for f in c["inputs"]["redactedFields"]}
+
+
+def test_whole_program_outputs_do_not_carry_the_origin_header_value():
+    plan = plan_for("prod")
+    version = next(r for r in plan["resources"] if r["name"] == "edge-origin-verify-value")
+    value = json.loads(_unsecret(version["inputs"]["secretString"]))["password"]
+    assert value not in json.dumps(plan["outputs"])
+
+
+def test_rotation_accepts_both_values_until_the_previous_one_is_dropped():
+    before = graph("prod")
+    old = origin_value(before)
+    # Step 1: new generation, previous still accepted.
+    g = run_edge(settings_for("prod"), origin_verify_generation=2, origin_verify_accept_previous=True)
+    new = origin_value(g, 2)
+    assert origin_value(g, 1) == old  # the previous generation's secret is kept as is
+    assert len(g.of_type("aws:secretsmanager/secret:Secret")) == 2
+    _assert_every_rule_needs_the_header(g, accepted=[new, old])
+    for i in g.of_type("aws:apigateway/integration:Integration"):
+        header = i["inputs"]["requestParameters"][f"integration.request.header.{ORIGIN_VERIFY_HEADER}"]
+        assert _unsecret(header) == f"'{new}'"
+    assert _unsecret(g.one(DISTRIBUTION)["inputs"]["origins"][0]["customHeaders"][0]["value"]) == new
+    # The stage is redeployed so the integrations' new header takes effect.
+    trigger = lambda graph_: graph_.one("aws:apigateway/deployment:Deployment")["inputs"]["triggers"]["redeployment"]
+    assert trigger(g) != trigger(before)
+    assert new not in trigger(g) and old not in trigger(before)
+    # Step 2: only the new generation.
+    done = run_edge(settings_for("prod"), origin_verify_generation=2)
+    assert [r["name"] for r in done.of_type("aws:secretsmanager/secret:Secret")] == ["edge-origin-verify-g2-secret"]
+    _assert_every_rule_needs_the_header(done, accepted=[origin_value(done, 2)])
+
+
+def test_rotation_arguments_are_validated():
+    with pytest.raises(ValueError):
+        build_origin_verification("edge", settings_for("dev"), 1, True, parent=None)
+    with pytest.raises(ValueError):
+        build_origin_verification("edge", settings_for("dev"), 0, False, parent=None)

@@ -127,3 +127,9 @@ def test_a_pipeline_may_pass_only_its_own_services_roles():
     statement = next(st for st in json.loads(policy["inputs"]["policy"])["Statement"] if st["Sid"] == "PassTaskRoles")
     assert sorted(a.rsplit("/", 1)[1] for a in statement["Resource"]) == sorted(
         [roles["compute-order-task-role"], roles["compute-order-exec-role"]])
+
+
+def test_origin_verify_rotation_is_driven_by_settings():
+    _, graph = _platform("dev", **{"edge.originVerifyGeneration": "2", "edge.originVerifyAcceptPrevious": "true"})
+    secrets = {r["name"] for r in graph.of_type("aws:secretsmanager/secret:Secret") if "origin-verify" in r["name"]}
+    assert secrets == {"edge-origin-verify-g2-secret", "edge-origin-verify-secret"}  # the new and the previous value

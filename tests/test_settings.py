@@ -79,6 +79,8 @@ def test_tags_carry_the_required_keys():
      "microservices-platform:database.owners: 'billing' is not a configured service; allowed: gateway, inventory"),
     ({"services": '{"gateway": {"public": true, "path": "/' + "a" * 128 + '"}}'},
      "microservices-platform:services.gateway.path: got '/aaa"),
+    ({"edge.originVerifyAcceptPrevious": "true"},
+     "microservices-platform:edge.originVerifyAcceptPrevious: there is no previous generation"),
     ({"mq.hostType": "mq.t3.micro"},
      "microservices-platform:mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE"),
     ({"cache.engine": "valkey"}, "microservices-platform:cache.engineVersion: Valkey starts at 7.2; got 7.1"),
