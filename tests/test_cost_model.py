@@ -377,11 +377,18 @@ def test_awsx_vpc_is_never_counted_twice(stack, nat, az):
     assert all(l["type"] != "awsx:ec2:Vpc" for l in b["lines"] if l["price_key"] == "nat/hour")
 
 
-def test_awsx_vpc_partial_children_prices_only_the_missing_kind():
+def test_awsx_vpc_children_win_over_inputs_also_for_an_absent_kind():
+    """Once the Vpc has children (real engine) they are the truth: a kind awsx did not create
+    (here: the endpoints of vpcEndpointSpecs) is not priced from the inputs either."""
     mocked = build_plan("prod")
     real = _with_vpc_children(mocked, 3, [], 3)
     real["resources"] = [r for r in real["resources"] if r["type"] != "aws:ec2/vpcEndpoint:VpcEndpoint"]
-    assert run(real)["totals"]["total_usd"] == pytest.approx(run(mocked)["totals"]["total_usd"])
+    # two interface endpoints x 3 AZ x 730 h x $0.01, and their 50 GB x $0.01 of data processing
+    assert run(mocked)["totals"]["total_usd"] - run(real)["totals"]["total_usd"] == pytest.approx(43.80 + 0.50)
+    # no NAT child although the inputs say OnePerAz: no NAT (and no NAT data) is priced
+    no_nat = _with_vpc_children(mocked, 0, ["ecr.api", "ecr.dkr"], 3)
+    assert by_component(run(no_nat), "nat/hour") == 0
+    assert by_component(run(no_nat), "nat/gb") == 0
 
 
 def test_single_nat_strategy_and_none():
@@ -512,3 +519,18 @@ def test_policy_resource_adapter_handles_proxies_and_unknowns():
     assert res[1].inputs["taskDefinition"] is None and res[1].property_dependencies == {"taskDefinition": ["urn:td"]}
     est = cost_model.estimate(res, usage={})
     assert by_component(est, "fargate/vcpu-hour/ARM64") == pytest.approx(2 * 0.25 * H * 0.03238)
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_usage_schedule_is_the_stack_schedule(stack):
+    """The hours a scaled-to-zero service is priced for are the hours the stack's schedule runs it:
+    preflight/usage/<stack>.json and the budget policy option must repeat Pulumi.<stack>.yaml's
+    schedule.hoursPerDay/daysPerMonth (the scheduled actions' crons come from those two keys)."""
+    from conftest import settings_for
+
+    sched = settings_for(stack).config.schedule
+    want = {"hoursPerDay": sched.hoursPerDay, "daysPerMonth": sched.daysPerMonth}
+    assert {k: USAGE[stack]["schedule"][k] for k in want} == want
+    config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
+    for policy in ("monthly-budget-cap", "monthly-budget-warn"):
+        assert {k: config[policy]["usage"]["schedule"][k] for k in want} == want

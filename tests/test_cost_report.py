@@ -1,5 +1,5 @@
 """`preflight cost`: report (table/json/markdown), cap, diff, exit code; plus golden
-figures on the recorded plans when tests/fixtures/plan-<stack>.json exist."""
+figures on the plans the real program records (conftest.plan_for)."""
 
 from __future__ import annotations
 
@@ -125,12 +125,11 @@ def test_usage_files_match_the_budget_policy_config():
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])
-def test_recorded_plan_fixture(stack):
-    """Golden checks on the real recorded plan (tests/fixtures/plan-<stack>.json) once the lead adds it."""
-    path = ROOT / "tests" / "fixtures" / f"plan-{stack}.json"
-    if not path.exists():
-        pytest.skip(f"{path.name} not recorded yet")
-    rep = cost.estimate(json.loads(path.read_text()))
+def test_recorded_plan(stack):
+    """Golden checks on the plan the real program records for the committed stack."""
+    from conftest import plan_for
+
+    rep = cost.estimate(plan_for(stack))
     assert rep["unpriced"] == {}, rep["unpriced_resources"]
     assert rep["cap"]["verdict"] == "ok", cost.render(rep)
     for l in rep["lines"]:

@@ -155,3 +155,10 @@ def test_committed_configs_fit_the_pack(pack_dir, tmp_path):
         assert levels["rds-multi-az"] == ("mandatory" if stack == "prod" else "advisory")
         assert levels["aws-physical-names"] == "mandatory"
         assert _ours(result["violations"]) == []
+        # every policy of the pack is named in the stack's file with an explicit level
+        committed = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
+        if pack_dir == ROOT / "policies":
+            missing = [p["name"] for p in result["policies"]
+                       if not isinstance(committed.get(p["name"]), dict)
+                       or committed[p["name"]].get("enforcementLevel") not in ("advisory", "mandatory", "disabled")]
+            assert missing == [], (stack, missing)

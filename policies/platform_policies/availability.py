@@ -216,27 +216,31 @@ def validate_nat_gateway_per_az(args, report_violation) -> None:
     vpcs = [r for r in resources if r.resource_type == AWSX_VPC]
     nats_by_vpc: dict[str, list] = {v.urn: [] for v in vpcs}
     subnets_by_vpc: dict[str, list] = {v.urn: [] for v in vpcs}
+    has_children: set[str] = set()
     for r in resources:
-        if r.resource_type not in (NAT_GATEWAY, SUBNET):
-            continue
         owner = next((u for u in _ancestors(r, by_urn) if u in nats_by_vpc), None)
         if owner is None:
             continue  # NATs outside an awsx Vpc: no AZ count to compare with (the platform has none)
-        (nats_by_vpc if r.resource_type == NAT_GATEWAY else subnets_by_vpc)[owner].append(r)
+        has_children.add(owner)
+        if r.resource_type == NAT_GATEWAY:
+            nats_by_vpc[owner].append(r)
+        elif r.resource_type == SUBNET:
+            subnets_by_vpc[owner].append(r)
 
     for vpc in vpcs:
         azs = _vpc_az_count(vpc, subnets_by_vpc[vpc.urn], default_azs)
         if is_unknown(azs):
             continue
-        nats = nats_by_vpc[vpc.urn]
-        if nats:
-            # Real engine: the Vpc's NAT children exist - count them, never the inputs too.
-            public = [n for n in nats if _public_nat(n)]
-            if any(_nat_covers_all_azs(n) for n in public):
+        if vpc.urn in has_children:
+            # Real engine: the Vpc's children exist - judge them, never the inputs too (also when they
+            # disagree with the inputs, e.g. OnePerAz but one NAT child).  No public NAT child means no
+            # private subnet depends on a NAT: passes, like strategy None.
+            public = [n for n in nats_by_vpc[vpc.urn] if _public_nat(n)]
+            if not public or any(_nat_covers_all_azs(n) for n in public):
                 continue
             count, source = len(public), "NAT gateway resources"
         else:
-            # Mocks (or strategy None): judge the component inputs.
+            # Mocks: the remote component's children are not visible - judge the component inputs.
             strategy = as_str(get(vpc.props, "natGateways.strategy"), "OnePerAz")  # awsx default
             if is_unknown(strategy) or strategy in ("OnePerAz", "None"):
                 continue  # None: private subnets have no NAT, so nothing depends on one AZ's NAT

@@ -17,8 +17,9 @@ Rules:
 * Usage-driven parts (requests, stored GB, processed GB ...) come from a usage
   profile (:data:`DEFAULT_USAGE`, overridden per stack) and are ``kind: usage``.
 * The remote ``awsx:ec2:Vpc`` is priced from its inputs (NAT gateways, their
-  Elastic IPs, interface endpoints) only for the kinds of children that are absent
-  under it, so mocks (no children) and the real engine (children) give one total.
+  Elastic IPs, interface endpoints) only when it has no children at all (mocks);
+  under the real engine its children are priced and the inputs are ignored, so
+  mocks and the real engine give one total and nothing is counted twice.
 
 This module must not import the program (``components/``): the policy pack runs it
 standalone.  Standard library only.
@@ -383,7 +384,9 @@ class _Ctx:
 
     # -- lines
     def add(self, r: Res, component: str, quantity: float, unit: str, key: str, kind: str = "baseline",
-            attrs: Optional[dict] = None, resource: Optional[str] = None) -> Optional[dict]:
+            attrs: Optional[dict] = None, resource: Optional[str] = None,
+            type_: Optional[str] = None) -> Optional[dict]:
+        """One cost line of ``r``; ``resource``/``type_`` name the child it stands for (awsx under mocks)."""
         price = self.cat.get(key)
         if price is None:
             self.unpriced.append({"type": r.type, "resource": resource or r.name, "urn": r.urn,
@@ -391,7 +394,8 @@ class _Ctx:
             return None
         tier, service = self.tier_service(r)
         unit_price = float(price["usd"])
-        line = {"tier": tier, "service": service, "resource": resource or r.name, "urn": r.urn, "type": r.type,
+        line = {"tier": tier, "service": service, "resource": resource or r.name, "urn": r.urn,
+                "type": type_ or r.type,
                 "component": component, "quantity": quantity, "unit": unit, "unit_price": unit_price,
                 "monthly_usd": quantity * unit_price, "kind": kind, "price_key": key,
                 "attrs": attrs or {}}
@@ -649,15 +653,28 @@ def _efs(ctx: _Ctx, r: Res) -> None:
 
 
 # ---- network -------------------------------------------------------------------
+AWSX_VPC = "awsx:ec2:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
+EIP = "aws:ec2/eip:Eip"
+
+
+def _awsx_vpc_azs(ctx: _Ctx, vpc: Res) -> int:
+    """AZs an awsx Vpc spans: its child subnets (real engine), else its inputs (mocks), else 3."""
+    azs = {k.inputs.get("availabilityZone") for k in ctx.descendants(vpc.urn) if k.type == SUBNET}
+    azs.discard(None)
+    if azs:
+        return len(azs)
+    names = _known_list(vpc.inputs.get("availabilityZoneNames"))
+    if names:
+        return len(names)
+    n = _num(vpc.inputs.get("numberOfAvailabilityZones"))
+    return int(n) if n else 3  # awsx default (awsx/ec2/vpc.ts getDefaultAzs)
+
+
 def _vpc_az_count(ctx: _Ctx) -> Optional[int]:
-    for r in ctx.resources:
-        if r.type == "awsx:ec2:Vpc":
-            names = _known_list(r.inputs.get("availabilityZoneNames"))
-            if names:
-                return len(names)
-            n = _num(r.inputs.get("numberOfAvailabilityZones"))
-            return int(n) if n else 3
-    return None
+    vpc = next((r for r in ctx.resources if r.type == AWSX_VPC), None)
+    return None if vpc is None else _awsx_vpc_azs(ctx, vpc)
 
 
 def _stack_az_count(ctx: _Ctx) -> int:
@@ -679,9 +696,10 @@ def _eip(ctx: _Ctx, r: Res) -> None:
     ctx.add(r, "public IPv4 address (Elastic IP)", ctx.hours, "IPv4-hour", "ipv4/hour")
 
 
-def _interface_endpoint(ctx: _Ctx, r: Res, service_name: str, azs: int, resource: str) -> None:
+def _interface_endpoint(ctx: _Ctx, r: Res, service_name: str, azs: int, resource: str,
+                        type_: Optional[str] = None) -> None:
     ctx.add(r, f"VPC interface endpoint {service_name} x {azs} AZ", azs * ctx.hours, "endpoint-AZ-hour",
-            "vpce/interface/az-hour", resource=resource)
+            "vpce/interface/az-hour", resource=resource, type_=type_)
     ctx.vpce_seen = True
 
 
@@ -701,38 +719,48 @@ def _vpce(ctx: _Ctx, r: Res) -> None:
 
 @_pricer("awsx:ec2:Vpc")
 def _awsx_vpc(ctx: _Ctx, r: Res) -> None:
-    kids = ctx.descendants(r.urn)
-    kinds = {k.type for k in kids}
-    azs = _vpc_az_count(ctx) or 3
-    strategy = (r.inputs.get("natGateways") or {}).get("strategy") if isinstance(r.inputs.get("natGateways"), dict) \
-        else None
-    if strategy is None:
-        strategy = "OnePerAz"  # awsx default with public + private subnets
-    nat_count = {"OnePerAz": azs, "Single": 1, "None": 0}.get(strategy, azs)
-    if "aws:ec2/natGateway:NatGateway" not in kinds:
-        for i in range(nat_count):
-            ctx.add(r, f"NAT gateway (awsx {strategy}, from Vpc inputs)", ctx.hours, "NAT gateway-hour", "nat/hour",
-                    resource=f"{r.name}-nat-{i + 1}")
-            ctx.nat_seen = True
-    if "aws:ec2/eip:Eip" not in kinds:
-        for i in range(nat_count):
-            ctx.add(r, "public IPv4 address (NAT Elastic IP, from Vpc inputs)", ctx.hours, "IPv4-hour", "ipv4/hour",
-                    resource=f"{r.name}-eip-{i + 1}")
-    if "aws:ec2/vpcEndpoint:VpcEndpoint" not in kinds:
-        for i, spec in enumerate(_known_list(r.inputs.get("vpcEndpointSpecs")) or []):
-            if not isinstance(spec, dict):
-                continue
-            etype = spec.get("vpcEndpointType") or "Gateway"
-            svc_name = str(spec.get("serviceName") or f"endpoint-{i + 1}").split(".")[-1]
-            if etype == "Gateway":
-                ctx.free["aws:ec2/vpcEndpoint:VpcEndpoint (Gateway)"] = \
-                    ctx.free.get("aws:ec2/vpcEndpoint:VpcEndpoint (Gateway)", 0) + 1
-                continue
-            if etype != "Interface":
-                ctx.not_priced(r, f"vpcEndpointSpecs[{i}] type {etype} is not in the catalog")
-                continue
-            subnets = _known_list(spec.get("subnetIds"))
-            _interface_endpoint(ctx, r, svc_name, len(subnets) if subnets else azs, f"{r.name}-{svc_name}")
+    """Price what awsx creates for this Vpc - only when none of its children is in the graph.
+
+    Under mocks the remote component has no children, so its NAT gateways, their Elastic IPs
+    and its vpcEndpointSpecs are priced from its inputs, with the names and types awsx 3.x gives
+    them (`<vpc>-<az index>`, awsx/ec2/vpc.ts; read 2026-11).  Under the real engine the
+    children are the truth, whatever the inputs say: they are priced by their own pricers and
+    nothing is added here - also not for a kind that is absent (e.g. no NAT child although the
+    strategy says OnePerAz), so inputs and children are never mixed and never counted twice.
+    """
+    if ctx.descendants(r.urn):
+        return
+    azs = _awsx_vpc_azs(ctx, r)
+    nat_cfg = r.inputs.get("natGateways") if isinstance(r.inputs.get("natGateways"), dict) else {}
+    strategy = nat_cfg.get("strategy") or "OnePerAz"  # awsx default (awsx/ec2/vpc.ts)
+    nat_count = {"oneperaz": azs, "single": 1, "none": 0}.get(str(strategy).lower(), azs)
+    # awsx creates an EIP per NAT gateway unless natGateways.elasticIpAllocationIds are given;
+    # those addresses belong to another stack and are billed there.
+    make_eips = not (nat_cfg.get("elasticIpAllocationIds") or [])
+    for i in range(nat_count):
+        child = f"{r.name}-{i + 1}"
+        ctx.add(r, f"NAT gateway (awsx {strategy}, from Vpc inputs)", ctx.hours, "NAT gateway-hour", "nat/hour",
+                resource=child, type_=NAT_GATEWAY)
+        ctx.nat_seen = True
+        if make_eips:
+            ctx.add(r, "public IPv4 address (NAT Elastic IP, from Vpc inputs)", ctx.hours, "IPv4-hour",
+                    "ipv4/hour", resource=child, type_=EIP)
+    # vpcEndpointSpecs (the platform creates its endpoints outside awsx, as plain resources)
+    for i, spec in enumerate(_known_list(r.inputs.get("vpcEndpointSpecs")) or []):
+        if not isinstance(spec, dict):
+            continue
+        etype = spec.get("vpcEndpointType") or "Gateway"
+        svc_name = str(spec.get("serviceName") or f"endpoint-{i + 1}").split(".")[-1]
+        if etype == "Gateway":
+            ctx.free["aws:ec2/vpcEndpoint:VpcEndpoint (Gateway)"] = \
+                ctx.free.get("aws:ec2/vpcEndpoint:VpcEndpoint (Gateway)", 0) + 1
+            continue
+        if etype != "Interface":
+            ctx.not_priced(r, f"vpcEndpointSpecs[{i}] type {etype} is not in the catalog")
+            continue
+        subnets = _known_list(spec.get("subnetIds"))
+        _interface_endpoint(ctx, r, svc_name, len(subnets) if subnets else azs,
+                            str(spec.get("serviceName") or svc_name), type_="aws:ec2/vpcEndpoint:VpcEndpoint")
 
 
 @_pricer("aws:lb/loadBalancer:LoadBalancer")
