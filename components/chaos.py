@@ -159,7 +159,7 @@ class Chaos(pulumi.ComponentResource):
 
     def _stop_tasks(self, svc: str, role: aws.iam.Role) -> aws.fis.ExperimentTemplate:
         pct = self._args.task_stop_percent
-        selection = task_selection(self._s.config.scaling.desiredCount, pct)
+        selection = task_selection(self._s.config.service_scaling(svc).desiredCount, pct)
         return self._template(
             f"{svc}-stop-tasks",
             f"{self._s.stack}: stop {pct} % (at least one) of the {svc} service's tasks; ECS must replace "

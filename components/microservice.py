@@ -403,7 +403,7 @@ class MicroService(pulumi.ComponentResource):
             cluster=args.cluster_arn,
             task_definition=self.task_definition.arn,
             launch_type="FARGATE",
-            desired_count=cfg.scaling.desiredCount,
+            desired_count=cfg.service_scaling(svc).desiredCount,
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=args.private_subnet_ids,
                 security_groups=[sg_id, args.peer_security_group_id],
@@ -454,7 +454,7 @@ class MicroService(pulumi.ComponentResource):
                 groups.append(_target_group_suffix(args.blue_green.alternate_target_group_arn))
         self.scaling = add_autoscaling(name, ScalingInputs(
             stack=s.stack, cluster_name=args.cluster_name, service_name=ecs_name,
-            scaling=cfg.scaling, schedule=cfg.schedule, tags=tags,
+            scaling=cfg.service_scaling(svc), schedule=cfg.schedule, tags=tags,
             request_count_resource_label=label, request_count_target_groups=groups), self.service, self)
 
         self.service_arn = self.service.arn

@@ -62,6 +62,12 @@ class ServiceSettings:
     architecture: str = spec("ARM64", doc="CPU architecture of the task.", choices=("X86_64", "ARM64"))
     image: str = spec("", doc="Container image; empty = `<ECR repository>:latest` of the service.")
     critical: bool = spec(True, doc="Critical services never run on Fargate Spot (cost advice only).")
+    desiredCount: Optional[int] = spec(None, doc="This service's task count at deploy time; unset = scaling.desiredCount.",
+                                       minimum=0, maximum=1000)
+    minCount: Optional[int] = spec(None, doc="This service's autoscaling minimum; unset = scaling.minCount.",
+                                   minimum=0, maximum=1000)
+    maxCount: Optional[int] = spec(None, doc="This service's autoscaling maximum; unset = scaling.maxCount.",
+                                   minimum=1, maximum=1000)
 
 
 @dataclass(frozen=True)
@@ -275,6 +281,12 @@ class StackSettings:
         svc = self.services[name]
         return svc.cpu, svc.memory
 
+    def service_scaling(self, name: str) -> ScalingSettings:
+        """The stack-wide scaling with this service's own task counts, if it sets any."""
+        svc = self.services[name]
+        counts = {k: getattr(svc, k) for k in ("desiredCount", "minCount", "maxCount") if getattr(svc, k) is not None}
+        return dataclasses.replace(self.scaling, **counts) if counts else self.scaling
+
     @property
     def mq_deployment_mode(self) -> str:
         return "ACTIVE_STANDBY_MULTI_AZ" if self.multiAz.broker else "SINGLE_INSTANCE"
@@ -331,6 +343,12 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
     if not sc.minCount <= sc.desiredCount <= sc.maxCount:
         errors.append(f"{p}scaling: need minCount <= desiredCount <= maxCount; got "
                       f"{sc.minCount} <= {sc.desiredCount} <= {sc.maxCount}")
+    else:
+        for name in cfg.services:
+            own = cfg.service_scaling(name)
+            if own is not sc and not own.minCount <= own.desiredCount <= own.maxCount:
+                errors.append(f"{p}services.{name}: need minCount <= desiredCount <= maxCount (unset counts come "
+                              f"from scaling); got {own.minCount} <= {own.desiredCount} <= {own.maxCount}")
     known = set(cfg.services)
     refs = [("database.owners", o) for o in cfg.database.owners] + [
         ("cache.owner", cfg.cache.owner), ("mq.owner", cfg.mq.owner)] + [

@@ -3,8 +3,8 @@
     python -m preflight.bench [--repeat 3]
 
 Prints wall-clock seconds (best of N) for prod, dev and a synthetic config of
-100 services (the seed's seven plus 93 internal ones), and the child-process
-peak memory.  Figures, not assertions: compare them across changes.
+100 services (the seed's seven plus 93 internal ones; ``--services`` changes
+the size), and the child-process peak memory.  Figures, not assertions: compare them across changes.
 """
 
 from __future__ import annotations
@@ -38,10 +38,14 @@ def _best(fn, repeat: int) -> tuple[float, object]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m preflight.bench")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per case; the best is printed")
+    ap.add_argument("--services", type=int, default=100, help="size of the synthetic config")
+    ap.add_argument("--only", choices=("prod", "dev", "synthetic"), action="append",
+                    help="run only these cases (repeatable; default: all)")
     args = ap.parse_args()
     cases = [("prod", "prod", []), ("dev", "dev", []),
-             ("100-services", "prod", [f"services={synthetic_services()}"])]
+             ("synthetic", "prod", [f"services={synthetic_services(args.services)}"])]
+    cases = [c for c in cases if not args.only or c[0] in args.only]
     print(f"{'case':<14}{'resources':>10}{'mock run s':>12}{'policy run s':>14}{'violations':>12}")
     for label, stack, overrides in cases:
         t_mock, plan = _best(lambda: record_plan(stack, overrides), args.repeat)

@@ -244,13 +244,19 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict:
     }
 
 
+def _item(e: Mapping[str, Any]) -> str:
+    """The line's label on both sides when they differ (e.g. Single-AZ -> Multi-AZ)."""
+    a, b = e["a_component"], e["b_component"]
+    return f"{a} -> {b}" if a and b and a != b else (b or a)
+
+
 def render_diff(d: Mapping[str, Any], fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps(_round(dict(d)), indent=1, sort_keys=True, default=str)
     an, bn = d["a"].get("stack") or "a", d["b"].get("stack") or "b"
     changed = [e for e in d["lines"] if e["status"] != "same"]
     headers = ["Tier", "Service", "Resource", "Item", f"{an} $", f"{bn} $", "Delta $", "Status"]
-    rows = [[e["tier"], e["service"], e["resource"], e["b_component"] or e["a_component"], f"{e['a_usd']:,.2f}",
+    rows = [[e["tier"], e["service"], e["resource"], _item(e), f"{e['a_usd']:,.2f}",
              f"{e['b_usd']:,.2f}", f"{e['delta_usd']:+,.2f}", e["status"]] for e in changed]
     tot = [("Baseline", "baseline_usd"), ("Usage", "usage_usd"), ("Total", "total_usd")]
     title = f"Monthly cost diff: {bn} vs {an} ({len(changed)} changed line(s))"

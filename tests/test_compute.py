@@ -65,8 +65,8 @@ def _public(s) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def _run(stack: str, blue_green: bool = False):
-    s = settings_for(stack)
+def _run(stack: str, blue_green: bool = False, services_json: str = ""):
+    s = settings_for(stack, services=services_json) if services_json else settings_for(stack)
     pub = _public(s)
 
     def build():
@@ -498,3 +498,15 @@ def test_request_count_tracking_without_a_canary_pair_uses_the_predefined_metric
     policy = next(r for r in g.of_type("aws:appautoscaling/policy:Policy") if r["name"].endswith("order-requests-target"))
     spec = policy["inputs"]["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]
     assert spec["predefinedMetricType"] == "ALBRequestCountPerTarget" and "/targetgroup/" in spec["resourceLabel"]
+
+
+def test_a_service_with_its_own_counts_gets_them_in_ecs_and_autoscaling():
+    from components.settings import SEED_SERVICES
+
+    seed = {**SEED_SERVICES, "payment": {**SEED_SERVICES["payment"], "desiredCount": 5, "minCount": 4, "maxCount": 40}}
+    s, g = _run("prod", services_json=json.dumps(seed))
+    pay = _of(g, "aws:ecs/service:Service", "payment-service")["inputs"]
+    target = _of(g, "aws:appautoscaling/target:Target", "payment-scaling-target")["inputs"]
+    assert pay["desiredCount"] == 5 and (target["minCapacity"], target["maxCapacity"]) == (4, 40)
+    order = _of(g, "aws:appautoscaling/target:Target", "order-scaling-target")["inputs"]
+    assert (order["minCapacity"], order["maxCapacity"]) == (3, 20)

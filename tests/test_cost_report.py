@@ -74,6 +74,8 @@ def test_diff_prod_against_dev_per_line():
     assert sum(e["delta_usd"] for e in d["lines"]) == pytest.approx(d["totals"]["total_usd"])
     text = cost.render_diff(d, "table")
     assert "Monthly cost diff: prod vs dev" in text and "+91.98" in text
+    # A changed line names both sides, so a dev line is never labelled with prod's size.
+    assert "RDS PostgreSQL db.t3.micro Single-AZ -> RDS PostgreSQL db.t3.medium Multi-AZ" in text
     assert "| Total |" in cost.render_diff(d, "markdown")
     json.loads(cost.render_diff(d, "json"))
 
@@ -130,6 +132,12 @@ def test_recorded_plan(stack):
     from conftest import plan_for
 
     rep = cost.estimate(plan_for(stack))
+    # Golden totals of the committed stacks (baseline, usage, total), as the README states. The
+    # hand arithmetic per line is in test_cost_model on mirror plans; a change here needs a priced
+    # reason (a resource or price that changed) and a README update.
+    baseline, usage, total = {"prod": (1886.40, 141.29, 2027.69), "dev": (323.55, 20.00, 343.55)}[stack]
+    t = rep["totals"]
+    assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2)) == (baseline, usage, total)
     assert rep["unpriced"] == {}, rep["unpriced_resources"]
     assert rep["cap"]["verdict"] == "ok", cost.render(rep)
     for l in rep["lines"]:
@@ -144,3 +152,21 @@ def test_recorded_plan(stack):
     else:
         assert rds == pytest.approx(3 * 730 * 0.018) and msk == pytest.approx(2 * 730 * 0.0456)
         assert mq == pytest.approx(730 * 0.027)
+
+
+def test_multi_az_flip_on_the_real_program_doubles_exactly_the_standby_lines():
+    """prod with and without the database and broker standbys: RDS instance-hours and storage
+    (3 x 730 h x $0.072 and 3 x 100 GB x $0.115 Single-AZ) and MQ host-hours (730 h x $0.288)
+    double; the only other change is the second broker's heap metric on its alarm ($0.10)."""
+    from conftest import plan_for
+    from preflight.program import record_plan
+
+    single = cost.estimate(record_plan("prod", ["multiAz.database=false", "multiAz.broker=false"]))
+    d = cost.diff(single, cost.estimate(plan_for("prod")))
+    changed = [e for e in d["lines"] if e["status"] != "same"]
+    doubled = [e for e in changed if e["type"] in ("aws:rds/instance:Instance", "aws:mq/broker:Broker")]
+    assert len(doubled) == 7 and all(e["b_usd"] == pytest.approx(2 * e["a_usd"]) for e in doubled)
+    assert sum(e["a_usd"] for e in doubled) == pytest.approx(3 * 730 * 0.072 + 3 * 100 * 0.115 + 730 * 0.288)
+    (alarm,) = [e for e in changed if e not in doubled]
+    assert alarm["resource"] == "observability-mq-heap" and alarm["delta_usd"] == pytest.approx(0.10)
+    assert d["totals"]["total_usd"] == pytest.approx(3 * 730 * 0.072 + 3 * 100 * 0.115 + 730 * 0.288 + 0.10)

@@ -98,3 +98,14 @@ def test_unreadable_plan_exits_2(tmp_path):
     path.write_text("{not json")
     proc = preflight("check", "--plan", str(path))
     assert proc.returncode == 2 and "cannot read plan JSON" in proc.stderr
+
+
+def test_bench_prints_its_figures():
+    proc = subprocess.run([sys.executable, "-m", "preflight.bench", "--repeat", "1", "--only", "synthetic",
+                           "--services", "10"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    header, row, peak = proc.stdout.strip().splitlines()
+    assert header.split() == ["case", "resources", "mock", "run", "s", "policy", "run", "s", "violations"]
+    case, resources, mock_s, policy_s, violations = row.split()
+    assert case == "synthetic" and int(resources) > 300 and float(mock_s) > 0 and float(policy_s) > 0
+    assert peak.startswith("peak child RSS:")

@@ -81,6 +81,8 @@ def test_tags_carry_the_required_keys():
      "microservices-platform:services.gateway.path: got '/aaa"),
     ({"edge.originVerifyAcceptPrevious": "true"},
      "microservices-platform:edge.originVerifyAcceptPrevious: there is no previous generation"),
+    ({"services": '{"gateway": {"public": true, "minCount": 30}}'},
+     "microservices-platform:services.gateway: need minCount <= desiredCount <= maxCount (unset counts come from scaling); got 30 <= 3 <= 20"),
     ({"mq.hostType": "mq.t3.micro"},
      "microservices-platform:mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE"),
     ({"cache.engine": "valkey"}, "microservices-platform:cache.engineVersion: Valkey starts at 7.2; got 7.1"),
@@ -135,3 +137,13 @@ def test_aws_budget_matches_the_policy_cap(stack):
 def test_valkey_with_a_valkey_version_is_accepted():
     c = settings_for("prod", **{"cache.engine": "valkey", "cache.engineVersion": "8.0"}).config
     assert (c.cache.engine, c.cache.engineVersion) == ("valkey", "8.0")
+
+
+def test_a_service_may_set_its_own_task_counts():
+    services = '{"gateway": {"public": true, "desiredCount": 6, "maxCount": 40}, "user": {"public": false}}'
+    c = settings_for("prod", services=services, **{"database.owners": '["user"]', "cache.owner": "user",
+                                                    "mq.owner": "user", "efs.mountedBy": '["user"]',
+                                                    "kafka.clients": '["user"]'}).config
+    gw = c.service_scaling("gateway")
+    assert (gw.desiredCount, gw.minCount, gw.maxCount) == (6, 3, 40)
+    assert c.service_scaling("user") is c.scaling
