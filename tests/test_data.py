@@ -29,25 +29,6 @@ def _access_view(a) -> dict:
                                                "path": a.efs.container_path}}
 
 
-def _with_ignore_changes(fn, *args, **kwargs):
-    """Run ``fn`` while the recording monitor also keeps each registration's ignoreChanges
-    (the plan does not record resource options other than protect)."""
-    from preflight.mocks import RecordingMonitor
-
-    original = RecordingMonitor.RegisterResource
-
-    def register(self, request):
-        resp = original(self, request)
-        self.records[-1]["ignoreChanges"] = list(request.ignoreChanges)
-        return resp
-
-    RecordingMonitor.RegisterResource = register
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        RecordingMonitor.RegisterResource = original
-
-
 def _run(stack: str, **overrides: str):
     import pulumi
 
@@ -72,7 +53,7 @@ _CACHE: dict = {}
 @pytest.fixture(params=["prod", "dev"])
 def run(request):
     if request.param not in _CACHE:
-        _CACHE[request.param] = _with_ignore_changes(_run, request.param)
+        _CACHE[request.param] = _run(request.param)
     return _CACHE[request.param]
 
 
@@ -161,7 +142,7 @@ def test_generated_secret_keeps_its_first_value_and_rotates_by_generation():
     generation is a new logical version (Pulumi reuses an ignored value on --replace)."""
     import components.cache as cache_mod
 
-    _, g = _with_ignore_changes(_run, "dev")
+    _, g = _run("dev")
     (version,) = g.of_type("aws:secretsmanager/secretVersion:SecretVersion")
     assert version["ignoreChanges"] == ["secretString"]
     assert version["name"] == "data-cache-auth-value"

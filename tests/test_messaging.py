@@ -19,24 +19,6 @@ def _subnets(n: int) -> list[str]:
     return [f"subnet-priv{i}" for i in range(n)]
 
 
-def _with_ignore_changes(fn, *args, **kwargs):
-    """Run ``fn`` while the recording monitor also keeps each registration's ignoreChanges."""
-    from preflight.mocks import RecordingMonitor
-
-    original = RecordingMonitor.RegisterResource
-
-    def register(self, request):
-        resp = original(self, request)
-        self.records[-1]["ignoreChanges"] = list(request.ignoreChanges)
-        return resp
-
-    RecordingMonitor.RegisterResource = register
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        RecordingMonitor.RegisterResource = original
-
-
 def _run(stack: str, **overrides: str):
     import pulumi
 
@@ -65,7 +47,7 @@ _CACHE: dict = {}
 @pytest.fixture(params=["prod", "dev"])
 def run(request):
     if request.param not in _CACHE:
-        _CACHE[request.param] = _with_ignore_changes(_run, request.param)
+        _CACHE[request.param] = _run(request.param)
     return _CACHE[request.param]
 
 

@@ -87,34 +87,30 @@ def validate_mq_host_type(args, report_violation) -> None:
 
 # ---- Fargate task size and architecture --------------------------------------------------------
 
-def parse_cpu_units(value: Any) -> Any:
-    """ECS accepts cpu as units ("256") or vCPU text ("0.25 vCPU"); returns units or None."""
+def _parse_size(value: Any, big_unit: str) -> Any:
+    """A number, or text in base units ("256") or in ``big_unit`` ("0.25 vCPU", "0.5GB") that
+    counts 1024 base units; returns base units, the unknown itself, or None."""
     if is_unknown(value):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return int(value)
     if not isinstance(value, str):
         return None
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(vcpu)?\s*", value, re.IGNORECASE)
+    m = re.fullmatch(rf"\s*(\d+(?:\.\d+)?)\s*({big_unit})?\s*", value, re.IGNORECASE)
     if not m:
         return None
     number = float(m.group(1))
     return int(round(number * 1024)) if m.group(2) else int(number)
+
+
+def parse_cpu_units(value: Any) -> Any:
+    """ECS accepts cpu as units ("256") or vCPU text ("0.25 vCPU"); returns units or None."""
+    return _parse_size(value, "vcpu")
 
 
 def parse_memory_mib(value: Any) -> Any:
     """ECS accepts memory as MiB ("512") or GB text ("0.5GB"); returns MiB or None."""
-    if is_unknown(value):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value)
-    if not isinstance(value, str):
-        return None
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(gb)?\s*", value, re.IGNORECASE)
-    if not m:
-        return None
-    number = float(m.group(1))
-    return int(round(number * 1024)) if m.group(2) else int(number)
+    return _parse_size(value, "gb")
 
 
 def is_fargate_task(props) -> bool:
