@@ -174,32 +174,25 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
     dims = {"ClusterName": inp.cluster_name, "ServiceName": inp.service_name}
     # Named "<stack>-<service>-scale-*": never collides with the observability tier's
     # "<stack>-<service>-cpu-high" (naming.service_alarm_names).
-    out["step-out-alarm"] = aws.cloudwatch.MetricAlarm(
-        f"{name}-scale-out-alarm",
-        name=f"{inp.stack}-{inp.service_name}-scale-out-cpu",
-        alarm_description=f"{inp.service_name}: CPU >= {STEP_OUT_CPU_PERCENT:g} % - add "
-                          f"{sc.scaleOutPercent} % tasks (step scaling)",
-        namespace="AWS/ECS", metric_name="CPUUtilization", dimensions=dims, statistic="Average",
-        period=60, evaluation_periods=STEP_OUT_EVALUATION_MINUTES,
-        threshold=STEP_OUT_CPU_PERCENT, comparison_operator="GreaterThanOrEqualToThreshold",
-        treat_missing_data="notBreaching",
-        alarm_actions=[step_out.arn],
-        tags=inp.tags,
-        opts=child,
-    )
-    out["step-in-alarm"] = aws.cloudwatch.MetricAlarm(
-        f"{name}-scale-in-alarm",
-        name=f"{inp.stack}-{inp.service_name}-scale-in-cpu",
-        alarm_description=f"{inp.service_name}: CPU <= {STEP_IN_CPU_PERCENT:g} % - remove "
-                          f"{sc.scaleInPercent} % tasks (step scaling)",
-        namespace="AWS/ECS", metric_name="CPUUtilization", dimensions=dims, statistic="Average",
-        period=60, evaluation_periods=STEP_IN_EVALUATION_MINUTES,
-        threshold=STEP_IN_CPU_PERCENT, comparison_operator="LessThanOrEqualToThreshold",
-        treat_missing_data="notBreaching",
-        alarm_actions=[step_in.arn],
-        tags=inp.tags,
-        opts=child,
-    )
+    def cpu_alarm(direction: str, operator: str, threshold: float, minutes: int,
+                  policy: aws.appautoscaling.Policy, action: str) -> None:
+        out[f"step-{direction}-alarm"] = aws.cloudwatch.MetricAlarm(
+            f"{name}-scale-{direction}-alarm",
+            name=f"{inp.stack}-{inp.service_name}-scale-{direction}-cpu",
+            alarm_description=f"{inp.service_name}: CPU {operator} {threshold:g} % - {action} (step scaling)",
+            namespace="AWS/ECS", metric_name="CPUUtilization", dimensions=dims, statistic="Average",
+            period=60, evaluation_periods=minutes, threshold=threshold,
+            comparison_operator=("GreaterThanOrEqualToThreshold" if operator == ">=" else "LessThanOrEqualToThreshold"),
+            treat_missing_data="notBreaching",
+            alarm_actions=[policy.arn],
+            tags=inp.tags,
+            opts=child,
+        )
+
+    cpu_alarm("out", ">=", STEP_OUT_CPU_PERCENT, STEP_OUT_EVALUATION_MINUTES, step_out,
+              f"add {sc.scaleOutPercent} % tasks")
+    cpu_alarm("in", "<=", STEP_IN_CPU_PERCENT, STEP_IN_EVALUATION_MINUTES, step_in,
+              f"remove {sc.scaleInPercent} % tasks")
 
     if inp.schedule.enabled:
         start, stop = schedule_crons(inp.schedule)
