@@ -8,6 +8,8 @@
 - CloudFront (components/edge_cdn.py) with its own us-east-1 web ACL, when edge.cdn.
 - Origin verification (components/edge_origin.py): API Gateway and CloudFront add a secret
   header; the ALB routes only requests carrying it and answers everything else 403.
+- The ALB's path rules accept API Gateway's `/<stage>` path prefix and strip it before
+  forwarding, so services see the same paths through the API and through CloudFront.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .edge_alb import build_alb
-from .edge_api import build_api
+from .edge_api import STAGE_NAME, build_api
 from .edge_cdn import build_cdn
 from .edge_origin import build_origin_verification
 from .edge_waf import build_web_acl
@@ -86,7 +88,7 @@ class Edge(pulumi.ComponentResource):
         origin = build_origin_verification(name, settings, args.origin_verify_generation,
                                            args.origin_verify_accept_previous, self)
         alb = build_alb(name, settings, args.vpc_id, args.public_subnet_ids,
-                        origin.header_name, origin.accepted_values, self)
+                        origin.header_name, origin.accepted_values, STAGE_NAME, self)
         # Senders switch value only after the ALB rules accept it (rotation without 403s).
         alb_rules = [*alb.listener_rules.values(), *([alb.unrouted_rule] if alb.unrouted_rule else [])]
         api = build_api(name, settings, vpc_id=args.vpc_id, private_subnet_ids=args.private_subnet_ids,

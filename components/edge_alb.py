@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .naming import LIMITS, fit
+from .routing import CATCH_ALL_PATH, DEFAULT_ROUTE_PATHS, path_problem, stage_rewrite, wildcard_to_regex
 from .settings import ServiceSettings, Settings
 
 # TLS 1.3 + TLS 1.2 with forward-secret AEAD ciphers only; the policy AWS recommends for
@@ -46,7 +47,6 @@ ELB_LOG_ACCOUNTS = {
 }
 
 # A service whose path is one of these takes the listener's default action.
-DEFAULT_ROUTE_PATHS = ("", "/*")
 # Rule priorities must stay put when services are added or removed: ALB rejects a
 # priority another rule still holds (PriorityInUse), and Pulumi updates the surviving
 # rules before it deletes a removed one, so renumbering by position breaks `pulumi up`
@@ -63,15 +63,19 @@ PRIORITY_SLOTS = 100
 # weights of a listener *rule*); it goes last.  50000 is the highest priority ALB accepts
 # (ELB API reference, CreateRule "Priority", read 2026-11).
 CATCH_ALL_PRIORITY = 50000
-CATCH_ALL_PATH = "/*"
 HSTS = "max-age=31536000; includeSubDomains"
 
 # Every rule also needs the origin-verify header (components/edge_origin.py).  ALB allows
-# at most 3 match values per condition and 5 per rule (ELB user guide, "Listener rules for
-# your Application Load Balancer", rule basics, read 2026-11): a path rule has 2 path
-# values, plus 1 header value (2 mid-rotation).
+# at most 3 match values per condition and 5 per rule, regex values included ("You can
+# specify up to three match evaluations per condition ... up to five match evaluations per
+# rule"; with host-header, http-header and path-pattern "you can use value matching or
+# regular expression (regex) matching": ELB user guide, "Condition types for listener
+# rules", condition basics, read 2026-11): a path rule has 1 regex value, plus 1 header
+# value (2 mid-rotation).
 MAX_VALUES_PER_CONDITION = 3
 MAX_VALUES_PER_RULE = 5
+# "The maximum length of each string is 128 characters" for RegexValues (ELB API
+# reference, PathPatternConditionConfig, read 2026-11).
 # Requests without the header (anyone calling the ALB or edge.domainName directly).
 FORBIDDEN = {"type": "fixed-response",
              "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"}}
@@ -80,6 +84,21 @@ NOT_FOUND = {"type": "fixed-response",
 
 
 # ---- routing (pure: tested without Pulumi) ---------------------------------------------------
+#
+# API Gateway sends the stage in the path over a private integration: `/users/1` on stage
+# v1 reaches the ALB as `/v1/users/1` ("API Gateway includes the stage portion of the API
+# endpoint in the request to your backend resources": API Gateway developer guide,
+# "Private integrations for REST APIs", considerations, read 2026-11); CloudFront sends the
+# path as is.  So each rule matches its path with or without `/<stage>` (a path-pattern
+# regex), and a url-rewrite transform strips the stage before forwarding.  ALB evaluates
+# the conditions on the original request and rewrites afterwards ("A rule transform
+# rewrites inbound requests before they are routed to targets. Rewriting a request does
+# not change the routing decision made when evaluating the rule conditions"; at most one
+# URL rewrite per rule; no pattern match = the request goes unchanged; a match whose
+# rewrite fails = HTTP 500: ELB user guide, "Transforms for listener rules", read 2026-11).
+# ALB regexes are PCRE-like without lookarounds, backreferences, atomic groups, possessive
+# quantifiers, recursion or \p{..} classes (same guide, "Listener rules for your
+# Application Load Balancer", rule basics, read 2026-11): only ^ $ ( ) | ? * . \ are used.
 
 def public_services(settings: Settings) -> dict[str, ServiceSettings]:
     """Services routed from the ALB, in config order."""
@@ -95,31 +114,40 @@ def default_route_service(settings: Settings) -> Optional[str]:
 class PathRule:
     service: str
     priority: int
-    paths: tuple[str, ...]
+    path: str
+    """The configured ALB wildcard path (``/*`` for the default route's catch-all)."""
+    regex: str
+    """The path-pattern regex the rule matches (see :func:`wildcard_to_regex`)."""
 
 
 def _priority_slot(service: str) -> int:
     return int(hashlib.sha256(service.encode()).hexdigest(), 16) % PRIORITY_SLOTS
 
 
-def path_rules(settings: Settings) -> list[PathRule]:
-    """One listener rule per public service.
+def _check_path(service: str, path: str, stage: str) -> None:
+    # Settings validation refuses such paths first; this guards direct callers.
+    problem = path_problem(path, stage)
+    if problem:
+        raise ValueError(f"services.{service}.path {path!r} {problem}")
 
-    Longer (more specific) patterns get lower priorities so `/orders/items/*` wins over
-    `/orders/*`.  `/x/*` also matches the bare `/x`, which the wildcard alone does not.
-    The default-route service's rule matches everything and is evaluated last.
-    Priorities do not move when other services come or go (see FIRST_RULE_PRIORITY);
-    only two services with equally long paths and the same hash slot share a band and
-    probe to the next free slot, in name order.
+
+def path_rules(settings: Settings, stage: str) -> list[PathRule]:
+    """One listener rule per public service (ECS canaries shift the weights of exactly one).
+
+    Each rule matches its service's path with or without the ``/<stage>`` prefix API
+    Gateway adds (``stage``: the REST API stage name).  Longer (more specific) patterns
+    get lower priorities so `/orders/items/*` wins over `/orders/*`.  The default-route
+    service's rule matches everything and is evaluated last.  Priorities do not move when
+    other services come or go (see FIRST_RULE_PRIORITY); only two services with equally
+    long paths and the same hash slot share a band and probe to the next free slot, in
+    name order.
     """
     routed = [(n, s.path) for n, s in public_services(settings).items() if s.path not in DEFAULT_ROUTE_PATHS]
     routed.sort(key=lambda item: (-len(item[1]), item[0]))
     taken: set[int] = set()
     rules = []
     for service, path in routed:
-        paths = [path]
-        if path.endswith("/*") and len(path) > 2:
-            paths.append(path[:-2])
+        _check_path(service, path, stage)
         band = FIRST_RULE_PRIORITY + max(0, MAX_PATH_LENGTH - len(path)) * PRIORITY_SLOTS
         slot = _priority_slot(service)
         for _ in range(PRIORITY_SLOTS):
@@ -129,27 +157,44 @@ def path_rules(settings: Settings) -> list[PathRule]:
         else:  # 100 public services with equally long paths: past ALB's 100-rule default quota anyway
             raise ValueError(f"more than {PRIORITY_SLOTS} public services have {len(path)}-character paths")
         taken.add(band + slot)
-        rules.append(PathRule(service, band + slot, tuple(paths)))
+        rules.append(PathRule(service, band + slot, path, wildcard_to_regex(path, stage)))
     default = default_route_service(settings)
     if default is not None:
-        rules.append(PathRule(default, CATCH_ALL_PRIORITY, (CATCH_ALL_PATH,)))
+        rules.append(PathRule(default, CATCH_ALL_PRIORITY, CATCH_ALL_PATH, wildcard_to_regex(CATCH_ALL_PATH, stage)))
     return rules
 
 
-def check_condition_budget(paths: Sequence[str], header_values: int) -> None:
-    """Raise if a rule's match values exceed what ALB accepts (see MAX_VALUES_PER_RULE)."""
-    counts = (len(paths), header_values)
+def check_condition_budget(path_values: Sequence[str], header_values: int) -> None:
+    """Raise if a rule's match values exceed what ALB accepts (see MAX_VALUES_PER_RULE).
+
+    ``path_values``: the path-pattern condition's values, wildcard or regex alike (both
+    count as match evaluations)."""
+    counts = (len(path_values), header_values)
     if max(counts) > MAX_VALUES_PER_CONDITION or sum(counts) > MAX_VALUES_PER_RULE:
-        raise ValueError(f"listener rule with paths {list(paths)} and {header_values} header value(s) exceeds "
-                         f"ALB's {MAX_VALUES_PER_CONDITION} values per condition / {MAX_VALUES_PER_RULE} per rule")
+        raise ValueError(f"listener rule with paths {list(path_values)} and {header_values} header value(s) "
+                         f"exceeds ALB's {MAX_VALUES_PER_CONDITION} values per condition / "
+                         f"{MAX_VALUES_PER_RULE} per rule")
 
 
-def rule_conditions(paths: Sequence[str], header_name: str,
-                    header_values: Sequence[pulumi.Input[str]]) -> list[dict]:
-    """Path match AND origin-verify header (any of its accepted values)."""
-    check_condition_budget(paths, len(header_values))
-    return [{"path_pattern": {"values": list(paths)}},
-            {"http_header": {"http_header_name": header_name, "values": list(header_values)}}]
+def rule_conditions(path_values: Sequence[str], header_name: str, header_values: Sequence[pulumi.Input[str]],
+                    *, regex: bool = False) -> list[aws.lb.ListenerRuleConditionArgs]:
+    """Path match (wildcard ``values`` or, with ``regex``, ``regex_values``) AND the
+    origin-verify header (any of its accepted values)."""
+    check_condition_budget(path_values, len(header_values))
+    path = (aws.lb.ListenerRuleConditionPathPatternArgs(regex_values=list(path_values)) if regex
+            else aws.lb.ListenerRuleConditionPathPatternArgs(values=list(path_values)))
+    return [aws.lb.ListenerRuleConditionArgs(path_pattern=path),
+            aws.lb.ListenerRuleConditionArgs(http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(
+                http_header_name=header_name, values=list(header_values)))]
+
+
+def stage_transform(stage: str) -> aws.lb.ListenerRuleTransformArgs:
+    """The url-rewrite transform every forwarding rule carries (see :func:`stage_rewrite`)."""
+    regex, replace = stage_rewrite(stage)
+    return aws.lb.ListenerRuleTransformArgs(
+        type="url-rewrite",
+        url_rewrite_config=aws.lb.ListenerRuleTransformUrlRewriteConfigArgs(
+            rewrite=aws.lb.ListenerRuleTransformUrlRewriteConfigRewriteArgs(regex=regex, replace=replace)))
 
 
 def elb_log_principal(region: str) -> dict[str, str]:
@@ -261,9 +306,11 @@ def _target_group(logical_base: str, service: str, svc: ServiceSettings, setting
 def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
               public_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
               origin_header_name: str, origin_header_values: Sequence[pulumi.Input[str]],
-              parent: pulumi.Resource) -> AlbResources:
+              api_stage_name: str, parent: pulumi.Resource) -> AlbResources:
     """``origin_header_values``: the secret values (any of them) a request must carry in
-    ``origin_header_name`` to be routed; everything else gets the listener's 403."""
+    ``origin_header_name`` to be routed; everything else gets the listener's 403.
+    ``api_stage_name``: the REST API stage, whose ``/<stage>`` path prefix the rules accept
+    and strip before forwarding."""
     cfg = settings.config
     services = public_services(settings)
     bucket, bucket_policy = _access_log_bucket(name, settings, parent)
@@ -302,16 +349,19 @@ def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
         tags=settings.tags("edge", "alb"), opts=pulumi.ResourceOptions(parent=parent))
 
     rules = {}
-    for rule in path_rules(settings):
+    for rule in path_rules(settings, api_stage_name):
         rules[rule.service] = aws.lb.ListenerRule(
             f"{name}-rule-{rule.service}", listener_arn=https.arn, priority=rule.priority,
-            conditions=rule_conditions(rule.paths, origin_header_name, origin_header_values),
+            conditions=rule_conditions((rule.regex,), origin_header_name, origin_header_values, regex=True),
+            # API Gateway's `/<stage>` prefix off, so services see the same paths from both senders.
+            transforms=[stage_transform(api_stage_name)],
             actions=[{"type": "forward", "forward": {"target_groups": [
                 {"arn": groups[rule.service].arn, "weight": 100},
                 {"arn": alternates[rule.service].arn, "weight": 0}]}}],
             tags=settings.tags("edge", rule.service),
             # ECS owns the weights once a service deploys (it swaps primary and alternate).
-            # Conditions stay managed here: the origin header must never drift away.
+            # Conditions and the transform stay managed here: the origin header must never
+            # drift away.
             opts=pulumi.ResourceOptions(parent=parent, ignore_changes=["actions"]))
 
     unrouted = None

@@ -15,9 +15,13 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from .routing import API_STAGE
+
 from .settings import Settings
 
-STAGE_NAME = "v1"
+# The only stage.  Over the private integration API Gateway prefixes backend paths with
+# "/<stage>"; the ALB rules accept and strip that prefix (edge_alb.stage_rewrite).
+STAGE_NAME = API_STAGE
 EXECUTION_LOG_GROUP_PREFIX = "API-Gateway-Execution-Logs_"
 
 # REST APIs reach an ALB through a VPC link v2: integration type HTTP_PROXY,

@@ -333,6 +333,12 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
     if ov is not None and ov.memory not in FARGATE_SIZES.get(ov.cpu, ()):
         errors.append(f"{p}serviceSizeOverride.memory: {ov.memory} MiB is not valid with cpu {ov.cpu}; "
                       f"allowed for cpu {ov.cpu}: {', '.join(map(str, FARGATE_SIZES[ov.cpu]))}")
+    from .routing import path_problem
+
+    for name, svc in cfg.services.items():
+        problem = path_problem(svc.path) if svc is not None and svc.public else None
+        if problem:
+            errors.append(f"{p}services.{name}.path: {svc.path!r} {problem}; allowed: another path pattern")
     public_default = [n for n, s in cfg.services.items() if s and s.public and s.path in ("", "/*")]
     if cfg.services and not any(s and s.public for s in cfg.services.values()):
         errors.append(f"{p}services: at least one service must be public (the ALB's default route)")

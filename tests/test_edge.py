@@ -14,8 +14,9 @@ import pytest
 from conftest import run_mocked, settings_for
 from components.edge import Edge, EdgeArgs
 from components.edge_alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, default_route_service,
-                                 elb_log_principal, path_rules)
+                                 elb_log_principal, path_rules, stage_rewrite, wildcard_to_regex)
 from components.edge_alb import MAX_VALUES_PER_RULE, check_condition_budget
+from components.edge_api import STAGE_NAME
 from components.edge_cdn import CACHE_OPTIMIZED, VIEWER_MIN_TLS
 from components.edge_origin import ORIGIN_VERIFY_HEADER, build_origin_verification
 from components.edge_waf import DESCRIPTION_PATTERN, MANAGED_RULE_GROUPS, WAF_LOG_GROUP_PREFIX
@@ -41,6 +42,9 @@ LISTENER = "aws:lb/listener:Listener"
 RULE = "aws:lb/listenerRule:ListenerRule"
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+# API Gateway prefixes private-integration paths with the stage; the ALB strips it.
+STAGE_TRANSFORM = {"type": "url-rewrite", "urlRewriteConfig": {"rewrite": {
+    "regex": r"^/v1(/|$)(.*)$", "replace": "/$2"}}}
 
 
 def with_config(settings, region: Optional[str] = None, **changes: Any):
@@ -91,11 +95,13 @@ def alb_sg(g) -> dict:
 def test_gateway_is_default_route_and_others_get_path_rules():
     s = settings_for("prod")
     assert default_route_service(s) == "gateway"
-    rules = {r.service: r for r in path_rules(s)}
+    rules = {r.service: r for r in path_rules(s, STAGE_NAME)}
     assert set(rules) == set(PUBLIC)
-    assert rules["user"].paths == ("/users/*", "/users")
+    assert rules["user"].path == "/users/*"
+    assert rules["user"].regex == r"^(/v1)?/users(/.*)?$" and STAGE_NAME == "v1"
     # The default route also has a (last) catch-all rule: ECS canaries shift rule weights.
-    assert rules["gateway"].paths == ("/*",) and rules["gateway"].priority == 50000
+    assert rules["gateway"].path == "/*" and rules["gateway"].priority == 50000
+    assert rules["gateway"].regex == r"^(/v1)?(/.*)?$"
     assert max(r.priority for r in rules.values()) == rules["gateway"].priority
     assert len({r.priority for r in rules.values()}) == len(rules)
 
@@ -105,7 +111,7 @@ def test_more_specific_paths_get_lower_priorities():
     services = dict(s.config.services)
     services["order"] = ServiceSettings(public=True, path="/orders/*")
     services["payment"] = ServiceSettings(public=True, path="/orders/payments/*")
-    rules = {r.service: r.priority for r in path_rules(with_config(s, services=services))}
+    rules = {r.service: r.priority for r in path_rules(with_config(s, services=services), STAGE_NAME)}
     assert rules["payment"] < rules["order"]
 
 
@@ -113,15 +119,83 @@ def test_rule_priorities_do_not_move_when_services_come_or_go():
     # ALB rejects a priority another rule still holds, and Pulumi updates the surviving
     # rules before deleting a removed one: renumbering by position fails `pulumi up`.
     s = settings_for("prod")
-    before = {r.service: r.priority for r in path_rules(s)}
+    before = {r.service: r.priority for r in path_rules(s, STAGE_NAME)}
     fewer = {n: v for n, v in s.config.services.items() if n != "inventory"}
     more = {**s.config.services, "cart": ServiceSettings(public=True, path="/carts/*"),
             "search": ServiceSettings(public=True, path="/search/items/*")}
     for services in (fewer, more):
-        after = {r.service: r.priority for r in path_rules(with_config(s, services=services))}
+        after = {r.service: r.priority for r in path_rules(with_config(s, services=services), STAGE_NAME)}
         assert {n: p for n, p in after.items() if n in before} == {n: p for n, p in before.items() if n in after}
         assert len(set(after.values())) == len(after)
         assert all(100 <= p < 50000 for n, p in after.items() if n != "gateway")
+
+
+# Constructs the rules may use: ALB regexes have no lookarounds, backreferences, atomic groups,
+# possessive quantifiers, recursion or \p{..} (ELB user guide, listener rules, read 2026-11).
+ALLOWED_REGEX = re.compile(r"[A-Za-z0-9_\-/^$().|?*\\]+")
+
+
+def alb_match(regex: str, path: str) -> bool:
+    """Unanchored search, as a PCRE-like engine would run it: the regex anchors itself."""
+    return re.search(regex, path) is not None
+
+
+def apply_rewrite(path: str, stage: str = STAGE_NAME) -> str:
+    regex, replace = stage_rewrite(stage)
+    return re.sub(regex, re.sub(r"\$(\d)", r"\\\1", replace), path, count=1)
+
+
+@pytest.mark.parametrize("pattern,matches,misses", [
+    ("/orders/*", ["/orders", "/orders/", "/orders/1", "/orders/1/items", "/v1/orders", "/v1/orders/1/x"],
+     ["/ordersX", "/order", "/v2/orders/1", "/v1", "/x/orders/1", "/v1/v1/orders", "/Orders/1", "/orders1"]),
+    ("/a.b/*", ["/a.b", "/a.b/c", "/v1/a.b/c"], ["/axb", "/axb/c", "/a.bc"]),
+    ("/x?/*", ["/xa", "/xa/b", "/x1", "/x/", "/v1/xa/b"], ["/x", "/xab", "/xab/c"]),  # ? is any one character
+    ("/*", ["/", "/anything", "/a/b/c", "/v1", "/v1/", "/v1/users/1"], []),
+    ("/api/v?/items*", ["/api/v2/items", "/api/v9/itemsX/y", "/v1/api/v2/items"], ["/api/v22/items", "/api/v2"]),
+])
+def test_wildcard_patterns_become_anchored_regexes_with_an_optional_stage(pattern, matches, misses):
+    regex = wildcard_to_regex(pattern, STAGE_NAME)
+    assert regex.startswith("^(/v1)?") and regex.endswith("$") and len(regex) <= 128
+    assert ALLOWED_REGEX.fullmatch(regex), regex
+    for path in matches:
+        assert alb_match(regex, path), (regex, path)
+    for path in misses:
+        assert not alb_match(regex, path), (regex, path)
+
+
+def test_wildcard_regex_escapes_metacharacters_and_the_stage():
+    assert wildcard_to_regex("/orders/*", "v1") == r"^(/v1)?/orders(/.*)?$"
+    assert wildcard_to_regex("/a.b/*", "v1") == r"^(/v1)?/a\.b(/.*)?$"
+    assert wildcard_to_regex("/x?/*", "v1") == r"^(/v1)?/x.(/.*)?$"
+    assert wildcard_to_regex("/*", "v1") == wildcard_to_regex("", "v1") == r"^(/v1)?(/.*)?$"
+    assert wildcard_to_regex("/users/*", "prod.2") == r"^(/prod\.2)?/users(/.*)?$"
+    assert not alb_match(wildcard_to_regex("/users/*", "prod.2"), "/prodX2/users")
+    # ALB's 128-character limit on each regex value: a long path fails the build, not `pulumi up`.
+    with pytest.raises(ValueError, match="128"):
+        wildcard_to_regex("/" + "a." * 60 + "/*", STAGE_NAME)
+
+
+def test_stage_rewrite_strips_only_a_leading_stage_segment():
+    regex, replace = stage_rewrite(STAGE_NAME)
+    assert (regex, replace) == (r"^/v1(/|$)(.*)$", "/$2")
+    assert ALLOWED_REGEX.fullmatch(regex)
+    assert apply_rewrite("/v1/users/1") == "/users/1"
+    assert apply_rewrite("/v1/users/1/v1/x") == "/users/1/v1/x"
+    assert apply_rewrite("/v1") == "/"
+    assert apply_rewrite("/v1/") == "/"
+    # No match: ALB forwards the request unchanged (CloudFront's paths, lookalike prefixes).
+    for unchanged in ("/users/1", "/", "/v1x/users", "/v10/users", "/x/v1/users"):
+        assert re.search(regex, unchanged) is None and apply_rewrite(unchanged) == unchanged
+
+
+def test_a_service_path_under_the_stage_prefix_is_rejected():
+    s = settings_for("dev")
+    for path in ("/v1/*", "/v1/things/*"):
+        services = {**s.config.services, "order": ServiceSettings(public=True, path=path)}
+        with pytest.raises(ValueError, match="stage"):
+            path_rules(with_config(s, services=services), STAGE_NAME)
+    services = {**s.config.services, "order": ServiceSettings(public=True, path="/v1beta/*")}
+    assert any(r.path == "/v1beta/*" for r in path_rules(with_config(s, services=services), STAGE_NAME))
 
 
 # ---- ALB --------------------------------------------------------------------------------------------
@@ -201,13 +275,62 @@ def test_listener_rules_route_paths_to_their_target_groups(stack):
     for svc, record in rules.items():
         rule = record["inputs"]
         path = settings_for(stack).config.services[svc].path
-        assert path in rule["conditions"][0]["pathPattern"]["values"]
+        assert rule["conditions"][0]["pathPattern"] == {"regexValues": [wildcard_to_regex(path, STAGE_NAME)]}
         # All traffic to the primary group; ECS shifts the weights during a canary.
         assert rule["actions"] == [{"type": "forward", "forward": {"targetGroups": [
             {"arn": primary[svc], "weight": 100}, {"arn": alternate[svc], "weight": 0}]}}]
         assert rule["listenerArn"] == https_arn
         assert f"listener-rule/app/edge-rule-{svc}/" in g.outputs["production_listener_rule_arns"][svc]  # this rule's ARN (mocks)
     assert len({r["inputs"]["priority"] for r in rules.values()}) == len(rules)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_forwarding_rule_strips_the_api_stage(stack):
+    g = graph(stack)
+    forwarding = [r for r in g.of_type(RULE) if r["inputs"]["actions"][0]["type"] == "forward"]
+    assert len(forwarding) == len(PUBLIC)  # one rule per service, the gateway's catch-all included
+    for r in forwarding:
+        assert r["inputs"]["transforms"] == [STAGE_TRANSFORM], r["name"]
+        assert "values" not in r["inputs"]["conditions"][0]["pathPattern"]  # conflicts with regexValues
+    assert any(r["inputs"]["priority"] == 50000 for r in forwarding)
+
+
+def _route(g, path: str) -> tuple[str, str]:
+    """(service, forwarded path) for a verified request, evaluating the recorded rules as ALB
+    does: by priority, conditions on the original path, then the rule's rewrite."""
+    for r in sorted(g.of_type(RULE), key=lambda rule: rule["inputs"]["priority"]):
+        inputs = r["inputs"]
+        (regex,) = inputs["conditions"][0]["pathPattern"]["regexValues"]
+        if alb_match(regex, path):
+            (transform,) = inputs["transforms"]
+            rewrite = transform["urlRewriteConfig"]["rewrite"]
+            forwarded = re.sub(rewrite["regex"], re.sub(r"\$(\d)", r"\\\1", rewrite["replace"]), path, count=1)
+            return inputs["tags"]["service"], forwarded
+    raise AssertionError(f"no rule routes {path}")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_api_and_cloudfront_paths_reach_the_same_service_with_the_same_path(stack):
+    g, s = graph(stack), settings_for(stack)
+    rules = {r["inputs"]["tags"]["service"]: r["inputs"]["conditions"][0]["pathPattern"]["regexValues"][0]
+             for r in g.of_type(RULE)}
+    prefixes = {svc: s.config.services[svc].path[:-2] for svc in PUBLIC if svc != "gateway"}
+    assert prefixes == {"user": "/users", "order": "/orders", "inventory": "/inventory", "payment": "/payments"}
+    for svc, prefix in prefixes.items():
+        regex = rules[svc]
+        for path in (f"{prefix}/1", f"/v1{prefix}/1/x", prefix, f"/v1{prefix}", f"{prefix}/"):
+            assert alb_match(regex, path), (svc, path)
+        for other, other_prefix in prefixes.items():
+            if other != svc:
+                for path in (f"{other_prefix}/1", f"/v1{other_prefix}/1", other_prefix):
+                    assert not alb_match(regex, path), (svc, path)
+        assert not alb_match(regex, f"{prefix}x/1") and not alb_match(regex, f"/v2{prefix}/1")
+        # Through API Gateway (stage prefix) and CloudFront (none): same service, same path.
+        assert _route(g, f"/v1{prefix}/42") == _route(g, f"{prefix}/42") == (svc, f"{prefix}/42")
+        assert _route(g, f"/v1{prefix}") == _route(g, prefix) == (svc, prefix)
+    assert _route(g, "/v1/") == _route(g, "/v1") == _route(g, "/") == ("gateway", "/")
+    assert _route(g, "/v1/other/path") == _route(g, "/other/path") == ("gateway", "/other/path")
+    assert _route(g, "/usersx/1") == ("gateway", "/usersx/1")
 
 
 def test_without_a_default_service_the_listener_answers_404():
@@ -219,13 +342,16 @@ def test_without_a_default_service_the_listener_answers_404():
     assert https["defaultActions"][0]["type"] == "fixed-response"
     assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"  # unverified
     gateway_rule = next(r["inputs"] for r in g.of_type(RULE) if r["inputs"]["tags"]["service"] == "gateway")
-    assert gateway_rule["conditions"][0]["pathPattern"]["values"] == ["/gw/*", "/gw"]
+    assert gateway_rule["conditions"][0]["pathPattern"] == {"regexValues": [r"^(/v1)?/gw(/.*)?$"]}
+    assert gateway_rule["transforms"] == [STAGE_TRANSFORM]
     # Verified requests no service routes get a 404 from a last rule that forwards nothing.
     unrouted = g.named("edge-rule-unrouted")["inputs"]
     assert unrouted["priority"] == 50000
     assert unrouted["actions"] == [{"type": "fixed-response", "fixedResponse": {
         "contentType": "text/plain", "messageBody": "Not found", "statusCode": "404"}}]
     assert _header_values(unrouted) == [origin_value(g)]
+    assert unrouted["conditions"][0] == {"pathPattern": {"values": ["/*"]}}
+    assert "transforms" not in unrouted  # answers itself, forwards nothing
     assert all(r["inputs"]["priority"] < 50000 for r in g.of_type(RULE) if r["name"] != "edge-rule-unrouted")
     assert "edge-rule-unrouted" not in g.outputs["production_listener_rule_arns"]
     _assert_every_rule_needs_the_header(g)
@@ -679,8 +805,9 @@ def _assert_every_rule_needs_the_header(g, accepted: Optional[list[str]] = None)
     for r in rules:
         inputs = r["inputs"]
         assert _header_values(inputs) == accepted, r["name"]
-        values = sum(len(c.get("pathPattern", c.get("httpHeader", {})).get("values", [])) for c in inputs["conditions"])
-        assert values <= MAX_VALUES_PER_RULE, r["name"]
+        values = sum(len(c.get(kind, {}).get(key, [])) for c in inputs["conditions"]
+                     for kind in ("pathPattern", "httpHeader") for key in ("values", "regexValues"))
+        assert 2 <= values <= MAX_VALUES_PER_RULE, r["name"]
 
 
 def _plain_parts(value: Any) -> str:
@@ -705,7 +832,7 @@ def test_no_rule_forwards_without_the_origin_header(stack):
     assert forwarding == set(g.outputs["production_listener_rule_arns"].values())
     gateway = next(r for r in g.of_type(RULE) if r["inputs"]["tags"]["service"] == "gateway")
     assert gateway["inputs"]["priority"] == 50000 and gateway["inputs"]["conditions"][0] == {
-        "pathPattern": {"values": ["/*"]}}
+        "pathPattern": {"regexValues": [r"^(/v1)?(/.*)?$"]}}
     # ECS owns the weights (actions); the conditions stay managed.
     assert all(r["ignoreChanges"] == ["actions"] for r in g.of_type(RULE))
     for listener in g.of_type(LISTENER):
@@ -713,11 +840,13 @@ def test_no_rule_forwards_without_the_origin_header(stack):
 
 
 def test_rule_condition_budget_is_checked():
-    check_condition_budget(("/users/*", "/users"), 2)  # 4 values: fine mid-rotation
+    check_condition_budget((r"^(/v1)?/users(/.*)?$",), 2)  # 3 values: fine mid-rotation
+    check_condition_budget(("/users/*", "/users"), 2)  # 4 wildcard values: fine too
+    check_condition_budget(("^/a$", "^/b$", "^/c$"), 2)  # 5: the most a rule takes
     with pytest.raises(ValueError):
-        check_condition_budget(("/a/*", "/a"), 4)  # more than 3 values in one condition
+        check_condition_budget(("^/a$",), 4)  # more than 3 values in one condition
     with pytest.raises(ValueError):
-        check_condition_budget(("/a/*", "/a", "/b"), 3)  # 6 values in the rule
+        check_condition_budget(("^/a$", "^/b$", "^/c$"), 3)  # 6 values in the rule (regex values count)
 
 
 @pytest.mark.parametrize("stack", STACKS)
