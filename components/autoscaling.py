@@ -56,15 +56,14 @@ def schedule_crons(schedule: ScheduleSettings) -> tuple[str, str]:
     return start, stop
 
 
-def requests_over_both_groups(name: str, inp: ScalingInputs, resource_id: str, opts: pulumi.ResourceOptions,
-                              out: dict[str, pulumi.Resource]) -> None:
-    """Target tracking on RequestCountPerTarget summed over the canary pair.
+def requests_over_both_groups(groups: list[pulumi.Input[str]]
+                              ) -> aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs:
+    """RequestCountPerTarget summed over the canary pair, as a customized tracking metric.
 
     ECS shifts production traffic between the two groups at every deployment, so the
     predefined ALBRequestCountPerTarget (one group) would see nothing half of the time.
     Metric math with any CloudWatch function is allowed in target tracking (Application
     Auto Scaling user guide, "target tracking ... using metric math", read 2026-11)."""
-    sc = inp.scaling
     cfg = aws.appautoscaling
     metrics = [cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricArgs(
         id=f"g{i}", return_data=False,
@@ -74,24 +73,11 @@ def requests_over_both_groups(name: str, inp: ScalingInputs, resource_id: str, o
                 namespace="AWS/ApplicationELB", metric_name="RequestCountPerTarget",
                 dimensions=[cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArgs(
                     name="TargetGroup", value=group)])))
-        for i, group in enumerate(inp.request_count_target_groups, 1)]
+        for i, group in enumerate(groups, 1)]
     expression = " + ".join(f"FILL(g{i}, 0)" for i in range(1, len(metrics) + 1))
     metrics.append(cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricArgs(
         id="requests", expression=expression, label="requests per target (both target groups)", return_data=True))
-    out["requests-target"] = cfg.Policy(
-        f"{name}-requests-target",
-        name=f"{inp.service_name}-requests-target",
-        policy_type="TargetTrackingScaling",
-        service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount", resource_id=resource_id,
-        target_tracking_scaling_policy_configuration=cfg.PolicyTargetTrackingScalingPolicyConfigurationArgs(
-            target_value=float(sc.requestsPerTarget),
-            customized_metric_specification=cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs(
-                metrics=metrics),
-            scale_out_cooldown=sc.scaleOutCooldownSeconds,
-            scale_in_cooldown=sc.scaleInCooldownSeconds,
-        ),
-        opts=opts,
-    )
+    return cfg.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs(metrics=metrics)
 
 
 def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
@@ -119,7 +105,12 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
     out["target"] = target
     on_target = pulumi.ResourceOptions(parent=parent, depends_on=[target])
 
-    def tracking(role: str, metric: str, value: float, label: Optional[pulumi.Input[str]] = None):
+    def tracking(role: str, value: float, metric: Optional[str] = None, label: Optional[pulumi.Input[str]] = None,
+                 customized: Optional[aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs] = None):
+        """Target tracking on a predefined ``metric`` (with its resource ``label``) or a ``customized`` one."""
+        predefined = None if metric is None else \
+            aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                predefined_metric_type=metric, resource_label=label)
         out[role] = aws.appautoscaling.Policy(
             f"{name}-{role}",
             name=f"{inp.service_name}-{role}",
@@ -127,20 +118,21 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
             service_namespace=ns, scalable_dimension=dim, resource_id=resource_id,
             target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
                 target_value=value,
-                predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
-                    predefined_metric_type=metric, resource_label=label),
+                predefined_metric_specification=predefined,
+                customized_metric_specification=customized,
                 scale_out_cooldown=sc.scaleOutCooldownSeconds,
                 scale_in_cooldown=sc.scaleInCooldownSeconds,
             ),
             opts=on_target,
         )
 
-    tracking("cpu-target", "ECSServiceAverageCPUUtilization", sc.cpuTargetPercent)
-    tracking("memory-target", "ECSServiceAverageMemoryUtilization", sc.memoryTargetPercent)
+    tracking("cpu-target", sc.cpuTargetPercent, "ECSServiceAverageCPUUtilization")
+    tracking("memory-target", sc.memoryTargetPercent, "ECSServiceAverageMemoryUtilization")
     if len(inp.request_count_target_groups) > 1:
-        requests_over_both_groups(name, inp, resource_id, on_target, out)
+        tracking("requests-target", float(sc.requestsPerTarget),
+                 customized=requests_over_both_groups(inp.request_count_target_groups))
     elif inp.request_count_resource_label is not None:
-        tracking("requests-target", "ALBRequestCountPerTarget", float(sc.requestsPerTarget),
+        tracking("requests-target", float(sc.requestsPerTarget), "ALBRequestCountPerTarget",
                  inp.request_count_resource_label)
 
     def step(role: str, percent: int, cooldown: int, upper: bool) -> aws.appautoscaling.Policy:

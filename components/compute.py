@@ -8,7 +8,6 @@ Connect uses, the optional AWS Private CA that issues Service Connect TLS certif
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -17,7 +16,7 @@ import pulumi_aws as aws
 
 from . import naming
 from .access import ServiceAccess
-from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs
+from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs, assume_role_policy
 from .settings import Settings
 
 TIER = "compute"
@@ -122,7 +121,7 @@ class Compute(pulumi.ComponentResource):
             opts=child,
         )
 
-        tls_arn, tls_role_arn, tls_deps = self._private_ca(name, s, tags, args.private_ca_usage_mode)
+        tls_arn, tls_role_arn, tls_deps = self._private_ca(name, s, cluster_name, tags, args.private_ca_usage_mode)
 
         lb_role_arn = None
         public_with_bg = [n for n, sv in cfg.services.items() if sv.public
@@ -131,8 +130,7 @@ class Compute(pulumi.ComponentResource):
             lb_role = aws.iam.Role(
                 f"{name}-lb-infra-role",
                 description="ECS shifts ALB listener-rule weights during canary deployments",
-                assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                    "Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+                assume_role_policy=assume_role_policy("ecs.amazonaws.com"),
                 tags=tags,
                 opts=child,
             )
@@ -188,13 +186,12 @@ class Compute(pulumi.ComponentResource):
             "ecr_repository_names": self.ecr_repository_names,
         })
 
-    def _private_ca(self, name: str, s: Settings, tags: dict[str, str], usage_mode: str
+    def _private_ca(self, name: str, s: Settings, cluster: str, tags: dict[str, str], usage_mode: str
                     ) -> tuple[Optional[pulumi.Output[str]], Optional[pulumi.Output[str]], list[pulumi.Resource]]:
         """Root CA for Service Connect TLS (settings serviceConnectTls); (arn, role arn, deps)."""
         if not s.config.serviceConnectTls:
             return None, None, []
         child = pulumi.ResourceOptions(parent=self)
-        cluster = naming.cluster_name(s.stack)
         ca = aws.acmpca.CertificateAuthority(
             f"{name}-private-ca",
             type="ROOT",
@@ -231,8 +228,7 @@ class Compute(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{name}-sc-tls-role",
             description="ECS issues and rotates Service Connect TLS certificates",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            assume_role_policy=assume_role_policy("ecs.amazonaws.com"),
             tags=tags,
             opts=child,
         )

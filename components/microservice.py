@@ -124,7 +124,8 @@ def _policy_json(statements: list[dict[str, Any]]) -> pulumi.Output[str]:
         lambda sts: json.dumps({"Version": "2012-10-17", "Statement": [st for st in sts if st]}))
 
 
-def _assume_role(service_principal: str) -> str:
+def assume_role_policy(service_principal: str) -> str:
+    """Trust policy letting one AWS service principal assume a role."""
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": service_principal}, "Action": "sts:AssumeRole"}]})
 
@@ -195,6 +196,7 @@ class MicroService(pulumi.ComponentResource):
         grants = [a for a in args.access if a.service == svc]
         ecs_name = naming.ecs_service_name(svc)
         cpu, memory = cfg.service_size(svc)
+        scaling = cfg.service_scaling(svc)
 
         # ---- image repository --------------------------------------------------------
         self.repository = aws.ecr.Repository(
@@ -243,7 +245,7 @@ class MicroService(pulumi.ComponentResource):
         self.execution_role = aws.iam.Role(
             role_name("exec-role"),
             description=f"ECS agent for {svc}: pull its image, write its logs, read its secrets",
-            assume_role_policy=_assume_role("ecs-tasks.amazonaws.com"),
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
             tags=tags,
             opts=child,
         )
@@ -266,7 +268,7 @@ class MicroService(pulumi.ComponentResource):
         self.task_role = aws.iam.Role(
             role_name("task-role"),
             description=f"Application role of {svc}: only its own data, queues and topics",
-            assume_role_policy=_assume_role("ecs-tasks.amazonaws.com"),
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
             tags=tags,
             opts=child,
         )
@@ -394,8 +396,7 @@ class MicroService(pulumi.ComponentResource):
             )
         alarms = None
         if args.deployment_alarm_names is not None:
-            alarm_list = pulumi.Output.from_input(args.deployment_alarm_names)
-            alarms = aws.ecs.ServiceAlarmsArgs(alarm_names=alarm_list, enable=True, rollback=True)
+            alarms = aws.ecs.ServiceAlarmsArgs(alarm_names=args.deployment_alarm_names, enable=True, rollback=True)
 
         self.service = aws.ecs.Service(
             f"{name}-service",
@@ -403,7 +404,7 @@ class MicroService(pulumi.ComponentResource):
             cluster=args.cluster_arn,
             task_definition=self.task_definition.arn,
             launch_type="FARGATE",
-            desired_count=cfg.service_scaling(svc).desiredCount,
+            desired_count=scaling.desiredCount,
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=args.private_subnet_ids,
                 security_groups=[sg_id, args.peer_security_group_id],
@@ -454,7 +455,7 @@ class MicroService(pulumi.ComponentResource):
                 groups.append(_target_group_suffix(args.blue_green.alternate_target_group_arn))
         self.scaling = add_autoscaling(name, ScalingInputs(
             stack=s.stack, cluster_name=args.cluster_name, service_name=ecs_name,
-            scaling=cfg.service_scaling(svc), schedule=cfg.schedule, tags=tags,
+            scaling=scaling, schedule=cfg.schedule, tags=tags,
             request_count_resource_label=label, request_count_target_groups=groups), self.service, self)
 
         self.service_arn = self.service.arn

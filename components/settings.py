@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .routing import DEFAULT_ROUTE_PATHS, path_problem
 from .schema import SettingsError, parse, spec
 
 PROJECT = "microservices-platform"
@@ -238,6 +240,7 @@ SEED_SERVICES: dict[str, dict[str, Any]] = {
     "stream-processor": {"cpu": 512, "memory": 1024, "public": False},
 }
 
+
 @dataclass(frozen=True)
 class StackSettings:
     """Everything the program reads from stack config (keys under `microservices-platform:`)."""
@@ -310,37 +313,39 @@ class Settings:
         return {**self.base_tags, "service": service, "tier": tier, **extra}
 
 
+# Valkey on ElastiCache starts at 7.2 (ElastiCache user guide, "Supported engines", read 2026-11).
+VALKEY_MIN_VERSION = (7, 2)
+
 REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]+-\d"
 
 
+def _fargate_size_errors(key: str, size: ServiceSettings | SizeOverride) -> list[str]:
+    """The error for a ``<key>.memory`` that is no Fargate pair with its cpu, if it is not."""
+    if size.memory in FARGATE_SIZES.get(size.cpu, ()):
+        return []
+    return [f"{PROJECT}:{key}.memory: {size.memory} MiB is not valid with cpu {size.cpu}; "
+            f"allowed for cpu {size.cpu}: {', '.join(map(str, FARGATE_SIZES[size.cpu]))}"]
+
+
 def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
-    """Rules that involve more than one key."""
+    """Rules that involve more than one key (run only on a config that parsed cleanly)."""
     p = PROJECT + ":"
     errors: list[str] = []
-    import re
 
     if not re.fullmatch(REGION_PATTERN, region or ""):
         errors.append(f"aws:region: got {region!r}; allowed: an AWS region such as us-east-1")
     if not cfg.services:
         errors.append(f"{p}services: no services configured; allowed: a map of service name to settings")
     for name, svc in cfg.services.items():
-        if svc is None:
-            continue
-        if svc.memory not in FARGATE_SIZES.get(svc.cpu, ()):
-            errors.append(f"{p}services.{name}.memory: {svc.memory} MiB is not valid with cpu {svc.cpu}; "
-                          f"allowed for cpu {svc.cpu}: {', '.join(map(str, FARGATE_SIZES[svc.cpu]))}")
-    ov = cfg.serviceSizeOverride
-    if ov is not None and ov.memory not in FARGATE_SIZES.get(ov.cpu, ()):
-        errors.append(f"{p}serviceSizeOverride.memory: {ov.memory} MiB is not valid with cpu {ov.cpu}; "
-                      f"allowed for cpu {ov.cpu}: {', '.join(map(str, FARGATE_SIZES[ov.cpu]))}")
-    from .routing import path_problem
-
+        errors += _fargate_size_errors(f"services.{name}", svc)
+    if cfg.serviceSizeOverride is not None:
+        errors += _fargate_size_errors("serviceSizeOverride", cfg.serviceSizeOverride)
     for name, svc in cfg.services.items():
-        problem = path_problem(svc.path) if svc is not None and svc.public else None
+        problem = path_problem(svc.path) if svc.public else None
         if problem:
             errors.append(f"{p}services.{name}.path: {svc.path!r} {problem}; allowed: another path pattern")
-    public_default = [n for n, s in cfg.services.items() if s and s.public and s.path in ("", "/*")]
-    if cfg.services and not any(s and s.public for s in cfg.services.values()):
+    public_default = [n for n, s in cfg.services.items() if s.public and s.path in DEFAULT_ROUTE_PATHS]
+    if cfg.services and not any(s.public for s in cfg.services.values()):
         errors.append(f"{p}services: at least one service must be public (the ALB's default route)")
     elif len(public_default) > 1:
         errors.append(f"{p}services: only one public service may take the default route ('' or '/*'); "
@@ -369,7 +374,7 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
                       f"allocatedStorageGb {db.allocatedStorageGb}; allowed: >= allocatedStorageGb")
     if cfg.multiAz.cache and cfg.cache.replicas < 1:
         errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0")
-    if cfg.cache.engine == "valkey" and _version(cfg.cache.engineVersion) < (7, 2):
+    if cfg.cache.engine == "valkey" and version_tuple(cfg.cache.engineVersion) < VALKEY_MIN_VERSION:
         errors.append(f"{p}cache.engineVersion: Valkey starts at 7.2; got {cfg.cache.engineVersion}; "
                       f"allowed with cache.engine=valkey: 7.2, 8.0 or later")
     if cfg.kafka.maxStorageGb < cfg.kafka.storageGb:
@@ -394,7 +399,7 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
     return errors
 
 
-def _version(text: str) -> tuple[int, ...]:
+def version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split(".") if x.isdigit())
 
 
@@ -444,5 +449,5 @@ def load_settings() -> Settings:
 
 __all__ = [
     "FARGATE_SIZES", "LOG_RETENTION_DAYS", "PROJECT", "SEED_SERVICES", "Settings", "SettingsError",
-    "StackSettings", "ServiceSettings", "load_settings", "parse_settings", "dataclasses",
+    "StackSettings", "ServiceSettings", "load_settings", "parse_settings",
 ]

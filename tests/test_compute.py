@@ -461,13 +461,13 @@ def test_service_connect_tls_proxy_leaves_the_app_port_to_the_alb():
         s, g = _run(stack)
         tls = s.config.serviceConnectTls
         for svc, spec in s.config.services.items():
-            service = _of(g, "aws:ecs/service:Service", f"{svc}-service")["inputs"]
+            service = _of(g, SERVICE, f"{svc}-service")["inputs"]
             sc = service["serviceConnectConfiguration"]["services"][0]
-            peers = _of(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", f"{svc}-from-peers")["inputs"]
+            peers = _of(g, INGRESS, f"{svc}-from-peers")["inputs"]
             if spec.public and tls:
                 assert sc["ingressPortOverride"] == SERVICE_CONNECT_PROXY_PORT != spec.port
                 assert peers["fromPort"] == peers["toPort"] == SERVICE_CONNECT_PROXY_PORT
-                alb = _of(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", f"{svc}-from-alb")["inputs"]
+                alb = _of(g, INGRESS, f"{svc}-from-alb")["inputs"]
                 assert alb["fromPort"] == spec.port
                 assert service["loadBalancers"][0]["containerPort"] == spec.port
             else:
@@ -479,7 +479,7 @@ def test_request_count_tracking_covers_both_target_groups_of_the_canary_pair():
     """ECS moves production traffic between the two groups at each deployment."""
     s, g = _run("prod", blue_green=True)
     for svc, spec in s.config.services.items():
-        policies = [r for r in g.of_type("aws:appautoscaling/policy:Policy") if r["name"].endswith(f"{svc}-requests-target")]
+        policies = [r for r in g.of_type(POLICY) if r["name"].endswith(f"{svc}-requests-target")]
         if not spec.public:
             assert not policies
             continue
@@ -495,7 +495,7 @@ def test_request_count_tracking_covers_both_target_groups_of_the_canary_pair():
 
 def test_request_count_tracking_without_a_canary_pair_uses_the_predefined_metric():
     s, g = _run("prod")
-    policy = next(r for r in g.of_type("aws:appautoscaling/policy:Policy") if r["name"].endswith("order-requests-target"))
+    policy = next(r for r in g.of_type(POLICY) if r["name"].endswith("order-requests-target"))
     spec = policy["inputs"]["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]
     assert spec["predefinedMetricType"] == "ALBRequestCountPerTarget" and "/targetgroup/" in spec["resourceLabel"]
 
@@ -505,8 +505,8 @@ def test_a_service_with_its_own_counts_gets_them_in_ecs_and_autoscaling():
 
     seed = {**SEED_SERVICES, "payment": {**SEED_SERVICES["payment"], "desiredCount": 5, "minCount": 4, "maxCount": 40}}
     s, g = _run("prod", services_json=json.dumps(seed))
-    pay = _of(g, "aws:ecs/service:Service", "payment-service")["inputs"]
-    target = _of(g, "aws:appautoscaling/target:Target", "payment-scaling-target")["inputs"]
+    pay = _of(g, SERVICE, "payment-service")["inputs"]
+    target = _of(g, TARGET, "payment-scaling-target")["inputs"]
     assert pay["desiredCount"] == 5 and (target["minCapacity"], target["maxCapacity"]) == (4, 40)
-    order = _of(g, "aws:appautoscaling/target:Target", "order-scaling-target")["inputs"]
+    order = _of(g, TARGET, "order-scaling-target")["inputs"]
     assert (order["minCapacity"], order["maxCapacity"]) == (3, 20)
