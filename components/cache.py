@@ -16,24 +16,17 @@ import pulumi_aws as aws
 
 from . import naming
 from .access import ServiceAccess
-from .credentials import GeneratedCredentials, GeneratedCredentialsArgs, secret_key_ref
+from .credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days, secret_key_ref
 from .database import creation_stamp, lower_identifier
-from .settings import Settings
+from .settings import VALKEY_MIN_VERSION, Settings, version_tuple
 
 PORT = 6379
-# Valkey on ElastiCache starts at 7.2 (ElastiCache user guide, "Supported engine
-# versions"; read 2026-11).
-VALKEY_MIN_VERSION = (7, 2)
 # Snapshots are a convenience for a cache (the data can be rebuilt): keep one day's
 # where deletion protection is on.  Wanted as a settings key: cache.snapshotRetentionDays.
 SNAPSHOT_RETENTION_DAYS = 1
 # Raise to rotate the AUTH token (credentials.py).  Wanted as a settings key:
 # cache.authTokenGeneration.
 AUTH_TOKEN_GENERATION = 1
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split(".") if p.isdigit())
 
 
 @dataclass
@@ -67,7 +60,7 @@ class Cache(pulumi.ComponentResource):
         owner = cache.owner
         tags = args.settings.tags("data", owner)
         protect = cfg.deletionProtection
-        if cache.engine == "valkey" and _version_tuple(cache.engineVersion) < VALKEY_MIN_VERSION:
+        if cache.engine == "valkey" and version_tuple(cache.engineVersion) < VALKEY_MIN_VERSION:
             raise ValueError(f"cache.engineVersion {cache.engineVersion} does not exist for valkey; "
                              f"allowed: 7.2 or later")
         group_id = lower_identifier(args.settings.stack, owner, "cache", limit=naming.LIMITS["elasticache"])
@@ -94,7 +87,7 @@ class Cache(pulumi.ComponentResource):
                 username="default",  # the user an AUTH token authenticates as
                 description=f"{owner} {cache.engine} AUTH token ({args.settings.stack})",
                 tags=tags,
-                recovery_window_days=30 if protect else 7,
+                recovery_window_days=recovery_window_days(protect),
                 generation=AUTH_TOKEN_GENERATION,
             ),
             opts=pulumi.ResourceOptions(parent=self),

@@ -33,6 +33,12 @@ import pulumi_aws as aws
 PASSWORD_LENGTH = 40
 
 
+def recovery_window_days(protect: bool) -> int:
+    """Days a deleted secret stays recoverable: the AWS default 30 where deletion
+    protection is on, the minimum 7 elsewhere (dev)."""
+    return 30 if protect else 7
+
+
 @dataclass
 class GeneratedCredentialsArgs:
     """A username plus a generated password, kept as JSON {"username", "password"}."""

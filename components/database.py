@@ -131,17 +131,18 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-        # Pre-create the log groups RDS writes to, so they carry a retention.
-        log_groups = [
-            aws.cloudwatch.LogGroup(
-                f"{name}-log-{log}",
-                name=f"/aws/rds/instance/{ident}/{log}",
-                retention_in_days=cfg.logRetentionDays,
-                tags=tags,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            for log in LOG_EXPORTS
-        ]
+        def log_groups(logical: str, instance_id: str) -> list[aws.cloudwatch.LogGroup]:
+            """Pre-create the log groups RDS writes to, so they carry a retention."""
+            return [
+                aws.cloudwatch.LogGroup(
+                    f"{logical}-log-{log}",
+                    name=f"/aws/rds/instance/{instance_id}/{log}",
+                    retention_in_days=cfg.logRetentionDays,
+                    tags=tags,
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+                for log in LOG_EXPORTS
+            ]
 
         insights = DATABASE_INSIGHTS_MODE
         common = dict(
@@ -158,6 +159,7 @@ class Database(pulumi.ComponentResource):
             database_insights_mode=insights,
             copy_tags_to_snapshot=True,
             deletion_protection=protect,
+            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             tags=tags,
         )
         self.instance = aws.rds.Instance(
@@ -180,25 +182,14 @@ class Database(pulumi.ComponentResource):
             # Always set (also where skipped: RDS then takes no snapshot), so turning
             # deletionProtection on later finds a name in state despite ignore_changes.
             final_snapshot_identifier=f"{ident}-final-{creation_stamp()}",
-            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             **common,
-            opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=log_groups,
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=log_groups(name, ident),
                                         ignore_changes=["finalSnapshotIdentifier"]),
         )
 
         self.replicas: list[aws.rds.Instance] = []
         for i in range(1, db.readReplicas + 1):
             rid = rds_identifier(args.settings.stack, owner, "db", f"r{i}")
-            replica_logs = [
-                aws.cloudwatch.LogGroup(
-                    f"{name}-replica{i}-log-{log}",
-                    name=f"/aws/rds/instance/{rid}/{log}",
-                    retention_in_days=cfg.logRetentionDays,
-                    tags=tags,
-                    opts=pulumi.ResourceOptions(parent=self),
-                )
-                for log in LOG_EXPORTS
-            ]
             # A same-region replica takes the source identifier, inherits engine version,
             # encryption, subnet group and master user; it has no final snapshot of its own.
             self.replicas.append(aws.rds.Instance(
@@ -206,9 +197,9 @@ class Database(pulumi.ComponentResource):
                 identifier=rid,
                 replicate_source_db=self.instance.identifier,
                 skip_final_snapshot=True,
-                enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
                 **common,
-                opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=replica_logs),
+                opts=pulumi.ResourceOptions(parent=self, protect=protect,
+                                            depends_on=log_groups(f"{name}-replica{i}", rid)),
             ))
 
         self.identifier = self.instance.identifier

@@ -89,10 +89,11 @@ class Edge(pulumi.ComponentResource):
                                            args.origin_verify_accept_previous, self)
         alb = build_alb(name, settings, args.vpc_id, args.public_subnet_ids,
                         origin.header_name, origin.accepted_values, STAGE_NAME, self)
+        lb = alb.load_balancer
         # Senders switch value only after the ALB rules accept it (rotation without 403s).
         alb_rules = [*alb.listener_rules.values(), *([alb.unrouted_rule] if alb.unrouted_rule else [])]
         api = build_api(name, settings, vpc_id=args.vpc_id, private_subnet_ids=args.private_subnet_ids,
-                        alb_arn=alb.load_balancer.arn, alb_dns_name=alb.load_balancer.dns_name,
+                        alb_arn=lb.arn, alb_dns_name=lb.dns_name,
                         alb_security_group_id=alb.security_group.id,
                         authorizer_lambda_arn=args.authorizer_lambda_arn,
                         manage_account=args.manage_api_gateway_account,
@@ -103,7 +104,7 @@ class Edge(pulumi.ComponentResource):
         # per-IP rate rule, which the API stage already applies per real client.
         web_acl = build_web_acl(f"{name}-waf", "REGIONAL", settings, self, service="alb",
                                 exempt_cidrs=(cfg.vpcCidr,))
-        aws.wafv2.WebAclAssociation(f"{name}-waf-alb", resource_arn=alb.load_balancer.arn,
+        aws.wafv2.WebAclAssociation(f"{name}-waf-alb", resource_arn=lb.arn,
                                     web_acl_arn=web_acl.arn, opts=pulumi.ResourceOptions(parent=self))
         aws.wafv2.WebAclAssociation(f"{name}-waf-api", resource_arn=api.stage.arn,
                                     web_acl_arn=web_acl.arn, opts=pulumi.ResourceOptions(parent=self))
@@ -112,7 +113,7 @@ class Edge(pulumi.ComponentResource):
             if cfg.edge.cdnCertificateArn and not args.cdn_aliases:
                 pulumi.log.warn("edge.cdnCertificateArn is set but no CloudFront aliases are: viewers can only "
                                 "use the *.cloudfront.net name.", self)
-            cdn = build_cdn(name, settings, alb.load_balancer.dns_name, self, args.cdn_aliases,
+            cdn = build_cdn(name, settings, lb.dns_name, self, args.cdn_aliases,
                             origin_header_name=origin.header_name, origin_header_value=origin.value,
                             alb_rules=alb_rules)
             self.cdn_web_acl_arn = cdn.web_acl.arn
@@ -123,7 +124,6 @@ class Edge(pulumi.ComponentResource):
             self.cdn_distribution_id = pulumi.Output.from_input("")
             self.cdn_domain = pulumi.Output.from_input("")
 
-        lb = alb.load_balancer
         if cfg.edge.hostedZoneId:
             # edge.domainName -> ALB: the name API Gateway and CloudFront reach the ALB by.
             aws.route53.Record(

@@ -74,8 +74,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 # value (2 mid-rotation).
 MAX_VALUES_PER_CONDITION = 3
 MAX_VALUES_PER_RULE = 5
-# "The maximum length of each string is 128 characters" for RegexValues (ELB API
-# reference, PathPatternConditionConfig, read 2026-11).
+# Each regex value is at most 128 characters ("The maximum length of each string is 128
+# characters" for RegexValues: ELB API reference, PathPatternConditionConfig, read
+# 2026-11); components/routing.py checks it (MAX_PATH_REGEX_LENGTH).
+
 # Requests without the header (anyone calling the ALB or edge.domainName directly).
 FORBIDDEN = {"type": "fixed-response",
              "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"}}

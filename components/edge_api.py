@@ -16,11 +16,10 @@ import pulumi
 import pulumi_aws as aws
 
 from .routing import API_STAGE
-
 from .settings import Settings
 
 # The only stage.  Over the private integration API Gateway prefixes backend paths with
-# "/<stage>"; the ALB rules accept and strip that prefix (edge_alb.stage_rewrite).
+# "/<stage>"; the ALB rules accept and strip that prefix (routing.stage_rewrite).
 STAGE_NAME = API_STAGE
 EXECUTION_LOG_GROUP_PREFIX = "API-Gateway-Execution-Logs_"
 

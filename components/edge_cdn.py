@@ -81,17 +81,12 @@ def build_cdn(name: str, settings: Settings, alb_dns_name: pulumi.Input[str], pa
     same name.  ``alb_rules``: the distribution changes only after the ALB accepts the value."""
     provider = us_east_1_provider(name, settings, parent)
     acl = build_web_acl(f"{name}-waf-cdn", "CLOUDFRONT", settings, parent, service="cdn", provider=provider)
-    dynamic = {
-        "target_origin_id": ORIGIN_ID, "viewer_protocol_policy": "redirect-to-https",
-        "allowed_methods": ALL_METHODS, "cached_methods": ["GET", "HEAD"],
-        "cache_policy_id": CACHE_DISABLED, "origin_request_policy_id": ORIGIN_ALL_VIEWER_EXCEPT_HOST,
-        "response_headers_policy_id": SECURITY_HEADERS, "compress": True,
-    }
-    static = {
-        "path_pattern": STATIC_PATH, "target_origin_id": ORIGIN_ID, "viewer_protocol_policy": "redirect-to-https",
-        "allowed_methods": ["GET", "HEAD", "OPTIONS"], "cached_methods": ["GET", "HEAD"],
-        "cache_policy_id": CACHE_OPTIMIZED, "response_headers_policy_id": SECURITY_HEADERS, "compress": True,
-    }
+    behaviour = {"target_origin_id": ORIGIN_ID, "viewer_protocol_policy": "redirect-to-https",
+                 "cached_methods": ["GET", "HEAD"], "response_headers_policy_id": SECURITY_HEADERS, "compress": True}
+    dynamic = {**behaviour, "allowed_methods": ALL_METHODS, "cache_policy_id": CACHE_DISABLED,
+               "origin_request_policy_id": ORIGIN_ALL_VIEWER_EXCEPT_HOST}
+    static = {**behaviour, "path_pattern": STATIC_PATH, "allowed_methods": ["GET", "HEAD", "OPTIONS"],
+              "cache_policy_id": CACHE_OPTIMIZED}
     distribution = aws.cloudfront.Distribution(
         f"{name}-cdn", enabled=True, is_ipv6_enabled=True, http_version="http2and3",
         comment=f"{settings.stack} platform edge",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from .credentials import GeneratedCredentials, GeneratedCredentialsArgs
+from .credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days
 from .settings import Settings
 
 # 15 characters; the ALB http-header condition allows header names up to 40 characters
@@ -66,7 +66,7 @@ def build_origin_verification(name: str, settings: Settings, generation: int, ac
                 description=f"{ORIGIN_VERIFY_HEADER} value API Gateway and CloudFront send to the ALB "
                             f"({settings.stack}, generation {gen})",
                 tags=settings.tags("edge", "alb"),
-                recovery_window_days=30 if protect else 7),
+                recovery_window_days=recovery_window_days(protect)),
             opts=pulumi.ResourceOptions(parent=parent))
 
     current = credentials(generation)

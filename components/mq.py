@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .access import ServiceAccess
-from .credentials import GeneratedCredentials, GeneratedCredentialsArgs, secret_key_ref
+from .credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days, secret_key_ref
 from .settings import Settings
 
 # Client ports (Amazon MQ developer guide, "Amazon MQ for ActiveMQ: network ports"; read 2026-11).
@@ -79,7 +79,7 @@ class MessageBroker(pulumi.ComponentResource):
                 username=owner,
                 description=f"{owner} ActiveMQ user ({settings.stack})",
                 tags=tags,
-                recovery_window_days=30 if protect else 7,
+                recovery_window_days=recovery_window_days(protect),
                 generation=PASSWORD_GENERATION,
             ),
             opts=child,

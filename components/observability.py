@@ -264,6 +264,12 @@ class Observability(pulumi.ComponentResource):
         p = self._periods(minutes)
         return {"evaluation_periods": p["evaluation_periods"], "datapoints_to_alarm": p["datapoints_to_alarm"]}
 
+    def _max_over(self, qid: str, namespace: str, metric: str, stat: str, dimension: str, values: list[str],
+                  label: str) -> list[aws.cloudwatch.MetricAlarmMetricQueryArgs]:
+        """One query per ``dimension`` value (ids ``<qid>1``, ``<qid>2``...) and their maximum."""
+        return [self._query(f"{qid}{i}", namespace, metric, stat, {dimension: v}) for i, v in enumerate(values, 1)
+                ] + [self._expression("MAX(METRICS())", label)]
+
     # ---- services -------------------------------------------------------------------------------------
     def _service_cpu(self, svc: str) -> aws.cloudwatch.MetricAlarm:
         return self._alarm(
@@ -342,15 +348,9 @@ class Observability(pulumi.ComponentResource):
         replicas = cache.replicas
         owner = cache.owner
 
-        def node_queries(metric: str) -> pulumi.Output[list]:
-            def build(gid: str) -> list:
-                return [self._query(f"n{i}", "AWS/ElastiCache", metric, "Average", {"CacheClusterId": cid})
-                        for i, cid in enumerate(cache_member_ids(gid, replicas), 1)]
-            return pulumi.Output.from_input(group_id).apply(build)
-
-        def alarm(suffix: str, label: str, metric: str, threshold: float, desc: str, nodes: str = "all") -> None:
-            queries = node_queries(metric).apply(
-                lambda qs: qs + [self._expression("MAX(METRICS())", label)])
+        def alarm(suffix: str, label: str, metric: str, threshold: float, desc: str) -> None:
+            queries = pulumi.Output.from_input(group_id).apply(lambda gid: self._max_over(
+                "n", "AWS/ElastiCache", metric, "Average", "CacheClusterId", cache_member_ids(gid, replicas), label))
             self._alarm(f"cache-{suffix}", f"{self._s.stack}-cache-{suffix}", desc, service=owner,
                         comparison_operator="GreaterThanThreshold", threshold=threshold,
                         treat_missing_data="missing", metric_queries=queries, **self._math_periods(5))
@@ -385,9 +385,8 @@ class Observability(pulumi.ComponentResource):
         mode = self._s.config.mq_deployment_mode
 
         def build(name: str) -> list:
-            return [self._query(f"b{i}", "AWS/AmazonMQ", "HeapUsage", "Maximum", {"Broker": inst})
-                    for i, inst in enumerate(mq_instance_names(name, mode), 1)] + [
-                self._expression("MAX(METRICS())", "max HeapUsage")]
+            return self._max_over("b", "AWS/AmazonMQ", "HeapUsage", "Maximum", "Broker",
+                                  mq_instance_names(name, mode), "max HeapUsage")
 
         self._alarm(
             "mq-heap", f"{self._s.stack}-mq-heap-usage",

@@ -12,11 +12,11 @@ import pytest
 
 from conftest import ROOT, plan_for, run_mocked
 from components.stack import CONTRACT_VERSION
+from preflight.mocks import SECRET_SIG, SIG_KEY
 
 SCHEMA = json.loads((ROOT / "contract" / "outputs.schema.json").read_text())
 SAMPLE = json.loads((ROOT / "contract" / "example-outputs.json").read_text())
 CONSUMER = ROOT / "examples" / "consumer" / "__main__.py"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # engine signature of a secret value
 TIERS = ("network", "edge", "data", "messaging", "compute", "observability", "chaos", "delivery", "budget")
 
 
@@ -32,7 +32,7 @@ def secret_paths(value, path: str = "") -> list[str]:
     """Paths of secret values (engine form) or of keys that look like they hold a credential."""
     found = []
     if isinstance(value, dict):
-        if value.get("4dabf18193072939515e22adb298388d") == SECRET_SIG:
+        if value.get(SIG_KEY) == SECRET_SIG:
             return [path or "<root>"]
         for k, v in value.items():
             if re.search(r"password|token|private_key|secret_value", k, re.I):
@@ -78,7 +78,7 @@ def test_sample_outputs_validate():
     (lambda o: o.update(pipelines={}), "pipelines"),
     (lambda o: o.update(private_subnet_ids=["subnet-0aa1"]), "private_subnet_ids"),
     (lambda o: o.update(api_url="http://api.example.com"), "api_url"),
-    (lambda o: o.update(redis_endpoint={"4dabf18193072939515e22adb298388d": SECRET_SIG, "value": "x"}),
+    (lambda o: o.update(redis_endpoint={SIG_KEY: SECRET_SIG, "value": "x"}),
      "redis_endpoint"),
 ])
 def test_schema_rejects_broken_outputs(mutate, where):
@@ -99,7 +99,7 @@ def test_kafka_tls_brokers_may_be_empty_but_iam_brokers_may_not():
 
 def test_secret_detector_finds_secrets():
     assert secret_paths({"databases": {"order": {"password": "x"}}}) == ["/databases/order/password"]
-    assert secret_paths({"a": {"4dabf18193072939515e22adb298388d": SECRET_SIG, "value": "s"}}) == ["/a"]
+    assert secret_paths({"a": {SIG_KEY: SECRET_SIG, "value": "s"}}) == ["/a"]
 
 
 def _all_tiers_exist() -> bool:

@@ -7,18 +7,14 @@ import re
 
 import pytest
 
+from _helpers import assert_required_tags, private_subnets, resources_by_urn
 from conftest import run_mocked, settings_for
 from preflight.mocks import SECRET_SIG, SIG_KEY
 
 RDS = "aws:rds/instance:Instance"
 RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 SG = "aws:ec2/securityGroup:SecurityGroup"
-REQUIRED_TAGS = ("service", "tier", "stack", "cost-center")
 LOWER_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
-
-
-def _subnets(n: int) -> list[str]:
-    return [f"subnet-priv{i}" for i in range(n)]
 
 
 def _access_view(a) -> dict:
@@ -37,8 +33,8 @@ def _run(stack: str, **overrides: str):
     settings = settings_for(stack, **overrides)
 
     def build():
-        data = Data("data", DataArgs(settings=settings, vpc_id="vpc-0abc",
-                                     private_subnet_ids=pulumi.Output.from_input(_subnets(settings.config.azCount))))
+        subnets = pulumi.Output.from_input(private_subnets(settings.config.azCount))
+        data = Data("data", DataArgs(settings=settings, vpc_id="vpc-0abc", private_subnet_ids=subnets))
         return {"databases": data.databases, "db_instance_ids": data.db_instance_ids,
                 "db_instance_arns": data.db_instance_arns, "cache_id": data.cache_replication_group_id,
                 "redis_endpoint": data.redis_endpoint, "efs_id": data.efs_id,
@@ -47,18 +43,9 @@ def _run(stack: str, **overrides: str):
     return settings, run_mocked(build, stack=stack)
 
 
-_CACHE: dict = {}
-
-
-@pytest.fixture(params=["prod", "dev"])
+@pytest.fixture(scope="module", params=["prod", "dev"])
 def run(request):
-    if request.param not in _CACHE:
-        _CACHE[request.param] = _run(request.param)
-    return _CACHE[request.param]
-
-
-def _by_urn(graph) -> dict:
-    return {r["urn"]: r for r in graph.resources}
+    return _run(request.param)
 
 
 def _is_secret(v) -> bool:
@@ -159,7 +146,7 @@ def test_generated_secret_keeps_its_first_value_and_rotates_by_generation():
 
 def test_parameter_group_forces_tls_for_the_engine_major(run):
     settings, g = run
-    by_urn = _by_urn(g)
+    by_urn = resources_by_urn(g)
     for r in g.of_type(RDS):
         (pg_urn,) = r["propertyDependencies"]["parameterGroupName"]
         pg = by_urn[pg_urn]["inputs"]
@@ -170,7 +157,7 @@ def test_parameter_group_forces_tls_for_the_engine_major(run):
 
 def test_each_database_has_its_own_closed_security_group_and_private_subnets(run):
     settings, g = run
-    by_urn = _by_urn(g)
+    by_urn = resources_by_urn(g)
     sgs = set()
     for r in g.of_type(RDS):
         (sg_urn,) = r["propertyDependencies"]["vpcSecurityGroupIds"]
@@ -179,7 +166,7 @@ def test_each_database_has_its_own_closed_security_group_and_private_subnets(run
         assert sg["vpcId"] == "vpc-0abc"
         sgs.add(sg_urn)
         (sn_urn,) = r["propertyDependencies"]["dbSubnetGroupName"]
-        assert by_urn[sn_urn]["inputs"]["subnetIds"] == _subnets(settings.config.azCount)
+        assert by_urn[sn_urn]["inputs"]["subnetIds"] == private_subnets(settings.config.azCount)
     assert len(sgs) == len(settings.config.database.owners)
     # No rules of our own anywhere: only the compute tier opens these groups.
     assert not [r for r in g.resources if "securityGroup" in r["type"] and r["type"] != SG]
@@ -187,7 +174,7 @@ def test_each_database_has_its_own_closed_security_group_and_private_subnets(run
 
 def test_rds_log_groups_exist_with_retention_before_the_instance(run):
     settings, g = run
-    by_urn = _by_urn(g)
+    by_urn = resources_by_urn(g)
     for r in g.of_type(RDS):
         ident = r["inputs"]["identifier"]
         deps = [by_urn[u] for u in r["dependencies"] if by_urn[u]["type"] == "aws:cloudwatch/logGroup:LogGroup"]
@@ -238,7 +225,7 @@ def test_cache_is_multi_az_with_failover_in_prod_and_one_node_in_dev(run):
 
 def test_cache_is_encrypted_and_authenticated_from_a_secret(run):
     settings, g = run
-    by_urn = _by_urn(g)
+    by_urn = resources_by_urn(g)
     rg = g.one(RG)
     i = rg["inputs"]
     assert i["atRestEncryptionEnabled"] is True and i["transitEncryptionEnabled"] is True
@@ -250,7 +237,7 @@ def test_cache_is_encrypted_and_authenticated_from_a_secret(run):
     (sg_urn,) = rg["propertyDependencies"]["securityGroupIds"]
     assert "ingress" not in by_urn[sg_urn]["inputs"] and "egress" not in by_urn[sg_urn]["inputs"]
     (sn_urn,) = rg["propertyDependencies"]["subnetGroupName"]
-    assert by_urn[sn_urn]["inputs"]["subnetIds"] == _subnets(settings.config.azCount)
+    assert by_urn[sn_urn]["inputs"]["subnetIds"] == private_subnets(settings.config.azCount)
     (log,) = i["logDeliveryConfigurations"]
     assert log["destinationType"] == "cloudwatch-logs" and log["logType"] == "slow-log"
 
@@ -271,7 +258,7 @@ def test_efs_encrypted_backed_up_with_a_mount_target_per_private_subnet(run):
     assert fs["inputs"]["encrypted"] is True and "availabilityZoneName" not in fs["inputs"]
     assert fs["inputs"]["throughputMode"] == "elastic"
     mts = g.of_type("aws:efs/mountTarget:MountTarget")
-    assert sorted(m["inputs"]["subnetId"] for m in mts) == _subnets(settings.config.azCount)
+    assert sorted(m["inputs"]["subnetId"] for m in mts) == private_subnets(settings.config.azCount)
     assert len({tuple(m["inputs"]["securityGroups"]) for m in mts}) == 1
     assert g.one("aws:efs/backupPolicy:BackupPolicy")["inputs"]["backupPolicy"] == {"status": "ENABLED"}
     policy = json.loads(g.one("aws:efs/fileSystemPolicy:FileSystemPolicy")["inputs"]["policy"])
@@ -346,12 +333,7 @@ def test_every_taggable_resource_has_the_required_tags(run):
     settings, g = run
     untaggable = {"aws:efs/mountTarget:MountTarget", "aws:efs/backupPolicy:BackupPolicy",
                   "aws:efs/fileSystemPolicy:FileSystemPolicy", "aws:secretsmanager/secretVersion:SecretVersion"}
-    for r in g.resources:
-        if not r["type"].startswith("aws:") or r["type"] in untaggable:
-            continue
-        tags = r["inputs"].get("tags") or {}
-        assert all(tags.get(k) for k in REQUIRED_TAGS), (r["name"], tags)
-        assert tags["tier"] == "data" and tags["stack"] == settings.stack
+    assert_required_tags(g, "data", settings.stack, untaggable)
 
 
 def test_identifiers_stay_valid_for_long_or_odd_stack_names():

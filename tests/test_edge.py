@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 import pytest
 
+from _helpers import REQUIRED_TAGS
 from conftest import run_mocked, settings_for
 from components.edge import Edge, EdgeArgs
 from components.edge_alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, default_route_service,
@@ -31,7 +32,6 @@ PUBLIC_SUBNETS = ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"]
 PRIVATE_SUBNETS = ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"]
 OPEN = ("0.0.0.0/0", "::/0")
 AUTHORIZER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:api-authorizer"
-REQUIRED_TAGS = ("service", "tier", "stack", "cost-center")
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"

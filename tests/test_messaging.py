@@ -6,17 +6,13 @@ import json
 
 import pytest
 
+from _helpers import assert_required_tags, private_subnets, resources_by_urn
 from conftest import run_mocked, settings_for
 from preflight.mocks import SECRET_SIG, SIG_KEY
 
 MSK = "aws:msk/cluster:Cluster"
 MQ = "aws:mq/broker:Broker"
 SG = "aws:ec2/securityGroup:SecurityGroup"
-REQUIRED_TAGS = ("service", "tier", "stack", "cost-center")
-
-
-def _subnets(n: int) -> list[str]:
-    return [f"subnet-priv{i}" for i in range(n)]
 
 
 def _run(stack: str, **overrides: str):
@@ -29,7 +25,7 @@ def _run(stack: str, **overrides: str):
     def build():
         m = Messaging("messaging", MessagingArgs(
             settings=settings, vpc_id="vpc-0abc",
-            private_subnet_ids=pulumi.Output.from_input(_subnets(settings.config.azCount))))
+            private_subnet_ids=pulumi.Output.from_input(private_subnets(settings.config.azCount))))
         out = {k: getattr(m, k) for k in (
             "kafka_cluster_arn", "kafka_cluster_name", "kafka_bootstrap_brokers_tls", "kafka_bootstrap_brokers_iam",
             "mq_broker_name", "mq_endpoints", "mq_secret_arn")}
@@ -41,18 +37,9 @@ def _run(stack: str, **overrides: str):
     return settings, run_mocked(build, stack=stack)
 
 
-_CACHE: dict = {}
-
-
-@pytest.fixture(params=["prod", "dev"])
+@pytest.fixture(scope="module", params=["prod", "dev"])
 def run(request):
-    if request.param not in _CACHE:
-        _CACHE[request.param] = _run(request.param)
-    return _CACHE[request.param]
-
-
-def _by_urn(graph) -> dict:
-    return {r["urn"]: r for r in graph.resources}
+    return _run(request.param)
 
 
 def _props(text: str) -> dict[str, str]:
@@ -66,7 +53,7 @@ def test_msk_brokers_span_every_private_subnet(run):
     prod = settings.stack == "prod"
     i = g.one(MSK)["inputs"]
     info = i["brokerNodeGroupInfo"]
-    assert info["clientSubnets"] == _subnets(settings.config.azCount)
+    assert info["clientSubnets"] == private_subnets(settings.config.azCount)
     assert i["numberOfBrokerNodes"] == (3 if prod else 2) == settings.config.kafka_broker_count
     assert i["numberOfBrokerNodes"] % len(info["clientSubnets"]) == 0
     assert info["instanceType"] == ("kafka.m5.large" if prod else "kafka.t3.small")
@@ -93,7 +80,7 @@ def test_msk_encrypts_and_authenticates_with_iam_only(run):
 def test_msk_logs_to_cloudwatch_with_retention(run):
     settings, g = run
     msk = g.one(MSK)
-    by_urn = _by_urn(g)
+    by_urn = resources_by_urn(g)
     logs = msk["inputs"]["loggingInfo"]["brokerLogs"]["cloudwatchLogs"]
     assert logs["enabled"] is True
     (lg_urn,) = msk["propertyDependencies"]["loggingInfo"]
@@ -152,11 +139,11 @@ def test_mq_active_standby_on_two_subnets_in_prod_single_in_dev(run):
     settings, g = run
     i = g.one(MQ)["inputs"]
     if settings.stack == "prod":
-        assert i["deploymentMode"] == "ACTIVE_STANDBY_MULTI_AZ" and i["subnetIds"] == _subnets(3)[:2]
+        assert i["deploymentMode"] == "ACTIVE_STANDBY_MULTI_AZ" and i["subnetIds"] == private_subnets(3)[:2]
         assert i["hostInstanceType"] == "mq.m5.large"
         assert len(g.outputs["mq_endpoints"]) == 4  # two instances x (OpenWire, AMQP) under the mocks
     else:
-        assert i["deploymentMode"] == "SINGLE_INSTANCE" and i["subnetIds"] == _subnets(2)[:1]
+        assert i["deploymentMode"] == "SINGLE_INSTANCE" and i["subnetIds"] == private_subnets(2)[:1]
         assert i["hostInstanceType"] == "mq.t3.micro"
     assert i["engineType"] == "ActiveMQ" and i["engineVersion"] == settings.config.mq.engineVersion
 
@@ -171,7 +158,7 @@ def test_mq_is_private_encrypted_logged_and_protected(run):
     assert i["autoMinorVersionUpgrade"] is True and i["authenticationStrategy"] == "simple"
     assert mq["protect"] is (settings.stack == "prod")
     # Amazon MQ may write its logs only once this policy exists.
-    by_urn = _by_urn(g)
+    by_urn = resources_by_urn(g)
     policies = [by_urn[u] for u in mq["dependencies"]
                 if by_urn[u]["type"] == "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"]
     assert len(policies) == 1
@@ -184,7 +171,7 @@ def test_mq_is_private_encrypted_logged_and_protected(run):
 
 def test_mq_user_password_comes_from_the_secret_version(run):
     _, g = run
-    by_urn = _by_urn(g)
+    by_urn = resources_by_urn(g)
     mq = g.one(MQ)
     (user,) = mq["inputs"]["users"]
     assert user["username"] == "payment" and user["consoleAccess"] is False
@@ -255,9 +242,4 @@ def test_every_taggable_resource_has_the_required_tags(run):
     settings, g = run
     untaggable = {"aws:secretsmanager/secretVersion:SecretVersion", "aws:appautoscaling/policy:Policy",
                   "aws:msk/configuration:Configuration", "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"}
-    for r in g.resources:
-        if not r["type"].startswith("aws:") or r["type"] in untaggable:
-            continue
-        tags = r["inputs"].get("tags") or {}
-        assert all(tags.get(k) for k in REQUIRED_TAGS), (r["name"], tags)
-        assert tags["tier"] == "messaging" and tags["stack"] == settings.stack
+    assert_required_tags(g, "messaging", settings.stack, untaggable)

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
+from _helpers import REQUIRED_TAGS
 from conftest import run_mocked, settings_for
 from components import naming
 from components.observability import (Observability, ObservabilityArgs, cache_member_ids, db_connection_threshold,
                                       mq_instance_names, pg_max_connections)
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-REQUIRED_TAGS = ("service", "tier", "stack", "cost-center")
 
 
 def build(stack: str, *, alternates: bool = True, **overrides: str):
