@@ -139,10 +139,11 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
             violations: list[dict[str, Any]] = []
             not_applicable: list[dict[str, str]] = []
             resources = plan["resources"]
-            for r in resources:
+            # Each resource's props and options, converted once for both the resource and the stack pass.
+            converted = [(_struct(r.get("inputs", {})), _options(r)) for r in resources]
+            for r, (props, opts) in zip(resources, converted):
                 resp = stub.Analyze(analyzer_pb2.AnalyzeRequest(
-                    type=r["type"], properties=_struct(r.get("inputs", {})), urn=r["urn"], name=r["name"],
-                    options=_options(r)))
+                    type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts))
                 for d in resp.diagnostics:
                     v = _diagnostic(d, "resource")
                     v["urn"] = v["urn"] or r["urn"]
@@ -150,11 +151,11 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
                 not_applicable += [{"policy": n.policy_name, "reason": n.reason} for n in resp.not_applicable]
             stack_resp = stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
                 analyzer_pb2.AnalyzerResource(
-                    type=r["type"], properties=_struct(r.get("inputs", {})), urn=r["urn"], name=r["name"],
-                    options=_options(r), parent=r.get("parent") or "", dependencies=r.get("dependencies", []),
+                    type=r["type"], properties=props, urn=r["urn"], name=r["name"],
+                    options=opts, parent=r.get("parent") or "", dependencies=r.get("dependencies", []),
                     propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
                                           for k, v in (r.get("propertyDependencies") or {}).items()})
-                for r in resources]))
+                for r, (props, opts) in zip(resources, converted)]))
             violations += [_diagnostic(d, "stack") for d in stack_resp.diagnostics]
             policies = [{"name": p.name, "level": policy_config[p.name]["enforcementLevel"],
                          "description": p.description} for p in info.policies]

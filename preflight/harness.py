@@ -1,6 +1,7 @@
 """Run Python code under the platform mocks in this process and return the graph.
 
-Used by component tests: ``graph = run_mocked(lambda: Database("db", args))``.
+Used by component tests: ``graph = run_mocked(lambda: Database("db", args))``; the
+whole-program run (program.py) shares its runtime setup, ``start_mocked_runtime``.
 Each call starts from a clean runtime (new monitor, config and root stack), so
 tests do not leak resources into each other.
 """
@@ -10,6 +11,26 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from .mocks import PlatformMocks, RecordingMonitor
+
+
+def start_mocked_runtime(mocks: Any, config: dict[str, str], secret_keys: list[str], *, project: str, stack: str,
+                         dry_run: bool) -> RecordingMonitor:
+    """Point the Pulumi runtime at a new RecordingMonitor over ``mocks``, with a clean config, root
+    stack and output set; return the monitor (its records fill as the program runs)."""
+    from pulumi.runtime import settings as rt_settings
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.mocks import MockEngine, MockSettings
+
+    monitor = RecordingMonitor(mocks)
+    set_all_config(config, secret_keys)
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+    rt_settings.configure(MockSettings(
+        monitor=monitor, monitor_features=features, engine=MockEngine(None), project=project,
+        stack=stack, dry_run=dry_run, organization="organization", callbacks=None))
+    rt_settings.set_root_resource(None)  # type: ignore[arg-type]
+    rt_settings.SETTINGS.rpc_manager.clear()
+    rt_settings.SETTINGS.outputs.clear()
+    return monitor
 
 
 class Graph:
@@ -49,21 +70,11 @@ def run_mocked(build: Callable[[], Any], *, stack: str = "prod", project: str = 
 
     ``build`` may return a dict of outputs to export (resolved into graph.outputs)."""
     import pulumi
-    from pulumi.runtime import settings as rt_settings
-    from pulumi.runtime.config import set_all_config
-    from pulumi.runtime.mocks import MockEngine, MockSettings
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
-    monitor = RecordingMonitor(PlatformMocks(region=region))
-    set_all_config(dict(config or {"aws:region": region}), [])
-    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
-    rt_settings.configure(MockSettings(
-        monitor=monitor, monitor_features=features, engine=MockEngine(None), project=project,
-        stack=stack, dry_run=preview, organization="organization", callbacks=None))
-    rt_settings.set_root_resource(None)  # type: ignore[arg-type]
-    rt_settings.SETTINGS.rpc_manager.clear()
-    rt_settings.SETTINGS.outputs.clear()
+    monitor = start_mocked_runtime(PlatformMocks(region=region), dict(config or {"aws:region": region}), [],
+                                   project=project, stack=stack, dry_run=preview)
     holder: dict[str, Any] = {}
 
     def program() -> None:

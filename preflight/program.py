@@ -28,24 +28,17 @@ class ProgramConfigError(Exception):
 def _run_here(stack: str, overrides: list[str], root: Path) -> dict[str, Any]:
     """Run ``root/__main__.py`` in this process under mocks; return the plan dict."""
     import pulumi
-    from pulumi.runtime import settings as rt_settings
-    from pulumi.runtime.config import set_all_config
-    from pulumi.runtime.mocks import MockEngine, MockSettings
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
-    from .mocks import PlatformMocks, RecordingMonitor
+    from .harness import start_mocked_runtime
+    from .mocks import PlatformMocks
     from .stackconfig import load_stack_config, project_name
 
     config, secret_keys = load_stack_config(root, stack, overrides)
     project = project_name(root)
-    mocks = PlatformMocks(region=config.get("aws:region", "us-east-1"))
-    monitor = RecordingMonitor(mocks)
-    set_all_config(config, secret_keys)
-    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
-    rt_settings.configure(MockSettings(
-        monitor=monitor, monitor_features=features, engine=MockEngine(None), project=project,
-        stack=stack, dry_run=False, organization="organization", callbacks=None))
+    monitor = start_mocked_runtime(PlatformMocks(region=config.get("aws:region", "us-east-1")), config, secret_keys,
+                                   project=project, stack=stack, dry_run=False)
     sys.path.insert(0, str(root))
     cwd = os.getcwd()
     os.chdir(root)

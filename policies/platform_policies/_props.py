@@ -142,10 +142,6 @@ def as_list(value: Any) -> Any:
     return [_child(value, i) for i in range(len(value))]
 
 
-def any_unknown(values: Iterable[Any]) -> bool:
-    return any(is_unknown(v) for v in values)
-
-
 def as_mapping(value: Any) -> Any:
     """A plain dict copy (values may be UNKNOWN); {} when missing."""
     if is_unknown(value):
@@ -197,6 +193,11 @@ def under_type_prefix(urn: str, prefixes: Iterable[str]) -> bool:
     return any(t.startswith(prefixes) for t in chain)
 
 
+def provider_props(args: Any) -> Any:
+    """Props of the resource's provider, None when the engine did not send them (default provider)."""
+    return getattr(getattr(args, "provider", None), "props", None)
+
+
 def provider_region(args: Any) -> Any:
     """Region a resource is created in: its own `region` input (pulumi-aws 7), else its provider's.
 
@@ -205,9 +206,9 @@ def provider_region(args: Any) -> Any:
     own = as_str(get(args.props, "region"))
     if own:
         return own
-    provider = getattr(args, "provider", None)
-    if provider is not None and getattr(provider, "props", None) is not None:
-        region = as_str(get(provider.props, "region"))
+    props = provider_props(args)
+    if props is not None:
+        region = as_str(get(props, "region"))
         if region:
             return region
     return None
@@ -223,9 +224,20 @@ def arn_region(arn: Any) -> Any:
     return parts[3] if len(parts) > 4 else None
 
 
-def autoname_suffix_length() -> int:
-    """Pulumi's default auto-naming: `<logical name>-<7 random chars>` (pulumi docs, "Auto-naming")."""
-    return 8
+def cache_has_replica(props: Any) -> Any:
+    """Whether an ElastiCache replication group has at least one replica; UNKNOWN when not known.
+
+    numCacheClusters counts the primary; replicasPerNodeGroup counts replicas only.
+    """
+    clusters = as_int(get(props, "numCacheClusters"))
+    replicas = as_int(get(props, "replicasPerNodeGroup"))
+    if is_unknown(clusters) or is_unknown(replicas):
+        return UNKNOWN
+    return (clusters or 0) >= 2 or (replicas or 0) >= 1
+
+
+# Pulumi's default auto-naming: `<logical name>-<7 random chars>` (pulumi docs, "Auto-naming").
+AUTONAME_SUFFIX_LENGTH = 8
 
 
 def physical_name(args: Any, name_property: str, lowercase: bool = False) -> tuple[Any, bool]:
@@ -243,7 +255,7 @@ def physical_name(args: Any, name_property: str, lowercase: bool = False) -> tup
     if get(args.props, "namePrefix") not in (None, ""):
         return None, False
     logical = args.name or ""
-    auto = logical + "-" + "x" * (autoname_suffix_length() - 1)
+    auto = logical + "-" + "x" * (AUTONAME_SUFFIX_LENGTH - 1)
     return (auto.lower() if lowercase else auto), True
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from ._props import (LB_TYPES, UNKNOWN, as_bool, as_int, as_list, as_str, get, integer, is_unknown,
-                     options, resource_policy, stack_policy)
+from ._props import (LB_TYPES, UNKNOWN, as_bool, as_int, as_list, as_str, cache_has_replica, get, integer,
+                     is_unknown, options, resource_policy, stack_policy)
 
 ADVISORY = EnforcementLevel.ADVISORY
 
@@ -47,18 +47,13 @@ def validate_elasticache_multi_az(args, report_violation) -> None:
         return
     failover = as_bool(get(args.props, "automaticFailoverEnabled"), False)
     multi_az = as_bool(get(args.props, "multiAzEnabled"), False)
-    clusters = as_int(get(args.props, "numCacheClusters"))
-    replicas = as_int(get(args.props, "replicasPerNodeGroup"))
     problems = []
     if failover is False:
         problems.append("automaticFailoverEnabled is not true")
     if multi_az is False:
         problems.append("multiAzEnabled is not true")
-    if not is_unknown(clusters) and not is_unknown(replicas):
-        # numCacheClusters counts the primary; replicasPerNodeGroup counts replicas only.
-        has_replica = (clusters or 0) >= 2 or (replicas or 0) >= 1
-        if not has_replica:
-            problems.append("no replica (numCacheClusters < 2 and replicasPerNodeGroup < 1)")
+    if cache_has_replica(args.props) is False:
+        problems.append("no replica (numCacheClusters < 2 and replicasPerNodeGroup < 1)")
     if problems:
         report_violation("Cache is not Multi-AZ: " + "; ".join(problems) + ".", None)
 

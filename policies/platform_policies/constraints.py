@@ -12,8 +12,9 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from ._props import (LB_TYPES, TARGET_GROUP_TYPES, as_bool, as_int, as_list, as_str, arn_region, get,
-                     is_unknown, physical_name, provider_region, resource_policy, string_list, options)
+from ._props import (AUTONAME_SUFFIX_LENGTH, LB_TYPES, TARGET_GROUP_TYPES, as_bool, as_int, as_list, as_str,
+                     arn_region, cache_has_replica, get, is_unknown, physical_name, provider_region, resource_policy, string_list,
+                     options)
 from .sizing import is_fargate_task, parse_cpu_units, parse_memory_mib
 
 MANDATORY = EnforcementLevel.MANDATORY
@@ -84,15 +85,16 @@ def validate_physical_names(args, report_violation) -> None:
     name, auto = physical_name(args, prop, lowercase)
     if is_unknown(name) or not name:
         return
-    how = (f"auto-named from logical name {args.name!r} plus Pulumi's 8-character suffix" if auto
+    how = (f"auto-named from logical name {args.name!r} plus Pulumi's {AUTONAME_SUFFIX_LENGTH}-character suffix"
+           if auto
            else f"{prop} {name!r}")
     if len(name) > limit:
         fix = "shorten the logical name or set an explicit short name" if auto else f"shorten {prop}"
         report_violation(f"Physical name is {len(name)} characters ({how}); AWS allows {limit}: {fix}.", None)
     if pattern is not None:
-        body = name[:-8] if auto else name  # the random suffix itself is always valid
-        if auto:
-            body = body + "-a"  # keep the joining hyphen in the check ("x-" + suffix must stay valid)
+        # The random suffix itself is always valid; keep its joining hyphen in the check
+        # ("x-" + suffix must stay valid).
+        body = name[:-AUTONAME_SUFFIX_LENGTH] + "-a" if auto else name
         if not pattern.fullmatch(body):
             report_violation(f"Physical name {name!r} ({how}) has characters or a shape AWS rejects "
                              f"for {args.resource_type.split(':')[-1]}.", None)
@@ -143,14 +145,10 @@ def validate_elasticache_multi_az_prerequisites(args, report_violation) -> None:
         return
     multi_az = as_bool(get(args.props, "multiAzEnabled"), False)
     failover = as_bool(get(args.props, "automaticFailoverEnabled"), False)
-    clusters = as_int(get(args.props, "numCacheClusters"))
-    replicas = as_int(get(args.props, "replicasPerNodeGroup"))
-    replica_known = not is_unknown(clusters) and not is_unknown(replicas)
-    has_replica = (clusters or 0) >= 2 or (replicas or 0) >= 1
     # ElastiCache user guide, "Multi-AZ": needs automatic failover and >= 1 replica (read 2026-11).
     if multi_az is True and failover is False:
         report_violation("multiAzEnabled needs automaticFailoverEnabled=true.", None)
-    if (multi_az is True or failover is True) and replica_known and not has_replica:
+    if (multi_az is True or failover is True) and cache_has_replica(args.props) is False:
         report_violation("Multi-AZ / automatic failover needs at least one replica "
                          "(numCacheClusters >= 2 or replicasPerNodeGroup >= 1).", None)
 

@@ -14,7 +14,7 @@ and ``usage`` (the stack's usage profile; same content as preflight/usage/<stack
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping
 
 from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, StackValidationArgs,
                            StackValidationPolicy)
@@ -47,25 +47,20 @@ def estimate_for(args: StackValidationArgs) -> dict:
     return cost_model.estimate(resources, usage=cfg.get("usage"), region=region)
 
 
-def _cap(cfg: Mapping[str, Any]) -> tuple[float, float]:
-    return (float(cfg.get("maxMonthlyUsd", DEFAULT_MAX_MONTHLY_USD)),
-            float(cfg.get("warnAtPercent", DEFAULT_WARN_AT_PERCENT)))
+def _budget_validator(verdict: str, lead: str) -> Callable[[StackValidationArgs, Callable[..., None]], None]:
+    """A validator reporting ``lead`` + the budget message when the estimate's verdict is ``verdict``."""
+    def validate(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
+        cfg = args.get_config() or {}
+        max_usd = float(cfg.get("maxMonthlyUsd", DEFAULT_MAX_MONTHLY_USD))
+        warn = float(cfg.get("warnAtPercent", DEFAULT_WARN_AT_PERCENT))
+        est = estimate_for(args)
+        if cost_model.budget_verdict(est["totals"]["total_usd"], max_usd, warn) == verdict:
+            report_violation(lead + cost_model.budget_message(est, max_usd, warn))
+    return validate
 
 
-def validate_budget_cap(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
-    cfg = args.get_config() or {}
-    max_usd, warn = _cap(cfg)
-    est = estimate_for(args)
-    if cost_model.budget_verdict(est["totals"]["total_usd"], max_usd, warn) == "over":
-        report_violation("Over the monthly cap. " + cost_model.budget_message(est, max_usd, warn))
-
-
-def validate_budget_warn(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
-    cfg = args.get_config() or {}
-    max_usd, warn = _cap(cfg)
-    est = estimate_for(args)
-    if cost_model.budget_verdict(est["totals"]["total_usd"], max_usd, warn) == "warn":
-        report_violation("Close to the monthly cap. " + cost_model.budget_message(est, max_usd, warn))
+validate_budget_cap = _budget_validator("over", "Over the monthly cap. ")
+validate_budget_warn = _budget_validator("warn", "Close to the monthly cap. ")
 
 
 def _advice_validator(kind: str) -> Callable[[StackValidationArgs, Callable[..., None]], None]:
@@ -108,8 +103,6 @@ POLICIES: list = [
     _advice_policy("cost-advice-spot", "Non-critical services can run on Fargate Spot.", validate_advice_spot),
 ]
 
-POLICY_NAMES = [p.name for p in POLICIES]
-
-__all__ = ["POLICIES", "POLICY_NAMES", "estimate_for", "validate_budget_cap", "validate_budget_warn",
+__all__ = ["POLICIES", "estimate_for", "validate_budget_cap", "validate_budget_warn",
            "validate_advice_graviton", "validate_advice_gp3", "validate_advice_valkey",
            "validate_advice_commitments", "validate_advice_spot"]

@@ -378,6 +378,13 @@ class _Ctx:
             stack.extend(self.children.get(c.urn, []))
         return out
 
+    def use(self, section: str, key: str) -> float:
+        """A number of the usage profile (``usage[section][key]``), 0 when not given."""
+        return _num((self.usage.get(section) or {}).get(key), 0) or 0
+
+    def count_free(self, label: str) -> None:
+        self.free[label] = self.free.get(label, 0) + 1
+
     def assume(self, text: str) -> None:
         if text not in self.assumptions:
             self.assumptions.append(text)
@@ -423,13 +430,13 @@ _TD_ARN_RE = re.compile(r"task-definition/([^:/]+)(?::\d+)?$")
 
 
 def _find_task_definition(ctx: _Ctx, svc: Res) -> Optional[Res]:
-    tds = [r for r in ctx.resources if r.type == "aws:ecs/taskDefinition:TaskDefinition"]
     for urn in svc.property_dependencies.get("taskDefinition", []):
         r = ctx.by_urn.get(urn)
         if r is not None and r.type == "aws:ecs/taskDefinition:TaskDefinition":
             return r
     ref = svc.inputs.get("taskDefinition")
     if isinstance(ref, str) and ref:
+        tds = [r for r in ctx.resources if r.type == "aws:ecs/taskDefinition:TaskDefinition"]
         m = _TD_ARN_RE.search(ref)
         key = m.group(1) if m else ref.split(":")[0]
         for td in tds:  # family first (it is the ARN's name part), then the resource name
@@ -487,16 +494,14 @@ def _scaled_to_zero(ctx: _Ctx) -> set[str]:
     return out
 
 
-def _fargate_split(svc: Res) -> tuple[float, str]:
-    """(share of tasks on FARGATE_SPOT, launch description)."""
+def _spot_share(svc: Res) -> float:
+    """Share of the service's tasks on FARGATE_SPOT (capacity provider weights)."""
     strategies = _known_list(svc.inputs.get("capacityProviderStrategies")) or []
-    if not strategies:
-        return 0.0, svc.inputs.get("launchType") or "FARGATE"
     weights = {s.get("capacityProvider"): _num(s.get("weight"), 0) or 0 for s in strategies if isinstance(s, dict)}
     total = sum(weights.values())
     if total <= 0:
-        return 0.0, "FARGATE"
-    return weights.get("FARGATE_SPOT", 0) / total, "capacity providers"
+        return 0.0
+    return weights.get("FARGATE_SPOT", 0) / total
 
 
 @_pricer("aws:ecs/service:Service")
@@ -526,7 +531,7 @@ def _ecs_service(ctx: _Ctx, svc: Res) -> None:
     hours = ctx.sched_hours if scheduled else ctx.hours
     if scheduled:
         ctx.assume(f"scaled-to-zero services run {ctx.sched_desc} (from usage schedule)")
-    spot_share, _ = _fargate_split(svc)
+    spot_share = _spot_share(svc)
     vcpu, gb = cpu / 1024.0, mem / 1024.0
     base_attrs = {"service_urn": svc.urn, "arch": arch, "tasks": count, "hours": hours, "vcpu": vcpu,
                   "gb": gb, "scheduled": scheduled, "critical": str(_tags(svc.inputs).get("critical", "")).lower()}
@@ -581,7 +586,7 @@ def _rds(ctx: _Ctx, r: Res) -> None:
             "GB-month", f"rds/storage/{storage_type}/{mode}",
             attrs={"storageType": storage_type, "multiAz": multi, "part": "storage",
                    "explicitType": bool(r.inputs.get("storageType"))})
-    data_gb = _num((ctx.usage.get("database") or {}).get("dataGbPerInstance"), 0) or 0
+    data_gb = ctx.use("database", "dataGbPerInstance")
     ceiling = _num(r.inputs.get("maxAllocatedStorage"), gb) or gb
     growth = max(0.0, min(data_gb, max(ceiling, gb)) - gb)
     if growth > 0:
@@ -638,7 +643,7 @@ def _mq(ctx: _Ctx, r: Res) -> None:
     ctx.add(r, f"Amazon MQ ActiveMQ {host} {mode}", ctx.hours, "broker-hour", f"mq/activemq/{host}/{mode}",
             attrs={"host": host, "mode": mode})
     storage = str(r.inputs.get("storageType") or "efs").lower()
-    gb = _num((ctx.usage.get("mq") or {}).get("storedGbPerBroker"), 0) or 0
+    gb = ctx.use("mq", "storedGbPerBroker")
     if gb:
         ctx.add(r, f"Amazon MQ storage ({storage}, {gb:g} GB stored)", gb, "GB-month", f"mq/storage/{storage}",
                 kind="usage")
@@ -648,7 +653,7 @@ def _mq(ctx: _Ctx, r: Res) -> None:
 def _efs(ctx: _Ctx, r: Res) -> None:
     if (r.inputs.get("throughputMode") or "bursting") == "provisioned":
         ctx.not_priced(r, "EFS provisioned throughput is not in the catalog")
-    gb = _num((ctx.usage.get("efs") or {}).get("storedGbPerFileSystem"), 0) or 0
+    gb = ctx.use("efs", "storedGbPerFileSystem")
     ctx.add(r, f"EFS Standard storage ({gb:g} GB stored)", gb, "GB-month", "efs/standard/gb-month", kind="usage")
 
 
@@ -707,7 +712,7 @@ def _interface_endpoint(ctx: _Ctx, r: Res, service_name: str, azs: int, resource
 def _vpce(ctx: _Ctx, r: Res) -> None:
     etype = r.inputs.get("vpcEndpointType") or "Gateway"
     if etype == "Gateway":
-        ctx.free[r.type + " (Gateway)"] = ctx.free.get(r.type + " (Gateway)", 0) + 1
+        ctx.count_free(r.type + " (Gateway)")
         return
     if etype != "Interface":
         ctx.not_priced(r, f"VPC endpoint type {etype} is not in the catalog")
@@ -752,8 +757,7 @@ def _awsx_vpc(ctx: _Ctx, r: Res) -> None:
         etype = spec.get("vpcEndpointType") or "Gateway"
         svc_name = str(spec.get("serviceName") or f"endpoint-{i + 1}").split(".")[-1]
         if etype == "Gateway":
-            ctx.free["aws:ec2/vpcEndpoint:VpcEndpoint (Gateway)"] = \
-                ctx.free.get("aws:ec2/vpcEndpoint:VpcEndpoint (Gateway)", 0) + 1
+            ctx.count_free("aws:ec2/vpcEndpoint:VpcEndpoint (Gateway)")
             continue
         if etype != "Interface":
             ctx.not_priced(r, f"vpcEndpointSpecs[{i}] type {etype} is not in the catalog")
@@ -770,7 +774,7 @@ def _lb(ctx: _Ctx, r: Res) -> None:
         ctx.not_priced(r, f"{lbtype} load balancer is not in the catalog")
         return
     ctx.add(r, "Application Load Balancer", ctx.hours, "ALB-hour", "alb/hour")
-    lcu = _num((ctx.usage.get("alb") or {}).get("lcuPerHour"), 0) or 0
+    lcu = ctx.use("alb", "lcuPerHour")
     if lcu:
         ctx.add(r, f"ALB LCUs ({lcu:g} LCU average)", lcu * ctx.hours, "LCU-hour", "alb/lcu-hour", kind="usage")
     if not _truthy(r.inputs.get("internal")):
@@ -805,7 +809,7 @@ def _http_api(ctx: _Ctx, r: Res) -> None:
 
 @_pricer("aws:cloudfront/distribution:Distribution")
 def _cloudfront(ctx: _Ctx, r: Res) -> None:
-    gb = _num((ctx.usage.get("cloudfront") or {}).get("dataTransferOutGbPerMonth"), 0) or 0
+    gb = ctx.use("cloudfront", "dataTransferOutGbPerMonth")
     ctx.add(r, f"CloudFront data transfer out ({gb:g} GB)", gb, "GB", "cloudfront/gb-out", kind="usage")
     req = (_num(ctx.usage.get("requestsPerMonth"), 0) or 0) / 1e4
     ctx.add(r, f"CloudFront HTTPS requests ({req * 1e4 / 1e6:g}M)", req, "10k requests",
@@ -864,7 +868,7 @@ def _dashboard(ctx: _Ctx, r: Res) -> None:
 
 @_pricer("aws:cloudwatch/logGroup:LogGroup")
 def _log_group(ctx: _Ctx, r: Res) -> None:
-    gb = _num((ctx.usage.get("logs") or {}).get("ingestGbPerLogGroup"), 0) or 0
+    gb = ctx.use("logs", "ingestGbPerLogGroup")
     if not gb:
         return
     ctx.add(r, f"CloudWatch Logs ingestion ({gb:g} GB)", gb, "GB", "cloudwatch/logs-ingest-gb", kind="usage")
@@ -886,7 +890,7 @@ def _secret(ctx: _Ctx, r: Res) -> None:
 def _pca(ctx: _Ctx, r: Res) -> None:
     mode = r.inputs.get("usageMode") or "GENERAL_PURPOSE"
     ctx.add(r, f"AWS Private CA ({mode})", 1, "CA-month", f"privateca/{mode}/month", attrs={"mode": mode})
-    certs = _num((ctx.usage.get("privateCa") or {}).get("certificatesPerMonth"), 0) or 0
+    certs = ctx.use("privateCa", "certificatesPerMonth")
     if certs:
         ctx.add(r, f"Private CA certificates issued ({certs:g})", certs, "certificate",
                 f"privateca/{mode}/certificate", kind="usage")
@@ -905,13 +909,13 @@ def _zone(ctx: _Ctx, r: Res) -> None:
 
 @_pricer("aws:ecr/repository:Repository")
 def _ecr(ctx: _Ctx, r: Res) -> None:
-    gb = _num((ctx.usage.get("ecr") or {}).get("storedGbPerRepository"), 0) or 0
+    gb = ctx.use("ecr", "storedGbPerRepository")
     ctx.add(r, f"ECR storage ({gb:g} GB)", gb, "GB-month", "ecr/gb-month", kind="usage")
 
 
 @_pricer("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 def _s3(ctx: _Ctx, r: Res) -> None:
-    gb = _num((ctx.usage.get("s3") or {}).get("storedGbPerBucket"), 0) or 0
+    gb = ctx.use("s3", "storedGbPerBucket")
     ctx.add(r, f"S3 Standard storage ({gb:g} GB)", gb, "GB-month", "s3/standard/gb-month", kind="usage")
 
 
@@ -919,7 +923,7 @@ def _s3(ctx: _Ctx, r: Res) -> None:
 def _pipeline(ctx: _Ctx, r: Res) -> None:
     ptype = r.inputs.get("pipelineType") or "V1"
     if ptype == "V2":
-        minutes = _num((ctx.usage.get("codepipeline") or {}).get("actionMinutesPerPipeline"), 0) or 0
+        minutes = ctx.use("codepipeline", "actionMinutesPerPipeline")
         ctx.add(r, f"CodePipeline V2 action minutes ({minutes:g})", minutes, "action-minute",
                 "codepipeline/V2/action-minute", kind="usage")
     else:
@@ -929,20 +933,20 @@ def _pipeline(ctx: _Ctx, r: Res) -> None:
 @_pricer("aws:codebuild/project:Project")
 def _codebuild(ctx: _Ctx, r: Res) -> None:
     compute = (r.inputs.get("environment") or {}).get("computeType") or "BUILD_GENERAL1_SMALL"
-    minutes = _num((ctx.usage.get("codebuild") or {}).get("buildMinutesPerProject"), 0) or 0
+    minutes = ctx.use("codebuild", "buildMinutesPerProject")
     ctx.add(r, f"CodeBuild {compute} ({minutes:g} min)", minutes, "build minute", f"codebuild/{compute}/minute",
             kind="usage")
 
 
 def _stack_usage_lines(ctx: _Ctx) -> None:
     """Usage that belongs to the stack, not to one resource (never multiplied by a count)."""
-    anchor = next((r for r in ctx.resources if r.type == "awsx:ec2:Vpc"), None)
-    nat_gb = _num((ctx.usage.get("nat") or {}).get("processedGbPerMonth"), 0) or 0
+    anchor = next((r for r in ctx.resources if r.type == AWSX_VPC), None)
+    nat_gb = ctx.use("nat", "processedGbPerMonth")
     if ctx.nat_seen and nat_gb:
         r = anchor or next(r for r in ctx.resources if r.type == "aws:ec2/natGateway:NatGateway")
         ctx.add(r, f"NAT gateway data processed ({nat_gb:g} GB)", nat_gb, "GB", "nat/gb", kind="usage",
                 resource="nat-data-processing")
-    ep_gb = _num((ctx.usage.get("vpcEndpoints") or {}).get("processedGbPerMonth"), 0) or 0
+    ep_gb = ctx.use("vpcEndpoints", "processedGbPerMonth")
     if ctx.vpce_seen and ep_gb:
         r = anchor or next(r for r in ctx.resources if r.type == "aws:ec2/vpcEndpoint:VpcEndpoint")
         ctx.add(r, f"VPC interface endpoint data processed ({ep_gb:g} GB)", ep_gb, "GB", "vpce/interface/gb",
@@ -951,16 +955,16 @@ def _stack_usage_lines(ctx: _Ctx) -> None:
     tracing = [r for r in ctx.resources if r.type == "aws:ecs/taskDefinition:TaskDefinition"
                and re.search(r"aws-otel|adot|xray", str(r.inputs.get("containerDefinitions") or ""), re.I)]
     tracing += [r for r in ctx.resources if r.type in ("aws:xray/samplingRule:SamplingRule", "aws:xray/group:Group")]
-    frac = _num((ctx.usage.get("xray") or {}).get("sampledFraction"), 0) or 0
+    frac = ctx.use("xray", "sampledFraction")
     if tracing and frac:
         m = _million_requests(ctx) * frac
         ctx.add(tracing[0], f"X-Ray traces recorded ({frac:.0%} of requests)", m, "million traces",
                 "xray/million-traces", kind="usage", resource="xray-traces")
-    metrics = _num((ctx.usage.get("cloudwatch") or {}).get("customMetrics"), 0) or 0
+    metrics = ctx.use("cloudwatch", "customMetrics")
     if metrics and ctx.resources:
         ctx.add(ctx.resources[0], f"CloudWatch custom metrics ({metrics:g})", metrics, "metric-month",
                 "cloudwatch/metric-month", kind="usage", resource="custom-metrics")
-    fis = _num((ctx.usage.get("fis") or {}).get("actionMinutesPerMonth"), 0) or 0
+    fis = ctx.use("fis", "actionMinutesPerMonth")
     fis_res = next((r for r in ctx.resources if r.type == "aws:fis/experimentTemplate:ExperimentTemplate"), None)
     if fis and fis_res is not None:
         ctx.add(fis_res, f"FIS action minutes ({fis:g})", fis, "action-minute", "fis/action-minute", kind="usage",
@@ -979,18 +983,16 @@ def estimate(resources: list[Res], usage: Optional[Mapping[str, Any]] = None, re
     ctx.sched_hours = hpd * dpm
     ctx.sched_desc = f"{hpd:g} h x {dpm:g} days = {hpd * dpm:g} h a month"
     ctx.scheduled = _scaled_to_zero(ctx)
-    unknown_types: dict[str, int] = {}
     for r in resources:
         pricer = PRICERS.get(r.type)
         if pricer is not None:
             pricer(ctx, r)
         elif r.type in FREE_TYPES:
-            ctx.free[r.type] = ctx.free.get(r.type, 0) + 1
+            ctx.count_free(r.type)
         elif _is_component(r):
             if not r.type.startswith(("platform:", "pulumi:")) and not ctx.children.get(r.urn):
                 ctx.not_priced(r, "remote component without children: its resources are not visible")
         else:
-            unknown_types[r.type] = unknown_types.get(r.type, 0) + 1
             ctx.not_priced(r, "resource type not in the cost model")
     _stack_usage_lines(ctx)
 
@@ -1148,7 +1150,7 @@ def advice(est: Mapping[str, Any], catalog: Optional[Catalog] = None) -> dict[st
         if not od or od[0]["attrs"].get("critical") != "false":
             continue
         current = sum(l["monthly_usd"] for l in od)
-        spot = sum(l["quantity"] * (cat.usd(f"fargate/{'vcpu' if l['attrs']['part'] == 'vcpu' else 'gb'}-hour/X86_64")
+        spot = sum(l["quantity"] * (cat.usd(f"fargate/{l['attrs']['part']}-hour/X86_64")
                                     or 0) * (1 - disc) for l in od)
         saving = current - spot
         if saving > 0.005:

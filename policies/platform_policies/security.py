@@ -11,8 +11,8 @@ from typing import Any, Optional
 from pulumi_policy import EnforcementLevel, Severity
 
 from ._props import (LISTENER_TYPES, UNKNOWN, as_bool, as_int, as_list, as_mapping, as_str,
-                     boolean, get, integer, is_unknown, options, parse_json, resource_policy, stack_policy,
-                     string_list, under_type_prefix)
+                     boolean, get, integer, is_unknown, options, parse_json, provider_props, resource_policy,
+                     stack_policy, string_list, under_type_prefix)
 
 MANDATORY = EnforcementLevel.MANDATORY
 
@@ -37,10 +37,7 @@ def validate_encryption_at_rest(args, report_violation) -> None:
         default = engine == "valkey"
         if as_bool(get(p, "atRestEncryptionEnabled"), default) is False:
             report_violation("atRestEncryptionEnabled is not true.", None)
-    elif t == "aws:efs/fileSystem:FileSystem":
-        if as_bool(get(p, "encrypted"), False) is False:
-            report_violation("encrypted is not true.", None)
-    elif t == "aws:ebs/volume:Volume":
+    elif t in ("aws:efs/fileSystem:FileSystem", "aws:ebs/volume:Volume"):
         if as_bool(get(p, "encrypted"), False) is False:
             report_violation("encrypted is not true.", None)
     elif t == "aws:sqs/queue:Queue":
@@ -213,11 +210,12 @@ def validate_no_open_ingress(args, report_violation) -> None:
             if any(is_unknown(v) for v in (protocol, low, high)):
                 continue
             group = r if r.resource_type == SG else _owning_group(r)
-            ports = f"{protocol} {low}-{high}"
-            if group is not None and _is_edge_group(group, opts) and _port_range_ok(protocol, low, high, allowed):
+            edge = group is not None and _is_edge_group(group, opts)
+            if edge and _port_range_ok(protocol, low, high, allowed):
                 continue
+            ports = f"{protocol} {low}-{high}"
             where = ("the edge (ALB) security group only allows ports "
-                     f"{', '.join(map(str, allowed))}" if group is not None and _is_edge_group(group, opts)
+                     f"{', '.join(map(str, allowed))}" if edge
                      else "only the ALB security group (tag tier=edge, description 'ALB...') may take "
                           "internet ingress")
             report_violation(f"Ingress {ports} from {', '.join(open_cidrs)}: {where}.", r.urn)
@@ -368,9 +366,9 @@ def _effective_tags(args) -> Any:
     if is_unknown(tags):
         return UNKNOWN
     merged: dict = {}
-    provider = getattr(args, "provider", None)
-    if provider is not None and getattr(provider, "props", None) is not None:
-        defaults = as_mapping(get(provider.props, "defaultTags.tags"))
+    provider = provider_props(args)
+    if provider is not None:
+        defaults = as_mapping(get(provider, "defaultTags.tags"))
         if not is_unknown(defaults):
             merged.update(defaults)  # provider default_tags reach the resource too
     tags_all = as_mapping(get(args.props, "tagsAll"))
