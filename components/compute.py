@@ -16,7 +16,8 @@ import pulumi_aws as aws
 
 from . import naming
 from .access import ServiceAccess
-from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs, assume_role_policy
+from .iam import assume_role_policy
+from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs
 from .settings import Settings
 
 TIER = "compute"

@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from .iam import assume_role_policy
 from .routing import API_STAGE
 from .settings import Settings
 
@@ -100,8 +101,7 @@ def _logging_role(name: str, settings: Settings, parent: pulumi.Resource) -> aws
     partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=parent)).partition
     role = aws.iam.Role(
         f"{name}-apigw-logs",
-        assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+        assume_role_policy=assume_role_policy("apigateway.amazonaws.com"),
         description="Lets API Gateway write REST API logs to CloudWatch Logs",
         tags=settings.tags("edge", "api"), opts=opts)
     attachment = aws.iam.RolePolicyAttachment(

@@ -22,6 +22,7 @@ from . import naming
 from .access import ServiceAccess
 from .autoscaling import ScalingInputs, add_autoscaling
 from .containers import APP_CONTAINER, PORT_NAME, container_definitions
+from .iam import assume_role_policy
 from .settings import Settings
 
 TIER = "compute"
@@ -122,12 +123,6 @@ def _policy_json(statements: list[dict[str, Any]]) -> pulumi.Output[str]:
     """IAM policy document from statements whose values may be Outputs."""
     return pulumi.Output.from_input(statements).apply(
         lambda sts: json.dumps({"Version": "2012-10-17", "Statement": [st for st in sts if st]}))
-
-
-def assume_role_policy(service_principal: str) -> str:
-    """Trust policy letting one AWS service principal assume a role."""
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": service_principal}, "Action": "sts:AssumeRole"}]})
 
 
 def secret_resource_arn(value_from: str) -> str:
