@@ -2,7 +2,7 @@
 
 import pulumi
 
-from components.settings import SettingsError, load_settings
+from components.config.settings import SettingsError, load_settings
 
 try:
     settings = load_settings()
@@ -11,7 +11,7 @@ except SettingsError as err:
     # any resource is registered.
     raise pulumi.RunError(str(err)) from None
 
-from components.stack import build_platform  # noqa: E402  (after validation on purpose)
+from components.platform import build_platform  # noqa: E402  (after validation on purpose)
 
 for key, value in build_platform(settings).items():
     pulumi.export(key, value)

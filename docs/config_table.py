@@ -11,8 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.schema import describe  # noqa: E402
-from components.settings import ServiceSettings, StackSettings  # noqa: E402
+from components.config.schema import describe  # noqa: E402
+from components.config.settings import ServiceSettings, StackSettings  # noqa: E402
 
 START, END = "<!-- config-table:start -->", "<!-- config-table:end -->"
 

@@ -17,7 +17,7 @@ import time
 from .analyzer import run_policy_pack
 from .cli import policy_config_path
 from .program import record_plan
-from components.settings import SEED_SERVICES
+from components.config.settings import SEED_SERVICES
 
 
 def synthetic_services(n: int = 100) -> str:

@@ -301,8 +301,22 @@ class RecordingMonitor(MockMonitor):
             "retainOnDelete": bool(request.retainOnDelete),
             "ignoreChanges": list(request.ignoreChanges),
             "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+            "aliases": self._alias_urns(request),
         })
         return resp
+
+    def _alias_urns(self, request) -> list[str]:
+        """Old URNs this resource answers to (``aliases`` option), as the engine computes them from
+        alias specs: an unset name, type or parent means the resource's own."""
+        urns = list(request.aliasURNs)
+        for alias in request.aliases:
+            if alias.urn:
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            urns.append(self.make_urn(parent, spec.type or request.type, spec.name or request.name))
+        return urns
 
     def RegisterResourceOutputs(self, request):  # noqa: N802
         if self.stack_urn is not None and request.urn == self.stack_urn:

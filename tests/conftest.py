@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "policies"))
 
-from components.settings import Settings, parse_settings  # noqa: E402
+from components.config.settings import Settings, parse_settings  # noqa: E402
 from preflight.harness import Graph, run_mocked  # noqa: E402,F401
 from preflight.stackconfig import load_stack_config  # noqa: E402
 

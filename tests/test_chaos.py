@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import run_mocked, settings_for
-from components.chaos import FIS_PARALLEL_ACTIONS, Chaos, ChaosArgs, task_selection
+from components.chaos.chaos import FIS_PARALLEL_ACTIONS, Chaos, ChaosArgs, task_selection
 
 TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
 ACCOUNT = "123456789012"

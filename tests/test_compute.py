@@ -11,12 +11,12 @@ from functools import lru_cache
 import pytest
 
 from conftest import run_mocked, settings_for
-from components import naming
-from components.access import EfsMount, ServiceAccess
-from components.autoscaling import STEP_IN_CPU_PERCENT, STEP_OUT_CPU_PERCENT, schedule_crons
-from components.compute import Compute, ComputeArgs
-from components.containers import ADOT_CONTAINER, APP_CONTAINER
-from components.settings import FARGATE_SIZES, ServiceSettings
+from components.shared import naming
+from components.shared.access import EfsMount, ServiceAccess
+from components.compute.autoscaling import STEP_IN_CPU_PERCENT, STEP_OUT_CPU_PERCENT, schedule_crons
+from components.compute.compute import Compute, ComputeArgs
+from components.compute.containers import ADOT_CONTAINER, APP_CONTAINER
+from components.config.settings import FARGATE_SIZES, ServiceSettings
 
 SERVICE = "aws:ecs/service:Service"
 TASKDEF = "aws:ecs/taskDefinition:TaskDefinition"
@@ -455,7 +455,7 @@ def test_public_service_without_target_group_is_rejected():
 def test_service_connect_tls_proxy_leaves_the_app_port_to_the_alb():
     """With TLS the proxy takes its own port on public services, so the ALB's plain-HTTP
     targets and health checks reach the app; peers reach the proxy."""
-    from components.microservice import SERVICE_CONNECT_PROXY_PORT
+    from components.compute.microservice import SERVICE_CONNECT_PROXY_PORT
 
     for stack in ("prod", "dev"):
         s, g = _run(stack)
@@ -501,7 +501,7 @@ def test_request_count_tracking_without_a_canary_pair_uses_the_predefined_metric
 
 
 def test_a_service_with_its_own_counts_gets_them_in_ecs_and_autoscaling():
-    from components.settings import SEED_SERVICES
+    from components.config.settings import SEED_SERVICES
 
     seed = {**SEED_SERVICES, "payment": {**SEED_SERVICES["payment"], "desiredCount": 5, "minCount": 4, "maxCount": 40}}
     s, g = _run("prod", services_json=json.dumps(seed))

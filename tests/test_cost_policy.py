@@ -122,7 +122,7 @@ def test_budget_component_under_mocks():
     from conftest import settings_for
     from preflight.harness import run_mocked
 
-    from components.budget import Budget, BudgetArgs
+    from components.budget.budget import Budget, BudgetArgs
 
     for stack in ("prod", "dev"):
         s = settings_for(stack)
@@ -144,7 +144,7 @@ def test_budget_component_under_mocks():
 
 
 def test_budget_args_without_settings_and_bad_amount():
-    from components.budget import BudgetArgs
+    from components.budget.budget import BudgetArgs
 
     assert BudgetArgs(stack="x", amount_usd=10, alert_email="a@b.c").resolved() == ("x", 10, "a@b.c", {})
     with pytest.raises(ValueError):

@@ -1,4 +1,4 @@
-"""Data tier (components/data.py, database.py, cache.py, efs.py) under mocks, prod and dev."""
+"""Data tier (components/data/data.py, database.py, cache.py, efs.py) under mocks, prod and dev."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _access_view(a) -> dict:
 def _run(stack: str, **overrides: str):
     import pulumi
 
-    from components.data import Data, DataArgs
+    from components.data.data import Data, DataArgs
 
     settings = settings_for(stack, **overrides)
 
@@ -127,7 +127,7 @@ def test_generated_secret_keeps_its_first_value_and_rotates_by_generation():
     """The invoke draws a new password on every run: only ignore_changes on the version's
     secretString keeps the cache's token from changing on each `pulumi up`.  A new
     generation is a new logical version (Pulumi reuses an ignored value on --replace)."""
-    import components.cache as cache_mod
+    import components.data.cache as cache_mod
 
     _, g = _run("dev")
     (version,) = g.of_type("aws:secretsmanager/secretVersion:SecretVersion")
@@ -337,7 +337,7 @@ def test_every_taggable_resource_has_the_required_tags(run):
 
 
 def test_identifiers_stay_valid_for_long_or_odd_stack_names():
-    from components.database import lower_identifier, rds_identifier
+    from components.data.database import lower_identifier, rds_identifier
 
     long_stack = "Feature_Branch--" + "x" * 80
     for ident, limit in ((rds_identifier(long_stack, "stream-processor", "db"), 63),

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, run_mocked, settings_for
-from components.containers import APP_CONTAINER
-from components.delivery import BUILDSPEC, Delivery, DeliveryArgs
+from components.compute.containers import APP_CONTAINER
+from components.delivery.delivery import BUILDSPEC, Delivery, DeliveryArgs
 
 PIPELINE = "aws:codepipeline/pipeline:Pipeline"
 PROJECT = "aws:codebuild/project:Project"

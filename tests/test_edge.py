@@ -13,15 +13,15 @@ import pytest
 
 from _helpers import REQUIRED_TAGS
 from conftest import run_mocked, settings_for
-from components.edge import Edge, EdgeArgs
-from components.edge_alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, default_route_service,
+from components.edge.edge import Edge, EdgeArgs
+from components.edge.alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, default_route_service,
                                  elb_log_principal, path_rules, stage_rewrite, wildcard_to_regex)
-from components.edge_alb import MAX_VALUES_PER_RULE, check_condition_budget
-from components.edge_api import STAGE_NAME
-from components.edge_cdn import CACHE_OPTIMIZED, VIEWER_MIN_TLS
-from components.edge_origin import ORIGIN_VERIFY_HEADER, build_origin_verification
-from components.edge_waf import DESCRIPTION_PATTERN, MANAGED_RULE_GROUPS, WAF_LOG_GROUP_PREFIX
-from components.settings import ServiceSettings
+from components.edge.alb import MAX_VALUES_PER_RULE, check_condition_budget
+from components.edge.api import STAGE_NAME
+from components.edge.cdn import CACHE_OPTIMIZED, VIEWER_MIN_TLS
+from components.edge.origin_verify import ORIGIN_VERIFY_HEADER, build_origin_verification
+from components.edge.waf import DESCRIPTION_PATTERN, MANAGED_RULE_GROUPS, WAF_LOG_GROUP_PREFIX
+from components.config.settings import ServiceSettings
 from conftest import plan_for
 from preflight.mocks import SECRET_SIG, SIG_KEY, autoname
 
@@ -766,7 +766,7 @@ def test_everything_is_a_child_of_the_component(stack):
     g = graph(stack)
     component = g.one("platform:edge:Edge")
     assert component["inputs"] == {}
-    # The origin-verify secret is a GeneratedCredentials component (components/credentials.py).
+    # The origin-verify secret is a GeneratedCredentials component (components/shared/credentials.py).
     credentials = {r["urn"] for r in g.of_type("platform:secrets:GeneratedCredentials")}
     assert len(credentials) == 1
     for r in g.resources:

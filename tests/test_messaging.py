@@ -1,4 +1,4 @@
-"""Messaging tier (components/messaging.py, kafka.py, mq.py) under mocks, prod and dev."""
+"""Messaging tier (components/messaging/messaging.py, kafka.py, mq.py) under mocks, prod and dev."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 def _run(stack: str, **overrides: str):
     import pulumi
 
-    from components.messaging import Messaging, MessagingArgs
+    from components.messaging.messaging import Messaging, MessagingArgs
 
     settings = settings_for(stack, **overrides)
 

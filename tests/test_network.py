@@ -10,7 +10,7 @@ from functools import lru_cache
 import pytest
 
 from conftest import run_mocked, settings_for
-from components.network import INTERFACE_ENDPOINT_SERVICES, Network, NetworkArgs, subnet_layout
+from components.network.network import INTERFACE_ENDPOINT_SERVICES, Network, NetworkArgs, subnet_layout
 
 VPC = "awsx:ec2:Vpc"
 VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint"

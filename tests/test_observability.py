@@ -9,8 +9,8 @@ import pytest
 
 from _helpers import REQUIRED_TAGS
 from conftest import run_mocked, settings_for
-from components import naming
-from components.observability import (Observability, ObservabilityArgs, cache_member_ids, db_connection_threshold,
+from components.shared import naming
+from components.observability.observability import (Observability, ObservabilityArgs, cache_member_ids, db_connection_threshold,
                                       mq_instance_names, pg_max_connections)
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

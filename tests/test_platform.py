@@ -1,4 +1,4 @@
-"""The tiers wired together (components/stack.py): what only the whole program shows."""
+"""The tiers wired together (components/platform.py): what only the whole program shows."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _by_type(plan: dict, type_: str) -> list[dict]:
 
 
 def _platform(stack: str = "prod", **overrides: str):
-    from components.stack import build_platform
+    from components.platform import build_platform
 
     settings = settings_for(stack, **overrides)
     return settings, run_mocked(lambda: build_platform(settings), stack=stack)

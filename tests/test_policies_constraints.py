@@ -11,7 +11,7 @@ FARGATE = {"requiresCompatibilities": ["FARGATE"]}
 
 
 def test_fargate_table_matches_settings():
-    from components.settings import FARGATE_SIZES
+    from components.config.settings import FARGATE_SIZES
 
     assert cs.FARGATE_SIZES == FARGATE_SIZES
 

@@ -101,7 +101,7 @@ def test_prod_seed_sizes_are_allowed_in_prod_and_dev_sizes_in_dev():
     """The committed stacks' own sizes pass their own lists (settings.py defaults / Pulumi.dev.yaml)."""
     import yaml
 
-    from components.settings import StackSettings
+    from components.config.settings import StackSettings
 
     seed = StackSettings()
     assert seed.database.instanceClass in PROD["allowed-rds-instance-classes"]["allowedInstanceClasses"]

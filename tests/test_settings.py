@@ -1,10 +1,10 @@
-"""Stack config parsing and validation (components/settings.py)."""
+"""Stack config parsing and validation (components/config/settings.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from components.settings import FARGATE_SIZES, SettingsError, parse_settings
+from components.config.settings import FARGATE_SIZES, SettingsError, parse_settings
 from conftest import ROOT, settings_for
 from preflight.stackconfig import load_stack_config
 
@@ -122,8 +122,8 @@ def test_fargate_table_matches_aws():
 
 
 def test_readme_documents_every_config_key():
-    from components.schema import describe
-    from components.settings import ServiceSettings, StackSettings
+    from components.config.schema import describe
+    from components.config.settings import ServiceSettings, StackSettings
 
     readme = (ROOT / "README.md").read_text()
     keys = [k for k, *_ in describe(StackSettings) if not k.startswith("services.")]

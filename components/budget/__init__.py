@@ -1,0 +1,1 @@
+"""Budget tier: the AWS Budgets monthly budget with forecast alerts (budget.py)."""

@@ -1,0 +1,1 @@
+"""Chaos tier: AWS FIS experiment templates and their role (chaos.py)."""

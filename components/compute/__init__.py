@@ -1,0 +1,1 @@
+"""Compute tier: the ECS cluster, Service Connect namespace and its Private CA (compute.py); one MicroService per service with task definition, ECR repository, roles, security group and logs (microservice.py); its containers (containers.py) and autoscaling (autoscaling.py)."""

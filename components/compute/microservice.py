@@ -1,0 +1,474 @@
+"""One microservice on ECS Fargate, with its own repository, roles, network and scaling.
+
+Per service: ECR repository (scan on push, immutable tags, lifecycle policy), log group,
+execution role (pull its own image, write its own logs, read only its own secrets), task
+role (only the grants data/messaging published for it, plus X-Ray writes for the ADOT
+sidecar), security group (ALB for public services, Service Connect peers), Fargate task
+definition, ECS service (private subnets, no public IP, Service Connect, circuit breaker,
+ECS-native canary with alarm rollback) and Application Auto Scaling.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..shared import naming
+from ..shared.access import ServiceAccess
+from .autoscaling import ScalingInputs, add_autoscaling
+from .containers import APP_CONTAINER, PORT_NAME, container_definitions
+from ..shared.iam import assume_role_policy
+from ..config.settings import Settings
+
+TIER = "compute"
+
+# ECS-native canary (no settings key yet; wanted: deployment.canaryPercent,
+# deployment.canaryBakeMinutes, deployment.bakeMinutes).  10 % of traffic first, then
+# bake while the service's alarms watch; the old revision stays up for the final bake so
+# a rollback is instant.  Valid: canaryPercent 0.1-100, bake times 0-1440 minutes
+# (Amazon ECS API reference, CanaryConfiguration / DeploymentConfiguration, read 2026-11).
+CANARY_PERCENT = 10.0
+CANARY_BAKE_MINUTES = 10
+DEPLOYMENT_BAKE_MINUTES = 10
+
+# Public services: give new tasks time to pass ALB health checks before ECS judges them.
+HEALTH_CHECK_GRACE_SECONDS = 60
+
+# With Service Connect TLS the proxy intercepts the container port and accepts TLS 1.3 only
+# (ECS developer guide "Encrypt Amazon ECS Service Connect traffic", read 2026-11), which the
+# ALB's HTTP target groups and health checks cannot speak (aws/containers-roadmap#2321).  A
+# public service's proxy therefore listens on its own port (ingressPortOverride: "use it to
+# bypass the proxy for traffic on the port ... in the named portMapping", ECS API reference
+# ServiceConnectService, read 2026-11) and the ALB reaches the app port directly.
+SERVICE_CONNECT_PROXY_PORT = 15443
+
+# The one mutable tag of a repository: what the pipeline shipped last (see the ECR repository).
+DEPLOY_TAG = "latest"
+
+# ECR lifecycle: untagged layers go after a week; keep the last N release images.
+ECR_UNTAGGED_DAYS = 7
+ECR_KEEP_IMAGES = 30
+
+# X-Ray write actions have no resource-level permissions (Service Authorization Reference,
+# AWS X-Ray, read 2026-11), hence Resource "*".
+XRAY_WRITE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+                      "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"]
+
+ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+
+
+@dataclass
+class BlueGreenTargets:
+    """ALB resources ECS needs to shift traffic in a canary (edge tier)."""
+
+    alternate_target_group_arn: pulumi.Input[str]
+    """Second target group of the service (the canary revision registers here)."""
+    production_listener_rule_arn: pulumi.Input[str]
+    """Listener rule that forwards to both target groups; ECS adjusts its weights."""
+
+
+@dataclass
+class MicroServiceArgs:
+    """Inputs of one service."""
+
+    settings: Settings
+    """Stack settings."""
+    service: str
+    """Service name (key of settings.config.services)."""
+    cluster_arn: pulumi.Input[str]
+    """ECS cluster ARN."""
+    cluster_name: str
+    """ECS cluster name (explicit, known at plan time)."""
+    vpc_id: pulumi.Input[str]
+    """VPC of the tasks."""
+    private_subnet_ids: pulumi.Input[list[str]]
+    """Subnets of the tasks (one per AZ); tasks never get public IPs."""
+    peer_security_group_id: pulumi.Input[str]
+    """Security group every task of the platform carries (Service Connect clients)."""
+    namespace_arn: pulumi.Input[str]
+    """Cloud Map namespace of Service Connect."""
+    alb_security_group_id: Optional[pulumi.Input[str]] = None
+    """ALB security group; required for public services."""
+    target_group_arn: Optional[pulumi.Input[str]] = None
+    """ALB target group of a public service; None = not behind the ALB."""
+    alb_arn_suffix: Optional[pulumi.Input[str]] = None
+    """ALB ARN suffix for request-count tracking; None = no request-count policy."""
+    blue_green: Optional[BlueGreenTargets] = None
+    """ALB canary resources; a public service without them deploys ROLLING (an ALB canary
+    cannot run without an alternate target group and a listener rule)."""
+    lb_infrastructure_role_arn: Optional[pulumi.Input[str]] = None
+    """Role ECS assumes to shift ALB weights (needed with ``blue_green``)."""
+    access: list[ServiceAccess] = field(default_factory=list)
+    """Grants for this service (others' grants are ignored)."""
+    deployment_alarm_names: Optional[pulumi.Input[list[str]]] = None
+    """CloudWatch alarms that roll a deployment back; None/empty = circuit breaker only."""
+    tls_authority_arn: Optional[pulumi.Input[str]] = None
+    """Private CA for Service Connect TLS; None = plaintext inside the VPC."""
+    tls_role_arn: Optional[pulumi.Input[str]] = None
+    """Role ECS uses to issue Service Connect certificates (with ``tls_authority_arn``)."""
+    depends_on: list[pulumi.Resource] = field(default_factory=list)
+    """Extra dependencies of the ECS service (e.g. the ALB listener, the CA activation)."""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "grant"
+
+
+def _policy_json(statements: list[dict[str, Any]]) -> pulumi.Output[str]:
+    """IAM policy document from statements whose values may be Outputs."""
+    return pulumi.Output.from_input(statements).apply(
+        lambda sts: json.dumps({"Version": "2012-10-17", "Statement": [st for st in sts if st]}))
+
+
+def secret_resource_arn(value_from: str) -> str:
+    """IAM resource for a Secrets Manager ``valueFrom``.
+
+    ECS accepts ``<secret ARN>:<json-key>:<version-stage>:<version-id>`` (Amazon ECS developer
+    guide, "Pass Secrets Manager secrets through Amazon ECS environment variables", read
+    2026-11), but IAM matches only the secret ARN itself (7 colon-separated fields:
+    ``arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>``), so the suffix must go.
+    """
+    parts = value_from.split(":")
+    if len(parts) > 7 and parts[2] == "secretsmanager" and parts[5] == "secret":
+        return ":".join(parts[:7])
+    return value_from
+
+
+def _secret_read_statement(refs: list[str]) -> Optional[dict[str, Any]]:
+    """GetSecretValue on the bare secret ARNs behind ``refs``; None (statement dropped: one
+    without a Resource is invalid) when no ref is a Secrets Manager ARN."""
+    arns = sorted({secret_resource_arn(r) for r in refs if ":secretsmanager:" in r})
+    return {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arns} if arns else None
+
+
+def _target_group_suffix(arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """`targetgroup/<name>/<id>` (the CloudWatch TargetGroup dimension) of a target group ARN."""
+    return pulumi.Output.from_input(arn).apply(
+        lambda a: a[a.index("targetgroup/"):] if "targetgroup/" in a else a)
+
+
+def service_connect_ingress_port(public: bool, port: int, tls: bool) -> Optional[int]:
+    """Port the Service Connect proxy listens on when it must not take the app port
+    (a public service with TLS); None = the default (the container port)."""
+    if not (public and tls):
+        return None
+    return SERVICE_CONNECT_PROXY_PORT if port != SERVICE_CONNECT_PROXY_PORT else SERVICE_CONNECT_PROXY_PORT + 1
+
+
+def canary_enabled(public: bool, blue_green: Optional[BlueGreenTargets]) -> bool:
+    """ECS canary needs managed traffic shifting: Service Connect (every service here) and,
+    for a service behind the ALB, the alternate target group + listener rule."""
+    return not public or blue_green is not None
+
+
+class MicroService(pulumi.ComponentResource):
+    """An ECS Fargate service and everything it owns."""
+
+    service_arn: pulumi.Output[str]
+    service_name: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    task_role_arn: pulumi.Output[str]
+    execution_role_arn: pulumi.Output[str]
+    repository_name: pulumi.Output[str]
+    repository_url: pulumi.Output[str]
+    log_group_name: pulumi.Output[str]
+    task_definition_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: MicroServiceArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("platform:compute:MicroService", name, None, opts)
+        s, svc = args.settings, args.service
+        cfg = s.config
+        spec = cfg.services[svc]
+        if spec.public and (args.target_group_arn is None or args.alb_security_group_id is None):
+            raise ValueError(f"public service {svc!r} needs target_group_arn and alb_security_group_id")
+        tags = s.tags(TIER, svc)
+        child = pulumi.ResourceOptions(parent=self)
+        grants = [a for a in args.access if a.service == svc]
+        ecs_name = naming.ecs_service_name(svc)
+        cpu, memory = cfg.service_size(svc)
+        scaling = cfg.service_scaling(svc)
+
+        # ---- image repository --------------------------------------------------------
+        self.repository = aws.ecr.Repository(
+            f"{name}-repo",
+            name=f"{args.cluster_name}/{svc}",
+            # Release tags (the commit) are immutable; `latest` alone moves: it is the deploy
+            # pointer the task definition names, so a later `pulumi up` runs the image the
+            # pipeline last shipped instead of rolling it back.  ECS pins the digest per
+            # deployment, so a rollback still returns to the exact previous image.
+            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
+            image_tag_mutability_exclusion_filters=[aws.ecr.RepositoryImageTagMutabilityExclusionFilterArgs(
+                filter=DEPLOY_TAG, filter_type="WILDCARD")],
+            image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
+            encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS")],
+            force_delete=not cfg.deletionProtection,
+            tags=tags,
+            opts=child,
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{name}-repo-lifecycle",
+            repository=self.repository.name,
+            policy=json.dumps({"rules": [
+                {"rulePriority": 1, "description": f"expire untagged images after {ECR_UNTAGGED_DAYS} days",
+                 "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
+                               "countUnit": "days", "countNumber": ECR_UNTAGGED_DAYS},
+                 "action": {"type": "expire"}},
+                {"rulePriority": 2, "description": f"keep the last {ECR_KEEP_IMAGES} images",
+                 "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
+                               "countNumber": ECR_KEEP_IMAGES},
+                 "action": {"type": "expire"}},
+            ]}),
+            opts=child,
+        )
+
+        # ---- logs --------------------------------------------------------------------
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=f"/ecs/{args.cluster_name}/{svc}",
+            retention_in_days=cfg.logRetentionDays,
+            tags=tags,
+            opts=child,
+        )
+
+        # ---- roles -------------------------------------------------------------------
+        role_name = lambda suffix: naming.fit(f"{name}-{suffix}", naming.LIMITS["iam_role"], autonamed=True)  # noqa: E731
+        self.execution_role = aws.iam.Role(
+            role_name("exec-role"),
+            description=f"ECS agent for {svc}: pull its image, write its logs, read its secrets",
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            tags=tags,
+            opts=child,
+        )
+        exec_statements: list[dict[str, Any]] = [
+            # GetAuthorizationToken has no resource-level permissions.
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {"Effect": "Allow", "Action": ECR_PULL_ACTIONS, "Resource": self.repository.arn},
+            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": self.log_group.arn.apply(lambda a: f"{a}:*")},
+        ]
+        # Every secret the container gets injected must be readable by the execution role, also
+        # when a grant lists it only in `secrets` (as `<arn>:<json-key>::`); IAM wants bare ARNs.
+        secret_refs = [*(arn for g in grants for arn in g.execution_secret_arns),
+                       *(ref for g in grants for ref in g.secrets.values())]
+        if secret_refs:
+            exec_statements.append(pulumi.Output.all(*secret_refs).apply(_secret_read_statement))
+        aws.iam.RolePolicy(f"{name}-exec-policy", role=self.execution_role.id,
+                           policy=_policy_json(exec_statements), opts=child)
+
+        self.task_role = aws.iam.Role(
+            role_name("task-role"),
+            description=f"Application role of {svc}: only its own data, queues and topics",
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            tags=tags,
+            opts=child,
+        )
+        task_statements = [st for g in grants for st in g.policy_statements]
+        if cfg.tracing:
+            task_statements.append({"Effect": "Allow", "Action": XRAY_WRITE_ACTIONS, "Resource": "*"})
+        if task_statements:
+            aws.iam.RolePolicy(f"{name}-task-policy", role=self.task_role.id,
+                               policy=_policy_json(task_statements), opts=child)
+
+        # ---- network -----------------------------------------------------------------
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description=f"{svc} tasks",
+            tags={**tags, "Name": f"{s.stack}-{svc}"},
+            opts=child,
+        )
+        sg_id = self.security_group.id
+        port = spec.port
+        proxy_port = service_connect_ingress_port(spec.public, port, args.tls_authority_arn is not None)
+        peer_port = proxy_port or port
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-from-peers", security_group_id=sg_id, referenced_security_group_id=args.peer_security_group_id,
+            ip_protocol="tcp", from_port=peer_port, to_port=peer_port,
+            description="Service Connect peers", tags=tags, opts=child)
+        if spec.public:
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-from-alb", security_group_id=sg_id, referenced_security_group_id=args.alb_security_group_id,
+                ip_protocol="tcp", from_port=port, to_port=port,
+                description="ALB", tags=tags, opts=child)
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-to-vpc", security_group_id=sg_id, ip_protocol="-1", cidr_ipv4=cfg.vpcCidr,
+            description="Peers, data stores, VPC endpoints and DNS inside the VPC", tags=tags, opts=child)
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-to-https", security_group_id=sg_id, ip_protocol="tcp", from_port=443, to_port=443,
+            cidr_ipv4="0.0.0.0/0", description="HTTPS to AWS APIs and third parties (via NAT)",
+            tags=tags, opts=child)
+        used: set[str] = set()
+        for g in grants:
+            if g.security_group_id is None or g.port is None:
+                continue
+            slug = _slug(g.description)
+            while slug in used:
+                slug += "-x"
+            used.add(slug)
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-grant-{slug}",
+                security_group_id=g.security_group_id,
+                referenced_security_group_id=sg_id,
+                ip_protocol="tcp", from_port=g.port, to_port=g.port_to or g.port,
+                description=f"{svc}: {g.description}"[:255],
+                tags=tags,
+                opts=child,
+            )
+
+        # ---- task definition ---------------------------------------------------------
+        image: pulumi.Input[str] = spec.image or self.repository.repository_url.apply(lambda u: f"{u}:{DEPLOY_TAG}")
+        environment = {k: v for g in grants for k, v in g.environment.items()}
+        secrets = {k: v for g in grants for k, v in g.secrets.items()}
+        volumes: list[aws.ecs.TaskDefinitionVolumeArgs] = []
+        mounts: list[dict[str, Any]] = []
+        for i, g in enumerate(x for x in grants if x.efs is not None):
+            vol = f"efs-{i + 1}"
+            volumes.append(aws.ecs.TaskDefinitionVolumeArgs(
+                name=vol,
+                efs_volume_configuration=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs(
+                    file_system_id=g.efs.file_system_id,
+                    transit_encryption="ENABLED",
+                    authorization_config=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs(
+                        access_point_id=g.efs.access_point_id, iam="ENABLED"),
+                ),
+            ))
+            mounts.append({"sourceVolume": vol, "containerPath": g.efs.container_path, "readOnly": False})
+
+        defs = pulumi.Output.all(
+            image=image, log_group=self.log_group.name,
+            environment=pulumi.Output.from_input(environment), secrets=pulumi.Output.from_input(secrets),
+        ).apply(lambda v: json.dumps(container_definitions(
+            service=svc, image=v["image"], port=port, log_group=v["log_group"], region=s.region,
+            environment=v["environment"], secrets=v["secrets"], mounts=mounts, tracing=cfg.tracing)))
+        self.task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=f"{args.cluster_name}-{svc}",
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",
+            cpu=str(cpu),
+            memory=str(memory),
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture=spec.architecture),
+            execution_role_arn=self.execution_role.arn,
+            task_role_arn=self.task_role.arn,
+            container_definitions=defs,
+            volumes=volumes or None,
+            tags=tags,
+            opts=child,
+        )
+
+        # ---- service -----------------------------------------------------------------
+        canary = canary_enabled(spec.public, args.blue_green)
+        if spec.public and not canary:
+            pulumi.log.warn(f"{svc}: no alternate target group/listener rule from the edge tier; "
+                            "deploying ROLLING with circuit breaker instead of CANARY", resource=self)
+        lb = None
+        if spec.public:
+            advanced = None
+            if args.blue_green is not None:
+                if args.lb_infrastructure_role_arn is None:
+                    raise ValueError(f"{svc}: blue_green needs lb_infrastructure_role_arn")
+                advanced = aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
+                    alternate_target_group_arn=args.blue_green.alternate_target_group_arn,
+                    production_listener_rule=args.blue_green.production_listener_rule_arn,
+                    role_arn=args.lb_infrastructure_role_arn,
+                )
+            lb = [aws.ecs.ServiceLoadBalancerArgs(target_group_arn=args.target_group_arn,
+                                                  container_name=APP_CONTAINER, container_port=port,
+                                                  advanced_configuration=advanced)]
+
+        tls = None
+        if args.tls_authority_arn is not None:
+            tls = aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs(
+                issuer_cert_authority=aws.ecs.ServiceServiceConnectConfigurationServiceTlsIssuerCertAuthorityArgs(
+                    aws_pca_authority_arn=args.tls_authority_arn),
+                role_arn=args.tls_role_arn,
+            )
+        alarms = None
+        if args.deployment_alarm_names is not None:
+            alarms = aws.ecs.ServiceAlarmsArgs(alarm_names=args.deployment_alarm_names, enable=True, rollback=True)
+
+        self.service = aws.ecs.Service(
+            f"{name}-service",
+            name=ecs_name,
+            cluster=args.cluster_arn,
+            task_definition=self.task_definition.arn,
+            launch_type="FARGATE",
+            desired_count=scaling.desiredCount,
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=args.private_subnet_ids,
+                security_groups=[sg_id, args.peer_security_group_id],
+                assign_public_ip=False,
+            ),
+            load_balancers=lb,
+            health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS if spec.public else None,
+            service_connect_configuration=aws.ecs.ServiceServiceConnectConfigurationArgs(
+                enabled=True,
+                namespace=args.namespace_arn,
+                services=[aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
+                    port_name=PORT_NAME,
+                    discovery_name=svc,
+                    client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
+                        port=port, dns_name=svc)],
+                    ingress_port_override=proxy_port,
+                    tls=tls,
+                )],
+                log_configuration=aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
+                    log_driver="awslogs",
+                    options={"awslogs-group": self.log_group.name, "awslogs-region": s.region,
+                             "awslogs-stream-prefix": "service-connect"},
+                ),
+            ),
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
+            deployment_configuration=aws.ecs.ServiceDeploymentConfigurationArgs(
+                strategy="CANARY",
+                canary_configuration=aws.ecs.ServiceDeploymentConfigurationCanaryConfigurationArgs(
+                    canary_percent=CANARY_PERCENT, canary_bake_time_in_minutes=str(CANARY_BAKE_MINUTES)),
+                bake_time_in_minutes=str(DEPLOYMENT_BAKE_MINUTES),
+            ) if canary else aws.ecs.ServiceDeploymentConfigurationArgs(strategy="ROLLING"),
+            deployment_controller=aws.ecs.ServiceDeploymentControllerArgs(type="ECS"),
+            alarms=alarms,
+            propagate_tags="SERVICE",
+            enable_ecs_managed_tags=True,
+            tags={**tags, "critical": str(spec.critical).lower()},
+            # Autoscaling owns the task count after the first deployment.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on),
+                                        ignore_changes=["desiredCount"]),
+        )
+
+        label, groups = None, []
+        if spec.public and args.alb_arn_suffix is not None:
+            tg_suffix = _target_group_suffix(args.target_group_arn)
+            label = pulumi.Output.concat(args.alb_arn_suffix, "/", tg_suffix)
+            groups = [tg_suffix]
+            if args.blue_green is not None:
+                groups.append(_target_group_suffix(args.blue_green.alternate_target_group_arn))
+        self.scaling = add_autoscaling(name, ScalingInputs(
+            stack=s.stack, cluster_name=args.cluster_name, service_name=ecs_name,
+            scaling=scaling, schedule=cfg.schedule, tags=tags,
+            request_count_resource_label=label, request_count_target_groups=groups), self.service, self)
+
+        self.service_arn = self.service.arn
+        self.service_name = self.service.name
+        self.security_group_id = sg_id
+        self.task_role_arn = self.task_role.arn
+        self.execution_role_arn = self.execution_role.arn
+        self.repository_name = self.repository.name
+        self.repository_url = self.repository.repository_url
+        self.log_group_name = self.log_group.name
+        self.task_definition_arn = self.task_definition.arn
+        self.register_outputs({
+            "service_arn": self.service_arn,
+            "security_group_id": self.security_group_id,
+            "task_role_arn": self.task_role_arn,
+            "repository_name": self.repository_name,
+        })
+
+
+__all__ = ["MicroService", "MicroServiceArgs", "BlueGreenTargets", "canary_enabled", "secret_resource_arn",
+           "CANARY_PERCENT", "CANARY_BAKE_MINUTES"]

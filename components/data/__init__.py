@@ -1,0 +1,1 @@
+"""Data tier (data.py): RDS PostgreSQL per owning service (database.py), ElastiCache (cache.py) and the shared EFS file system (efs.py)."""

@@ -1,0 +1,241 @@
+"""RDS PostgreSQL for one owning service.
+
+Each owner gets its own instance, parameter group and security group, so a
+service can reach only its own database.  The master password is managed by RDS
+in Secrets Manager (rotated by RDS, 7 days by default); we only ever pass the
+secret's ARN around.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..shared import naming
+from ..shared.access import ServiceAccess
+from ..shared.credentials import secret_key_ref
+from ..config.settings import Settings
+
+PORT = 5432
+MASTER_USERNAME = "dbadmin"
+# RDS TLS CA with a 2048-bit RSA key, valid to 2061 (RDS user guide, "Using SSL/TLS",
+# certificate authorities table; read 2026-11).
+CA_CERT = "rds-ca-rsa2048-g1"
+# Database Insights "standard" is free with the 7-day Performance Insights retention;
+# "advanced" needs a 465-day retention and is billed per vCPU (CloudWatch pricing,
+# Database Insights; read 2026-11).  Wanted as a settings key: database.insightsMode.
+DATABASE_INSIGHTS_MODE = "standard"
+PERFORMANCE_INSIGHTS_RETENTION_DAYS = {"standard": 7, "advanced": 465}
+# Logs RDS publishes to CloudWatch (/aws/rds/instance/<id>/<log>).
+LOG_EXPORTS = ("postgresql", "upgrade")
+SLOW_QUERY_MS = 1000
+
+
+def lower_identifier(*parts: str, limit: int) -> str:
+    """An identifier RDS and ElastiCache accept: lowercase letters, digits and single
+    hyphens, starting with a letter, not ending with a hyphen, at most ``limit``
+    characters (RDS user guide, "Naming constraints in Amazon RDS"; ElastiCache
+    CreateReplicationGroup ReplicationGroupId; read 2026-11)."""
+    raw = "-".join(p for p in parts if p).lower()
+    raw = re.sub(r"[^a-z0-9]+", "-", raw)
+    raw = re.sub(r"-{2,}", "-", raw).strip("-")
+    if not raw or not raw[0].isalpha():
+        raw = f"x-{raw}"
+    return re.sub(r"-{2,}", "-", naming.fit(raw, limit)).strip("-")
+
+
+def rds_identifier(*parts: str) -> str:
+    """A DB instance identifier (at most 63 characters)."""
+    return lower_identifier(*parts, limit=naming.LIMITS["rds"])
+
+
+def creation_stamp() -> str:
+    """UTC time of this program run, ``YYYYMMDDhhmmss``, for final-snapshot names.
+
+    A final snapshot name must be new each time an instance is deleted: a fixed
+    ``<id>-final`` makes the *second* delete of a re-created instance fail with
+    DBSnapshotAlreadyExists (GitHub issues terraform-aws-modules/terraform-aws-rds#445,
+    cloudposse/terraform-aws-rds-cluster#129; read 2026-11).  Used together with ``ignore_changes=["finalSnapshotIdentifier"]``:
+    the stamp of the run that *created* the resource stays in state (no diff on later
+    runs), and a stack that is destroyed and created again gets a new one.  Pulumi keeps
+    an ignored input's old value when it replaces a resource (Pulumi docs,
+    "ignoreChanges"; read 2026-11), so a replaced instance keeps the old name: delete
+    or rename that snapshot before deleting the replacement."""
+    return datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+
+
+def engine_major(version: str) -> str:
+    """"16.6" -> "16" (parameter group family postgres16)."""
+    return version.split(".")[0]
+
+
+@dataclass
+class DatabaseArgs:
+    """One PostgreSQL database owned by one service."""
+
+    settings: Settings
+    """Stack settings (database.*, multiAz.database, deletionProtection, logRetentionDays)."""
+    owner: str
+    """The owning service; the only one its security group is opened to (by the compute tier)."""
+    vpc_id: pulumi.Input[str]
+    """VPC of the security group."""
+    subnet_group_name: pulumi.Input[str]
+    """DB subnet group on the private subnets."""
+
+
+class Database(pulumi.ComponentResource):
+    """An RDS PostgreSQL instance (plus read replicas) for one service."""
+
+    identifier: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    address: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
+    port: pulumi.Output[int]
+    secret_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    replica_identifiers: list[pulumi.Output[str]]
+    access: ServiceAccess
+
+    def __init__(self, name: str, args: DatabaseArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("platform:data:Database", name, None, opts)
+        cfg = args.settings.config
+        db = cfg.database
+        owner = args.owner
+        tags = args.settings.tags("data", owner)
+        protect = cfg.deletionProtection
+        major = engine_major(db.engineVersion)
+        ident = rds_identifier(args.settings.stack, owner, "db")
+
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description=f"{owner} PostgreSQL: opened only to the {owner} service",
+            tags={**tags, "Name": f"{ident}-sg"},
+            opts=pulumi.ResourceOptions(parent=self),
+        )  # no rules here: the compute tier adds ingress from the owner's SG; no egress needed
+
+        params = aws.rds.ParameterGroup(
+            f"{name}-params",
+            family=f"postgres{major}",
+            description=f"{owner} PostgreSQL {major}: TLS only",
+            parameters=[
+                aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
+                aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement", value=str(SLOW_QUERY_MS)),
+            ],
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        def log_groups(logical: str, instance_id: str) -> list[aws.cloudwatch.LogGroup]:
+            """Pre-create the log groups RDS writes to, so they carry a retention."""
+            return [
+                aws.cloudwatch.LogGroup(
+                    f"{logical}-log-{log}",
+                    name=f"/aws/rds/instance/{instance_id}/{log}",
+                    retention_in_days=cfg.logRetentionDays,
+                    tags=tags,
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+                for log in LOG_EXPORTS
+            ]
+
+        insights = DATABASE_INSIGHTS_MODE
+        common = dict(
+            instance_class=db.instanceClass,
+            storage_type="gp3",
+            max_allocated_storage=db.maxAllocatedStorageGb,
+            parameter_group_name=params.name,
+            vpc_security_group_ids=[self.security_group.id],
+            publicly_accessible=False,
+            ca_cert_identifier=CA_CERT,
+            auto_minor_version_upgrade=True,
+            performance_insights_enabled=True,
+            performance_insights_retention_period=PERFORMANCE_INSIGHTS_RETENTION_DAYS[insights],
+            database_insights_mode=insights,
+            copy_tags_to_snapshot=True,
+            deletion_protection=protect,
+            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+            tags=tags,
+        )
+        self.instance = aws.rds.Instance(
+            f"{name}-db",
+            identifier=ident,
+            engine="postgres",
+            # Major only: with auto minor upgrades the provider accepts a version prefix and does
+            # not try to "downgrade" after AWS upgrades the minor (pulumi-aws rds.Instance docs).
+            engine_version=major,
+            allocated_storage=db.allocatedStorageGb,
+            storage_encrypted=True,
+            multi_az=cfg.multiAz.database,
+            db_subnet_group_name=args.subnet_group_name,
+            db_name=f"{re.sub(r'[^a-z0-9]', '', owner.lower())}db",  # "order"/"user" are reserved words
+            username=MASTER_USERNAME,
+            manage_master_user_password=True,
+            backup_retention_period=db.backupRetentionDays,
+            delete_automated_backups=not protect,
+            skip_final_snapshot=not protect,
+            # Always set (also where skipped: RDS then takes no snapshot), so turning
+            # deletionProtection on later finds a name in state despite ignore_changes.
+            final_snapshot_identifier=f"{ident}-final-{creation_stamp()}",
+            **common,
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=log_groups(name, ident),
+                                        ignore_changes=["finalSnapshotIdentifier"]),
+        )
+
+        self.replicas: list[aws.rds.Instance] = []
+        for i in range(1, db.readReplicas + 1):
+            rid = rds_identifier(args.settings.stack, owner, "db", f"r{i}")
+            # A same-region replica takes the source identifier, inherits engine version,
+            # encryption, subnet group and master user; it has no final snapshot of its own.
+            self.replicas.append(aws.rds.Instance(
+                f"{name}-replica{i}",
+                identifier=rid,
+                replicate_source_db=self.instance.identifier,
+                skip_final_snapshot=True,
+                **common,
+                opts=pulumi.ResourceOptions(parent=self, protect=protect,
+                                            depends_on=log_groups(f"{name}-replica{i}", rid)),
+            ))
+
+        self.identifier = self.instance.identifier
+        self.arn = self.instance.arn
+        self.address = self.instance.address
+        self.endpoint = self.instance.endpoint
+        self.port = self.instance.port
+        self.secret_arn = self.instance.master_user_secrets.apply(lambda s: s[0].secret_arn)
+        self.security_group_id = self.security_group.id
+        self.replica_identifiers = [r.identifier for r in self.replicas]
+
+        replica_hosts = pulumi.Output.all(*[r.address for r in self.replicas]).apply(",".join)
+        self.access = ServiceAccess(
+            service=owner,
+            description=f"{owner} database",
+            security_group_id=self.security_group.id,
+            port=PORT,
+            # The app may re-read the secret after an RDS rotation (tasks get it only at start).
+            policy_statements=[{
+                "Effect": "Allow",
+                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                "Resource": [self.secret_arn],
+            }],
+            environment={
+                "DB_HOST": self.address,
+                "DB_PORT": self.port.apply(str),
+                "DB_NAME": self.instance.db_name,
+                "DB_SSLMODE": "require",  # TLS is forced; verify-full needs the RDS CA bundle in the image
+                **({"DB_READER_HOSTS": replica_hosts} if self.replicas else {}),
+            },
+            secrets={
+                "DB_USERNAME": secret_key_ref(self.secret_arn, "username"),
+                "DB_PASSWORD": secret_key_ref(self.secret_arn, "password"),
+            },
+            execution_secret_arns=[self.secret_arn],
+        )
+        self.register_outputs({
+            "identifier": self.identifier, "endpoint": self.endpoint, "secret_arn": self.secret_arn,
+        })

@@ -1,0 +1,314 @@
+"""Delivery: one CodePipeline (V2) per service: source -> build image -> ECS deploy.
+
+- Source: the service's Git repository through an AWS CodeConnections connection
+  (created here in PENDING state unless an existing connection ARN is given; an
+  administrator completes the GitHub handshake once in the console).
+- Build: CodeBuild builds the image on the service's CPU architecture (ARM64 by
+  default), pushes `<commit>` and `latest` tags to the service's ECR repository and
+  writes imagedefinitions.json.
+- Deploy: the ECS deploy action registers a task definition revision with the new
+  image and updates the service; ECS then runs the service's own deployment
+  configuration (canary, circuit breaker, alarm-based rollback) set by compute.
+
+Infrastructure changes go through the GitHub Actions workflow in
+.github/workflows/infrastructure.yml (tests, preflight, preview with the policy pack,
+`pulumi up` on merge).  See docs/readme/observability-delivery.md for why.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..shared import naming
+from ..compute.containers import APP_CONTAINER
+from ..config.settings import Settings
+
+TIER = "delivery"
+
+# Defaults of DeliveryArgs; the stack passes the `delivery.repositoryOwner`/`delivery.branch` settings.
+DEFAULT_REPOSITORY_OWNER = "example-org"
+DEFAULT_BRANCH = "main"
+
+# CodeBuild curated images (CodeBuild user guide, "Docker images provided by CodeBuild", read 2026-11):
+# Amazon Linux 2023 standard images for ARM (aarch64 3.0) and x86_64 (5.0).
+BUILD_ENVIRONMENTS = {
+    "ARM64": ("ARM_CONTAINER", "aws/codebuild/amazonlinux-aarch64-standard:3.0"),
+    "X86_64": ("LINUX_CONTAINER", "aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+}
+BUILD_COMPUTE_TYPE = "BUILD_GENERAL1_SMALL"
+# The ECS deploy action waits at most 60 minutes for the deployment (CodePipeline user guide,
+# "Amazon ECS deploy action reference", DeploymentTimeout, read 2026-11): room for the canary bake.
+ECS_DEPLOY_TIMEOUT_MINUTES = 60
+ARTIFACT_RETENTION_DAYS = 30
+# CodePipeline pipeline names: up to 100 characters (CodePipeline API CreatePipeline).
+PIPELINE_NAME_MAX = 100
+
+# The ECR repositories are IMMUTABLE_WITH_EXCLUSION with `latest` the one mutable tag (compute).  The
+# build pushes the commit tag, then moves `latest` (what Pulumi's task definition names, so `pulumi up`
+# never rolls the image back); the ECS deploy action registers the commit-tagged revision.  Pushing an
+# existing immutable tag fails (ImageTagAlreadyExistsException; ECR user guide, "Image tag mutability",
+# read 2026-11), so a re-run of the same commit ("Release change", a retried build) reuses the image
+# already in ECR instead of failing.  `on-failure: ABORT` keeps post_build (which moves `latest`) from
+# running after a failed build (CodeBuild buildspec reference, "phases/*/on-failure", read 2026-11).
+BUILDSPEC = """version: 0.2
+phases:
+  pre_build:
+    commands:
+      - aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "${REPOSITORY_URI%%/*}"
+      - IMAGE_TAG="$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c 1-12)"
+      - test -n "$IMAGE_TAG"
+      - REPOSITORY_NAME="${REPOSITORY_URI#*/}"
+  build:
+    on-failure: ABORT
+    commands:
+      - |
+        if aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then
+          docker pull "$REPOSITORY_URI:$IMAGE_TAG"
+          docker tag "$REPOSITORY_URI:$IMAGE_TAG" "$REPOSITORY_URI:latest"
+        else
+          docker build --platform "$DOCKER_PLATFORM" -t "$REPOSITORY_URI:$IMAGE_TAG" -t "$REPOSITORY_URI:latest" .
+          docker push "$REPOSITORY_URI:$IMAGE_TAG"
+        fi
+  post_build:
+    commands:
+      - docker push "$REPOSITORY_URI:latest"
+      - printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "$REPOSITORY_URI:$IMAGE_TAG" > imagedefinitions.json
+artifacts:
+  files:
+    - imagedefinitions.json
+"""
+
+
+@dataclass
+class DeliveryArgs:
+    """Inputs of the delivery tier."""
+
+    settings: Settings
+    """Stack settings (services and their architecture, logRetentionDays, deletionProtection)."""
+    cluster_name: pulumi.Input[str]
+    """ECS cluster the pipelines deploy to."""
+    ecr_repository_names: dict[str, pulumi.Input[str]]
+    """Service -> ECR repository name (one pipeline per entry)."""
+    source_connection_arn: Optional[pulumi.Input[str]] = None
+    """Existing CodeConnections connection ARN; None = create a GitHub connection (PENDING until an
+    administrator completes the handshake in the console)."""
+    repositories: dict[str, str] = field(default_factory=dict)
+    """Service -> `owner/repository`; default `example-org/<service>` (set it before `pulumi up`)."""
+    branch: str = DEFAULT_BRANCH
+    """Branch whose pushes start the pipelines."""
+    container_names: dict[str, str] = field(default_factory=dict)
+    """Service -> container to update in the task definition; default = compute's app container."""
+    service_role_arns: dict[str, list[pulumi.Input[str]]] = field(default_factory=dict)
+    """Service -> its task and execution role ARNs, the only roles its pipeline may pass to ECS.
+    Default empty: any role, still only to ecs-tasks.amazonaws.com."""
+
+
+def pipeline_name(stack: str, service: str) -> str:
+    return naming.fit(f"microservices-{stack}-{service}", PIPELINE_NAME_MAX)
+
+
+class Delivery(pulumi.ComponentResource):
+    """Artifact bucket, source connection and one build + pipeline per service."""
+
+    pipeline_names: dict[str, pulumi.Output[str]]
+    artifact_bucket: pulumi.Output[str]
+    connection_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: DeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("platform:delivery:Delivery", name, None, opts)
+        self._name, self._args, self._s = name, args, args.settings
+        unknown = sorted(set(args.ecr_repository_names) - set(self._s.config.services))
+        if unknown:
+            raise ValueError(f"delivery: ECR repositories for unknown service(s) {', '.join(unknown)}")
+        self._account = aws.get_caller_identity_output().account_id
+        self._partition = aws.get_partition_output().partition
+
+        bucket = self._artifact_bucket()
+        self.artifact_bucket = bucket.bucket
+        if args.source_connection_arn is not None:
+            self.connection_arn = pulumi.Output.from_input(args.source_connection_arn)
+        else:
+            connection = aws.codeconnections.Connection(
+                f"{name}-github",
+                name=naming.fit(f"microservices-{self._s.stack}-github", 32),
+                provider_type="GitHub",
+                tags=self._s.tags(TIER),
+                opts=pulumi.ResourceOptions(parent=self))
+            self.connection_arn = connection.arn
+
+        self.pipeline_names = {svc: self._service_pipeline(svc, repo, bucket)
+                               for svc, repo in args.ecr_repository_names.items()}
+        self.register_outputs({"pipeline_names": self.pipeline_names, "artifact_bucket": self.artifact_bucket,
+                               "connection_arn": self.connection_arn})
+
+    # ---- shared ---------------------------------------------------------------------------------------
+    def _artifact_bucket(self) -> aws.s3.Bucket:
+        opts = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(
+            f"{self._name}-artifacts",
+            # Artifacts are rebuildable; without deletion protection (dev) the stack can be destroyed.
+            force_destroy=not self._s.config.deletionProtection,
+            tags=self._s.tags(TIER),
+            opts=opts)
+        aws.s3.BucketPublicAccessBlock(
+            f"{self._name}-artifacts-public-access", bucket=bucket.id, block_public_acls=True,
+            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
+        aws.s3.BucketOwnershipControls(
+            f"{self._name}-artifacts-ownership", bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=opts)
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{self._name}-artifacts-encryption", bucket=bucket.id,
+            rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=aws.s3.
+                BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm="aws:kms"),  # the account's aws/s3 key
+                bucket_key_enabled=True)], opts=opts)
+        aws.s3.BucketLifecycleConfiguration(
+            f"{self._name}-artifacts-lifecycle", bucket=bucket.id,
+            rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="expire-artifacts", status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=ARTIFACT_RETENTION_DAYS),
+                abort_incomplete_multipart_upload=aws.s3.
+                BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=1))],
+            opts=opts)
+        return bucket
+
+    def _role(self, suffix: str, service_principal: str, svc: str) -> aws.iam.Role:
+        trust = self._account.apply(lambda acct: json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": service_principal}, "Action": "sts:AssumeRole",
+                           "Condition": {"StringEquals": {"aws:SourceAccount": acct}}}]}))
+        return aws.iam.Role(
+            naming.fit(f"{self._name}-{svc}-{suffix}", naming.LIMITS["iam_role"], autonamed=True),
+            assume_role_policy=trust, tags=self._s.tags(TIER, svc), opts=pulumi.ResourceOptions(parent=self))
+
+    # ---- per service ----------------------------------------------------------------------------------
+    def _service_pipeline(self, svc: str, repository: pulumi.Input[str], bucket: aws.s3.Bucket) -> pulumi.Output[str]:
+        cfg, region = self._s.config, self._s.region
+        arch = cfg.services[svc].architecture
+        env_type, image = BUILD_ENVIRONMENTS[arch]
+        tags = self._s.tags(TIER, svc)
+        opts = pulumi.ResourceOptions(parent=self)
+        repo_uri = pulumi.Output.all(self._account, repository).apply(
+            lambda v: f"{v[0]}.dkr.ecr.{region}.amazonaws.com/{v[1]}")
+        repo_arn = pulumi.Output.all(self._partition, self._account, repository).apply(
+            lambda v: f"arn:{v[0]}:ecr:{region}:{v[1]}:repository/{v[2]}")
+
+        # Explicit log group so build logs expire like every other log of the stack.
+        logs = aws.cloudwatch.LogGroup(
+            f"{self._name}-{svc}-build-logs", name=f"/aws/codebuild/microservices-{self._s.stack}-{svc}",
+            retention_in_days=cfg.logRetentionDays, tags=tags, opts=opts)
+        build_role = self._role("build", "codebuild.amazonaws.com", svc)
+        build_policy = aws.iam.RolePolicy(
+            f"{self._name}-{svc}-build-policy", role=build_role.id,
+            policy=pulumi.Output.all(logs.arn, repo_arn, bucket.arn).apply(lambda v: json.dumps({
+                "Version": "2012-10-17", "Statement": [
+                    {"Sid": "WriteBuildLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                     "Resource": [v[0], f"{v[0]}:*"]},
+                    {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+                    {"Sid": "PushServiceImage", "Effect": "Allow", "Action": [
+                        "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+                        "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+                        "ecr:DescribeImages"],  # the buildspec's "commit already pushed?" check
+                     "Resource": v[1]},
+                    {"Sid": "PipelineArtifacts", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                     "Resource": f"{v[2]}/*"},
+                ]})),
+            opts=opts)
+        project = aws.codebuild.Project(
+            f"{self._name}-{svc}-build",
+            name=f"microservices-{self._s.stack}-{svc}",
+            description=f"Builds the {svc} image ({arch}) and pushes it to ECR",
+            service_role=build_role.arn,
+            build_timeout=30,
+            source=aws.codebuild.ProjectSourceArgs(type="CODEPIPELINE", buildspec=BUILDSPEC),
+            artifacts=aws.codebuild.ProjectArtifactsArgs(type="CODEPIPELINE"),
+            environment=aws.codebuild.ProjectEnvironmentArgs(
+                type=env_type, image=image, compute_type=BUILD_COMPUTE_TYPE,
+                privileged_mode=True,  # docker build needs the Docker daemon
+                image_pull_credentials_type="CODEBUILD",
+                environment_variables=[
+                    aws.codebuild.ProjectEnvironmentEnvironmentVariableArgs(name="REPOSITORY_URI", value=repo_uri),
+                    aws.codebuild.ProjectEnvironmentEnvironmentVariableArgs(
+                        name="CONTAINER_NAME", value=self._args.container_names.get(svc, APP_CONTAINER)),
+                    aws.codebuild.ProjectEnvironmentEnvironmentVariableArgs(
+                        name="DOCKER_PLATFORM", value="linux/arm64" if arch == "ARM64" else "linux/amd64"),
+                ]),
+            logs_config=aws.codebuild.ProjectLogsConfigArgs(
+                cloudwatch_logs=aws.codebuild.ProjectLogsConfigCloudwatchLogsArgs(group_name=logs.name)),
+            tags=tags,
+            opts=opts)
+
+        name = pipeline_name(self._s.stack, svc)
+        pipeline_role = self._role("pipeline", "codepipeline.amazonaws.com", svc)
+        service_arn = pulumi.Output.all(self._partition, self._account, self._args.cluster_name).apply(
+            lambda v: f"arn:{v[0]}:ecs:{region}:{v[1]}:service/{v[2]}/{naming.ecs_service_name(svc)}")
+        pipeline_policy = aws.iam.RolePolicy(
+            f"{self._name}-{svc}-pipeline-policy", role=pipeline_role.id,
+            policy=pulumi.Output.all(bucket.arn, self.connection_arn, project.arn, service_arn, self._partition,
+                                     self._account, pulumi.Output.all(*self._args.service_role_arns.get(svc, []))
+                                     ).apply(lambda v: json.dumps(self._pipeline_policy(*v))),
+            opts=opts)
+        repo_id = self._args.repositories.get(svc, f"{DEFAULT_REPOSITORY_OWNER}/{svc}")
+        pipeline = aws.codepipeline.Pipeline(
+            f"{self._name}-{svc}-pipeline",
+            name=name,
+            pipeline_type="V2",
+            execution_mode="QUEUED",  # every merged commit is deployed, one canary at a time
+            role_arn=pipeline_role.arn,
+            artifact_stores=[aws.codepipeline.PipelineArtifactStoreArgs(location=bucket.bucket, type="S3")],
+            stages=[
+                aws.codepipeline.PipelineStageArgs(name="Source", actions=[aws.codepipeline.PipelineStageActionArgs(
+                    name="Source", category="Source", owner="AWS", provider="CodeStarSourceConnection", version="1",
+                    output_artifacts=["source"],
+                    configuration={"ConnectionArn": self.connection_arn, "FullRepositoryId": repo_id,
+                                   "BranchName": self._args.branch, "OutputArtifactFormat": "CODE_ZIP"})]),
+                aws.codepipeline.PipelineStageArgs(name="Build", actions=[aws.codepipeline.PipelineStageActionArgs(
+                    name="BuildImage", category="Build", owner="AWS", provider="CodeBuild", version="1",
+                    input_artifacts=["source"], output_artifacts=["image"],
+                    configuration={"ProjectName": project.name})]),
+                aws.codepipeline.PipelineStageArgs(name="Deploy", actions=[aws.codepipeline.PipelineStageActionArgs(
+                    name="DeployToEcs", category="Deploy", owner="AWS", provider="ECS", version="1",
+                    input_artifacts=["image"],
+                    configuration={"ClusterName": self._args.cluster_name,
+                                   "ServiceName": naming.ecs_service_name(svc),
+                                   "FileName": "imagedefinitions.json",
+                                   "DeploymentTimeout": str(ECS_DEPLOY_TIMEOUT_MINUTES)})]),
+            ],
+            tags=tags,
+            # A new pipeline starts its first execution at once (CodePipeline user guide, "Create a
+            # pipeline", read 2026-11): its role and the build role must already hold their permissions,
+            # and the inline policies are separate resources that Pulumi would otherwise create in parallel.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[pipeline_policy, build_policy]))
+        return pipeline.name
+
+    @staticmethod
+    def _pipeline_policy(bucket_arn: str, connection_arn: str, project_arn: str, service_arn: str,
+                         partition: str, account: str, role_arns: list[str]) -> dict:
+        return {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Artifacts", "Effect": "Allow",
+             "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{bucket_arn}/*"},
+            {"Sid": "ArtifactBucket", "Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"],
+             "Resource": bucket_arn},
+            {"Sid": "Source", "Effect": "Allow",
+             "Action": ["codeconnections:UseConnection", "codestar-connections:UseConnection"],
+             "Resource": connection_arn},
+            {"Sid": "Build", "Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
+             "Resource": project_arn},
+            {"Sid": "DeployService", "Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService"],
+             "Resource": service_arn},
+            # These ECS calls take no resource ARN (Service Authorization Reference, Amazon ECS, 2026-11).
+            {"Sid": "RegisterRevision", "Effect": "Allow", "Action": [
+                "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecs:TagResource",
+                "ecs:DescribeTasks", "ecs:ListTasks"], "Resource": "*"},
+            # The new revision keeps the service's own task and execution roles.
+            {"Sid": "PassTaskRoles", "Effect": "Allow", "Action": "iam:PassRole",
+             "Resource": sorted(role_arns) or f"arn:{partition}:iam::{account}:role/*",
+             "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+        ]}

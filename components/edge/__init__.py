@@ -1,0 +1,1 @@
+"""Edge tier (edge.py): the ALB with listeners, target groups and rules (alb.py), the REST API over a VPC link (api.py), CloudFront (cdn.py), WAF web ACLs (waf.py), the secret origin header (origin_verify.py) and the path-to-rule translation they share (routing.py)."""

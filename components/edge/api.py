@@ -1,0 +1,234 @@
+"""Regional REST API in front of the ALB, reaching it privately through a VPC link v2.
+
+Every method requires an API key (usage plan: throttling + monthly quota) and, when a
+Lambda authorizer ARN is given, that authorizer too.  The stage writes JSON access logs
+to CloudWatch and traces with X-Ray.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from ..shared.iam import assume_role_policy
+from .routing import API_STAGE
+from ..config.settings import Settings
+
+# The only stage.  Over the private integration API Gateway prefixes backend paths with
+# "/<stage>"; the ALB rules accept and strip that prefix (routing.stage_rewrite).
+STAGE_NAME = API_STAGE
+EXECUTION_LOG_GROUP_PREFIX = "API-Gateway-Execution-Logs_"
+
+# REST APIs reach an ALB through a VPC link v2: integration type HTTP_PROXY,
+# connection VPC_LINK, integrationTarget = the ALB ARN; the uri only sets the Host
+# header and the name API Gateway checks the ALB certificate against (API Gateway
+# developer guide, "Set up a private integration", VPC links V2 for REST APIs, 2025-11).
+INTEGRATION_TYPE = "HTTP_PROXY"
+
+# Legacy policy name that still means "TLS 1.2 minimum" on the execute-api endpoint
+# (API Gateway developer guide, "Security policies for REST APIs", read 2026-11).
+API_SECURITY_POLICY = "TLS_1_2"
+
+# Managed policy API Gateway needs (account-wide, per region) to write access/execution
+# logs (API Gateway developer guide, "Set up CloudWatch logging for REST APIs", 2026-11).
+PUSH_TO_LOGS_POLICY = "arn:{partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
+    "apiKeyId": "$context.identity.apiKeyId", "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod", "path": "$context.path", "status": "$context.status",
+    "protocol": "$context.protocol", "responseLength": "$context.responseLength",
+    "integrationStatus": "$context.integration.status", "integrationLatency": "$context.integration.latency",
+    "wafStatus": "$context.waf.status", "tlsVersion": "$context.tlsVersion",
+    "xrayTraceId": "$context.xrayTraceId",
+}, separators=(",", ":"))
+
+
+@dataclass
+class ApiResources:
+    rest_api: aws.apigateway.RestApi
+    stage: aws.apigateway.Stage
+    api_key: aws.apigateway.ApiKey
+    usage_plan: aws.apigateway.UsagePlan
+    vpc_link: aws.apigatewayv2.VpcLink
+    security_group: aws.ec2.SecurityGroup
+    authorizer: Optional[aws.apigateway.Authorizer]
+
+
+def backend_host(settings: Settings, alb_dns_name: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Host API Gateway sends and verifies the ALB's certificate against.
+
+    The ALB certificate covers edge.domainName; without it the ALB DNS name is used and
+    the TLS check fails until a domain the certificate covers is configured."""
+    domain = settings.config.edge.domainName
+    if domain:
+        return pulumi.Output.from_input(domain)
+    pulumi.log.warn("edge.domainName is empty: API Gateway will reject the ALB certificate for the ALB's "
+                    "DNS name; set edge.domainName to the name edge.certificateArn covers.")
+    return pulumi.Output.from_input(alb_dns_name)
+
+
+def _vpc_link(name: str, settings: Settings, vpc_id: pulumi.Input[str],
+              private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+              alb_security_group_id: pulumi.Input[str], parent: pulumi.Resource
+              ) -> tuple[aws.apigatewayv2.VpcLink, aws.ec2.SecurityGroup]:
+    opts = pulumi.ResourceOptions(parent=parent)
+    tags = settings.tags("edge", "api")
+    sg = aws.ec2.SecurityGroup(
+        f"{name}-vpclink-sg", vpc_id=vpc_id, description="API Gateway VPC link: HTTPS to the ALB only",
+        tags=tags, opts=opts)
+    aws.vpc.SecurityGroupEgressRule(
+        f"{name}-vpclink-to-alb", security_group_id=sg.id, ip_protocol="tcp", from_port=443, to_port=443,
+        referenced_security_group_id=alb_security_group_id, description="HTTPS to the ALB", tags=tags, opts=opts)
+    # Explicit even though 443 is open to the internet: the path stays open if that ever narrows.
+    aws.vpc.SecurityGroupIngressRule(
+        f"{name}-alb-from-vpclink", security_group_id=alb_security_group_id, ip_protocol="tcp",
+        from_port=443, to_port=443, referenced_security_group_id=sg.id,
+        description="HTTPS from the API Gateway VPC link", tags=settings.tags("edge", "alb"), opts=opts)
+    link = aws.apigatewayv2.VpcLink(
+        f"{name}-vpclink", subnet_ids=private_subnet_ids, security_group_ids=[sg.id], tags=tags, opts=opts)
+    return link, sg
+
+
+def _logging_role(name: str, settings: Settings, parent: pulumi.Resource) -> aws.apigateway.Account:
+    """Account-level CloudWatch role; API Gateway refuses stage logging without it."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=parent)).partition
+    role = aws.iam.Role(
+        f"{name}-apigw-logs",
+        assume_role_policy=assume_role_policy("apigateway.amazonaws.com"),
+        description="Lets API Gateway write REST API logs to CloudWatch Logs",
+        tags=settings.tags("edge", "api"), opts=opts)
+    attachment = aws.iam.RolePolicyAttachment(
+        f"{name}-apigw-logs-policy", role=role.name,
+        policy_arn=partition.apply(lambda p: PUSH_TO_LOGS_POLICY.format(partition=p)), opts=opts)
+    return aws.apigateway.Account(
+        f"{name}-apigw-account", cloudwatch_role_arn=role.arn,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[attachment]))
+
+
+def _authorizer(name: str, settings: Settings, rest_api: aws.apigateway.RestApi, lambda_arn: pulumi.Input[str],
+                parent: pulumi.Resource) -> aws.apigateway.Authorizer:
+    opts = pulumi.ResourceOptions(parent=parent)
+    region = settings.region
+    uri = pulumi.Output.from_input(lambda_arn).apply(
+        lambda arn: f"arn:{arn.split(':')[1]}:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations")
+    authorizer = aws.apigateway.Authorizer(
+        f"{name}-authorizer", rest_api=rest_api.id, type="REQUEST", authorizer_uri=uri,
+        identity_source="method.request.header.Authorization", authorizer_result_ttl_in_seconds=300, opts=opts)
+    aws.lambda_.Permission(
+        f"{name}-authorizer-invoke", action="lambda:InvokeFunction", function=lambda_arn,
+        principal="apigateway.amazonaws.com",
+        source_arn=pulumi.Output.concat(rest_api.execution_arn, "/authorizers/", authorizer.id), opts=opts)
+    return authorizer
+
+
+def origin_header_parameter(header_name: str, value: pulumi.Input[str]) -> dict[str, pulumi.Output[str]]:
+    """Integration request parameter adding a static header.  A static value is written in
+    single quotes (API Gateway developer guide, "Parameter mapping for REST APIs", static
+    values; read 2026-11).  The value stays a Pulumi secret, but it is part of the
+    integration's configuration (visible to whoever may call apigateway:GET on it)."""
+    return {f"integration.request.header.{header_name}":
+            pulumi.Output.secret(value).apply(lambda v: f"'{v}'")}
+
+
+def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
+              private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+              alb_arn: pulumi.Input[str], alb_dns_name: pulumi.Input[str],
+              alb_security_group_id: pulumi.Input[str], authorizer_lambda_arn: Optional[pulumi.Input[str]],
+              manage_account: bool, origin_header_name: str, origin_header_value: pulumi.Input[str],
+              origin_generation: int, alb_rules: Sequence[pulumi.Resource],
+              parent: pulumi.Resource) -> ApiResources:
+    """``origin_header_*``: the secret header every integration adds so the ALB routes the
+    request (components/edge/origin_verify.py); ``origin_generation`` redeploys the stage when it
+    changes.  ``alb_rules``: integrations change only after the ALB accepts the new value."""
+    cfg = settings.config
+    edge = cfg.edge
+    tags = settings.tags("edge", "api")
+    opts = pulumi.ResourceOptions(parent=parent)
+    link, link_sg = _vpc_link(name, settings, vpc_id, private_subnet_ids, alb_security_group_id, parent)
+
+    rest_api = aws.apigateway.RestApi(
+        f"{name}-api", description=f"External API of the {settings.stack} platform (proxied to the ALB)",
+        endpoint_configuration={"types": "REGIONAL"}, api_key_source="HEADER",
+        security_policy=API_SECURITY_POLICY, tags=tags, opts=opts)
+    authorizer = (_authorizer(name, settings, rest_api, authorizer_lambda_arn, parent)
+                  if authorizer_lambda_arn is not None else None)
+    auth = ({"authorization": "CUSTOM", "authorizer_id": authorizer.id} if authorizer is not None
+            else {"authorization": "NONE"})
+
+    host = backend_host(settings, alb_dns_name)
+    proxy = aws.apigateway.Resource(f"{name}-api-proxy", rest_api=rest_api.id, parent_id=rest_api.root_resource_id,
+                                    path_part="{proxy+}", opts=opts)
+    routes = (  # (suffix, resource id, backend path, proxied path parameter)
+        ("root", rest_api.root_resource_id, "/", False),
+        ("proxy", proxy.id, "/{proxy}", True),
+    )
+    wiring: list[pulumi.Resource] = []
+    origin_header = origin_header_parameter(origin_header_name, origin_header_value)
+    for suffix, resource_id, path, proxied in routes:
+        method = aws.apigateway.Method(
+            f"{name}-api-{suffix}-any", rest_api=rest_api.id, resource_id=resource_id, http_method="ANY",
+            api_key_required=True, request_parameters={"method.request.path.proxy": True} if proxied else None,
+            **auth, opts=opts)
+        integration = aws.apigateway.Integration(
+            f"{name}-api-{suffix}-alb", rest_api=rest_api.id, resource_id=resource_id, http_method=method.http_method,
+            type=INTEGRATION_TYPE, integration_http_method="ANY",
+            connection_type="VPC_LINK", connection_id=link.id, integration_target=alb_arn,
+            uri=host.apply(lambda h, p=path: f"https://{h}:443{p}"),
+            request_parameters={**origin_header,
+                                **({"integration.request.path.proxy": "method.request.path.proxy"} if proxied else {})},
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=list(alb_rules)))
+        wiring += [method, integration]
+
+    # A new deployment whenever the routing surface changes (methods, backend, authorizer,
+    # origin header); the header by its generation, so the secret never enters the trigger.
+    fingerprint = pulumi.Output.all(host, alb_arn, link.id, authorizer.id if authorizer else "").apply(
+        lambda parts: hashlib.sha256(json.dumps(
+            [parts, [r[2] for r in routes], INTEGRATION_TYPE, origin_header_name, origin_generation]
+        ).encode()).hexdigest())
+    deployment = aws.apigateway.Deployment(
+        f"{name}-api-deployment", rest_api=rest_api.id, triggers={"redeployment": fingerprint},
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=wiring))
+
+    depends: list[pulumi.Resource] = []
+    if manage_account:
+        depends.append(_logging_role(name, settings, parent))
+    access_logs = aws.cloudwatch.LogGroup(
+        f"{name}-api-access", retention_in_days=cfg.logRetentionDays, tags=tags, opts=opts)
+    # Execution logs (logging_level below) go to a group API Gateway names
+    # "API-Gateway-Execution-Logs_{rest-api-id}/{stage-name}" and, if it does not exist,
+    # creates itself without retention and outside the stack (API Gateway developer guide,
+    # "Set up CloudWatch logging for REST APIs", read 2026-11): create it first.
+    depends.append(aws.cloudwatch.LogGroup(
+        f"{name}-api-execution", name=pulumi.Output.concat(EXECUTION_LOG_GROUP_PREFIX, rest_api.id, "/", STAGE_NAME),
+        retention_in_days=cfg.logRetentionDays, tags=tags, opts=opts))
+    stage = aws.apigateway.Stage(
+        f"{name}-api-stage", rest_api=rest_api.id, deployment=deployment.id, stage_name=STAGE_NAME,
+        xray_tracing_enabled=cfg.tracing,
+        access_log_settings={"destination_arn": access_logs.arn, "format": ACCESS_LOG_FORMAT},
+        tags=tags, opts=pulumi.ResourceOptions(parent=parent, depends_on=depends))
+    aws.apigateway.MethodSettings(
+        f"{name}-api-methods", rest_api=rest_api.id, stage_name=stage.stage_name, method_path="*/*",
+        settings={"metrics_enabled": True, "logging_level": "ERROR", "data_trace_enabled": False,
+                  "throttling_rate_limit": edge.apiThrottleRatePerSecond,
+                  "throttling_burst_limit": edge.apiThrottleBurst},
+        opts=opts)
+
+    plan = aws.apigateway.UsagePlan(
+        f"{name}-api-plan", description="Default plan for external API clients",
+        api_stages=[{"api_id": rest_api.id, "stage": stage.stage_name}],
+        throttle_settings={"rate_limit": edge.apiThrottleRatePerSecond, "burst_limit": edge.apiThrottleBurst},
+        quota_settings={"limit": edge.apiQuotaPerMonth, "period": "MONTH"},
+        tags=tags, opts=opts)
+    # No value given: API Gateway generates it; the SDK keeps it secret and it is never exported.
+    key = aws.apigateway.ApiKey(f"{name}-api-key", description="Default external client key", enabled=True,
+                                tags=tags, opts=opts)
+    aws.apigateway.UsagePlanKey(f"{name}-api-plan-key", key_id=key.id, key_type="API_KEY",
+                                usage_plan_id=plan.id, opts=opts)
+    return ApiResources(rest_api, stage, key, plan, link, link_sg, authorizer)

@@ -1,0 +1,76 @@
+"""Origin verification: a secret header only API Gateway and CloudFront send to the ALB.
+
+The ALB has to be internet-facing (API Gateway's VPC link and CloudFront both reach it),
+so without this a client calling the ALB or edge.domainName directly would skip the API
+key, usage plan, throttling and authorizer.  A value generated once and kept in Secrets
+Manager (components/shared/credentials.py; username = the header name) is added by the API
+integrations and the CloudFront origin; the ALB's listener rules forward only requests
+that carry it and the listener's default action answers 403.
+
+Rotation (two `pulumi up` runs, see docs/readme/edge.md):
+1. raise ``generation`` and set ``accept_previous``: a new secret is created, the ALB
+   accepts both values (the rules are updated before the senders: they depend on the
+   rules), then API Gateway and CloudFront switch to the new value;
+2. once CloudFront has finished deploying, clear ``accept_previous``: the previous
+   generation's secret is deleted and the ALB accepts only the new value.
+Each generation is its own secret (its own logical name), so raising the generation
+never loses the value still in use by the senders mid-rotation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from ..shared.credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days
+from ..config.settings import Settings
+
+# 15 characters; the ALB http-header condition allows header names up to 40 characters
+# (ELB API reference, HttpHeaderConditionConfig, read 2026-11).  Not a header clients
+# or AWS services set themselves.
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+
+
+@dataclass
+class OriginVerification:
+    header_name: str
+    value: pulumi.Output[str]
+    """Current generation's value (secret): what API Gateway and CloudFront send."""
+    accepted_values: list[pulumi.Output[str]]
+    """Values the ALB accepts (secret): the current one, plus the previous one mid-rotation."""
+    secret_arn: pulumi.Output[str]
+    """ARN of the current generation's secret (the value itself is never exported)."""
+    generation: int
+
+
+def _secret_name(name: str, generation: int) -> str:
+    # Generation 1 keeps the plain name; later ones get their own secret.
+    base = f"{name}-origin-verify"
+    return base if generation == 1 else f"{base}-g{generation}"
+
+
+def build_origin_verification(name: str, settings: Settings, generation: int, accept_previous: bool,
+                              parent: pulumi.Resource) -> OriginVerification:
+    if generation < 1:
+        raise ValueError(f"origin verify generation must be >= 1; got {generation}")
+    if accept_previous and generation == 1:
+        raise ValueError("origin verify accept_previous needs a previous generation (generation >= 2)")
+    protect = settings.config.deletionProtection
+
+    def credentials(gen: int) -> GeneratedCredentials:
+        return GeneratedCredentials(
+            _secret_name(name, gen),
+            GeneratedCredentialsArgs(
+                username=ORIGIN_VERIFY_HEADER,
+                description=f"{ORIGIN_VERIFY_HEADER} value API Gateway and CloudFront send to the ALB "
+                            f"({settings.stack}, generation {gen})",
+                tags=settings.tags("edge", "alb"),
+                recovery_window_days=recovery_window_days(protect)),
+            opts=pulumi.ResourceOptions(parent=parent))
+
+    current = credentials(generation)
+    accepted = [current.password]
+    if accept_previous:
+        accepted.append(credentials(generation - 1).password)
+    return OriginVerification(ORIGIN_VERIFY_HEADER, current.password, accepted, current.secret_arn, generation)

@@ -1,0 +1,1 @@
+"""Messaging tier (messaging.py): Amazon MSK (kafka.py) and Amazon MQ for ActiveMQ (mq.py)."""

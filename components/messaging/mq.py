@@ -1,0 +1,177 @@
+"""Amazon MQ (ActiveMQ) for the broker owner (payment).
+
+ACTIVE_STANDBY_MULTI_AZ on exactly the first two private subnets when
+``multiAz.broker`` is on, SINGLE_INSTANCE on the first one otherwise (mq.t3.micro
+supports only that).  Private, encrypted with the aws/mq KMS key, general and
+audit logs to CloudWatch; the one application user's password is generated into
+Secrets Manager (see credentials.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..shared.access import ServiceAccess
+from ..shared.credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days, secret_key_ref
+from ..config.settings import Settings
+
+# Client ports (Amazon MQ developer guide, "Amazon MQ for ActiveMQ: network ports"; read 2026-11).
+OPENWIRE_PORT = 61617
+AMQP_PORT = 5671
+# Subnets per deployment mode (CreateBroker SubnetIds; read 2026-11).
+SUBNETS_PER_MODE = {"SINGLE_INSTANCE": 1, "ACTIVE_STANDBY_MULTI_AZ": 2}
+# Raise to rotate the user's password (credentials.py).  Amazon MQ applies user changes
+# only at the next reboot or maintenance window (Amazon MQ REST API reference, "User";
+# read 2026-11): reboot the broker right after such an update.  Wanted as a settings
+# key: mq.passwordGeneration.
+PASSWORD_GENERATION = 1
+
+
+@dataclass
+class MessageBrokerArgs:
+    """The broker of ``settings.config.mq.owner``."""
+
+    settings: Settings
+    """Stack settings (mq.*, multiAz.broker, deletionProtection)."""
+    vpc_id: pulumi.Input[str]
+    """VPC of the security group."""
+    subnet_ids: pulumi.Output[list[str]]
+    """Private subnets; the broker takes the first one or two."""
+
+
+class MessageBroker(pulumi.ComponentResource):
+    """A private ActiveMQ broker with generated credentials."""
+
+    broker_name: pulumi.Output[str]
+    broker_arn: pulumi.Output[str]
+    endpoints: pulumi.Output[list[str]]
+    secret_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    access: list[ServiceAccess]
+
+    def __init__(self, name: str, args: MessageBrokerArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("platform:messaging:MessageBroker", name, None, opts)
+        settings = args.settings
+        cfg = settings.config
+        owner = cfg.mq.owner
+        tags = settings.tags("messaging", owner)
+        protect = cfg.deletionProtection
+        mode = cfg.mq_deployment_mode
+        subnet_count = SUBNETS_PER_MODE[mode]
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description=f"{owner} ActiveMQ: opened only to the {owner} service",
+            tags={**tags, "Name": f"{settings.stack}-{owner}-mq-sg"},
+            opts=child,
+        )  # no rules: the compute tier adds 61617/5671 ingress from the owner's SG
+
+        self.credentials = GeneratedCredentials(
+            f"{name}-user",
+            GeneratedCredentialsArgs(
+                username=owner,
+                description=f"{owner} ActiveMQ user ({settings.stack})",
+                tags=tags,
+                recovery_window_days=recovery_window_days(protect),
+                generation=PASSWORD_GENERATION,
+            ),
+            opts=child,
+        )
+
+        # Amazon MQ creates /aws/amazonmq/broker/<id>/{general,audit} itself, but may write to
+        # them only if a CloudWatch Logs resource policy allows it, set before the broker is
+        # created (developer guide, "Configuring Amazon MQ for ActiveMQ logs"; read 2026-11).
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        logs_policy = aws.cloudwatch.LogResourcePolicy(
+            f"{name}-logs",
+            policy_name=f"{settings.stack}-amazonmq-logs",
+            policy_document=account.apply(lambda acct: _logs_policy(settings.region, acct)),
+            opts=child,
+        )
+
+        creds = self.credentials
+        self.broker = aws.mq.Broker(
+            f"{name}-broker",
+            engine_type="ActiveMQ",
+            engine_version=cfg.mq.engineVersion,
+            host_instance_type=cfg.mq.hostType,
+            deployment_mode=mode,
+            subnet_ids=args.subnet_ids.apply(lambda ids: ids[:subnet_count]),
+            security_groups=[self.security_group.id],
+            publicly_accessible=False,
+            authentication_strategy="simple",
+            auto_minor_version_upgrade=True,
+            maintenance_window_start_time=aws.mq.BrokerMaintenanceWindowStartTimeArgs(
+                day_of_week="SUNDAY", time_of_day="03:00", time_zone="UTC"),
+            # use_aws_owned_key=False without a key id: the AWS managed aws/mq key in this account.
+            encryption_options=aws.mq.BrokerEncryptionOptionsArgs(use_aws_owned_key=False),
+            logs=aws.mq.BrokerLogsArgs(general=True, audit=True),
+            users=[aws.mq.BrokerUserArgs(
+                username=creds.username, password=creds.password, console_access=False)],
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=[logs_policy]),
+        )
+
+        self.broker_name = self.broker.broker_name
+        self.broker_arn = self.broker.arn
+        self.endpoints = self.broker.instances.apply(_endpoints)
+        self.secret_arn = creds.secret_arn
+        self.security_group_id = self.security_group.id
+
+        openwire = self.endpoints.apply(
+            lambda eps: "failover:(" + ",".join(e for e in eps if e.startswith("ssl://")) + ")")
+        amqp = self.endpoints.apply(lambda eps: ",".join(e for e in eps if e.startswith("amqp+ssl://")))
+        self.access = [
+            ServiceAccess(
+                service=owner,
+                description=f"{owner} ActiveMQ (OpenWire/TLS)",
+                security_group_id=self.security_group.id,
+                port=OPENWIRE_PORT,
+                environment={"MQ_OPENWIRE_URL": openwire, "MQ_AMQP_URLS": amqp},
+                secrets={
+                    "MQ_USERNAME": secret_key_ref(self.secret_arn, "username"),
+                    "MQ_PASSWORD": secret_key_ref(self.secret_arn, "password"),
+                },
+                execution_secret_arns=[self.secret_arn],
+            ),
+            ServiceAccess(
+                service=owner,
+                description=f"{owner} ActiveMQ (AMQP/TLS)",
+                security_group_id=self.security_group.id,
+                port=AMQP_PORT,
+            ),
+        ]
+        self.register_outputs({"broker_name": self.broker_name, "endpoints": self.endpoints})
+
+
+def _endpoints(instances: Optional[list[Any]]) -> list[str]:
+    """Every endpoint URL of every broker instance (active first)."""
+    out: list[str] = []
+    for inst in instances or []:
+        eps = inst.get("endpoints") if isinstance(inst, dict) else getattr(inst, "endpoints", None)
+        out.extend(eps or [])
+    return out
+
+
+def _logs_policy(region: str, account: str) -> str:
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "AmazonMQLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "mq.amazonaws.com"},
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"arn:aws:logs:{region}:{account}:log-group:/aws/amazonmq/*",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account},
+                "ArnLike": {"aws:SourceArn": f"arn:aws:mq:{region}:{account}:broker:*"},
+            },
+        }],
+    })

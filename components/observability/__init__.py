@@ -1,0 +1,1 @@
+"""Observability tier: the SNS alarm topic and its KMS key, the alarms and the dashboard (observability.py)."""

@@ -1,0 +1,451 @@
+"""Observability tier: the seed's alarms, an encrypted SNS alarm topic and a dashboard.
+
+Alarms (each notifies the topic on ALARM and OK):
+- per service: ECS CPU > 80 % for 5 minutes (named by naming.service_alarm_names);
+- per public service: target-group 5xx rate > 1 % of requests for 10 minutes (same naming);
+- ALB: 5xx rate (target + ELB 5xx) > 1 % for 10 minutes, target response time > 1 s for 5 minutes;
+- per RDS instance: connections > 90 % of max_connections for 2 minutes;
+- cache engine CPU, memory use and replication lag; MSK offline partitions and active
+  controller; Amazon MQ heap use.
+
+The service alarms feed the ECS canary's alarm-based rollback (compute), and the
+customer-facing ALB alarms are the FIS stop conditions (chaos).  Observability is
+built before compute, so ECS dimensions use the deterministic names in naming.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..shared import naming
+from ..config.settings import Settings
+
+TIER = "observability"
+
+# Seed thresholds.
+CPU_PERCENT = 80.0
+ERROR_RATE_PERCENT = 1.0
+RESPONSE_TIME_SECONDS = 1.0
+DB_CONNECTIONS_SHARE = 0.9
+# Not given by the seed: AWS ElastiCache guidance treats sustained EngineCPU > 90 % and memory use
+# > 80 % (evictions ahead) as unhealthy (ElastiCache user guide, "Monitoring best practices", read 2026-11).
+CACHE_ENGINE_CPU_PERCENT = 90.0
+CACHE_MEMORY_PERCENT = 80.0
+CACHE_REPLICATION_LAG_SECONDS = 30.0
+# ActiveMQ stops accepting messages near 100 % heap; Amazon MQ advises alarming well before
+# (Amazon MQ developer guide, "Amazon MQ for ActiveMQ best practices", read 2026-11).
+MQ_HEAP_PERCENT = 80.0
+
+# RDS for PostgreSQL default: max_connections = LEAST({DBInstanceClassMemory/9531392}, 5000)
+# (RDS user guide, "Maximum number of database connections", read 2026-11).
+PG_BYTES_PER_CONNECTION = 9531392
+PG_MAX_CONNECTIONS_CAP = 5000
+
+# Memory (GiB) of an RDS instance class by family kind and size.  Source: RDS user guide,
+# "Hardware specifications for DB instance classes" (read 2026-11).  Burstable t3/t4g,
+# general purpose m5/m6g/m6i/m7g/m7i, memory optimised r5/r6g/r6i/r7g/r7i.
+_BURSTABLE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}
+_GENERAL_GIB = {"large": 8, "xlarge": 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128, "12xlarge": 192,
+                "16xlarge": 256, "24xlarge": 384}
+_MEMORY_GIB = {"large": 16, "xlarge": 32, "2xlarge": 64, "4xlarge": 128, "8xlarge": 256, "12xlarge": 384,
+               "16xlarge": 512, "24xlarge": 768}
+_FAMILIES = {"t3": _BURSTABLE_GIB, "t4g": _BURSTABLE_GIB,
+             **{f: _GENERAL_GIB for f in ("m5", "m6g", "m6i", "m7g", "m7i")},
+             **{f: _MEMORY_GIB for f in ("r5", "r6g", "r6i", "r7g", "r7i")}}
+
+
+def instance_memory_gib(instance_class: str) -> int:
+    """Nominal memory of an RDS instance class such as ``db.t3.medium``."""
+    parts = instance_class.split(".")
+    table = _FAMILIES.get(parts[1]) if len(parts) == 3 and parts[0] == "db" else None
+    if table is None or parts[2] not in table:
+        raise ValueError(f"no memory size known for RDS instance class {instance_class!r}; known families: "
+                         f"{', '.join(sorted(_FAMILIES))} (add it to components/observability/observability.py)")
+    return table[parts[2]]
+
+
+def pg_max_connections(instance_class: str) -> int:
+    """RDS PostgreSQL's default max_connections for the class (from nominal memory).
+
+    RDS's DBInstanceClassMemory is the nominal memory minus what the OS and RDS
+    processes reserve, so the real value is somewhat lower; the alarm therefore
+    fires at 90 % of this figure, which is close to (not above) the real limit."""
+    memory = instance_memory_gib(instance_class) * 1024 ** 3
+    return min(memory // PG_BYTES_PER_CONNECTION, PG_MAX_CONNECTIONS_CAP)
+
+
+def db_connection_threshold(instance_class: str) -> int:
+    return math.floor(DB_CONNECTIONS_SHARE * pg_max_connections(instance_class))
+
+
+def cache_member_ids(replication_group_id: str, replicas: int) -> list[str]:
+    """Member cluster ids of a cluster-mode-disabled replication group (AWS names them
+    ``<group>-001``, ``<group>-002``...; ElastiCache user guide, "Replication", 2026-11)."""
+    return [f"{replication_group_id}-{i:03d}" for i in range(1, replicas + 2)]
+
+
+def mq_instance_names(broker_name: str, deployment_mode: str) -> list[str]:
+    """Values of the AWS/AmazonMQ ``Broker`` dimension: ``<name>-1`` (and ``-2`` for an
+    active/standby pair) (Amazon MQ developer guide, "Monitoring with CloudWatch", 2026-11)."""
+    return [f"{broker_name}-{i}" for i in range(1, 3 if deployment_mode == "ACTIVE_STANDBY_MULTI_AZ" else 2)]
+
+
+@dataclass
+class ObservabilityArgs:
+    """Inputs of the observability tier."""
+
+    settings: Settings
+    """Stack settings (alertEmail, services, database, cache, multiAz)."""
+    alb_arn_suffix: pulumi.Input[str]
+    """ALB ARN suffix (`app/<name>/<id>`), the `LoadBalancer` metric dimension."""
+    target_group_arn_suffixes: dict[str, pulumi.Input[str]]
+    """Public service -> target group ARN suffix (`targetgroup/<name>/<id>`)."""
+    db_instance_ids: dict[str, pulumi.Input[str]]
+    """Owning service -> RDS DB instance identifier."""
+    cache_replication_group_id: Optional[pulumi.Input[str]] = None
+    """ElastiCache replication group id; None = no cache alarms."""
+    kafka_cluster_name: Optional[pulumi.Input[str]] = None
+    """MSK cluster name; None = no Kafka alarms."""
+    mq_broker_name: Optional[pulumi.Input[str]] = None
+    """Amazon MQ broker name; None = no broker alarms."""
+    alternate_target_group_arn_suffixes: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Public service -> the second (canary) target group's ARN suffix; ECS shifts traffic
+    between the two, so the service's 5xx rate covers both. Default empty (one group)."""
+    alarm_period_seconds: int = 60
+    """Alarm period (60 = standard resolution; the seed's durations are multiples of it)."""
+
+
+class Observability(pulumi.ComponentResource):
+    """Alarm topic, alarms and the stack's CloudWatch dashboard."""
+
+    alarm_topic_arn: pulumi.Output[str]
+    service_alarm_names: dict[str, list[pulumi.Output[str]]]
+    chaos_stop_alarm_arns: list[pulumi.Output[str]]
+    dashboard_name: pulumi.Output[str]
+    alarm_names: list[pulumi.Output[str]]
+
+    def __init__(self, name: str, args: ObservabilityArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("platform:observability:Observability", name, None, opts)
+        self._name, self._args, self._s = name, args, args.settings
+        cfg = self._s.config
+        self._tags = self._s.tags(TIER)
+        self._cluster = naming.cluster_name(self._s.stack)
+
+        missing = [svc for svc, sc in cfg.services.items() if sc.public and svc not in args.target_group_arn_suffixes]
+        if missing:
+            raise ValueError(f"observability: no target group ARN suffix for public service(s) {', '.join(missing)}")
+
+        self._topic = self._alarm_topic()
+        self.alarm_topic_arn = self._topic.arn
+        self.alarm_names = []
+
+        self.service_alarm_names = {}
+        for svc, sc in cfg.services.items():
+            alarms = [self._service_cpu(svc)]
+            if sc.public:
+                alarms.append(self._service_error_rate(svc, args.target_group_arn_suffixes[svc],
+                                                       args.alternate_target_group_arn_suffixes.get(svc)))
+            self.service_alarm_names[svc] = [a.name for a in alarms]
+
+        alb_errors, alb_latency = self._alb_alarms()
+        self.chaos_stop_alarm_arns = [alb_errors.arn, alb_latency.arn]
+        for owner, ident in args.db_instance_ids.items():
+            self._db_connections(owner, ident)
+        if args.cache_replication_group_id is not None:
+            self._cache_alarms(args.cache_replication_group_id)
+        if args.kafka_cluster_name is not None:
+            self._kafka_alarms(args.kafka_cluster_name)
+        if args.mq_broker_name is not None:
+            self._mq_alarm(args.mq_broker_name)
+
+        dashboard = self._dashboard()
+        self.dashboard_name = dashboard.dashboard_name
+
+        self.register_outputs({
+            "alarm_topic_arn": self.alarm_topic_arn,
+            "service_alarm_names": self.service_alarm_names,
+            "chaos_stop_alarm_arns": self.chaos_stop_alarm_arns,
+            "dashboard_name": self.dashboard_name,
+        })
+
+    # ---- topic ----------------------------------------------------------------------------------------
+    def _alarm_topic(self) -> aws.sns.Topic:
+        """SNS topic encrypted with a customer managed key.
+
+        Not alias/aws/sns: CloudWatch alarms cannot use the AWS managed SNS key (its key
+        policy does not let cloudwatch.amazonaws.com call kms:GenerateDataKey/Decrypt and
+        cannot be edited), so alarm actions would fail (AWS re:Post knowledge center,
+        "cloudwatch-configure-alarm-sns", read 2026-11)."""
+        account = aws.get_caller_identity_output().account_id
+        partition = aws.get_partition_output().partition
+        key_policy = pulumi.Output.all(account, partition).apply(lambda a: json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "AccountAdministers", "Effect": "Allow",
+                 "Principal": {"AWS": f"arn:{a[1]}:iam::{a[0]}:root"}, "Action": "kms:*", "Resource": "*"},
+                {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
+                 "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:SourceAccount": a[0]}}},
+            ]}))
+        key = aws.kms.Key(
+            f"{self._name}-alarm-key",
+            description=f"Encrypts the {self._s.stack} alarm topic (CloudWatch may publish)",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=key_policy,
+            tags=self._tags,
+            opts=pulumi.ResourceOptions(parent=self))
+        aws.kms.Alias(f"{self._name}-alarm-key-alias", name=f"alias/microservices-{self._s.stack}-alarms",
+                      target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=self))
+        topic = aws.sns.Topic(
+            f"{self._name}-alarms",
+            name=f"microservices-{self._s.stack}-alarms",
+            kms_master_key_id=key.arn,
+            tags=self._tags,
+            opts=pulumi.ResourceOptions(parent=self))
+        topic_policy = pulumi.Output.all(topic.arn, account).apply(lambda a: json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "AccountManages", "Effect": "Allow", "Principal": {"AWS": a[1]},
+                 "Action": ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe",
+                            "sns:ListSubscriptionsByTopic", "sns:Publish", "sns:DeleteTopic"],
+                 "Resource": a[0]},
+                {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
+                 "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": a[0],
+                 "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}}},
+            ]}))
+        aws.sns.TopicPolicy(f"{self._name}-alarms-policy", arn=topic.arn, policy=topic_policy,
+                            opts=pulumi.ResourceOptions(parent=self))
+        # The address must confirm the subscription once (AWS sends a confirmation e-mail).
+        aws.sns.TopicSubscription(f"{self._name}-alarms-email", topic=topic.arn, protocol="email",
+                                  endpoint=self._s.config.alertEmail, opts=pulumi.ResourceOptions(parent=self))
+        return topic
+
+    # ---- alarm helpers --------------------------------------------------------------------------------
+    def _alarm(self, suffix: str, alarm_name: str, description: str, *, service: str = "platform",
+               **kwargs: Any) -> aws.cloudwatch.MetricAlarm:
+        alarm = aws.cloudwatch.MetricAlarm(
+            f"{self._name}-{suffix}",
+            name=alarm_name,
+            alarm_description=description,
+            alarm_actions=[self._topic.arn],
+            ok_actions=[self._topic.arn],
+            tags=self._s.tags(TIER, service),
+            opts=pulumi.ResourceOptions(parent=self),
+            **kwargs)
+        self.alarm_names.append(alarm.name)
+        return alarm
+
+    def _periods(self, minutes: int) -> dict[str, int]:
+        """Breach in every period of ``minutes`` (the seed's "for N minutes")."""
+        period = self._args.alarm_period_seconds
+        n = max(1, minutes * 60 // period)
+        return {"period": period, "evaluation_periods": n, "datapoints_to_alarm": n}
+
+    def _query(self, qid: str, namespace: str, metric: str, stat: str, dims: dict[str, pulumi.Input[str]]
+               ) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
+        return aws.cloudwatch.MetricAlarmMetricQueryArgs(
+            id=qid, return_data=False,
+            metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                namespace=namespace, metric_name=metric, stat=stat, dimensions=dims,
+                period=self._args.alarm_period_seconds))
+
+    def _expression(self, expr: str, label: str) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
+        return aws.cloudwatch.MetricAlarmMetricQueryArgs(id="e1", expression=expr, label=label, return_data=True)
+
+    def _math_periods(self, minutes: int) -> dict[str, int]:
+        p = self._periods(minutes)
+        return {"evaluation_periods": p["evaluation_periods"], "datapoints_to_alarm": p["datapoints_to_alarm"]}
+
+    def _max_over(self, qid: str, namespace: str, metric: str, stat: str, dimension: str, values: list[str],
+                  label: str) -> list[aws.cloudwatch.MetricAlarmMetricQueryArgs]:
+        """One query per ``dimension`` value (ids ``<qid>1``, ``<qid>2``...) and their maximum."""
+        return [self._query(f"{qid}{i}", namespace, metric, stat, {dimension: v}) for i, v in enumerate(values, 1)
+                ] + [self._expression("MAX(METRICS())", label)]
+
+    # ---- services -------------------------------------------------------------------------------------
+    def _service_cpu(self, svc: str) -> aws.cloudwatch.MetricAlarm:
+        return self._alarm(
+            f"{svc}-cpu", naming.service_alarm_names(self._s.stack, svc, False)[0],
+            f"{svc}: ECS CPU above {CPU_PERCENT:g} % for 5 minutes (also rolls back an ECS canary)",
+            service=svc, namespace="AWS/ECS", metric_name="CPUUtilization", statistic="Average",
+            dimensions={"ClusterName": self._cluster, "ServiceName": naming.ecs_service_name(svc)},
+            comparison_operator="GreaterThanThreshold", threshold=CPU_PERCENT,
+            # A service scaled to zero (dev schedule) sends no data: not an alarm.
+            treat_missing_data="notBreaching", **self._periods(5))
+
+    def _service_error_rate(self, svc: str, tg_suffix: pulumi.Input[str],
+                            alt_suffix: Optional[pulumi.Input[str]] = None) -> aws.cloudwatch.MetricAlarm:
+        lb = self._args.alb_arn_suffix
+        groups = [("", tg_suffix)] + ([("alt", alt_suffix)] if alt_suffix is not None else [])
+        queries = []
+        for tag, suffix in groups:
+            dims = {"TargetGroup": suffix, "LoadBalancer": lb}
+            queries += [self._query(f"errors{tag}", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", dims),
+                        self._query(f"requests{tag}", "AWS/ApplicationELB", "RequestCount", "Sum", dims)]
+        # During a canary the new revision serves from the alternate group: count both.
+        errors = " + ".join(f"FILL(errors{tag}, 0)" for tag, _ in groups)
+        requests = " + ".join(f"FILL(requests{tag}, 0)" for tag, _ in groups)
+        return self._alarm(
+            f"{svc}-5xx", naming.service_alarm_names(self._s.stack, svc, True)[1],
+            f"{svc}: target 5xx above {ERROR_RATE_PERCENT:g} % of requests for 10 minutes "
+            f"(also rolls back an ECS canary)",
+            service=svc, comparison_operator="GreaterThanThreshold", threshold=ERROR_RATE_PERCENT,
+            treat_missing_data="notBreaching",  # no requests, no error rate
+            metric_queries=[*queries, self._expression(f"100 * ({errors}) / ({requests})", f"{svc} 5xx %")],
+            **self._math_periods(10))
+
+    # ---- ALB ------------------------------------------------------------------------------------------
+    def _alb_alarms(self) -> tuple[aws.cloudwatch.MetricAlarm, aws.cloudwatch.MetricAlarm]:
+        stack, dims = self._s.stack, {"LoadBalancer": self._args.alb_arn_suffix}
+        errors = self._alarm(
+            "alb-5xx", f"{stack}-alb-5xx-rate",
+            f"ALB: target + load balancer 5xx above {ERROR_RATE_PERCENT:g} % of requests for 10 minutes",
+            comparison_operator="GreaterThanThreshold", threshold=ERROR_RATE_PERCENT,
+            treat_missing_data="notBreaching",
+            metric_queries=[
+                self._query("target5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", dims),
+                self._query("elb5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", dims),
+                self._query("requests", "AWS/ApplicationELB", "RequestCount", "Sum", dims),
+                # RequestCount only counts requests for which the ALB chose a target; those it rejects
+                # itself (e.g. 503 with no healthy target) are only in HTTPCode_ELB_5XX_Count (ELB user
+                # guide, "CloudWatch metrics for your Application Load Balancer", RequestCount, read
+                # 2026-11).  Dividing by RequestCount alone leaves the rate without data when no target
+                # is left, i.e. notBreaching in the worst outage: the FIS stop condition would not fire.
+                self._expression(
+                    "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0))",
+                    "ALB 5xx %"),
+            ], **self._math_periods(10))
+        latency = self._alarm(
+            "alb-latency", f"{stack}-alb-response-time",
+            f"ALB: average target response time above {RESPONSE_TIME_SECONDS:g} s for 5 minutes",
+            namespace="AWS/ApplicationELB", metric_name="TargetResponseTime", statistic="Average",
+            dimensions=dims, comparison_operator="GreaterThanThreshold", threshold=RESPONSE_TIME_SECONDS,
+            treat_missing_data="notBreaching", **self._periods(5))
+        return errors, latency
+
+    # ---- data -----------------------------------------------------------------------------------------
+    def _db_connections(self, owner: str, ident: pulumi.Input[str]) -> None:
+        klass = self._s.config.database.instanceClass
+        threshold = db_connection_threshold(klass)
+        self._alarm(
+            f"{owner}-db-connections", f"{self._s.stack}-{owner}-db-connections",
+            f"{owner} database: connections above 90 % of max_connections "
+            f"({threshold} of {pg_max_connections(klass)} on {klass}) for 2 minutes",
+            service=owner, namespace="AWS/RDS", metric_name="DatabaseConnections", statistic="Maximum",
+            dimensions={"DBInstanceIdentifier": ident}, comparison_operator="GreaterThanThreshold",
+            threshold=float(threshold), treat_missing_data="missing", **self._periods(2))
+
+    def _cache_alarms(self, group_id: pulumi.Input[str]) -> None:
+        cache = self._s.config.cache
+        replicas = cache.replicas
+        owner = cache.owner
+
+        def alarm(suffix: str, label: str, metric: str, threshold: float, desc: str) -> None:
+            queries = pulumi.Output.from_input(group_id).apply(lambda gid: self._max_over(
+                "n", "AWS/ElastiCache", metric, "Average", "CacheClusterId", cache_member_ids(gid, replicas), label))
+            self._alarm(f"cache-{suffix}", f"{self._s.stack}-cache-{suffix}", desc, service=owner,
+                        comparison_operator="GreaterThanThreshold", threshold=threshold,
+                        treat_missing_data="missing", metric_queries=queries, **self._math_periods(5))
+
+        alarm("engine-cpu", "max EngineCPUUtilization", "EngineCPUUtilization", CACHE_ENGINE_CPU_PERCENT,
+              f"cache: engine CPU above {CACHE_ENGINE_CPU_PERCENT:g} % on a node for 5 minutes")
+        alarm("memory", "max DatabaseMemoryUsagePercentage", "DatabaseMemoryUsagePercentage",
+              CACHE_MEMORY_PERCENT, f"cache: memory use above {CACHE_MEMORY_PERCENT:g} % on a node for 5 minutes")
+        if replicas > 0:
+            # Only replicas report ReplicationLag; which node is primary changes on failover.
+            alarm("replication-lag", "max ReplicationLag", "ReplicationLag", CACHE_REPLICATION_LAG_SECONDS,
+                  f"cache: replica lag above {CACHE_REPLICATION_LAG_SECONDS:g} s for 5 minutes")
+
+    # ---- messaging ------------------------------------------------------------------------------------
+    def _kafka_alarms(self, cluster_name: pulumi.Input[str]) -> None:
+        dims = {"Cluster Name": cluster_name}
+        self._alarm(
+            "kafka-offline-partitions", f"{self._s.stack}-kafka-offline-partitions",
+            "Kafka: offline partitions (no leader: producers and consumers of them fail) for 2 minutes",
+            namespace="AWS/Kafka", metric_name="OfflinePartitionsCount", statistic="Maximum", dimensions=dims,
+            comparison_operator="GreaterThanThreshold", threshold=0.0, treat_missing_data="missing",
+            **self._periods(2))
+        self._alarm(
+            "kafka-active-controller", f"{self._s.stack}-kafka-active-controller",
+            "Kafka: no active controller for 5 minutes (exactly one broker must report 1)",
+            namespace="AWS/Kafka", metric_name="ActiveControllerCount", statistic="Sum", dimensions=dims,
+            comparison_operator="LessThanThreshold", threshold=1.0,
+            # No metrics at all from a running cluster means it is down.
+            treat_missing_data="breaching", **self._periods(5))
+
+    def _mq_alarm(self, broker_name: pulumi.Input[str]) -> None:
+        mode = self._s.config.mq_deployment_mode
+
+        def build(name: str) -> list:
+            return self._max_over("b", "AWS/AmazonMQ", "HeapUsage", "Maximum", "Broker",
+                                  mq_instance_names(name, mode), "max HeapUsage")
+
+        self._alarm(
+            "mq-heap", f"{self._s.stack}-mq-heap-usage",
+            f"Amazon MQ: broker JVM heap above {MQ_HEAP_PERCENT:g} % for 5 minutes (or no data: broker down)",
+            service=self._s.config.mq.owner, comparison_operator="GreaterThanThreshold", threshold=MQ_HEAP_PERCENT,
+            treat_missing_data="breaching",
+            metric_queries=pulumi.Output.from_input(broker_name).apply(build), **self._math_periods(5))
+
+    # ---- dashboard ------------------------------------------------------------------------------------
+    def _dashboard(self) -> aws.cloudwatch.Dashboard:
+        a, cfg = self._args, self._s.config
+        region, cluster = self._s.region, self._cluster
+        owners = list(a.db_instance_ids)
+        inputs = {
+            "alb": a.alb_arn_suffix,
+            "db": pulumi.Output.all(*[a.db_instance_ids[o] for o in owners]),
+            "cache": a.cache_replication_group_id if a.cache_replication_group_id is not None else "",
+        }
+
+        def body(v: dict) -> str:
+            alb, services = v["alb"], list(cfg.services)
+
+            def widget(title: str, metrics: list, x: int, y: int, *, stat: str = "Sum", unit: str = "") -> dict:
+                props = {"title": title, "region": region, "view": "timeSeries", "stat": stat, "period": 60,
+                         "metrics": metrics}
+                if unit:
+                    props["yAxis"] = {"left": {"label": unit, "showUnits": False}}
+                return {"type": "metric", "x": x, "y": y, "width": 12, "height": 6, "properties": props}
+
+            lb = ["LoadBalancer", alb]
+            widgets = [
+                widget("Latency (target response time)", [
+                    ["AWS/ApplicationELB", "TargetResponseTime", *lb, {"stat": "Average", "label": "average"}],
+                    ["AWS/ApplicationELB", "TargetResponseTime", *lb, {"stat": "p99", "label": "p99"}]],
+                    0, 0, stat="Average", unit="seconds"),
+                widget("Throughput (requests / minute)", [["AWS/ApplicationELB", "RequestCount", *lb]], 12, 0),
+                widget("Errors (5xx and 4xx / minute)", [
+                    ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", *lb],
+                    ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", *lb],
+                    ["AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", *lb]], 0, 6),
+                widget("ECS CPU % by service", [
+                    ["AWS/ECS", "CPUUtilization", "ClusterName", cluster, "ServiceName", naming.ecs_service_name(s)]
+                    for s in services], 12, 6, stat="Average", unit="%"),
+                widget("ECS memory % by service", [
+                    ["AWS/ECS", "MemoryUtilization", "ClusterName", cluster, "ServiceName", naming.ecs_service_name(s)]
+                    for s in services], 0, 12, stat="Average", unit="%"),
+                widget(f"DB connections (alarm at {db_connection_threshold(cfg.database.instanceClass)})", [
+                    ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", ident, {"label": owner}]
+                    for owner, ident in zip(owners, v["db"])], 12, 12, stat="Maximum"),
+            ]
+            if v["cache"]:
+                nodes = cache_member_ids(v["cache"], cfg.cache.replicas)
+                widgets.append(widget("Cache hits / misses", [
+                    ["AWS/ElastiCache", metric, "CacheClusterId", node]
+                    for node in nodes for metric in ("CacheHits", "CacheMisses")], 0, 18))
+            return json.dumps({"widgets": widgets})
+
+        return aws.cloudwatch.Dashboard(
+            f"{self._name}-dashboard",
+            dashboard_name=f"microservices-{self._s.stack}",
+            dashboard_body=pulumi.Output.all(**inputs).apply(body),
+            opts=pulumi.ResourceOptions(parent=self))

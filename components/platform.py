@@ -1,0 +1,115 @@
+"""Wire the tiers together in dependency order and return the outputs contract.
+
+Order: network -> edge (ALB, target groups) -> data, messaging (publish what
+each service may reach) -> observability (alarms, by deterministic names) ->
+compute (services, wired to the grants and to the alarms for canary rollback)
+-> chaos, delivery, budget.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config.settings import Settings
+
+CONTRACT_VERSION = "1.0.0"
+
+
+def build_platform(settings: Settings) -> dict[str, Any]:
+    from .budget.budget import Budget, BudgetArgs
+    from .chaos.chaos import Chaos, ChaosArgs
+    from .compute.compute import Compute, ComputeArgs
+    from .data.data import Data, DataArgs
+    from .delivery.delivery import Delivery, DeliveryArgs
+    from .edge.edge import Edge, EdgeArgs
+    from .messaging.messaging import Messaging, MessagingArgs
+    from .network.network import Network, NetworkArgs
+    from .observability.observability import Observability, ObservabilityArgs
+
+    network = Network("network", NetworkArgs(settings=settings))
+    edge = Edge("edge", EdgeArgs(
+        settings=settings,
+        vpc_id=network.vpc_id,
+        public_subnet_ids=network.public_subnet_ids,
+        private_subnet_ids=network.private_subnet_ids,
+        manage_api_gateway_account=settings.config.edge.manageApiGatewayAccount,
+        cdn_aliases=list(settings.config.edge.cdnAliases),
+        origin_verify_generation=settings.config.edge.originVerifyGeneration,
+        origin_verify_accept_previous=settings.config.edge.originVerifyAcceptPrevious,
+    ))
+    data = Data("data", DataArgs(
+        settings=settings,
+        vpc_id=network.vpc_id,
+        private_subnet_ids=network.private_subnet_ids,
+    ))
+    messaging = Messaging("messaging", MessagingArgs(
+        settings=settings,
+        vpc_id=network.vpc_id,
+        private_subnet_ids=network.private_subnet_ids,
+    ))
+    observability = Observability("observability", ObservabilityArgs(
+        settings=settings,
+        alb_arn_suffix=edge.alb_arn_suffix,
+        target_group_arn_suffixes=edge.target_group_arn_suffixes,
+        alternate_target_group_arn_suffixes=edge.alternate_target_group_arn_suffixes,
+        db_instance_ids=data.db_instance_ids,
+        cache_replication_group_id=data.cache_replication_group_id,
+        kafka_cluster_name=messaging.kafka_cluster_name,
+        mq_broker_name=messaging.mq_broker_name,
+    ))
+    compute = Compute("compute", ComputeArgs(
+        settings=settings,
+        vpc_id=network.vpc_id,
+        private_subnet_ids=network.private_subnet_ids,
+        alb_security_group_id=edge.alb_security_group_id,
+        target_group_arns=edge.target_group_arns,
+        alb_arn_suffix=edge.alb_arn_suffix,
+        alternate_target_group_arns=edge.alternate_target_group_arns,
+        production_listener_rule_arns=edge.production_listener_rule_arns,
+        load_balancer_dependencies=edge.load_balancer_dependencies,
+        access=[*data.access, *messaging.access],
+        deployment_alarm_names=observability.service_alarm_names,
+    ))
+    Chaos("chaos", ChaosArgs(
+        settings=settings,
+        cluster_arn=compute.cluster_arn,
+        service_arns=compute.service_arns,
+        db_instance_arns=data.db_instance_arns,
+        stop_alarm_arns=observability.chaos_stop_alarm_arns,
+        availability_zone=network.az_names[0],  # the AZ experiment takes out one of the VPC's AZs
+    ))
+    delivery = Delivery("delivery", DeliveryArgs(
+        settings=settings,
+        cluster_name=compute.cluster_name,
+        ecr_repository_names=compute.ecr_repository_names,
+        source_connection_arn=settings.config.delivery.sourceConnectionArn or None,
+        repositories={svc: f"{settings.config.delivery.repositoryOwner}/{svc}" for svc in settings.config.services},
+        branch=settings.config.delivery.branch,
+        service_role_arns={svc: [compute.task_role_arns[svc], compute.execution_role_arns[svc]]
+                           for svc in settings.config.services},
+    ))
+    Budget("budget", BudgetArgs(settings=settings))
+
+    return {
+        "contract_version": CONTRACT_VERSION,
+        "stack": settings.stack,
+        "region": settings.region,
+        "vpc_id": network.vpc_id,
+        "private_subnet_ids": network.private_subnet_ids,
+        "public_subnet_ids": network.public_subnet_ids,
+        "availability_zones": network.az_names,
+        "cluster_arn": compute.cluster_arn,
+        "cluster_name": compute.cluster_name,
+        "service_connect_namespace": compute.service_connect_namespace,
+        "alb_dns_name": edge.alb_dns_name,
+        "api_url": edge.api_url,
+        "cdn_domain": edge.cdn_domain,
+        "databases": data.databases,
+        "redis_endpoint": data.redis_endpoint,
+        "kafka_bootstrap_brokers_tls": messaging.kafka_bootstrap_brokers_tls,
+        "kafka_bootstrap_brokers_iam": messaging.kafka_bootstrap_brokers_iam,
+        "mq_endpoints": messaging.mq_endpoints,
+        "efs_id": data.efs_id,
+        "alarm_topic_arn": observability.alarm_topic_arn,
+        "pipelines": delivery.pipeline_names,
+    }

@@ -1,0 +1,1 @@
+"""Building blocks every tier uses: deterministic names (naming.py), IAM trust policies (iam.py), the grant records data and messaging publish to compute (access.py), and generated secrets in Secrets Manager (credentials.py)."""
