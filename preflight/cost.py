@@ -1,7 +1,7 @@
 """`python -m preflight cost`: cost report, cap check and diff over a recorded plan.
 
 The numbers come from the one cost model in the policy pack
-(``policies/platform_policies/cost_model.py``), the same code the budget policy
+(``policies/platform_policies/cost_model/``), the same code the budget policy
 runs under the real engine.  This module only adds: the stack's usage profile
 (``preflight/usage/<stack>.json``), the cap from ``policies/config/<stack>.json``,
 rendering (table / json / markdown) and the diff.

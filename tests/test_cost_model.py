@@ -534,3 +534,28 @@ def test_usage_schedule_is_the_stack_schedule(stack):
     config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
     for policy in ("monthly-budget-cap", "monthly-budget-warn"):
         assert {k: config[policy]["usage"]["schedule"][k] for k in want} == want
+
+
+def test_package_stands_alone_and_registers_a_pricer_of_every_tier_module():
+    """The policy pack imports the model without the program; importing the package must
+    register the pricers of every module under pricers/ (the estimate only looks them up)."""
+    import subprocess
+    import textwrap
+
+    code = textwrap.dedent("""
+        import json, pkgutil, sys
+        from platform_policies import cost_model
+        from platform_policies.cost_model import pricers
+        tiers = sorted(m.name for m in pkgutil.iter_modules(pricers.__path__))
+        registered = sorted({fn.__module__.rsplit(".", 1)[-1] for fn in cost_model.PRICERS.values()})
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("components", "pulumi", "pulumi_aws"))
+        print(json.dumps({"tiers": tiers, "registered": registered, "loaded": loaded,
+                          "callables": [callable(cost_model.estimate), callable(cost_model.advice)]}))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "policies", capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["tiers"] and out["registered"] == out["tiers"]
+    assert out["loaded"] == []
+    assert out["callables"] == [True, True]  # the functions, not the same-named submodules

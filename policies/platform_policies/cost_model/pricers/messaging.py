@@ -1,0 +1,38 @@
+"""Messaging tier: Amazon MSK and Amazon MQ brokers."""
+
+from __future__ import annotations
+
+from ..context import EstimateContext
+from ..registry import prices
+from ..resources import Res, num
+
+
+@prices("aws:msk/cluster:Cluster")
+def _msk(ctx: EstimateContext, r: Res) -> None:
+    n = num(r.inputs.get("numberOfBrokerNodes"), 0) or 0
+    info = r.inputs.get("brokerNodeGroupInfo") or {}
+    itype = info.get("instanceType")
+    ctx.add(r, f"MSK broker {itype} x {n:g}", n * ctx.hours, "broker-hour", f"msk/broker-hour/{itype}",
+            attrs={"instanceType": itype, "brokers": n})
+    vol = num((((info.get("storageInfo") or {}).get("ebsStorageInfo") or {}).get("volumeSize")), None)
+    if vol is None:
+        vol = 1000.0
+        ctx.assume("MSK volumeSize not set: priced at the 1000 GiB AWS default per broker")
+    ctx.add(r, f"MSK broker storage ({n:g} x {vol:g} GB)", n * vol, "GB-month", "msk/storage/gb-month")
+
+
+@prices("aws:mq/broker:Broker")
+def _mq(ctx: EstimateContext, r: Res) -> None:
+    engine = str(r.inputs.get("engineType") or "ActiveMQ").lower()
+    host = r.inputs.get("hostInstanceType")
+    mode = r.inputs.get("deploymentMode") or "SINGLE_INSTANCE"
+    if engine != "activemq":
+        ctx.not_priced(r, f"Amazon MQ engine {engine} is not in the catalog (ActiveMQ only)")
+        return
+    ctx.add(r, f"Amazon MQ ActiveMQ {host} {mode}", ctx.hours, "broker-hour", f"mq/activemq/{host}/{mode}",
+            attrs={"host": host, "mode": mode})
+    storage = str(r.inputs.get("storageType") or "efs").lower()
+    gb = ctx.use("mq", "storedGbPerBroker")
+    if gb:
+        ctx.add(r, f"Amazon MQ storage ({storage}, {gb:g} GB stored)", gb, "GB-month", f"mq/storage/{storage}",
+                kind="usage")
