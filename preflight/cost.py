@@ -64,7 +64,7 @@ def load_cap(stack: Optional[str]) -> tuple[Optional[float], float]:
 def estimate(plan: Mapping[str, Any], usage: Optional[Mapping[str, Any]] = None, *, stack: Optional[str] = None,
              region: Optional[str] = None, cap: Optional[float] = None,
              warn_at_percent: Optional[float] = None) -> dict:
-    """Cost report of a plan dict (TEAM-NOTES format).
+    """Cost report of a plan dict (the `preflight --json` format, docs/preflight.md).
 
     usage: None = preflight/usage/<stack>.json; cap: None = policies/config/<stack>.json.
     Report keys: stack, region, catalog_date, lines[{tier, service, resource, type, component,

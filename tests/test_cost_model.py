@@ -58,7 +58,7 @@ class _Plan:
 
 
 def build_plan(stack: str = "prod", **over: Any) -> dict:
-    """A plan dict (TEAM-NOTES format, as under mocks: no awsx children) mirroring a committed stack."""
+    """A plan dict mirroring a committed stack (the preflight plan format; no awsx children, as under mocks)."""
     p = {**PROFILE[stack], **over}
     plan = _Plan(stack)
     a = plan.add

@@ -132,9 +132,9 @@ def test_recorded_plan(stack):
     from conftest import plan_for
 
     rep = cost.estimate(plan_for(stack))
-    # Golden totals of the committed stacks (baseline, usage, total), as the README states. The
+    # Golden totals of the committed stacks (baseline, usage, total), as docs/cost.md states. The
     # hand arithmetic per line is in test_cost_model on mirror plans; a change here needs a priced
-    # reason (a resource or price that changed) and a README update.
+    # reason (a resource or price that changed) and a docs/cost.md update.
     baseline, usage, total = {"prod": (1886.40, 141.29, 2027.69), "dev": (323.55, 20.00, 343.55)}[stack]
     t = rep["totals"]
     assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2)) == (baseline, usage, total)

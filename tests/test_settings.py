@@ -121,15 +121,6 @@ def test_fargate_table_matches_aws():
     assert 20480 in FARGATE_SIZES[8192] and 18432 not in FARGATE_SIZES[8192]
 
 
-def test_readme_documents_every_config_key():
-    from components.config.schema import describe
-    from components.config.settings import ServiceSettings, StackSettings
-
-    readme = (ROOT / "README.md").read_text()
-    keys = [k for k, *_ in describe(StackSettings) if not k.startswith("services.")]
-    keys += [k for k, *_ in describe(ServiceSettings, "services.<name>.")]
-    missing = [k for k in keys if f"`{k}`" not in readme]
-    assert not missing, f"README 'Stack config' lacks {missing}"
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])

@@ -4,15 +4,19 @@ Each settings dataclass field carries a ``spec(...)`` in its metadata: the type,
 the default and the allowed values.  ``parse(cls, raw, path)`` turns the raw
 config (already JSON-decoded) into the dataclass, collecting *every* problem as
 ``"<key path>: <what is wrong>; allowed: <what is allowed>"`` so one run shows
-them all.  Nothing here touches Pulumi, so it is cheap to unit-test.
+them all.  ``describe(cls)`` lists every key with the same allowed values in
+words, for the generated configuration table in the docs.  Nothing here touches
+Pulumi, so it is cheap to unit-test.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import types
 import typing
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 
 class SettingsError(Exception):
@@ -35,9 +39,13 @@ def spec(
     maximum: float | None = None,
     pattern: str | None = None,
     pattern_hint: str | None = None,
+    unset: str | None = None,
     default_factory: Callable[[], Any] | None = None,
 ) -> Any:
-    """Declare a config field: its doc, default and allowed values."""
+    """Declare a config field: its doc, default and allowed values.
+
+    ``unset`` says what an optional field left unset means (shown in the docs).
+    """
     meta = {
         "doc": doc,
         "choices": tuple(choices) if choices is not None else None,
@@ -45,6 +53,7 @@ def spec(
         "maximum": maximum,
         "pattern": pattern,
         "pattern_hint": pattern_hint,
+        "unset": unset,
     }
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=meta)
@@ -53,7 +62,17 @@ def spec(
     return dataclasses.field(default=default, metadata=meta)
 
 
+def _optional_arg(tp: Any) -> Any:
+    """X for Optional[X], else tp itself."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
 def _type_name(tp: Any) -> str:
+    tp = _optional_arg(tp)
     origin = typing.get_origin(tp)
     if tp is bool:
         return "a boolean"
@@ -69,14 +88,50 @@ def _type_name(tp: Any) -> str:
         return "a map"
     if dataclasses.is_dataclass(tp):
         return "an object"
-    return str(tp)
+    return getattr(tp, "__name__", str(tp))
 
 
-def _allowed(meta: dict, tp: Any) -> str:
+def _plain(value: Any) -> str:
+    """A value as a reader writes it in YAML: true/false, bare words and numbers."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _field_names(cls: type) -> str:
+    return ", ".join(f.name for f in dataclasses.fields(cls))
+
+
+def _allowed(meta: dict, tp: Any, *, readable: bool = False) -> str:
+    """What a key accepts.  Error messages quote choices as Python literals;
+    ``readable`` (the docs) writes them as in YAML, spells out objects and maps,
+    and marks optional keys."""
+    optional = _optional_arg(tp) is not tp
+    tp = _optional_arg(tp)
+    text = _allowed_values(meta, tp, readable)
+    if readable and optional:
+        text += ", optional" + (f" (unset = {meta['unset']})" if meta.get("unset") else "")
+    return text
+
+
+def _allowed_values(meta: dict, tp: Any, readable: bool) -> str:
+    hint = meta.get("pattern_hint")
     if meta.get("choices"):
-        return "one of " + ", ".join(repr(c) for c in meta["choices"])
-    if meta.get("pattern_hint") and tp is str:
-        return meta["pattern_hint"]
+        show = _plain if readable else repr
+        return "one of " + ", ".join(show(c) for c in meta["choices"])
+    origin = typing.get_origin(tp)
+    if readable and dataclasses.is_dataclass(tp):
+        return f"an object: {_field_names(tp)}"
+    if readable and origin is dict:
+        _, val_tp = typing.get_args(tp)
+        names = f"names ({hint})" if hint else "names"
+        values = f"objects: {_field_names(val_tp)}" if dataclasses.is_dataclass(val_tp) else \
+            _type_name(val_tp).split(" ", 1)[1] + "s"
+        return f"a map of {names} to {values}"
+    if origin is list and hint:
+        return f"a list of {hint}"
+    if hint and tp is str:
+        return hint
     parts = [_type_name(tp)]
     lo, hi = meta.get("minimum"), meta.get("maximum")
     if lo is not None and hi is not None:
@@ -85,8 +140,8 @@ def _allowed(meta: dict, tp: Any) -> str:
         parts.append(f">= {lo}")
     elif hi is not None:
         parts.append(f"<= {hi}")
-    if meta.get("pattern_hint"):
-        parts.append(meta["pattern_hint"])
+    if hint:
+        parts.append(hint)
     return " ".join(parts)
 
 
@@ -213,16 +268,56 @@ def parse(cls: type, raw: Any, path: str, errors: list[str] | None = None) -> An
         return None
 
 
-def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str, str]]:
-    """(key, allowed, default, doc) rows for the README's config table."""
+class ConfigKey(NamedTuple):
+    """One row of the configuration table in the docs."""
+
+    key: str            # dotted path; map entries as ``services.<name>.cpu``
+    allowed: str        # in words: "an integer from 0 to 1000, optional (unset = ...)"
+    default: str        # a JSON literal when ``literal``, else words ("required", "unset", "")
+    doc: str
+    literal: bool
+
+
+def _json_value(value: Any) -> str:
+    """A default as it would be written in stack config (JSON is valid YAML)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value)
+
+
+def _default(f: dataclasses.Field) -> tuple[str, bool]:
+    """(text, literal) of a field's default: a JSON literal, or words when there is no single value."""
+    if f.default is not dataclasses.MISSING:
+        value = f.default
+    elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        value = f.default_factory()  # type: ignore[misc]
+    else:
+        return "required", False
+    if value is None:
+        return "unset", False
+    if dataclasses.is_dataclass(value):
+        return "", False  # an object: its keys follow, each with its own default
+    if isinstance(value, dict) and value and all(dataclasses.is_dataclass(v) for v in value.values()):
+        return f"{len(value)} entries: {', '.join(value)}", False
+    return _json_value(value), True
+
+
+def describe(cls: type, prefix: str = "") -> list[ConfigKey]:
+    """Every key of ``cls`` with its allowed values, default and doc, for the docs.
+
+    Objects are followed by their own keys; a map of objects (``services``) by
+    the keys of one entry, as ``<prefix>services.<name>.<key>``.
+    """
     rows = []
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
-        tp = hints[f.name]
+        tp, meta = hints[f.name], dict(f.metadata)
         key = f"{prefix}{f.name}"
-        default = f.default if f.default is not dataclasses.MISSING else (
-            "(see below)" if dataclasses.is_dataclass(tp) else "")
-        rows.append((key, _allowed(dict(f.metadata), tp), repr(default), f.metadata.get("doc", "")))
-        if dataclasses.is_dataclass(tp):
-            rows.extend(describe(tp, key + "."))
+        default, literal = _default(f)
+        rows.append(ConfigKey(key, _allowed(meta, tp, readable=True), default, meta.get("doc", ""), literal))
+        inner = _optional_arg(tp)
+        if dataclasses.is_dataclass(inner):
+            rows.extend(describe(inner, key + "."))
+        elif typing.get_origin(inner) is dict and dataclasses.is_dataclass(typing.get_args(inner)[1]):
+            rows.extend(describe(typing.get_args(inner)[1], key + ".<name>."))
     return rows

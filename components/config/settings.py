@@ -64,12 +64,12 @@ class ServiceSettings:
     architecture: str = spec("ARM64", doc="CPU architecture of the task.", choices=("X86_64", "ARM64"))
     image: str = spec("", doc="Container image; empty = `<ECR repository>:latest` of the service.")
     critical: bool = spec(True, doc="Critical services never run on Fargate Spot (cost advice only).")
-    desiredCount: Optional[int] = spec(None, doc="This service's task count at deploy time; unset = scaling.desiredCount.",
-                                       minimum=0, maximum=1000)
-    minCount: Optional[int] = spec(None, doc="This service's autoscaling minimum; unset = scaling.minCount.",
-                                   minimum=0, maximum=1000)
-    maxCount: Optional[int] = spec(None, doc="This service's autoscaling maximum; unset = scaling.maxCount.",
-                                   minimum=1, maximum=1000)
+    desiredCount: Optional[int] = spec(None, doc="This service's task count at deploy time.",
+                                       minimum=0, maximum=1000, unset="scaling.desiredCount")
+    minCount: Optional[int] = spec(None, doc="This service's autoscaling minimum.",
+                                   minimum=0, maximum=1000, unset="scaling.minCount")
+    maxCount: Optional[int] = spec(None, doc="This service's autoscaling maximum.",
+                                   minimum=1, maximum=1000, unset="scaling.maxCount")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ class EdgeSettings:
     certificateArn: str = spec(doc="ACM certificate ARN (stack region) for the ALB HTTPS listener.",
                                pattern=r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+",
                                pattern_hint="an ACM certificate ARN")
-    domainName: str = spec("", doc="Public host name of the API (optional).",
+    domainName: str = spec("", doc="Public host name of the API; required, and edge.certificateArn must cover it.",
                            pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="a DNS name")
     cdnCertificateArn: str = spec("", doc="ACM certificate ARN in us-east-1 for CloudFront; empty = default "
                                       "*.cloudfront.net certificate.",
@@ -248,9 +248,11 @@ class StackSettings:
     azCount: int = spec(3, doc="Availability zones used.", choices=(2, 3))
     vpcCidr: str = spec("10.0.0.0/16", doc="VPC CIDR (a /16).", pattern=r"10\.\d{1,3}\.0\.0/16",
                         pattern_hint="a 10.x.0.0/16 block")
-    costCenter: str = spec("platform-engineering", doc="cost-center tag.", pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
+    costCenter: str = spec("platform-engineering", doc="Value of the cost-center tag on every resource.",
+                           pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
                            pattern_hint="1-128 tag-safe characters")
-    owner: str = spec("platform-team", doc="owner tag.", pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
+    owner: str = spec("platform-team", doc="Value of the owner tag on every resource.",
+                      pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
                       pattern_hint="1-128 tag-safe characters")
     alertEmail: str = spec("platform-alerts@example.com", doc="Where alarms and budget alerts go.",
                            pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_hint="an e-mail address")
@@ -265,7 +267,8 @@ class StackSettings:
                                                 pattern_hint=SERVICE_NAME_HINT,
                                                 default_factory=lambda: {
                                                     n: ServiceSettings(**v) for n, v in SEED_SERVICES.items()})
-    serviceSizeOverride: Optional[SizeOverride] = spec(None, doc="One task size for every service (dev).")
+    serviceSizeOverride: Optional[SizeOverride] = spec(None, doc="One task size for every service (dev).",
+                                                       unset="each service's own cpu and memory")
     scaling: ScalingSettings = spec(doc="Task counts and autoscaling.", default_factory=ScalingSettings)
     schedule: ScheduleSettings = spec(doc="Business-hours schedule.", default_factory=ScheduleSettings)
     database: DatabaseSettings = spec(doc="RDS PostgreSQL.", default_factory=DatabaseSettings)

@@ -12,7 +12,7 @@
 
 Infrastructure changes go through the GitHub Actions workflow in
 .github/workflows/infrastructure.yml (tests, preflight, preview with the policy pack,
-`pulumi up` on merge).  See docs/readme/observability-delivery.md for why.
+`pulumi up` on merge).  See docs/delivery.md for why.
 """
 
 from __future__ import annotations

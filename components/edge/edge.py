@@ -51,7 +51,7 @@ class EdgeArgs:
     origin_verify_generation: int = 1
     """Generation of the secret origin header API Gateway and CloudFront send to the ALB.
     Default 1. Raising it rotates the value (a new secret per generation); do it together
-    with ``origin_verify_accept_previous=True`` (see docs/readme/edge.md)."""
+    with ``origin_verify_accept_previous=True`` (see docs/edge.md)."""
     origin_verify_accept_previous: bool = False
     """Mid-rotation: the ALB also accepts the previous generation's value (and keeps its
     secret). Default False. Clear it once CloudFront has deployed the new value."""

@@ -7,7 +7,7 @@ Manager (components/shared/credentials.py; username = the header name) is added 
 integrations and the CloudFront origin; the ALB's listener rules forward only requests
 that carry it and the listener's default action answers 403.
 
-Rotation (two `pulumi up` runs, see docs/readme/edge.md):
+Rotation (two `pulumi up` runs, see docs/edge.md):
 1. raise ``generation`` and set ``accept_previous``: a new secret is created, the ALB
    accepts both values (the rules are updated before the senders: they depend on the
    rules), then API Gateway and CloudFront switch to the new value;

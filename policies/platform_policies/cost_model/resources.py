@@ -60,7 +60,7 @@ def clean(value: Any) -> Any:
 
 
 def from_plan(plan: Mapping[str, Any]) -> list[Res]:
-    """Resources of a preflight plan dict (docs/TEAM-NOTES.md format)."""
+    """Resources of a preflight plan dict (the preflight plan format, docs/preflight.md)."""
     out = []
     for r in plan.get("resources", []) or []:
         out.append(Res(type=r.get("type", ""), name=r.get("name", ""), urn=r.get("urn", ""),
