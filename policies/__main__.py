@@ -1,8 +1,8 @@
 """Policy pack entry point: `pulumi preview --policy-pack policies` runs this file.
 
-The rules live in ``platform_policies`` (one module per area) so tests and the
-preflight cost report import them without starting the gRPC server this file
-starts.
+The rules live in ``platform_policies`` (``rules/<service>.py``, one module per AWS
+service; docs/policies.md) so tests and the preflight cost report import them
+without starting the gRPC server this file starts.
 """
 
 import os

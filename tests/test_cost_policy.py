@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "policies"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from platform_policies import cost as cost_policies  # noqa: E402
+from platform_policies.rules import budget as cost_policies  # noqa: E402
 from test_cost_model import USAGE, build_plan  # noqa: E402
 
 PROD_TOTAL = 1919.8725
@@ -44,7 +44,7 @@ def run_policy(validate, plan: dict, config: dict) -> list[tuple[str, object]]:
 
 
 def test_policy_levels_and_names():
-    by = {p.name: p for p in cost_policies.POLICIES}
+    by = {r.name: r.policy for r in cost_policies.RULES}
     assert by["monthly-budget-cap"].enforcement_level == EnforcementLevel.MANDATORY
     assert by["monthly-budget-warn"].enforcement_level == EnforcementLevel.ADVISORY
     for n in ("graviton", "gp3", "valkey", "commitments", "spot"):

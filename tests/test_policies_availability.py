@@ -4,80 +4,81 @@ from __future__ import annotations
 
 from test_policies_support import U_BOOL, U_LIST, U_NUM, U_STR, check, check_stack, urn
 
-from platform_policies import availability as av
+from platform_policies import all_rules
+from platform_policies.rules import ec2, ecs, efs, elasticache, elb, mq, msk, rds
 
 SUBNETS3 = ["subnet-a", "subnet-b", "subnet-c"]
 
 
 def test_rds_multi_az():
     t = "aws:rds/instance:Instance"
-    assert check(av.validate_rds_multi_az, t, {"multiAz": True}) == []
-    assert check(av.validate_rds_multi_az, t, {"multiAz": False})
-    assert check(av.validate_rds_multi_az, t, {})  # missing = provider default single-AZ
-    assert check(av.validate_rds_multi_az, t, {"replicateSourceDb": "db-1"}) == []  # replica excluded
-    assert check(av.validate_rds_multi_az, t, {"multiAz": U_BOOL}) == []  # unknown: no verdict, no crash
-    assert check(av.validate_rds_multi_az, t, {"replicateSourceDb": U_STR}) == []
+    assert check(rds.validate_rds_multi_az, t, {"multiAz": True}) == []
+    assert check(rds.validate_rds_multi_az, t, {"multiAz": False})
+    assert check(rds.validate_rds_multi_az, t, {})  # missing = provider default single-AZ
+    assert check(rds.validate_rds_multi_az, t, {"replicateSourceDb": "db-1"}) == []  # replica excluded
+    assert check(rds.validate_rds_multi_az, t, {"multiAz": U_BOOL}) == []  # unknown: no verdict, no crash
+    assert check(rds.validate_rds_multi_az, t, {"replicateSourceDb": U_STR}) == []
 
 
 def test_elasticache_multi_az():
     t = "aws:elasticache/replicationGroup:ReplicationGroup"
     good = {"automaticFailoverEnabled": True, "multiAzEnabled": True, "numCacheClusters": 2}
-    assert check(av.validate_elasticache_multi_az, t, good) == []
-    assert check(av.validate_elasticache_multi_az, t, {**good, "numCacheClusters": None,
+    assert check(elasticache.validate_elasticache_multi_az, t, good) == []
+    assert check(elasticache.validate_elasticache_multi_az, t, {**good, "numCacheClusters": None,
                                                          "replicasPerNodeGroup": 1}) == []
-    bad = check(av.validate_elasticache_multi_az, t, {"numCacheClusters": 1})
+    bad = check(elasticache.validate_elasticache_multi_az, t, {"numCacheClusters": 1})
     assert len(bad) == 1 and "automaticFailoverEnabled" in bad[0] and "no replica" in bad[0]
-    assert check(av.validate_elasticache_multi_az, t, {**good, "numCacheClusters": U_NUM}) == []
+    assert check(elasticache.validate_elasticache_multi_az, t, {**good, "numCacheClusters": U_NUM}) == []
 
 
 def test_msk_multi_az():
     t = "aws:msk/cluster:Cluster"
     good = {"numberOfBrokerNodes": 3, "brokerNodeGroupInfo": {"clientSubnets": SUBNETS3}}
-    assert check(av.validate_msk_multi_az, t, good, config={"minAzs": 3}) == []
+    assert check(msk.validate_msk_multi_az, t, good, config={"minAzs": 3}) == []
     one = {"numberOfBrokerNodes": 1, "brokerNodeGroupInfo": {"clientSubnets": ["subnet-a"]}}
-    assert len(check(av.validate_msk_multi_az, t, one)) == 2  # default minAzs 2
+    assert len(check(msk.validate_msk_multi_az, t, one)) == 2  # default minAzs 2
     two = {"numberOfBrokerNodes": 2, "brokerNodeGroupInfo": {"clientSubnets": SUBNETS3[:2]}}
-    assert check(av.validate_msk_multi_az, t, two, config={"minAzs": 3})
-    assert check(av.validate_msk_multi_az, t, {"brokerNodeGroupInfo": {"clientSubnets": U_LIST}}) == []
-    assert check(av.validate_msk_multi_az, t, {})  # no subnets at all
+    assert check(msk.validate_msk_multi_az, t, two, config={"minAzs": 3})
+    assert check(msk.validate_msk_multi_az, t, {"brokerNodeGroupInfo": {"clientSubnets": U_LIST}}) == []
+    assert check(msk.validate_msk_multi_az, t, {})  # no subnets at all
 
 
 def test_mq_multi_az():
     t = "aws:mq/broker:Broker"
-    assert check(av.validate_mq_multi_az, t, {"deploymentMode": "ACTIVE_STANDBY_MULTI_AZ"}) == []
-    assert check(av.validate_mq_multi_az, t, {"deploymentMode": "SINGLE_INSTANCE"})
-    assert check(av.validate_mq_multi_az, t, {})  # default SINGLE_INSTANCE
-    assert check(av.validate_mq_multi_az, t, {"deploymentMode": U_STR}) == []
+    assert check(mq.validate_mq_multi_az, t, {"deploymentMode": "ACTIVE_STANDBY_MULTI_AZ"}) == []
+    assert check(mq.validate_mq_multi_az, t, {"deploymentMode": "SINGLE_INSTANCE"})
+    assert check(mq.validate_mq_multi_az, t, {})  # default SINGLE_INSTANCE
+    assert check(mq.validate_mq_multi_az, t, {"deploymentMode": U_STR}) == []
 
 
 def test_ecs_service_multi_az():
     t = "aws:ecs/service:Service"
     good = {"desiredCount": 3, "networkConfiguration": {"subnets": SUBNETS3}}
-    assert check(av.validate_ecs_service_multi_az, t, good) == []
-    assert len(check(av.validate_ecs_service_multi_az, t, {"desiredCount": 1,
+    assert check(ecs.validate_ecs_service_multi_az, t, good) == []
+    assert len(check(ecs.validate_ecs_service_multi_az, t, {"desiredCount": 1,
                                                            "networkConfiguration": {"subnets": ["s"]}})) == 2
-    assert check(av.validate_ecs_service_multi_az, t, {"desiredCount": U_NUM,
+    assert check(ecs.validate_ecs_service_multi_az, t, {"desiredCount": U_NUM,
                                                        "networkConfiguration": {"subnets": U_LIST}}) == []
-    assert check(av.validate_ecs_service_multi_az, t, {"schedulingStrategy": "DAEMON"}) == []
-    assert check(av.validate_ecs_service_multi_az, t, {**good, "desiredCount": 2},
+    assert check(ecs.validate_ecs_service_multi_az, t, {"schedulingStrategy": "DAEMON"}) == []
+    assert check(ecs.validate_ecs_service_multi_az, t, {**good, "desiredCount": 2},
                  config={"minTasks": 3}) != []
 
 
 def test_alb_multi_az():
     for t in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
-        assert check(av.validate_alb_multi_az, t, {"subnets": SUBNETS3}) == []
-        assert check(av.validate_alb_multi_az, t, {"subnetMappings": [{"subnetId": "a"}, {"subnetId": "b"}]}) == []
-        assert check(av.validate_alb_multi_az, t, {"subnets": ["subnet-a"]})
-        assert check(av.validate_alb_multi_az, t, {"subnets": U_LIST}) == []
-    assert check(av.validate_alb_multi_az, "aws:lb/loadBalancer:LoadBalancer",
+        assert check(elb.validate_alb_multi_az, t, {"subnets": SUBNETS3}) == []
+        assert check(elb.validate_alb_multi_az, t, {"subnetMappings": [{"subnetId": "a"}, {"subnetId": "b"}]}) == []
+        assert check(elb.validate_alb_multi_az, t, {"subnets": ["subnet-a"]})
+        assert check(elb.validate_alb_multi_az, t, {"subnets": U_LIST}) == []
+    assert check(elb.validate_alb_multi_az, "aws:lb/loadBalancer:LoadBalancer",
                  {"loadBalancerType": "network", "subnets": ["a"]}) == []
 
 
 def test_efs_regional():
     t = "aws:efs/fileSystem:FileSystem"
-    assert check(av.validate_efs_regional, t, {"encrypted": True}) == []
-    assert check(av.validate_efs_regional, t, {"availabilityZoneName": "us-east-1a"})
-    assert check(av.validate_efs_regional, t, {"availabilityZoneName": U_STR}) == []
+    assert check(efs.validate_efs_regional, t, {"encrypted": True}) == []
+    assert check(efs.validate_efs_regional, t, {"availabilityZoneName": "us-east-1a"})
+    assert check(efs.validate_efs_regional, t, {"availabilityZoneName": U_STR}) == []
 
 
 # ---- NAT per AZ: the same verdict from awsx inputs (mocks) and from NAT children (real engine) --------
@@ -114,39 +115,42 @@ def _real_engine_vpc():
 
 
 def test_nat_one_per_az_passes_both_ways():
-    assert check_stack(av.validate_nat_gateway_per_az, [_vpc("OnePerAz")]) == []
-    assert check_stack(av.validate_nat_gateway_per_az, [_vpc()]) == []  # awsx default OnePerAz
-    assert check_stack(av.validate_nat_gateway_per_az, [_real_engine_vpc(), *_children(3)]) == []
+    assert check_stack(ec2.validate_nat_gateway_per_az, [_vpc("OnePerAz")]) == []
+    assert check_stack(ec2.validate_nat_gateway_per_az, [_vpc()]) == []  # awsx default OnePerAz
+    assert check_stack(ec2.validate_nat_gateway_per_az, [_real_engine_vpc(), *_children(3)]) == []
 
 
 def test_nat_single_fails_both_ways_once():
-    mocked = check_stack(av.validate_nat_gateway_per_az, [_vpc("Single")])
-    real = check_stack(av.validate_nat_gateway_per_az, [_real_engine_vpc(), *_children(1)])
+    mocked = check_stack(ec2.validate_nat_gateway_per_az, [_vpc("Single")])
+    real = check_stack(ec2.validate_nat_gateway_per_az, [_real_engine_vpc(), *_children(1)])
     assert len(mocked) == 1 and len(real) == 1
     assert mocked[0][1] == real[0][1] == urn(VPC, "vpc", (NET,))
     # Inputs and children together (a recorder that keeps both): children win, no double count.
-    both = check_stack(av.validate_nat_gateway_per_az, [_vpc("Single"), *_children(1)])
+    both = check_stack(ec2.validate_nat_gateway_per_az, [_vpc("Single"), *_children(1)])
     assert len(both) == 1
-    assert check_stack(av.validate_nat_gateway_per_az, [_vpc("Single"), *_children(3)]) == []
+    assert check_stack(ec2.validate_nat_gateway_per_az, [_vpc("Single"), *_children(3)]) == []
 
 
 def test_nat_two_azs_and_regional_and_none():
-    assert check_stack(av.validate_nat_gateway_per_az, [_vpc("Single", azs=2)])
-    assert check_stack(av.validate_nat_gateway_per_az, [_vpc("None")]) == []
+    assert check_stack(ec2.validate_nat_gateway_per_az, [_vpc("Single", azs=2)])
+    assert check_stack(ec2.validate_nat_gateway_per_az, [_vpc("None")]) == []
     regional = _children(1)
     regional[-1]["props"]["availabilityMode"] = "regional"
-    assert check_stack(av.validate_nat_gateway_per_az, [_real_engine_vpc(), *regional]) == []
+    assert check_stack(ec2.validate_nat_gateway_per_az, [_real_engine_vpc(), *regional]) == []
 
 
 def test_nat_unknown_values():
-    assert check_stack(av.validate_nat_gateway_per_az, [_vpc(U_STR)]) == []
+    assert check_stack(ec2.validate_nat_gateway_per_az, [_vpc(U_STR)]) == []
     vpc = _vpc("Single")
     vpc["props"]["numberOfAvailabilityZones"] = U_NUM
-    assert check_stack(av.validate_nat_gateway_per_az, [vpc]) == []
+    assert check_stack(ec2.validate_nat_gateway_per_az, [vpc]) == []
+
+
+AVAILABILITY_POLICIES = [r.policy for r in all_rules() if r.area == "availability"]
 
 
 def test_policy_metadata():
-    names = [p.name for p in av.POLICIES]
+    names = [p.name for p in AVAILABILITY_POLICIES]
     assert len(names) == len(set(names))
-    for p in av.POLICIES:
+    for p in AVAILABILITY_POLICIES:
         assert p.enforcement_level is not None and p.severity is not None and p.remediation_steps

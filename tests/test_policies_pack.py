@@ -1,10 +1,10 @@
-"""Pack level: the real pack process over gRPC (preflight.analyzer.run_policy_pack).
+"""Pack level: the rule registry, then the real pack process over gRPC (preflight.analyzer.run_policy_pack).
 
 GetAnalyzerInfo -> Configure (the committed policies/config/<stack>.json, schema
 defaults filled) -> Analyze per resource -> AnalyzeStack, as `pulumi preview
 --policy-pack policies --policy-pack-config policies/config/<stack>.json` does.
 Until the cost policies exist the pack is started from a stand-in entry point with
-this file's four areas only (same PolicyPack call), so these tests never wait on it.
+the registry's other areas only (same PolicyPack call), so these tests never wait on it.
 """
 
 from __future__ import annotations
@@ -18,15 +18,19 @@ import pytest
 
 from test_policies_support import ROOT, U_BOOL, U_STR, urn
 
+from platform_policies import all_policies, all_rules
+from platform_policies.rule import AREAS, COST
+from platform_policies.rules import SERVICE_MODULES, cross_service
+
 analyzer = pytest.importorskip("preflight.analyzer")
 
-OUR_AREAS = ("availability", "sizing", "constraints", "security")
+OUR_AREAS = tuple(a for a in AREAS if a != COST)  # the cost policies are tested in tests/test_cost*.py
 
 
 def _full_pack_available() -> bool:
     if os.environ.get("POLICY_TESTS_STANDIN_PACK"):  # exercise the stand-in on purpose
         return False
-    return (ROOT / "policies/platform_policies/cost.py").exists()
+    return (ROOT / "policies/platform_policies/rules/budget.py").exists()
 
 
 @pytest.fixture(scope="module")
@@ -38,24 +42,58 @@ def pack_dir(tmp_path_factory) -> Path:
         import sys
         sys.path.insert(0, {str(ROOT / 'policies')!r})
         from pulumi_policy import EnforcementLevel, PolicyPack
-        from platform_policies import {', '.join(OUR_AREAS)}
+        from platform_policies import all_rules
         PolicyPack(name="microservices-platform-guardrails", enforcement_level=EnforcementLevel.ADVISORY,
-                   policies=[*availability.POLICIES, *sizing.POLICIES, *constraints.POLICIES, *security.POLICIES])
+                   policies=[r.policy for r in all_rules() if r.area in {OUR_AREAS!r}])
     """))
     return d
 
 
-def _our_policy_names() -> set[str]:
-    import importlib
-
-    names: set[str] = set()
-    for area in OUR_AREAS:
-        names |= {p.name for p in importlib.import_module(f"platform_policies.{area}").POLICIES}
-    return names
+OURS = {r.name for r in all_rules() if r.area in OUR_AREAS}
 
 
-OURS = _our_policy_names()
+# ---- the registry ----------------------------------------------------------------------------------------
 
+def test_every_rule_has_an_area_and_a_description():
+    rules = all_rules()
+    names = [r.name for r in rules]
+    assert len(names) == len(set(names))
+    assert [p.name for p in all_policies()] == names
+    for r in rules:
+        assert r.area in AREAS, r.name
+        assert r.description.strip() and r.policy.description == r.description, r.name
+        assert r.resource_types, r.name
+    assert {r.area for r in rules} == set(AREAS)
+
+
+def test_policies_come_in_area_order():
+    order = [AREAS.index(r.area) for r in all_rules()]
+    assert order == sorted(order)
+
+
+def test_every_module_in_rules_is_registered():
+    files = {p.stem for p in (ROOT / "policies/platform_policies/rules").glob("*.py") if p.stem != "__init__"}
+    assert {m.__name__.rsplit(".", 1)[1] for m in SERVICE_MODULES} == files
+    for module in SERVICE_MODULES:
+        assert isinstance(module.RULES, list), module.__name__
+
+
+def test_cross_service_contributions_are_wired():
+    shared_names = {r.name for r in cross_service.RULES}
+    for module in SERVICE_MODULES:
+        if module is cross_service:
+            continue
+        contributes = getattr(module, "SHARED_CHECKS", None) or getattr(module, "PHYSICAL_NAMES", None)
+        if contributes:
+            assert module in cross_service.CONTRIBUTORS, module.__name__
+        assert set(getattr(module, "SHARED_CHECKS", {})) <= shared_names, module.__name__
+    by_name = {r.name: r for r in cross_service.RULES}
+    assert set(by_name["encryption-at-rest"].resource_types) >= {"aws:rds/instance:Instance",
+                                                                 "aws:sqs/queue:Queue"}
+    assert "aws:iam/role:Role" in by_name["aws-physical-names"].resource_types
+
+
+# ---- the pack over gRPC ------------------------------------------------------------------------------------
 
 def _config(stack: str, pack_dir: Path, tmp_path: Path) -> Path:
     path = ROOT / f"policies/config/{stack}.json"

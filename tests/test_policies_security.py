@@ -12,14 +12,14 @@ from test_policies_support import U_BOOL, U_LIST, U_STR, check, check_stack, urn
 
 NET = "platform:network:Network"
 
-from platform_policies import security as sec
+from platform_policies.rules import cross_service, ec2, ecs, iam, logs, s3
 
 RDS = "aws:rds/instance:Instance"
 RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 
 
 def test_encryption_at_rest():
-    v = sec.validate_encryption_at_rest
+    v = cross_service.validate_encryption_at_rest
     assert check(v, RDS, {"storageEncrypted": True}) == []
     assert check(v, RDS, {})  # provider default: unencrypted
     assert check(v, RDS, {"replicateSourceDb": "src"}) == []
@@ -36,7 +36,7 @@ def test_encryption_at_rest():
 
 
 def test_encryption_in_transit():
-    v = sec.validate_encryption_in_transit
+    v = cross_service.validate_encryption_in_transit
     assert check(v, RG, {"transitEncryptionEnabled": True}) == []
     assert check(v, RG, {})
     assert check(v, RG, {"transitEncryptionEnabled": U_BOOL}) == []
@@ -59,7 +59,7 @@ def test_encryption_in_transit():
 
 
 def test_no_public_stateful():
-    v = sec.validate_no_public_stateful
+    v = cross_service.validate_no_public_stateful
     assert check(v, RDS, {"publiclyAccessible": False}) == []
     assert check(v, RDS, {}) == []
     assert check(v, RDS, {"publiclyAccessible": True})
@@ -71,15 +71,15 @@ def test_no_public_stateful():
 
 def test_ecs_no_public_ip():
     t = "aws:ecs/service:Service"
-    assert check(sec.validate_ecs_no_public_ip, t, {"networkConfiguration": {"assignPublicIp": False}}) == []
-    assert check(sec.validate_ecs_no_public_ip, t, {}) == []
-    assert check(sec.validate_ecs_no_public_ip, t, {"networkConfiguration": {"assignPublicIp": True}})
+    assert check(ecs.validate_ecs_no_public_ip, t, {"networkConfiguration": {"assignPublicIp": False}}) == []
+    assert check(ecs.validate_ecs_no_public_ip, t, {}) == []
+    assert check(ecs.validate_ecs_no_public_ip, t, {"networkConfiguration": {"assignPublicIp": True}})
 
 
 def test_s3_no_public_access():
-    v = sec.validate_s3_no_public_access
+    v = s3.validate_s3_no_public_access
     pab = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-    assert check(v, pab, {f: True for f in sec.S3_BLOCK_FLAGS}) == []
+    assert check(v, pab, {f: True for f in s3.S3_BLOCK_FLAGS}) == []
     assert check(v, pab, {"blockPublicAcls": True})
     assert check(v, "aws:s3/bucket:Bucket", {}) == []
     assert check(v, "aws:s3/bucket:Bucket", {"acl": "public-read"})
@@ -103,7 +103,7 @@ def _rule_for(sg_urn, kind, props, name="rule"):
 def test_open_ingress_alb_ports_allowed():
     https = {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"],
              "ipv6CidrBlocks": ["::/0"]}
-    assert check_stack(sec.validate_no_open_ingress, [_alb_sg([https])]) == []
+    assert check_stack(ec2.validate_no_open_ingress, [_alb_sg([https])]) == []
     sg = _alb_sg()
     sg_urn = urn(SGT, "alb-sg")
     rules = [
@@ -115,35 +115,35 @@ def test_open_ingress_alb_ports_allowed():
                   {"type": "ingress", "protocol": "tcp", "fromPort": 443, "toPort": 443, "ipv6CidrBlocks": ["::/0"]},
                   "https6"),
     ]
-    assert check_stack(sec.validate_no_open_ingress, [sg, *rules]) == []
+    assert check_stack(ec2.validate_no_open_ingress, [sg, *rules]) == []
 
 
 def test_open_ingress_violations():
     ssh = {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}
-    out = check_stack(sec.validate_no_open_ingress, [_alb_sg([ssh])])
+    out = check_stack(ec2.validate_no_open_ingress, [_alb_sg([ssh])])
     assert len(out) == 1 and out[0][1] == urn(SGT, "alb-sg")
     # The same 443 rule on a security group that is not the edge one.
     svc = {"type": SGT, "name": "svc-sg", "props": {"description": "service", "tags": {"tier": "compute"}}}
     rule = _rule_for(urn(SGT, "svc-sg"), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
                      {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv6": "::/0"})
-    out = check_stack(sec.validate_no_open_ingress, [svc, rule])
+    out = check_stack(ec2.validate_no_open_ingress, [svc, rule])
     assert len(out) == 1 and out[0][1] == urn("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "rule")
     # Tag without the agreed description is not enough; all-protocol ingress is never allowed.
     fake = {"type": SGT, "name": "x", "props": {"description": "web", "tags": {"tier": "edge"},
                                                "ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443,
                                                             "cidrBlocks": ["0.0.0.0/0"]}]}}
-    assert check_stack(sec.validate_no_open_ingress, [fake])
+    assert check_stack(ec2.validate_no_open_ingress, [fake])
     everything = {"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"]}
-    assert check_stack(sec.validate_no_open_ingress, [_alb_sg([everything])])
+    assert check_stack(ec2.validate_no_open_ingress, [_alb_sg([everything])])
 
 
 def test_open_ingress_unknown_and_private():
     private = {"protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": ["10.0.0.0/16"]}
     unknown = {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": U_LIST}
-    assert check_stack(sec.validate_no_open_ingress, [_alb_sg([private, unknown])]) == []
+    assert check_stack(ec2.validate_no_open_ingress, [_alb_sg([private, unknown])]) == []
     orphan = {"type": "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "name": "r",
               "props": {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": U_STR}}
-    assert check_stack(sec.validate_no_open_ingress, [orphan]) == []
+    assert check_stack(ec2.validate_no_open_ingress, [orphan]) == []
 
 
 # ---- IAM -------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def _doc(action, resource="*", effect="Allow"):
 
 
 def test_iam_no_wildcard_admin():
-    v = sec.validate_iam_no_admin
+    v = iam.validate_iam_no_admin
     assert check(v, "aws:iam/policy:Policy", {"policy": _doc(["s3:GetObject"], "arn:aws:s3:::b/*")}) == []
     assert check(v, "aws:iam/policy:Policy", {"policy": _doc("s3:*", "*")}) == []  # narrow-ish, not admin
     assert check(v, "aws:iam/policy:Policy", {"policy": _doc("*")})
@@ -174,7 +174,7 @@ GOOD_DB = {"deletionProtection": True, "skipFinalSnapshot": False, "finalSnapsho
 
 
 def test_stateful_protection_prod():
-    v = sec.validate_stateful_protection
+    v = cross_service.validate_stateful_protection
     assert check(v, RDS, GOOD_DB) == []
     assert len(check(v, RDS, {"skipFinalSnapshot": True, "backupRetentionPeriod": 1})) == 3
     assert check(v, RDS, {**GOOD_DB, "finalSnapshotIdentifier": None})  # delete would fail
@@ -185,7 +185,7 @@ def test_stateful_protection_prod():
 
 
 def test_stateful_protection_dev():
-    v = sec.validate_stateful_protection
+    v = cross_service.validate_stateful_protection
     dev = {"requireDeletionProtection": False, "minBackupRetentionDays": 1}
     assert check(v, RDS, {"skipFinalSnapshot": True, "backupRetentionPeriod": 1}, config=dev) == []
     assert check(v, RDS, {"skipFinalSnapshot": True, "backupRetentionPeriod": 0}, config=dev)
@@ -193,10 +193,10 @@ def test_stateful_protection_dev():
 
 def test_log_retention():
     t = "aws:cloudwatch/logGroup:LogGroup"
-    assert check(sec.validate_log_retention, t, {"retentionInDays": 30}) == []
-    assert check(sec.validate_log_retention, t, {})
-    assert check(sec.validate_log_retention, t, {"retentionInDays": 31})
-    assert check(sec.validate_log_retention, t, {"retentionInDays": U_BOOL}) == []
+    assert check(logs.validate_log_retention, t, {"retentionInDays": 30}) == []
+    assert check(logs.validate_log_retention, t, {})
+    assert check(logs.validate_log_retention, t, {"retentionInDays": 31})
+    assert check(logs.validate_log_retention, t, {"retentionInDays": U_BOOL}) == []
 
 
 # ---- tags ------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ TAGS = {"service": "orders", "tier": "data", "stack": "prod", "cost-center": "pl
 
 
 def test_required_tags():
-    v = sec.validate_required_tags
+    v = cross_service.validate_required_tags
     assert check(v, RDS, {"tags": TAGS}) == []
     assert check(v, RDS, {})  # on the allow-list: missing tags is a violation
     missing = check(v, RDS, {"tags": {"service": "orders"}})
@@ -224,7 +224,7 @@ def test_required_tags():
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_taggable_types_have_tags_in_sdk():
     """Guard the allow-list against the installed pulumi-aws / pulumi-awsx SDKs."""
-    for token in sec.TAGGABLE_TYPES:
+    for token in cross_service.TAGGABLE_TYPES:
         pkg, rest = token.split(":", 1)
         if pkg == "awsx":
             cls = importlib.import_module("pulumi_awsx.ec2").Vpc
@@ -274,7 +274,7 @@ def test_property_names_exist_in_sdk():
         ("pulumi_aws.iam", "RoleArgs"): {"inlinePolicies", "name"},
         ("pulumi_aws.iam", "PolicyArgs"): {"policy"},
         ("pulumi_aws.iam", "RolePolicyArgs"): {"policy"},
-        ("pulumi_aws.s3", "BucketPublicAccessBlockArgs"): set(sec.S3_BLOCK_FLAGS),
+        ("pulumi_aws.s3", "BucketPublicAccessBlockArgs"): set(s3.S3_BLOCK_FLAGS),
         ("pulumi_aws.sqs", "QueueArgs"): {"sqsManagedSseEnabled", "kmsMasterKeyId"},
         ("pulumi_aws.ebs", "VolumeArgs"): {"size", "encrypted"},
         ("pulumi_aws.msk._inputs", "ClusterBrokerNodeGroupInfoArgs"): {"clientSubnets", "instanceType",

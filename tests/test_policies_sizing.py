@@ -6,7 +6,7 @@ import json
 
 from test_policies_support import ROOT, U_NUM, U_STR, check
 
-from platform_policies import sizing as sz
+from platform_policies.rules import ec2, ecs, elasticache, mq, msk, rds
 
 DEV = json.loads((ROOT / "policies/config/dev.json").read_text())
 PROD = json.loads((ROOT / "policies/config/prod.json").read_text())
@@ -18,27 +18,27 @@ def cfg(stack: dict, policy: str) -> dict:
 
 def test_rds_instance_class_per_stack():
     t, p = "aws:rds/instance:Instance", "allowed-rds-instance-classes"
-    assert check(sz.validate_rds_instance_class, t, {"instanceClass": "db.t3.medium"}, config=cfg(PROD, p)) == []
-    assert check(sz.validate_rds_instance_class, t, {"instanceClass": "db.t3.medium"}, config=cfg(DEV, p))
-    assert check(sz.validate_rds_instance_class, t, {"instanceClass": "db.t3.micro"}, config=cfg(DEV, p)) == []
-    assert check(sz.validate_rds_instance_class, t, {"instanceClass": "db.r6g.16xlarge"})  # schema default list
-    assert check(sz.validate_rds_instance_class, t, {"instanceClass": U_STR}) == []
-    assert check(sz.validate_rds_instance_class, t, {}) == []  # missing: the provider itself requires it
+    assert check(rds.validate_rds_instance_class, t, {"instanceClass": "db.t3.medium"}, config=cfg(PROD, p)) == []
+    assert check(rds.validate_rds_instance_class, t, {"instanceClass": "db.t3.medium"}, config=cfg(DEV, p))
+    assert check(rds.validate_rds_instance_class, t, {"instanceClass": "db.t3.micro"}, config=cfg(DEV, p)) == []
+    assert check(rds.validate_rds_instance_class, t, {"instanceClass": "db.r6g.16xlarge"})  # schema default list
+    assert check(rds.validate_rds_instance_class, t, {"instanceClass": U_STR}) == []
+    assert check(rds.validate_rds_instance_class, t, {}) == []  # missing: the provider itself requires it
 
 
 def test_cache_msk_mq_types():
     rg, cl = "aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/cluster:Cluster"
-    assert check(sz.validate_cache_node_type, rg, {"nodeType": "cache.t4g.small"}) == []
-    assert check(sz.validate_cache_node_type, cl, {"nodeType": "cache.t4g.small"},
+    assert check(elasticache.validate_cache_node_type, rg, {"nodeType": "cache.t4g.small"}) == []
+    assert check(elasticache.validate_cache_node_type, cl, {"nodeType": "cache.t4g.small"},
                  config=cfg(DEV, "allowed-cache-node-types"))
-    msk = "aws:msk/cluster:Cluster"
-    assert check(sz.validate_msk_broker_type, msk, {"brokerNodeGroupInfo": {"instanceType": "kafka.m5.large"}}) == []
-    assert check(sz.validate_msk_broker_type, msk, {"brokerNodeGroupInfo": {"instanceType": "kafka.m5.large"}},
+    kafka = "aws:msk/cluster:Cluster"
+    assert check(msk.validate_msk_broker_type, kafka, {"brokerNodeGroupInfo": {"instanceType": "kafka.m5.large"}}) == []
+    assert check(msk.validate_msk_broker_type, kafka, {"brokerNodeGroupInfo": {"instanceType": "kafka.m5.large"}},
                  config=cfg(DEV, "allowed-msk-broker-types"))
-    mq = "aws:mq/broker:Broker"
-    assert check(sz.validate_mq_host_type, mq, {"hostInstanceType": "mq.t3.micro"},
+    broker = "aws:mq/broker:Broker"
+    assert check(mq.validate_mq_host_type, broker, {"hostInstanceType": "mq.t3.micro"},
                  config=cfg(DEV, "allowed-mq-host-types")) == []
-    assert check(sz.validate_mq_host_type, mq, {"hostInstanceType": "mq.t3.micro"},
+    assert check(mq.validate_mq_host_type, broker, {"hostInstanceType": "mq.t3.micro"},
                  config=cfg(PROD, "allowed-mq-host-types"))
 
 
@@ -48,53 +48,53 @@ FARGATE = {"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc"}
 def test_fargate_task_sizes():
     t = "aws:ecs/taskDefinition:TaskDefinition"
     dev = cfg(DEV, "allowed-fargate-task-sizes")
-    assert check(sz.validate_fargate_task_size, t, {**FARGATE, "cpu": "256", "memory": "512"}, config=dev) == []
-    assert len(check(sz.validate_fargate_task_size, t, {**FARGATE, "cpu": "512", "memory": "1024"},
+    assert check(ecs.validate_fargate_task_size, t, {**FARGATE, "cpu": "256", "memory": "512"}, config=dev) == []
+    assert len(check(ecs.validate_fargate_task_size, t, {**FARGATE, "cpu": "512", "memory": "1024"},
                      config=dev)) == 2
-    assert check(sz.validate_fargate_task_size, t, {**FARGATE, "cpu": "0.5 vCPU", "memory": "1GB"}) == []
-    assert check(sz.validate_fargate_task_size, t, {**FARGATE, "cpu": "4096", "memory": "16384"})
-    assert check(sz.validate_fargate_task_size, t, {**FARGATE, "cpu": U_STR, "memory": U_STR}, config=dev) == []
-    assert check(sz.validate_fargate_task_size, t, {"cpu": "4096", "memory": "30720"}) == []  # EC2, not Fargate
+    assert check(ecs.validate_fargate_task_size, t, {**FARGATE, "cpu": "0.5 vCPU", "memory": "1GB"}) == []
+    assert check(ecs.validate_fargate_task_size, t, {**FARGATE, "cpu": "4096", "memory": "16384"})
+    assert check(ecs.validate_fargate_task_size, t, {**FARGATE, "cpu": U_STR, "memory": U_STR}, config=dev) == []
+    assert check(ecs.validate_fargate_task_size, t, {"cpu": "4096", "memory": "30720"}) == []  # EC2, not Fargate
 
 
 def test_architecture():
     t = "aws:ecs/taskDefinition:TaskDefinition"
     dev = cfg(DEV, "allowed-cpu-architectures")
     arm = {**FARGATE, "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}}
-    assert check(sz.validate_task_architecture, t, arm, config=dev) == []
-    assert check(sz.validate_task_architecture, t, FARGATE, config=dev)  # missing = X86_64
-    assert check(sz.validate_task_architecture, t, FARGATE) == []  # default list allows both
+    assert check(ecs.validate_task_architecture, t, arm, config=dev) == []
+    assert check(ecs.validate_task_architecture, t, FARGATE, config=dev)  # missing = X86_64
+    assert check(ecs.validate_task_architecture, t, FARGATE) == []  # default list allows both
 
 
 def test_task_counts():
     t = "aws:appautoscaling/target:Target"
-    ecs = {"serviceNamespace": "ecs", "scalableDimension": "ecs:service:DesiredCount"}
+    svc = {"serviceNamespace": "ecs", "scalableDimension": "ecs:service:DesiredCount"}
     prod, dev = cfg(PROD, "task-count-limits"), cfg(DEV, "task-count-limits")
-    assert check(sz.validate_task_count_limits, t, {**ecs, "minCapacity": 3, "maxCapacity": 20}, config=prod) == []
-    assert len(check(sz.validate_task_count_limits, t, {**ecs, "minCapacity": 1, "maxCapacity": 100},
+    assert check(ecs.validate_task_count_limits, t, {**svc, "minCapacity": 3, "maxCapacity": 20}, config=prod) == []
+    assert len(check(ecs.validate_task_count_limits, t, {**svc, "minCapacity": 1, "maxCapacity": 100},
                      config=prod)) == 2
-    assert check(sz.validate_task_count_limits, t, {**ecs, "minCapacity": 1, "maxCapacity": 2}, config=dev) == []
-    assert check(sz.validate_task_count_limits, t, {**ecs, "minCapacity": 1, "maxCapacity": 20}, config=dev)
-    assert check(sz.validate_task_count_limits, t, {**ecs, "minCapacity": U_NUM, "maxCapacity": U_NUM}) == []
-    assert check(sz.validate_task_count_limits, t, {"serviceNamespace": "kafka", "maxCapacity": 5000}) == []
+    assert check(ecs.validate_task_count_limits, t, {**svc, "minCapacity": 1, "maxCapacity": 2}, config=dev) == []
+    assert check(ecs.validate_task_count_limits, t, {**svc, "minCapacity": 1, "maxCapacity": 20}, config=dev)
+    assert check(ecs.validate_task_count_limits, t, {**svc, "minCapacity": U_NUM, "maxCapacity": U_NUM}) == []
+    assert check(ecs.validate_task_count_limits, t, {"serviceNamespace": "kafka", "maxCapacity": 5000}) == []
 
 
 def test_storage_ceilings():
-    rds = "aws:rds/instance:Instance"
-    assert check(sz.validate_rds_storage_limits, rds, {"allocatedStorage": 100, "maxAllocatedStorage": 500}) == []
-    assert check(sz.validate_rds_storage_limits, rds, {"allocatedStorage": 100, "maxAllocatedStorage": 500},
+    db = "aws:rds/instance:Instance"
+    assert check(rds.validate_rds_storage_limits, db, {"allocatedStorage": 100, "maxAllocatedStorage": 500}) == []
+    assert check(rds.validate_rds_storage_limits, db, {"allocatedStorage": 100, "maxAllocatedStorage": 500},
                  config=cfg(DEV, "rds-storage-limits"))
-    assert check(sz.validate_rds_storage_limits, rds, {"allocatedStorage": U_NUM}) == []
-    msk = "aws:msk/cluster:Cluster"
+    assert check(rds.validate_rds_storage_limits, db, {"allocatedStorage": U_NUM}) == []
+    kafka = "aws:msk/cluster:Cluster"
     vol = {"brokerNodeGroupInfo": {"storageInfo": {"ebsStorageInfo": {"volumeSize": 100}}}}
-    assert check(sz.validate_msk_storage_limits, msk, vol) == []
-    assert check(sz.validate_msk_storage_limits, msk, vol, config={"maxStorageGb": 50})
-    assert check(sz.validate_msk_storage_limits, "aws:appautoscaling/target:Target",
+    assert check(msk.validate_msk_storage_limits, kafka, vol) == []
+    assert check(msk.validate_msk_storage_limits, kafka, vol, config={"maxStorageGb": 50})
+    assert check(msk.validate_msk_storage_limits, "aws:appautoscaling/target:Target",
                  {"serviceNamespace": "kafka", "maxCapacity": 1000}, config=cfg(DEV, "msk-storage-limits"))
-    assert check(sz.validate_msk_storage_limits, msk, {}) == []
+    assert check(msk.validate_msk_storage_limits, kafka, {}) == []
     ebs = "aws:ebs/volume:Volume"
-    assert check(sz.validate_ebs_volume_size, ebs, {"size": 20}) == []
-    assert check(sz.validate_ebs_volume_size, ebs, {"size": 2000})
+    assert check(ec2.validate_ebs_volume_size, ebs, {"size": 20}) == []
+    assert check(ec2.validate_ebs_volume_size, ebs, {"size": 2000})
 
 
 def test_prod_seed_sizes_are_allowed_in_prod_and_dev_sizes_in_dev():

@@ -2,7 +2,7 @@
 
 Props go through a protobuf Struct round trip (numbers become floats, as from the
 engine), then pulumi_policy's deserializer and unknown-checking proxy; config too.
-Also tests of the tolerant readers in platform_policies/_props.py.
+Also tests of the tolerant readers in platform_policies/support/props.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "policies") not in sys.path:
     sys.path.insert(0, str(ROOT / "policies"))
 
-from platform_policies import _props  # noqa: E402
+from platform_policies.support import props as readers  # noqa: E402
 
 U_STR, U_NUM, U_BOOL, U_LIST = UNKNOWN_STRING_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_BOOLEAN_VALUE, UNKNOWN_ARRAY_VALUE
 STACK, PROJECT = "prod", "microservices-platform"
@@ -95,29 +95,29 @@ def check_stack(validator: Callable, resources: list[dict], config: Optional[dic
 
 def test_get_missing_unknown_and_nested():
     props = wire({"a": {"b": [{"c": 1}, U_STR]}, "n": None, "u": U_NUM})
-    assert _props.get(props, "a.b.0.c") == 1
-    assert _props.get(props, "a.b.1") is _props.UNKNOWN
-    assert _props.get(props, "a.b.1.c") is _props.UNKNOWN
-    assert _props.get(props, "a.x", "d") == "d"
-    assert _props.get(props, "a.b.9", "d") == "d"
-    assert _props.get(props, "n", 5) == 5
-    assert _props.get(props, "u") is _props.UNKNOWN
-    assert _props.get(props, "a.b.0.c.d") is None  # walking into a number: missing, not TypeError
+    assert readers.get(props, "a.b.0.c") == 1
+    assert readers.get(props, "a.b.1") is readers.UNKNOWN
+    assert readers.get(props, "a.b.1.c") is readers.UNKNOWN
+    assert readers.get(props, "a.x", "d") == "d"
+    assert readers.get(props, "a.b.9", "d") == "d"
+    assert readers.get(props, "n", 5) == 5
+    assert readers.get(props, "u") is readers.UNKNOWN
+    assert readers.get(props, "a.b.0.c.d") is None  # walking into a number: missing, not TypeError
 
 
 def test_converters_tolerate_engine_shapes():
-    assert _props.as_int(3.0) == 3 and _props.as_int("20") == 20 and _props.as_int("x", 7) == 7
-    assert _props.as_int(U_NUM) is _props.UNKNOWN
-    assert _props.as_bool("true") is True and _props.as_bool(None, False) is False
-    assert _props.as_list(wire({"l": [1, U_STR]})["l"])[1] is _props.UNKNOWN
-    assert _props.as_list(U_LIST) is _props.UNKNOWN and _props.as_list(None) == []
-    assert _props.parse_json('{"a": 1}') == {"a": 1} and _props.parse_json("{bad") is None
+    assert readers.as_int(3.0) == 3 and readers.as_int("20") == 20 and readers.as_int("x", 7) == 7
+    assert readers.as_int(U_NUM) is readers.UNKNOWN
+    assert readers.as_bool("true") is True and readers.as_bool(None, False) is False
+    assert readers.as_list(wire({"l": [1, U_STR]})["l"])[1] is readers.UNKNOWN
+    assert readers.as_list(U_LIST) is readers.UNKNOWN and readers.as_list(None) == []
+    assert readers.parse_json('{"a": 1}') == {"a": 1} and readers.parse_json("{bad") is None
 
 
 def test_urn_helpers():
     u = urn("aws:ec2/subnet:Subnet", "s", ("platform:network:Network", "awsx:ec2:Vpc"))
-    assert _props.urn_type_chain(u)[-1] == "aws:ec2/subnet:Subnet"
-    assert _props.under_type_prefix(u, ["awsx:"])
-    assert not _props.under_type_prefix(urn("awsx:ec2:Vpc", "v"), ["awsx:"])
-    assert _props.arn_region("arn:aws:acm:eu-west-1:123456789012:certificate/x") == "eu-west-1"
-    assert _props.arn_region("not-an-arn") is None
+    assert readers.urn_type_chain(u)[-1] == "aws:ec2/subnet:Subnet"
+    assert readers.under_type_prefix(u, ["awsx:"])
+    assert not readers.under_type_prefix(urn("awsx:ec2:Vpc", "v"), ["awsx:"])
+    assert readers.arn_region("arn:aws:acm:eu-west-1:123456789012:certificate/x") == "eu-west-1"
+    assert readers.arn_region("not-an-arn") is None

@@ -1,4 +1,4 @@
-"""Tolerant property reads shared by the platform policies.
+"""Tolerant property reads shared by every rule of the pack.
 
 Why this module exists: pulumi_policy hands validators the engine's view of a
 resource, and that view is messy in three ways the rules must survive:
@@ -20,15 +20,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Iterable, Optional
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ResourceValidationPolicy,
-    Severity,
-    StackValidationPolicy,
-)
 from pulumi_policy.proxy import UnknownValueError, _is_unknown
 
 
@@ -156,7 +149,7 @@ def parse_json(value: Any) -> Any:
     if is_unknown(value):
         return UNKNOWN
     if isinstance(value, Mapping):
-        return _plain(value)
+        return plain(value)
     if isinstance(value, str):
         try:
             return json.loads(value)
@@ -165,11 +158,12 @@ def parse_json(value: Any) -> Any:
     return None
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A deep copy in plain dicts and lists (the engine's proxies are read-only views)."""
     if isinstance(value, Mapping):
-        return {k: _plain(_child(value, k)) for k in list(value)}
+        return {k: plain(_child(value, k)) for k in list(value)}
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        return [_plain(_child(value, i)) for i in range(len(value))]
+        return [plain(_child(value, i)) for i in range(len(value))]
     return value
 
 
@@ -224,18 +218,6 @@ def arn_region(arn: Any) -> Any:
     return parts[3] if len(parts) > 4 else None
 
 
-def cache_has_replica(props: Any) -> Any:
-    """Whether an ElastiCache replication group has at least one replica; UNKNOWN when not known.
-
-    numCacheClusters counts the primary; replicasPerNodeGroup counts replicas only.
-    """
-    clusters = as_int(get(props, "numCacheClusters"))
-    replicas = as_int(get(props, "replicasPerNodeGroup"))
-    if is_unknown(clusters) or is_unknown(replicas):
-        return UNKNOWN
-    return (clusters or 0) >= 2 or (replicas or 0) >= 1
-
-
 # Pulumi's default auto-naming: `<logical name>-<7 random chars>` (pulumi docs, "Auto-naming").
 AUTONAME_SUFFIX_LENGTH = 8
 
@@ -257,56 +239,3 @@ def physical_name(args: Any, name_property: str, lowercase: bool = False) -> tup
     logical = args.name or ""
     auto = logical + "-" + "x" * (AUTONAME_SUFFIX_LENGTH - 1)
     return (auto.lower() if lowercase else auto), True
-
-
-# ---- policy construction -----------------------------------------------------------------------
-
-def schema(properties: dict[str, dict[str, Any]]) -> Optional[PolicyConfigSchema]:
-    return PolicyConfigSchema(properties=properties) if properties else None
-
-
-def options(args: Any, properties: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Policy options: the engine fills schema defaults; tests and other callers may not, so merge."""
-    try:
-        given = args.get_config() or {}
-    except Exception:  # a fake args without get_config
-        given = {}
-    result = {k: spec.get("default") for k, spec in properties.items()}
-    for key in list(given):
-        value = given[key]
-        result[key] = _plain(value) if isinstance(value, (Mapping, list, tuple)) else value
-    return result
-
-
-def resource_policy(name: str, description: str, validate: Callable, level: EnforcementLevel,
-                    severity: Severity, remediation: str,
-                    config: Optional[dict[str, dict[str, Any]]] = None) -> ResourceValidationPolicy:
-    return ResourceValidationPolicy(
-        name=name, description=description, validate=validate, enforcement_level=level,
-        severity=severity, remediation_steps=remediation, config_schema=schema(config or {}))
-
-
-def stack_policy(name: str, description: str, validate: Callable, level: EnforcementLevel,
-                 severity: Severity, remediation: str,
-                 config: Optional[dict[str, dict[str, Any]]] = None) -> StackValidationPolicy:
-    return StackValidationPolicy(
-        name=name, description=description, validate=validate, enforcement_level=level,
-        severity=severity, remediation_steps=remediation, config_schema=schema(config or {}))
-
-
-def string_list(description: str, default: list[str]) -> dict[str, Any]:
-    return {"type": "array", "items": {"type": "string"}, "description": description, "default": default}
-
-
-def integer(description: str, default: int, minimum: int = 0) -> dict[str, Any]:
-    return {"type": "integer", "minimum": minimum, "description": description, "default": default}
-
-
-def boolean(description: str, default: bool) -> dict[str, Any]:
-    return {"type": "boolean", "description": description, "default": default}
-
-
-# pulumi-aws exposes the same ALB/target group/listener under two tokens (aws:lb/* and the alias aws:alb/*).
-LB_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
-TARGET_GROUP_TYPES = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
-LISTENER_TYPES = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")

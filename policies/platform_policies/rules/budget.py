@@ -1,4 +1,5 @@
-"""Budget cap and cost-optimisation advice (stack policies over the one cost model).
+"""Stack-wide cost: the monthly budget cap and cost-optimisation advice (stack policies over the one
+cost model, ``cost_model``).
 
 * ``monthly-budget-cap`` (mandatory): the estimated monthly total is above ``maxMonthlyUsd``.
 * ``monthly-budget-warn`` (advisory): the total is at or above ``warnAtPercent`` % of the cap
@@ -16,10 +17,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, StackValidationArgs,
-                           StackValidationPolicy)
+from pulumi_policy import StackValidationArgs
 
-from . import cost_model
+from .. import cost_model
+from ..rule import ADVISORY, COST, MANDATORY, WHOLE_STACK, Rule
 
 DEFAULT_MAX_MONTHLY_USD = 9000.0
 DEFAULT_WARN_AT_PERCENT = 80.0
@@ -28,15 +29,15 @@ _REGION_OPT = {"type": "string", "description": "AWS region of the stack (price 
                                                 "else us-east-1."}
 _USAGE_OPT = {"type": "object", "description": "Usage profile overriding the cost model defaults "
                                                "(requests, stored GB, schedule hours ...)."}
-_BUDGET_SCHEMA = PolicyConfigSchema(properties={
+BUDGET_CONFIG = {
     "maxMonthlyUsd": {"type": "number", "minimum": 0, "default": DEFAULT_MAX_MONTHLY_USD,
                       "description": "Monthly cap in USD for the estimated stack cost."},
     "warnAtPercent": {"type": "number", "minimum": 1, "maximum": 100, "default": DEFAULT_WARN_AT_PERCENT,
                       "description": "Advisory warning from this share of the cap."},
     "region": _REGION_OPT,
     "usage": _USAGE_OPT,
-})
-_ADVICE_SCHEMA = PolicyConfigSchema(properties={"region": _REGION_OPT, "usage": _USAGE_OPT})
+}
+ADVICE_CONFIG = {"region": _REGION_OPT, "usage": _USAGE_OPT}
 
 
 def estimate_for(args: StackValidationArgs) -> dict:
@@ -79,30 +80,28 @@ validate_advice_commitments = _advice_validator("commitments")
 validate_advice_spot = _advice_validator("spot")
 
 
-def _advice_policy(name: str, description: str, fn) -> StackValidationPolicy:
-    return StackValidationPolicy(name=name, description=description, validate=fn,
-                                 enforcement_level=EnforcementLevel.ADVISORY, config_schema=_ADVICE_SCHEMA)
+def _advice_rule(name: str, description: str, fn) -> Rule:
+    return Rule(name=name, area=COST, resource_types=(WHOLE_STACK,), stack=True, description=description,
+                validate=fn, level=ADVISORY, config=ADVICE_CONFIG)
 
 
-POLICIES: list = [
-    StackValidationPolicy(
-        name="monthly-budget-cap",
-        description="The estimated monthly cost of the stack must stay within maxMonthlyUsd.",
-        validate=validate_budget_cap, enforcement_level=EnforcementLevel.MANDATORY, config_schema=_BUDGET_SCHEMA),
-    StackValidationPolicy(
-        name="monthly-budget-warn",
-        description="The estimated monthly cost of the stack is at or above warnAtPercent of maxMonthlyUsd.",
-        validate=validate_budget_warn, enforcement_level=EnforcementLevel.ADVISORY, config_schema=_BUDGET_SCHEMA),
-    _advice_policy("cost-advice-graviton", "Graviton (ARM64) is available and cheaper for this workload.",
-                   validate_advice_graviton),
-    _advice_policy("cost-advice-gp3", "RDS storage should be gp3 rather than gp2.", validate_advice_gp3),
-    _advice_policy("cost-advice-valkey", "ElastiCache Valkey costs 20% less than Redis OSS for the same nodes.",
-                   validate_advice_valkey),
-    _advice_policy("cost-advice-commitments", "Always-on compute and databases qualify for Savings Plans / "
-                                              "reserved capacity.", validate_advice_commitments),
-    _advice_policy("cost-advice-spot", "Non-critical services can run on Fargate Spot.", validate_advice_spot),
+RULES = [
+    Rule(name="monthly-budget-cap", area=COST, resource_types=(WHOLE_STACK,), stack=True,
+         description="The estimated monthly cost of the stack must stay within maxMonthlyUsd.",
+         validate=validate_budget_cap, level=MANDATORY, config=BUDGET_CONFIG),
+    Rule(name="monthly-budget-warn", area=COST, resource_types=(WHOLE_STACK,), stack=True,
+         description="The estimated monthly cost of the stack is at or above warnAtPercent of maxMonthlyUsd.",
+         validate=validate_budget_warn, level=ADVISORY, config=BUDGET_CONFIG),
+    _advice_rule("cost-advice-graviton", "Graviton (ARM64) is available and cheaper for this workload.",
+                 validate_advice_graviton),
+    _advice_rule("cost-advice-gp3", "RDS storage should be gp3 rather than gp2.", validate_advice_gp3),
+    _advice_rule("cost-advice-valkey", "ElastiCache Valkey costs 20% less than Redis OSS for the same nodes.",
+                 validate_advice_valkey),
+    _advice_rule("cost-advice-commitments", "Always-on compute and databases qualify for Savings Plans / "
+                                            "reserved capacity.", validate_advice_commitments),
+    _advice_rule("cost-advice-spot", "Non-critical services can run on Fargate Spot.", validate_advice_spot),
 ]
 
-__all__ = ["POLICIES", "estimate_for", "validate_budget_cap", "validate_budget_warn",
+__all__ = ["RULES", "estimate_for", "validate_budget_cap", "validate_budget_warn",
            "validate_advice_graviton", "validate_advice_gp3", "validate_advice_valkey",
            "validate_advice_commitments", "validate_advice_spot"]

@@ -1,0 +1,14 @@
+"""Amazon SNS: topics (judged only by cross-service rules so far)."""
+
+from __future__ import annotations
+
+import re
+
+from ..support.naming import NameRule
+
+TOPIC = "aws:sns/topic:Topic"
+
+# CreateTopic Name: 256 characters, ".fifo" suffix for FIFO topics (SNS API reference, read 2026-11).
+PHYSICAL_NAMES = {TOPIC: NameRule("name", 256, pattern=re.compile(r"[A-Za-z0-9_-]+(\.fifo)?"))}
+
+RULES: list = []
