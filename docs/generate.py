@@ -19,10 +19,16 @@ from typing import Callable
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "policies"))
 
-# Everything this script reads from the program; adjust here when modules move.
+# Everything this script reads from the program and the pack; adjust here when modules move.
 from components.config.schema import ConfigKey, describe  # noqa: E402
 from components.config.settings import FARGATE_SIZES, SEED_SERVICES, ServiceSettings, StackSettings  # noqa: E402
+from platform_policies.baseline import coverage_markdown  # noqa: E402
+from platform_policies.reference import policies_table_markdown  # noqa: E402
+
+POLICY_CONFIG_DIR = ROOT / "policies" / "config"
+COMPONENTS = ROOT / "components"
 
 BLOCK = re.compile(r"(?P<start><!-- generated:(?P<name>[a-z0-9-]+):start -->\n)(?P<body>.*?)"
                    r"(?P<end><!-- generated:(?P=name):end -->)", re.S)
@@ -76,10 +82,35 @@ def _yaml(value: object) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
+def policies_table() -> str:
+    return policies_table_markdown(POLICY_CONFIG_DIR)
+
+
+# `aws.rds.Instance(` / `awsx.ec2.Vpc(` in a component module: the AWS resources it creates.
+_RESOURCE_CALL = re.compile(r"\b(aws|awsx)\.([a-z0-9_]+)\.([A-Z][A-Za-z0-9]+)\(")
+
+
+def resource_index() -> str:
+    """Which file creates which AWS resource, read from the component sources."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(COMPONENTS.rglob("*.py")):
+        for package, module, cls in _RESOURCE_CALL.findall(path.read_text()):
+            if cls.endswith("Args") or cls.startswith("get"):
+                continue  # argument types and data-source calls create nothing
+            found.setdefault(f"{package}.{module}.{cls}", set()).add(path.relative_to(ROOT).as_posix())
+    lines = ["| resource (pulumi class) | created in |", "|---|---|"]
+    for name in sorted(found, key=str.lower):
+        lines.append(f"| `{name}` | " + ", ".join(f"[`{f}`](../{f})" for f in sorted(found[name])) + " |")
+    return "\n".join(lines)
+
+
 GENERATORS: dict[str, Callable[[], str]] = {
     "config": config_table,
     "services": services_tables,
     "fargate-sizes": fargate_sizes_table,
+    "policies": policies_table,
+    "coverage": coverage_markdown,
+    "resources": resource_index,
 }
 
 

@@ -1,6 +1,6 @@
 """docs/policies.md: the generated reference table is current, and its levels are preflight's.
 
-Regenerate with `python docs/generate_policies.py`.
+Regenerate with `python docs/generate.py`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ CONFIG_DIR = ROOT / "policies" / "config"
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("generate_policies", ROOT / "docs" / "generate_policies.py")
+    spec = importlib.util.spec_from_file_location("docs_generate", ROOT / "docs" / "generate.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -30,7 +30,7 @@ def _generator():
 
 def test_docs_table_is_current():
     doc = (ROOT / "docs" / "policies.md").read_text()
-    assert _generator().render(doc) == doc, "docs/policies.md is stale: run python docs/generate_policies.py"
+    assert _generator().render(doc) == doc, "docs/policies.md is stale: run python docs/generate.py"
 
 
 def test_table_has_one_row_per_policy_with_each_stack_level():

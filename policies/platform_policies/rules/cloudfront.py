@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, Rule
 from ..support.props import arn_region, get, is_unknown
 
@@ -33,3 +34,12 @@ RULES = [
          validate=validate_cloudfront_us_east_1, level=MANDATORY, severity=Severity.HIGH,
          remediation="Create the certificate and the CLOUDFRONT web ACL with a us-east-1 provider."),
 ]
+
+# Public checks on Amazon CloudFront and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon CloudFront',
+    resource_types=(
+        'aws:cloudfront/distribution:Distribution',
+    ),
+    covered={},
+)

@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.options import integer, options
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown
@@ -247,3 +248,35 @@ RULES = [
          anchors=("AwsSolutions-EC23", "CKV_AWS_24", "CKV_AWS_25",
                   "aws-ec2-securitygroup-disallow-public-internet-ingress")),
 ]
+
+# Public checks on Amazon EC2 and VPC and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon EC2 and VPC',
+    resource_types=(
+        'awsx:ec2:Vpc',
+        'aws:ec2/vpc:Vpc',
+        'aws:ec2/subnet:Subnet',
+        'aws:ec2/routeTable:RouteTable',
+        'aws:ec2/routeTableAssociation:RouteTableAssociation',
+        'aws:ec2/route:Route',
+        'aws:ec2/internetGateway:InternetGateway',
+        'aws:ec2/natGateway:NatGateway',
+        'aws:ec2/eip:Eip',
+        'aws:ec2/securityGroup:SecurityGroup',
+        'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
+        'aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule',
+        'aws:ec2/networkAcl:NetworkAcl',
+        'aws:ec2/flowLog:FlowLog',
+        'aws:ec2/vpcEndpoint:VpcEndpoint',
+        'aws:ebs/volume:Volume',
+    ),
+    covered={
+        'AwsSolutions-EC26': ('encryption-at-rest',),
+        'CKV_AWS_3': ('encryption-at-rest',),
+        'aws-ebs-volume-disallow-unencrypted-volume': ('encryption-at-rest',),
+        'AwsSolutions-EC23': ('no-open-ingress',),
+        'CKV_AWS_24': ('no-open-ingress',),
+        'CKV_AWS_25': ('no-open-ingress',),
+        'aws-ec2-securitygroup-disallow-public-internet-ingress': ('no-open-ingress',),
+    },
+)

@@ -11,6 +11,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.options import integer, options, string_list
@@ -210,3 +211,16 @@ RULES = [
          remediation="Set networkConfiguration.assignPublicIp=false (private subnets).",
          anchors=("CKV_AWS_333",)),
 ]
+
+# Public checks on Amazon ECS and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon ECS',
+    resource_types=(
+        'aws:ecs/cluster:Cluster',
+        'aws:ecs/service:Service',
+        'aws:ecs/taskDefinition:TaskDefinition',
+    ),
+    covered={
+        'CKV_AWS_333': ('ecs-no-public-ip',),
+    },
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ADVISORY, AVAILABILITY, Rule
 from ..support.props import as_bool, get, is_unknown
 
@@ -41,3 +42,21 @@ RULES = [
          remediation="Remove availabilityZoneName and add a mount target in each AZ.",
          anchors=("aws-efs-filesystem-disallow-single-availability-zone",)),
 ]
+
+# Public checks on Amazon EFS and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon EFS',
+    resource_types=(
+        'aws:efs/fileSystem:FileSystem',
+        'aws:efs/mountTarget:MountTarget',
+        'aws:efs/accessPoint:AccessPoint',
+        'aws:efs/backupPolicy:BackupPolicy',
+        'aws:efs/fileSystemPolicy:FileSystemPolicy',
+    ),
+    covered={
+        'AwsSolutions-EFS1': ('encryption-at-rest',),
+        'CKV_AWS_42': ('encryption-at-rest',),
+        'aws-efs-filesystem-disallow-unencrypted-file-system': ('encryption-at-rest',),
+        'aws-efs-filesystem-disallow-single-availability-zone': ('efs-regional',),
+    },
+)

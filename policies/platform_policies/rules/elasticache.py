@@ -6,6 +6,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import LOWER_ID, NameRule
@@ -122,3 +123,18 @@ RULES = [
          validate=validate_elasticache_multi_az_prerequisites, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set automaticFailoverEnabled=true and numCacheClusters>=2, or turn Multi-AZ off."),
 ]
+
+# Public checks on Amazon ElastiCache and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon ElastiCache',
+    resource_types=(
+        'aws:elasticache/replicationGroup:ReplicationGroup',
+        'aws:elasticache/subnetGroup:SubnetGroup',
+    ),
+    covered={
+        'AwsSolutions-AEC4': ('elasticache-multi-az',),
+        'AwsSolutions-AEC3': ('encryption-at-rest', 'encryption-in-transit'),
+        'CKV_AWS_29': ('encryption-at-rest',),
+        'CKV_AWS_30': ('encryption-in-transit',),
+    },
+)

@@ -10,6 +10,7 @@ import re
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, Rule
 from ..support.options import options, string_list
 from ..support.props import as_list, as_str, get, is_unknown
@@ -95,3 +96,18 @@ RULES = [
          validate=validate_target_group_type, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set targetType='ip' on the target group.", config=TARGET_CONFIG),
 ]
+
+# Public checks on Elastic Load Balancing and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Elastic Load Balancing',
+    resource_types=(
+        'aws:lb/loadBalancer:LoadBalancer',
+        'aws:lb/listener:Listener',
+        'aws:lb/listenerRule:ListenerRule',
+        'aws:lb/targetGroup:TargetGroup',
+    ),
+    covered={
+        'CKV_AWS_2': ('encryption-in-transit',),
+        'aws-alb-listener-disallow-unencrypted-traffic': ('encryption-in-transit',),
+    },
+)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
 from ..support.props import as_list, get, is_unknown, parse_json
@@ -71,3 +72,16 @@ RULES = [
          remediation="Grant specific actions on specific ARNs (components/access.py).",
          anchors=("CKV_AWS_62",)),
 ]
+
+# Public checks on AWS IAM and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='AWS IAM',
+    resource_types=(
+        'aws:iam/role:Role',
+        'aws:iam/rolePolicy:RolePolicy',
+        'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
+    ),
+    covered={
+        'CKV_AWS_62': ('iam-no-wildcard-admin',),
+    },
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
 from ..support.props import as_int, get, is_unknown
@@ -38,3 +39,15 @@ RULES = [
          remediation="Set retentionInDays (settings logRetentionDays).",
          anchors=("CKV_AWS_66",)),
 ]
+
+# Public checks on Amazon CloudWatch Logs and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon CloudWatch Logs',
+    resource_types=(
+        'aws:cloudwatch/logGroup:LogGroup',
+        'aws:cloudwatch/logResourcePolicy:LogResourcePolicy',
+    ),
+    covered={
+        'CKV_AWS_66': ('log-group-retention',),
+    },
+)

@@ -6,6 +6,7 @@ import re
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import NameRule
@@ -100,3 +101,14 @@ RULES = [
          validate=validate_mq_deployment, level=MANDATORY, severity=Severity.HIGH,
          remediation="SINGLE_INSTANCE: one subnet; ACTIVE_STANDBY_MULTI_AZ: two subnets and mq.m5.large or larger."),
 ]
+
+# Public checks on Amazon MQ and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon MQ',
+    resource_types=(
+        'aws:mq/broker:Broker',
+    ),
+    covered={
+        'CKV_AWS_69': ('no-public-stateful-resources',),
+    },
+)

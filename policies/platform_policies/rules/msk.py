@@ -6,6 +6,7 @@ import re
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import NameRule
@@ -134,3 +135,18 @@ RULES = [
          validate=validate_msk_brokers_per_subnet, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set numberOfBrokerNodes = AZ count x brokers per AZ."),
 ]
+
+# Public checks on Amazon MSK and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon MSK',
+    resource_types=(
+        'aws:msk/cluster:Cluster',
+        'aws:msk/configuration:Configuration',
+    ),
+    covered={
+        'AwsSolutions-MSK2': ('encryption-in-transit',),
+        'AwsSolutions-MSK3': ('encryption-in-transit',),
+        'CKV_AWS_81': ('encryption-in-transit',),
+        'CKV_AWS_291': ('no-public-stateful-resources',),
+    },
+)

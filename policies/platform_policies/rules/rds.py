@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ADVISORY, AVAILABILITY, MANDATORY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import LOWER_ID, NameRule
@@ -145,3 +146,27 @@ RULES = [
          remediation="Lower database.allocatedStorageGb/maxAllocatedStorageGb or raise maxStorageGb.",
          config=STORAGE_CONFIG),
 ]
+
+# Public checks on Amazon RDS and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon RDS',
+    resource_types=(
+        'aws:rds/instance:Instance',
+        'aws:rds/parameterGroup:ParameterGroup',
+        'aws:rds/subnetGroup:SubnetGroup',
+    ),
+    covered={
+        'AwsSolutions-RDS3': ('rds-multi-az',),
+        'CKV_AWS_157': ('rds-multi-az',),
+        'AwsSolutions-RDS2': ('encryption-at-rest',),
+        'CKV_AWS_16': ('encryption-at-rest',),
+        'aws-rds-instance-disallow-unencrypted-storage': ('encryption-at-rest',),
+        'CKV_AWS_17': ('no-public-stateful-resources',),
+        'aws-rds-instance-disallow-public-access': ('no-public-stateful-resources',),
+        'AwsSolutions-RDS10': ('stateful-resource-protection',),
+        'AwsSolutions-RDS13': ('stateful-resource-protection',),
+        'CKV_AWS_133': ('stateful-resource-protection',),
+        'CKV_AWS_293': ('stateful-resource-protection',),
+        'aws-rds-instance-configure-backup-retention': ('stateful-resource-protection',),
+    },
+)

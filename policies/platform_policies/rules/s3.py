@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import MANDATORY, SECURITY, Rule
 from ..support.props import as_bool, as_str, get, is_unknown
 
@@ -40,3 +41,26 @@ RULES = [
          anchors=("AwsSolutions-S2", "CKV_AWS_20", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56",
                   "CKV_AWS_57", "aws-s3-bucket-disallow-public-read")),
 ]
+
+# Public checks on Amazon S3 and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon S3',
+    resource_types=(
+        'aws:s3/bucket:Bucket',
+        'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+        'aws:s3/bucketOwnershipControls:BucketOwnershipControls',
+        'aws:s3/bucketPolicy:BucketPolicy',
+        'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+        'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
+    ),
+    covered={
+        'AwsSolutions-S2': ('s3-no-public-access',),
+        'CKV_AWS_20': ('s3-no-public-access',),
+        'CKV_AWS_53': ('s3-no-public-access',),
+        'CKV_AWS_54': ('s3-no-public-access',),
+        'CKV_AWS_55': ('s3-no-public-access',),
+        'CKV_AWS_56': ('s3-no-public-access',),
+        'CKV_AWS_57': ('s3-no-public-access',),
+        'aws-s3-bucket-disallow-public-read': ('s3-no-public-access',),
+    },
+)

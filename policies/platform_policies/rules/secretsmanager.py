@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..baseline import Baseline
+
 from ..support.naming import NameRule
 
 SECRET = "aws:secretsmanager/secret:Secret"
@@ -10,3 +12,13 @@ SECRET = "aws:secretsmanager/secret:Secret"
 PHYSICAL_NAMES = {SECRET: NameRule("name", 512)}
 
 RULES: list = []
+
+# Public checks on AWS Secrets Manager and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='AWS Secrets Manager',
+    resource_types=(
+        'aws:secretsmanager/secret:Secret',
+        'aws:secretsmanager/secretVersion:SecretVersion',
+    ),
+    covered={},
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..baseline import Baseline
+
 import re
 
 from ..support.naming import NameRule
@@ -22,3 +24,15 @@ SHARED_CHECKS = {"encryption-at-rest": {QUEUE: not_opted_out_of_encryption}}
 PHYSICAL_NAMES = {QUEUE: NameRule("name", 80, pattern=re.compile(r"[A-Za-z0-9_-]+(\.fifo)?"))}
 
 RULES: list = []
+
+# Public checks on Amazon SQS and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='Amazon SQS',
+    resource_types=(
+        'aws:sqs/queue:Queue',
+    ),
+    covered={
+        'AwsSolutions-SQS2': ('encryption-at-rest',),
+        'CKV_AWS_27': ('encryption-at-rest',),
+    },
+)

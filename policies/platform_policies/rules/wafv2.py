@@ -6,6 +6,7 @@ import re
 
 from pulumi_policy import Severity
 
+from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, Rule
 from ..support.naming import NameRule
 from ..support.props import as_str, get, is_unknown, provider_region
@@ -37,3 +38,15 @@ RULES = [
          validate=validate_wafv2_cloudfront_region, level=MANDATORY, severity=Severity.HIGH,
          remediation="Create the web ACL with a provider whose region is us-east-1."),
 ]
+
+# Public checks on AWS WAF and what the pack does with each (baseline.py; docs/policies.md).
+BASELINE = Baseline(
+    service='AWS WAF',
+    resource_types=(
+        'aws:wafv2/webAcl:WebAcl',
+        'aws:wafv2/ipSet:IpSet',
+        'aws:wafv2/webAclAssociation:WebAclAssociation',
+        'aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration',
+    ),
+    covered={},
+)
