@@ -309,7 +309,7 @@ def _describe(value: Any) -> str:
 def apply_override(values: dict[str, Any], item: str, project: str) -> None:
     """Apply one ``--set key=value`` to the stack's config values, as `pulumi config set --path`."""
     if "=" not in item:
-        raise UsageError(f"--set expects key=value, got {show(item)}")
+        raise UsageError(f"--set expects key=value, got {show(item)}; allowed: key=value, e.g. azCount=2")
     key, text = item.split("=", 1)
     key = key.strip()
     namespace, _, name = key.rpartition(":") if ":" in key else (project, "", key)

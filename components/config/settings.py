@@ -375,20 +375,22 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
             errors.append(f"{p}services.{name}.path: {svc.path!r} {problem}; allowed: another path pattern")
     public_default = [n for n, s in cfg.services.items() if s.public and s.path in DEFAULT_ROUTE_PATHS]
     if cfg.services and not any(s.public for s in cfg.services.values()):
-        errors.append(f"{p}services: at least one service must be public (the ALB's default route)")
+        errors.append(f"{p}services: no service is public; allowed: at least one service with public: true "
+                      f"(the ALB's default route)")
     elif len(public_default) > 1:
-        errors.append(f"{p}services: only one public service may take the default route ('' or '/*'); "
-                      f"got {', '.join(public_default)}")
+        errors.append(f"{p}services: {', '.join(public_default)} all take the default route ('' or '/*'); "
+                      f"allowed: one public service with that path, the others with their own")
     sc = cfg.scaling
     if not sc.minCount <= sc.desiredCount <= sc.maxCount:
         errors.append(f"{p}scaling: need minCount <= desiredCount <= maxCount; got "
-                      f"{sc.minCount} <= {sc.desiredCount} <= {sc.maxCount}")
+                      f"{sc.minCount} <= {sc.desiredCount} <= {sc.maxCount}; allowed: counts in that order")
     else:
         for name in cfg.services:
             own = cfg.service_scaling(name)
             if own is not sc and not own.minCount <= own.desiredCount <= own.maxCount:
                 errors.append(f"{p}services.{name}: need minCount <= desiredCount <= maxCount (unset counts come "
-                              f"from scaling); got {own.minCount} <= {own.desiredCount} <= {own.maxCount}")
+                              f"from scaling); got {own.minCount} <= {own.desiredCount} <= {own.maxCount}; "
+                              f"allowed: counts in that order")
     known = set(cfg.services)
     refs = [("database.owners", o) for o in cfg.database.owners] + [
         ("cache.owner", cfg.cache.owner), ("mq.owner", cfg.mq.owner)] + [
@@ -405,7 +407,8 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
         errors.append(f"{p}database.maxAllocatedStorageGb: {db.maxAllocatedStorageGb} is below "
                       f"allocatedStorageGb {db.allocatedStorageGb}; allowed: >= allocatedStorageGb")
     if cfg.multiAz.cache and cfg.cache.replicas < 1:
-        errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0")
+        errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0; "
+                      f"allowed: 1 to 5, or multiAz.cache: false")
     if cfg.cache.engine == "valkey" and version_tuple(cfg.cache.engineVersion) < VALKEY_MIN_VERSION:
         errors.append(f"{p}cache.engineVersion: Valkey starts at 7.2; got {cfg.cache.engineVersion}; "
                       f"allowed with cache.engine=valkey: 7.2, 8.0 or later")
@@ -417,7 +420,8 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
     if not cfg.edge.certificateArn:
         errors.append(f"{p}edge.certificateArn: required; allowed: an ACM certificate ARN in {region}")
     elif cfg.edge.certificateArn != SECRET_PLACEHOLDER and f":acm:{region}:" not in cfg.edge.certificateArn:
-        errors.append(f"{p}edge.certificateArn: the ALB certificate must be in the stack region {region}")
+        errors.append(f"{p}edge.certificateArn: the ALB certificate must be in the stack region {region}; "
+                      f"allowed: an ACM certificate ARN in {region}")
     if not cfg.edge.domainName:
         errors.append(f"{p}edge.domainName: required; allowed: the DNS name edge.certificateArn covers "
                       f"(API Gateway and CloudFront verify the ALB certificate against it)")
@@ -425,9 +429,11 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
         errors.append(f"{p}edge.originVerifyAcceptPrevious: there is no previous generation at "
                       f"originVerifyGeneration=1; allowed: true only with originVerifyGeneration >= 2")
     if cfg.edge.cdnAliases and not cfg.edge.cdnCertificateArn:
-        errors.append(f"{p}edge.cdnAliases: CloudFront aliases need edge.cdnCertificateArn (us-east-1)")
+        errors.append(f"{p}edge.cdnAliases: CloudFront aliases need a certificate; allowed: aliases only "
+                      f"with edge.cdnCertificateArn (us-east-1)")
     if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:
-        errors.append(f"{p}schedule: startHour + hoursPerDay must be <= 24")
+        errors.append(f"{p}schedule: startHour + hoursPerDay is {cfg.schedule.startHour + cfg.schedule.hoursPerDay}; "
+                      f"allowed: at most 24 (the schedule ends the same day)")
     return errors
 
 
@@ -443,13 +449,15 @@ def _disabled_services(raw_services: Any) -> frozenset[str]:
                      if isinstance(v, dict) and v.get("enabled") in (False, "false"))
 
 
-def _secret_scalar_errors(names: set[str]) -> list[str]:
+def _secret_scalar_errors(names: set[str], top: dict[str, Any]) -> list[str]:
     """Keys held as secrets whose value sizes or switches resources (numbers, booleans, choices):
     the program needs them in plain text, so a secret there is refused under the engine too."""
     hints = typing.get_type_hints(StackSettings)
     errors = []
     for f in dataclasses.fields(StackSettings):
         tp = hints[f.name]
+        if top.get(f.name) == SECRET_PLACEHOLDER:
+            continue  # offline: the schema reports the placeholder itself
         if f.name in names and (tp in (int, float, bool) or f.metadata.get("choices") or f.metadata.get("secret") is False):
             errors.append(f"{PROJECT}:{f.name}: an encrypted (secure:) value is not supported here; allowed: "
                           f"a plain value ({f.metadata.get('doc', '')})")
@@ -479,7 +487,7 @@ def parse_settings(raw_config: dict[str, Any], stack: str, secret_keys: Iterable
            if isinstance(k, str) and k.startswith(prefix)}
     secret_names = {k[len(prefix):] for k in secret_keys if k.startswith(prefix)}
     region = str(raw_config.get("aws:region") or "")
-    errors += _secret_scalar_errors(secret_names)
+    errors += _secret_scalar_errors(secret_names, top)
     cfg = parse(StackSettings, top, prefix, errors, notes=notes)
     if cfg is not None and not errors:
         errors.extend(_cross_checks(cfg, region, _disabled_services(top.get("services"))))
