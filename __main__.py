@@ -2,6 +2,7 @@
 
 import pulumi
 
+from components.config.secrets import protect_secrets
 from components.config.settings import SettingsError, load_settings
 
 try:
@@ -11,7 +12,10 @@ except SettingsError as err:
     # any resource is registered.
     raise pulumi.RunError(str(err)) from None
 
+# Secret config values stay secret in every resource input and output (see secrets.py).
+secrets = protect_secrets(settings.secret_values)
+
 from components.platform import build_platform  # noqa: E402  (after validation on purpose)
 
 for key, value in build_platform(settings).items():
-    pulumi.export(key, value)
+    pulumi.export(key, secrets.mark(value))

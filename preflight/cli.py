@@ -148,6 +148,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                              f"{', '.join(p.name for p in sorted(cfg.parent.glob('*.json')))}")
         result = evaluate(plan, cfg)
         print(render_check(result, summarize(plan)))
+        for note in plan.get("notes", []):  # checks skipped for encrypted config values
+            print(f"  note: {note}")
         _write_json(args.json, stack, result, len(jobs) > 1)
         if any(v["level"] == "mandatory" for v in result["violations"]):
             names = sorted({v["policy"] for v in result["violations"] if v["level"] == "mandatory"})

@@ -33,10 +33,11 @@ def _run_here(stack: str, overrides: list[str], root: Path) -> dict[str, Any]:
 
     from .harness import start_mocked_runtime
     from .mocks import PlatformMocks
-    from .stackconfig import load_stack_config, project_name
+    from .stackconfig import validated_stack
 
-    config, secret_keys = load_stack_config(root, stack, overrides)
-    project = project_name(root)
+    # Validate before the mock runtime starts: a bad config ends here with exit code 2.
+    stack_config, settings = validated_stack(root, stack, overrides)
+    config, secret_keys, project = stack_config.config, stack_config.secret_keys, stack_config.project
     monitor = start_mocked_runtime(PlatformMocks(region=config.get("aws:region", "us-east-1")), config, secret_keys,
                                    project=project, stack=stack, dry_run=False)
     sys.path.insert(0, str(root))
@@ -50,13 +51,20 @@ def _run_here(stack: str, overrides: list[str], root: Path) -> dict[str, Any]:
         os.chdir(cwd)
     return {"stack": stack, "project": project, "region": config.get("aws:region", "us-east-1"),
             "config": {k: ("[secret]" if k in secret_keys else v) for k, v in sorted(config.items())},
-            "resources": monitor.records, "outputs": monitor.stack_outputs}
+            "resources": monitor.records, "outputs": monitor.stack_outputs, "notes": list(settings.notes)}
 
 
 def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT) -> dict[str, Any]:
     """Run the program for ``stack`` in a child process and return its plan dict.
 
-    Raises ProgramConfigError (bad config) or RuntimeError (program crash)."""
+    Raises UsageError (bad ``--set``, no such stack), ProgramConfigError (bad config) or
+    RuntimeError (program crash)."""
+    from .stackconfig import ConfigError, validate
+
+    try:  # in this process first: a bad config costs no child process and no mock run
+        validate(root, stack, overrides)
+    except ConfigError as err:
+        raise ProgramConfigError(str(err)) from None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "plan.json"
         cmd = [sys.executable, "-m", "preflight.program", "--stack", stack, "--root", str(root), "--out", str(out)]

@@ -144,3 +144,67 @@ def test_a_service_may_set_its_own_task_counts():
     gw = c.service_scaling("gateway")
     assert (gw.desiredCount, gw.minCount, gw.maxCount) == (6, 3, 40)
     assert c.service_scaling("user") is c.scaling
+
+
+# ---------------------------------------------------------------- merging, the way `pulumi config set --path` edits
+def test_one_field_of_one_service_changes_only_that_service():
+    base = settings_for("prod").config
+    c = settings_for("prod", **{"services.order.cpu": "1024", "services.order.memory": "2048"}).config
+    assert sorted(c.services) == sorted(base.services)
+    assert (c.services["order"].cpu, c.services["order"].memory) == (1024, 2048)
+    assert c.services["order"].path == "/orders/*" and c.services["order"].public
+    assert {n: s for n, s in c.services.items() if n != "order"} == {n: s for n, s in base.services.items() if n != "order"}
+
+
+def test_an_invalid_single_change_reports_only_its_own_problem():
+    # 1024 CPU units need at least 2048 MiB: one error about that service, not a dozen unrelated ones.
+    errors = _errors("prod", **{"services.order.cpu": "1024"})
+    assert errors == [P + "services.order.memory: 512 MiB is not valid with cpu 1024; allowed for cpu 1024: "
+                          "2048, 3072, 4096, 5120, 6144, 7168, 8192"]
+
+
+def test_a_stack_file_written_by_config_set_path_merges_per_service(tmp_path):
+    import shutil
+
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.qa.yaml").write_text((ROOT / "Pulumi.prod.yaml").read_text() + (
+        "  microservices-platform:services:\n"
+        "    order:\n      cpu: 1024\n      memory: 2048\n"
+        "    billing:\n      port: 9090\n"))
+    from preflight.stackconfig import validate
+
+    c = validate(tmp_path, "qa").config
+    assert len(c.services) == 8 and c.services["order"].cpu == 1024 and c.services["user"].cpu == 512
+    assert c.services["billing"].port == 9090 and not c.services["billing"].public  # new name: the defaults
+
+
+def test_a_default_service_is_removed_with_enabled_false():
+    c = settings_for("prod", **{"services.notification.enabled": "false",
+                                "kafka.clients": '["order", "inventory", "stream-processor"]'}).config
+    assert "notification" not in c.services and len(c.services) == 6
+
+
+def test_a_list_set_by_a_stack_replaces_the_default_list():
+    assert settings_for("prod", **{"kafka.clients": '["order"]'}).config.kafka.clients == ["order"]
+    assert settings_for("prod", **{"database.owners[0]": "order"}).config.database.owners == ["order"]
+
+
+def test_an_object_keeps_the_fields_the_stack_does_not_set():
+    c = settings_for("dev", **{"scaling.maxCount": "4"}).config
+    assert (c.scaling.minCount, c.scaling.desiredCount, c.scaling.maxCount) == (1, 1, 4)  # dev's, then the --set
+    assert c.scaling.cpuTargetPercent == 70.0                                           # the code default
+
+
+# ---------------------------------------------------------------- values AWS would refuse
+@pytest.mark.parametrize("key, value", [
+    ("monthlyBudgetUsd", "nan"), ("monthlyBudgetUsd", "inf"), ("monthlyBudgetUsd", "1e309"),
+    ("scaling.cpuTargetPercent", "nan"), ("owner", ""), ("delivery.branch", ""), ("database.engineVersion", ""),
+    ("schedule.timezone", "Mars/Olympus"), ("vpcCidr", "10.300.0.0/16"),
+    ("database.owners", '["user", "user"]'), ("edge.domainName", "a" * 64 + ".example.org"),
+])
+def test_values_aws_refuses_are_config_errors(key, value):
+    assert any(e.startswith(P + key) for e in _errors("prod", **{key: value}))
+
+
+def test_iana_time_zones_are_accepted():
+    assert settings_for("dev", **{"schedule.timezone": "Europe/Berlin"}).config.schedule.timezone == "Europe/Berlin"

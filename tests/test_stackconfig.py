@@ -65,5 +65,81 @@ def test_broken_stack_yaml_is_a_usage_error(project):
     with pytest.raises(UsageError, match="cannot read Pulumi.qa.yaml"):
         load_stack_config(project, "qa")
     (project / "Pulumi.qa.yaml").write_text("config: just-a-string\n")
-    with pytest.raises(UsageError, match="expected a mapping with a `config:` mapping"):
+    with pytest.raises(UsageError, match="`config:` is 'just-a-string'; allowed: a mapping"):
         load_stack_config(project, "qa")
+
+
+# ---------------------------------------------------------------- secrets (`secure:` values)
+SECURE_STACK = (ROOT / "Pulumi.prod.yaml").read_text().replace(
+    "    domainName: api.example.com\n",
+    "    domainName: api.example.com\n    hostedZoneId:\n      secure: AAABAzoneciphertext==\n") + (
+    "  microservices-platform:alertEmail:\n    secure: AAABAHb2xPvzJ8ciphertext==\n")
+
+
+def _secure_project(tmp_path):
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.qa.yaml").write_text(SECURE_STACK)
+    return tmp_path
+
+
+def test_secure_values_are_accepted_at_any_depth_with_a_note(tmp_path):
+    from preflight.stackconfig import read_stack_config, validate
+
+    root = _secure_project(tmp_path)
+    sc = read_stack_config(root, "qa")
+    assert sc.secret_keys == ["microservices-platform:alertEmail", "microservices-platform:edge"]
+    assert json.loads(sc.config["microservices-platform:edge"])["hostedZoneId"] == SECRET_PLACEHOLDER
+    settings = validate(root, "qa")
+    assert settings.config.edge.hostedZoneId == SECRET_PLACEHOLDER
+    assert [n.split(":", 1)[1].split(":")[0] for n in settings.notes] == ["alertEmail", "edge.hostedZoneId"]
+    assert SECRET_PLACEHOLDER in settings.secret_values
+
+
+def test_under_the_engine_secret_plaintexts_are_collected_and_numbers_may_not_be_secret():
+    from components.config.settings import SettingsError, parse_settings
+
+    config, _ = load_stack_config(ROOT, "prod", ["alertEmail=ops@corp.example.org"])
+    settings = parse_settings(config, "prod", ["microservices-platform:alertEmail", "microservices-platform:edge"])
+    assert "ops@corp.example.org" in settings.secret_values and "api.example.com" in settings.secret_values
+    assert settings.notes == ()  # the engine decrypted them: every check ran
+    with pytest.raises(SettingsError, match="azCount: an encrypted"):
+        parse_settings(config, "prod", ["microservices-platform:azCount"])
+
+
+def test_inputs_and_outputs_holding_a_secret_are_marked_secret():
+    import pulumi
+    import pulumi_aws as aws
+
+    from components.config.secrets import protect_secrets
+    from preflight.harness import run_mocked
+    from preflight.mocks import SECRET_SIG, SIG_KEY
+
+    def build():
+        marker = protect_secrets({"ops@corp.example.org"})
+        topic = aws.sns.Topic("alarms")
+        aws.sns.TopicSubscription("email", topic=topic.arn, protocol="email", endpoint="ops@corp.example.org")
+        aws.sns.Topic("tagged", tags={"contact": "ops@corp.example.org", "tier": "observability"})
+        return {"contact": marker.mark(pulumi.Output.from_input("mail ops@corp.example.org")), "plain": "x"}
+
+    graph = run_mocked(build)
+    assert graph.named("email")["inputs"]["endpoint"] == {SIG_KEY: SECRET_SIG, "value": "ops@corp.example.org"}
+    tags = graph.named("tagged")["inputs"]["tags"]
+    assert tags["contact"][SIG_KEY] == SECRET_SIG and tags["tier"] == "observability"
+    assert graph.outputs["contact"][SIG_KEY] == SECRET_SIG and graph.outputs["plain"] == "x"
+
+
+def test_the_whole_program_marks_every_input_holding_a_secure_value(tmp_path):
+    from preflight.program import record_plan
+    from preflight.mocks import SECRET_SIG
+
+    root = _secure_project(tmp_path)
+    for name in ("__main__.py", "components"):
+        (root / name).symlink_to(ROOT / name)
+    plan = record_plan("qa", root=root)
+    holding = [r for r in plan["resources"] if SECRET_PLACEHOLDER in json.dumps(r["inputs"])]
+    assert {r["type"] for r in holding} >= {"aws:sns/topicSubscription:TopicSubscription", "aws:route53/record:Record"}
+    for r in holding:
+        for value in r["inputs"].values():
+            if SECRET_PLACEHOLDER in json.dumps(value):
+                assert SECRET_SIG in json.dumps(value), (r["name"], value)
+    assert len(plan["notes"]) == 2 and plan["config"]["microservices-platform:alertEmail"] == "[secret]"

@@ -16,13 +16,14 @@ merges, an object value that a stack sets: keeping them in code lets
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
+import typing
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from ..edge.routing import DEFAULT_ROUTE_PATHS, path_problem
-from .schema import SettingsError, parse, spec
+from .checks import dns_name_problem, email_problem, git_branch_problem, timezone_problem, vpc_cidr_problem
+from .schema import SECRET_PLACEHOLDER, SettingsError, decode_json_text, format_problems, parse, spec
 
 PROJECT = "microservices-platform"
 
@@ -46,11 +47,16 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
 SERVICE_NAME = r"[a-z][a-z0-9-]{0,18}[a-z0-9]"
 SERVICE_NAME_HINT = "lowercase letters, digits and hyphens, 2-20 characters, starting with a letter"
 
+# Settings that name services: each entry becomes part of resource names, so the value must
+# be a plain service name (never an encrypted value) and may appear once.
+SERVICE_REFS = dict(pattern=SERVICE_NAME, pattern_hint="service names", unique=True, secret=False)
+
 
 @dataclass(frozen=True)
 class ServiceSettings:
     """One microservice (an ECS Fargate service)."""
 
+    enabled: bool = spec(True, doc="false removes the service (also one of the default seven).")
     cpu: int = spec(256, doc="Task CPU units (256 = 0.25 vCPU).", choices=tuple(FARGATE_SIZES))
     memory: int = spec(512, doc="Task memory in MiB; must be a Fargate pair for `cpu`.",
                        minimum=512, maximum=122880)
@@ -60,9 +66,13 @@ class ServiceSettings:
                      pattern=r"/[A-Za-z0-9_\-./*?]{0,127}",
                      pattern_hint="a path pattern starting with '/', at most 128 characters (ALB limit)")
     healthCheckPath: str = spec("/health", doc="HTTP health-check path.",
-                                pattern=r"/[A-Za-z0-9_\-./]*", pattern_hint="a path starting with '/'")
+                                pattern=r"/[A-Za-z0-9_\-./]{0,1023}",
+                                pattern_hint="a path starting with '/', at most 1024 characters")
     architecture: str = spec("ARM64", doc="CPU architecture of the task.", choices=("X86_64", "ARM64"))
-    image: str = spec("", doc="Container image; empty = `<ECR repository>:latest` of the service.")
+    # ECS ContainerDefinition image: up to 255 letters, digits, hyphens, underscores, colons,
+    # periods, slashes and number signs (ECS API reference, read 2026-11), plus '@' for digests.
+    image: str = spec("", doc="Container image; empty = `<ECR repository>:latest` of the service.",
+                      pattern=r"[A-Za-z0-9_.:/#@-]{1,255}", pattern_hint="an image reference, at most 255 characters")
     critical: bool = spec(True, doc="Critical services never run on Fargate Spot (cost advice only).")
     desiredCount: Optional[int] = spec(None, doc="This service's task count at deploy time.",
                                        minimum=0, maximum=1000, unset="scaling.desiredCount")
@@ -103,7 +113,7 @@ class ScheduleSettings:
 
     enabled: bool = spec(False, doc="Turn the schedule on.")
     timezone: str = spec("UTC", doc="IANA time zone of the schedule.", pattern=r"[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*",
-                         pattern_hint="an IANA zone such as Europe/Berlin")
+                         pattern_hint="an IANA zone such as Europe/Berlin", check=timezone_problem, secret=False)
     startHour: int = spec(8, doc="Hour (0-23) services scale up on weekdays.", minimum=0, maximum=23)
     hoursPerDay: int = spec(8, doc="Hours services run per weekday.", minimum=1, maximum=23)
     daysPerMonth: int = spec(22, doc="Business days a month (used by the cost model).", minimum=1, maximum=31)
@@ -123,8 +133,10 @@ class MultiAzSettings:
 class DatabaseSettings:
     """RDS PostgreSQL, one instance per owning service."""
 
-    owners: list[str] = spec(doc="Services that own a database.",
+    owners: list[str] = spec(doc="Services that own a database.", **SERVICE_REFS,
                              default_factory=lambda: ["user", "order", "inventory"])
+    # RDS for PostgreSQL majors 13 (Extended Support) to 18: Amazon RDS for PostgreSQL release
+    # calendar, read 2026-11.
     engineVersion: str = spec("16.6", doc="PostgreSQL major.minor version.", pattern=r"1[3-8](\.\d+)?",
                               pattern_hint="PostgreSQL 13-18, e.g. 16.6")
     instanceClass: str = spec("db.t3.medium", doc="RDS instance class.", pattern=r"db\.[a-z0-9]+\.[a-z0-9]+",
@@ -144,21 +156,25 @@ class CacheSettings:
     nodeType: str = spec("cache.t4g.small", doc="Cache node type.", pattern=r"cache\.[a-z0-9]+\.[a-z0-9]+",
                          pattern_hint="like cache.t4g.small")
     replicas: int = spec(1, doc="Replicas per shard (Multi-AZ needs >= 1).", minimum=0, maximum=5)
-    owner: str = spec("inventory", doc="Service that uses the cache.")
+    owner: str = spec("inventory", doc="Service that uses the cache.", secret=False)
 
 
 @dataclass(frozen=True)
 class KafkaSettings:
     """Amazon MSK."""
 
-    kafkaVersion: str = spec("3.8.x", doc="Kafka version.", pattern=r"\d+\.\d+(\.\d+|\.x)?(\.tiered)?",
-                             pattern_hint="like 3.8.x")
+    # Versions MSK still supports for new clusters: 3.6.0, 3.7.x, 3.8.x, 3.9.x, 4.0.x and later,
+    # some also as KRaft (`.kraft`) builds (Amazon MSK developer guide, "Supported Apache Kafka
+    # versions", read 2026-11).
+    kafkaVersion: str = spec("3.8.x", doc="Kafka version.", pattern=r"(3\.[6-9]|[4-9]\.\d+)(\.\d+|\.x)(\.kraft)?",
+                             pattern_hint="an MSK version still supported, like 3.8.x (3.6.0 or later)")
     brokerType: str = spec("kafka.m5.large", doc="Broker instance type.", pattern=r"kafka\.[a-z0-9]+\.[a-z0-9]+",
                            pattern_hint="like kafka.m5.large")
     brokersPerAz: int = spec(1, doc="Brokers per AZ (total = azCount x this).", minimum=1, maximum=10)
     storageGb: int = spec(100, doc="EBS storage per broker (GiB).", minimum=1, maximum=16384)
     maxStorageGb: int = spec(1000, doc="Storage autoscaling ceiling per broker (GiB).", minimum=1, maximum=16384)
     clients: list[str] = spec(doc="Services that produce or consume events (IAM access to the cluster).",
+                              **SERVICE_REFS,
                               default_factory=lambda: ["order", "inventory", "notification", "stream-processor"])
 
 
@@ -169,14 +185,14 @@ class MqSettings:
     engineVersion: str = spec("5.18", doc="ActiveMQ version.", pattern=r"5\.\d+", pattern_hint="like 5.18")
     hostType: str = spec("mq.m5.large", doc="Broker host type.", pattern=r"mq\.[a-z0-9]+\.[a-z0-9]+",
                          pattern_hint="like mq.m5.large")
-    owner: str = spec("payment", doc="Service that uses the broker.")
+    owner: str = spec("payment", doc="Service that uses the broker.", secret=False)
 
 
 @dataclass(frozen=True)
 class EfsSettings:
     """EFS shared storage."""
 
-    mountedBy: list[str] = spec(doc="Services that mount the shared file system.",
+    mountedBy: list[str] = spec(doc="Services that mount the shared file system.", **SERVICE_REFS,
                                 default_factory=lambda: ["inventory", "stream-processor"])
 
 
@@ -188,7 +204,7 @@ class EdgeSettings:
                                pattern=r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+",
                                pattern_hint="an ACM certificate ARN")
     domainName: str = spec("", doc="Public host name of the API; required, and edge.certificateArn must cover it.",
-                           pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="a DNS name")
+                           pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="a DNS name", check=dns_name_problem)
     cdnCertificateArn: str = spec("", doc="ACM certificate ARN in us-east-1 for CloudFront; empty = default "
                                       "*.cloudfront.net certificate.",
                                   pattern=r"arn:aws:acm:us-east-1:\d{12}:certificate/[A-Za-z0-9-]+",
@@ -201,6 +217,7 @@ class EdgeSettings:
     cdn: bool = spec(True, doc="Put CloudFront in front of the ALB.")
     cdnAliases: list[str] = spec(doc="Extra host names CloudFront answers to (need edge.cdnCertificateArn).",
                                  pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="DNS names",
+                                 check=dns_name_problem, unique=True,
                                  default_factory=list)
     hostedZoneId: str = spec("", doc="Route 53 public zone of edge.domainName; set = create the alias record "
                                      "to the ALB (empty = manage DNS elsewhere).",
@@ -226,7 +243,8 @@ class DeliverySettings:
                                                    "(`<owner>/<service>`).",
                                 pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,38}", pattern_hint="a GitHub user or organisation")
     branch: str = spec("main", doc="Branch whose pushes start the pipelines.",
-                       pattern=r"[A-Za-z0-9._/-]{1,100}", pattern_hint="a git branch name")
+                       pattern=r"[A-Za-z0-9._/-]{1,100}", pattern_hint="a git branch name",
+                       check=git_branch_problem)
 
 
 # The seed's seven services: shared by the project default and the tests.
@@ -247,7 +265,7 @@ class StackSettings:
 
     azCount: int = spec(3, doc="Availability zones used.", choices=(2, 3))
     vpcCidr: str = spec("10.0.0.0/16", doc="VPC CIDR (a /16).", pattern=r"10\.\d{1,3}\.0\.0/16",
-                        pattern_hint="a 10.x.0.0/16 block")
+                        pattern_hint="a 10.x.0.0/16 block", check=vpc_cidr_problem, secret=False)
     costCenter: str = spec("platform-engineering", doc="Value of the cost-center tag on every resource.",
                            pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
                            pattern_hint="1-128 tag-safe characters")
@@ -255,7 +273,8 @@ class StackSettings:
                       pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
                       pattern_hint="1-128 tag-safe characters")
     alertEmail: str = spec("platform-alerts@example.com", doc="Where alarms and budget alerts go.",
-                           pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_hint="an e-mail address")
+                           pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_hint="an e-mail address",
+                           check=email_problem)
     monthlyBudgetUsd: float = spec(3000.0, doc="AWS Budgets amount for the stack (alerts at 80 %/100 % forecast).",
                                    minimum=1)
     logRetentionDays: int = spec(30, doc="CloudWatch Logs retention.", choices=LOG_RETENTION_DAYS)
@@ -310,6 +329,11 @@ class Settings:
     region: str
     config: StackSettings
     base_tags: dict[str, str] = field(default_factory=dict)
+    # Checks skipped because a value is encrypted (preflight cannot decrypt it).
+    notes: tuple[str, ...] = ()
+    # Plaintext strings of the keys the stack holds as secrets (under the real engine) or the
+    # placeholder preflight puts in their place: the program marks every input holding one secret.
+    secret_values: frozenset[str] = frozenset()
 
     def tags(self, tier: str, service: str = "platform", **extra: str) -> dict[str, str]:
         """The four required tags (service, tier, stack, cost-center) plus owner."""
@@ -330,8 +354,10 @@ def _fargate_size_errors(key: str, size: ServiceSettings | SizeOverride) -> list
             f"allowed for cpu {size.cpu}: {', '.join(map(str, FARGATE_SIZES[size.cpu]))}"]
 
 
-def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
-    """Rules that involve more than one key (run only on a config that parsed cleanly)."""
+def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = frozenset()) -> list[str]:
+    """Rules that involve more than one key (run only on a config that parsed cleanly).
+
+    ``disabled``: services the stack removed (``services.<name>.enabled: false``)."""
     p = PROJECT + ":"
     errors: list[str] = []
 
@@ -349,34 +375,40 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
             errors.append(f"{p}services.{name}.path: {svc.path!r} {problem}; allowed: another path pattern")
     public_default = [n for n, s in cfg.services.items() if s.public and s.path in DEFAULT_ROUTE_PATHS]
     if cfg.services and not any(s.public for s in cfg.services.values()):
-        errors.append(f"{p}services: at least one service must be public (the ALB's default route)")
+        errors.append(f"{p}services: no service is public; allowed: at least one service with public: true "
+                      f"(the ALB's default route)")
     elif len(public_default) > 1:
-        errors.append(f"{p}services: only one public service may take the default route ('' or '/*'); "
-                      f"got {', '.join(public_default)}")
+        errors.append(f"{p}services: {', '.join(public_default)} all take the default route ('' or '/*'); "
+                      f"allowed: one public service with that path, the others with their own")
     sc = cfg.scaling
     if not sc.minCount <= sc.desiredCount <= sc.maxCount:
         errors.append(f"{p}scaling: need minCount <= desiredCount <= maxCount; got "
-                      f"{sc.minCount} <= {sc.desiredCount} <= {sc.maxCount}")
+                      f"{sc.minCount} <= {sc.desiredCount} <= {sc.maxCount}; allowed: counts in that order")
     else:
         for name in cfg.services:
             own = cfg.service_scaling(name)
             if own is not sc and not own.minCount <= own.desiredCount <= own.maxCount:
                 errors.append(f"{p}services.{name}: need minCount <= desiredCount <= maxCount (unset counts come "
-                              f"from scaling); got {own.minCount} <= {own.desiredCount} <= {own.maxCount}")
+                              f"from scaling); got {own.minCount} <= {own.desiredCount} <= {own.maxCount}; "
+                              f"allowed: counts in that order")
     known = set(cfg.services)
     refs = [("database.owners", o) for o in cfg.database.owners] + [
         ("cache.owner", cfg.cache.owner), ("mq.owner", cfg.mq.owner)] + [
         ("efs.mountedBy", o) for o in cfg.efs.mountedBy] + [
         ("kafka.clients", o) for o in cfg.kafka.clients]
     for key, svc_name in refs:
-        if svc_name not in known:
+        if svc_name in disabled:
+            errors.append(f"{p}{key}: {svc_name!r} is disabled (services.{svc_name}.enabled: false); allowed: "
+                          f"an enabled service: {', '.join(sorted(known))}")
+        elif svc_name not in known:
             errors.append(f"{p}{key}: {svc_name!r} is not a configured service; allowed: {', '.join(sorted(known))}")
     db = cfg.database
     if db.maxAllocatedStorageGb < db.allocatedStorageGb:
         errors.append(f"{p}database.maxAllocatedStorageGb: {db.maxAllocatedStorageGb} is below "
                       f"allocatedStorageGb {db.allocatedStorageGb}; allowed: >= allocatedStorageGb")
     if cfg.multiAz.cache and cfg.cache.replicas < 1:
-        errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0")
+        errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0; "
+                      f"allowed: 1 to 5, or multiAz.cache: false")
     if cfg.cache.engine == "valkey" and version_tuple(cfg.cache.engineVersion) < VALKEY_MIN_VERSION:
         errors.append(f"{p}cache.engineVersion: Valkey starts at 7.2; got {cfg.cache.engineVersion}; "
                       f"allowed with cache.engine=valkey: 7.2, 8.0 or later")
@@ -387,8 +419,9 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
                       f"multiAz.broker=true: mq.m5.large or larger (or set multiAz.broker=false)")
     if not cfg.edge.certificateArn:
         errors.append(f"{p}edge.certificateArn: required; allowed: an ACM certificate ARN in {region}")
-    elif f":acm:{region}:" not in cfg.edge.certificateArn:
-        errors.append(f"{p}edge.certificateArn: the ALB certificate must be in the stack region {region}")
+    elif cfg.edge.certificateArn != SECRET_PLACEHOLDER and f":acm:{region}:" not in cfg.edge.certificateArn:
+        errors.append(f"{p}edge.certificateArn: the ALB certificate must be in the stack region {region}; "
+                      f"allowed: an ACM certificate ARN in {region}")
     if not cfg.edge.domainName:
         errors.append(f"{p}edge.domainName: required; allowed: the DNS name edge.certificateArn covers "
                       f"(API Gateway and CloudFront verify the ALB certificate against it)")
@@ -396,9 +429,11 @@ def _cross_checks(cfg: StackSettings, region: str) -> list[str]:
         errors.append(f"{p}edge.originVerifyAcceptPrevious: there is no previous generation at "
                       f"originVerifyGeneration=1; allowed: true only with originVerifyGeneration >= 2")
     if cfg.edge.cdnAliases and not cfg.edge.cdnCertificateArn:
-        errors.append(f"{p}edge.cdnAliases: CloudFront aliases need edge.cdnCertificateArn (us-east-1)")
+        errors.append(f"{p}edge.cdnAliases: CloudFront aliases need a certificate; allowed: aliases only "
+                      f"with edge.cdnCertificateArn (us-east-1)")
     if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:
-        errors.append(f"{p}schedule: startHour + hoursPerDay must be <= 24")
+        errors.append(f"{p}schedule: startHour + hoursPerDay is {cfg.schedule.startHour + cfg.schedule.hoursPerDay}; "
+                      f"allowed: at most 24 (the schedule ends the same day)")
     return errors
 
 
@@ -406,32 +441,65 @@ def version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split(".") if x.isdigit())
 
 
-def _decode(value: Any) -> Any:
-    """Pulumi passes structured config as JSON text; scalars stay strings."""
+def _disabled_services(raw_services: Any) -> frozenset[str]:
+    """Names the stack config turns off with ``enabled: false`` (for clearer reference errors)."""
+    if not isinstance(raw_services, dict):
+        return frozenset()
+    return frozenset(n for n, v in raw_services.items()
+                     if isinstance(v, dict) and v.get("enabled") in (False, "false"))
+
+
+def _secret_scalar_errors(names: set[str], top: dict[str, Any]) -> list[str]:
+    """Keys held as secrets whose value sizes or switches resources (numbers, booleans, choices):
+    the program needs them in plain text, so a secret there is refused under the engine too."""
+    hints = typing.get_type_hints(StackSettings)
+    errors = []
+    for f in dataclasses.fields(StackSettings):
+        tp = hints[f.name]
+        if top.get(f.name) == SECRET_PLACEHOLDER:
+            continue  # offline: the schema reports the placeholder itself
+        if f.name in names and (tp in (int, float, bool) or f.metadata.get("choices") or f.metadata.get("secret") is False):
+            errors.append(f"{PROJECT}:{f.name}: an encrypted (secure:) value is not supported here; allowed: "
+                          f"a plain value ({f.metadata.get('doc', '')})")
+    return errors
+
+
+def _plain_strings(value: Any) -> set[str]:
+    """Every non-empty string in a decoded config value."""
     if isinstance(value, str):
-        text = value.strip()
-        if text[:1] in ("{", "[") or text == "null":
-            try:
-                return json.loads(text)
-            except json.JSONDecodeError:
-                return value
-    return value
+        return {value} if value.strip() else set()
+    if isinstance(value, dict):
+        return set().union(*(_plain_strings(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_plain_strings(v) for v in value)) if value else set()
+    return set()
 
 
-def parse_settings(raw_config: dict[str, Any], stack: str) -> Settings:
-    """Validate a flat Pulumi config map ({"project:key": value}) into Settings."""
+def parse_settings(raw_config: dict[str, Any], stack: str, secret_keys: Iterable[str] = ()) -> Settings:
+    """Validate a flat Pulumi config map ({"project:key": value}) into Settings.
+
+    ``secret_keys``: the config keys Pulumi reports as secret (PULUMI_CONFIG_SECRET_KEYS);
+    their strings end up in ``Settings.secret_values``."""
     prefix = PROJECT + ":"
-    top = {k[len(prefix):]: _decode(v) for k, v in raw_config.items() if k.startswith(prefix)}
-    region = str(raw_config.get("aws:region") or "")
     errors: list[str] = []
-    cfg = parse(StackSettings, top, prefix, errors)
+    notes: list[str] = []
+    top = {k[len(prefix):]: decode_json_text(v, k, errors) for k, v in raw_config.items()
+           if isinstance(k, str) and k.startswith(prefix)}
+    secret_names = {k[len(prefix):] for k in secret_keys if k.startswith(prefix)}
+    region = str(raw_config.get("aws:region") or "")
+    errors += _secret_scalar_errors(secret_names, top)
+    cfg = parse(StackSettings, top, prefix, errors, notes=notes)
     if cfg is not None and not errors:
-        errors.extend(_cross_checks(cfg, region))
+        errors.extend(_cross_checks(cfg, region, _disabled_services(top.get("services"))))
     if errors:
         raise SettingsError(errors)
     base_tags = {"stack": stack, "cost-center": cfg.costCenter, "owner": cfg.owner,
                  "managed-by": "pulumi", "project": PROJECT}
-    return Settings(stack=stack, region=region, config=cfg, base_tags=base_tags)
+    secrets = set().union(*(_plain_strings(top.get(n)) for n in secret_names)) if secret_names else set()
+    if any(SECRET_PLACEHOLDER in n for n in notes):
+        secrets.add(SECRET_PLACEHOLDER)
+    return Settings(stack=stack, region=region, config=cfg, base_tags=base_tags, notes=tuple(notes),
+                    secret_values=frozenset(secrets))
 
 
 def current_config() -> dict[str, Any]:
@@ -443,14 +511,24 @@ def current_config() -> dict[str, Any]:
     return merged
 
 
+def current_secret_keys(config: dict[str, Any]) -> list[str]:
+    """Config keys Pulumi holds as secrets: PULUMI_CONFIG_SECRET_KEYS (language host) or the
+    keys set_all_config marked (automation API, mocks)."""
+    import pulumi.runtime.config as rc
+
+    return sorted(set(rc.get_config_secret_keys_env()) | {k for k in config if rc.is_config_secret(k)})
+
+
 def load_settings() -> Settings:
     """Read and validate the current stack's config (call once, before any resource)."""
     import pulumi
 
-    return parse_settings(current_config(), pulumi.get_stack())
+    config = current_config()
+    return parse_settings(config, pulumi.get_stack(), current_secret_keys(config))
 
 
 __all__ = [
-    "FARGATE_SIZES", "LOG_RETENTION_DAYS", "PROJECT", "SEED_SERVICES", "Settings", "SettingsError",
+    "FARGATE_SIZES", "LOG_RETENTION_DAYS", "PROJECT", "SECRET_PLACEHOLDER", "SEED_SERVICES", "Settings",
+    "SettingsError", "format_problems",
     "StackSettings", "ServiceSettings", "load_settings", "parse_settings",
 ]
