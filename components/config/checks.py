@@ -74,7 +74,7 @@ def timezone_problem(name: str) -> Optional[str]:
     Application Auto Scaling scheduled actions take "the canonical names of the IANA time
     zones supported by Joda-Time (such as Etc/GMT+9 or Pacific/Tahiti)" (Application Auto
     Scaling API reference, PutScheduledAction, Timezone, read 2026-11).  The zone list is
-    the system's tz database; on a machine without one only the name's shape is checked.
+    the system's tz database, else the pinned tzdata package (requirements.txt).
     """
     zones = _zones()
     if not zones:
