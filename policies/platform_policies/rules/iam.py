@@ -231,7 +231,7 @@ def _document_problems(doc: Any, trust: bool) -> list[str]:
             problems.append(f"Statement {i}: Effect {st.get('Effect')!r} is not Allow or Deny")
         if "Action" not in st and "NotAction" not in st:
             problems.append(f"Statement {i} has no Action")
-        if trust and "Principal" not in st and "NotPrincipal" not in st:
+        if trust and not st.get("Principal") and not st.get("NotPrincipal"):
             problems.append(f"Statement {i} has no Principal (a trust policy names who may assume the role)")
         if not trust and "Principal" in st:
             problems.append(f"Statement {i} has a Principal (not allowed in an identity policy)")
