@@ -50,7 +50,10 @@ def string_list(resource: Any, path: str) -> Any:
 
 
 def vpc_az_count(resources: Iterable, resource: Any, prop: str) -> Any:
-    """AZ count of the awsx VPC the input ``prop`` of ``resource`` comes from (None if not from one)."""
+    """AZ count of the awsx VPC the input ``prop`` of ``resource`` comes from (None if not from one).
+
+    From the VPC's inputs (availabilityZoneNames, numberOfAvailabilityZones) or, where the engine shows the
+    VPC's outputs instead, its child subnets' availabilityZone; UNKNOWN when nothing says."""
     vpc = producer(resource, prop, "awsx:ec2:Vpc")
     if vpc is None:
         return None
@@ -58,9 +61,26 @@ def vpc_az_count(resources: Iterable, resource: Any, prop: str) -> Any:
     if not is_unknown(names) and names:
         return len(names)
     count = get(vpc.props, "numberOfAvailabilityZones")
-    if is_unknown(count):
-        return count
-    return int(count) if isinstance(count, (int, float)) and count else 3  # awsx default: 3 AZs
+    if isinstance(count, (int, float)) and count:
+        return int(count)
+    zones = {as_str(get(s.props, "availabilityZone")) for s in resources
+             if s.resource_type == "aws:ec2/subnet:Subnet" and _has_ancestor(s, vpc.urn)}
+    zones.discard(None)
+    if zones and not any(is_unknown(z) for z in zones):
+        return len(zones)
+    from .props import UNKNOWN
+    return UNKNOWN
+
+
+def _has_ancestor(resource: Any, urn: str) -> bool:
+    seen = set()
+    parent = getattr(resource, "parent", None)
+    while parent is not None and getattr(parent, "urn", None) not in seen:
+        if parent.urn == urn:
+            return True
+        seen.add(parent.urn)
+        parent = getattr(parent, "parent", None)
+    return False
 
 
 def name_of(resource: Any, prop: str = "name") -> Any:
