@@ -134,14 +134,16 @@ def _plan() -> dict:
     good_db = _res("aws:rds/instance:Instance", "order-db", {
         "instanceClass": "db.t3.medium", "multiAz": True, "storageEncrypted": True, "deletionProtection": True,
         "skipFinalSnapshot": False, "finalSnapshotIdentifier": "order-db-final", "backupRetentionPeriod": 7,
-        "allocatedStorage": 100, "maxAllocatedStorage": 500, "publiclyAccessible": False, "tags": TAGS})
+        "allocatedStorage": 100, "maxAllocatedStorage": 500, "publiclyAccessible": False,
+        "performanceInsightsEnabled": True, "copyTagsToSnapshot": True, "tags": TAGS})
     bad_db = _res("aws:rds/instance:Instance", "user-db", {
         "instanceClass": "db.t3.micro", "multiAz": False, "storageEncrypted": True, "deletionProtection": True,
         "skipFinalSnapshot": False, "finalSnapshotIdentifier": "user-db-final", "backupRetentionPeriod": 7,
         "allocatedStorage": 100, "tags": TAGS})
     unknown_db = _res("aws:rds/instance:Instance", "inventory-db", {
         "instanceClass": U_STR, "multiAz": U_BOOL, "storageEncrypted": True, "deletionProtection": True,
-        "skipFinalSnapshot": False, "finalSnapshotIdentifier": U_STR, "backupRetentionPeriod": 7, "tags": TAGS})
+        "skipFinalSnapshot": False, "finalSnapshotIdentifier": U_STR, "backupRetentionPeriod": 7,
+        "performanceInsightsEnabled": U_BOOL, "copyTagsToSnapshot": True, "tags": TAGS})
     task = _res("aws:ecs/taskDefinition:TaskDefinition", "order-task", {
         "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "4096",
         "runtimePlatform": {"cpuArchitecture": "ARM64"}, "tags": TAGS})

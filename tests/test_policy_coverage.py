@@ -26,11 +26,9 @@ PENDING_TYPES = {
     "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:apigateway/usagePlan:UsagePlan",
     "aws:apigateway/usagePlanKey:UsagePlanKey", "aws:apigatewayv2/vpcLink:VpcLink",
     "aws:appautoscaling/policy:Policy", "aws:appautoscaling/scheduledAction:ScheduledAction",
-    "aws:appautoscaling/target:Target", "aws:budgets/budget:Budget", "aws:cloudwatch/dashboard:Dashboard",
-    "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:codebuild/project:Project",
+    "aws:appautoscaling/target:Target", "aws:codebuild/project:Project",
     "aws:codeconnections/connection:Connection", "aws:codepipeline/pipeline:Pipeline",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repository:Repository",
-    "aws:fis/experimentTemplate:ExperimentTemplate", "aws:kms/alias:Alias", "aws:kms/key:Key",
     "aws:servicediscovery/httpNamespace:HttpNamespace",
 }
 

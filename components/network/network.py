@@ -241,6 +241,14 @@ class Network(pulumi.ComponentResource):
             # first deliveries fail ("Access error" on the flow log), so wait for it.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[write]),
         )
+        # Adopt the VPC's default security group with no rules: anything launched without a group of its
+        # own gets no traffic (policy default-security-group-closed, Checkov CKV2_AWS_12).
+        self.default_security_group = aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg",
+            vpc_id=self.vpc_id,
+            tags={**tags, "Name": f"{name}-default-closed"},
+            opts=child,
+        )
 
     # ---- network ACLs ----------------------------------------------------------------
     def _network_acls(self, name: str, tags: dict[str, str]) -> None:

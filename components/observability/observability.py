@@ -220,6 +220,9 @@ class Observability(pulumi.ComponentResource):
                 {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
                  "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": a[0],
                  "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}}},
+                # Publishers must use TLS (policy sns-topic-policy, cdk-nag AwsSolutions-SNS3).
+                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
+                 "Resource": a[0], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
             ]}))
         aws.sns.TopicPolicy(f"{self._name}-alarms-policy", arn=topic.arn, policy=topic_policy,
                             opts=pulumi.ResourceOptions(parent=self))

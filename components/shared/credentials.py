@@ -32,6 +32,11 @@ import pulumi_aws as aws
 # Read 2026-11.
 PASSWORD_LENGTH = 40
 
+# Tag on every generated secret saying how it is rotated (tag values allow letters, digits, spaces and
+# + - = . _ : / @ only).
+ROTATION_TAG = "rotation"
+ROTATION_HOW = "manual: raise the generation setting"
+
 
 def recovery_window_days(protect: bool) -> int:
     """Days a deleted secret stays recoverable: the AWS default 30 where deletion
@@ -74,7 +79,9 @@ class GeneratedCredentials(pulumi.ComponentResource):
             description=args.description,
             recovery_window_in_days=args.recovery_window_days,
             kms_key_id=args.kms_key_id,
-            tags=args.tags,
+            # No automatic rotation (nothing could update the broker or cache in step): the tag says how
+            # it is rotated instead (policy secret-rotation).
+            tags={**args.tags, ROTATION_TAG: ROTATION_HOW},
             opts=child,
         )
         generated = aws.secretsmanager.get_random_password_output(

@@ -3,23 +3,27 @@
 Where a rule goes - the module of the service whose resources it judges:
 
   budget.py          stack-wide monthly budget cap/warn and cost advice (over cost_model)
+  budgets.py         the AWS Budgets budget resource (notifications, accepted values)
   cloudfront.py      CloudFront distributions
   cross_service.py   one concern judged on many services (encryption at rest / in transit, no public
                      stateful resources, stateful-resource protection, physical names, required tags);
                      their per-type checks live in the service modules (SHARED_CHECKS, PHYSICAL_NAMES)
-  ec2.py             awsx VPC and NAT gateways, security groups, EBS volumes
+  ec2.py             awsx VPC and NAT gateways, security groups and rules, NACLs, flow logs, VPC endpoints,
+                     the default security group, EBS volumes
   ecs.py             ECS services, Fargate task definitions, service autoscaling targets
-  efs.py             EFS file systems
+  efs.py             EFS file systems, mount targets (one per AZ the services use), access points, policies
   elasticache.py     ElastiCache replication groups and clusters
   elb.py             application load balancers, target groups, listeners
-  iam.py             IAM roles and policy documents
-  logs.py            CloudWatch log groups
+  fis.py             FIS experiment templates
+  iam.py             IAM roles, policy documents, managed-policy attachments
+  kms.py             KMS keys and aliases
+  logs.py            CloudWatch log groups, log resource policies, metric alarms, dashboards
   mq.py              Amazon MQ brokers
   msk.py             MSK clusters and their storage autoscaling
   rds.py             RDS instances and parameter groups
   s3.py              S3 buckets and public access blocks
-  secretsmanager.py  Secrets Manager secrets
-  sns.py             SNS topics
+  secretsmanager.py  Secrets Manager secrets (rotation)
+  sns.py             SNS topics, topic policies, subscriptions
   sqs.py             SQS queues
   wafv2.py           WAFv2 web ACLs
 
@@ -29,9 +33,9 @@ listed in SERVICE_MODULES below (a test checks that every module file is listed)
 
 from __future__ import annotations
 
-from . import (budget, cloudfront, cross_service, ec2, ecs, efs, elasticache, elb, iam, logs, mq, msk, rds, s3,
-               secretsmanager, sns, sqs, wafv2)
+from . import (budget, budgets, cloudfront, cross_service, ec2, ecs, efs, elasticache, elb, fis, iam, kms, logs, mq,
+               msk, rds, s3, secretsmanager, sns, sqs, wafv2)
 
 # Alphabetical by file name: with the area, this fixes the order of all_policies().
-SERVICE_MODULES = (budget, cloudfront, cross_service, ec2, ecs, efs, elasticache, elb, iam, logs, mq, msk, rds, s3,
-                   secretsmanager, sns, sqs, wafv2)
+SERVICE_MODULES = (budget, budgets, cloudfront, cross_service, ec2, ecs, efs, elasticache, elb, fis, iam, kms, logs,
+                   mq, msk, rds, s3, secretsmanager, sns, sqs, wafv2)

@@ -20,6 +20,7 @@ from pulumi_policy import Severity
 
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
+from ..support.protection import is_protected
 from ..support.options import Schema, boolean, integer, options, string_list
 from ..support.props import (AUTONAME_SUFFIX_LENGTH, UNKNOWN, as_bool, as_mapping, get, is_unknown,
                              physical_name, provider_props, under_type_prefix)
@@ -77,14 +78,19 @@ validate_no_public_stateful = _dispatcher(NO_PUBLIC_STATEFUL)
 # ---- stateful resource protection -----------------------------------------------------------------------
 
 PROTECTION_CONFIG = {
-    "requireDeletionProtection": boolean("Require deletion protection and a final snapshot.", True),
+    "requireDeletionProtection": boolean(
+        "Strict protection: deletion protection and a final snapshot where the service offers them, and the "
+        "Pulumi `protect` option where it does not (ElastiCache, MSK, Amazon MQ, EFS).", True),
     "minBackupRetentionDays": integer("Smallest RDS backupRetentionPeriod.", 7, 0),
-    "requireProtect": boolean("Also require the Pulumi `protect` option on stateful resources.", False),
+    "minCacheSnapshotRetentionDays": integer("Smallest ElastiCache snapshotRetentionLimit (days of daily "
+                                             "snapshots).", 1, 0),
+    "requireProtect": boolean("Also require the Pulumi `protect` option on every stateful resource "
+                              "(including RDS).", False),
 }
 
 
 def _pulumi_protect(args, report_violation, opts) -> None:
-    if as_bool(opts["requireProtect"], False) and not getattr(getattr(args, "opts", None), "protect", False):
+    if as_bool(opts["requireProtect"], False) and not is_protected(args):
         report_violation("The Pulumi `protect` option is not set on a stateful resource.", None)
 
 
@@ -215,25 +221,29 @@ RULES = [
                   "aws-ebs-volume-disallow-unencrypted-volume")),
     Rule(name="encryption-in-transit", area=SECURITY, resource_types=_types(ENCRYPTION_IN_TRANSIT),
          description="Traffic to data stores and the ALB is encrypted (cache TLS, MSK TLS, HTTP only redirects, "
-                     "PostgreSQL rds.force_ssl).",
+                     "PostgreSQL rds.force_ssl, EFS policy denies non-TLS).",
          validate=validate_encryption_in_transit, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set transitEncryptionEnabled=true, MSK clientBroker=TLS, make port 80 redirect to HTTPS, "
                      "keep rds.force_ssl=1.",
          anchors=("AwsSolutions-AEC3", "AwsSolutions-MSK2", "AwsSolutions-MSK3", "CKV_AWS_2", "CKV_AWS_30",
-                  "CKV_AWS_81", "aws-alb-listener-disallow-unencrypted-traffic")),
+                  "CKV_AWS_81", "CKV2_AWS_69", "aws-alb-listener-disallow-unencrypted-traffic")),
     Rule(name="no-public-stateful-resources", area=SECURITY, resource_types=_types(NO_PUBLIC_STATEFUL),
          description="Databases, brokers and Kafka are not publicly accessible.",
          validate=validate_no_public_stateful, level=MANDATORY, severity=Severity.CRITICAL,
          remediation="Set publiclyAccessible=false and keep them in private subnets.",
          anchors=("CKV_AWS_17", "CKV_AWS_69", "CKV_AWS_291", "aws-rds-instance-disallow-public-access")),
     Rule(name="stateful-resource-protection", area=SECURITY, resource_types=_types(STATEFUL_PROTECTION),
-         description="Databases keep backups, deletion protection and a final snapshot.",
+         description="Stateful resources keep backups and are protected from deletion: RDS backups, deletion "
+                     "protection and final snapshot; ElastiCache snapshots and final snapshot; MSK, MQ, EFS (and "
+                     "ElastiCache) the Pulumi `protect` option in strict stacks.",
          validate=validate_stateful_protection, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set deletionProtection=true, skipFinalSnapshot=false with finalSnapshotIdentifier, "
                      "backupRetentionPeriod>=minBackupRetentionDays (settings deletionProtection, "
-                     "database.backupRetentionDays).", config=PROTECTION_CONFIG,
-         anchors=("AwsSolutions-RDS10", "AwsSolutions-RDS13", "CKV_AWS_133", "CKV_AWS_293",
-                  "aws-rds-instance-configure-backup-retention")),
+                     "database.backupRetentionDays); ElastiCache snapshotRetentionLimit and finalSnapshotIdentifier; "
+                     "protect=True on MSK, MQ, EFS and ElastiCache (settings deletionProtection).",
+         config=PROTECTION_CONFIG,
+         anchors=("AwsSolutions-RDS10", "AwsSolutions-RDS13", "CKV_AWS_133", "CKV_AWS_293", "CKV_AWS_134",
+                  "aws-rds-instance-configure-backup-retention", "aws-rds-instance-enable-backup-retention")),
     Rule(name="required-tags", area=SECURITY, resource_types=("aws:*", "awsx:ec2:Vpc"),
          description="Taggable resources carry the required tags (service, tier, stack, cost-center).",
          validate=validate_required_tags, level=MANDATORY, severity=Severity.MEDIUM,

@@ -7,9 +7,14 @@ from typing import Any, Optional
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.options import integer, options
-from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown
+import ipaddress
+import re
+
+from ..support.graph import depends_on, of_type
+from ..support.props import (UNKNOWN, as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown,
+                             provider_region)
 
 AWSX_VPC = "awsx:ec2:Vpc"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
@@ -17,6 +22,12 @@ SUBNET = "aws:ec2/subnet:Subnet"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+VPC = "aws:ec2/vpc:Vpc"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+NETWORK_ACL = "aws:ec2/networkAcl:NetworkAcl"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 EBS_VOLUME = "aws:ebs/volume:Volume"
 
 
@@ -219,6 +230,258 @@ def validate_no_open_ingress(args, report_violation) -> None:
             report_violation(f"Ingress {ports} from {', '.join(open_cidrs)}: {where}.", r.urn)
 
 
+# ---- security: descriptions, egress, flow logs, default security group, attachment ----------------------
+
+# What Pulumi and Terraform put in when no description is given: says nothing about the group.
+DEFAULT_DESCRIPTIONS = ("", "Managed by Pulumi", "Managed by Terraform")
+
+
+def validate_security_group_descriptions(args, report_violation) -> None:
+    t, p = args.resource_type, args.props
+    if t == SECURITY_GROUP:
+        description = as_str(get(p, "description"), "Managed by Pulumi")  # provider default
+        if not is_unknown(description) and description.strip() in DEFAULT_DESCRIPTIONS:
+            report_violation("The security group has no description of what it protects.", None)
+        for kind in ("ingress", "egress"):
+            rules = as_list(get(p, kind))
+            for i, rule in enumerate([] if is_unknown(rules) else rules):
+                if not as_str(get(rule, "description"), "x" if is_unknown(get(rule, "description")) else ""):
+                    report_violation(f"{kind}[{i}] has no description.", None)
+    elif t in (INGRESS_RULE, EGRESS_RULE, SECURITY_GROUP_RULE):
+        description = get(p, "description")
+        if not is_unknown(description) and not description:
+            report_violation("The security group rule has no description.", None)
+
+
+def _egress_entries(r) -> list[tuple[Any, Any, Any, list]]:
+    t, p = r.resource_type, r.props
+    if t == SECURITY_GROUP:
+        rules = as_list(get(p, "egress"))
+        return [(as_str(get(x, "protocol")), as_int(get(x, "fromPort")), as_int(get(x, "toPort")),
+                 [*(as_list(get(x, "cidrBlocks")) or []), *(as_list(get(x, "ipv6CidrBlocks")) or [])])
+                for x in ([] if is_unknown(rules) else rules)]
+    if t == EGRESS_RULE:
+        cidrs = [c for c in (get(p, "cidrIpv4"), get(p, "cidrIpv6")) if c]
+        return [(as_str(get(p, "ipProtocol")), as_int(get(p, "fromPort")), as_int(get(p, "toPort")), cidrs)]
+    if t == SECURITY_GROUP_RULE and as_str(get(p, "type")) == "egress":
+        return [(as_str(get(p, "protocol")), as_int(get(p, "fromPort")), as_int(get(p, "toPort")),
+                 [*(as_list(get(p, "cidrBlocks")) or []), *(as_list(get(p, "ipv6CidrBlocks")) or [])])]
+    return []
+
+
+def validate_no_unrestricted_egress(args, report_violation) -> None:
+    """No egress to the internet on every port and protocol (CKV_AWS_382): tasks reach the internet on the
+    ports they need (443) and everything else stays inside the VPC."""
+    for protocol, low, high, cidrs in _egress_entries(args):
+        if any(is_unknown(c) for c in cidrs) or is_unknown(protocol):
+            continue
+        if not [c for c in cidrs if c in OPEN_CIDRS]:
+            continue
+        every_port = str(protocol) in ("-1", "all") or (low in (0, None) and high in (65535, None))
+        if every_port:
+            report_violation(f"Egress to the internet on all ports ({protocol} {low}-{high}): allow only the "
+                             f"ports the service needs (443).", None)
+
+
+def validate_vpc_flow_logs(args, report_violation) -> None:
+    resources = list(args.resources)
+    logs = of_type(resources, FLOW_LOG)
+    for vpc in _top_vpcs(resources):
+        if not any(depends_on(f, vpc, "vpcId") or _ancestor_of(vpc, f, resources) for f in logs):
+            report_violation("The VPC has no flow log: rejected and accepted traffic leaves no record.", vpc.urn)
+
+
+def _top_vpcs(resources: list) -> list:
+    """awsx VPCs and plain VPCs that are not an awsx VPC's child (the real engine shows both)."""
+    plain = [v for v in of_type(resources, VPC)
+             if not any(a.resource_type == AWSX_VPC for a in _ancestor_resources(v, resources))]
+    return of_type(resources, AWSX_VPC) + plain
+
+
+def _ancestor_resources(r, resources: list) -> list:
+    by_urn = {x.urn: x for x in resources}
+    return [by_urn[u] for u in _ancestors(r, by_urn) if u in by_urn]
+
+
+def _ancestor_of(vpc, flow_log, resources: list) -> bool:
+    """A flow log whose vpcId comes from an aws:ec2/vpc child of this awsx VPC (real engine)."""
+    for dep in (getattr(flow_log, "property_dependencies", None) or {}).get("vpcId", []) or []:
+        if any(a.urn == vpc.urn for a in _ancestor_resources(dep, resources)):
+            return True
+    return False
+
+
+def validate_default_security_group(args, report_violation) -> None:
+    """The VPC's default security group is adopted and emptied (CKV2_AWS_12): anything launched without a
+    security group (or with the default one by mistake) gets no access."""
+    resources = list(args.resources)
+    defaults = of_type(resources, DEFAULT_SECURITY_GROUP)
+    for vpc in _top_vpcs(resources):
+        mine = [d for d in defaults if depends_on(d, vpc, "vpcId") or _ancestor_of(vpc, d, resources)]
+        if not mine:
+            report_violation("The VPC's default security group is not managed: it allows all traffic between "
+                             "its members. Adopt it with aws.ec2.DefaultSecurityGroup and no rules.", vpc.urn)
+    for d in defaults:
+        for kind in ("ingress", "egress"):
+            rules = as_list(get(d.props, kind))
+            if not is_unknown(rules) and rules:
+                report_violation(f"The default security group has {kind} rules; keep it empty.", d.urn)
+
+
+# Inputs through which a resource uses security groups (pulumi-aws 7 names).
+_SG_INPUTS = ("securityGroups", "securityGroupIds", "vpcSecurityGroupIds", "networkConfiguration",
+              "brokerNodeGroupInfo", "vpcConfig", "vpcOptions")
+
+
+def validate_security_groups_attached(args, report_violation) -> None:
+    """Every security group is used by something other than its own rules (CKV2_AWS_5): a leftover group
+    is a trap - someone attaches it later with rules nobody reviews."""
+    resources = list(args.resources)
+    groups = of_type(resources, SECURITY_GROUP)
+    users = [r for r in resources if r.resource_type not in (SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE,
+                                                               EGRESS_RULE)]
+    for sg in groups:
+        if not any(depends_on(u, sg, prop) for u in users for prop in _SG_INPUTS):
+            report_violation("The security group is not attached to any resource.", sg.urn)
+
+
+# ---- security: network ACLs -----------------------------------------------------------------------------
+
+ADMIN_PORTS = {20: "FTP data", 21: "FTP", 22: "SSH"}
+
+
+def validate_nacl_ingress(args, report_violation) -> None:
+    """Network ACLs: no internet ingress on every port (CKV_AWS_352) or on FTP/SSH (CKV_AWS_229/230/232), and
+    the ACL is associated with subnets (CKV2_AWS_1)."""
+    if args.resource_type != NETWORK_ACL:
+        return
+    p = args.props
+    subnets = as_list(get(p, "subnetIds"))
+    if not is_unknown(subnets) and not subnets:
+        report_violation("The network ACL is not associated with any subnet.", None)
+    entries = as_list(get(p, "ingress"))
+    if is_unknown(entries):
+        return
+    ordered = sorted(entries, key=lambda e: as_int(get(e, "ruleNo"), 0) if not is_unknown(get(e, "ruleNo")) else 0)
+    decided: set = set()
+    for e in ordered:
+        cidr = as_str(get(e, "cidrBlock")) or as_str(get(e, "ipv6CidrBlock"))
+        if cidr not in OPEN_CIDRS:
+            continue
+        protocol, low, high = str(get(e, "protocol")), as_int(get(e, "fromPort"), 0), as_int(get(e, "toPort"), 0)
+        allow = as_str(get(e, "action"), "").lower() == "allow"
+        everything = protocol in ("-1", "all")
+        if allow and everything:
+            report_violation(f"Rule {as_int(get(e, 'ruleNo'))} allows all traffic from {cidr}.", None)
+            return
+        for port, what in ADMIN_PORTS.items():
+            if port in decided or not (everything or low <= port <= high):
+                continue
+            decided.add(port)
+            if allow:
+                report_violation(f"Rule {as_int(get(e, 'ruleNo'))} allows {what} (port {port}) from {cidr}.", None)
+
+
+# ---- acceptance -------------------------------------------------------------------------------------------
+
+# EC2 API reference (read 2026-11): AuthorizeSecurityGroupIngress/Egress and CreateSecurityGroup - group and
+# rule descriptions up to 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*; group names
+# must not start with "sg-"; terraform-provider-aws internal/service/ec2/vpc_security_group_ingress_rule.go:
+# exactly one of cidr_ipv4, cidr_ipv6, prefix_list_id, referenced_security_group_id; from_port/to_port only
+# with tcp/udp/icmp, fromPort <= toPort for tcp/udp.
+_DESCRIPTION = re.compile(r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}")
+_PEERS = ("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId")
+
+
+def _cidr_problem(value: Any, version: int) -> str:
+    if not isinstance(value, str):
+        return ""
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as err:
+        return f"{value!r} is not a network address ({err})"
+    return "" if net.version == version else f"{value!r} is not an IPv{version} CIDR"
+
+
+def validate_security_group_values(args, report_violation) -> None:
+    t, p = args.resource_type, args.props
+    if t == SECURITY_GROUP:
+        description = as_str(get(p, "description"))
+        if description and not is_unknown(description) and not _DESCRIPTION.fullmatch(description):
+            report_violation("The description has characters EC2 rejects or is over 255 characters.", None)
+        name = as_str(get(p, "name"))
+        if name and not is_unknown(name) and name.lower().startswith("sg-"):
+            report_violation(f"Security group name {name!r} must not start with 'sg-'.", None)
+        return
+    if t not in (INGRESS_RULE, EGRESS_RULE):
+        return
+    peers = [k for k in _PEERS if get(p, k) not in (None, "")]
+    if len(peers) != 1:
+        report_violation(f"Exactly one of {', '.join(_PEERS)} is required; got {', '.join(peers) or 'none'}.", None)
+    for key, version in (("cidrIpv4", 4), ("cidrIpv6", 6)):
+        problem = _cidr_problem(get(p, key), version)
+        if problem:
+            report_violation(f"{key} {problem}.", None)
+    protocol = str(as_str(get(p, "ipProtocol"), "")).lower()
+    low, high = as_int(get(p, "fromPort")), as_int(get(p, "toPort"))
+    if protocol in ("-1", "all") and (low not in (None, -1) or high not in (None, -1)):
+        report_violation("ipProtocol -1 (all) takes no fromPort/toPort.", None)
+    if protocol in ("tcp", "udp", "6", "17"):
+        if low is None or high is None:
+            report_violation(f"ipProtocol {protocol} needs fromPort and toPort.", None)
+        elif not is_unknown(low) and not is_unknown(high) and not 0 <= low <= high <= 65535:
+            report_violation(f"Port range {low}-{high} is not within 0-65535 with fromPort <= toPort.", None)
+    description = as_str(get(p, "description"))
+    if description and not is_unknown(description) and not _DESCRIPTION.fullmatch(description):
+        report_violation("The description has characters EC2 rejects or is over 255 characters.", None)
+
+
+def validate_network_values(args, report_violation) -> None:
+    """Flow logs (CreateFlowLogs: MaxAggregationInterval 60 or 600; DeliverLogsPermissionArn required for
+    CloudWatch Logs; TrafficType ACCEPT/REJECT/ALL), VPC endpoints (CreateVpcEndpoint: Gateway endpoints take
+    route tables only, Interface endpoints subnets and security groups; the service name's region is the
+    endpoint's region) and NACL entries (CreateNetworkAclEntry: RuleNumber 1-32766). EC2 API reference,
+    read 2026-11."""
+    t, p = args.resource_type, args.props
+    if t == FLOW_LOG:
+        interval = as_int(get(p, "maxAggregationInterval"))
+        if interval is not None and not is_unknown(interval) and interval not in (60, 600):
+            report_violation(f"maxAggregationInterval {interval} is not 60 or 600.", None)
+        kind = as_str(get(p, "logDestinationType"), "cloud-watch-logs")
+        if kind == "cloud-watch-logs" and get(p, "iamRoleArn") in (None, ""):
+            report_violation("Flow logs to CloudWatch Logs need iamRoleArn.", None)
+        if kind != "cloud-watch-logs" and get(p, "iamRoleArn") not in (None, "") and kind != "kinesis-data-firehose":
+            report_violation(f"iamRoleArn is only for CloudWatch Logs destinations, not {kind}.", None)
+        traffic = as_str(get(p, "trafficType"))
+        if traffic and not is_unknown(traffic) and traffic not in ("ACCEPT", "REJECT", "ALL"):
+            report_violation(f"trafficType {traffic!r} is not ACCEPT, REJECT or ALL.", None)
+    elif t == VPC_ENDPOINT:
+        kind = as_str(get(p, "vpcEndpointType"), "Gateway")
+        if kind == "Gateway":
+            for key in ("subnetIds", "securityGroupIds"):
+                if as_list(get(p, key)):
+                    report_violation(f"{key} is for Interface endpoints; this one is a Gateway endpoint.", None)
+            if as_bool(get(p, "privateDnsEnabled"), False) is True:
+                report_violation("privateDnsEnabled is for Interface endpoints.", None)
+        elif kind == "Interface" and as_list(get(p, "routeTableIds")):
+            report_violation("routeTableIds is for Gateway endpoints; this one is an Interface endpoint.", None)
+        service, region = as_str(get(p, "serviceName"), ""), provider_region(args)
+        if region and not is_unknown(service) and service.startswith("com.amazonaws.") \
+                and service.split(".")[2] != region:
+            report_violation(f"serviceName {service} is in another region than the endpoint ({region}).", None)
+    elif t == NETWORK_ACL:
+        for kind in ("ingress", "egress"):
+            entries = as_list(get(p, kind))
+            for e in ([] if is_unknown(entries) else entries):
+                number = as_int(get(e, "ruleNo"))
+                if number is not None and not is_unknown(number) and not 1 <= number <= 32766:
+                    report_violation(f"{kind} ruleNo {number} is outside 1-32766.", None)
+                if str(get(e, "protocol")) not in ("-1", "all"):
+                    low, high = as_int(get(e, "fromPort"), 0), as_int(get(e, "toPort"), 0)
+                    if not is_unknown(low) and not is_unknown(high) and low > high:
+                        report_violation(f"{kind} rule {number}: fromPort {low} is above toPort {high}.", None)
+
+
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
 def volume_encrypted(args, report_violation, opts) -> None:
@@ -245,8 +508,53 @@ RULES = [
          validate=validate_no_open_ingress, level=MANDATORY, severity=Severity.CRITICAL,
          remediation="Allow internet traffic only on the ALB security group (tag tier=edge, description starting "
                      "'ALB') on ports 80/443; reference security groups elsewhere.", config=INGRESS_CONFIG,
-         anchors=("AwsSolutions-EC23", "CKV_AWS_24", "CKV_AWS_25",
+         anchors=("AwsSolutions-EC23", "AwsSolutions-RDS8", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277",
                   "aws-ec2-securitygroup-disallow-public-internet-ingress")),
+    Rule(name="security-group-descriptions", area=SECURITY,
+         resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE),
+         description="Security groups and each of their rules say what they are for.",
+         validate=validate_security_group_descriptions, level=MANDATORY, severity=Severity.LOW,
+         remediation="Pass description= on every security group and rule.",
+         anchors=("AwsSolutions-EC27", "CKV_AWS_23", "aws-ec2-securitygroup-missing-description",
+                  "aws-ec2-securitygroup-missing-ingress-rule-description",
+                  "aws-ec2-securitygroup-missing-egress-rule-description")),
+    Rule(name="no-unrestricted-egress", area=SECURITY, resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE,
+                                                                        EGRESS_RULE),
+         description="No security group allows egress to the internet on every port and protocol.",
+         validate=validate_no_unrestricted_egress, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Allow egress to 0.0.0.0/0 only on 443 (components/compute); keep the rest in the VPC.",
+         anchors=("CKV_AWS_382",)),
+    Rule(name="vpc-flow-logs", area=SECURITY, resource_types=(AWSX_VPC, VPC, FLOW_LOG), stack=True,
+         description="Every VPC has a flow log.",
+         validate=validate_vpc_flow_logs, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Create an aws.ec2.FlowLog for the VPC (components/network).",
+         anchors=("AwsSolutions-VPC7", "CKV2_AWS_11")),
+    Rule(name="default-security-group-closed", area=SECURITY, resource_types=(AWSX_VPC, VPC, DEFAULT_SECURITY_GROUP),
+         stack=True,
+         description="Every VPC's default security group is adopted and has no rules.",
+         validate=validate_default_security_group, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Add aws.ec2.DefaultSecurityGroup(vpc_id=...) with no ingress/egress (components/network).",
+         anchors=("CKV2_AWS_12",)),
+    Rule(name="security-groups-attached", area=SECURITY, resource_types=(SECURITY_GROUP,), stack=True,
+         description="Every security group is used by a resource (not only by its own rules).",
+         validate=validate_security_groups_attached, level=MANDATORY, severity=Severity.LOW,
+         remediation="Delete the unused security group or attach it where it was meant to go.",
+         anchors=("CKV2_AWS_5",)),
+    Rule(name="nacl-ingress-restricted", area=SECURITY, resource_types=(NETWORK_ACL,),
+         description="Network ACLs are associated with subnets and allow no internet ingress on all ports, FTP or "
+                     "SSH.",
+         validate=validate_nacl_ingress, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Allow only 80/443 and ephemeral return ports from 0.0.0.0/0 (components/network).",
+         anchors=("CKV_AWS_352", "CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_232", "CKV2_AWS_1")),
+    Rule(name="security-group-values", area=ACCEPTANCE, resource_types=(SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE),
+         description="Security group names, descriptions, rule peers, CIDRs and port ranges are values EC2 "
+                     "accepts.",
+         validate=validate_security_group_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (EC2 AuthorizeSecurityGroupIngress API reference)."),
+    Rule(name="network-values", area=ACCEPTANCE, resource_types=(FLOW_LOG, VPC_ENDPOINT, NETWORK_ACL),
+         description="Flow log, VPC endpoint and network ACL settings are values and combinations EC2 accepts.",
+         validate=validate_network_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (EC2 API reference)."),
 ]
 
 # Public checks on Amazon EC2 and VPC and what the pack does with each (baseline.py; docs/policies.md).
@@ -268,6 +576,7 @@ BASELINE = Baseline(
         'aws:ec2/networkAcl:NetworkAcl',
         'aws:ec2/flowLog:FlowLog',
         'aws:ec2/vpcEndpoint:VpcEndpoint',
+        'aws:ec2/defaultSecurityGroup:DefaultSecurityGroup',
         'aws:ebs/volume:Volume',
     ),
     covered={
@@ -278,5 +587,37 @@ BASELINE = Baseline(
         'CKV_AWS_24': ('no-open-ingress',),
         'CKV_AWS_25': ('no-open-ingress',),
         'aws-ec2-securitygroup-disallow-public-internet-ingress': ('no-open-ingress',),
+        'CKV_AWS_277': ('no-open-ingress',),
+        'AwsSolutions-EC27': ('security-group-descriptions',),
+        'CKV_AWS_23': ('security-group-descriptions',),
+        'aws-ec2-securitygroup-missing-description': ('security-group-descriptions',),
+        'aws-ec2-securitygroup-missing-ingress-rule-description': ('security-group-descriptions',),
+        'aws-ec2-securitygroup-missing-egress-rule-description': ('security-group-descriptions',),
+        'CKV_AWS_382': ('no-unrestricted-egress',),
+        'AwsSolutions-VPC7': ('vpc-flow-logs',),
+        'CKV2_AWS_11': ('vpc-flow-logs',),
+        'CKV2_AWS_12': ('default-security-group-closed',),
+        'CKV2_AWS_5': ('security-groups-attached',),
+        'CKV_AWS_352': ('nacl-ingress-restricted',),
+        'CKV_AWS_229': ('nacl-ingress-restricted',),
+        'CKV_AWS_230': ('nacl-ingress-restricted',),
+        'CKV_AWS_232': ('nacl-ingress-restricted',),
+        'CKV2_AWS_1': ('nacl-ingress-restricted',),
+    },
+    not_applicable={
+        'CKV_AWS_260': "Port 80 is open from the internet only on the ALB's security group, whose listener "
+                       "redirects to HTTPS; no-open-ingress keeps every other group closed.",
+        'aws-ec2-securitygroup-disallow-inbound-http-traffic': "As CKV_AWS_260: only the ALB group takes port 80, "
+                                                               "to redirect to HTTPS.",
+        'CKV_AWS_231': "NAT gateways use source ports 1024-65535, so the NACLs' return-traffic allow from "
+                       "0.0.0.0/0 must include 3389; no security group opens 3389 (no-open-ingress).",
+        'AwsSolutions-VPC3': "The NACLs are a deliberate second layer under the security groups (public tier: "
+                             "80/443 and return traffic; private tier: VPC and return traffic only).",
+        'CKV_AWS_130': "awsx assigns public IPs on launch only in the public subnets, which hold NAT gateways and "
+                       "the ALB; tasks run in private subnets without public IPs (ecs-no-public-ip).",
+        'CKV2_AWS_19': "The only Elastic IPs are the ones awsx allocates for its NAT gateways.",
+        'CKV2_AWS_35': "awsx routes each private subnet's default route through its AZ's NAT gateway "
+                       "(nat-gateway-per-az).",
+        'CKV2_AWS_44': "The platform has no VPC peering connections.",
     },
 )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SIZING, Rule
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import LOWER_ID, NameRule
 from ..support.options import options, string_list
-from ..support.props import UNKNOWN, as_bool, as_int, as_str, get, is_unknown
+from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.protection import require_protect_when_strict
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
@@ -81,6 +83,81 @@ def validate_elasticache_multi_az_prerequisites(args, report_violation) -> None:
                          "(numCacheClusters >= 2 or replicasPerNodeGroup >= 1).", None)
 
 
+# ElastiCache API reference CreateReplicationGroup (read 2026-11): AuthToken 16-128 printable characters
+# without @, " or /, only with TransitEncryptionEnabled; SnapshotRetentionLimit at most 35 days;
+# NumCacheClusters 1-6 without cluster mode (primary + 5 replicas), ReplicasPerNodeGroup 0-5;
+# terraform-provider-aws internal/service/elasticache/replication_group.go: num_cache_clusters conflicts with
+# num_node_groups/replicas_per_node_group, description required, transit_encryption_mode needs
+# transit_encryption_enabled, log_delivery_configuration enums.
+_AUTH_TOKEN = re.compile(r'[\x21-\x7e]{16,128}')
+_LOG_ENUMS = {"destinationType": ("cloudwatch-logs", "kinesis-firehose"), "logFormat": ("text", "json"),
+              "logType": ("slow-log", "engine-log")}
+
+
+def validate_replication_group_values(args, report_violation) -> None:
+    if args.resource_type != REPLICATION_GROUP:
+        return
+    p = args.props
+    transit = as_bool(get(p, "transitEncryptionEnabled"), _engine_default_on(p))
+    token = get(p, "authToken")
+    if token not in (None, "") and transit is False:
+        report_violation("authToken needs transitEncryptionEnabled=true.", None)
+    if isinstance(token, str) and token and (not _AUTH_TOKEN.fullmatch(token) or set('@"/') & set(token)):
+        report_violation("authToken must be 16-128 printable characters without @, \" or /.", None)
+    if get(p, "transitEncryptionMode") not in (None, "") and transit is False:
+        report_violation("transitEncryptionMode needs transitEncryptionEnabled=true.", None)
+    retention = as_int(get(p, "snapshotRetentionLimit"))
+    if retention is not None and not is_unknown(retention) and not 0 <= retention <= 35:
+        report_violation(f"snapshotRetentionLimit {retention} is outside 0-35 days.", None)
+    clusters = as_int(get(p, "numCacheClusters"))
+    if clusters is not None and not is_unknown(clusters) and not 1 <= clusters <= 6:
+        report_violation(f"numCacheClusters {clusters} is outside 1-6 (a primary and up to 5 replicas).", None)
+    replicas = as_int(get(p, "replicasPerNodeGroup"))
+    if replicas is not None and not is_unknown(replicas) and not 0 <= replicas <= 5:
+        report_violation(f"replicasPerNodeGroup {replicas} is outside 0-5.", None)
+    if clusters is not None and (get(p, "numNodeGroups") is not None or replicas is not None):
+        report_violation("numCacheClusters conflicts with numNodeGroups/replicasPerNodeGroup.", None)
+    if not as_str(get(p, "description"), "x"):
+        report_violation("description must not be empty.", None)
+    configs = as_list(get(p, "logDeliveryConfigurations"))
+    for c in ([] if is_unknown(configs) else configs):
+        for key, allowed in _LOG_ENUMS.items():
+            value = as_str(get(c, key))
+            if value and not is_unknown(value) and value not in allowed:
+                report_violation(f"logDeliveryConfigurations {key} {value!r} is not one of {', '.join(allowed)}.",
+                                 None)
+    engine, version = as_str(get(p, "engine"), "redis"), as_str(get(p, "engineVersion"))
+    if engine == "valkey" and version and not is_unknown(version):
+        major = as_int(version.split(".")[0], 0)
+        if major < 7 or version.startswith("7.0") or version.startswith("7.1"):
+            report_violation(f"Valkey starts at 7.2; engineVersion {version} is a Redis OSS version.", None)
+
+
+# ---- security -----------------------------------------------------------------------------------------
+
+def validate_elasticache_in_vpc(args, report_violation) -> None:
+    if args.resource_type != REPLICATION_GROUP:
+        return
+    group = as_str(get(args.props, "subnetGroupName"))
+    if not is_unknown(group) and group in (None, "", "default"):
+        report_violation("subnetGroupName is not set (or 'default'): the cache lands in the default VPC's "
+                         "subnets. Use the platform's private subnet group.", None)
+    sgs = as_list(get(args.props, "securityGroupIds"))
+    if not is_unknown(sgs) and not sgs:
+        report_violation("securityGroupIds is empty: the cache gets the VPC's default security group.", None)
+
+
+def validate_elasticache_auth(args, report_violation) -> None:
+    if args.resource_type != REPLICATION_GROUP:
+        return
+    token, groups = get(args.props, "authToken"), as_list(get(args.props, "userGroupIds"))
+    if is_unknown(token) or is_unknown(groups):
+        return
+    if token in (None, "") and not groups:
+        report_violation("Neither authToken (Redis AUTH) nor userGroupIds (RBAC) is set: any client that "
+                         "reaches the port can read and write the cache.", None)
+
+
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
 def encrypted_at_rest(args, report_violation, opts) -> None:
@@ -93,10 +170,28 @@ def encrypted_in_transit(args, report_violation, opts) -> None:
         report_violation("transitEncryptionEnabled is not true.", None)
 
 
+def keeps_snapshots(args, report_violation, opts) -> None:
+    """stateful-resource-protection, ElastiCache part: daily snapshots; in strict stacks a final snapshot and
+    the Pulumi `protect` option (replication groups have no deletion protection)."""
+    p = args.props
+    minimum = as_int(opts.get("minCacheSnapshotRetentionDays"), 1)
+    days = as_int(get(p, "snapshotRetentionLimit"), 0)  # API default 0: no automatic snapshots
+    if not is_unknown(days) and days < minimum:
+        report_violation(f"snapshotRetentionLimit is {days} day(s); at least {minimum} required.", None)
+    if as_bool(opts.get("requireDeletionProtection"), True):
+        final = get(p, "finalSnapshotIdentifier")
+        if not is_unknown(final) and not final:
+            report_violation("finalSnapshotIdentifier is not set: deleting the cache keeps no copy.", None)
+        _protect(args, report_violation, opts)
+
+
+_protect = require_protect_when_strict("The ElastiCache replication group")
+
+
 SHARED_CHECKS = {
     "encryption-at-rest": {REPLICATION_GROUP: encrypted_at_rest},
     "encryption-in-transit": {REPLICATION_GROUP: encrypted_in_transit},
-    "stateful-resource-protection": {REPLICATION_GROUP: None},
+    "stateful-resource-protection": {REPLICATION_GROUP: keeps_snapshots},
 }
 
 # CreateReplicationGroup ReplicationGroupId: 40; CreateCacheCluster CacheClusterId: 50; lower-case
@@ -113,7 +208,7 @@ RULES = [
          validate=validate_elasticache_multi_az, level=ADVISORY, severity=Severity.HIGH,
          remediation="Set automaticFailoverEnabled=true, multiAzEnabled=true and numCacheClusters>=2 "
                      "(settings multiAz.cache and cache.replicas>=1).",
-         anchors=("AwsSolutions-AEC4",)),
+         anchors=("AwsSolutions-AEC4", "CKV2_AWS_50")),
     Rule(name="allowed-cache-node-types", area=SIZING, resource_types=(REPLICATION_GROUP, CACHE_CLUSTER),
          description="ElastiCache node types come from the stack's allow-list.",
          validate=validate_cache_node_type, level=MANDATORY, severity=Severity.MEDIUM,
@@ -122,6 +217,21 @@ RULES = [
          description="ElastiCache Multi-AZ has automatic failover and at least one replica.",
          validate=validate_elasticache_multi_az_prerequisites, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set automaticFailoverEnabled=true and numCacheClusters>=2, or turn Multi-AZ off."),
+    Rule(name="elasticache-replication-group-values", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP,),
+         description="ElastiCache auth token, snapshot retention, node counts, log delivery and engine version "
+                     "are values ElastiCache accepts.",
+         validate=validate_replication_group_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (ElastiCache CreateReplicationGroup API reference)."),
+    Rule(name="elasticache-in-vpc", area=SECURITY, resource_types=(REPLICATION_GROUP,),
+         description="ElastiCache replication groups use the platform's subnet group and security groups.",
+         validate=validate_elasticache_in_vpc, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Pass subnetGroupName (private subnets) and securityGroupIds (components/data/cache.py).",
+         anchors=("AwsSolutions-AEC1",)),
+    Rule(name="elasticache-auth", area=SECURITY, resource_types=(REPLICATION_GROUP,),
+         description="ElastiCache replication groups require authentication (AUTH token or RBAC user groups).",
+         validate=validate_elasticache_auth, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Set authToken from the generated credentials secret (components/data/cache.py).",
+         anchors=("AwsSolutions-AEC6", "CKV_AWS_31")),
 ]
 
 # Public checks on Amazon ElastiCache and what the pack does with each (baseline.py; docs/policies.md).
@@ -133,8 +243,20 @@ BASELINE = Baseline(
     ),
     covered={
         'AwsSolutions-AEC4': ('elasticache-multi-az',),
+        'CKV2_AWS_50': ('elasticache-multi-az',),
         'AwsSolutions-AEC3': ('encryption-at-rest', 'encryption-in-transit'),
         'CKV_AWS_29': ('encryption-at-rest',),
         'CKV_AWS_30': ('encryption-in-transit',),
+        'AwsSolutions-AEC1': ('elasticache-in-vpc',),
+        'AwsSolutions-AEC6': ('elasticache-auth',),
+        'CKV_AWS_31': ('elasticache-auth',),
+        'CKV_AWS_134': ('stateful-resource-protection',),
+    },
+    not_applicable={
+        'AwsSolutions-AEC5': "Port obfuscation adds nothing here: the cache is reachable only from the inventory "
+                             "service's security group in private subnets, and clients authenticate with TLS and "
+                             "AUTH; the default port keeps client configuration standard.",
+        'CKV_AWS_191': "A customer managed key adds nothing here: only this account's services read the cache, "
+                       "and the AWS managed key encrypts it at rest.",
     },
 )

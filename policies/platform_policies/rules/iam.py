@@ -1,21 +1,24 @@
-"""AWS IAM: roles and policy documents."""
+"""AWS IAM: roles, inline role policies, managed-policy attachments."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import MANDATORY, SECURITY, Rule
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
-from ..support.props import as_list, get, is_unknown, parse_json
+from ..support.options import options, string_list
+from ..support.props import as_list, as_str, get, is_unknown, parse_json
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
-POLICY_DOCUMENT_TYPES = (POLICY, "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy",
-                         "aws:iam/groupPolicy:GroupPolicy")
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+POLICY_DOCUMENT_TYPES = (POLICY, ROLE_POLICY, "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy")
 
 
 def _listify(value: Any) -> list:
@@ -24,14 +27,20 @@ def _listify(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def admin_statements(document: Any) -> list[dict]:
-    """Allow statements granting Action "*" on Resource "*"."""
+def statements(document: Any) -> list[dict]:
     if not isinstance(document, dict):
         return []
+    return [st for st in _listify(document.get("Statement")) if isinstance(st, dict)]
+
+
+def allow_statements(document: Any) -> list[dict]:
+    return [st for st in statements(document) if st.get("Effect") == "Allow"]
+
+
+def admin_statements(document: Any) -> list[dict]:
+    """Allow statements granting Action "*" on Resource "*"."""
     found = []
-    for st in _listify(document.get("Statement")):
-        if not isinstance(st, dict) or st.get("Effect") != "Allow":
-            continue
+    for st in allow_statements(document):
         actions = _listify(st.get("Action"))
         resources = _listify(st.get("Resource"))
         if any(a in ("*", "*:*") for a in actions) and "*" in resources:
@@ -39,22 +48,224 @@ def admin_statements(document: Any) -> list[dict]:
     return found
 
 
-def validate_iam_no_admin(args, report_violation) -> None:
+def policy_documents(args) -> Iterator[tuple[str, Any]]:
+    """(where, parsed document) for each permission policy a resource carries; unknown ones are skipped."""
     t, p = args.resource_type, args.props
-    documents = []
+    raw = []
     if t in POLICY_DOCUMENT_TYPES:
-        documents.append(("policy", get(p, "policy")))
+        raw.append(("policy", get(p, "policy")))
     elif t == ROLE:
         inline = as_list(get(p, "inlinePolicies"))
         for i, item in enumerate([] if is_unknown(inline) else inline):
-            documents.append((f"inlinePolicies[{i}].policy", get(item, "policy")))
-    for where, raw in documents:
-        doc = parse_json(raw)
-        if is_unknown(doc):
-            continue
+            raw.append((f"inlinePolicies[{i}].policy", get(item, "policy")))
+    for where, value in raw:
+        doc = parse_json(value)
+        if not is_unknown(doc) and doc is not None:
+            yield where, doc
+
+
+def validate_iam_no_admin(args, report_violation) -> None:
+    for where, doc in policy_documents(args):
         if admin_statements(doc):
             report_violation(f"{where} allows Action '*' on Resource '*'. Grant the service's actions on its "
                              f"own resources (components/access.py).", None)
+
+
+# ---- wildcard actions ----------------------------------------------------------------------------------------
+
+def validate_no_wildcard_actions(args, report_violation) -> None:
+    """Allow statements name actions: no "*", "<service>:*" or "iam:*"-style grants (CKV_AWS_63, CKV2_AWS_40)."""
+    for where, doc in policy_documents(args):
+        for st in allow_statements(doc):
+            wild = [a for a in _listify(st.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
+            if st.get("NotAction") is not None:
+                wild.append("NotAction")
+            if wild:
+                report_violation(f"{where} allows every action of {', '.join(wild)}: name the actions needed.", None)
+
+
+# ---- wildcard resources ----------------------------------------------------------------------------------------
+
+# Actions with no resource-level permissions (Service Authorization Reference: the "Resource types" column is
+# empty), so Resource "*" is the only way to grant them; plus the ECS task-definition actions CodePipeline's
+# ECS deploy action needs on "*" (CodePipeline user guide, "Service role policy", read 2026-11).
+UNSCOPED_ACTIONS = [
+    "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries", "logs:DescribeLogGroups", "ecr:GetAuthorizationToken",
+    "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecs:ListTasks", "ecs:DescribeTasks",
+    "ecs:TagResource", "tag:GetResources", "cloudwatch:PutMetricData", "ec2:Describe*",
+    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+]
+RESOURCE_CONFIG = {"unscopedActions": string_list(
+    "Actions that may be granted on Resource '*' (they have no resource-level permissions).", UNSCOPED_ACTIONS)}
+
+
+def validate_no_wildcard_resources(args, report_violation) -> None:
+    """Resource "*" only for actions that cannot be scoped (IAM5, CKV_AWS_355; cloudsplaining's unconstrained
+    write, permissions-management, data-exfiltration findings CKV_AWS_288/289/290)."""
+    allowed = [a.lower() for a in options(args, RESOURCE_CONFIG)["unscopedActions"]]
+    for where, doc in policy_documents(args):
+        for st in allow_statements(doc):
+            if "*" not in _listify(st.get("Resource")):
+                continue
+            actions = [a for a in _listify(st.get("Action")) if isinstance(a, str)]
+            loose = [a for a in actions if not any(fnmatch.fnmatchcase(a.lower(), pat) for pat in allowed)]
+            if loose:
+                report_violation(f"{where} grants {', '.join(loose)} on Resource '*': scope them to the "
+                                 f"resources the service uses.", None)
+
+
+# ---- privilege escalation ----------------------------------------------------------------------------------------
+
+# Actions that let a principal raise its own permissions (Rhino Security Labs' IAM privilege-escalation methods,
+# the list cloudsplaining and Checkov CKV_AWS_286 use).  iam:PassRole counts when it is not scoped to roles.
+ESCALATION_ACTIONS = (
+    "iam:createpolicyversion", "iam:setdefaultpolicyversion", "iam:createaccesskey", "iam:createloginprofile",
+    "iam:updateloginprofile", "iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy",
+    "iam:putuserpolicy", "iam:putgrouppolicy", "iam:putrolepolicy", "iam:addusertogroup",
+    "iam:updateassumerolepolicy", "iam:createrole", "iam:createuser", "sts:assumerole",
+    "lambda:updatefunctioncode", "glue:updatedevendpoint",
+)
+
+
+def _grants(action: str, target: str) -> bool:
+    return fnmatch.fnmatchcase(target, action.lower())
+
+
+def validate_no_privilege_escalation(args, report_violation) -> None:
+    for where, doc in policy_documents(args):
+        for st in allow_statements(doc):
+            actions = [a for a in _listify(st.get("Action")) if isinstance(a, str)]
+            resources = _listify(st.get("Resource"))
+            found = sorted({t for a in actions for t in ESCALATION_ACTIONS if _grants(a, t)})
+            if "sts:assumerole" in found and "*" not in resources:
+                found.remove("sts:assumerole")  # assuming named roles is how cross-role access is meant to work
+            if "*" in resources and any(_grants(a, "iam:passrole") for a in actions):
+                found.append("iam:passrole on *")
+            if found:
+                report_violation(f"{where} allows privilege escalation ({', '.join(found)}).", None)
+
+
+# ---- managed policies -------------------------------------------------------------------------------------------
+
+ADMIN_POLICIES = ("AdministratorAccess", "IAMFullAccess", "PowerUserAccess", "AWSOrganizationsFullAccess")
+MANAGED_CONFIG = {"allowedManagedPolicies": string_list(
+    "AWS managed policies roles may use (service-role policies scoped by AWS to one feature).",
+    ["service-role/AmazonAPIGatewayPushToCloudWatchLogs", "AmazonECSInfrastructureRolePolicyForLoadBalancers",
+     "service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity",
+     "service-role/AmazonECSTaskExecutionRolePolicy"])}
+_AWS_MANAGED = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/(.+)")
+
+
+def _managed_arns(args) -> list:
+    t, p = args.resource_type, args.props
+    if t == ATTACHMENT:
+        return [get(p, "policyArn")]
+    if t == ROLE:
+        arns = as_list(get(p, "managedPolicyArns"))
+        return [] if is_unknown(arns) else arns
+    return []
+
+
+def validate_managed_policies(args, report_violation) -> None:
+    allowed = options(args, MANAGED_CONFIG)["allowedManagedPolicies"]
+    for arn in _managed_arns(args):
+        if not isinstance(arn, str):
+            continue
+        m = _AWS_MANAGED.fullmatch(arn)
+        if m is None:
+            continue  # a customer managed policy: its document is judged where it is created
+        name = m.group(1)
+        if name.split("/")[-1] in ADMIN_POLICIES:
+            report_violation(f"{name} grants administrator or full IAM access.", None)
+        elif name not in allowed:
+            report_violation(f"AWS managed policy {name} is not on this stack's list (allowedManagedPolicies): "
+                             f"AWS managed policies are broad and change without review; write a scoped "
+                             f"inline policy.", None)
+
+
+# ---- trust policies -------------------------------------------------------------------------------------------------
+
+def _principals(st: dict) -> list[tuple[str, str]]:
+    principal = st.get("Principal")
+    if principal == "*":
+        return [("*", "*")]
+    if not isinstance(principal, dict):
+        return []
+    return [(kind, v) for kind, values in principal.items() for v in _listify(values) if isinstance(v, str)]
+
+
+def validate_trust_policy(args, report_violation) -> None:
+    """Roles trust named services or principals, never anyone (CKV_AWS_60) nor a whole account without a
+    condition (CKV_AWS_61)."""
+    if args.resource_type != ROLE:
+        return
+    doc = parse_json(get(args.props, "assumeRolePolicy"))
+    if is_unknown(doc) or doc is None:
+        return
+    for st in allow_statements(doc):
+        for kind, who in _principals(st):
+            if who == "*":
+                report_violation("The trust policy lets any principal assume the role.", None)
+            elif kind == "AWS" and (who.endswith(":root") or re.fullmatch(r"\d{12}", who)) \
+                    and not st.get("Condition"):
+                report_violation(f"The trust policy lets every principal of account {who} assume the role without "
+                                 f"a condition.", None)
+
+
+# ---- acceptance -----------------------------------------------------------------------------------------------------
+
+# IAM API reference (read 2026-11): a policy document's Version is 2012-10-17 or 2008-10-17; every statement
+# has Effect Allow/Deny and Action or NotAction; permission policies have Resource or NotResource and no
+# Principal; trust policies have a Principal and no Resource; inline role policies are at most 10,240
+# characters (without whitespace), role trust policies 2,048 by default (IAM quotas).
+def _document_problems(doc: Any, trust: bool) -> list[str]:
+    problems = []
+    if not isinstance(doc, dict):
+        return ["is not a JSON object"]
+    if doc.get("Version") not in ("2012-10-17", "2008-10-17"):
+        problems.append(f"Version {doc.get('Version')!r} is not 2012-10-17")
+    for i, st in enumerate(statements(doc)):
+        if st.get("Effect") not in ("Allow", "Deny"):
+            problems.append(f"Statement {i}: Effect {st.get('Effect')!r} is not Allow or Deny")
+        if "Action" not in st and "NotAction" not in st:
+            problems.append(f"Statement {i} has no Action")
+        if trust and not st.get("Principal") and not st.get("NotPrincipal"):
+            problems.append(f"Statement {i} has no Principal (a trust policy names who may assume the role)")
+        if not trust and "Principal" in st:
+            problems.append(f"Statement {i} has a Principal (not allowed in an identity policy)")
+        if not trust and "Resource" not in st and "NotResource" not in st:
+            problems.append(f"Statement {i} has no Resource")
+    if not statements(doc):
+        problems.append("has no Statement")
+    return problems
+
+
+def validate_iam_documents(args, report_violation) -> None:
+    t, p = args.resource_type, args.props
+    docs = []
+    if t == ROLE:
+        docs.append(("assumeRolePolicy", get(p, "assumeRolePolicy"), True, 2048))
+    if t in POLICY_DOCUMENT_TYPES:
+        docs.append(("policy", get(p, "policy"), False, 10240 if t == ROLE_POLICY else 6144))
+    for where, raw, trust, limit in docs:
+        if is_unknown(raw) or raw is None:
+            continue
+        doc = parse_json(raw)
+        if doc is None:
+            report_violation(f"{where} is not valid JSON.", None)
+            continue
+        for problem in _document_problems(doc, trust):
+            report_violation(f"{where} {problem}.", None)
+        text = raw if isinstance(raw, str) else ""
+        size = len(re.sub(r"\s", "", text))
+        if size > limit:
+            report_violation(f"{where} is {size} characters without whitespace; IAM allows {limit}.", None)
+    if t == ATTACHMENT:
+        arn = as_str(get(p, "policyArn"))
+        if arn and not is_unknown(arn) and not re.fullmatch(r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/.+", arn):
+            report_violation(f"policyArn {arn!r} is not an IAM policy ARN.", None)
 
 
 # CreateRole RoleName: 64; CreatePolicy PolicyName: 128 (IAM API reference, read 2026-11).
@@ -64,13 +275,49 @@ PHYSICAL_NAMES = {
     POLICY: NameRule("name", 128, pattern=_IAM_NAME),
 }
 
+_DOC_TYPES = (*POLICY_DOCUMENT_TYPES, ROLE)
 
 RULES = [
-    Rule(name="iam-no-wildcard-admin", area=SECURITY, resource_types=(*POLICY_DOCUMENT_TYPES, ROLE),
+    Rule(name="iam-no-wildcard-admin", area=SECURITY, resource_types=_DOC_TYPES,
          description="IAM policy documents never allow Action '*' on Resource '*'.",
          validate=validate_iam_no_admin, level=MANDATORY, severity=Severity.CRITICAL,
          remediation="Grant specific actions on specific ARNs (components/access.py).",
          anchors=("CKV_AWS_62",)),
+    Rule(name="iam-no-wildcard-actions", area=SECURITY, resource_types=_DOC_TYPES,
+         description="IAM policies name their actions: no '*', '<service>:*' or NotAction grants.",
+         validate=validate_no_wildcard_actions, level=MANDATORY, severity=Severity.HIGH,
+         remediation="List the actions the service calls (components/shared/access.py).",
+         anchors=("CKV_AWS_63", "CKV2_AWS_40")),
+    Rule(name="iam-no-wildcard-resources", area=SECURITY, resource_types=_DOC_TYPES,
+         description="IAM policies grant Resource '*' only for actions without resource-level permissions.",
+         validate=validate_no_wildcard_resources, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Scope the statement to the ARNs the service uses (components/shared/access.py).",
+         config=RESOURCE_CONFIG,
+         anchors=("AwsSolutions-IAM5", "CKV_AWS_355", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290")),
+    Rule(name="iam-no-privilege-escalation", area=SECURITY, resource_types=_DOC_TYPES,
+         description="IAM policies grant no action that lets a role raise its own permissions (policy edits, "
+                     "access keys, unscoped iam:PassRole ...).",
+         validate=validate_no_privilege_escalation, level=MANDATORY, severity=Severity.CRITICAL,
+         remediation="Remove the IAM-management action; pass only named roles (iam:PassRole on their ARNs).",
+         anchors=("CKV_AWS_286",)),
+    Rule(name="iam-managed-policies", area=SECURITY, resource_types=(ROLE, ATTACHMENT),
+         description="Roles use no administrator managed policy, and only AWS managed policies on the stack's "
+                     "list.",
+         validate=validate_managed_policies, level=MANDATORY, severity=Severity.CRITICAL,
+         remediation="Replace the managed policy with a scoped inline policy, or add a reviewed service-role "
+                     "policy to allowedManagedPolicies.", config=MANAGED_CONFIG,
+         anchors=("AwsSolutions-IAM4", "CKV_AWS_274", "CKV2_AWS_56")),
+    Rule(name="iam-trust-policy", area=SECURITY, resource_types=(ROLE,),
+         description="Role trust policies name services or principals: never '*', never a whole account "
+                     "without a condition.",
+         validate=validate_trust_policy, level=MANDATORY, severity=Severity.CRITICAL,
+         remediation="Trust the AWS service principal (components/shared/iam.py) with an aws:SourceAccount "
+                     "condition.", anchors=("CKV_AWS_60", "CKV_AWS_61")),
+    Rule(name="iam-policy-documents", area=ACCEPTANCE, resource_types=(*POLICY_DOCUMENT_TYPES, ROLE, ATTACHMENT),
+         description="IAM policy documents are well-formed (Version, Effect, Action, Resource/Principal) and fit "
+                     "IAM's size limits; attachments name policy ARNs.",
+         validate=validate_iam_documents, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Build documents with the helpers in components/shared (iam.py, access.py)."),
 ]
 
 # Public checks on AWS IAM and what the pack does with each (baseline.py; docs/policies.md).
@@ -83,5 +330,23 @@ BASELINE = Baseline(
     ),
     covered={
         'CKV_AWS_62': ('iam-no-wildcard-admin',),
+        'CKV_AWS_63': ('iam-no-wildcard-actions',),
+        'CKV2_AWS_40': ('iam-no-wildcard-actions',),
+        'AwsSolutions-IAM5': ('iam-no-wildcard-resources',),
+        'CKV_AWS_355': ('iam-no-wildcard-resources',),
+        'CKV_AWS_288': ('iam-no-wildcard-resources',),
+        'CKV_AWS_289': ('iam-no-wildcard-resources',),
+        'CKV_AWS_290': ('iam-no-wildcard-resources',),
+        'CKV_AWS_286': ('iam-no-privilege-escalation',),
+        'AwsSolutions-IAM4': ('iam-managed-policies',),
+        'CKV_AWS_274': ('iam-managed-policies',),
+        'CKV2_AWS_56': ('iam-managed-policies',),
+        'CKV_AWS_60': ('iam-trust-policy',),
+        'CKV_AWS_61': ('iam-trust-policy',),
+    },
+    not_applicable={
+        'CKV_AWS_287': "The only credential-issuing action granted is ecr:GetAuthorizationToken, which ECS task "
+                       "execution roles need to pull images and which has no resource-level permission.",
+        'CKV_AWS_393': "The platform creates no GitHub Actions OIDC role (CodeConnections pulls the source).",
     },
 )

@@ -1,19 +1,33 @@
-"""Amazon CloudWatch Logs: log groups."""
+"""Amazon CloudWatch: log groups, log resource policies, metric alarms and dashboards."""
 
 from __future__ import annotations
+
+import json
+import re
 
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import MANDATORY, SECURITY, Rule
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
-from ..support.props import as_int, get, is_unknown
+from ..support.options import integer, options
+from ..support.props import arn_region, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json, provider_region
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+LOG_RESOURCE_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 
 # CloudWatch Logs PutRetentionPolicy accepted values (API reference, read 2026-11).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
                       1096, 1827, 2192, 2557, 2922, 3288, 3653)
+
+# Why a per-stack minimum: logs are the evidence of an incident, and an incident is often found weeks after it
+# started (the AWS Security Incident Response Guide asks for retention that covers the detection and
+# investigation window; PCI DSS v4.0 req. 10.5.1 keeps audit logs 12 months, 3 months at hand).  Prod keeps at
+# least 30 days (a monthly review cycle); dev, whose logs are not evidence, 7.
+RETENTION_CONFIG = {"minRetentionDays": integer(
+    "Shortest retentionInDays this stack accepts (prod 30: at least one monthly review cycle).", 30, 1)}
 
 
 def validate_log_retention(args, report_violation) -> None:
@@ -22,32 +36,195 @@ def validate_log_retention(args, report_violation) -> None:
     days = as_int(get(args.props, "retentionInDays"), 0)
     if is_unknown(days):
         return
+    minimum = as_int(options(args, RETENTION_CONFIG)["minRetentionDays"], 30)
     if days == 0:
         report_violation("retentionInDays is not set: logs are kept (and billed) forever.", None)
     elif days not in LOG_RETENTION_DAYS:
         report_violation(f"retentionInDays {days} is not a value CloudWatch accepts.", None)
+    elif days < minimum:
+        report_violation(f"retentionInDays {days} is below this stack's minimum of {minimum} days: the logs are "
+                         f"gone before an incident is investigated.", None)
 
 
-# CreateLogGroup logGroupName: 512 characters (CloudWatch Logs API reference, read 2026-11).
-PHYSICAL_NAMES = {LOG_GROUP: NameRule("name", 512)}
+# ---- log resource policies -----------------------------------------------------------------------------------
+
+def validate_log_resource_policy(args, report_violation) -> None:
+    """Log resource policies let named services write, scoped to this account (no '*' principal, a source
+    condition for service principals - the confused-deputy guard in the CloudWatch Logs user guide)."""
+    if args.resource_type != LOG_RESOURCE_POLICY:
+        return
+    doc = parse_json(get(args.props, "policyDocument"))
+    if is_unknown(doc) or not isinstance(doc, dict):
+        return
+    statements = doc.get("Statement", [])
+    for st in (statements if isinstance(statements, list) else [statements]):
+        if not isinstance(st, dict) or st.get("Effect") != "Allow":
+            continue
+        principal = st.get("Principal")
+        if principal == "*" or (isinstance(principal, dict) and "*" in json.dumps(principal.get("AWS", ""))):
+            report_violation("The log resource policy allows any principal.", None)
+        elif isinstance(principal, dict) and "Service" in principal and not st.get("Condition"):
+            report_violation("A service principal may write without an aws:SourceAccount/aws:SourceArn "
+                             "condition: any account's resources of that service could write here.", None)
+
+
+# ---- metric alarms ----------------------------------------------------------------------------------------------
+
+def validate_alarm_actions(args, report_violation) -> None:
+    """Alarms act (CKV_AWS_319): actions enabled and at least one alarm action, or the alarm changes nothing."""
+    if args.resource_type != METRIC_ALARM:
+        return
+    p = args.props
+    if as_bool(get(p, "actionsEnabled"), True) is False:
+        report_violation("actionsEnabled is false: the alarm notifies nobody.", None)
+    actions = as_list(get(p, "alarmActions"))
+    if not is_unknown(actions) and not actions:
+        report_violation("alarmActions is empty: nobody hears when the alarm fires.", None)
+
+
+# CloudWatch API reference PutMetricAlarm (read 2026-11): Period 10, 30 or a multiple of 60; EvaluationPeriods x
+# Period at most one day (86,400 s); DatapointsToAlarm 1..EvaluationPeriods; Statistic and ExtendedStatistic
+# and Metrics mutually exclusive; up to 5 actions per state; actions in the alarm's region;
+# terraform-provider-aws internal/service/cloudwatch/metric_alarm.go enums.
+STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
+OPERATORS = ("GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
+             "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold",
+             "GreaterThanUpperThreshold")
+MISSING_DATA = ("missing", "ignore", "breaching", "notBreaching")
+
+
+def _alarm_problems(args) -> list[str]:
+    p = args.props
+    out = []
+    period, evaluations = as_int(get(p, "period")), as_int(get(p, "evaluationPeriods"))
+    datapoints = as_int(get(p, "datapointsToAlarm"))
+    if period is not None and not is_unknown(period) and period not in (10, 30) and period % 60:
+        out.append(f"period {period} is not 10, 30 or a multiple of 60")
+    if evaluations is not None and not is_unknown(evaluations):
+        if evaluations < 1:
+            out.append(f"evaluationPeriods {evaluations} is below 1")
+        if period and not is_unknown(period) and period * evaluations > 86400:
+            out.append(f"evaluationPeriods x period = {period * evaluations} s is over one day (86400 s)")
+        if datapoints is not None and not is_unknown(datapoints) and not 1 <= datapoints <= evaluations:
+            out.append(f"datapointsToAlarm {datapoints} is not within 1-{evaluations} (evaluationPeriods)")
+    sources = [k for k in ("statistic", "extendedStatistic", "metricQueries") if get(p, k) not in (None, [], "")]
+    if len(sources) > 1:
+        out.append(f"{' and '.join(sources)} are mutually exclusive")
+    if not sources:
+        out.append("one of statistic, extendedStatistic or metricQueries is required")
+    statistic = as_str(get(p, "statistic"))
+    if statistic and not is_unknown(statistic) and statistic not in STATISTICS:
+        out.append(f"statistic {statistic!r} is not one of {', '.join(STATISTICS)}")
+    operator = as_str(get(p, "comparisonOperator"))
+    if operator and not is_unknown(operator) and operator not in OPERATORS:
+        out.append(f"comparisonOperator {operator!r} is not a CloudWatch operator")
+    missing = as_str(get(p, "treatMissingData"))
+    if missing and not is_unknown(missing) and missing not in MISSING_DATA:
+        out.append(f"treatMissingData {missing!r} is not one of {', '.join(MISSING_DATA)}")
+    if get(p, "threshold") is None and get(p, "thresholdMetricId") in (None, ""):
+        out.append("threshold (or thresholdMetricId) is required")
+    region = provider_region(args)
+    for key in ("alarmActions", "okActions", "insufficientDataActions"):
+        actions = as_list(get(p, key))
+        if is_unknown(actions):
+            continue
+        if len(actions) > 5:
+            out.append(f"{key} has {len(actions)} actions; at most 5")
+        for arn in actions:
+            where = arn_region(arn)
+            if region and where and not is_unknown(where) and where != region:
+                out.append(f"{key} {arn} is in {where}, the alarm in {region}: actions must be in the alarm's "
+                           f"region")
+    return out
+
+
+# PutDashboard (read 2026-11): DashboardName up to 255 of A-Z a-z 0-9 - _; the body is JSON with a "widgets"
+# array; the grid is 24 units wide.
+_DASHBOARD_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
+
+
+def _dashboard_problems(args) -> list[str]:
+    p, out = args.props, []
+    name = as_str(get(p, "dashboardName"))
+    if name and not is_unknown(name) and not _DASHBOARD_NAME.fullmatch(name):
+        out.append(f"dashboardName {name!r} must be 1-255 letters, digits, '-' or '_'")
+    body = get(p, "dashboardBody")
+    if is_unknown(body) or body is None:
+        return out
+    doc = parse_json(body)
+    if not isinstance(doc, dict) or not isinstance(doc.get("widgets"), list):
+        return out + ["dashboardBody is not JSON with a 'widgets' array"]
+    for i, w in enumerate(doc["widgets"]):
+        if not isinstance(w, dict):
+            continue
+        x, width = w.get("x", 0), w.get("width", 6)
+        if isinstance(x, int) and isinstance(width, int) and x + width > 24:
+            out.append(f"widget {i} ends at column {x + width}; the grid is 24 wide")
+        if w.get("type") == "metric" and not (w.get("properties") or {}).get("region"):
+            out.append(f"metric widget {i} has no properties.region")
+    return out
+
+
+def validate_cloudwatch_values(args, report_violation) -> None:
+    t = args.resource_type
+    problems = (_alarm_problems(args) if t == METRIC_ALARM
+                else _dashboard_problems(args) if t == DASHBOARD else [])
+    if t == LOG_GROUP:
+        key = as_str(get(args.props, "kmsKeyId"))
+        if key and not is_unknown(key) and not key.startswith("arn:"):
+            problems.append(f"kmsKeyId {key!r} must be a KMS key ARN")
+    elif t == LOG_RESOURCE_POLICY:
+        doc = as_str(get(args.props, "policyDocument"))
+        if doc and not is_unknown(doc) and len(doc) > 5120:
+            problems.append(f"policyDocument is {len(doc)} characters; PutResourcePolicy allows 5120")
+    for problem in problems:
+        report_violation(problem[0].upper() + problem[1:] + ".", None)
+
+
+# CreateLogGroup logGroupName: 512 characters of [.-_/#A-Za-z0-9] (CloudWatch Logs API reference, read 2026-11).
+PHYSICAL_NAMES = {LOG_GROUP: NameRule("name", 512, pattern=re.compile(r"[.\-_/#A-Za-z0-9]+"))}
 
 
 RULES = [
     Rule(name="log-group-retention", area=SECURITY, resource_types=(LOG_GROUP,),
-         description="Log groups set a retention CloudWatch accepts.",
+         description="Log groups set a retention CloudWatch accepts, at least the stack's minRetentionDays.",
          validate=validate_log_retention, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set retentionInDays (settings logRetentionDays).",
-         anchors=("CKV_AWS_66",)),
+         remediation="Set retentionInDays (settings logRetentionDays) to at least minRetentionDays.",
+         config=RETENTION_CONFIG, anchors=("CKV_AWS_66", "CKV_AWS_338")),
+    Rule(name="log-resource-policy-scoped", area=SECURITY, resource_types=(LOG_RESOURCE_POLICY,),
+         description="CloudWatch Logs resource policies grant named services only, with a source condition.",
+         validate=validate_log_resource_policy, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Add aws:SourceAccount / aws:SourceArn conditions to the service statement."),
+    Rule(name="metric-alarm-actions", area=SECURITY, resource_types=(METRIC_ALARM,),
+         description="Metric alarms have actions enabled and at least one alarm action.",
+         validate=validate_alarm_actions, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Send the alarm to the platform's alarm topic (components/observability).",
+         anchors=("CKV_AWS_319",)),
+    Rule(name="cloudwatch-values", area=ACCEPTANCE, resource_types=(METRIC_ALARM, DASHBOARD, LOG_GROUP,
+                                                                    LOG_RESOURCE_POLICY),
+         description="Alarm periods, evaluation windows, statistics and actions, dashboard bodies, log group keys "
+                     "and log resource policy sizes are values CloudWatch accepts.",
+         validate=validate_cloudwatch_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (CloudWatch PutMetricAlarm / PutDashboard API "
+                     "reference)."),
 ]
 
-# Public checks on Amazon CloudWatch Logs and what the pack does with each (baseline.py; docs/policies.md).
+# Public checks on Amazon CloudWatch and what the pack does with each (baseline.py; docs/policies.md).
 BASELINE = Baseline(
-    service='Amazon CloudWatch Logs',
+    service='Amazon CloudWatch and CloudWatch Logs',
     resource_types=(
         'aws:cloudwatch/logGroup:LogGroup',
         'aws:cloudwatch/logResourcePolicy:LogResourcePolicy',
+        'aws:cloudwatch/metricAlarm:MetricAlarm',
+        'aws:cloudwatch/dashboard:Dashboard',
     ),
     covered={
         'CKV_AWS_66': ('log-group-retention',),
+        'CKV_AWS_338': ('log-group-retention',),
+        'CKV_AWS_319': ('metric-alarm-actions',),
+    },
+    not_applicable={
+        'CKV_AWS_158': "CloudWatch Logs encrypts every log group at rest with a service key; the platform's logs "
+                       "hold no data that needs a customer managed key's separate access control.",
     },
 )

@@ -7,11 +7,12 @@ import re
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SIZING, Rule
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_list, as_str, get, is_unknown
+from ..support.protection import require_protect_when_strict
 
 MQ_BROKER = "aws:mq/broker:Broker"
 
@@ -70,6 +71,86 @@ def validate_mq_deployment(args, report_violation) -> None:
         report_violation(f"deploymentMode {mode} takes {want} subnet(s); subnetIds has {len(subnets)}.", None)
 
 
+# Amazon MQ API reference CreateBroker / User (read 2026-11): user names 2-100 characters of letters, digits,
+# "-", ".", "_" and "~"; passwords 12-250 characters, at least 4 unique, no commas, colons or equals signs;
+# RabbitMQ brokers take one user, without console access or groups, and no audit logs; at most 5 security
+# groups; maintenance window day of week and HH:MM time.  Engine versions given as major.minor (ActiveMQ 5.18+,
+# RabbitMQ 3.13+) require autoMinorVersionUpgrade=true (Amazon MQ developer guide, "Version management").
+_USERNAME = re.compile(r"[A-Za-z0-9._~-]{2,100}")
+_TIME_OF_DAY = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def _password_problem(password) -> str:
+    if not isinstance(password, str) or not password:
+        return ""
+    if not 12 <= len(password) <= 250:
+        return f"is {len(password)} characters (12-250 allowed)"
+    if set(",:=") & set(password):
+        return "contains a comma, colon or equals sign"
+    if len(set(password)) < 4:
+        return "has fewer than 4 unique characters"
+    return ""
+
+
+def _is_rabbit(props) -> bool:
+    return str(as_str(get(props, "engineType"), "")).lower() == "rabbitmq"
+
+
+def validate_mq_broker_values(args, report_violation) -> None:
+    if args.resource_type != MQ_BROKER:
+        return
+    p = args.props
+    rabbit = _is_rabbit(p)
+    users = as_list(get(p, "users"))
+    if not is_unknown(users):
+        if rabbit and len(users) > 1:
+            report_violation(f"RabbitMQ brokers take exactly one user; users has {len(users)}.", None)
+        for user in users:
+            name = as_str(get(user, "username"))
+            if name and not is_unknown(name) and not _USERNAME.fullmatch(name):
+                report_violation(f"username {name!r} must be 2-100 letters, digits, '-', '.', '_' or '~'.", None)
+            problem = _password_problem(get(user, "password"))
+            if problem:
+                report_violation(f"The password of user {name!r} {problem}.", None)
+            if rabbit and (as_bool(get(user, "consoleAccess"), False) or as_list(get(user, "groups"))):
+                report_violation("RabbitMQ users take no consoleAccess or groups.", None)
+    if rabbit and as_bool(get(p, "logs.audit"), False) is True:
+        report_violation("RabbitMQ brokers have no audit log; remove logs.audit.", None)
+    groups = as_list(get(p, "securityGroups"))
+    if not is_unknown(groups) and len(groups) > 5:
+        report_violation(f"securityGroups has {len(groups)} entries; at most 5.", None)
+    day = as_str(get(p, "maintenanceWindowStartTime.dayOfWeek"))
+    if day and not is_unknown(day) and day.upper() not in DAYS:
+        report_violation(f"maintenanceWindowStartTime.dayOfWeek {day!r} is not a day of the week.", None)
+    time = as_str(get(p, "maintenanceWindowStartTime.timeOfDay"))
+    if time and not is_unknown(time) and not _TIME_OF_DAY.fullmatch(time):
+        report_violation(f"maintenanceWindowStartTime.timeOfDay {time!r} is not HH:MM (24 h).", None)
+    version = as_str(get(p, "engineVersion"), "")
+    if not is_unknown(version) and version.count(".") == 1 \
+            and as_bool(get(p, "autoMinorVersionUpgrade"), False) is False:
+        report_violation(f"engineVersion {version} (major.minor) needs autoMinorVersionUpgrade=true.", None)
+
+
+# ---- security -----------------------------------------------------------------------------------------
+
+def validate_mq_logging(args, report_violation) -> None:
+    if args.resource_type != MQ_BROKER:
+        return
+    p = args.props
+    if as_bool(get(p, "logs.general"), False) is False:
+        report_violation("logs.general is not true: broker logs are not delivered to CloudWatch Logs.", None)
+    if not _is_rabbit(p) and as_bool(get(p, "logs.audit"), False) is False:
+        report_violation("logs.audit is not true: management actions on the ActiveMQ broker leave no record.", None)
+
+
+def validate_mq_minor_upgrades(args, report_violation) -> None:
+    if args.resource_type != MQ_BROKER:
+        return
+    if as_bool(get(args.props, "autoMinorVersionUpgrade"), False) is False:
+        report_violation("autoMinorVersionUpgrade is not true: the broker misses security patches.", None)
+
+
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
 def broker_not_public(args, report_violation, opts) -> None:
@@ -79,7 +160,7 @@ def broker_not_public(args, report_violation, opts) -> None:
 
 SHARED_CHECKS = {
     "no-public-stateful-resources": {MQ_BROKER: broker_not_public},
-    "stateful-resource-protection": {MQ_BROKER: None},
+    "stateful-resource-protection": {MQ_BROKER: require_protect_when_strict("The Amazon MQ broker")},
 }
 
 # CreateBroker BrokerName: 50 characters (Amazon MQ API reference, read 2026-11).
@@ -100,6 +181,20 @@ RULES = [
          description="Amazon MQ subnets match the deployment mode and mq.t3.micro is SINGLE_INSTANCE only.",
          validate=validate_mq_deployment, level=MANDATORY, severity=Severity.HIGH,
          remediation="SINGLE_INSTANCE: one subnet; ACTIVE_STANDBY_MULTI_AZ: two subnets and mq.m5.large or larger."),
+    Rule(name="mq-broker-values", area=ACCEPTANCE, resource_types=(MQ_BROKER,),
+         description="Amazon MQ users, passwords, logs, security groups, maintenance window and engine version "
+                     "format are values CreateBroker accepts.",
+         validate=validate_mq_broker_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (Amazon MQ CreateBroker API reference)."),
+    Rule(name="mq-broker-logging", area=SECURITY, resource_types=(MQ_BROKER,),
+         description="Amazon MQ brokers deliver general logs (and audit logs on ActiveMQ) to CloudWatch Logs.",
+         validate=validate_mq_logging, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Set logs.general=true and logs.audit=true (ActiveMQ).",
+         anchors=("CKV_AWS_48", "CKV_AWS_197")),
+    Rule(name="mq-auto-minor-version-upgrade", area=SECURITY, resource_types=(MQ_BROKER,),
+         description="Amazon MQ brokers take minor engine upgrades automatically.",
+         validate=validate_mq_minor_upgrades, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Set autoMinorVersionUpgrade=true.", anchors=("CKV_AWS_207",)),
 ]
 
 # Public checks on Amazon MQ and what the pack does with each (baseline.py; docs/policies.md).
@@ -110,5 +205,15 @@ BASELINE = Baseline(
     ),
     covered={
         'CKV_AWS_69': ('no-public-stateful-resources',),
+        'CKV_AWS_48': ('mq-broker-logging',),
+        'CKV_AWS_197': ('mq-broker-logging',),
+        'CKV_AWS_207': ('mq-auto-minor-version-upgrade',),
+    },
+    not_applicable={
+        'CKV_AWS_208': "The engine version is pinned as major.minor (settings mq.engineVersion) with automatic "
+                       "minor upgrades (mq-auto-minor-version-upgrade), so the broker follows the current patch.",
+        'CKV_AWS_209': "The broker is encrypted with the account's AWS managed KMS key (encryptionOptions "
+                       "useAwsOwnedKey=false); only this account's payment service reads it, so a customer "
+                       "managed key adds no control.",
     },
 )

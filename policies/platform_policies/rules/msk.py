@@ -7,13 +7,16 @@ import re
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SIZING, Rule
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import NameRule
 from ..support.options import integer, options, string_list
+from ..support.graph import of_type, producer
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.protection import require_protect_when_strict
 
 MSK_CLUSTER = "aws:msk/cluster:Cluster"
+MSK_CONFIGURATION = "aws:msk/configuration:Configuration"
 SCALABLE_TARGET = "aws:appautoscaling/target:Target"
 
 
@@ -88,6 +91,116 @@ def validate_msk_brokers_per_subnet(args, report_violation) -> None:
         report_violation(f"MSK takes 2 or 3 client subnets (one per AZ); got {len(subnets)}.", None)
 
 
+# MSK API reference CreateCluster (read 2026-11): EBSStorageInfo VolumeSize 1-16384 GiB; EnhancedMonitoring
+# enum; SASL/SCRAM and IAM client authentication need TLS between clients and brokers (MSK developer guide,
+# "Client authentication"); terraform-provider-aws internal/service/kafka/cluster.go enums.
+ENHANCED_MONITORING = ("DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION")
+CLIENT_BROKER = ("TLS", "TLS_PLAINTEXT", "PLAINTEXT")
+
+
+def validate_msk_cluster_values(args, report_violation) -> None:
+    if args.resource_type != MSK_CLUSTER:
+        return
+    p = args.props
+    size = as_int(get(p, "brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize"))
+    if size is not None and not is_unknown(size) and not 1 <= size <= 16384:
+        report_violation(f"volumeSize {size} GiB is outside 1-16384.", None)
+    monitoring = as_str(get(p, "enhancedMonitoring"))
+    if monitoring and not is_unknown(monitoring) and monitoring not in ENHANCED_MONITORING:
+        report_violation(f"enhancedMonitoring {monitoring!r} is not one of {', '.join(ENHANCED_MONITORING)}.",
+                         None)
+    client = as_str(get(p, "encryptionInfo.encryptionInTransit.clientBroker"), "TLS")
+    if not is_unknown(client) and client not in CLIENT_BROKER:
+        report_violation(f"clientBroker {client!r} is not one of {', '.join(CLIENT_BROKER)}.", None)
+    sasl = [k for k in ("iam", "scram") if as_bool(get(p, f"clientAuthentication.sasl.{k}"), False) is True]
+    if client == "PLAINTEXT" and (sasl or get(p, "clientAuthentication.tls") is not None):
+        report_violation(f"Client authentication ({', '.join(sasl) or 'tls'}) needs TLS between clients and "
+                         f"brokers; clientBroker is PLAINTEXT.", None)
+
+
+def validate_msk_configuration_version(args, report_violation) -> None:
+    """The cluster's Kafka version is one its configuration lists: CreateCluster rejects a configuration
+    revision whose KafkaVersions do not include the cluster's version (MSK developer guide, "Custom
+    configurations", read 2026-11)."""
+    resources = list(args.resources)
+    for cluster in of_type(resources, MSK_CLUSTER):
+        config = producer(cluster, "configurationInfo", MSK_CONFIGURATION)
+        if config is None:
+            continue
+        version = as_str(get(cluster.props, "kafkaVersion"))
+        versions = as_list(get(config.props, "kafkaVersions"))
+        if is_unknown(version) or is_unknown(versions) or not version or not versions:
+            continue
+        if version not in versions:
+            report_violation(f"kafkaVersion {version} is not in configuration {config.name}'s kafkaVersions "
+                             f"({', '.join(map(str, versions))}).", cluster.urn)
+
+
+def _server_properties(config) -> dict:
+    text = as_str(get(config.props, "serverProperties"), "")
+    if is_unknown(text):
+        return {}
+    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def validate_msk_replication(args, report_violation) -> None:
+    """Topics survive the loss of a broker (one AZ): default.replication.factor fits the broker count, and
+    min.insync.replicas stays below it so producers with acks=all keep writing while one broker is down
+    (MSK developer guide, "Best practices: build highly available clusters", read 2026-11)."""
+    resources = list(args.resources)
+    for cluster in of_type(resources, MSK_CLUSTER):
+        config = producer(cluster, "configurationInfo", MSK_CONFIGURATION)
+        brokers = as_int(get(cluster.props, "numberOfBrokerNodes"))
+        if config is None or is_unknown(brokers) or not brokers:
+            continue
+        props = _server_properties(config)
+        factor = as_int(props.get("default.replication.factor"), 3 if brokers >= 3 else brokers)
+        in_sync = as_int(props.get("min.insync.replicas"), 2 if brokers >= 3 else 1)
+        if factor > brokers:
+            report_violation(f"default.replication.factor {factor} is above the {brokers} brokers: topic "
+                             f"creation fails.", cluster.urn)
+        if in_sync >= factor:
+            report_violation(f"min.insync.replicas {in_sync} is not below default.replication.factor {factor}: "
+                             f"losing one broker stops producers that wait for all in-sync replicas.", cluster.urn)
+        if brokers >= 2 and factor < 2:
+            report_violation(f"default.replication.factor {factor}: a topic is lost with its broker's AZ.",
+                             cluster.urn)
+
+
+# ---- security -----------------------------------------------------------------------------------------
+
+def validate_msk_client_authentication(args, report_violation) -> None:
+    if args.resource_type != MSK_CLUSTER:
+        return
+    p = args.props
+    auth = get(p, "clientAuthentication")
+    if is_unknown(auth):
+        return
+    methods = [k for k in ("iam", "scram") if as_bool(get(p, f"clientAuthentication.sasl.{k}"), False) is True]
+    if get(p, "clientAuthentication.tls.certificateAuthorityArns") not in (None, []):
+        methods.append("tls")
+    # Without clientAuthentication MSK allows unauthenticated access (CreateCluster ClientAuthentication,
+    # read 2026-11).
+    unauthenticated = as_bool(get(p, "clientAuthentication.unauthenticated"), auth is None or not methods)
+    if unauthenticated is True:
+        report_violation("Unauthenticated client access is allowed: any client in the VPC can read and write "
+                         "every topic. Use IAM (sasl.iam) and set unauthenticated=false.", None)
+    if not methods and not is_unknown(unauthenticated):
+        report_violation("No client authentication method (sasl.iam, sasl.scram or tls) is configured.", None)
+
+
+def validate_msk_broker_logging(args, report_violation) -> None:
+    if args.resource_type != MSK_CLUSTER:
+        return
+    sinks = ("cloudwatchLogs", "firehose", "s3")
+    states = [as_bool(get(args.props, f"loggingInfo.brokerLogs.{k}.enabled"), False) for k in sinks]
+    if any(is_unknown(s) for s in states):
+        return
+    if not any(states):
+        report_violation("Broker logs are not delivered anywhere (loggingInfo.brokerLogs).", None)
+
+
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
 def encrypted_in_transit(args, report_violation, opts) -> None:
@@ -109,7 +222,7 @@ def brokers_not_public(args, report_violation, opts) -> None:
 SHARED_CHECKS = {
     "encryption-in-transit": {MSK_CLUSTER: encrypted_in_transit},
     "no-public-stateful-resources": {MSK_CLUSTER: brokers_not_public},
-    "stateful-resource-protection": {MSK_CLUSTER: None},
+    "stateful-resource-protection": {MSK_CLUSTER: require_protect_when_strict("The MSK cluster")},
 }
 
 # CreateCluster (MSK) ClusterName: 64 characters, letter first (MSK API reference, read 2026-11).
@@ -134,6 +247,33 @@ RULES = [
          description="MSK broker count is a multiple of its 2-3 client subnets.",
          validate=validate_msk_brokers_per_subnet, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set numberOfBrokerNodes = AZ count x brokers per AZ."),
+    Rule(name="msk-cluster-values", area=ACCEPTANCE, resource_types=(MSK_CLUSTER,),
+         description="MSK volume size, enhanced monitoring, client-broker encryption and client authentication "
+                     "are values (and combinations) MSK accepts.",
+         validate=validate_msk_cluster_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (MSK CreateCluster API reference)."),
+    Rule(name="msk-configuration-kafka-version", area=ACCEPTANCE, resource_types=(MSK_CLUSTER, MSK_CONFIGURATION),
+         stack=True,
+         description="An MSK cluster's Kafka version is listed in its configuration's kafkaVersions.",
+         validate=validate_msk_configuration_version, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Use the same Kafka version for the cluster and its configuration (components/messaging/"
+                     "kafka.py)."),
+    Rule(name="msk-replication-factor", area=AVAILABILITY, resource_types=(MSK_CLUSTER, MSK_CONFIGURATION),
+         stack=True,
+         description="MSK topics are replicated across brokers and keep accepting writes when one broker is down "
+                     "(replication factor <= brokers, min.insync.replicas < replication factor).",
+         validate=validate_msk_replication, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Set default.replication.factor = min(3, brokers) and min.insync.replicas = factor - 1."),
+    Rule(name="msk-client-authentication", area=SECURITY, resource_types=(MSK_CLUSTER,),
+         description="MSK clusters require client authentication (IAM, SCRAM or mutual TLS) and refuse "
+                     "unauthenticated clients.",
+         validate=validate_msk_client_authentication, level=MANDATORY, severity=Severity.CRITICAL,
+         remediation="Set clientAuthentication.sasl.iam=true and unauthenticated=false."),
+    Rule(name="msk-broker-logging", area=SECURITY, resource_types=(MSK_CLUSTER,),
+         description="MSK clusters deliver broker logs (CloudWatch Logs, Firehose or S3).",
+         validate=validate_msk_broker_logging, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Enable loggingInfo.brokerLogs.cloudwatchLogs with a log group.",
+         anchors=("AwsSolutions-MSK6", "CKV_AWS_80")),
 ]
 
 # Public checks on Amazon MSK and what the pack does with each (baseline.py; docs/policies.md).
@@ -148,5 +288,7 @@ BASELINE = Baseline(
         'AwsSolutions-MSK3': ('encryption-in-transit',),
         'CKV_AWS_81': ('encryption-in-transit',),
         'CKV_AWS_291': ('no-public-stateful-resources',),
+        'AwsSolutions-MSK6': ('msk-broker-logging',),
+        'CKV_AWS_80': ('msk-broker-logging',),
     },
 )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import ADVISORY, AVAILABILITY, MANDATORY, SIZING, Rule
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import LOWER_ID, NameRule
 from ..support.options import integer, options, string_list
+from ..support.graph import of_type, producer
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
@@ -58,6 +61,161 @@ def validate_rds_storage_limits(args, report_violation) -> None:
         value = as_int(get(args.props, key))
         if not is_unknown(value) and value is not None and value > ceiling:
             report_violation(f"{key} {value} GiB is above this stack's ceiling of {ceiling} GiB.", None)
+
+
+# ---- security: operations the baselines ask for -------------------------------------------------------
+
+def _instance(args) -> bool:
+    return args.resource_type == RDS_INSTANCE and not is_read_replica(args.props)
+
+
+def validate_rds_observability(args, report_violation) -> None:
+    """Logs exported to CloudWatch (CKV_AWS_129) and Performance Insights on (CKV_AWS_353)."""
+    if not _instance(args):
+        return
+    p = args.props
+    engine = as_str(get(p, "engine"), "")
+    exports = as_list(get(p, "enabledCloudwatchLogsExports"))
+    if not is_unknown(exports) and not is_unknown(engine):
+        # The engine's main log per engine (CreateDBInstance EnableCloudwatchLogsExports, read 2026-11).
+        main = {"postgres": "postgresql", "mysql": "error", "mariadb": "error"}.get(engine)
+        if main and main not in exports:
+            report_violation(f"enabledCloudwatchLogsExports does not include {main!r}: database logs stay on "
+                             f"the instance and are lost with it.", None)
+    if as_bool(get(p, "performanceInsightsEnabled"), False) is False:
+        report_violation("performanceInsightsEnabled is not true.", None)
+
+
+# Certificate authorities RDS offers today; rds-ca-2019 expired 2024-08 (RDS user guide, "Using SSL/TLS to
+# encrypt a connection to a DB instance", read 2026-11).
+CURRENT_CAS = ("rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1")
+
+
+def validate_rds_maintenance(args, report_violation) -> None:
+    """Minor upgrades on (CKV_AWS_226), a current CA (CKV_AWS_211), tags copied to snapshots (CKV2_AWS_60)."""
+    if not _instance(args):
+        return
+    p = args.props
+    if as_bool(get(p, "autoMinorVersionUpgrade"), True) is False:  # provider default: true
+        report_violation("autoMinorVersionUpgrade is false: security patches are not applied.", None)
+    ca = as_str(get(p, "caCertIdentifier"))
+    if ca and not is_unknown(ca) and ca not in CURRENT_CAS:
+        report_violation(f"caCertIdentifier {ca} is not a current RDS CA ({', '.join(CURRENT_CAS)}).", None)
+    if as_bool(get(p, "copyTagsToSnapshot"), False) is False:
+        report_violation("copyTagsToSnapshot is not true: snapshots lose the cost and ownership tags.", None)
+
+
+QUERY_LOGGING = ("log_statement", "log_min_duration_statement")
+
+
+def validate_postgres_query_logging(args, report_violation) -> None:
+    """PostgreSQL instances log queries: their parameter group sets log_statement or
+    log_min_duration_statement (CKV2_AWS_30)."""
+    resources = list(args.resources)
+    for db in of_type(resources, RDS_INSTANCE):
+        if as_str(get(db.props, "engine"), "") != "postgres" or is_read_replica(db.props):
+            continue
+        group = _parameter_group_of(db, resources)
+        if group is None:
+            if get(db.props, "parameterGroupName") in (None, ""):
+                report_violation("The instance uses the default parameter group: no query logging "
+                                 "(log_min_duration_statement) can be set.", db.urn)
+            continue
+        params = as_list(get(group.props, "parameters"))
+        if is_unknown(params):
+            continue
+        values = {as_str(get(x, "name")): as_str(get(x, "value")) for x in params}
+        logged = [k for k in QUERY_LOGGING if values.get(k) not in (None, "none", "-1")]
+        if not logged:
+            report_violation(f"Parameter group {group.name} sets neither log_statement nor "
+                             f"log_min_duration_statement: slow and failing queries leave no trace.", db.urn)
+
+
+# ---- acceptance ---------------------------------------------------------------------------------------
+
+def _parameter_group_of(db, resources: list):
+    """The aws.rds.ParameterGroup an instance uses: its parameterGroupName dependency, else the name."""
+    group = producer(db, "parameterGroupName", PARAMETER_GROUP)
+    if group is not None:
+        return group
+    name = as_str(get(db.props, "parameterGroupName"))
+    if not name or is_unknown(name):
+        return None
+    return next((g for g in of_type(resources, PARAMETER_GROUP) if as_str(get(g.props, "name")) == name), None)
+
+
+def validate_parameter_group_family(args, report_violation) -> None:
+    """An instance's parameter group family matches its engine and major version: CreateDBInstance rejects
+    a mismatch ("DBParameterGroupFamily ... can't be used for this instance", RDS API reference and user
+    guide "Working with parameter groups", read 2026-11)."""
+    resources = list(args.resources)
+    for db in of_type(resources, RDS_INSTANCE):
+        group = _parameter_group_of(db, resources)
+        if group is None:
+            continue
+        engine, version = as_str(get(db.props, "engine"), ""), as_str(get(db.props, "engineVersion"), "")
+        family = as_str(get(group.props, "family"), "")
+        if any(is_unknown(v) for v in (engine, version, family)) or not (engine and version and family):
+            continue
+        if engine == "postgres":
+            want = "postgres" + version.split(".")[0]
+        elif engine in ("mysql", "mariadb"):
+            want = engine + ".".join(version.split(".")[:2])
+        else:
+            continue
+        if family != want:
+            report_violation(f"engine {engine} {version} needs a parameter group of family {want}; "
+                             f"{group.name} is {family}.", db.urn)
+
+
+# CreateDBInstance / terraform-provider-aws internal/service/rds/instance.go (read 2026-11):
+# BackupRetentionPeriod 0-35; MonitoringInterval one of 0, 1, 5, 10, 15, 30, 60 and a monitoring role when
+# > 0; PerformanceInsightsRetentionPeriod 7, 731 or a multiple of 31; MaxAllocatedStorage above
+# AllocatedStorage; gp2/gp3 storage 20-65536 GiB; Iops only (and required) with io1/io2; password and
+# manageMasterUserPassword are mutually exclusive; FinalDBSnapshotIdentifier: letter first, letters, digits
+# and single hyphens, at most 255 characters, no trailing hyphen.
+_SNAPSHOT_ID = re.compile(r"[A-Za-z](-?[A-Za-z0-9])*")
+MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+
+
+def validate_rds_instance_values(args, report_violation) -> None:
+    if args.resource_type != RDS_INSTANCE:
+        return
+    p = args.props
+
+    def number(key):
+        value = as_int(get(p, key))
+        return None if is_unknown(value) else value
+
+    retention = number("backupRetentionPeriod")
+    if retention is not None and not 0 <= retention <= 35:
+        report_violation(f"backupRetentionPeriod {retention} is outside 0-35 days.", None)
+    interval = number("monitoringInterval")
+    if interval is not None and interval not in MONITORING_INTERVALS:
+        report_violation(f"monitoringInterval {interval} is not one of {MONITORING_INTERVALS}.", None)
+    if interval and get(p, "monitoringRoleArn") in (None, ""):
+        report_violation("monitoringInterval > 0 needs monitoringRoleArn.", None)
+    pi_days = number("performanceInsightsRetentionPeriod")
+    if pi_days is not None and pi_days not in (7, 731) and pi_days % 31 != 0:
+        report_violation(f"performanceInsightsRetentionPeriod {pi_days} is not 7, 731 or a multiple of 31.", None)
+    allocated, maximum = number("allocatedStorage"), number("maxAllocatedStorage")
+    if allocated is not None and maximum and maximum <= allocated:
+        report_violation(f"maxAllocatedStorage {maximum} must be above allocatedStorage {allocated} "
+                         f"(or 0 to turn storage autoscaling off).", None)
+    storage = as_str(get(p, "storageType"), "gp2" if get(p, "iops") is None else "io1")
+    if allocated is not None and storage in ("gp2", "gp3") and not 20 <= allocated <= 65536:
+        report_violation(f"allocatedStorage {allocated} GiB is outside 20-65536 for {storage}.", None)
+    iops = number("iops")
+    if storage in ("io1", "io2") and get(p, "iops") is None:
+        report_violation(f"storageType {storage} needs iops.", None)
+    if storage == "gp2" and iops:
+        report_violation("iops cannot be set with storageType gp2.", None)
+    if get(p, "password") not in (None, "") and as_bool(get(p, "manageMasterUserPassword"), False) is True:
+        report_violation("password and manageMasterUserPassword are mutually exclusive.", None)
+    final = as_str(get(p, "finalSnapshotIdentifier"))
+    if final and not is_unknown(final) and (len(final) > 255 or not _SNAPSHOT_ID.fullmatch(final)):
+        report_violation(f"finalSnapshotIdentifier {final!r} is not a valid snapshot identifier (letter first, "
+                         f"letters, digits, single hyphens, at most 255 characters).", None)
 
 
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
@@ -145,6 +303,35 @@ RULES = [
          validate=validate_rds_storage_limits, level=MANDATORY, severity=Severity.MEDIUM,
          remediation="Lower database.allocatedStorageGb/maxAllocatedStorageGb or raise maxStorageGb.",
          config=STORAGE_CONFIG),
+    Rule(name="rds-instance-values", area=ACCEPTANCE, resource_types=(RDS_INSTANCE,),
+         description="RDS retention, monitoring, storage, IOPS, password and snapshot-identifier values are ones "
+                     "CreateDBInstance accepts.",
+         validate=validate_rds_instance_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (RDS CreateDBInstance API reference)."),
+    Rule(name="rds-parameter-group-family", area=ACCEPTANCE, resource_types=(RDS_INSTANCE, PARAMETER_GROUP),
+         stack=True,
+         description="An RDS instance's parameter group family matches its engine and major version.",
+         validate=validate_parameter_group_family, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Derive the parameter group family from the engine version (components/data/database.py)."),
+    Rule(name="rds-observability", area=SECURITY, resource_types=(RDS_INSTANCE,),
+         description="RDS instances export their logs to CloudWatch and have Performance Insights on.",
+         validate=validate_rds_observability, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Set enabledCloudwatchLogsExports=['postgresql', 'upgrade'] and "
+                     "performanceInsightsEnabled=true.",
+         anchors=("CKV_AWS_129", "CKV_AWS_353", "aws-rds-instance-enable-performance-insights")),
+    Rule(name="rds-maintenance", area=SECURITY, resource_types=(RDS_INSTANCE,),
+         description="RDS instances take minor upgrades, use a current CA certificate and copy tags to snapshots.",
+         validate=validate_rds_maintenance, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Set autoMinorVersionUpgrade=true, caCertIdentifier=rds-ca-rsa2048-g1, "
+                     "copyTagsToSnapshot=true.",
+         anchors=("CKV_AWS_226", "CKV_AWS_211", "CKV2_AWS_60")),
+    Rule(name="rds-postgres-query-logging", area=SECURITY, resource_types=(RDS_INSTANCE, PARAMETER_GROUP),
+         stack=True,
+         description="PostgreSQL instances use a parameter group that logs queries (log_min_duration_statement "
+                     "or log_statement).",
+         validate=validate_postgres_query_logging, level=MANDATORY, severity=Severity.LOW,
+         remediation="Keep log_min_duration_statement in the database's parameter group.",
+         anchors=("CKV2_AWS_30",)),
 ]
 
 # Public checks on Amazon RDS and what the pack does with each (baseline.py; docs/policies.md).
@@ -168,5 +355,36 @@ BASELINE = Baseline(
         'CKV_AWS_133': ('stateful-resource-protection',),
         'CKV_AWS_293': ('stateful-resource-protection',),
         'aws-rds-instance-configure-backup-retention': ('stateful-resource-protection',),
+        'aws-rds-instance-enable-backup-retention': ('stateful-resource-protection',),
+        'CKV2_AWS_69': ('encryption-in-transit',),
+        'AwsSolutions-RDS8': ('no-open-ingress',),
+        'CKV_AWS_129': ('rds-observability',),
+        'CKV_AWS_353': ('rds-observability',),
+        'aws-rds-instance-enable-performance-insights': ('rds-observability',),
+        'CKV_AWS_226': ('rds-maintenance',),
+        'CKV_AWS_211': ('rds-maintenance',),
+        'CKV2_AWS_60': ('rds-maintenance',),
+        'CKV2_AWS_30': ('rds-postgres-query-logging',),
+    },
+    not_applicable={
+        'AwsSolutions-RDS6': "Aurora only: the platform runs RDS for PostgreSQL instances, not Aurora clusters.",
+        'AwsSolutions-RDS14': "Aurora MySQL only (Backtrack); the platform runs RDS for PostgreSQL.",
+        'AwsSolutions-RDS16': "Aurora MySQL Serverless only; the platform runs RDS for PostgreSQL.",
+        'CKV_AWS_388': "Aurora PostgreSQL only; the platform runs RDS for PostgreSQL instances.",
+        'AwsSolutions-RDS11': "Port obfuscation adds nothing here: each database accepts connections only from its "
+                              "service's security group in private subnets, over TLS with a managed password.",
+        'CKV_AWS_161': "Services authenticate with the RDS-managed master secret (manageMasterUserPassword, rotated "
+                       "by RDS); IAM database authentication would need token refresh in every service.",
+        'CKV_AWS_118': "Enhanced Monitoring (OS metrics at 1-60 s) needs an extra monitoring role; Performance "
+                       "Insights and the CloudWatch alarms (rds-observability) cover what the runbooks use.",
+        'CKV_AWS_250': "Concerns PostgreSQL minor versions from 2022 with log_fdw; the platform pins major "
+                       "version 16 with automatic minor upgrades (rds-maintenance).",
+        'CKV_AWS_354': "Performance Insights data is always encrypted (AWS managed key aws/rds); a customer "
+                       "managed key would only matter for cross-account sharing, which the platform does not do.",
+        'aws-rds-instance-disallow-unencrypted-performance-insights': "Same as CKV_AWS_354: Performance Insights "
+                                                                      "is encrypted with aws/rds by default.",
+        'aws-rds-instance-configure-customer-managed-key': "Storage is encrypted (encryption-at-rest) with the AWS "
+                                                           "managed key aws/rds; no cross-account snapshot "
+                                                           "sharing needs a customer managed key.",
     },
 )

@@ -1,17 +1,105 @@
-"""AWS Secrets Manager: secrets (judged only by cross-service rules so far)."""
+"""AWS Secrets Manager: secrets and their versions."""
 
 from __future__ import annotations
 
-from ..baseline import Baseline
+from pulumi_policy import Severity
 
+from ..baseline import Baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..support.graph import of_type, producer
 from ..support.naming import NameRule
+from ..support.options import options
+from ..support.props import as_int, as_mapping, as_str, get, is_unknown
 
 SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
+SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+
+ROTATION_CONFIG = {
+    "maxRotationDays": {"type": "integer", "minimum": 1, "default": 90,
+                        "description": "Longest automatic rotation interval (days)."},
+    "reasonTagKey": {"type": "string", "default": "rotation",
+                     "description": "Tag that explains how a secret without automatic rotation is rotated."},
+}
+
+
+def validate_secret_rotation(args, report_violation) -> None:
+    """Every secret rotates automatically within maxRotationDays (SMG4, CKV2_AWS_57, CKV_AWS_304) or says in
+    a tag how it is rotated instead (e.g. the platform's generation-based rotation)."""
+    opts = options(args, ROTATION_CONFIG)
+    resources = list(args.resources)
+    rotations = of_type(resources, SECRET_ROTATION)
+    for secret in of_type(resources, SECRET):
+        mine = [r for r in rotations if getattr(producer(r, "secretId", SECRET), "urn", None) == secret.urn
+                or (producer(r, "secretId", SECRET) is None and len(of_type(resources, SECRET)) == 1)]
+        if mine:
+            for r in mine:
+                days = as_int(get(r.props, "rotationRules.automaticallyAfterDays"))
+                if days is not None and not is_unknown(days) and days > as_int(opts["maxRotationDays"], 90):
+                    report_violation(f"Rotation every {days} days; at most {opts['maxRotationDays']}.", r.urn)
+            continue
+        tags = as_mapping(get(secret.props, "tags"))
+        if is_unknown(tags):
+            continue
+        reason = tags.get(opts["reasonTagKey"])
+        if not reason or is_unknown(reason):
+            report_violation(f"The secret has no automatic rotation (aws.secretsmanager.SecretRotation) and no "
+                             f"'{opts['reasonTagKey']}' tag saying how it is rotated.", secret.urn)
+
+
+def validate_secret_description(args, report_violation) -> None:
+    if args.resource_type != SECRET:
+        return
+    description = get(args.props, "description")
+    if not is_unknown(description) and not description:
+        report_violation("The secret has no description of what it holds and who reads it.", None)
+
+
+def validate_secret_values(args, report_violation) -> None:
+    """Secrets Manager API reference (read 2026-11): DeleteSecret RecoveryWindowInDays 7-30 (0 forces deletion
+    without recovery, allowed only through ForceDeleteWithoutRecovery); Description up to 2048 characters;
+    RotationRules AutomaticallyAfterDays 1-1000; terraform-provider-aws: name conflicts with name_prefix,
+    secret_string conflicts with secret_binary."""
+    t, p = args.resource_type, args.props
+    if t == SECRET:
+        window = as_int(get(p, "recoveryWindowInDays"))
+        if window is not None and not is_unknown(window) and window != 0 and not 7 <= window <= 30:
+            report_violation(f"recoveryWindowInDays {window} is not 0 or 7-30.", None)
+        description = as_str(get(p, "description"))
+        if description and not is_unknown(description) and len(description) > 2048:
+            report_violation("description is over 2048 characters.", None)
+        if get(p, "name") not in (None, "") and get(p, "namePrefix") not in (None, ""):
+            report_violation("name and namePrefix are mutually exclusive.", None)
+    elif t == SECRET_VERSION:
+        if get(p, "secretString") is not None and get(p, "secretBinary") is not None:
+            report_violation("secretString and secretBinary are mutually exclusive.", None)
+    elif t == SECRET_ROTATION:
+        days = as_int(get(p, "rotationRules.automaticallyAfterDays"))
+        if days is not None and not is_unknown(days) and not 1 <= days <= 1000:
+            report_violation(f"rotationRules.automaticallyAfterDays {days} is outside 1-1000.", None)
+
 
 # CreateSecret Name: 512 characters (Secrets Manager API reference, read 2026-11).
 PHYSICAL_NAMES = {SECRET: NameRule("name", 512)}
 
-RULES: list = []
+RULES = [
+    Rule(name="secret-rotation", area=SECURITY, resource_types=(SECRET, SECRET_ROTATION), stack=True,
+         description="Every secret rotates automatically (within maxRotationDays) or carries a tag saying how it "
+                     "is rotated.",
+         validate=validate_secret_rotation, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Add aws.secretsmanager.SecretRotation, or tag the secret rotation=<how> (generated "
+                     "credentials: rotation by raising their generation).", config=ROTATION_CONFIG,
+         anchors=("AwsSolutions-SMG4", "CKV2_AWS_57", "CKV_AWS_304")),
+    Rule(name="secret-description", area=SECURITY, resource_types=(SECRET,),
+         description="Secrets describe what they hold.",
+         validate=validate_secret_description, level=MANDATORY, severity=Severity.LOW,
+         remediation="Set description on the secret.", anchors=("aws-secretsmanager-secret-missing-description",)),
+    Rule(name="secret-values", area=ACCEPTANCE, resource_types=(SECRET, SECRET_VERSION, SECRET_ROTATION),
+         description="Secrets Manager recovery windows, descriptions, rotation intervals and exclusive inputs are "
+                     "values the API accepts.",
+         validate=validate_secret_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (Secrets Manager API reference)."),
+]
 
 # Public checks on AWS Secrets Manager and what the pack does with each (baseline.py; docs/policies.md).
 BASELINE = Baseline(
@@ -20,5 +108,16 @@ BASELINE = Baseline(
         'aws:secretsmanager/secret:Secret',
         'aws:secretsmanager/secretVersion:SecretVersion',
     ),
-    covered={},
+    covered={
+        'AwsSolutions-SMG4': ('secret-rotation',),
+        'CKV2_AWS_57': ('secret-rotation',),
+        'CKV_AWS_304': ('secret-rotation',),
+        'aws-secretsmanager-secret-missing-description': ('secret-description',),
+    },
+    not_applicable={
+        'CKV_AWS_149': "The secrets are read only by this account's task execution roles; the AWS managed key "
+                       "aws/secretsmanager encrypts them, and no cross-account access needs a customer managed key.",
+        'aws-secretsmanager-secret-configure-customer-managed-key': "As CKV_AWS_149: the AWS managed key "
+                                                                    "aws/secretsmanager suffices here.",
+    },
 )

@@ -1,0 +1,118 @@
+"""AWS FIS: experiment templates (the chaos tier)."""
+
+from __future__ import annotations
+
+import re
+
+from pulumi_policy import Severity
+
+from ..baseline import Baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..support.graph import of_type, producer
+from ..support.props import as_list, as_str, get, is_unknown, parse_json
+
+TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
+ROLE = "aws:iam/role:Role"
+
+
+def validate_stop_conditions(args, report_violation) -> None:
+    """An experiment stops on an alarm: stop conditions are the only brake on an experiment that hurts more
+    than planned (FIS user guide, "Stop conditions", read 2026-11)."""
+    if args.resource_type != TEMPLATE:
+        return
+    conditions = as_list(get(args.props, "stopConditions"))
+    if is_unknown(conditions):
+        return
+    alarms = [c for c in conditions if as_str(get(c, "source")) == "aws:cloudwatch:alarm"]
+    if not alarms:
+        report_violation("No CloudWatch alarm stop condition: nothing stops the experiment when the service "
+                         "degrades. Stop on the ALB 5xx and latency alarms.", None)
+
+
+# FIS API reference CreateExperimentTemplate (read 2026-11): StopCondition Source "none" or
+# "aws:cloudwatch:alarm" (Value = alarm ARN); target SelectionMode ALL, COUNT(n) or PERCENT(n); a target has
+# resourceArns or resourceTags/filters, not ARNs and tags together; an action's targets name defined targets
+# and startAfter names defined actions; actionId "aws:<service>:<action>"; the role is assumed by
+# fis.amazonaws.com.
+_SELECTION = re.compile(r"ALL|COUNT\(\d+\)|PERCENT\((100|[1-9]?\d)\)")
+_ACTION_ID = re.compile(r"aws:[a-z0-9-]+:[a-z0-9-]+")
+_DURATION = re.compile(r"PT(\d+H)?(\d+M)?(\d+S)?")
+
+
+def _template_problems(t) -> list[str]:
+    p, out = t.props, []
+    targets = as_list(get(p, "targets"))
+    names = set() if is_unknown(targets) else {as_str(get(x, "name")) for x in targets}
+    for x in ([] if is_unknown(targets) else targets):
+        mode = as_str(get(x, "selectionMode"))
+        if mode and not is_unknown(mode) and not _SELECTION.fullmatch(mode):
+            out.append(f"target {get(x, 'name')}: selectionMode {mode!r} is not ALL, COUNT(n) or PERCENT(n)")
+        arns, tags = as_list(get(x, "resourceArns")), as_list(get(x, "resourceTags"))
+        if arns and tags and not is_unknown(arns) and not is_unknown(tags):
+            out.append(f"target {get(x, 'name')}: resourceArns and resourceTags are mutually exclusive")
+    actions = as_list(get(p, "actions"))
+    action_names = set() if is_unknown(actions) else {as_str(get(a, "name")) for a in actions}
+    for a in ([] if is_unknown(actions) else actions):
+        aid = as_str(get(a, "actionId"))
+        if aid and not is_unknown(aid) and not _ACTION_ID.fullmatch(aid):
+            out.append(f"action {get(a, 'name')}: actionId {aid!r} is not aws:<service>:<action>")
+        target = as_str(get(a, "target.value"))
+        if target and not is_unknown(target) and not is_unknown(targets) and target not in names:
+            out.append(f"action {get(a, 'name')}: target {target!r} is not a target of the template")
+        after = as_list(get(a, "startAfters"))
+        for name in ([] if is_unknown(after) else after):
+            if isinstance(name, str) and name not in action_names:
+                out.append(f"action {get(a, 'name')}: startAfter {name!r} is not an action of the template")
+        params = as_list(get(a, "parameters"))
+        for prm in ([] if is_unknown(params) else params):
+            if as_str(get(prm, "key")) == "duration":
+                value = as_str(get(prm, "value"))
+                if value and not is_unknown(value) and (not _DURATION.fullmatch(value) or value == "PT"):
+                    out.append(f"action {get(a, 'name')}: duration {value!r} is not an ISO 8601 duration (PT5M)")
+    conditions = as_list(get(p, "stopConditions"))
+    for c in ([] if is_unknown(conditions) else conditions):
+        source, value = as_str(get(c, "source")), get(c, "value")
+        if source and not is_unknown(source) and source not in ("none", "aws:cloudwatch:alarm"):
+            out.append(f"stop condition source {source!r} is not none or aws:cloudwatch:alarm")
+        if source == "aws:cloudwatch:alarm" and not is_unknown(value) and not (
+                isinstance(value, str) and value.startswith("arn:") and ":alarm:" in value):
+            out.append(f"stop condition value {value!r} is not a CloudWatch alarm ARN")
+    role = as_str(get(p, "roleArn"))
+    if not is_unknown(role) and not (role and re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/\S+", role)):
+        out.append(f"roleArn {role!r} is not an IAM role ARN")
+    return out
+
+
+def validate_experiment_templates(args, report_violation) -> None:
+    resources = list(args.resources)
+    for t in of_type(resources, TEMPLATE):
+        for problem in _template_problems(t):
+            report_violation(problem[0].upper() + problem[1:] + ".", t.urn)
+        role = producer(t, "roleArn", ROLE)
+        if role is None:
+            continue
+        trust = parse_json(get(role.props, "assumeRolePolicy"))
+        if is_unknown(trust) or not isinstance(trust, dict):
+            continue
+        if "fis.amazonaws.com" not in str(trust):
+            report_violation(f"Role {role.name} does not trust fis.amazonaws.com: FIS cannot assume it.", t.urn)
+
+
+RULES = [
+    Rule(name="fis-stop-conditions", area=SECURITY, resource_types=(TEMPLATE,),
+         description="FIS experiment templates stop on a CloudWatch alarm.",
+         validate=validate_stop_conditions, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Add stopConditions with source aws:cloudwatch:alarm (components/chaos)."),
+    Rule(name="fis-experiment-values", area=ACCEPTANCE, resource_types=(TEMPLATE, ROLE), stack=True,
+         description="FIS targets, actions, durations, stop conditions and the role (trusting fis.amazonaws.com) "
+                     "are values CreateExperimentTemplate accepts.",
+         validate=validate_experiment_templates, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the value named in the message (FIS CreateExperimentTemplate API reference)."),
+]
+
+# Public checks on AWS FIS and what the pack does with each (baseline.py; docs/policies.md).
+# cdk-nag AwsSolutions, Checkov and compliance-policies have no check on FIS experiment templates.
+BASELINE = Baseline(
+    service='AWS FIS',
+    resource_types=('aws:fis/experimentTemplate:ExperimentTemplate',),
+)

@@ -1,0 +1,214 @@
+"""Realistic mistakes in the services of the data, messaging, network, IAM and observability tiers, applied to
+the recorded prod and dev plans: each must be caught by a mandatory policy (in-process pack run, see
+pack_inproc.py), and the unmutated plans pass.  One mistake also goes through the real pack over gRPC."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Callable
+
+import pytest
+
+from conftest import plan_for
+from pack_inproc import find, run_pack
+
+
+def _set(name: str, path: str, value, type_: str = None) -> Callable[[dict], None]:
+    def mutate(plan: dict) -> None:
+        node = find(plan, name, type_)["inputs"]
+        keys = path.split(".")
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+        if value is _DROP:
+            node.pop(keys[-1], None)
+        else:
+            node[keys[-1]] = value
+    return mutate
+
+
+_DROP = object()
+
+
+def _json(name: str, key: str, edit: Callable[[dict], None]) -> Callable[[dict], None]:
+    def mutate(plan: dict) -> None:
+        inputs = find(plan, name)["inputs"]
+        doc = json.loads(inputs[key])
+        edit(doc)
+        inputs[key] = json.dumps(doc)
+    return mutate
+
+
+def _drop_resource(name: str) -> Callable[[dict], None]:
+    def mutate(plan: dict) -> None:
+        gone = find(plan, name)
+        plan["resources"].remove(gone)
+        for r in plan["resources"]:
+            r["propertyDependencies"] = {k: [u for u in v if u != gone["urn"]]
+                                         for k, v in (r.get("propertyDependencies") or {}).items()}
+    return mutate
+
+
+def _unprotect(name: str) -> Callable[[dict], None]:
+    def mutate(plan: dict) -> None:
+        find(plan, name)["protect"] = False
+    return mutate
+
+
+def _add_statement(name: str, key: str, statement: dict) -> Callable[[dict], None]:
+    return _json(name, key, lambda d: d["Statement"].append(statement))
+
+
+def _msk_properties(text: str) -> Callable[[dict], None]:
+    return _set("messaging-kafka-config", "serverProperties", text)
+
+
+ALLOW_ALL_NACL = {"action": "allow", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "protocol": "-1", "ruleNo": 90,
+                  "toPort": 0}
+
+# (id, mutation, policy that must report it as mandatory, stacks)
+MISTAKES = [
+    ("rds-unencrypted", _set("data-user-db", "storageEncrypted", False), "encryption-at-rest", ("prod", "dev")),
+    ("rds-public", _set("data-user-db", "publiclyAccessible", True), "no-public-stateful-resources", ("prod", "dev")),
+    ("rds-no-deletion-protection", _set("data-user-db", "deletionProtection", False), "stateful-resource-protection",
+     ("prod",)),
+    ("rds-backup-retention-40", _set("data-user-db", "backupRetentionPeriod", 40), "rds-instance-values",
+     ("prod", "dev")),
+    ("rds-engine-17-family-16", _set("data-user-db", "engineVersion", "17.2"), "rds-parameter-group-family",
+     ("prod", "dev")),
+    ("rds-no-performance-insights", _set("data-user-db", "performanceInsightsEnabled", False), "rds-observability",
+     ("prod", "dev")),
+    ("rds-no-log-exports", _set("data-user-db", "enabledCloudwatchLogsExports", []), "rds-observability",
+     ("prod", "dev")),
+    ("rds-no-minor-upgrades", _set("data-user-db", "autoMinorVersionUpgrade", False), "rds-maintenance",
+     ("prod", "dev")),
+    ("rds-max-storage-not-above", _set("data-user-db", "maxAllocatedStorage", 100), "rds-instance-values",
+     ("prod",)),
+    ("rds-force-ssl-off", _set("data-user-params", "parameters",
+                               [{"applyMethod": "immediate", "name": "rds.force_ssl", "value": "0"},
+                                {"applyMethod": "immediate", "name": "log_min_duration_statement", "value": "1000"}]),
+     "encryption-in-transit", ("prod", "dev")),
+    ("cache-no-tls", _set("data-cache-group", "transitEncryptionEnabled", False), "encryption-in-transit",
+     ("prod", "dev")),
+    ("cache-no-auth", _set("data-cache-group", "authToken", _DROP), "elasticache-auth", ("prod", "dev")),
+    ("cache-no-snapshots", _set("data-cache-group", "snapshotRetentionLimit", 0), "stateful-resource-protection",
+     ("prod",)),
+    ("cache-unprotected", _unprotect("data-cache-group"), "stateful-resource-protection", ("prod",)),
+    ("cache-no-subnet-group", _set("data-cache-group", "subnetGroupName", _DROP), "elasticache-in-vpc",
+     ("prod", "dev")),
+    ("msk-unauthenticated", _set("messaging-kafka-cluster", "clientAuthentication.unauthenticated", True),
+     "msk-client-authentication", ("prod", "dev")),
+    ("msk-plaintext", _set("messaging-kafka-cluster", "encryptionInfo.encryptionInTransit.clientBroker", "PLAINTEXT"),
+     "encryption-in-transit", ("prod", "dev")),
+    ("msk-no-broker-logs", _set("messaging-kafka-cluster", "loggingInfo", _DROP), "msk-broker-logging",
+     ("prod", "dev")),
+    ("msk-version-not-in-config", _set("messaging-kafka-cluster", "kafkaVersion", "3.9.x"),
+     "msk-configuration-kafka-version", ("prod", "dev")),
+    ("msk-min-insync-equals-factor", _msk_properties("default.replication.factor=3\nmin.insync.replicas=3\n"),
+     "msk-replication-factor", ("prod",)),
+    ("msk-factor-above-brokers", _msk_properties("default.replication.factor=3\nmin.insync.replicas=2\n"),
+     "msk-replication-factor", ("dev",)),
+    ("msk-unprotected", _unprotect("messaging-kafka-cluster"), "stateful-resource-protection", ("prod",)),
+    ("mq-public", _set("messaging-mq-broker", "publiclyAccessible", True), "no-public-stateful-resources",
+     ("prod", "dev")),
+    ("mq-no-audit-log", _set("messaging-mq-broker", "logs.audit", False), "mq-broker-logging", ("prod", "dev")),
+    ("mq-no-minor-upgrades", _set("messaging-mq-broker", "autoMinorVersionUpgrade", False),
+     "mq-auto-minor-version-upgrade", ("prod", "dev")),
+    ("mq-unprotected", _unprotect("messaging-mq-broker"), "stateful-resource-protection", ("prod",)),
+    ("efs-unencrypted", _set("data-efs-fs", "encrypted", False), "encryption-at-rest", ("prod", "dev")),
+    ("efs-mount-target-missing", _drop_resource("data-efs-mt-1"), "efs-mount-target-per-az", ("prod", "dev")),
+    ("efs-backup-disabled", _set("data-efs-backup", "backupPolicy.status", "DISABLED"), "efs-backup-enabled",
+     ("prod", "dev")),
+    ("efs-access-point-root", _set("data-efs-ap-inventory", "posixUser", _DROP), "efs-access-point-identity",
+     ("prod", "dev")),
+    ("efs-policy-allows-plain-nfs", _json("data-efs-policy", "policy",
+                                          lambda d: d.update(Statement=d["Statement"][1:])),
+     "encryption-in-transit", ("prod", "dev")),
+    ("efs-unprotected", _unprotect("data-efs-fs"), "stateful-resource-protection", ("prod",)),
+    ("sg-egress-all", _set("compute-gateway-to-https", "ipProtocol", "-1"), "no-unrestricted-egress",
+     ("prod", "dev")),
+    ("sg-rule-no-description", _set("network-endpoints-https", "description", _DROP), "security-group-descriptions",
+     ("prod", "dev")),
+    ("sg-rule-bad-cidr", _set("network-endpoints-https", "cidrIpv4", "10.0.0.0/33"), "security-group-values",
+     ("prod", "dev")),
+    ("sg-open-to-internet", _set("network-endpoints-https", "cidrIpv4", "0.0.0.0/0"), "no-open-ingress",
+     ("prod", "dev")),
+    ("vpc-no-flow-log", _drop_resource("network-flow-log"), "vpc-flow-logs", ("prod", "dev")),
+    ("vpc-default-sg-unmanaged", _drop_resource("network-default-sg"), "default-security-group-closed",
+     ("prod", "dev")),
+    ("nacl-allow-all", _set("network-private-acl", "ingress", [ALLOW_ALL_NACL]), "nacl-ingress-restricted",
+     ("prod", "dev")),
+    ("flow-log-interval-300", _set("network-flow-log", "maxAggregationInterval", 300), "network-values",
+     ("prod", "dev")),
+    ("iam-service-wildcard", _add_statement("compute-gateway-task-policy", "policy",
+                                            {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::x/*"}),
+     "iam-no-wildcard-actions", ("prod", "dev")),
+    ("iam-secrets-on-star", _add_statement("compute-gateway-task-policy", "policy",
+                                           {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                                            "Resource": "*"}),
+     "iam-no-wildcard-resources", ("prod", "dev")),
+    ("iam-passrole-star", _add_statement("compute-gateway-task-policy", "policy",
+                                         {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}),
+     "iam-no-privilege-escalation", ("prod", "dev")),
+    ("iam-admin-attached", _set("edge-apigw-logs-policy", "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
+     "iam-managed-policies", ("prod", "dev")),
+    ("iam-trust-anyone", _json("edge-apigw-logs", "assumeRolePolicy",
+                               lambda d: d["Statement"][0].update(Principal={"AWS": "*"})),
+     "iam-trust-policy", ("prod", "dev")),
+    ("kms-no-rotation", _set("observability-alarm-key", "enableKeyRotation", False), "kms-key-rotation",
+     ("prod", "dev")),
+    ("kms-window-3-days", _set("observability-alarm-key", "deletionWindowInDays", 3), "kms-values", ("prod", "dev")),
+    ("secret-no-rotation-reason", _set("data-cache-auth-secret", "tags.rotation", _DROP), "secret-rotation",
+     ("prod", "dev")),
+    ("log-retention-1-day", _set("compute-gateway-logs", "retentionInDays", 1), "log-group-retention",
+     ("prod", "dev")),
+    ("log-retention-14-days-prod", _set("compute-gateway-logs", "retentionInDays", 14), "log-group-retention",
+     ("prod",)),
+    ("alarm-datapoints-above-periods", _set("observability-gateway-cpu", "datapointsToAlarm", 10),
+     "cloudwatch-values", ("prod", "dev")),
+    ("alarm-no-actions", _set("observability-gateway-cpu", "alarmActions", []), "metric-alarm-actions",
+     ("prod", "dev")),
+    ("sns-unencrypted", _set("observability-alarms", "kmsMasterKeyId", _DROP), "sns-topic-encryption",
+     ("prod", "dev")),
+    ("sns-policy-allows-plain-http", _json("observability-alarms-policy", "policy",
+                                           lambda d: d.update(Statement=d["Statement"][:-1])),
+     "sns-topic-policy", ("prod", "dev")),
+    ("fis-no-stop-condition", _set("chaos-user-db-failover", "stopConditions", [{"source": "none"}]),
+     "fis-stop-conditions", ("prod",)),
+    ("budget-no-subscribers", _set("budget-monthly", "notifications", []), "budget-notifications", ("prod", "dev")),
+    ("budget-zero-limit", _set("budget-monthly", "limitAmount", "0"), "budget-values", ("prod", "dev")),
+]
+
+CASES = [pytest.param(stack, mutate, policy, id=f"{stack}-{mid}")
+         for mid, mutate, policy, stacks in MISTAKES for stack in stacks]
+
+
+def _mandatory(found) -> set[tuple[str, str]]:
+    return {(policy, urn) for level, policy, urn in found if level == "mandatory"}
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_committed_plans_pass(stack):
+    assert _mandatory(run_pack(plan_for(stack), stack)) == set()
+
+
+@pytest.mark.parametrize("stack,mutate,policy", CASES)
+def test_mistake_is_caught(stack, mutate, policy):
+    plan = copy.deepcopy(plan_for(stack))
+    mutate(plan)
+    caught = {p for p, _ in _mandatory(run_pack(plan, stack))}
+    assert policy in caught, f"not caught by {policy}; mandatory findings: {sorted(caught)}"
+
+
+def test_one_mistake_through_the_real_pack(tmp_path):
+    """End to end over gRPC (preflight.analyzer): a missing EFS mount target fails the prod plan."""
+    from preflight import analyzer
+
+    from pack_inproc import ROOT
+
+    plan = copy.deepcopy(plan_for("prod"))
+    _drop_resource("data-efs-mt-2")(plan)
+    result = analyzer.run_policy_pack(plan, ROOT / "policies" / "config" / "prod.json",
+                                      policy_dir=ROOT / "policies")
+    hits = [v for v in result["violations"] if v["policy"] == "efs-mount-target-per-az"]
+    assert hits and hits[0]["level"] == "mandatory"

@@ -1,0 +1,94 @@
+"""EC2/VPC rules: descriptions, egress, flow logs, default security group, attachment, NACLs, accepted values."""
+
+from __future__ import annotations
+
+from test_policies_support import check, check_stack, urn
+from platform_policies.rules import ec2
+
+SG, IN, OUT = ec2.SECURITY_GROUP, ec2.INGRESS_RULE, ec2.EGRESS_RULE
+AWSX, FLOW, DSG, NACL, VPCE = ec2.AWSX_VPC, ec2.FLOW_LOG, ec2.DEFAULT_SECURITY_GROUP, ec2.NETWORK_ACL, ec2.VPC_ENDPOINT
+
+
+def test_descriptions():
+    v = ec2.validate_security_group_descriptions
+    assert check(v, SG, {"description": "Order service tasks"}) == []
+    assert check(v, SG, {})  # provider default "Managed by Pulumi"
+    assert check(v, SG, {"description": "x", "ingress": [{"protocol": "tcp", "fromPort": 1, "toPort": 1}]})
+    assert check(v, IN, {"description": "HTTPS from the ALB"}) == []
+    assert check(v, OUT, {})
+
+
+def test_unrestricted_egress():
+    v = ec2.validate_no_unrestricted_egress
+    assert check(v, OUT, {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": "0.0.0.0/0"}) == []
+    assert check(v, OUT, {"ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"})
+    assert check(v, OUT, {"ipProtocol": "-1", "cidrIpv4": "10.0.0.0/16"}) == []
+    assert check(v, SG, {"egress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"]}]})
+
+
+def _vpc_with(*extra):
+    return [{"type": AWSX, "name": "vpc", "props": {}}, *extra]
+
+
+def test_flow_logs_and_default_group():
+    flow = {"type": FLOW, "name": "fl", "props": {}, "deps": {"vpcId": [urn(AWSX, "vpc")]}}
+    dsg = {"type": DSG, "name": "dsg", "props": {}, "deps": {"vpcId": [urn(AWSX, "vpc")]}}
+    assert check_stack(ec2.validate_vpc_flow_logs, _vpc_with(flow)) == []
+    assert check_stack(ec2.validate_vpc_flow_logs, _vpc_with())
+    assert check_stack(ec2.validate_default_security_group, _vpc_with(dsg)) == []
+    assert check_stack(ec2.validate_default_security_group, _vpc_with())
+    open_dsg = {**dsg, "props": {"ingress": [{"protocol": "-1", "self": True}]}}
+    assert check_stack(ec2.validate_default_security_group, _vpc_with(open_dsg))
+
+
+def test_security_groups_attached():
+    used = [{"type": SG, "name": "sg", "props": {}},
+            {"type": "aws:rds/instance:Instance", "name": "db", "props": {},
+             "deps": {"vpcSecurityGroupIds": [urn(SG, "sg")]}}]
+    assert check_stack(ec2.validate_security_groups_attached, used) == []
+    lonely = [{"type": SG, "name": "sg", "props": {}},
+              {"type": IN, "name": "rule", "props": {}, "deps": {"securityGroupId": [urn(SG, "sg")]}}]
+    assert check_stack(ec2.validate_security_groups_attached, lonely)
+
+
+def _acl(*ingress, subnets=("s-1",)):
+    return {"subnetIds": list(subnets), "ingress": [
+        {"ruleNo": n, "protocol": p, "action": a, "cidrBlock": c, "fromPort": lo, "toPort": hi}
+        for n, p, a, c, lo, hi in ingress]}
+
+
+def test_nacl_ingress():
+    v = ec2.validate_nacl_ingress
+    good = _acl((100, "tcp", "allow", "0.0.0.0/0", 443, 443), (130, "tcp", "allow", "0.0.0.0/0", 1024, 65535))
+    assert check(v, NACL, good) == []
+    assert check(v, NACL, _acl((100, "-1", "allow", "0.0.0.0/0", 0, 0)))
+    assert check(v, NACL, _acl((100, "tcp", "allow", "0.0.0.0/0", 22, 22)))
+    assert check(v, NACL, _acl((90, "tcp", "deny", "0.0.0.0/0", 22, 22),
+                               (100, "tcp", "allow", "0.0.0.0/0", 22, 80))) == []
+    assert check(v, NACL, _acl((100, "tcp", "allow", "10.0.0.0/16", 22, 22), subnets=()))
+
+
+def test_security_group_values():
+    v = ec2.validate_security_group_values
+    good = {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": "10.0.0.0/16", "description": "HTTPS"}
+    assert check(v, IN, good) == []
+    assert check(v, IN, {**good, "referencedSecurityGroupId": "sg-1"})  # two peers
+    assert check(v, IN, {**good, "cidrIpv4": "10.0.0.1/16"})  # host bits set
+    assert check(v, IN, {**good, "fromPort": 8443, "toPort": 443})
+    assert check(v, IN, {**good, "ipProtocol": "-1"})
+    assert check(v, IN, {**good, "description": "HTTPS <from> ALB"})
+    assert check(v, SG, {"name": "sg-orders"})
+
+
+def test_network_values():
+    v = ec2.validate_network_values
+    assert check(v, FLOW, {"maxAggregationInterval": 600, "logDestinationType": "cloud-watch-logs",
+                           "iamRoleArn": "arn:aws:iam::1:role/r", "trafficType": "ALL"}) == []
+    assert check(v, FLOW, {"maxAggregationInterval": 300, "iamRoleArn": "r"})
+    assert check(v, FLOW, {"logDestinationType": "cloud-watch-logs"})
+    region = {"region": "us-east-1"}
+    gw = {"vpcEndpointType": "Gateway", "serviceName": "com.amazonaws.us-east-1.s3"}
+    assert check(v, VPCE, gw, provider_props=region) == []
+    assert check(v, VPCE, {**gw, "serviceName": "com.amazonaws.eu-west-1.s3"}, provider_props=region)
+    assert check(v, VPCE, {**gw, "subnetIds": ["s-1"]})
+    assert check(v, NACL, {"ingress": [{"ruleNo": 40000, "protocol": "tcp", "fromPort": 1, "toPort": 2}]})

@@ -1,0 +1,119 @@
+"""IAM, KMS and Secrets Manager rules."""
+
+from __future__ import annotations
+
+import json
+
+from test_policies_support import check, check_stack, urn
+from platform_policies.rules import iam, kms, secretsmanager
+
+ROLE, RP, ATT = iam.ROLE, iam.ROLE_POLICY, iam.ATTACHMENT
+
+
+def _doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _allow(action, resource="*"):
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+def test_wildcard_actions():
+    v = iam.validate_no_wildcard_actions
+    assert check(v, RP, {"policy": _doc(_allow(["s3:GetObject"], "arn:aws:s3:::b/*"))}) == []
+    assert check(v, RP, {"policy": _doc(_allow("s3:*", "arn:aws:s3:::b/*"))})
+    assert check(v, RP, {"policy": _doc(_allow("iam:*", "arn:aws:iam::1:role/x"))})
+
+
+def test_wildcard_resources():
+    v = iam.validate_no_wildcard_resources
+    assert check(v, RP, {"policy": _doc(_allow(["xray:PutTraceSegments", "ecr:GetAuthorizationToken"]))}) == []
+    assert check(v, RP, {"policy": _doc(_allow("secretsmanager:GetSecretValue"))})
+    assert check(v, RP, {"policy": _doc(_allow("s3:GetObject"))}, config={"unscopedActions": ["s3:*"]}) == []
+
+
+def test_privilege_escalation():
+    v = iam.validate_no_privilege_escalation
+    assert check(v, RP, {"policy": _doc(_allow("iam:PassRole", "arn:aws:iam::1:role/task"))}) == []
+    assert check(v, RP, {"policy": _doc(_allow("iam:PassRole"))})
+    assert check(v, RP, {"policy": _doc(_allow("iam:PutRolePolicy", "arn:aws:iam::1:role/task"))})
+    assert check(v, RP, {"policy": _doc(_allow("iam:Create*", "arn:aws:iam::1:user/x"))})
+
+
+def test_managed_policies():
+    v = iam.validate_managed_policies
+    ok = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+    assert check(v, ATT, {"policyArn": ok}) == []
+    assert check(v, ATT, {"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})
+    assert check(v, ATT, {"policyArn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"})
+    assert check(v, ATT, {"policyArn": "arn:aws:iam::123456789012:policy/mine"}) == []
+    assert check(v, ROLE, {"managedPolicyArns": ["arn:aws:iam::aws:policy/IAMFullAccess"]})
+
+
+def test_trust_policy():
+    v = iam.validate_trust_policy
+    service = {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    assert check(v, ROLE, {"assumeRolePolicy": _doc(service)}) == []
+    assert check(v, ROLE, {"assumeRolePolicy": _doc({**service, "Principal": "*"})})
+    assert check(v, ROLE, {"assumeRolePolicy": _doc({**service, "Principal": {"AWS": "arn:aws:iam::1:root"}})})
+
+
+def test_policy_documents():
+    v = iam.validate_iam_documents
+    trust = {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    assert check(v, ROLE, {"assumeRolePolicy": _doc(trust)}) == []
+    assert check(v, ROLE, {"assumeRolePolicy": _doc({**trust, "Principal": None})})
+    assert check(v, RP, {"policy": _doc(_allow("s3:GetObject", "arn:aws:s3:::b/*"))}) == []
+    assert check(v, RP, {"policy": _doc({"Effect": "Allow", "Action": "s3:GetObject"})})  # no Resource
+    assert check(v, RP, {"policy": "{not json"})
+    assert check(v, RP, {"policy": json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}]})})
+    assert check(v, ATT, {"policyArn": "AdministratorAccess"})
+
+
+KEY = {"description": "Alarm topic", "enableKeyRotation": True, "deletionWindowInDays": 30,
+       "policy": _doc({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "kms:*",
+                       "Resource": "*"})}
+
+
+def test_kms_rules():
+    assert check(kms.validate_key_rotation, kms.KEY, KEY) == []
+    assert check(kms.validate_key_rotation, kms.KEY, {**KEY, "enableKeyRotation": False})
+    assert check(kms.validate_key_rotation, kms.KEY, {"customerMasterKeySpec": "RSA_2048"}) == []
+    assert check(kms.validate_key_policy, kms.KEY, KEY) == []
+    assert check(kms.validate_key_policy, kms.KEY, {**KEY, "policy": None})
+    assert check(kms.validate_key_policy, kms.KEY, {**KEY, "policy": _doc(
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"})})
+    assert check(kms.validate_key_policy, kms.KEY, {**KEY, "bypassPolicyLockoutSafetyCheck": True})
+    assert check(kms.validate_key_hygiene, kms.KEY, KEY) == []
+    assert check(kms.validate_key_hygiene, kms.KEY, {**KEY, "isEnabled": False, "description": ""})
+    assert check(kms.validate_kms_values, kms.KEY, KEY) == []
+    assert check(kms.validate_kms_values, kms.KEY, {**KEY, "deletionWindowInDays": 3})
+    assert check(kms.validate_kms_values, kms.KEY, {**KEY, "rotationPeriodInDays": 30})
+    assert check(kms.validate_kms_values, kms.ALIAS, {"name": "alias/platform-alarms"}) == []
+    assert check(kms.validate_kms_values, kms.ALIAS, {"name": "platform-alarms"})
+    assert check(kms.validate_kms_values, kms.ALIAS, {"name": "alias/aws/sns"})
+
+
+SECRET, ROTATION = secretsmanager.SECRET, secretsmanager.SECRET_ROTATION
+
+
+def test_secret_rotation():
+    v = secretsmanager.validate_secret_rotation
+    tagged = {"type": SECRET, "name": "s", "props": {"tags": {"rotation": "manual: raise generation"}}}
+    assert check_stack(v, [tagged]) == []
+    assert check_stack(v, [{"type": SECRET, "name": "s", "props": {"tags": {"service": "x"}}}])
+    rotation = {"type": ROTATION, "name": "r", "props": {"rotationRules": {"automaticallyAfterDays": 30}},
+                "deps": {"secretId": [urn(SECRET, "s")]}}
+    assert check_stack(v, [{"type": SECRET, "name": "s", "props": {}}, rotation]) == []
+    slow = {**rotation, "props": {"rotationRules": {"automaticallyAfterDays": 180}}}
+    assert check_stack(v, [{"type": SECRET, "name": "s", "props": {}}, slow])
+
+
+def test_secret_description_and_values():
+    assert check(secretsmanager.validate_secret_description, SECRET, {"description": "MQ user"}) == []
+    assert check(secretsmanager.validate_secret_description, SECRET, {})
+    v = secretsmanager.validate_secret_values
+    assert check(v, SECRET, {"recoveryWindowInDays": 30}) == []
+    assert check(v, SECRET, {"recoveryWindowInDays": 3})
+    assert check(v, secretsmanager.SECRET_VERSION, {"secretString": "a", "secretBinary": "Yg=="})

@@ -1,0 +1,91 @@
+"""MSK and Amazon MQ rules: client authentication, logging, replication, versions, accepted values."""
+
+from __future__ import annotations
+
+from test_policies_support import check, check_stack, urn
+from platform_policies.rules import cross_service, mq, msk
+
+MSK, CONF, MQ = msk.MSK_CLUSTER, msk.MSK_CONFIGURATION, mq.MQ_BROKER
+CLUSTER = {"kafkaVersion": "3.8.x", "numberOfBrokerNodes": 3,
+           "clientAuthentication": {"sasl": {"iam": True}, "unauthenticated": False},
+           "encryptionInfo": {"encryptionInTransit": {"clientBroker": "TLS", "inCluster": True}},
+           "enhancedMonitoring": "DEFAULT",
+           "brokerNodeGroupInfo": {"storageInfo": {"ebsStorageInfo": {"volumeSize": 100}}},
+           "loggingInfo": {"brokerLogs": {"cloudwatchLogs": {"enabled": True, "logGroup": "g"}}}}
+
+
+def test_msk_client_authentication():
+    v = msk.validate_msk_client_authentication
+    assert check(v, MSK, CLUSTER) == []
+    assert check(v, MSK, {**CLUSTER, "clientAuthentication": {"sasl": {"iam": True}, "unauthenticated": True}})
+    assert check(v, MSK, {**CLUSTER, "clientAuthentication": None})  # AWS default: unauthenticated
+    assert check(v, MSK, {**CLUSTER, "clientAuthentication": {"unauthenticated": False}})
+
+
+def test_msk_broker_logging():
+    assert check(msk.validate_msk_broker_logging, MSK, CLUSTER) == []
+    assert check(msk.validate_msk_broker_logging, MSK, {**CLUSTER, "loggingInfo": None})
+
+
+def test_msk_values():
+    v = msk.validate_msk_cluster_values
+    assert check(v, MSK, CLUSTER) == []
+    assert check(v, MSK, {**CLUSTER, "enhancedMonitoring": "PER_TOPIC"})
+    assert check(v, MSK, {**CLUSTER, "brokerNodeGroupInfo": {"storageInfo": {"ebsStorageInfo": {"volumeSize": 0}}}})
+    assert check(v, MSK, {**CLUSTER, "encryptionInfo": {"encryptionInTransit": {"clientBroker": "PLAINTEXT"}}})
+
+
+def _with_config(kafka_versions=("3.8.x",), properties="default.replication.factor=3\nmin.insync.replicas=2\n",
+                 brokers=3, version="3.8.x"):
+    return [{"type": CONF, "name": "conf", "props": {"kafkaVersions": list(kafka_versions),
+                                                    "serverProperties": properties}},
+            {"type": MSK, "name": "kafka", "props": {**CLUSTER, "kafkaVersion": version, "numberOfBrokerNodes": brokers},
+             "deps": {"configurationInfo": [urn(CONF, "conf")]}}]
+
+
+def test_msk_configuration_version():
+    assert check_stack(msk.validate_msk_configuration_version, _with_config()) == []
+    assert check_stack(msk.validate_msk_configuration_version, _with_config(version="3.9.x"))
+
+
+def test_msk_replication():
+    assert check_stack(msk.validate_msk_replication, _with_config()) == []
+    assert check_stack(msk.validate_msk_replication, _with_config(brokers=2))  # factor 3 > 2 brokers
+    assert check_stack(msk.validate_msk_replication,
+                       _with_config(properties="default.replication.factor=3\nmin.insync.replicas=3\n"))
+    assert check_stack(msk.validate_msk_replication,
+                       _with_config(properties="default.replication.factor=2\nmin.insync.replicas=1\n",
+                                    brokers=2)) == []
+
+
+BROKER = {"engineType": "ActiveMQ", "engineVersion": "5.18", "autoMinorVersionUpgrade": True,
+          "logs": {"general": True, "audit": True}, "securityGroups": ["sg-1"],
+          "maintenanceWindowStartTime": {"dayOfWeek": "SUNDAY", "timeOfDay": "03:00", "timeZone": "UTC"},
+          "users": [{"username": "payment", "password": "a1b2c3d4e5f6g7h8"}]}
+
+
+def test_mq_logging_and_upgrades():
+    assert check(mq.validate_mq_logging, MQ, BROKER) == []
+    assert check(mq.validate_mq_logging, MQ, {**BROKER, "logs": {"general": True}})
+    assert check(mq.validate_mq_logging, MQ, {**BROKER, "engineType": "RabbitMQ", "logs": {"general": True}}) == []
+    assert check(mq.validate_mq_minor_upgrades, MQ, BROKER) == []
+    assert check(mq.validate_mq_minor_upgrades, MQ, {**BROKER, "autoMinorVersionUpgrade": False})
+
+
+def test_mq_values():
+    v = mq.validate_mq_broker_values
+    assert check(v, MQ, BROKER) == []
+    assert check(v, MQ, {**BROKER, "users": [{"username": "payment", "password": "short"}]})
+    assert check(v, MQ, {**BROKER, "users": [{"username": "payment", "password": "a,b:c=d1234567"}]})
+    assert check(v, MQ, {**BROKER, "users": [{"username": "pay ment", "password": "a1b2c3d4e5f6g7h8"}]})
+    assert check(v, MQ, {**BROKER, "autoMinorVersionUpgrade": False})
+    assert check(v, MQ, {**BROKER, "engineType": "RabbitMQ", "engineVersion": "3.13"})  # audit log
+    assert check(v, MQ, {**BROKER, "maintenanceWindowStartTime": {"dayOfWeek": "SUN", "timeOfDay": "3am"}})
+
+
+def test_protection_for_msk_and_mq():
+    v = cross_service.validate_stateful_protection
+    for t, props in ((MSK, CLUSTER), (MQ, BROKER)):
+        assert check(v, t, props, protect=True) == []
+        assert check(v, t, props)
+        assert check(v, t, props, config={"requireDeletionProtection": False}) == []

@@ -1,0 +1,123 @@
+"""CloudWatch, SNS, FIS and AWS Budgets rules."""
+
+from __future__ import annotations
+
+import json
+
+from test_policies_support import check, check_stack, urn
+from platform_policies.rules import budgets, fis, logs, sns
+
+LG, ALARM, DASH, LRP = logs.LOG_GROUP, logs.METRIC_ALARM, logs.DASHBOARD, logs.LOG_RESOURCE_POLICY
+
+
+def test_log_retention_per_stack_minimum():
+    v = logs.validate_log_retention
+    assert check(v, LG, {"retentionInDays": 30}) == []
+    assert check(v, LG, {"retentionInDays": 1})  # prod default minimum 30
+    assert check(v, LG, {"retentionInDays": 7}, config={"minRetentionDays": 7}) == []
+
+
+ALARM_OK = {"alarmActions": ["arn:aws:sns:us-east-1:1:alarms"], "comparisonOperator": "GreaterThanThreshold",
+            "evaluationPeriods": 5, "datapointsToAlarm": 5, "period": 60, "statistic": "Average", "threshold": 80,
+            "treatMissingData": "notBreaching", "metricName": "CPUUtilization", "namespace": "AWS/ECS"}
+
+
+def test_alarm_actions():
+    assert check(logs.validate_alarm_actions, ALARM, ALARM_OK) == []
+    assert check(logs.validate_alarm_actions, ALARM, {**ALARM_OK, "alarmActions": []})
+    assert check(logs.validate_alarm_actions, ALARM, {**ALARM_OK, "actionsEnabled": False})
+
+
+def test_cloudwatch_values():
+    v = logs.validate_cloudwatch_values
+    assert check(v, ALARM, ALARM_OK, provider_props={"region": "us-east-1"}) == []
+    assert check(v, ALARM, {**ALARM_OK, "datapointsToAlarm": 6})
+    assert check(v, ALARM, {**ALARM_OK, "period": 45})
+    assert check(v, ALARM, {**ALARM_OK, "period": 3600, "evaluationPeriods": 25, "datapointsToAlarm": 1})
+    assert check(v, ALARM, {**ALARM_OK, "extendedStatistic": "p99"})
+    assert check(v, ALARM, {**ALARM_OK, "treatMissingData": "zero"})
+    assert check(v, ALARM, ALARM_OK, provider_props={"region": "eu-west-1"})  # action in another region
+    body = {"widgets": [{"type": "metric", "x": 0, "width": 12, "properties": {"region": "us-east-1"}}]}
+    assert check(v, DASH, {"dashboardBody": json.dumps(body)}) == []
+    assert check(v, DASH, {"dashboardBody": json.dumps({"widgets": [{"type": "metric", "x": 18, "width": 12,
+                                                                     "properties": {"region": "us-east-1"}}]})})
+    assert check(v, DASH, {"dashboardBody": "not json"})
+    assert check(v, LG, {"kmsKeyId": "alias/logs"})
+
+
+def test_log_resource_policy():
+    v = logs.validate_log_resource_policy
+    st = {"Effect": "Allow", "Principal": {"Service": "mq.amazonaws.com"}, "Action": "logs:PutLogEvents",
+          "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}}
+    assert check(v, LRP, {"policyDocument": json.dumps({"Statement": [st]})}) == []
+    assert check(v, LRP, {"policyDocument": json.dumps({"Statement": [{**st, "Condition": None}]})})
+    assert check(v, LRP, {"policyDocument": json.dumps({"Statement": [{**st, "Principal": "*"}]})})
+
+
+TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alarms"
+TLS = {"Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC_ARN,
+       "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def _topic_policy(*statements):
+    return {"arn": TOPIC_ARN, "policy": json.dumps({"Version": "2012-10-17", "Statement": [TLS, *statements]})}
+
+
+def test_sns_rules():
+    assert check(sns.validate_topic_encryption, sns.TOPIC, {"kmsMasterKeyId": "arn:aws:kms:us-east-1:1:key/k"}) == []
+    assert check(sns.validate_topic_encryption, sns.TOPIC, {})
+    v = sns.validate_topic_policy
+    own = {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sns:Publish", "Resource": TOPIC_ARN}
+    assert check(v, sns.TOPIC_POLICY, _topic_policy(own)) == []
+    assert check(v, sns.TOPIC_POLICY, _topic_policy({**own, "Principal": {"AWS": "999999999999"}}))
+    assert check(v, sns.TOPIC_POLICY, _topic_policy({**own, "Principal": "*"}))
+    no_tls = {"arn": TOPIC_ARN, "policy": json.dumps({"Statement": [own]})}
+    assert check(v, sns.TOPIC_POLICY, no_tls)
+    values = sns.validate_sns_values
+    assert check(values, sns.SUBSCRIPTION, {"protocol": "email", "endpoint": "ops@example.com"}) == []
+    assert check(values, sns.SUBSCRIPTION, {"protocol": "email", "endpoint": "ops.example.com"})
+    assert check(values, sns.SUBSCRIPTION, {"protocol": "mail", "endpoint": "ops@example.com"})
+    assert check(values, sns.TOPIC, {"name": "alarms.fifo"})
+
+
+ALARM_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:prod-alb-5xx-rate"
+TEMPLATE = {"roleArn": "arn:aws:iam::123456789012:role/fis", "stopConditions": [
+    {"source": "aws:cloudwatch:alarm", "value": ALARM_ARN}],
+    "targets": [{"name": "db", "resourceArns": ["arn:aws:rds:us-east-1:1:db:x"], "selectionMode": "ALL",
+                 "resourceType": "aws:rds:db"}],
+    "actions": [{"name": "reboot", "actionId": "aws:rds:reboot-db-instances", "target": {"key": "DBInstances",
+                                                                                       "value": "db"}}]}
+
+
+def test_fis_rules():
+    assert check(fis.validate_stop_conditions, fis.TEMPLATE, TEMPLATE) == []
+    assert check(fis.validate_stop_conditions, fis.TEMPLATE, {**TEMPLATE, "stopConditions": [{"source": "none"}]})
+    role = {"type": fis.ROLE, "name": "fis", "props": {"assumeRolePolicy": json.dumps({"Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "fis.amazonaws.com"}, "Action": "sts:AssumeRole"}]})}}
+    tpl = {"type": fis.TEMPLATE, "name": "t", "props": TEMPLATE, "deps": {"roleArn": [urn(fis.ROLE, "fis")]}}
+    assert check_stack(fis.validate_experiment_templates, [role, tpl]) == []
+    bad = {**tpl, "props": {**TEMPLATE, "targets": [{**TEMPLATE["targets"][0], "selectionMode": "SOME"}]}}
+    assert check_stack(fis.validate_experiment_templates, [dict(role), bad])
+    wrong_target = {**tpl, "props": {**TEMPLATE, "actions": [{**TEMPLATE["actions"][0],
+                                                              "target": {"key": "DBInstances", "value": "cache"}}]}}
+    assert check_stack(fis.validate_experiment_templates, [dict(role), wrong_target])
+    ecs_role = {**role, "props": {"assumeRolePolicy": json.dumps({"Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})}}
+    assert check_stack(fis.validate_experiment_templates, [ecs_role, dict(tpl)])
+
+
+BUDGET = {"name": "platform-prod-monthly", "budgetType": "COST", "timeUnit": "MONTHLY", "limitAmount": "3000.00",
+          "limitUnit": "USD", "notifications": [{"comparisonOperator": "GREATER_THAN", "notificationType": "FORECASTED",
+                                                 "threshold": 80, "thresholdType": "PERCENTAGE",
+                                                 "subscriberEmailAddresses": ["ops@example.com"]}]}
+
+
+def test_budget_rules():
+    assert check(budgets.validate_budget_notifications, budgets.BUDGET, BUDGET) == []
+    assert check(budgets.validate_budget_notifications, budgets.BUDGET, {**BUDGET, "notifications": []})
+    v = budgets.validate_budget_values
+    assert check(v, budgets.BUDGET, BUDGET) == []
+    assert check(v, budgets.BUDGET, {**BUDGET, "limitAmount": "0"})
+    assert check(v, budgets.BUDGET, {**BUDGET, "timeUnit": "WEEKLY"})
+    assert check(v, budgets.BUDGET, {**BUDGET, "name": "a:b"})
+    assert check(v, budgets.BUDGET, {**BUDGET, "notifications": BUDGET["notifications"] * 6})
