@@ -180,7 +180,8 @@ def prepare_check(args: argparse.Namespace) -> Check:
                              f"--stack {plan['stack']} or no --stack")
         stack = plan.get("stack") or (given[0] if given else None)
         if not stack:
-            raise InputError("--plan", "the plan names no stack", "a plan with \"stack\", or --stack NAME")
+            raise InputError(f"--plan {show(args.plan, 120)}", "the plan names no stack",
+                             "a plan with \"stack\", or --stack NAME")
         jobs: list[tuple[str, Optional[dict[str, Any]]]] = [(stack, {**plan, "stack": stack})]
     else:
         jobs = [(s, None) for s in (given or stacks(ROOT))]

@@ -78,12 +78,21 @@ def bounded(text: str, max_lines: int = MAX_MESSAGE_LINES, max_chars: int = MAX_
     return out
 
 
-def problems_list(problems: Iterable[str], limit: int = MAX_MESSAGE_LINES) -> list[str]:
-    """At most ``limit`` problems, the rest counted."""
+def problems_list(problems: Iterable[str], limit: int = MAX_MESSAGE_LINES,
+                  budget: int = MAX_MESSAGE_CHARS - 300) -> list[str]:
+    """As many problems as fit in ``limit`` lines and ``budget`` characters, the rest counted."""
     items = list(problems)
-    if len(items) > limit:
-        items = items[:limit] + [f"... and {len(items) - limit} more"]
-    return items
+    kept: list[str] = []
+    used = 0
+    for item in items:
+        line = cut(item, 300)
+        if len(kept) == limit or used + len(line) > budget:
+            break
+        kept.append(line)
+        used += len(line) + 5
+    if len(kept) < len(items):
+        kept.append(f"... and {len(items) - len(kept)} more")
+    return kept
 
 
 def _input_error_types() -> tuple[type[BaseException], ...]:
