@@ -13,6 +13,7 @@ error (preflight/exits.py).  Every input is checked before the 10-20 s run start
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from dataclasses import dataclass, field
@@ -34,6 +35,19 @@ if str(ROOT) not in sys.path:   # the settings validator lives in components/
 
 def policy_config_path(stack: str) -> Path:
     return ROOT / "policies" / "config" / f"{stack}.json"
+
+
+def emit(text: str) -> None:
+    """Print the report; a reader that stops early (``| head``) does not turn the verdict into a crash."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())   # nothing more to say; keep the exit code of the verdict
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
 
 
 # --------------------------------------------------------------------------- stages
@@ -252,7 +266,7 @@ def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> in
         results.append(evaluate(plan, check.policy_configs[stack], settings=settings, progress=progress))
     code = EXIT_VIOLATION if any(r["verdict"] == "failed" for r in results) else EXIT_OK
     run = run_document(results, code, check.bases)
-    print(formats.render(args.format, run, verbose=args.verbose))
+    emit(formats.render(args.format, run, verbose=args.verbose))
     for target in check.targets:
         if target.fmt == "result":
             import json
@@ -295,9 +309,9 @@ def cmd_cost(args: argparse.Namespace) -> int:
     report = cost.estimate(plan)
     if args.against:
         other = cost.estimate(load(args.against, "--against"))
-        print(cost.render_diff(cost.diff(other, report), args.format))
+        emit(cost.render_diff(cost.diff(other, report), args.format))
     else:
-        print(cost.render(report, args.format))
+        emit(cost.render(report, args.format))
     return cost.exit_code(report)
 
 

@@ -156,3 +156,24 @@ def test_bench_prints_its_figures():
     case, resources, mock_s, policy_s, violations = row.split()
     assert case == "synthetic" and int(resources) > 300 and float(mock_s) > 0 and float(policy_s) > 0
     assert peak.startswith("peak child RSS:")
+
+
+def test_real_run_reports_sarif_junit_and_the_pr_comment(both_stacks, run_dir):
+    import xml.etree.ElementTree as ET
+
+    from test_report_formats import sarif_errors
+
+    _, results = both_stacks
+    sarif = (run_dir / "preflight.sarif").read_text()
+    assert sarif_errors(sarif) == []
+    doc = json.loads(sarif)
+    assert len(doc["runs"][0]["results"]) == sum(len(r["violations"]) for r in results.values())
+    located = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]]
+    assert any(uri.startswith("components/") for uri in located), "resources point at the component's source"
+    junit = ET.fromstring((run_dir / "junit.xml").read_text())
+    assert [s.get("name") for s in junit.findall("testsuite")] == ["preflight.prod", "preflight.dev"]
+    assert junit.get("failures") == "0"
+    comment = (run_dir / "comment.md").read_text()
+    assert comment.startswith("<!-- preflight-report -->") and len(comment) < 60_000
+    assert "| prod | ✅ passed |" in comment and "| dev | ✅ passed |" in comment
+    assert "top cost drivers" in comment
