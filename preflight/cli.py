@@ -60,7 +60,12 @@ def validate_stack_config(stack: str, overrides: list[str]) -> None:
 
     validate = getattr(stackconfig, "validate", None)
     if validate is not None:
-        validate(ROOT, stack, overrides)
+        try:
+            validate(ROOT, stack, overrides)
+        except Exception as err:  # noqa: BLE001 - the validator's own error types mean bad config (exit 2)
+            if type(err).__module__.startswith(("preflight.stackconfig", "components.config")):
+                raise InputError(f"stack {stack}", str(err)) from None
+            raise
         return
     from components.config.schema import SettingsError
     from components.config.settings import parse_settings
@@ -105,8 +110,9 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
         try:
             pack = run_policy_pack(plan, policy_config)
         except RuntimeError as err:
-            raise InternalError(f"the policy pack failed (stack {stack}): {str(err).splitlines()[0][:300]}",
-                                detail=str(err)) from None
+            lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [""]
+            cause = lines[0] if len(lines) == 1 else f"{lines[0].split(' (')[0]}: {lines[-1]}"
+            raise InternalError(f"the policy pack failed (stack {stack}): {cause[:400]}", detail=str(err)) from None
     policy_findings = [{**v, "stage": "policies"} for v in pack["violations"]]
     mandatory = sum(1 for v in policy_findings if v["level"] == "mandatory")
     with progress.step(f"{stack}: cost model"):

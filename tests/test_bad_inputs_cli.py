@@ -469,3 +469,25 @@ def test_a_pack_that_cannot_start_is_exit_3(tmp_path):
     proc = preflight("check", "--plan", str(path), "--pack-venv", str(venv))
     assert proc.returncode == 3, proc.stderr
     assert "the policy pack failed" in proc.stderr and "Traceback" not in proc.stderr
+    assert "ModuleNotFoundError: No module named pulumi_policy" in proc.stderr   # the cause, in one line
+
+
+def test_stack_config_validator_is_called_before_the_run_and_its_errors_are_exit_2(monkeypatch):
+    """The settings stage's one call site: preflight.stackconfig.validate when it exists."""
+    import preflight.stackconfig as stackconfig
+
+    class ConfigError(Exception):
+        pass
+
+    ConfigError.__module__ = "preflight.stackconfig"
+    seen = []
+
+    def validate(root, stack, overrides):
+        seen.append((stack, list(overrides)))
+        raise ConfigError("microservices-platform:azCount: got 7; allowed: one of 2, 3")
+
+    monkeypatch.setattr(stackconfig, "validate", validate, raising=False)
+    monkeypatch.setattr(cli, "record_plan", lambda *a, **k: pytest.fail("ran before validating"))
+    code, out, err = run(["--stack", "prod", "--set", "azCount=7"])
+    assert_contract(code, err, ("stack prod", "azCount", "one of 2, 3"))
+    assert seen == [("prod", ["azCount=7"])] and out == ""

@@ -166,3 +166,19 @@ def test_pr_comment_for_a_100_service_config_is_under_the_limit(tmp_path):
     assert len(text) <= markdown.LIMIT, len(text)
     assert "monthly cost" in text and "top cost drivers" in text
     assert sarif_errors((tmp_path / "r.sarif").read_text()) == []
+
+
+def test_progress_goes_to_stderr_only_on_a_terminal():
+    from preflight.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Terminal(), io.StringIO()
+    for stream in (tty, pipe):
+        progress = Progress(stream=stream)
+        with progress.step("prod: program under mocks"):
+            pass
+    assert tty.getvalue().startswith("preflight: prod: program under mocks ...") and tty.getvalue().endswith(" s\n")
+    assert pipe.getvalue() == ""
