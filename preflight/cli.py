@@ -5,7 +5,7 @@
     python -m preflight check --plan plan.json
     python -m preflight cost --stack prod [--format table|json|markdown] [--against dev|plan.json]
 
-Formats: text (default), json, sarif, junit, markdown (the pull-request comment).
+Formats: text (default), json, sarif, junit, markdown (the pull-request comment), github (annotations).
 Exit codes: 0 passed, 1 a mandatory violation, 2 bad input or usage, 3 internal
 error (preflight/exits.py).  Every input is checked before the 10-20 s run starts.
 """
@@ -117,8 +117,10 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
     mandatory = sum(1 for v in policy_findings if v["level"] == "mandatory")
     with progress.step(f"{stack}: cost model"):
         report = cost.estimate(plan)
-    cap = report.get("cap") or {}
-    cost_stage = stage("cost", "passed", note=f"{cap.get('verdict', 'no cap')}")
+    verdict = (report.get("cap") or {}).get("verdict") or "no cap"
+    # Over the cap is a violation of the monthly-budget-cap policy (policies stage); the stage mirrors it.
+    cost_stage = stage("cost", "failed" if verdict == "over" else "passed",
+                       note={"over": "over the cap", "ok": "within the cap"}.get(verdict, verdict))
     policies = [{"name": p["name"], "level": p["level"], "description": p["description"]} for p in pack["policies"]]
     return build(plan, stages=[settings, schema, stage("policies", "failed" if mandatory else "passed",
                                                        len(policy_findings), f"{len(policies)} evaluated"),

@@ -1,7 +1,7 @@
 """Malformed input never crashes preflight: a table of bad inputs and the exit contract for each.
 
 Families: command-line flags, plan files, policy config files, output paths.
-(Stack YAML, settings keys and --set values: tests/test_bad_inputs_config.py.)
+(Stack YAML, settings keys and --set values have a table of their own.)
 Each case asserts: exit code 2, a message that names the input and says what is
 allowed, at most MAX_CHARS characters, and no traceback.  Every case fails before
 a mock run or a pack starts, so the table runs in-process in seconds; a few cases

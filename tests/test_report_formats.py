@@ -182,3 +182,16 @@ def test_progress_goes_to_stderr_only_on_a_terminal():
             pass
     assert tty.getvalue().startswith("preflight: prod: program under mocks ...") and tty.getvalue().endswith(" s\n")
     assert pipe.getvalue() == ""
+
+
+def test_github_annotations_point_at_the_source_and_are_capped(big_run):
+    lines = formats.render("github", big_run).splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    assert len(errors) == 10 and len(warnings) == 10 and lines[-1].startswith("::notice title=preflight::")
+    assert errors[0].startswith("::error file=Pulumi.prod.yaml,line=1,title=schema (prod)::the stack: multiAz")
+    db = next(line for line in errors if "title=policy-00 (prod)" in line)
+    assert db.startswith("::error file=components/data/data.py,line=42,title=policy-00 (prod)::db-")
+    escaped = formats.render("github", run_document([synthetic_result("prod", 1, 0)], 1)).splitlines()
+    cap = next(line for line in escaped if "monthly-budget-cap" in line)
+    assert cap.startswith("::error file=Pulumi.prod.yaml,line=1,title=monthly-budget-cap (prod)::the stack: ")

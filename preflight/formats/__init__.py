@@ -5,13 +5,14 @@
     sarif     SARIF 2.1.0 for GitHub code scanning: one result per violation
     junit     JUnit XML for CI test reports: one test case per stack and policy or stage
     markdown  the pull-request comment: compact, under 60,000 characters whatever the size
+    github    GitHub Actions annotations (workflow commands), at the source lines
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
 
 
 def render(fmt: str, run: dict[str, Any], *, verbose: bool = False) -> str:
@@ -30,4 +31,7 @@ def render(fmt: str, run: dict[str, Any], *, verbose: bool = False) -> str:
     if fmt == "markdown":
         from .markdown import render as markdown
         return markdown(run)
+    if fmt == "github":
+        from .github import render as github
+        return github(run)
     raise ValueError(f"unknown format {fmt!r}")

@@ -21,7 +21,8 @@ def _line(v: dict[str, Any]) -> str:
     return f"{v['resource'] or '(stack)'}: {display_message(v)}"
 
 
-def _case(suite: ET.Element, classname: str, name: str, violations: list[dict[str, Any]], skipped: str = "") -> str:
+def _case(suite: ET.Element, classname: str, name: str, violations: list[dict[str, Any]], skipped: str = "",
+          failed: str = "") -> str:
     case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
     mandatory = [v for v in violations if v["level"] == "mandatory"]
     others = [v for v in violations if v["level"] != "mandatory"]
@@ -32,6 +33,9 @@ def _case(suite: ET.Element, classname: str, name: str, violations: list[dict[st
         failure = ET.SubElement(case, "failure", type="mandatory",
                                 message=f"{len(mandatory)} mandatory violation(s)")
         failure.text = "\n".join(_line(v) for v in mandatory)[:MAX_TEXT]
+    elif failed:   # a stage that failed without findings of its own (cost over the cap: see the budget policy)
+        ET.SubElement(case, "failure", type="stage", message=failed)
+        return "failure"
     if others:
         ET.SubElement(case, "system-out").text = "\n".join(f"[{v['level']}] {_line(v)}" for v in others)[:MAX_TEXT]
     return "failure" if mandatory else "passed"
@@ -52,7 +56,8 @@ def render(run: dict[str, Any]) -> str:
                 continue
             found = [v for (stage, _), vs in sorted(by_policy.items()) if stage == s["name"] for v in vs]
             skipped = (s["note"] or "skipped") if s["status"] == "skipped" else ""
-            counts[_case(suite, f"preflight.{stack}.stages", s["name"], found, skipped)] += 1
+            failed = (s["note"] or "failed") if s["status"] == "failed" else ""
+            counts[_case(suite, f"preflight.{stack}.stages", s["name"], found, skipped, failed)] += 1
         for p in result["policies"]:
             skipped = "disabled" if p["level"] == "disabled" else ""
             counts[_case(suite, f"preflight.{stack}.policies", p["name"],
