@@ -6,7 +6,6 @@ policies/requirements.txt and run preflight with it.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
