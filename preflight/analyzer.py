@@ -23,6 +23,8 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from . import packenv
+
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_DIR = ROOT / "policies"
 
@@ -42,8 +44,9 @@ def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
 
 
 def _start_pack(policy_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen([sys.executable, "-u", str(policy_dir / "__main__.py")], cwd=str(policy_dir),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # Started as the engine starts a Python pack (the pack's virtualenv, `-m pulumi.policy`): preflight/packenv.py.
+    cmd, env = packenv.command(policy_dir, env)
+    proc = subprocess.Popen(cmd, cwd=str(policy_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None
     line = proc.stdout.readline().decode().strip()
     if not line.isdigit():

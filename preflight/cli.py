@@ -1,223 +1,397 @@
 """``python -m preflight``: the offline gate CI runs with no cloud account.
 
-    python -m preflight [check] [--stack prod ...] [--set key=value ...] [--json FILE]
+    python -m preflight [check] [--stack prod ...] [--set key=value ...] [--format FORMAT]
+                        [--json FILE] [--output FORMAT=FILE ...] [--base FILE] [--verbose] [--debug]
     python -m preflight check --plan plan.json
     python -m preflight cost --stack prod [--format table|json|markdown] [--against dev|plan.json]
 
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad config or
-usage, 3 the program itself crashed.
+Formats: text (default), json, sarif, junit, markdown (the pull-request comment), github (annotations).
+Exit codes: 0 passed, 1 a mandatory violation, 2 bad input or usage, 3 internal
+error (preflight/exits.py).  Every input is checked before the 10-20 s run starts.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import io
+import os
 import sys
-from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .analyzer import PolicyConfigError, run_policy_pack
-from .program import ROOT, ProgramConfigError, record_plan
-from .stackconfig import UsageError, stacks
+from . import formats, outputs, packenv
+from .exits import EXIT_OK, EXIT_VIOLATION, InputError, InputErrors, InternalError, guard, show
+from .planfile import MAX_PLAN_BYTES, NAME, load_plan, validate_plan
+from .policyconfig import load_policy_config
+from .program import ROOT, record_plan
+from .progress import Progress
+from .result import build, run_document, stage
+from .stackconfig import stacks
 
-EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
-LEVEL_ORDER = ("mandatory", "advisory", "remediate", "disabled")
+if str(ROOT) not in sys.path:   # the settings validator lives in components/
+    sys.path.insert(0, str(ROOT))
 
 
 def policy_config_path(stack: str) -> Path:
     return ROOT / "policies" / "config" / f"{stack}.json"
 
 
-def tier_of(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> str:
-    """A resource's tier: its `tier` tag, else the nearest platform component's tier."""
-    tags = (resource.get("inputs") or {}).get("tags")
-    if isinstance(tags, dict) and isinstance(tags.get("tier"), str):
-        return tags["tier"]
-    node: Optional[dict[str, Any]] = resource
-    while node is not None:
-        parts = node["type"].split(":")
-        if parts[0] == "platform" and len(parts) == 3:
-            return parts[1]
-        node = by_urn.get(node.get("parent") or "")
-    return "other"
+def emit(text: str) -> None:
+    """Print the report; a reader that stops early (``| head``) does not turn the verdict into a crash."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())   # nothing more to say; keep the exit code of the verdict
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
 
 
-def summarize(plan: dict[str, Any]) -> dict[str, Any]:
-    by_urn = {r["urn"]: r for r in plan["resources"]}
-    tiers: dict[str, Counter] = defaultdict(Counter)
-    for r in plan["resources"]:
-        tiers[tier_of(r, by_urn)][r["type"]] += 1
-    return {"total": len(plan["resources"]), "tiers": {t: dict(c) for t, c in sorted(tiers.items())}}
+# --------------------------------------------------------------------------- stages
+def validate_stack_config(stack: str, overrides: list[str]) -> Any:
+    """The settings stage, before any mock run: the one call site of the stack-config validator
+    (bounded YAML loading and every settings rule).  Returns the Settings (with ``notes`` on
+    checks skipped for encrypted values)."""
+    from . import stackconfig
+
+    try:
+        return stackconfig.validate(ROOT, stack, overrides)
+    except stackconfig.UsageError as err:  # ConfigError included: bad config is exit 2
+        raise InputError(f"stack {stack}", str(err)) from None
 
 
-def _cost(plan: dict[str, Any]) -> dict[str, Any]:
+def schema_findings(plan: dict[str, Any]) -> Optional[list[dict[str, Any]]]:
+    """The schema stage (resource inputs against the pinned provider schema): its findings, each
+    {"urn", "message", "policy"?, "level"?}, or None while the stage is not available.
+
+    The one call site of the schema check (issue 12); it plugs in here."""
+    return None
+
+
+def _record(stack: str, overrides: list[str]) -> dict[str, Any]:
+    try:
+        return record_plan(stack, overrides)
+    except RuntimeError as err:   # ProgramConfigError (bad config) is exit 2 and passes through
+        text = str(err).strip()
+        last = text.splitlines()[-1] if text else ""
+        raise InternalError(f"the program crashed under the mocks (stack {stack}): {last[:300]}", detail=text) from None
+
+
+def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: dict[str, Any],
+             progress: Optional[Progress] = None) -> dict[str, Any]:
+    """The stages after the settings stage, for one plan; returns the per-stack result document."""
     from . import cost
+    from .analyzer import run_policy_pack
 
-    return cost.estimate(plan)
-
-
-def evaluate(plan: dict[str, Any], policy_config: Optional[Path]) -> dict[str, Any]:
-    """Policies + cost for a recorded plan; returns the full result document."""
-    pack = run_policy_pack(plan, policy_config)
-    result = {
-        "stack": plan.get("stack"),
-        "project": plan.get("project"),
-        "resources": [{k: r.get(k) for k in ("urn", "type", "name", "parent", "inputs", "custom", "remote",
-                                             "dependencies", "propertyDependencies", "protect", "provider")}
-                      for r in plan["resources"]],
-        "violations": [{k: v[k] for k in ("policy", "level", "urn", "message")} for v in pack["violations"]],
-        "policies": pack["policies"],
-        "outputs": plan.get("outputs", {}),
-        "cost": _cost(plan),
-    }
-    return result
-
-
-def render_check(result: dict[str, Any], summary: dict[str, Any]) -> str:
-    out = [f"== stack {result['stack']}: {summary['total']} resources =="]
-    for tier, types in summary["tiers"].items():
-        out.append(f"  {tier:<14} {sum(types.values()):>4}")
-        for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.append(f"      {n:>4}  {t}")
-    grouped: dict[str, list[dict]] = defaultdict(list)
-    for v in result["violations"]:
-        grouped[v["level"]].append(v)
-    out.append(f"-- policies: {len(result['policies'])} evaluated, "
-               + ", ".join(f"{len(grouped.get(lv, []))} {lv}" for lv in ("mandatory", "advisory")))
-    for level in LEVEL_ORDER:
-        for v in sorted(grouped.get(level, []), key=lambda v: (v["policy"], v["urn"])):
-            name = v["urn"].split("::")[-1] if v["urn"] else "(stack)"
-            out.append(f"  [{level}] {v['policy']}: {name}: {v['message'].splitlines()[0]}")
-    cost = result.get("cost") or {}
-    if cost.get("totals"):
-        t = cost["totals"]
-        line = f"-- cost: ${t.get('monthly_usd', 0):,.2f}/month"
-        if "baseline_usd" in t:
-            line += f" (baseline ${t['baseline_usd']:,.2f} + usage ${t.get('usage_usd', 0):,.2f})"
-        if cost.get("cap_usd"):
-            line += f"; cap ${cost['cap_usd']:,.2f}"
-        out.append(line)
-        if cost.get("unpriced"):
-            out.append(f"   not priced: {', '.join(sorted(cost['unpriced']))}")
-    out.append("-- outputs:")
-    for k, v in sorted(result["outputs"].items()):
-        text = json.dumps(v) if not isinstance(v, str) else v
-        out.append(f"  {k} = {text if len(text) <= 110 else text[:107] + '...'}")
-    return "\n".join(out)
+    progress = progress or Progress(enabled=False)
+    stack = plan.get("stack")
+    plan = {**plan, "resources": sorted(plan["resources"], key=lambda r: r["urn"])}
+    found = schema_findings(plan)
+    schema = (stage("schema", "skipped", note="not available yet") if found is None else
+              stage("schema", "failed" if found else "passed", len(found)))
+    with progress.step(f"{stack}: policy pack"):
+        try:
+            pack = run_policy_pack(plan, policy_config)
+        except RuntimeError as err:
+            lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [""]
+            cause = lines[0] if len(lines) == 1 else f"{lines[0].split(' (')[0]}: {lines[-1]}"
+            raise InternalError(f"the policy pack failed (stack {stack}): {cause[:400]}", detail=str(err)) from None
+    policy_findings = [{**v, "stage": "policies"} for v in pack["violations"]]
+    mandatory = sum(1 for v in policy_findings if v["level"] == "mandatory")
+    with progress.step(f"{stack}: cost model"):
+        report = cost.estimate(plan)
+    verdict = (report.get("cap") or {}).get("verdict") or "no cap"
+    # Over the cap is a violation of the monthly-budget-cap policy (policies stage); the stage mirrors it.
+    cost_stage = stage("cost", "failed" if verdict == "over" else "passed",
+                       note={"over": "over the cap", "ok": "within the cap"}.get(verdict, verdict))
+    policies = [{"name": p["name"], "level": p["level"], "description": p["description"]} for p in pack["policies"]]
+    return build(plan, stages=[settings, schema, stage("policies", "failed" if mandatory else "passed",
+                                                       len(policy_findings), f"{len(policies)} evaluated"),
+                               cost_stage],
+                 findings={"schema": found or [], "policies": policy_findings}, policies=policies, cost=report)
 
 
-def _write_json(path_template: Optional[str], stack: str, doc: dict[str, Any], multiple: bool) -> None:
-    if not path_template:
-        return
-    if multiple and "{stack}" not in path_template:
-        raise UsageError("--json with several stacks needs a {stack} placeholder, e.g. build/{stack}.json")
-    path = Path(path_template.replace("{stack}", stack))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=1, sort_keys=True, default=str))
+# --------------------------------------------------------------------------- check: inputs first
+@dataclass
+class Check:
+    jobs: list[tuple[str, Optional[dict[str, Any]]]]          # (stack, saved plan or None = run the program)
+    policy_configs: dict[str, Path]
+    targets: list[outputs.Target] = field(default_factory=list)
+    bases: dict[str, Optional[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _stack_names(given: list[str]) -> list[str]:
+    committed = stacks(ROOT)
+    allowed = f"one of the committed stacks: {', '.join(committed) or 'none'}"
+    seen: list[str] = []
+    for s in given:
+        if not s.strip():
+            raise InputError("--stack", "empty value", allowed)
+        if not NAME.fullmatch(s):
+            raise InputError("--stack", f"{show(s)} is not a stack name", allowed)
+        if s not in committed:
+            raise InputError("--stack", f"no stack file Pulumi.{s}.yaml; committed stacks: {', '.join(committed)}",
+                             allowed)
+        if s in seen:
+            raise InputError("--stack", f"{s!r} given twice", "each stack once")
+        seen.append(s)
+    return seen
+
+
+def _check_set(values: list[str]) -> None:
+    for item in values:
+        if not item.strip() or "=" not in item or not item.split("=", 1)[0].strip():
+            raise InputError("--set", f"got {show(item)}", "KEY=VALUE, e.g. --set multiAz.database=false")
+
+
+def _load_base(template: str, stack: str, several: bool) -> Optional[dict[str, Any]]:
+    """The base branch's cost report for ``stack`` from a result/plan/report JSON; None when the file is absent."""
+    from . import cost
+    from .jsonfile import read_json
+
+    if several and outputs.PLACEHOLDER not in template:
+        raise InputError("--base", f"{show(template)} names one file for several stacks",
+                         "a path with {stack}, e.g. build/base-{stack}.json")
+    path = template.replace(outputs.PLACEHOLDER, stack)
+    if not Path(path).exists():
+        return None   # the base branch could not produce it: the reports say "no base"
+    what = f"--base {show(path, 120)}"
+    doc = read_json(path, what, max_bytes=MAX_PLAN_BYTES)
+    if isinstance(doc, dict) and isinstance(doc.get("cost"), dict) and isinstance(doc["cost"].get("totals"), dict):
+        return doc["cost"]
+    if isinstance(doc, dict) and "lines" in doc and isinstance(doc.get("totals"), dict):
+        return doc
+    if isinstance(doc, dict) and "resources" in doc:
+        return cost.estimate(validate_plan(doc, what))
+    raise InputError(what, "is neither a preflight result, a plan nor a cost report",
+                     "the --json output of a run on the base branch")
+
+
+def prepare_check(args: argparse.Namespace) -> Check:
+    """Every input of ``check``, validated before anything runs."""
+    _check_set(args.set)
+    given = _stack_names(args.stack or [])
+    if args.plan is not None:
+        if args.set:
+            raise InputError("--set", "cannot apply to --plan: a saved plan has no stack config to override",
+                             "--set with --stack (runs the program), or edit the plan file")
+        if len(given) > 1:
+            raise InputError("--stack", f"{len(given)} stacks with --plan", "at most one --stack with --plan")
+        if not args.plan.strip():
+            raise InputError("--plan", "empty path", "a plan JSON file (the --json output of a run)")
+        plan = load_plan(args.plan)
+        if given and plan.get("stack") and plan["stack"] != given[0]:
+            raise InputError("--stack", f"{given[0]!r} differs from the plan's stack {plan['stack']!r}",
+                             f"--stack {plan['stack']} or no --stack")
+        stack = plan.get("stack") or (given[0] if given else None)
+        if not stack:
+            raise InputError(f"--plan {show(args.plan, 120)}", "the plan names no stack",
+                             "a plan with \"stack\", or --stack NAME")
+        jobs: list[tuple[str, Optional[dict[str, Any]]]] = [(stack, {**plan, "stack": stack})]
+    else:
+        jobs = [(s, None) for s in (given or stacks(ROOT))]
+    names = [s for s, _ in jobs]
+    configs: dict[str, Path] = {}
+    if args.policy_config is not None:
+        if not args.policy_config.strip():
+            raise InputError("--policy-config", "empty path", "a policy config JSON file")
+        load_policy_config(args.policy_config, f"--policy-config {show(args.policy_config, 120)}")
+        configs = {s: Path(args.policy_config) for s in names}
+    else:
+        for s in names:
+            path = policy_config_path(s)
+            if not path.exists():
+                committed = ", ".join(p.name for p in sorted(path.parent.glob("*.json")))
+                raise InputError(f"stack {s}", f"no policy config policies/config/{s}.json",
+                                 f"a committed config ({committed}) or --policy-config FILE")
+            load_policy_config(path, f"policies/config/{s}.json")
+            configs[s] = path
+    targets = ([outputs.Target("--json", "result", args.json)] if args.json is not None else [])
+    for spec in args.output:
+        fmt, sep, file = spec.partition("=")
+        if not sep or fmt not in formats.FORMATS:
+            raise InputError("--output", f"got {show(spec)}", f"FORMAT=FILE with FORMAT one of {', '.join(formats.FORMATS)}")
+        targets.append(outputs.Target(f"--output {fmt}", fmt, file))
+    for target in targets:
+        outputs.check_target(target, names)
+    bases = {s: _load_base(args.base, s, len(names) > 1) for s in names} if args.base is not None else {}
+    if args.pack_venv is not None:
+        try:
+            packenv.resolve(ROOT / "policies", args.pack_venv)
+        except packenv.PackVenvError as err:
+            raise InputError("--pack-venv", str(err), "a virtualenv made from policies/requirements.txt, "
+                             "'auto' or 'current'") from None
+    if args.plan is None:
+        for s in names:   # the settings stage of every stack, before the first mock run
+            validate_stack_config(s, args.set)
+    return Check(jobs=jobs, policy_configs=configs, targets=targets, bases=bases)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    worst = EXIT_OK
-    if args.plan:
-        try:
-            plan = json.loads(Path(args.plan).read_text())
-        except (OSError, json.JSONDecodeError) as err:
-            raise UsageError(f"--plan {args.plan}: cannot read plan JSON ({err})") from None
-        if not isinstance(plan, dict) or not isinstance(plan.get("resources"), list):
-            raise UsageError(f"--plan {args.plan}: not a plan (needs a 'resources' list)")
-        plan.setdefault("stack", args.stack[0] if args.stack else "prod")
-        jobs = [(plan["stack"], plan)]
-    else:
-        names = args.stack or stacks(ROOT)
-        jobs = [(s, None) for s in names]
-    for stack, plan in jobs:
-        if plan is None:
-            try:
-                plan = record_plan(stack, args.set)
-            except ProgramConfigError as err:
-                print(f"preflight: stack {stack}: {err}", file=sys.stderr)
-                worst = max(worst, EXIT_USAGE)
-                continue
-            except RuntimeError as err:
-                print(f"preflight: {err}", file=sys.stderr)
-                return EXIT_CRASH
-        cfg = Path(args.policy_config) if args.policy_config else policy_config_path(stack)
-        if not cfg.exists():
-            raise UsageError(f"no policy config {cfg}; committed: "
-                             f"{', '.join(p.name for p in sorted(cfg.parent.glob('*.json')))}")
-        result = evaluate(plan, cfg)
-        print(render_check(result, summarize(plan)))
-        for note in plan.get("notes", []):  # checks skipped for encrypted config values
-            print(f"  note: {note}")
-        _write_json(args.json, stack, result, len(jobs) > 1)
-        if any(v["level"] == "mandatory" for v in result["violations"]):
-            names = sorted({v["policy"] for v in result["violations"] if v["level"] == "mandatory"})
-            print(f"preflight: stack {stack}: FAILED - mandatory violations of {', '.join(names)}")
-            worst = max(worst, EXIT_VIOLATION)
+    check = prepare_check(args)
+    progress = Progress(enabled=None if args.progress is None else args.progress)
+    previous = os.environ.get(packenv.PACK_VENV_ENV)
+    if args.pack_venv is not None:   # read by the analyzer when it starts the pack
+        os.environ[packenv.PACK_VENV_ENV] = args.pack_venv
+    try:
+        return _run_check(args, check, progress)
+    finally:
+        if previous is None:
+            os.environ.pop(packenv.PACK_VENV_ENV, None)
         else:
-            print(f"preflight: stack {stack}: passed")
-    return worst
+            os.environ[packenv.PACK_VENV_ENV] = previous
 
 
+def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> int:
+    _, note = packenv.resolve(ROOT / "policies")
+    if note:
+        print(f"preflight: note: {note}", file=sys.stderr)
+    results = []
+    for stack, plan in check.jobs:
+        if plan is None:
+            with progress.step(f"{stack}: program under mocks"):
+                plan = _record(stack, args.set)
+            notes = plan.get("notes") or []  # checks skipped for encrypted (secure:) values
+            for n in notes:
+                print(f"preflight: stack {stack}: note: {n}", file=sys.stderr)
+            settings = stage("settings", "passed", note="; ".join(notes))
+        else:
+            settings = stage("settings", "skipped", note="saved plan")
+        results.append(evaluate(plan, check.policy_configs[stack], settings=settings, progress=progress))
+    code = EXIT_VIOLATION if any(r["verdict"] == "failed" for r in results) else EXIT_OK
+    run = run_document(results, code, check.bases)
+    emit(formats.render(args.format, run, verbose=args.verbose))
+    for target in check.targets:
+        if target.fmt == "result":
+            import json
+
+            for r in results:
+                outputs.write(target, json.dumps(r, indent=1, sort_keys=True, default=str), r["stack"])
+        elif target.per_stack:
+            for r in results:
+                one = run_document([r], code, check.bases)
+                outputs.write(target, formats.render(target.fmt, one, verbose=args.verbose), r["stack"])
+        else:
+            outputs.write(target, formats.render(target.fmt, run, verbose=args.verbose))
+    return code
+
+
+# --------------------------------------------------------------------------- cost
 def cmd_cost(args: argparse.Namespace) -> int:
     from . import cost
+    from .jsonfile import read_json
 
-    def load(ref: str) -> dict[str, Any]:
+    _check_set(args.set)
+    if args.plan is not None and args.set:
+        raise InputError("--set", "cannot apply to --plan: a saved plan has no stack config to override",
+                         "--set with --stack")
+
+    def load(ref: str, flag: str) -> dict[str, Any]:
+        if not ref.strip():
+            raise InputError(flag, "empty value", "a stack name or a plan JSON file")
         if ref.endswith(".json") or "/" in ref:
-            try:
-                doc = json.loads(Path(ref).read_text())
-            except (OSError, json.JSONDecodeError) as err:
-                raise UsageError(f"cannot read plan {ref}: {err}") from None
-            return doc
-        try:
-            return record_plan(ref, args.set)
-        except ProgramConfigError as err:
-            raise UsageError(f"stack {ref}: {err}") from None
+            what = f"{flag} {show(ref, 120)}"
+            doc = read_json(ref, what, max_bytes=MAX_PLAN_BYTES)
+            if isinstance(doc, dict) and "lines" in doc and "totals" in doc and "resources" not in doc:
+                return doc    # a saved cost report
+            return validate_plan(doc, what)
+        _stack_names([ref])
+        validate_stack_config(ref, args.set)
+        return _record(ref, args.set)
 
-    plan = load(args.plan or args.stack)
+    plan = load(args.plan, "--plan") if args.plan is not None else load(args.stack, "--stack")
     report = cost.estimate(plan)
     if args.against:
-        other = cost.estimate(load(args.against))
-        print(cost.render_diff(cost.diff(other, report), args.format))
+        other = cost.estimate(load(args.against, "--against"))
+        emit(cost.render_diff(cost.diff(other, report), args.format))
     else:
-        print(cost.render(report, args.format))
+        emit(cost.render(report, args.format))
     return cost.exit_code(report)
 
 
+# --------------------------------------------------------------------------- arguments
+class _Exit(Exception):
+    def __init__(self, status: int):
+        self.status = status
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors through the exit contract (bounded, exit 2) instead of exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError("usage", show(message, 300)[1:-1], f"see {self.prog} --help")
+
+    def exit(self, status: int = 0, message: Optional[str] = None) -> None:  # type: ignore[override]
+        if message:
+            print(message, file=sys.stderr)
+        raise _Exit(status)
+
+
+class Once(argparse.Action):
+    """A single-valued option given twice is a conflict, not 'the last one wins'."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[override]
+        if getattr(namespace, self.dest, None) is not None:
+            raise InputError(option_string or self.dest, "given twice", "once")
+        setattr(namespace, self.dest, values)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m preflight", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = Parser(prog="python -m preflight", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command")
-    check = sub.add_parser("check", help="run the program under mocks and evaluate the policy pack (default)")
+    common = Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="on an internal error (exit 3), print the traceback")
+    check = sub.add_parser("check", parents=[common], help="run the program under mocks and judge it (default)")
     check.add_argument("--stack", action="append", help="stack to check (repeatable; default: every committed stack)")
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="override a config key for this run (dots reach into objects: multiAz.database=false)")
-    check.add_argument("--json", metavar="FILE", help="write the full result (use {stack} with several stacks)")
-    check.add_argument("--plan", metavar="FILE", help="judge a saved plan JSON instead of running the program")
-    check.add_argument("--policy-config", metavar="FILE", help="policy config (default policies/config/<stack>.json)")
+    check.add_argument("--format", action=Once, choices=formats.FORMATS, help="what stdout shows (default: text)")
+    check.add_argument("--output", action="append", default=[], metavar="FORMAT=FILE",
+                       help="also write FORMAT to FILE (repeatable; {stack} in FILE: one file per stack)")
+    check.add_argument("--json", action=Once, metavar="FILE", help="write each stack's full result ({stack} in FILE)")
+    check.add_argument("--plan", action=Once, metavar="FILE", help="judge a saved plan JSON instead of running the program")
+    check.add_argument("--policy-config", action=Once, metavar="FILE",
+                       help="policy config (default policies/config/<stack>.json)")
+    check.add_argument("--base", action=Once, metavar="FILE",
+                       help="the base branch's --json result ({stack} in FILE): cost difference in the reports")
+    check.add_argument("--pack-venv", action=Once, metavar="DIR|auto|current",
+                       help="virtualenv that runs the policy pack (default auto: the one PulumiPolicy.yaml names)")
+    check.add_argument("--verbose", action="store_true", help="text: every finding, outputs, resource counts by type")
+    check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="progress on stderr (default: when stderr is a terminal)")
     check.set_defaults(func=cmd_check)
-    cost = sub.add_parser("cost", help="monthly cost breakdown of a stack, or a diff against another")
-    cost.add_argument("--stack", default="prod")
-    cost.add_argument("--plan", metavar="FILE", help="price a saved plan JSON instead of a stack")
+    cost = sub.add_parser("cost", parents=[common], help="monthly cost breakdown of a stack, or a diff against another")
+    cost.add_argument("--stack", action=Once)
+    cost.add_argument("--plan", action=Once, metavar="FILE", help="price a saved plan JSON instead of a stack")
     cost.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    cost.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-    cost.add_argument("--against", metavar="STACK|PLAN.json", help="diff: this stack/plan minus the other")
+    cost.add_argument("--format", action=Once, choices=("table", "json", "markdown"))
+    cost.add_argument("--against", action=Once, metavar="STACK|PLAN.json", help="diff: this stack/plan minus the other")
     cost.set_defaults(func=cmd_cost)
     return ap
+
+
+def _defaults(args: argparse.Namespace) -> argparse.Namespace:
+    if args.command == "check":
+        args.format = args.format or "text"
+    else:
+        args.format = args.format or "table"
+        args.stack = args.stack if args.stack is not None else "prod"
+    return args
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in ("check", "cost", "-h", "--help"):
         argv.insert(0, "check")
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed the usage error
-        return EXIT_USAGE if exc.code else EXIT_OK
-    try:
-        return args.func(args)
-    except (UsageError, PolicyConfigError) as err:
-        print(f"preflight: {err}", file=sys.stderr)
-        return EXIT_USAGE
+
+    def run() -> int:
+        try:
+            args = build_parser().parse_args(argv)
+        except _Exit as done:   # --help
+            return done.status
+        return args.func(_defaults(args))
+
+    return guard(run, debug="--debug" in argv)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import unquote, urlparse
 
 from google.protobuf import json_format
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
@@ -267,6 +269,29 @@ def _engine_value(v: Any) -> Any:
     return v
 
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def source_position(request: Any) -> Optional[dict[str, Any]]:
+    """Where the program created the resource: {"path" (relative to the repository), "line"}.
+
+    The SDK sends the caller's position (``sourcePosition``) and stack (``stackTrace``);
+    the first of them inside the repository wins, so a resource made inside a component
+    points at the component's line, not at the SDK or a library."""
+    positions = [request.sourcePosition] + [f.pc for f in request.stackTrace.frames]
+    for pos in positions:
+        if not pos.uri.startswith("file://"):
+            continue
+        path = Path(unquote(urlparse(pos.uri).path))
+        try:
+            rel = path.relative_to(REPO_ROOT)
+        except ValueError:
+            continue
+        if "site-packages" not in rel.parts and rel.parts[:1] != ("venv",):
+            return {"path": rel.as_posix(), "line": int(pos.line)}
+    return None
+
+
 class RecordingMonitor(MockMonitor):
     """MockMonitor that keeps every registration in engine form."""
 
@@ -302,6 +327,7 @@ class RecordingMonitor(MockMonitor):
             "ignoreChanges": list(request.ignoreChanges),
             "deleteBeforeReplace": bool(request.deleteBeforeReplace),
             "aliases": self._alias_urns(request),
+            "source": source_position(request),
         })
         return resp
 

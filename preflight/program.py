@@ -51,7 +51,9 @@ def _run_here(stack: str, overrides: list[str], root: Path) -> dict[str, Any]:
         os.chdir(cwd)
     return {"stack": stack, "project": project, "region": config.get("aws:region", "us-east-1"),
             "config": {k: ("[secret]" if k in secret_keys else v) for k, v in sorted(config.items())},
-            "resources": monitor.records, "outputs": monitor.stack_outputs, "notes": list(settings.notes)}
+            # Sorted: registration order varies from run to run (async), the plan must not.
+            "resources": sorted(monitor.records, key=lambda r: r["urn"]), "outputs": monitor.stack_outputs,
+            "notes": list(settings.notes)}
 
 
 def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT) -> dict[str, Any]:

@@ -17,9 +17,15 @@ def preflight(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def both_stacks(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pf")
-    proc = preflight("--json", str(out / "{stack}.json"))
+def run_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("pf")
+
+
+@pytest.fixture(scope="module")
+def both_stacks(run_dir):
+    out = run_dir
+    proc = preflight("--json", str(out / "{stack}.json"), "--output", f"sarif={out / 'preflight.sarif'}",
+                     "--output", f"markdown={out / 'comment.md'}", "--output", f"junit={out / 'junit.xml'}")
     return proc, {s: json.loads((out / f"{s}.json").read_text()) for s in ("prod", "dev")}
 
 
@@ -50,11 +56,52 @@ def test_graph_is_recorded_with_parents_and_inputs(both_stacks):
         assert rds and all("instanceClass" in r["inputs"] for r in rds), "engine camelCase inputs"
 
 
-def test_plan_summary_and_outputs_are_printed(both_stacks):
-    proc, _ = both_stacks
-    assert "== stack prod:" in proc.stdout and "== stack dev:" in proc.stdout
-    assert "-- outputs:" in proc.stdout and "alb_dns_name" in proc.stdout
-    assert "-- cost: $" in proc.stdout
+def test_text_output_puts_the_verdict_first_and_details_behind_verbose(both_stacks, run_dir):
+    proc, results = both_stacks
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("== stack prod: passed (0 mandatory,") and "== stack dev: passed" in proc.stdout
+    assert "-- cost: $" in proc.stdout and "top drivers: messaging-kafka-cluster" in proc.stdout
+    assert "-- stages: settings passed, schema" in proc.stdout
+    assert lines[-2:] == ["preflight: stack prod: passed", "preflight: stack dev: passed"]
+    # The type breakdown (136 of 170 lines before) and the outputs only with --verbose.
+    assert "-- outputs:" not in proc.stdout and "aws:iam/role:Role" not in proc.stdout
+    assert len(lines) < 40, len(lines)
+    # A message does not repeat the resource name the line already shows.
+    assert not any(f"{v['resource']}: {v['resource']}:" in proc.stdout
+                   for r in results.values() for v in r["violations"] if v["resource"])
+    verbose = preflight("check", "--plan", str(run_dir / "prod.json"), "--verbose")
+    assert verbose.returncode == 0, verbose.stderr
+    assert "-- outputs:" in verbose.stdout and "alb_dns_name" in verbose.stdout
+    assert "aws:iam/role:Role" in verbose.stdout and "-- resources by tier and type:" in verbose.stdout
+
+
+def test_result_document_is_deterministic_with_explicit_stages(both_stacks):
+    _, results = both_stacks
+    for stack, result in results.items():
+        urns = [r["urn"] for r in result["resources"]]
+        assert urns == sorted(urns), "resources sorted by URN whatever the registration order"
+        assert [s["name"] for s in result["stages"]] == ["settings", "schema", "policies", "cost"]
+        assert all(v["stage"] in ("settings", "schema", "policies", "cost") for v in result["violations"])
+        assert result["verdict"] == "passed"
+        names = [p["name"] for p in result["policies"]]
+        assert names == sorted(names)
+    # Source locations: where the component created the resource, relative to the repository.
+    db = next(r for r in results["prod"]["resources"] if r["type"] == "aws:rds/instance:Instance")
+    assert db["source"]["path"] == "components/data/database.py" and db["source"]["line"] > 1
+    assert all(r["source"] is None or not r["source"]["path"].startswith("/") for r in results["prod"]["resources"])
+
+
+def test_same_input_gives_the_same_document(both_stacks, tmp_path):
+    _, results = both_stacks
+    path = tmp_path / "prod.json"
+    path.write_text(json.dumps(results["prod"]))
+    again = preflight("check", "--plan", str(path), "--json", str(tmp_path / "again.json"))
+    assert again.returncode == 0, again.stderr
+    second = json.loads((tmp_path / "again.json").read_text())
+    for key in ("violations", "policies", "stages", "resources"):
+        first = results["prod"][key] if key != "stages" else results["prod"][key][1:]
+        got = second[key] if key != "stages" else second[key][1:]   # settings: skipped for a saved plan
+        assert got == first, key
 
 
 def test_seeded_violation_exits_1_naming_the_policy():
@@ -97,7 +144,7 @@ def test_unreadable_plan_exits_2(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("{not json")
     proc = preflight("check", "--plan", str(path))
-    assert proc.returncode == 2 and "cannot read plan JSON" in proc.stderr
+    assert proc.returncode == 2 and "is not valid JSON" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_bench_prints_its_figures():
@@ -109,3 +156,24 @@ def test_bench_prints_its_figures():
     case, resources, mock_s, policy_s, violations = row.split()
     assert case == "synthetic" and int(resources) > 300 and float(mock_s) > 0 and float(policy_s) > 0
     assert peak.startswith("peak child RSS:")
+
+
+def test_real_run_reports_sarif_junit_and_the_pr_comment(both_stacks, run_dir):
+    import xml.etree.ElementTree as ET
+
+    from test_report_formats import sarif_errors
+
+    _, results = both_stacks
+    sarif = (run_dir / "preflight.sarif").read_text()
+    assert sarif_errors(sarif) == []
+    doc = json.loads(sarif)
+    assert len(doc["runs"][0]["results"]) == sum(len(r["violations"]) for r in results.values())
+    located = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]]
+    assert any(uri.startswith("components/") for uri in located), "resources point at the component's source"
+    junit = ET.fromstring((run_dir / "junit.xml").read_text())
+    assert [s.get("name") for s in junit.findall("testsuite")] == ["preflight.prod", "preflight.dev"]
+    assert junit.get("failures") == "0"
+    comment = (run_dir / "comment.md").read_text()
+    assert comment.startswith("<!-- preflight-report -->") and len(comment) < 60_000
+    assert "| prod | ✅ passed |" in comment and "| dev | ✅ passed |" in comment
+    assert "top cost drivers" in comment
