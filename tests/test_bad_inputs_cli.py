@@ -473,18 +473,14 @@ def test_a_pack_that_cannot_start_is_exit_3(tmp_path):
 
 
 def test_stack_config_validator_is_called_before_the_run_and_its_errors_are_exit_2(monkeypatch):
-    """The settings stage's one call site: preflight.stackconfig.validate when it exists."""
+    """The settings stage's one call site: preflight.stackconfig.validate, before any mock run."""
     import preflight.stackconfig as stackconfig
 
-    class ConfigError(Exception):
-        pass
-
-    ConfigError.__module__ = "preflight.stackconfig"
     seen = []
 
     def validate(root, stack, overrides):
         seen.append((stack, list(overrides)))
-        raise ConfigError("microservices-platform:azCount: got 7; allowed: one of 2, 3")
+        raise stackconfig.ConfigError(["microservices-platform:azCount: got 7; allowed: one of 2, 3"])
 
     monkeypatch.setattr(stackconfig, "validate", validate, raising=False)
     monkeypatch.setattr(cli, "record_plan", lambda *a, **k: pytest.fail("ran before validating"))
