@@ -321,6 +321,7 @@ class RecordingMonitor(MockMonitor):
             "provider": request.provider or "",
             "retainOnDelete": bool(request.retainOnDelete),
             "ignoreChanges": list(request.ignoreChanges),
+            "replaceOnChanges": list(request.replaceOnChanges),
             "deleteBeforeReplace": bool(request.deleteBeforeReplace),
             "aliases": self._alias_urns(request),
         })

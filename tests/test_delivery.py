@@ -85,10 +85,19 @@ def test_x86_services_build_on_x86():
     services["gateway"] = dataclasses.replace(services["gateway"], architecture="X86_64")
     s2 = dataclasses.replace(s, config=dataclasses.replace(s.config, services=services))
     graph = run_mocked(lambda: Delivery("delivery", DeliveryArgs(
-        settings=s2, cluster_name="c", ecr_repository_names={"gateway": "gw"})), stack="dev")
+        settings=s2, cluster_name="c", ecr_repository_names={"gateway": "gw"},
+        repositories={"gateway": "acme/gateway"})), stack="dev")
     env = graph.one(PROJECT)["inputs"]["environment"]
     assert env["type"] == "LINUX_CONTAINER" and "x86_64" in env["image"]
     assert {"name": "DOCKER_PLATFORM", "value": "linux/amd64"} in env["environmentVariables"]
+
+
+def test_every_service_needs_its_source_repository():
+    s = settings_for("dev")
+    with pytest.raises(ValueError, match="no source repository for service"):
+        run_mocked(lambda: Delivery("delivery", DeliveryArgs(
+            settings=s, cluster_name="c", ecr_repository_names={"gateway": "gw", "user": "us"},
+            repositories={"gateway": "acme/gateway"})), stack="dev")
 
 
 def test_buildspec_pushes_the_commit_tag_and_moves_latest_and_writes_image_definitions():

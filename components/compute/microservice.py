@@ -447,7 +447,7 @@ class MicroService(pulumi.ComponentResource):
             # (hashicorp/terraform-provider-aws#45678).  Its listener-rule weights are ignored the
             # same way (components/edge/alb.py).
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on),
-                                        ignore_changes=SERVICE_IGNORED_CHANGES if canary else ["desiredCount"]),
+                                        ignore_changes=SERVICE_IGNORED_CHANGES if canary and lb else ["desiredCount"]),
         )
 
         label, groups = None, []
