@@ -19,7 +19,8 @@ LB, LISTENER = "aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener"
 SG, INGRESS = "aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC_LINK, VPC_ORIGIN = "aws:apigatewayv2/vpcLink:VpcLink", "aws:cloudfront/vpcOrigin:VpcOrigin"
 DIST = "aws:cloudfront/distribution:Distribution"
-TOPIC, ALARM, SUB = "aws:sns/topic:Topic", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topicSubscription:TopicSubscription"
+TOPIC, ALARM = "aws:sns/topic:Topic", "aws:cloudwatch/metricAlarm:MetricAlarm"
+SUB = "aws:sns/topicSubscription:TopicSubscription"
 REPO, PIPELINE = "aws:ecr/repository:Repository", "aws:codepipeline/pipeline:Pipeline"
 
 
@@ -38,8 +39,8 @@ def test_placeholders_in_inputs_are_found():
          "props": {"protocol": "email", "endpoint": "platform-alerts@example.com"}},
         {"type": "aws:lb/listenerRule:ListenerRule", "name": "rule", "props": {
             "listenerArn": f"arn:aws:elasticloadbalancing:eu-west-1:{OWN}:listener/app/x/1/2"}},
-        {"type": PROVIDER, "name": "edge-us-east-1", "props": {"region": "us-east-1",
-                                                               "assumeRole": {"roleArn": "arn:aws:iam::111122223333:role/x"}}},
+        {"type": PROVIDER, "name": "edge-us-east-1",
+         "props": {"region": "us-east-1", "assumeRole": {"roleArn": "arn:aws:iam::111122223333:role/x"}}},
     ]
     found = check_stack(deployability.validate_no_placeholders, resources, {"region": "us-east-1"})
     text = "\n".join(m for m, _ in found)
@@ -98,7 +99,8 @@ def test_committed_plans_have_no_placeholders_and_the_old_values_would_be_found(
 
 def _alarm_topic(with_subscription: bool) -> list[dict]:
     topic = {"type": TOPIC, "name": "alarms", "props": {"name": "alarms"}}
-    alarm = {"type": ALARM, "name": "cpu", "props": {"alarmActions": [U_STR]}, "deps": {"alarmActions": [urn(TOPIC, "alarms")]}}
+    alarm = {"type": ALARM, "name": "cpu", "props": {"alarmActions": [U_STR]},
+             "deps": {"alarmActions": [urn(TOPIC, "alarms")]}}
     out = [topic, alarm]
     if with_subscription:
         out.append({"type": SUB, "name": "mail", "props": {"protocol": "email", "endpoint": "ops@acme-shop.io"},

@@ -91,7 +91,7 @@ MAX_VALUES_PER_RULE = 5
 # characters" for RegexValues: ELB API reference, PathPatternConditionConfig, read
 # 2026-11); components/edge/routing.py checks it (MAX_PATH_REGEX_LENGTH).
 
-# Requests without the header (anyone calling the ALB or edge.domainName directly).
+# Requests without the origin-verify header (anything in the VPC other than the two senders).
 FORBIDDEN = {"type": "fixed-response",
              "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"}}
 NOT_FOUND = {"type": "fixed-response",
@@ -378,7 +378,8 @@ def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
         # and viewers get HTTPS at CloudFront and execute-api (docs/edge.md, edge modes).
         http = aws.lb.Listener(
             f"{name}-http", load_balancer_arn=alb.arn, port=HTTP_PORT, protocol="HTTP",
-            default_actions=[FORBIDDEN], tags={**settings.tags("edge", "alb"), PRIVATE_ORIGIN_TAG[0]: PRIVATE_ORIGIN_TAG[1]},
+            default_actions=[FORBIDDEN],
+            tags={**settings.tags("edge", "alb"), PRIVATE_ORIGIN_TAG[0]: PRIVATE_ORIGIN_TAG[1]},
             opts=pulumi.ResourceOptions(parent=parent))
     serving = https or http
 
