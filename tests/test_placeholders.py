@@ -66,3 +66,17 @@ def test_cloudfront_may_name_us_east_1_from_another_region():
     arn = f"arn:aws:acm:us-east-1:{OWN}:certificate/x"
     assert pack_side.arn_findings(arn, "eu-west-1")
     assert not pack_side.arn_findings(arn, "eu-west-1", allowed_regions=("us-east-1",))
+
+
+def test_preflight_stops_on_the_values_the_stack_files_used_to_carry(capsys):
+    """What passed before (the ARN had the right format): now exit 2, naming each key."""
+    from preflight import cli
+
+    code = cli.main(["check", "--stack", "prod",
+                     "--set", "edge.certificateArn=arn:aws:acm:us-east-1:123456789012:certificate/0f3b6c2e-prod-example",
+                     "--set", "edge.domainName=api.example.com", "--set", "alertEmail=platform-alerts@example.com"])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_USAGE
+    for key in ("edge.certificateArn", "edge.domainName", "alertEmail"):
+        assert f"microservices-platform:{key}:" in err, key
+    assert "documentation account 123456789012" in err and "example.com is reserved" in err
