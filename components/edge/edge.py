@@ -92,8 +92,6 @@ class Edge(pulumi.ComponentResource):
         settings, cfg = args.settings, args.settings.config
         mode = edge_mode(cfg.edge)
         self.mode = mode
-        # CloudFront's global dependencies (web ACL, alias certificate) live in us-east-1.
-        provider = us_east_1_provider(name, settings, self) if cfg.edge.cdn else None
 
         certificate = None
         if mode is EdgeMode.MANAGED_CERTIFICATE:
@@ -127,7 +125,8 @@ class Edge(pulumi.ComponentResource):
                                     web_acl_arn=web_acl.arn, opts=pulumi.ResourceOptions(parent=self))
 
         if cfg.edge.cdn:
-            assert provider is not None
+            # CloudFront's global dependencies (web ACL, alias certificate) live in us-east-1.
+            provider = us_east_1_provider(name, settings, self)
             cdn_certificate: Optional[pulumi.Input[str]] = cfg.edge.cdnCertificateArn or None
             if manages_cdn_certificate(cfg.edge) and args.cdn_aliases:
                 cdn_certificate = validated_certificate(f"{name}-cdn-cert", settings, args.cdn_aliases,
