@@ -3,7 +3,7 @@
 Order: network -> edge (ALB, target groups) -> data, messaging (publish what
 each service may reach) -> observability (alarms, by deterministic names) ->
 compute (services, wired to the grants and to the alarms for canary rollback)
--> chaos, delivery, budget.
+-> chaos, delivery (only with delivery.repositoryOwner), budget (alerts to the alarm topic).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ def build_platform(settings: Settings) -> dict[str, Any]:
     edge = Edge("edge", EdgeArgs(
         settings=settings,
         vpc_id=network.vpc_id,
-        public_subnet_ids=network.public_subnet_ids,
         private_subnet_ids=network.private_subnet_ids,
         manage_api_gateway_account=settings.config.edge.manageApiGatewayAccount,
         cdn_aliases=list(settings.config.edge.cdnAliases),
@@ -78,17 +77,21 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         stop_alarm_arns=observability.chaos_stop_alarm_arns,
         availability_zone=network.az_names[0],  # the AZ experiment takes out one of the VPC's AZs
     ))
-    delivery = Delivery("delivery", DeliveryArgs(
-        settings=settings,
-        cluster_name=compute.cluster_name,
-        ecr_repository_names=compute.ecr_repository_names,
-        source_connection_arn=settings.config.delivery.sourceConnectionArn or None,
-        repositories={svc: f"{settings.config.delivery.repositoryOwner}/{svc}" for svc in settings.config.services},
-        branch=settings.config.delivery.branch,
-        service_role_arns={svc: [compute.task_role_arns[svc], compute.execution_role_arns[svc]]
-                           for svc in settings.config.services},
-    ))
-    Budget("budget", BudgetArgs(settings=settings))
+    pipelines: dict[str, Any] = {}
+    owner = settings.config.delivery.repositoryOwner
+    if owner:  # unset: no pipelines (the ECR repositories stay in compute; push images yourself)
+        delivery = Delivery("delivery", DeliveryArgs(
+            settings=settings,
+            cluster_name=compute.cluster_name,
+            ecr_repository_names=compute.ecr_repository_names,
+            source_connection_arn=settings.config.delivery.sourceConnectionArn or None,
+            repositories={svc: f"{owner}/{svc}" for svc in settings.config.services},
+            branch=settings.config.delivery.branch,
+            service_role_arns={svc: [compute.task_role_arns[svc], compute.execution_role_arns[svc]]
+                               for svc in settings.config.services},
+        ))
+        pipelines = delivery.pipeline_names
+    Budget("budget", BudgetArgs(settings=settings, sns_topic_arn=observability.alarm_topic_arn))
 
     return {
         "contract_version": CONTRACT_VERSION,
@@ -111,5 +114,5 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         "mq_endpoints": messaging.mq_endpoints,
         "efs_id": data.efs_id,
         "alarm_topic_arn": observability.alarm_topic_arn,
-        "pipelines": delivery.pipeline_names,
+        "pipelines": pipelines,
     }

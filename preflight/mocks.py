@@ -19,7 +19,9 @@ from urllib.parse import unquote, urlparse
 from google.protobuf import json_format
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 
-ACCOUNT = "123456789012"
+# A made-up account (digits of pi), deliberately not one of the AWS documentation accounts
+# (123456789012, 111122223333): the pack's no-placeholder-values flags those in any input.
+ACCOUNT = "314159265358"
 
 # Engine signature keys (sdk/go/common/resource/sig).
 SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -214,6 +216,19 @@ class PlatformMocks(Mocks):
             where = "global" if scope == "CLOUDFRONT" else "regional"
             state["arn"] = self._arn("wafv2", f"{where}/webacl/{phys}/{_h(name)}",
                                      "us-east-1" if scope == "CLOUDFRONT" else region)
+        elif t == "aws:acm/certificate:Certificate":
+            state["arn"] = self._arn("acm", f"certificate/{_h(t, name, n=8)}-{_h(name, n=4)}", region)
+            domains = [inputs.get("domainName"), *(inputs.get("subjectAlternativeNames") or [])]
+            state["domainValidationOptions"] = [
+                {"domainName": d, "resourceRecordName": f"_{_h(d, n=32)}.{d}.", "resourceRecordType": "CNAME",
+                 "resourceRecordValue": f"_{_h(name, d, n=32)}.acm-validations.aws."} for d in domains if d]
+            state["status"] = "PENDING_VALIDATION"
+            rid = state["arn"]
+        elif t == "aws:route53/record:Record":
+            state["fqdn"] = str(inputs.get("name") or "").rstrip(".")
+        elif t == "aws:cloudfront/vpcOrigin:VpcOrigin":
+            rid = f"vo_{_h(t, name, n=22)}"
+            state["arn"] = f"arn:aws:cloudfront::{ACCOUNT}:vpcorigin/{rid}"
         elif t == "aws:acmpca/certificateAuthority:CertificateAuthority":
             state["arn"] = self._arn("acm-pca", f"certificate-authority/{_h(name, n=36)}")
             rid = state["arn"]
@@ -248,6 +263,12 @@ class PlatformMocks(Mocks):
         if tok == "aws:secretsmanager/getRandomPassword:getRandomPassword":
             length = int(a.get("passwordLength") or 32)
             return {"randomPassword": (_h(tok, str(length), n=40) * 4)[:length], "id": "random"}, []
+        if tok == "aws:ec2/getSecurityGroup:getSecurityGroup":
+            # CloudFront-VPCOrigins-Service-SG and the like: looked up by name in the VPC.
+            names = [v for f in a.get("filters") or [] if f.get("name") == "group-name" for v in f.get("values", [])]
+            name = (names or [a.get("name") or "sg"])[0]
+            return {"id": f"sg-{_h(tok, name, n=17)}", "name": name, "arn": self._arn("ec2", "security-group/sg"),
+                    "vpcId": a.get("vpcId", ""), "description": "", "tags": {}}, []
         if tok == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
             return {"id": "pl-63a5400a", "name": a.get("name", ""), "entries": []}, []
         return {}, []
@@ -325,6 +346,7 @@ class RecordingMonitor(MockMonitor):
             "provider": request.provider or "",
             "retainOnDelete": bool(request.retainOnDelete),
             "ignoreChanges": list(request.ignoreChanges),
+            "replaceOnChanges": list(request.replaceOnChanges),
             "deleteBeforeReplace": bool(request.deleteBeforeReplace),
             "aliases": self._alias_urns(request),
             "source": source_position(request),

@@ -24,6 +24,15 @@ from preflight.harness import Graph, run_mocked  # noqa: E402,F401
 from preflight.stackconfig import load_stack_config  # noqa: E402
 
 
+# A stack file in the "own certificate" edge mode, with values a real user could have (no placeholders):
+# the base the config tests edit.
+QA_STACK_YAML = """config:
+  microservices-platform:edge:
+    certificateArn: arn:aws:acm:us-east-1:210987654321:certificate/0f3b6c2e-1111-4222-8333-444455556666
+    domainName: api.shop-platform.io
+"""
+
+
 def settings_for(stack: str, **overrides: str) -> Settings:
     """Committed config of ``stack`` with ``key=value`` overrides (dots for paths)."""
     config, _ = load_stack_config(ROOT, stack, [f"{k}={v}" for k, v in overrides.items()])

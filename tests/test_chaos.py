@@ -10,7 +10,7 @@ from conftest import run_mocked, settings_for
 from components.chaos.chaos import FIS_PARALLEL_ACTIONS, Chaos, ChaosArgs, task_selection
 
 TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
-ACCOUNT = "123456789012"
+from preflight.mocks import ACCOUNT
 STOP_ALARMS = [f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:x-alb-5xx-rate",
                f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:x-alb-response-time"]
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 import pytest
 
 from conftest import run_mocked, settings_for
+from preflight.mocks import ACCOUNT
 from components.shared import naming
 from components.shared.access import EfsMount, ServiceAccess
 from components.compute.autoscaling import STEP_IN_CPU_PERCENT, STEP_OUT_CPU_PERCENT, schedule_crons
@@ -77,7 +78,7 @@ def _run(stack: str, blue_green: bool = False, services_json: str = ""):
             deployment_alarm_names={n: naming.service_alarm_names(stack, n, n in pub) for n in s.config.services},
             alb_arn_suffix="app/microservices-alb/50dc6c495c0c9188",
             alternate_target_group_arns={n: _tg(n + "-alt") for n in pub} if blue_green else {},
-            production_listener_rule_arns={n: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+            production_listener_rule_arns={n: f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:"
                                               f"listener-rule/app/alb/1/2/{n}" for n in pub} if blue_green else {},
         ))
         return {"cluster_name": c.cluster_name, "cluster_arn": c.cluster_arn,
@@ -214,6 +215,34 @@ def test_public_services_canary_through_the_alb_when_edge_gives_blue_green_resou
         assert adv["productionListenerRule"].endswith(f"/{svc}") and adv["roleArn"].endswith(role["id"])
     attach = g.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "compute-lb-infra-policy")["inputs"]
     assert attach["policyArn"].endswith("AmazonECSInfrastructureRolePolicyForLoadBalancers")
+
+
+def test_ecs_owns_the_target_groups_of_a_canary_service():
+    # After each canary ECS swaps primary and alternate in the service's loadBalancers; a later
+    # `pulumi up` must not put them back (hashicorp/terraform-provider-aws#45678).
+    s, g = _run("prod", blue_green=True)
+    for svc, spec in s.config.services.items():
+        record = _of(g, SERVICE, f"{svc}-service")
+        expected = ["desiredCount", "loadBalancers"] if spec.public else ["desiredCount"]
+        assert record["ignoreChanges"] == expected, svc
+    # Without an ALB canary (rolling), Pulumi keeps managing the load balancer mapping.
+    _, rolling = _run("prod")
+    assert all(r["ignoreChanges"] == ["desiredCount"] for r in rolling.of_type(SERVICE))
+
+
+def test_the_committed_plans_leave_canary_target_groups_to_ecs():
+    from conftest import plan_for
+
+    for stack in ("prod", "dev"):
+        services = {r["name"]: r for r in plan_for(stack)["resources"] if r["type"] == SERVICE}
+        public = [n for n, v in settings_for(stack).config.services.items() if v.public]
+        assert public
+        for svc in public:
+            record = services[f"compute-{svc}-service"]
+            assert "advancedConfiguration" in record["inputs"]["loadBalancers"][0]  # a canary service
+            assert record["ignoreChanges"] == ["desiredCount", "loadBalancers"]
+            # Same resource, same URN: only the option changed.
+            assert record["urn"].endswith(f"::compute-{svc}-service")
 
 
 def test_public_services_without_blue_green_resources_fall_back_to_rolling():

@@ -15,10 +15,10 @@ from typing import NamedTuple, Optional
 
 import pytest
 
-from conftest import ROOT
+from conftest import QA_STACK_YAML, ROOT
 from preflight.stackconfig import UsageError, validate
 
-PROD = (ROOT / "Pulumi.prod.yaml").read_text()
+PROD = QA_STACK_YAML
 P = "microservices-platform:"
 MAX_MESSAGE = 2000
 
@@ -113,7 +113,7 @@ def _yaml_cases() -> list[Case]:
              _stack("  microservices-platform:scaling:\n    cpuTargetPercent: .nan\n")),
         Case("inf-top-level", "monthlyBudgetUsd", _stack("  microservices-platform:monthlyBudgetUsd: .inf\n")),
         Case("string-domain-number", "edge.domainName",
-             PROD.replace("domainName: api.example.com", "domainName: 12345")),
+             PROD.replace("domainName: api.shop-platform.io", "domainName: 12345")),
         # secure values in odd places
         Case("secure-number", "azCount", _stack("  microservices-platform:azCount:\n    secure: AAAB==\n")),
         Case("secure-bool-in-object", "multiAz.database",

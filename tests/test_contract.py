@@ -73,7 +73,7 @@ def test_sample_outputs_validate():
     (lambda o: o.update(kafka_bootstrap_brokers_tls="b-1.kafka:9092"), "kafka_bootstrap_brokers_tls"),
     (lambda o: o.update(kafka_bootstrap_brokers_iam=""), "kafka_bootstrap_brokers_iam"),
     (lambda o: o.update(pipelines=["microservices-prod-gateway"]), "pipelines"),
-    (lambda o: o.update(pipelines={}), "pipelines"),
+    (lambda o: o.update(pipelines={"gateway": ""}), "pipelines"),
     (lambda o: o.update(private_subnet_ids=["subnet-0aa1"]), "private_subnet_ids"),
     (lambda o: o.update(api_url="http://api.example.com"), "api_url"),
     (lambda o: o.update(redis_endpoint={SIG_KEY: SECRET_SIG, "value": "x"}),

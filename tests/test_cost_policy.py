@@ -124,9 +124,10 @@ def test_budget_component_under_mocks():
 
     from components.budget.budget import Budget, BudgetArgs
 
+    topic = "arn:aws:sns:us-east-1:314159265358:microservices-alarms"
     for stack in ("prod", "dev"):
         s = settings_for(stack)
-        g = run_mocked(lambda: Budget("budget", BudgetArgs(settings=s)), stack=stack)
+        g = run_mocked(lambda: Budget("budget", BudgetArgs(settings=s, sns_topic_arn=topic)), stack=stack)
         comp = g.one("platform:cost:Budget")
         b = g.one("aws:budgets/budget:Budget")
         assert b["name"] == "budget-monthly" and b["parent"] == comp["urn"]
@@ -139,16 +140,25 @@ def test_budget_component_under_mocks():
         for n in notes:
             assert n["notificationType"] == "FORECASTED" and n["thresholdType"] == "PERCENTAGE"
             assert n["comparisonOperator"] == "GREATER_THAN"
-            assert n["subscriberEmailAddresses"] == [s.config.alertEmail]
+            # The committed stacks set no alertEmail: the alarm topic is the one subscriber.
+            assert n["subscriberSnsTopicArns"] == [topic] and "subscriberEmailAddresses" not in n
         assert i["tags"]["stack"] == stack and i["tags"]["tier"] == "cost"
+    # With an address, the alerts are mailed too.
+    s = settings_for("prod", alertEmail="ops@acme-shop.io")
+    g = run_mocked(lambda: Budget("budget", BudgetArgs(settings=s, sns_topic_arn=topic)), stack="prod")
+    for n in g.one("aws:budgets/budget:Budget")["inputs"]["notifications"]:
+        assert n["subscriberEmailAddresses"] == ["ops@acme-shop.io"] and n["subscriberSnsTopicArns"] == [topic]
 
 
 def test_budget_args_without_settings_and_bad_amount():
     from components.budget.budget import BudgetArgs
 
     assert BudgetArgs(stack="x", amount_usd=10, alert_email="a@b.c").resolved() == ("x", 10, "a@b.c", {})
+    assert BudgetArgs(stack="x", amount_usd=10, sns_topic_arn="arn:topic").resolved() == ("x", 10, None, {})
     with pytest.raises(ValueError):
         BudgetArgs(stack="x").resolved()
+    with pytest.raises(ValueError):  # nobody to tell
+        BudgetArgs(stack="x", amount_usd=10).resolved()
 
 
 def test_budget_cap_through_the_policy_pack_analyzer():

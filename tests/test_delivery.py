@@ -14,7 +14,7 @@ from components.delivery.delivery import BUILDSPEC, Delivery, DeliveryArgs
 
 PIPELINE = "aws:codepipeline/pipeline:Pipeline"
 PROJECT = "aws:codebuild/project:Project"
-ACCOUNT = "123456789012"
+from preflight.mocks import ACCOUNT
 
 
 def build(stack: str, connection: str | None = None, **overrides: str):
@@ -24,7 +24,8 @@ def build(stack: str, connection: str | None = None, **overrides: str):
         d = Delivery("delivery", DeliveryArgs(
             settings=s, cluster_name=f"microservices-{stack}",
             ecr_repository_names={n: f"{stack}-{n}" for n in s.config.services},
-            source_connection_arn=connection, repositories={"gateway": "acme/edge-gateway"}))
+            source_connection_arn=connection,
+            repositories={n: ("acme/edge-gateway" if n == "gateway" else f"acme/{n}") for n in s.config.services}))
         return {"pipelines": d.pipeline_names, "bucket": d.artifact_bucket}
 
     return s, run_mocked(program, stack=stack)
@@ -51,7 +52,7 @@ def test_one_v2_pipeline_per_service_with_source_build_deploy(stack):
         source, build_, deploy = (st["actions"][0] for st in p["stages"])
         assert source["provider"] == "CodeStarSourceConnection"
         assert source["configuration"]["FullRepositoryId"] == ("acme/edge-gateway" if svc == "gateway"
-                                                               else f"example-org/{svc}")
+                                                               else f"acme/{svc}")
         assert build_["provider"] == "CodeBuild"
         assert build_["configuration"]["ProjectName"] == f"microservices-{name}-{svc}"
         assert build_["inputArtifacts"] == source["outputArtifacts"]
@@ -84,10 +85,19 @@ def test_x86_services_build_on_x86():
     services["gateway"] = dataclasses.replace(services["gateway"], architecture="X86_64")
     s2 = dataclasses.replace(s, config=dataclasses.replace(s.config, services=services))
     graph = run_mocked(lambda: Delivery("delivery", DeliveryArgs(
-        settings=s2, cluster_name="c", ecr_repository_names={"gateway": "gw"})), stack="dev")
+        settings=s2, cluster_name="c", ecr_repository_names={"gateway": "gw"},
+        repositories={"gateway": "acme/gateway"})), stack="dev")
     env = graph.one(PROJECT)["inputs"]["environment"]
     assert env["type"] == "LINUX_CONTAINER" and "x86_64" in env["image"]
     assert {"name": "DOCKER_PLATFORM", "value": "linux/amd64"} in env["environmentVariables"]
+
+
+def test_every_service_needs_its_source_repository():
+    s = settings_for("dev")
+    with pytest.raises(ValueError, match="no source repository for service"):
+        run_mocked(lambda: Delivery("delivery", DeliveryArgs(
+            settings=s, cluster_name="c", ecr_repository_names={"gateway": "gw", "user": "us"},
+            repositories={"gateway": "acme/gateway"})), stack="dev")
 
 
 def test_buildspec_pushes_the_commit_tag_and_moves_latest_and_writes_image_definitions():

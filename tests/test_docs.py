@@ -74,7 +74,7 @@ def test_config_tables_are_readable():
     assert "an integer from 0 to 1000, optional (unset = scaling.desiredCount)" in rows["services.<name>.desiredCount"]
     assert "an object: cpu, memory, optional" in rows["serviceSizeOverride"]
     assert "one of X86_64, ARM64" in rows["services.<name>.architecture"]
-    assert "| required |" in rows["edge.certificateArn"]
+    assert "optional (unset = no e-mail" in rows["alertEmail"]
 
 
 def test_services_table_lists_the_seed():

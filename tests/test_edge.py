@@ -1,5 +1,6 @@
 """Edge tier under mocks: ALB, target groups, listeners, access logs, API Gateway, WAF,
-CloudFront, security groups, names, tags and outputs, for prod and dev."""
+CloudFront, certificates, security groups, names, tags and outputs, for prod and dev, in the
+committed mode (no domain: default endpoints) and with a domain (own or managed certificate)."""
 
 from __future__ import annotations
 
@@ -18,20 +19,24 @@ from components.edge.alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, def
                                  elb_log_principal, path_rules, stage_rewrite, wildcard_to_regex)
 from components.edge.alb import MAX_VALUES_PER_RULE, check_condition_budget
 from components.edge.api import STAGE_NAME
-from components.edge.cdn import CACHE_OPTIMIZED, VIEWER_MIN_TLS
+from components.edge.alb import PRIVATE_ORIGIN_TAG
+from components.edge.cdn import CACHE_OPTIMIZED, CLOUDFRONT_ZONE_ID, VIEWER_MIN_TLS, VPC_ORIGIN_SERVICE_SG
 from components.edge.origin_verify import ORIGIN_VERIFY_HEADER, build_origin_verification
 from components.edge.waf import DESCRIPTION_PATTERN, MANAGED_RULE_GROUPS, WAF_LOG_GROUP_PREFIX
 from components.config.settings import ServiceSettings
 from conftest import plan_for
-from preflight.mocks import SECRET_SIG, SIG_KEY, autoname
+from preflight.mocks import ACCOUNT, SECRET_SIG, SIG_KEY, autoname
 
 STACKS = ("prod", "dev")
 PUBLIC = ["gateway", "user", "order", "inventory", "payment"]
 VPC_ID = "vpc-0edge"
-PUBLIC_SUBNETS = ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"]
 PRIVATE_SUBNETS = ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"]
 OPEN = ("0.0.0.0/0", "::/0")
-AUTHORIZER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:api-authorizer"
+AUTHORIZER_ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:api-authorizer"
+DOMAIN, ZONE = "api.acme-shop.io", "Z0123456789ABC"
+CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/alb"
+VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
+RECORD = "aws:route53/record:Record"
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -60,13 +65,14 @@ def run_edge(settings, region: str = "us-east-1", **arg_overrides: Any):
     holder: dict[str, Edge] = {}
 
     def build():
-        edge = Edge("edge", EdgeArgs(settings=settings, vpc_id=VPC_ID, public_subnet_ids=PUBLIC_SUBNETS,
-                                     private_subnet_ids=PRIVATE_SUBNETS, **arg_overrides))
+        edge = Edge("edge", EdgeArgs(settings=settings, vpc_id=VPC_ID, private_subnet_ids=PRIVATE_SUBNETS,
+                                     **arg_overrides))
         holder["edge"] = edge
         return {"alb_dns_name": edge.alb_dns_name, "api_url": edge.api_url, "cdn_domain": edge.cdn_domain,
                 "alb_arn": edge.alb_arn, "alb_arn_suffix": edge.alb_arn_suffix,
                 "alb_security_group_id": edge.alb_security_group_id,
-                "https_listener_arn": edge.https_listener_arn, "target_group_arns": edge.target_group_arns,
+                "https_listener_arn": edge.https_listener_arn, "listener_arn": edge.listener_arn,
+                "certificate_arn": edge.certificate_arn, "target_group_arns": edge.target_group_arns,
                 "target_group_arn_suffixes": edge.target_group_arn_suffixes, "api_key_id": edge.api_key_id,
                 "alternate_target_group_arns": edge.alternate_target_group_arns,
                 "production_listener_rule_arns": edge.production_listener_rule_arns,
@@ -79,7 +85,29 @@ def run_edge(settings, region: str = "us-east-1", **arg_overrides: Any):
 
 @lru_cache(maxsize=None)
 def graph(stack: str):
+    """The committed config: no domain, so HTTP from the VPC origin and the VPC link to the ALB."""
     return run_edge(settings_for(stack))
+
+
+@lru_cache(maxsize=None)
+def tls_graph(stack: str):
+    """With a domain and its own certificate (edge mode OWN_CERTIFICATE)."""
+    return run_edge(with_config(settings_for(stack), edge={"certificateArn": CERT, "domainName": DOMAIN}))
+
+
+@lru_cache(maxsize=None)
+def managed_graph():
+    """A domain, its hosted zone and a CloudFront alias: the stack requests both certificates."""
+    s = settings_for("prod", **{"edge.domainName": DOMAIN, "edge.hostedZoneId": ZONE,
+                                "edge.cdnAliases": '["www.acme-shop.io"]'})
+    return run_edge(s, cdn_aliases=["www.acme-shop.io"])
+
+
+def serving_listener(g) -> dict:
+    """The listener the rules hang off: HTTPS with a domain, HTTP (the only one) without."""
+    listeners = g.of_type(LISTENER)
+    https = [r for r in listeners if r["inputs"]["protocol"] == "HTTPS"]
+    return https[0] if https else listeners[0]
 
 
 def by_id(g, type_: str) -> dict[str, dict]:
@@ -201,11 +229,13 @@ def test_a_service_path_under_the_stage_prefix_is_rejected():
 # ---- ALB --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_alb_is_internet_facing_hardened_and_logged(stack):
+def test_alb_is_internal_hardened_and_logged(stack):
     g, s = graph(stack), settings_for(stack)
     lb = g.one(LB)["inputs"]
-    assert lb["loadBalancerType"] == "application" and lb["internal"] is False
-    assert lb["subnets"] == PUBLIC_SUBNETS
+    # Internal in every edge mode (`internal` cannot change in place): the same with a domain.
+    assert lb["loadBalancerType"] == "application" and lb["internal"] is True
+    assert tls_graph(stack).one(LB)["inputs"]["internal"] is True
+    assert lb["subnets"] == PRIVATE_SUBNETS
     assert lb["securityGroups"] == [alb_sg(g)["id"]]
     assert lb["dropInvalidHeaderFields"] is True
     assert lb["enableDeletionProtection"] is s.config.deletionProtection
@@ -218,14 +248,14 @@ def test_alb_is_internet_facing_hardened_and_logged(stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_https_listener_uses_modern_tls_and_configured_certificate(stack):
-    g, s = graph(stack), settings_for(stack)
+def test_with_a_domain_the_https_listener_uses_modern_tls_and_the_certificate(stack):
+    g = tls_graph(stack)
     listeners = {r["inputs"]["port"]: r["inputs"] for r in g.of_type(LISTENER)}
     assert set(listeners) == {443, 80}
     https = listeners[443]
     assert https["protocol"] == "HTTPS"
     assert https["sslPolicy"] == ALB_TLS_POLICY == "ELBSecurityPolicy-TLS13-1-2-2021-06"
-    assert https["certificateArn"] == s.config.edge.certificateArn
+    assert https["certificateArn"] == CERT == g.outputs["certificate_arn"]
     # Requests without the origin header match no rule: nothing is forwarded by default.
     assert https["defaultActions"] == [{"type": "fixed-response", "fixedResponse": {
         "contentType": "text/plain", "messageBody": "Forbidden", "statusCode": "403"}}]
@@ -233,11 +263,28 @@ def test_https_listener_uses_modern_tls_and_configured_certificate(stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_http_listener_only_redirects_to_https(stack):
-    http = next(r["inputs"] for r in graph(stack).of_type(LISTENER) if r["inputs"]["port"] == 80)
+def test_with_a_domain_the_http_listener_only_redirects_to_https(stack):
+    http = next(r["inputs"] for r in tls_graph(stack).of_type(LISTENER) if r["inputs"]["port"] == 80)
     assert http["protocol"] == "HTTP"
     assert http["defaultActions"] == [{"type": "redirect", "redirect": {
         "protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
+    assert PRIVATE_ORIGIN_TAG[0] not in http["tags"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_without_a_domain_one_private_http_listener_serves(stack):
+    g = graph(stack)
+    (listener,) = g.of_type(LISTENER)
+    http = listener["inputs"]
+    assert (http["port"], http["protocol"]) == (80, "HTTP")
+    # Forbidden unless a rule with the origin header matches; the claim the policy pack verifies.
+    assert http["defaultActions"] == [{"type": "fixed-response", "fixedResponse": {
+        "contentType": "text/plain", "messageBody": "Forbidden", "statusCode": "403"}}]
+    assert http["tags"][PRIVATE_ORIGIN_TAG[0]] == PRIVATE_ORIGIN_TAG[1]
+    assert "sslPolicy" not in http and "certificateArn" not in http
+    assert g.outputs["https_listener_arn"] == "" and g.outputs["certificate_arn"] == ""
+    assert g.outputs["listener_arn"] == listener["id"]
+    assert listener["name"] == tls_graph(stack).named("edge-http")["name"]  # same resource in every mode
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -268,7 +315,7 @@ def test_alternate_target_groups_mirror_the_primary_ones(stack):
 @pytest.mark.parametrize("stack", STACKS)
 def test_listener_rules_route_paths_to_their_target_groups(stack):
     g = graph(stack)
-    https_arn = next(r for r in g.of_type(LISTENER) if r["inputs"]["port"] == 443)["id"]
+    serving_arn = serving_listener(g)["id"]
     primary, alternate = g.outputs["target_group_arns"], g.outputs["alternate_target_group_arns"]
     rules = {r["inputs"]["tags"]["service"]: r for r in g.of_type(RULE)}
     assert set(rules) == set(PUBLIC)
@@ -279,9 +326,13 @@ def test_listener_rules_route_paths_to_their_target_groups(stack):
         # All traffic to the primary group; ECS shifts the weights during a canary.
         assert rule["actions"] == [{"type": "forward", "forward": {"targetGroups": [
             {"arn": primary[svc], "weight": 100}, {"arn": alternate[svc], "weight": 0}]}}]
-        assert rule["listenerArn"] == https_arn
+        assert rule["listenerArn"] == serving_arn
         assert f"listener-rule/app/edge-rule-{svc}/" in g.outputs["production_listener_rule_arns"][svc]  # this rule's ARN (mocks)
     assert len({r["inputs"]["priority"] for r in rules.values()}) == len(rules)
+    # With a domain the same rules hang off the HTTPS listener.
+    tls = tls_graph(stack)
+    assert {r["inputs"]["listenerArn"] for r in tls.of_type(RULE)} == {serving_listener(tls)["id"]}
+    assert serving_listener(tls)["inputs"]["port"] == 443
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -338,9 +389,9 @@ def test_without_a_default_service_the_listener_answers_404():
     services = dict(s.config.services)
     services["gateway"] = ServiceSettings(public=True, path="/gw/*")
     g = run_edge(with_config(s, services=services))
-    https = next(r["inputs"] for r in g.of_type(LISTENER) if r["inputs"]["port"] == 443)
-    assert https["defaultActions"][0]["type"] == "fixed-response"
-    assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"  # unverified
+    serving = serving_listener(g)["inputs"]
+    assert serving["defaultActions"][0]["type"] == "fixed-response"
+    assert serving["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"  # unverified
     gateway_rule = next(r["inputs"] for r in g.of_type(RULE) if r["inputs"]["tags"]["service"] == "gateway")
     assert gateway_rule["conditions"][0]["pathPattern"] == {"regexValues": [r"^(/v1)?/gw(/.*)?$"]}
     assert gateway_rule["transforms"] == [STAGE_TRANSFORM]
@@ -399,7 +450,7 @@ def test_bucket_policy_lets_only_regional_elb_write_its_prefix(stack):
     assert len(allow) == 1
     assert allow[0]["Principal"] == {"AWS": "arn:aws:iam::127311923021:root"}  # us-east-1 ELB account
     assert allow[0]["Action"] == "s3:PutObject"
-    assert allow[0]["Resource"] == f"arn:aws:s3:::{bucket}/alb/AWSLogs/123456789012/*"
+    assert allow[0]["Resource"] == f"arn:aws:s3:::{bucket}/alb/AWSLogs/{ACCOUNT}/*"
     deny = [st for st in doc["Statement"] if st["Effect"] == "Deny"]
     assert deny and deny[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
@@ -409,9 +460,7 @@ def test_newer_regions_use_the_log_delivery_service_principal():
     assert elb_log_principal("us-gov-west-1") == {"AWS": "arn:aws-us-gov:iam::048591011584:root"}
     assert elb_log_principal("mx-central-1") == {"Service": ELB_LOG_DELIVERY_PRINCIPAL}
     s = settings_for("prod")
-    s = with_config(s, region="mx-central-1",
-                    edge={"certificateArn": "arn:aws:acm:mx-central-1:123456789012:certificate/abc"})
-    g = run_edge(s, region="mx-central-1")
+    g = run_edge(with_config(s, region="mx-central-1"), region="mx-central-1")
     doc = json.loads(g.one("aws:s3/bucketPolicy:BucketPolicy")["inputs"]["policy"])
     assert doc["Statement"][0]["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
 
@@ -419,16 +468,26 @@ def test_newer_regions_use_the_log_delivery_service_principal():
 # ---- security groups ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_alb_security_group_is_marked_and_open_only_on_443_and_80(stack):
-    g = graph(stack)
+@pytest.mark.parametrize("mode_graph, port", [(graph, 80), (tls_graph, 443)])
+def test_alb_admits_only_the_vpc_link_and_the_cloudfront_vpc_origin(stack, mode_graph, port):
+    g = mode_graph(stack)
     sg = alb_sg(g)
     assert sg["inputs"]["tags"]["tier"] == "edge"
     assert sg["inputs"]["description"].startswith("ALB")
     assert "ingress" not in sg["inputs"] and "egress" not in sg["inputs"]  # standalone rules only
-    open_rules = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"].get("cidrIpv4") in OPEN]
-    assert sorted((r["fromPort"], r["toPort"], r["ipProtocol"]) for r in open_rules) == [
-        (80, 80, "tcp"), (443, 443, "tcp")]
-    assert all(r["securityGroupId"] == sg["id"] for r in open_rules)
+    ingress = {r["name"]: r for r in g.of_type(INGRESS) if r["inputs"]["securityGroupId"] == sg["id"]}
+    assert set(ingress) == {"edge-alb-from-vpclink", "edge-alb-from-cloudfront"}
+    for rule in ingress.values():
+        inputs = rule["inputs"]
+        assert (inputs["fromPort"], inputs["toPort"], inputs["ipProtocol"]) == (port, port, "tcp")
+        assert not {"cidrIpv4", "cidrIpv6", "prefixListId"} & set(inputs)
+    assert ingress["edge-alb-from-vpclink"]["inputs"]["referencedSecurityGroupId"] == g.named("edge-vpclink-sg")["id"]
+    # CloudFront's own group in the VPC, looked up once the VPC origin exists (and a plain dependency).
+    cloudfront = ingress["edge-alb-from-cloudfront"]
+    assert cloudfront["inputs"]["referencedSecurityGroupId"].startswith("sg-")
+    assert g.one(VPC_ORIGIN)["urn"] in cloudfront["dependencies"]
+    assert g.one(VPC_ORIGIN)["urn"] in cloudfront["propertyDependencies"]["referencedSecurityGroupId"]
+    assert VPC_ORIGIN_SERVICE_SG == "CloudFront-VPCOrigins-Service-SG"
     assert g.outputs["alb_security_group_id"] == sg["id"]
 
 
@@ -441,11 +500,11 @@ def test_no_other_security_group_allows_the_internet(stack):
     for sg in groups:
         for rule in sg["inputs"].get("ingress", []):
             assert not set(rule.get("cidrBlocks", []) + rule.get("ipv6CidrBlocks", [])) & set(OPEN)
-    for rule in g.of_type(INGRESS):
+    assert alb_id
+    for rule in g.of_type(INGRESS):  # the ALB's included: it is internal
         inputs = rule["inputs"]
-        if inputs["securityGroupId"] != alb_id:
-            assert inputs.get("cidrIpv4") not in OPEN and inputs.get("cidrIpv6") not in OPEN, rule["name"]
-            assert inputs.get("referencedSecurityGroupId"), rule["name"]
+        assert inputs.get("cidrIpv4") not in OPEN and inputs.get("cidrIpv6") not in OPEN, rule["name"]
+        assert inputs.get("referencedSecurityGroupId"), rule["name"]
     # Nothing in the edge tier sends traffic to the internet either.
     for rule in g.of_type(EGRESS):
         assert rule["inputs"].get("cidrIpv4") not in OPEN and rule["inputs"].get("cidrIpv6") not in OPEN
@@ -462,17 +521,18 @@ def test_alb_egress_reaches_only_service_ports_inside_the_vpc(stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_vpc_link_reaches_only_the_alb_on_443(stack):
-    g = graph(stack)
+@pytest.mark.parametrize("mode_graph, port", [(graph, 80), (tls_graph, 443)])
+def test_vpc_link_reaches_only_the_alb_on_the_serving_port(stack, mode_graph, port):
+    g = mode_graph(stack)
     alb_id = alb_sg(g)["id"]
     link_sg = g.named("edge-vpclink-sg")
     egress = [r["inputs"] for r in g.of_type(EGRESS) if r["inputs"]["securityGroupId"] == link_sg["id"]]
-    assert egress == [{**egress[0], "ipProtocol": "tcp", "fromPort": 443, "toPort": 443,
+    assert egress == [{**egress[0], "ipProtocol": "tcp", "fromPort": port, "toPort": port,
                        "referencedSecurityGroupId": alb_id}]
     link = g.one("aws:apigatewayv2/vpcLink:VpcLink")["inputs"]
     assert link["subnetIds"] == PRIVATE_SUBNETS and link["securityGroupIds"] == [link_sg["id"]]
     from_link = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"].get("referencedSecurityGroupId") == link_sg["id"]]
-    assert [(r["securityGroupId"], r["fromPort"]) for r in from_link] == [(alb_id, 443)]
+    assert [(r["securityGroupId"], r["fromPort"]) for r in from_link] == [(alb_id, port)]
 
 
 # ---- API Gateway -------------------------------------------------------------------------------------
@@ -492,20 +552,22 @@ def test_api_is_regional_and_every_method_needs_an_api_key(stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_api_reaches_the_alb_through_vpc_link_v2_over_https(stack):
-    g, s = graph(stack), settings_for(stack)
-    alb_arn = g.outputs["alb_arn"]
-    link_id = g.one("aws:apigatewayv2/vpcLink:VpcLink")["id"]
-    integrations = g.of_type("aws:apigateway/integration:Integration")
-    assert len(integrations) == 2
-    for i in integrations:
-        inputs = i["inputs"]
-        assert inputs["type"] == "HTTP_PROXY" and inputs["connectionType"] == "VPC_LINK"
-        assert inputs["connectionId"] == link_id
-        assert inputs["integrationTarget"] == alb_arn
-        assert inputs["uri"].startswith(f"https://{s.config.edge.domainName}:443/")
-    proxy = next(i["inputs"] for i in integrations if i["inputs"]["uri"].endswith("{proxy}"))
-    assert proxy["requestParameters"]["integration.request.path.proxy"] == "method.request.path.proxy"
+def test_api_reaches_the_alb_through_vpc_link_v2(stack):
+    for g, scheme in ((graph(stack), f"http://{graph(stack).outputs['alb_dns_name']}:80/"),
+                      (tls_graph(stack), f"https://{DOMAIN}:443/")):
+        alb_arn = g.outputs["alb_arn"]
+        link_id = g.one("aws:apigatewayv2/vpcLink:VpcLink")["id"]
+        integrations = g.of_type("aws:apigateway/integration:Integration")
+        assert len(integrations) == 2
+        for i in integrations:
+            inputs = i["inputs"]
+            assert inputs["type"] == "HTTP_PROXY" and inputs["connectionType"] == "VPC_LINK"
+            assert inputs["connectionId"] == link_id
+            assert inputs["integrationTarget"] == alb_arn
+            # No domain: HTTP to the internal ALB's own name; with one, HTTPS to the name its certificate covers.
+            assert inputs["uri"].startswith(scheme)
+        proxy = next(i["inputs"] for i in integrations if i["inputs"]["uri"].endswith("{proxy}"))
+        assert proxy["requestParameters"]["integration.request.path.proxy"] == "method.request.path.proxy"
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -679,24 +741,32 @@ def test_cloudfront_acl_and_logs_live_in_us_east_1_via_an_explicit_provider(stac
 
 
 def test_cloudfront_acl_stays_in_us_east_1_when_the_stack_is_elsewhere():
-    s = with_config(settings_for("prod"), region="eu-west-1",
-                    edge={"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc"})
-    g = run_edge(s, region="eu-west-1")
+    g = run_edge(with_config(settings_for("prod"), region="eu-west-1"), region="eu-west-1")
     assert g.one("pulumi:providers:aws")["inputs"]["region"] == "us-east-1"
     assert ":wafv2:us-east-1:" in g.one(DISTRIBUTION)["inputs"]["webAclId"]
     assert ":wafv2:eu-west-1:" in g.outputs["web_acl_arn"]
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_distribution_is_https_only_with_static_caching(stack):
-    g, s = graph(stack), settings_for(stack)
+def test_distribution_serves_https_with_static_caching_from_a_vpc_origin(stack):
+    g = graph(stack)
     d = g.one(DISTRIBUTION)["inputs"]
     assert d["enabled"] is True and d["priceClass"] == "PriceClass_100"
     assert d["webAclId"] == g.outputs["cdn_web_acl_arn"]
     origin = d["origins"][0]
-    assert origin["domainName"] == s.config.edge.domainName
-    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
-    assert origin["customOriginConfig"]["originSslProtocols"] == ["TLSv1.2"]
+    vpc_origin = g.one(VPC_ORIGIN)
+    assert origin["vpcOriginConfig"] == {"vpcOriginId": vpc_origin["id"]} and "customOriginConfig" not in origin
+    endpoint = vpc_origin["inputs"]["vpcOriginEndpointConfig"]
+    assert endpoint["arn"] == g.outputs["alb_arn"] and endpoint["name"] == f"microservices-{stack}-alb"
+    assert (endpoint["httpPort"], endpoint["httpsPort"]) == (80, 443)
+    assert endpoint["originSslProtocols"] == {"items": ["TLSv1.2"], "quantity": 1}
+    # No domain: HTTP to the ALB's own name inside the VPC.  With one: HTTPS to the name its certificate covers.
+    assert endpoint["originProtocolPolicy"] == "http-only" and origin["domainName"] == g.outputs["alb_dns_name"]
+    tls = tls_graph(stack)
+    assert tls.one(VPC_ORIGIN)["inputs"]["vpcOriginEndpointConfig"]["originProtocolPolicy"] == "https-only"
+    assert tls.one(DISTRIBUTION)["inputs"]["origins"][0]["domainName"] == DOMAIN
+    # A mode switch (http-only <-> https-only) brings a new VPC origin rather than changing one in use.
+    assert vpc_origin["replaceOnChanges"] == ["vpcOriginEndpointConfig.originProtocolPolicy"]
     assert d["defaultCacheBehavior"]["viewerProtocolPolicy"] == "redirect-to-https"
     static = d["orderedCacheBehaviors"]
     assert [b["pathPattern"] for b in static] == ["/static/*"]
@@ -707,23 +777,62 @@ def test_distribution_is_https_only_with_static_caching(stack):
 
 
 def test_custom_cdn_certificate_enforces_tls_1_2():
-    cert = "arn:aws:acm:us-east-1:123456789012:certificate/cdn"
-    g = run_edge(with_config(settings_for("prod"), edge={"cdnCertificateArn": cert}), cdn_aliases=["cdn.example.com"])
+    cert = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/cdn"
+    g = run_edge(with_config(settings_for("prod"), edge={"cdnCertificateArn": cert}), cdn_aliases=["cdn.acme-shop.io"])
     d = g.one(DISTRIBUTION)["inputs"]
     assert d["viewerCertificate"] == {"acmCertificateArn": cert, "sslSupportMethod": "sni-only",
                                       "minimumProtocolVersion": VIEWER_MIN_TLS}
     assert VIEWER_MIN_TLS.startswith("TLSv1.2")
-    assert d["aliases"] == ["cdn.example.com"]
+    assert d["aliases"] == ["cdn.acme-shop.io"]
+    assert not g.of_type("aws:acm/certificate:Certificate")  # brought, not requested
 
 
-def test_origin_falls_back_to_the_alb_dns_name_without_a_domain():
-    g = run_edge(with_config(settings_for("dev"), edge={"domainName": ""}))
-    assert g.one(DISTRIBUTION)["inputs"]["origins"][0]["domainName"] == g.outputs["alb_dns_name"]
+def test_managed_certificates_are_validated_in_the_zone_before_use():
+    g = managed_graph()
+    certs = {r["name"]: r for r in g.of_type("aws:acm/certificate:Certificate")}
+    assert set(certs) == {"edge-alb-cert", "edge-cdn-cert"}
+    assert certs["edge-alb-cert"]["inputs"]["domainName"] == DOMAIN
+    assert certs["edge-cdn-cert"]["inputs"]["domainName"] == "www.acme-shop.io"
+    assert all(c["inputs"]["validationMethod"] == "DNS" for c in certs.values())
+    # CloudFront's certificate comes from us-east-1, through the explicit provider.
+    provider = g.one("pulumi:providers:aws")
+    assert certs["edge-cdn-cert"]["provider"].startswith(provider["urn"] + "::")
+    assert certs["edge-cdn-cert"]["inputs"]["region"] == "us-east-1"
+    records = {r["name"]: r["inputs"] for r in g.of_type(RECORD)}
+    validations = {r["name"]: r for r in g.of_type("aws:acm/certificateValidation:CertificateValidation")}
+    for cert, domain in (("edge-alb-cert", DOMAIN), ("edge-cdn-cert", "www.acme-shop.io")):
+        record = records[f"{cert}-dns-{domain.replace('.', '-')}"]
+        assert record["zoneId"] == ZONE and record["type"] == "CNAME" and record["name"].endswith(domain + ".")
+        validation = validations[f"{cert}-validation"]
+        assert validation["inputs"]["certificateArn"] == certs[cert]["id"]
+        assert validation["inputs"]["validationRecordFqdns"] == [record["name"].rstrip(".")]
+    # The listener and the distribution take the validated ARN: they wait for the certificate.
+    https = serving_listener(g)
+    assert https["inputs"]["port"] == 443 and https["inputs"]["certificateArn"] == certs["edge-alb-cert"]["id"]
+    assert validations["edge-alb-cert-validation"]["urn"] in https["dependencies"]
+    d = g.one(DISTRIBUTION)
+    assert d["inputs"]["aliases"] == ["www.acme-shop.io"]
+    assert d["inputs"]["viewerCertificate"]["acmCertificateArn"] == certs["edge-cdn-cert"]["id"]
+    assert validations["edge-cdn-cert-validation"]["urn"] in d["dependencies"]
+    # DNS: the domain to the internal ALB, the alias (IPv4 and IPv6) to CloudFront.
+    assert records["edge-alb-dns"]["aliases"][0]["name"] == g.outputs["alb_dns_name"]
+    for suffix, kind in (("", "A"), ("-ipv6", "AAAA")):
+        alias = records[f"edge-cdn-alias-www-acme-shop-io{suffix}"]
+        assert alias["type"] == kind and alias["name"] == "www.acme-shop.io"
+        assert alias["aliases"][0] == {"name": g.outputs["cdn_domain"], "zoneId": CLOUDFRONT_ZONE_ID,
+                                       "evaluateTargetHealth": False}
+
+
+def test_without_a_domain_nothing_is_certified_or_named():
+    g = graph("prod")
+    assert not g.of_type("aws:acm/certificate:Certificate") and not g.of_type(RECORD)
+    assert g.one(DISTRIBUTION)["inputs"]["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}
 
 
 def test_cdn_can_be_switched_off():
     g = run_edge(with_config(settings_for("dev"), edge={"cdn": False}))
-    assert not g.of_type(DISTRIBUTION) and not g.of_type("pulumi:providers:aws")
+    assert not g.of_type(DISTRIBUTION) and not g.of_type("pulumi:providers:aws") and not g.of_type(VPC_ORIGIN)
+    assert "edge-alb-from-cloudfront" not in {r["name"] for r in g.of_type(INGRESS)}
     assert [a["inputs"]["scope"] for a in g.of_type(WEB_ACL)] == ["REGIONAL"]
     assert g.outputs["cdn_domain"] == ""
 
@@ -741,9 +850,11 @@ def test_outputs_contract(stack):
     assert set(out["target_group_arns"]) == set(out["target_group_arn_suffixes"]) == set(PUBLIC)
     for svc in PUBLIC:
         assert out["target_group_arns"][svc].endswith(out["target_group_arn_suffixes"][svc])
-    https = next(r for r in g.of_type(LISTENER) if r["inputs"]["port"] == 443)
-    assert out["https_listener_arn"] == https["id"]
-    assert sorted(out["lb_dependencies"]) == sorted([https["urn"]] + [r["urn"] for r in g.of_type(RULE)])
+    serving = serving_listener(g)
+    assert out["listener_arn"] == serving["id"] and out["https_listener_arn"] == ""
+    assert sorted(out["lb_dependencies"]) == sorted([serving["urn"]] + [r["urn"] for r in g.of_type(RULE)])
+    tls = tls_graph(stack)
+    assert tls.outputs["https_listener_arn"] == tls.outputs["listener_arn"] == serving_listener(tls)["id"]
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -755,7 +866,7 @@ def test_every_taggable_resource_carries_the_required_tags(stack):
         tags = r["inputs"]["tags"]
         assert all(tags.get(k) for k in REQUIRED_TAGS), (r["name"], tags)
         assert tags["tier"] == "edge" and tags["stack"] == stack
-    must_tag = {LB, TG, LISTENER, SG, WEB_ACL, DISTRIBUTION, "aws:s3/bucket:Bucket",
+    must_tag = {LB, TG, LISTENER, SG, WEB_ACL, DISTRIBUTION, VPC_ORIGIN, "aws:s3/bucket:Bucket",
                 "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:cloudwatch/logGroup:LogGroup",
                 "aws:apigatewayv2/vpcLink:VpcLink"}
     assert all("tags" in r["inputs"] for r in g.resources if r["type"] in must_tag)

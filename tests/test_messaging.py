@@ -7,6 +7,7 @@ import json
 import pytest
 
 from _helpers import assert_required_tags, private_subnets, resources_by_urn
+from preflight.mocks import ACCOUNT
 from conftest import run_mocked, settings_for
 from preflight.mocks import SECRET_SIG, SIG_KEY
 
@@ -166,7 +167,7 @@ def test_mq_is_private_encrypted_logged_and_protected(run):
     (st,) = doc["Statement"]
     assert st["Principal"] == {"Service": "mq.amazonaws.com"}
     assert st["Resource"].endswith(":log-group:/aws/amazonmq/*")
-    assert st["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
+    assert st["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT
 
 
 def test_mq_user_password_comes_from_the_secret_version(run):

@@ -9,6 +9,7 @@ import pytest
 
 from _helpers import REQUIRED_TAGS
 from conftest import run_mocked, settings_for
+from preflight.mocks import ACCOUNT
 from components.shared import naming
 from components.observability.observability import (Observability, ObservabilityArgs, cache_member_ids, db_connection_threshold,
                                       mq_instance_names, pg_max_connections)
@@ -187,7 +188,7 @@ def test_every_alarm_notifies_the_topic_and_is_tagged(stack):
     assert topic["inputs"]["tags"]["stack"] == name
 
 
-def test_topic_is_encrypted_with_a_key_cloudwatch_may_use_and_mails_the_alert_address(stack):
+def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(stack):
     _, s, graph = stack
     topic = graph.one("aws:sns/topic:Topic")["inputs"]
     key = graph.one("aws:kms/key:Key")["inputs"]
@@ -195,16 +196,28 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_may_use_and_mails_the_alert_ad
     assert topic["kmsMasterKeyId"].startswith("arn:aws:kms:")
     assert key["enableKeyRotation"] is True
     statements = json.loads(key["policy"])["Statement"]
-    cw = [st for st in statements if st["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
-    assert cw and set(cw[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    for service in ("cloudwatch.amazonaws.com", "budgets.amazonaws.com"):
+        grants = [st for st in statements if st["Principal"] == {"Service": service}]
+        assert grants and set(grants[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}, service
+        assert grants[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    policy = json.loads(graph.one("aws:sns/topicPolicy:TopicPolicy")["inputs"]["policy"])["Statement"]
+    budgets = [st for st in policy if st["Principal"] == {"Service": "budgets.amazonaws.com"}]
+    assert [st["Action"] for st in budgets] == ["sns:Publish"]
+    assert budgets[0]["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:budgets::{ACCOUNT}:*"}
+    # The committed stacks set no alertEmail: no subscription (the topic ARN is an output).
+    assert s.config.alertEmail is None and not graph.of_type("aws:sns/topicSubscription:TopicSubscription")
+
+
+def test_alert_email_subscribes_to_the_topic():
+    _, graph = build("prod", alertEmail="ops@acme-shop.io")
     sub = graph.one("aws:sns/topicSubscription:TopicSubscription")["inputs"]
-    assert sub["protocol"] == "email" and sub["endpoint"] == s.config.alertEmail
+    assert sub["protocol"] == "email" and sub["endpoint"] == "ops@acme-shop.io"
 
 
 def test_chaos_stop_alarms_are_the_customer_facing_alb_alarms(stack):
     name, _, graph = stack
-    assert graph.outputs["stop"] == [f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}-alb-5xx-rate",
-                                     f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}-alb-response-time"]
+    assert graph.outputs["stop"] == [f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:{name}-alb-5xx-rate",
+                                     f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:{name}-alb-response-time"]
 
 
 def test_dashboard_shows_latency_throughput_errors_cpu_memory_db_and_cache(stack):

@@ -59,7 +59,7 @@ def test_service_error_alarm_counts_both_target_groups_of_a_canary():
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])
-def test_only_the_alb_security_group_is_open_to_the_internet(stack):
+def test_no_security_group_is_open_to_the_internet(stack):
     plan = plan_for(stack)
     open_groups = []
     for r in _by_type(plan, "aws:ec2/securityGroup:SecurityGroup"):
@@ -69,16 +69,34 @@ def test_only_the_alb_security_group_is_open_to_the_internet(stack):
     for r in _by_type(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
         if r["inputs"].get("cidrIpv4") == "0.0.0.0/0" or r["inputs"].get("cidrIpv6") == "::/0":
             open_groups.append((r["name"], r["inputs"].get("fromPort"), r["inputs"].get("toPort")))
-    assert open_groups and all(name.startswith("edge-") for name, *_ in open_groups), open_groups
-    assert {(f, t) for _, f, t in open_groups} <= {(443, 443), (80, 80)}
+    # The ALB is internal: the entry points are CloudFront and API Gateway, which AWS runs.
+    assert open_groups == []
+    lb = _by_type(plan, "aws:lb/loadBalancer:LoadBalancer")
+    assert [r["inputs"]["internal"] for r in lb] == [True]
 
 
-def test_hosted_zone_creates_the_alb_alias_record():
-    _, graph = _platform("dev", **{"edge.hostedZoneId": "Z0123456789ABC"})
-    record = graph.one("aws:route53/record:Record")["inputs"]
-    assert record["zoneId"] == "Z0123456789ABC" and record["name"] == "api.dev.example.com"
+def test_hosted_zone_creates_the_alb_alias_record_and_a_managed_certificate():
+    _, graph = _platform("dev", **{"edge.domainName": "api.dev.acme-shop.io", "edge.hostedZoneId": "Z0123456789ABC"})
+    record = graph.one("aws:route53/record:Record", "edge-alb-dns")["inputs"]
+    assert record["zoneId"] == "Z0123456789ABC" and record["name"] == "api.dev.acme-shop.io"
     assert record["type"] == "A" and record["aliases"][0]["name"].endswith(".elb.amazonaws.com")
-    assert not plan_for("dev")["resources"] or not _by_type(plan_for("dev"), "aws:route53/record:Record")
+    assert graph.one("aws:acm/certificate:Certificate")["inputs"]["domainName"] == "api.dev.acme-shop.io"
+    assert not _by_type(plan_for("dev"), "aws:route53/record:Record")
+
+
+def test_without_a_repository_owner_there_are_no_pipelines_but_the_repositories_stay():
+    plan = plan_for("prod")
+    assert plan["outputs"]["pipelines"] == {}
+    assert not [r for r in plan["resources"] if r["type"].startswith("platform:delivery")]
+    assert len(_by_type(plan, "aws:ecr/repository:Repository")) == len(settings_for("prod").config.services)
+
+
+def test_budget_alerts_go_to_the_alarm_topic():
+    plan = plan_for("prod")
+    topic = plan["outputs"]["alarm_topic_arn"]
+    (budget,) = _by_type(plan, "aws:budgets/budget:Budget")
+    for n in budget["inputs"]["notifications"]:
+        assert n["subscriberSnsTopicArns"] == [topic] and "subscriberEmailAddresses" not in n
 
 
 def test_kafka_clients_come_from_settings():
@@ -121,7 +139,8 @@ def test_the_az_experiment_targets_one_of_the_vpcs_azs(stack):
 
 
 def test_a_pipeline_may_pass_only_its_own_services_roles():
-    plan = plan_for("prod")
+    _, graph = _platform("prod", **{"delivery.repositoryOwner": "acme"})
+    plan = {"resources": graph.resources}
     roles = {r["name"]: r["id"] for r in _by_type(plan, "aws:iam/role:Role")}
     policy = next(r for r in _by_type(plan, "aws:iam/rolePolicy:RolePolicy") if r["name"] == "delivery-order-pipeline-policy")
     statement = next(st for st in json.loads(policy["inputs"]["policy"])["Statement"] if st["Sid"] == "PassTaskRoles")

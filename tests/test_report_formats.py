@@ -99,9 +99,9 @@ def test_sarif_levels_and_locations(big_run):
 
 
 def test_config_key_line_finds_the_key_in_the_stack_file():
-    path, line = sarif.config_key_line("prod", "microservices-platform:edge")
-    assert path == "Pulumi.prod.yaml"
-    assert (ROOT / path).read_text().splitlines()[line - 1].strip().startswith("microservices-platform:edge:")
+    path, line = sarif.config_key_line("dev", "microservices-platform:multiAz")
+    assert path == "Pulumi.dev.yaml"
+    assert (ROOT / path).read_text().splitlines()[line - 1].strip().startswith("microservices-platform:multiAz:")
     assert sarif.config_key_line("prod", "azCount")[0] in ("Pulumi.prod.yaml", "Pulumi.yaml")
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from components.config.settings import FARGATE_SIZES, SettingsError, parse_settings
-from conftest import ROOT, settings_for
+from conftest import QA_STACK_YAML, ROOT, settings_for
 from preflight.stackconfig import load_stack_config
 
 P = "microservices-platform:"
+OWN = "314159265358"  # an account id that is no documentation placeholder
 
 
 def _config(stack: str, **overrides: str) -> dict[str, str]:
@@ -93,9 +94,36 @@ def test_tags_carry_the_required_keys():
      "microservices-platform:mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE"),
     ({"cache.engine": "valkey"}, "microservices-platform:cache.engineVersion: Valkey starts at 7.2; got 7.1"),
     ({"cache.replicas": "0"}, "microservices-platform:cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica"),
-    ({"edge": "{}"}, "microservices-platform:edge.certificateArn: required; allowed: an ACM certificate ARN"),
-    ({"edge.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/x"},
-     "microservices-platform:edge.certificateArn: the ALB certificate must be in the stack region us-east-1"),
+    ({"edge.certificateArn": f"arn:aws:acm:eu-west-1:{OWN}:certificate/x", "edge.domainName": "api.acme-shop.io"},
+     "microservices-platform:edge.certificateArn: 'arn:aws:acm:eu-west-1:" + OWN + ":certificate/x' is in eu-west-1; "
+     "it must be in us-east-1"),
+    ({"edge.certificateArn": f"arn:aws-cn:acm:us-east-1:{OWN}:certificate/x", "edge.domainName": "api.acme-shop.io"},
+     "microservices-platform:edge.certificateArn: 'arn:aws-cn:acm:us-east-1:" + OWN + ":certificate/x' is in "
+     "partition aws-cn; a stack in us-east-1 uses aws"),
+    ({"edge.certificateArn": f"arn:aws:acm:us-east-1:{OWN}:certificate/x"},
+     "microservices-platform:edge.domainName: required with edge.certificateArn"),
+    ({"edge.domainName": "api.acme-shop.io"}, "microservices-platform:edge.hostedZoneId: required for a managed "
+                                               "certificate of edge.domainName"),
+    ({"edge.hostedZoneId": "Z0123456789ABC"}, "microservices-platform:edge.hostedZoneId: set without edge.domainName"),
+    ({"edge.cdnAliases": '["www.acme-shop.io"]'}, "microservices-platform:edge.cdnAliases: CloudFront aliases need a "
+                                                  "certificate"),
+    ({"edge.domainName": "api.acme-shop.io", "edge.hostedZoneId": "Z0123456789ABC",
+      "edge.cdnAliases": '["api.acme-shop.io"]'}, "microservices-platform:edge.cdnAliases: 'api.acme-shop.io' is "
+                                                  "edge.domainName"),
+    # Placeholders: the values the committed stacks used to carry.
+    ({"edge.certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f3b6c2e-prod-example",
+      "edge.domainName": "api.acme-shop.io"},
+     "microservices-platform:edge.certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f3b6c2e-prod-example'"
+     " names the AWS documentation account 123456789012"),
+    ({"edge.domainName": "api.example.com", "edge.hostedZoneId": "Z0123456789ABC"},
+     "microservices-platform:edge.domainName: 'api.example.com' is a placeholder (example.com is reserved"),
+    ({"alertEmail": "platform-alerts@example.com"},
+     "microservices-platform:alertEmail: 'platform-alerts@example.com' is a placeholder"),
+    ({"alertEmail": ""}, "microservices-platform:alertEmail: empty"),
+    ({"delivery.repositoryOwner": ""}, "microservices-platform:delivery.repositoryOwner: empty"),
+    ({"delivery.sourceConnectionArn": "arn:aws:codeconnections:us-east-1:111122223333:connection/abc"},
+     "microservices-platform:delivery.sourceConnectionArn: 'arn:aws:codeconnections:us-east-1:111122223333:"
+     "connection/abc' names the AWS documentation account 111122223333"),
     ({"aws:region": "mars-1"}, "aws:region: got 'mars-1'; allowed: an AWS region such as us-east-1"),
 ])
 def test_bad_config_names_the_key_and_what_is_allowed(overrides, expected):
@@ -167,7 +195,7 @@ def test_a_stack_file_written_by_config_set_path_merges_per_service(tmp_path):
     import shutil
 
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    (tmp_path / "Pulumi.qa.yaml").write_text((ROOT / "Pulumi.prod.yaml").read_text() + (
+    (tmp_path / "Pulumi.qa.yaml").write_text(QA_STACK_YAML + (
         "  microservices-platform:services:\n"
         "    order:\n      cpu: 1024\n      memory: 2048\n"
         "    billing:\n      port: 9090\n"))
@@ -208,3 +236,27 @@ def test_values_aws_refuses_are_config_errors(key, value):
 
 def test_iana_time_zones_are_accepted():
     assert settings_for("dev", **{"schedule.timezone": "Europe/Berlin"}).config.schedule.timezone == "Europe/Berlin"
+
+
+def test_committed_stacks_carry_no_placeholders_and_need_nothing_else():
+    for stack in ("prod", "dev"):
+        c = settings_for(stack).config
+        assert (c.edge.certificateArn, c.edge.domainName, c.edge.hostedZoneId) == ("", "", "")
+        assert c.alertEmail is None and c.delivery.repositoryOwner is None
+
+
+def test_the_three_edge_modes_parse():
+    from components.edge.mode import EdgeMode, edge_mode
+
+    managed = settings_for("prod", **{"edge.domainName": "api.acme-shop.io", "edge.hostedZoneId": "Z0123456789ABC"})
+    own = settings_for("prod", **{"edge.domainName": "api.acme-shop.io",
+                                  "edge.certificateArn": f"arn:aws:acm:us-east-1:{OWN}:certificate/x"})
+    assert edge_mode(managed.config.edge) is EdgeMode.MANAGED_CERTIFICATE
+    assert edge_mode(own.config.edge) is EdgeMode.OWN_CERTIFICATE
+    assert edge_mode(settings_for("prod").config.edge) is EdgeMode.DEFAULT_ENDPOINTS
+    assert EdgeMode.DEFAULT_ENDPOINTS.alb_port == 80 and EdgeMode.OWN_CERTIFICATE.alb_port == 443
+
+
+def test_alert_email_and_repository_owner_are_optional():
+    c = settings_for("prod", alertEmail="ops@acme-shop.io", **{"delivery.repositoryOwner": "acme"}).config
+    assert c.alertEmail == "ops@acme-shop.io" and c.delivery.repositoryOwner == "acme"

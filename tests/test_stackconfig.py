@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT
+from conftest import QA_STACK_YAML, ROOT
 from preflight.stackconfig import SECRET_PLACEHOLDER, UsageError, load_stack_config, stacks
 
 
@@ -70,9 +70,9 @@ def test_broken_stack_yaml_is_a_usage_error(project):
 
 
 # ---------------------------------------------------------------- secrets (`secure:` values)
-SECURE_STACK = (ROOT / "Pulumi.prod.yaml").read_text().replace(
-    "    domainName: api.example.com\n",
-    "    domainName: api.example.com\n    hostedZoneId:\n      secure: AAABAzoneciphertext==\n") + (
+SECURE_STACK = QA_STACK_YAML.replace(
+    "    domainName: api.shop-platform.io\n",
+    "    domainName: api.shop-platform.io\n    hostedZoneId:\n      secure: AAABAzoneciphertext==\n") + (
     "  microservices-platform:alertEmail:\n    secure: AAABAHb2xPvzJ8ciphertext==\n")
 
 
@@ -98,9 +98,11 @@ def test_secure_values_are_accepted_at_any_depth_with_a_note(tmp_path):
 def test_under_the_engine_secret_plaintexts_are_collected_and_numbers_may_not_be_secret():
     from components.config.settings import SettingsError, parse_settings
 
-    config, _ = load_stack_config(ROOT, "prod", ["alertEmail=ops@corp.example.org"])
+    config, _ = load_stack_config(ROOT, "prod", ["alertEmail=ops@shop-platform.io",
+                                                 "edge.domainName=api.shop-platform.io",
+                                                 "edge.hostedZoneId=Z0123456789ABC"])
     settings = parse_settings(config, "prod", ["microservices-platform:alertEmail", "microservices-platform:edge"])
-    assert "ops@corp.example.org" in settings.secret_values and "api.example.com" in settings.secret_values
+    assert "ops@shop-platform.io" in settings.secret_values and "api.shop-platform.io" in settings.secret_values
     assert settings.notes == ()  # the engine decrypted them: every check ran
     with pytest.raises(SettingsError, match="azCount: an encrypted"):
         parse_settings(config, "prod", ["microservices-platform:azCount"])
@@ -115,14 +117,14 @@ def test_inputs_and_outputs_holding_a_secret_are_marked_secret():
     from preflight.mocks import SECRET_SIG, SIG_KEY
 
     def build():
-        marker = protect_secrets({"ops@corp.example.org"})
+        marker = protect_secrets({"ops@shop-platform.io"})
         topic = aws.sns.Topic("alarms")
-        aws.sns.TopicSubscription("email", topic=topic.arn, protocol="email", endpoint="ops@corp.example.org")
-        aws.sns.Topic("tagged", tags={"contact": "ops@corp.example.org", "tier": "observability"})
-        return {"contact": marker.mark(pulumi.Output.from_input("mail ops@corp.example.org")), "plain": "x"}
+        aws.sns.TopicSubscription("email", topic=topic.arn, protocol="email", endpoint="ops@shop-platform.io")
+        aws.sns.Topic("tagged", tags={"contact": "ops@shop-platform.io", "tier": "observability"})
+        return {"contact": marker.mark(pulumi.Output.from_input("mail ops@shop-platform.io")), "plain": "x"}
 
     graph = run_mocked(build)
-    assert graph.named("email")["inputs"]["endpoint"] == {SIG_KEY: SECRET_SIG, "value": "ops@corp.example.org"}
+    assert graph.named("email")["inputs"]["endpoint"] == {SIG_KEY: SECRET_SIG, "value": "ops@shop-platform.io"}
     tags = graph.named("tagged")["inputs"]["tags"]
     assert tags["contact"][SIG_KEY] == SECRET_SIG and tags["tier"] == "observability"
     assert graph.outputs["contact"][SIG_KEY] == SECRET_SIG and graph.outputs["plain"] == "x"

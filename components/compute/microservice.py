@@ -38,6 +38,9 @@ DEPLOYMENT_BAKE_MINUTES = 10
 
 # Public services: give new tasks time to pass ALB health checks before ECS judges them.
 HEALTH_CHECK_GRACE_SECONDS = 60
+# Inputs of a canary service that others own after the first deployment (see the service below):
+# the task count (autoscaling) and the primary/alternate target groups (ECS swaps them).
+SERVICE_IGNORED_CHANGES = ["desiredCount", "loadBalancers"]
 
 # With Service Connect TLS the proxy intercepts the container port and accepts TLS 1.3 only
 # (ECS developer guide "Encrypt Amazon ECS Service Connect traffic", read 2026-11), which the
@@ -436,9 +439,15 @@ class MicroService(pulumi.ComponentResource):
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
             tags={**tags, "critical": str(spec.critical).lower()},
-            # Autoscaling owns the task count after the first deployment.
+            # Autoscaling owns the task count after the first deployment.  ECS owns the load balancer
+            # mapping of a canary service: after each deployment the alternate target group becomes
+            # the primary and the two swap in the service's loadBalancers (ECS developer guide,
+            # "Application Load Balancer resources for blue/green, linear, and canary deployments",
+            # read 2026-11); a `pulumi up` that put the program's order back would fight ECS
+            # (hashicorp/terraform-provider-aws#45678).  Its listener-rule weights are ignored the
+            # same way (components/edge/alb.py).
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on),
-                                        ignore_changes=["desiredCount"]),
+                                        ignore_changes=SERVICE_IGNORED_CHANGES if canary and lb else ["desiredCount"]),
         )
 
         label, groups = None, []
@@ -471,4 +480,4 @@ class MicroService(pulumi.ComponentResource):
 
 
 __all__ = ["MicroService", "MicroServiceArgs", "BlueGreenTargets", "canary_enabled", "secret_resource_arn",
-           "CANARY_PERCENT", "CANARY_BAKE_MINUTES"]
+           "CANARY_PERCENT", "CANARY_BAKE_MINUTES", "SERVICE_IGNORED_CHANGES"]

@@ -373,7 +373,8 @@ def _check_scalar(tp: Any, meta: dict, value: Any, path: str, ctx: _Ctx) -> Any:
         if coerced == "":
             if meta.get("empty_ok"):
                 return coerced
-            ctx.errors.append(f"{path}: empty; allowed: {allowed}")
+            unset = ", or leave it unset" if meta.get("unset") else ""  # an optional key: absent, not empty
+            ctx.errors.append(f"{path}: empty; allowed: {allowed}{unset}")
             return None
         limit = meta.get("max_length") or MAX_STRING
         if len(coerced) > limit:

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Optional
 from ..edge.routing import DEFAULT_ROUTE_PATHS, path_problem
 from .checks import dns_name_problem, email_problem, git_branch_problem, timezone_problem, vpc_cidr_problem
 from .schema import SECRET_PLACEHOLDER, SettingsError, decode_json_text, format_problems, parse, spec
+from .placeholders import placeholder_problems
 
 PROJECT = "microservices-platform"
 
@@ -200,14 +201,19 @@ class EfsSettings:
 class EdgeSettings:
     """ALB, API Gateway, WAF and CloudFront."""
 
-    certificateArn: str = spec(doc="ACM certificate ARN (stack region) for the ALB HTTPS listener.",
-                               pattern=r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+",
+    certificateArn: str = spec("", doc="Your own ACM certificate (stack region) for the ALB HTTPS listener, covering "
+                                           "edge.domainName; empty = a managed certificate when edge.domainName and "
+                                           "edge.hostedZoneId are set (see docs/edge.md, edge modes).",
+                               pattern=r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+",
                                pattern_hint="an ACM certificate ARN")
-    domainName: str = spec("", doc="Public host name of the API; required, and edge.certificateArn must cover it.",
+    domainName: str = spec("", doc="DNS name of the ALB that API Gateway and CloudFront verify its certificate "
+                                   "against; empty = no domain: HTTPS on the default CloudFront and execute-api "
+                                   "endpoints, plain HTTP to the internal ALB inside the VPC.",
                            pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="a DNS name", check=dns_name_problem)
-    cdnCertificateArn: str = spec("", doc="ACM certificate ARN in us-east-1 for CloudFront; empty = default "
-                                      "*.cloudfront.net certificate.",
-                                  pattern=r"arn:aws:acm:us-east-1:\d{12}:certificate/[A-Za-z0-9-]+",
+    cdnCertificateArn: str = spec("", doc="Your own ACM certificate in us-east-1 for edge.cdnAliases; empty = a "
+                                      "managed one when edge.hostedZoneId is set, else the default "
+                                      "*.cloudfront.net certificate (no aliases).",
+                                  pattern=r"arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate/[A-Za-z0-9-]+",
                                   pattern_hint="an ACM certificate ARN in us-east-1")
     wafRateLimit: int = spec(2000, doc="Requests per 5 minutes per IP before WAF blocks.",
                              minimum=10, maximum=2000000000)
@@ -215,12 +221,14 @@ class EdgeSettings:
     apiThrottleBurst: int = spec(2000, doc="Usage plan burst.", minimum=1, maximum=100000)
     apiQuotaPerMonth: int = spec(10_000_000, doc="Usage plan monthly quota per API key.", minimum=1)
     cdn: bool = spec(True, doc="Put CloudFront in front of the ALB.")
-    cdnAliases: list[str] = spec(doc="Extra host names CloudFront answers to (need edge.cdnCertificateArn).",
+    cdnAliases: list[str] = spec(doc="Extra host names CloudFront answers to (need edge.cdnCertificateArn, or "
+                                     "edge.hostedZoneId for a managed certificate; names in that zone).",
                                  pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="DNS names",
                                  check=dns_name_problem, unique=True,
                                  default_factory=list)
-    hostedZoneId: str = spec("", doc="Route 53 public zone of edge.domainName; set = create the alias record "
-                                     "to the ALB (empty = manage DNS elsewhere).",
+    hostedZoneId: str = spec("", doc="Route 53 public zone of edge.domainName (and edge.cdnAliases): the alias "
+                                     "records and the DNS validation of managed certificates go there; empty = "
+                                     "manage DNS elsewhere.",
                              pattern=r"Z[A-Z0-9]{1,31}", pattern_hint="a Route 53 hosted zone id (Z...)")
     originVerifyGeneration: int = spec(1, doc="Generation of the secret X-Origin-Verify header API Gateway and "
                                                  "CloudFront send to the ALB; raise it to rotate.", minimum=1, maximum=999)
@@ -239,9 +247,11 @@ class DeliverySettings:
                                     pattern=r"arn:aws:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:"
                                             r"connection/[A-Za-z0-9-]+",
                                     pattern_hint="a CodeConnections connection ARN")
-    repositoryOwner: str = spec("example-org", doc="GitHub owner of the service repositories "
-                                                   "(`<owner>/<service>`).",
-                                pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,38}", pattern_hint="a GitHub user or organisation")
+    repositoryOwner: Optional[str] = spec(None, doc="GitHub owner of the service repositories "
+                                                    "(`<owner>/<service>`).",
+                                          pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,38}",
+                                          pattern_hint="a GitHub user or organisation",
+                                          unset="no pipelines; the ECR repositories stay, push images yourself")
     branch: str = spec("main", doc="Branch whose pushes start the pipelines.",
                        pattern=r"[A-Za-z0-9._/-]{1,100}", pattern_hint="a git branch name",
                        check=git_branch_problem)
@@ -272,9 +282,10 @@ class StackSettings:
     owner: str = spec("platform-team", doc="Value of the owner tag on every resource.",
                       pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
                       pattern_hint="1-128 tag-safe characters")
-    alertEmail: str = spec("platform-alerts@example.com", doc="Where alarms and budget alerts go.",
-                           pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", pattern_hint="an e-mail address",
-                           check=email_problem)
+    alertEmail: Optional[str] = spec(None, doc="E-mail subscription of the SNS alarm topic, where alarms and budget "
+                                               "alerts go.", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+",
+                                     pattern_hint="an e-mail address", check=email_problem,
+                                     unset="no e-mail: subscribe to the alarm topic (output alarm_topic_arn) yourself")
     monthlyBudgetUsd: float = spec(3000.0, doc="AWS Budgets amount for the stack (alerts at 80 %/100 % forecast).",
                                    minimum=1)
     logRetentionDays: int = spec(30, doc="CloudWatch Logs retention.", choices=LOG_RETENTION_DAYS)
@@ -295,7 +306,7 @@ class StackSettings:
     kafka: KafkaSettings = spec(doc="Amazon MSK.", default_factory=KafkaSettings)
     mq: MqSettings = spec(doc="Amazon MQ.", default_factory=MqSettings)
     efs: EfsSettings = spec(doc="EFS.", default_factory=EfsSettings)
-    edge: EdgeSettings = spec(doc="Edge tier.", default_factory=lambda: EdgeSettings(certificateArn=""))
+    edge: EdgeSettings = spec(doc="Edge tier.", default_factory=EdgeSettings)
     delivery: DeliverySettings = spec(doc="Delivery pipelines.", default_factory=DeliverySettings)
 
     # ---- derived views (never stored in config) ----
@@ -417,23 +428,37 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
     if cfg.multiAz.broker and cfg.mq.hostType == "mq.t3.micro":
         errors.append(f"{p}mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE; allowed with "
                       f"multiAz.broker=true: mq.m5.large or larger (or set multiAz.broker=false)")
-    if not cfg.edge.certificateArn:
-        errors.append(f"{p}edge.certificateArn: required; allowed: an ACM certificate ARN in {region}")
-    elif cfg.edge.certificateArn != SECRET_PLACEHOLDER and f":acm:{region}:" not in cfg.edge.certificateArn:
-        errors.append(f"{p}edge.certificateArn: the ALB certificate must be in the stack region {region}; "
-                      f"allowed: an ACM certificate ARN in {region}")
-    if not cfg.edge.domainName:
-        errors.append(f"{p}edge.domainName: required; allowed: the DNS name edge.certificateArn covers "
-                      f"(API Gateway and CloudFront verify the ALB certificate against it)")
+    errors += _edge_mode_errors(cfg.edge)
+    errors += placeholder_problems(cfg, region, p)
     if cfg.edge.originVerifyAcceptPrevious and cfg.edge.originVerifyGeneration < 2:
         errors.append(f"{p}edge.originVerifyAcceptPrevious: there is no previous generation at "
                       f"originVerifyGeneration=1; allowed: true only with originVerifyGeneration >= 2")
-    if cfg.edge.cdnAliases and not cfg.edge.cdnCertificateArn:
-        errors.append(f"{p}edge.cdnAliases: CloudFront aliases need a certificate; allowed: aliases only "
-                      f"with edge.cdnCertificateArn (us-east-1)")
     if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:
         errors.append(f"{p}schedule: startHour + hoursPerDay is {cfg.schedule.startHour + cfg.schedule.hoursPerDay}; "
                       f"allowed: at most 24 (the schedule ends the same day)")
+    return errors
+
+
+def _edge_mode_errors(edge: EdgeSettings) -> list[str]:
+    """The edge keys that only work together (docs/edge.md, edge modes); the certificates' regions
+    are checked with the other ARNs (placeholders.py)."""
+    p = PROJECT + ":edge."
+    errors = []
+    if edge.certificateArn:
+        if not edge.domainName:
+            errors.append(f"{p}domainName: required with edge.certificateArn; allowed: the DNS name the certificate "
+                          f"covers (API Gateway and CloudFront verify the ALB certificate against it)")
+    elif edge.domainName and not edge.hostedZoneId:
+        errors.append(f"{p}hostedZoneId: required for a managed certificate of edge.domainName (DNS validation); "
+                      f"allowed: the Route 53 zone of {edge.domainName}, or set edge.certificateArn")
+    if edge.hostedZoneId and not edge.domainName:
+        errors.append(f"{p}hostedZoneId: set without edge.domainName; allowed: unset, or set edge.domainName too")
+    if edge.cdnAliases and not (edge.cdnCertificateArn or edge.hostedZoneId):
+        errors.append(f"{p}cdnAliases: CloudFront aliases need a certificate; allowed: aliases with edge.cdnCertificateArn (us-east-1) "
+                      f"or edge.hostedZoneId (managed certificate)")
+    if edge.domainName and edge.domainName in edge.cdnAliases:
+        errors.append(f"{p}cdnAliases: {edge.domainName!r} is edge.domainName, the internal ALB's name; allowed: "
+                      f"other names for CloudFront")
     return errors
 
 

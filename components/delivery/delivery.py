@@ -30,8 +30,8 @@ from ..config.settings import Settings
 
 TIER = "delivery"
 
-# Defaults of DeliveryArgs; the stack passes the `delivery.repositoryOwner`/`delivery.branch` settings.
-DEFAULT_REPOSITORY_OWNER = "example-org"
+# Default of DeliveryArgs.branch; the stack passes the `delivery.branch` setting.  There is no
+# default repository owner: without `delivery.repositoryOwner` the stack builds no pipelines.
 DEFAULT_BRANCH = "main"
 
 # CodeBuild curated images (CodeBuild user guide, "Docker images provided by CodeBuild", read 2026-11):
@@ -98,7 +98,7 @@ class DeliveryArgs:
     """Existing CodeConnections connection ARN; None = create a GitHub connection (PENDING until an
     administrator completes the handshake in the console)."""
     repositories: dict[str, str] = field(default_factory=dict)
-    """Service -> `owner/repository`; default `example-org/<service>` (set it before `pulumi up`)."""
+    """Service -> `owner/repository`, one per entry of ``ecr_repository_names`` (required)."""
     branch: str = DEFAULT_BRANCH
     """Branch whose pushes start the pipelines."""
     container_names: dict[str, str] = field(default_factory=dict)
@@ -125,6 +125,9 @@ class Delivery(pulumi.ComponentResource):
         unknown = sorted(set(args.ecr_repository_names) - set(self._s.config.services))
         if unknown:
             raise ValueError(f"delivery: ECR repositories for unknown service(s) {', '.join(unknown)}")
+        without_source = sorted(set(args.ecr_repository_names) - set(args.repositories))
+        if without_source:
+            raise ValueError(f"delivery: no source repository for service(s) {', '.join(without_source)}")
         self._account = aws.get_caller_identity_output().account_id
         self._partition = aws.get_partition_output().partition
 
@@ -255,7 +258,7 @@ class Delivery(pulumi.ComponentResource):
                                      self._account, pulumi.Output.all(*self._args.service_role_arns.get(svc, []))
                                      ).apply(lambda v: json.dumps(self._pipeline_policy(*v))),
             opts=opts)
-        repo_id = self._args.repositories.get(svc, f"{DEFAULT_REPOSITORY_OWNER}/{svc}")
+        repo_id = self._args.repositories[svc]
         pipeline = aws.codepipeline.Pipeline(
             f"{self._name}-{svc}-pipeline",
             name=name,

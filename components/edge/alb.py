@@ -1,5 +1,11 @@
 """The edge tier's Application Load Balancer: access-log bucket, security group,
-target groups (one per public service), HTTPS/HTTP listeners and path rules.
+target groups (one per public service), listeners and path rules.
+
+The ALB is internal (private subnets) in every edge mode (components/edge/mode.py): only the
+CloudFront VPC origin (components/edge/cdn.py) and the API Gateway VPC link (api.py) reach it,
+each through an ingress rule on its security group.  With a domain its serving listener is
+HTTPS (443); without one it is plain HTTP (80), which the policy pack accepts only for such a
+private listener (``alb-private-http-listener``, policies/platform_policies/rules/elb.py).
 
 Used by :class:`components.edge.edge.Edge`; every resource is a child of that component.
 """
@@ -15,6 +21,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..shared.naming import LIMITS, fit
+from .mode import HTTP_PORT, HTTPS_PORT, EdgeMode
 from .routing import CATCH_ALL_PATH, DEFAULT_ROUTE_PATHS, path_problem, stage_rewrite, wildcard_to_regex
 from ..config.settings import ServiceSettings, Settings
 
@@ -65,6 +72,12 @@ PRIORITY_SLOTS = 100
 CATCH_ALL_PRIORITY = 50000
 HSTS = "max-age=31536000; includeSubDomains"
 
+# A plain-HTTP listener that forwards declares that only private AWS paths reach it (the
+# CloudFront VPC origin and the API Gateway VPC link).  The policy pack's encryption-in-transit
+# accepts such a listener only with this tag, and its alb-private-http-listener rule checks the
+# claim against the graph (internal ALB, no source but those two): the tag alone proves nothing.
+PRIVATE_ORIGIN_TAG = ("origin-access", "cloudfront-vpc-origin+api-vpc-link")
+
 # Every rule also needs the origin-verify header (components/edge/origin_verify.py).  ALB allows
 # at most 3 match values per condition and 5 per rule, regex values included ("You can
 # specify up to three match evaluations per condition ... up to five match evaluations per
@@ -78,7 +91,7 @@ MAX_VALUES_PER_RULE = 5
 # characters" for RegexValues: ELB API reference, PathPatternConditionConfig, read
 # 2026-11); components/edge/routing.py checks it (MAX_PATH_REGEX_LENGTH).
 
-# Requests without the header (anyone calling the ALB or edge.domainName directly).
+# Requests without the origin-verify header (anything in the VPC other than the two senders).
 FORBIDDEN = {"type": "fixed-response",
              "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"}}
 NOT_FOUND = {"type": "fixed-response",
@@ -214,8 +227,12 @@ def elb_log_principal(region: str) -> dict[str, str]:
 class AlbResources:
     security_group: aws.ec2.SecurityGroup
     load_balancer: aws.lb.LoadBalancer
-    https_listener: aws.lb.Listener
+    https_listener: Optional[aws.lb.Listener]
+    """The HTTPS listener (443) when the mode has a certificate; None without a domain."""
     http_listener: aws.lb.Listener
+    """Port 80: redirects to HTTPS when there is one, else it is the serving listener."""
+    serving_listener: aws.lb.Listener
+    """The listener the path rules hang off (HTTPS with a domain, HTTP without)."""
     target_groups: dict[str, aws.lb.TargetGroup]
     alternate_target_groups: dict[str, aws.lb.TargetGroup]
     listener_rules: dict[str, aws.lb.ListenerRule]
@@ -268,19 +285,15 @@ def _access_log_bucket(name: str, settings: Settings, parent: pulumi.Resource) -
 
 def _security_group(name: str, settings: Settings, vpc_id: pulumi.Input[str], ports: Sequence[int],
                     parent: pulumi.Resource) -> aws.ec2.SecurityGroup:
-    """The only security group open to the internet: 443, and 80 (which only redirects).
-
-    The tag tier=edge and the description prefix "ALB" are how the policy pack's
-    no-open-ingress rule recognises it."""
+    """The ALB's group: no ingress of its own.  The senders add theirs, from their own group
+    only (cdn.py: the CloudFront VPC origin's; api.py: the VPC link's).  Egress reaches only the
+    service ports inside the VPC.  (Tag tier=edge and the description prefix "ALB" are how the
+    policy pack's no-open-ingress rule recognises an edge group; nothing here is open.)"""
     opts = pulumi.ResourceOptions(parent=parent)
     sg = aws.ec2.SecurityGroup(
         f"{name}-alb-sg", vpc_id=vpc_id,
-        description="ALB: HTTPS from the internet, HTTP only to redirect to HTTPS",
+        description="ALB (internal): only from the CloudFront VPC origin and the API Gateway VPC link",
         tags=settings.tags("edge", "alb"), opts=opts)
-    for port, why in ((443, "HTTPS from the internet"), (80, "HTTP from the internet (redirected to HTTPS)")):
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-alb-in-{port}", security_group_id=sg.id, ip_protocol="tcp", from_port=port, to_port=port,
-            cidr_ipv4="0.0.0.0/0", description=why, tags=settings.tags("edge", "alb"), opts=opts)
     # Targets are Fargate tasks in the VPC; their own groups admit only this one (compute tier).
     for port in sorted(set(ports)):
         aws.vpc.SecurityGroupEgressRule(
@@ -306,22 +319,26 @@ def _target_group(logical_base: str, service: str, svc: ServiceSettings, setting
 
 
 def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
-              public_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+              private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
               origin_header_name: str, origin_header_values: Sequence[pulumi.Input[str]],
-              api_stage_name: str, parent: pulumi.Resource) -> AlbResources:
+              api_stage_name: str, mode: EdgeMode, certificate_arn: Optional[pulumi.Input[str]],
+              parent: pulumi.Resource) -> AlbResources:
     """``origin_header_values``: the secret values (any of them) a request must carry in
     ``origin_header_name`` to be routed; everything else gets the listener's 403.
     ``api_stage_name``: the REST API stage, whose ``/<stage>`` path prefix the rules accept
-    and strip before forwarding."""
+    and strip before forwarding.  ``certificate_arn``: the (validated) certificate of
+    edge.domainName for the HTTPS listener; None without a domain (``mode``)."""
     cfg = settings.config
     services = public_services(settings)
     bucket, bucket_policy = _access_log_bucket(name, settings, parent)
     sg = _security_group(name, settings, vpc_id, [s.port for s in services.values()], parent)
 
+    # Internal in every mode: `internal` cannot change in place (a new load balancer), so the
+    # edge modes never flip it.  Private subnets: the VPC origin and the VPC link live there.
     alb = aws.lb.LoadBalancer(
         fit(f"{name}-alb", LIMITS["lb"], autonamed=True),
-        load_balancer_type="application", internal=False, ip_address_type="ipv4",
-        subnets=public_subnet_ids, security_groups=[sg.id],
+        load_balancer_type="application", internal=True, ip_address_type="ipv4",
+        subnets=private_subnet_ids, security_groups=[sg.id],
         drop_invalid_header_fields=True,
         enable_deletion_protection=cfg.deletionProtection,
         enable_http2=True, idle_timeout=60,
@@ -338,22 +355,38 @@ def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
                   for svc, s in services.items()}
     # Only rules forward, and every rule needs the origin header: the default answers 403.
     # The default-route service is reached through its catch-all rule instead.
-    https = aws.lb.Listener(
-        f"{name}-https", load_balancer_arn=alb.arn, port=443, protocol="HTTPS",
-        ssl_policy=ALB_TLS_POLICY, certificate_arn=cfg.edge.certificateArn,
-        routing_http_response_strict_transport_security_header_value=HSTS,
-        default_actions=[FORBIDDEN], tags=settings.tags("edge", "alb"),
-        opts=pulumi.ResourceOptions(parent=parent))
-    http = aws.lb.Listener(
-        f"{name}-http", load_balancer_arn=alb.arn, port=80, protocol="HTTP",
-        default_actions=[{"type": "redirect",
-                          "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}],
-        tags=settings.tags("edge", "alb"), opts=pulumi.ResourceOptions(parent=parent))
+    https = None
+    if mode.tls_to_alb:
+        if certificate_arn is None:
+            raise ValueError(f"edge mode {mode.value} needs the certificate of edge.domainName")
+        https = aws.lb.Listener(
+            f"{name}-https", load_balancer_arn=alb.arn, port=HTTPS_PORT, protocol="HTTPS",
+            ssl_policy=ALB_TLS_POLICY, certificate_arn=certificate_arn,
+            routing_http_response_strict_transport_security_header_value=HSTS,
+            default_actions=[FORBIDDEN], tags=settings.tags("edge", "alb"),
+            opts=pulumi.ResourceOptions(parent=parent))
+        # Kept in every mode so switching modes updates it in place; nothing may reach port 80
+        # while there is a certificate (the senders' ingress rules open 443 only).
+        http = aws.lb.Listener(
+            f"{name}-http", load_balancer_arn=alb.arn, port=HTTP_PORT, protocol="HTTP",
+            default_actions=[{"type": "redirect",
+                              "redirect": {"protocol": "HTTPS", "port": str(HTTPS_PORT), "status_code": "HTTP_301"}}],
+            tags=settings.tags("edge", "alb"), opts=pulumi.ResourceOptions(parent=parent))
+    else:
+        # No domain, so no certificate the senders would accept: CloudFront (VPC origin) and API
+        # Gateway (VPC link) speak HTTP to the internal ALB over AWS's network inside the VPC,
+        # and viewers get HTTPS at CloudFront and execute-api (docs/edge.md, edge modes).
+        http = aws.lb.Listener(
+            f"{name}-http", load_balancer_arn=alb.arn, port=HTTP_PORT, protocol="HTTP",
+            default_actions=[FORBIDDEN],
+            tags={**settings.tags("edge", "alb"), PRIVATE_ORIGIN_TAG[0]: PRIVATE_ORIGIN_TAG[1]},
+            opts=pulumi.ResourceOptions(parent=parent))
+    serving = https or http
 
     rules = {}
     for rule in path_rules(settings, api_stage_name):
         rules[rule.service] = aws.lb.ListenerRule(
-            f"{name}-rule-{rule.service}", listener_arn=https.arn, priority=rule.priority,
+            f"{name}-rule-{rule.service}", listener_arn=serving.arn, priority=rule.priority,
             conditions=rule_conditions((rule.regex,), origin_header_name, origin_header_values, regex=True),
             # API Gateway's `/<stage>` prefix off, so services see the same paths from both senders.
             transforms=[stage_transform(api_stage_name)],
@@ -370,9 +403,9 @@ def build_alb(name: str, settings: Settings, vpc_id: pulumi.Input[str],
     if default_route_service(settings) is None:
         # Keeps "verified but no such route" a 404 now that the default action is 403.
         unrouted = aws.lb.ListenerRule(
-            f"{name}-rule-unrouted", listener_arn=https.arn, priority=CATCH_ALL_PRIORITY,
+            f"{name}-rule-unrouted", listener_arn=serving.arn, priority=CATCH_ALL_PRIORITY,
             conditions=rule_conditions((CATCH_ALL_PATH,), origin_header_name, origin_header_values),
             actions=[NOT_FOUND], tags=settings.tags("edge", "alb"),
             opts=pulumi.ResourceOptions(parent=parent))
 
-    return AlbResources(sg, alb, https, http, groups, alternates, rules, unrouted, bucket)
+    return AlbResources(sg, alb, https, http, serving, groups, alternates, rules, unrouted, bucket)

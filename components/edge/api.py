@@ -1,4 +1,4 @@
-"""Regional REST API in front of the ALB, reaching it privately through a VPC link v2.
+"""Regional REST API in front of the internal ALB, reaching it privately through a VPC link v2.
 
 Every method requires an API key (usage plan: throttling + monthly quota) and, when a
 Lambda authorizer ARN is given, that authorizer too.  The stage writes JSON access logs
@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..shared.iam import assume_role_policy
+from .mode import EdgeMode
 from .routing import API_STAGE
 from ..config.settings import Settings
 
@@ -60,36 +61,36 @@ class ApiResources:
     authorizer: Optional[aws.apigateway.Authorizer]
 
 
-def backend_host(settings: Settings, alb_dns_name: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Host API Gateway sends and verifies the ALB's certificate against.
+def backend_uri(settings: Settings, alb_dns_name: pulumi.Input[str], mode: EdgeMode) -> pulumi.Output[str]:
+    """Scheme, host and port of the integrations' ``uri`` (the path is appended per route).
 
-    The ALB certificate covers edge.domainName; without it the ALB DNS name is used and
-    the TLS check fails until a domain the certificate covers is configured."""
-    domain = settings.config.edge.domainName
-    if domain:
-        return pulumi.Output.from_input(domain)
-    pulumi.log.warn("edge.domainName is empty: API Gateway will reject the ALB certificate for the ALB's "
-                    "DNS name; set edge.domainName to the name edge.certificateArn covers.")
-    return pulumi.Output.from_input(alb_dns_name)
+    "By default, private integration traffic uses the HTTP protocol. To use HTTPS, specify an uri
+    that contains a secure server name" (API Gateway developer guide, "Private integrations for
+    REST APIs", considerations, read 2026-11).  With a domain: HTTPS to edge.domainName, the name
+    the ALB certificate covers and API Gateway checks.  Without one: HTTP to the internal ALB's
+    own name, inside the VPC."""
+    if mode.tls_to_alb:
+        return pulumi.Output.from_input(f"https://{settings.config.edge.domainName}:{mode.alb_port}")
+    return pulumi.Output.concat("http://", alb_dns_name, f":{mode.alb_port}")
 
 
 def _vpc_link(name: str, settings: Settings, vpc_id: pulumi.Input[str],
               private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
-              alb_security_group_id: pulumi.Input[str], parent: pulumi.Resource
+              alb_security_group_id: pulumi.Input[str], port: int, parent: pulumi.Resource
               ) -> tuple[aws.apigatewayv2.VpcLink, aws.ec2.SecurityGroup]:
     opts = pulumi.ResourceOptions(parent=parent)
     tags = settings.tags("edge", "api")
     sg = aws.ec2.SecurityGroup(
-        f"{name}-vpclink-sg", vpc_id=vpc_id, description="API Gateway VPC link: HTTPS to the ALB only",
+        f"{name}-vpclink-sg", vpc_id=vpc_id, description="API Gateway VPC link: to the ALB only",
         tags=tags, opts=opts)
     aws.vpc.SecurityGroupEgressRule(
-        f"{name}-vpclink-to-alb", security_group_id=sg.id, ip_protocol="tcp", from_port=443, to_port=443,
-        referenced_security_group_id=alb_security_group_id, description="HTTPS to the ALB", tags=tags, opts=opts)
-    # Explicit even though 443 is open to the internet: the path stays open if that ever narrows.
+        f"{name}-vpclink-to-alb", security_group_id=sg.id, ip_protocol="tcp", from_port=port, to_port=port,
+        referenced_security_group_id=alb_security_group_id, description="To the ALB", tags=tags, opts=opts)
+    # One of the two sources the internal ALB admits (the other: CloudFront's VPC origin, cdn.py).
     aws.vpc.SecurityGroupIngressRule(
         f"{name}-alb-from-vpclink", security_group_id=alb_security_group_id, ip_protocol="tcp",
-        from_port=443, to_port=443, referenced_security_group_id=sg.id,
-        description="HTTPS from the API Gateway VPC link", tags=settings.tags("edge", "alb"), opts=opts)
+        from_port=port, to_port=port, referenced_security_group_id=sg.id,
+        description="API Gateway VPC link", tags=settings.tags("edge", "alb"), opts=opts)
     link = aws.apigatewayv2.VpcLink(
         f"{name}-vpclink", subnet_ids=private_subnet_ids, security_group_ids=[sg.id], tags=tags, opts=opts)
     return link, sg
@@ -142,7 +143,7 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
               alb_arn: pulumi.Input[str], alb_dns_name: pulumi.Input[str],
               alb_security_group_id: pulumi.Input[str], authorizer_lambda_arn: Optional[pulumi.Input[str]],
               manage_account: bool, origin_header_name: str, origin_header_value: pulumi.Input[str],
-              origin_generation: int, alb_rules: Sequence[pulumi.Resource],
+              origin_generation: int, alb_rules: Sequence[pulumi.Resource], mode: EdgeMode,
               parent: pulumi.Resource) -> ApiResources:
     """``origin_header_*``: the secret header every integration adds so the ALB routes the
     request (components/edge/origin_verify.py); ``origin_generation`` redeploys the stage when it
@@ -151,7 +152,8 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
     edge = cfg.edge
     tags = settings.tags("edge", "api")
     opts = pulumi.ResourceOptions(parent=parent)
-    link, link_sg = _vpc_link(name, settings, vpc_id, private_subnet_ids, alb_security_group_id, parent)
+    link, link_sg = _vpc_link(name, settings, vpc_id, private_subnet_ids, alb_security_group_id, mode.alb_port,
+                              parent)
 
     rest_api = aws.apigateway.RestApi(
         f"{name}-api", description=f"External API of the {settings.stack} platform (proxied to the ALB)",
@@ -162,7 +164,7 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
     auth = ({"authorization": "CUSTOM", "authorizer_id": authorizer.id} if authorizer is not None
             else {"authorization": "NONE"})
 
-    host = backend_host(settings, alb_dns_name)
+    backend = backend_uri(settings, alb_dns_name, mode)
     proxy = aws.apigateway.Resource(f"{name}-api-proxy", rest_api=rest_api.id, parent_id=rest_api.root_resource_id,
                                     path_part="{proxy+}", opts=opts)
     routes = (  # (suffix, resource id, backend path, proxied path parameter)
@@ -180,7 +182,7 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
             f"{name}-api-{suffix}-alb", rest_api=rest_api.id, resource_id=resource_id, http_method=method.http_method,
             type=INTEGRATION_TYPE, integration_http_method="ANY",
             connection_type="VPC_LINK", connection_id=link.id, integration_target=alb_arn,
-            uri=host.apply(lambda h, p=path: f"https://{h}:443{p}"),
+            uri=backend.apply(lambda b, p=path: f"{b}{p}"),
             request_parameters={**origin_header,
                                 **({"integration.request.path.proxy": "method.request.path.proxy"} if proxied else {})},
             opts=pulumi.ResourceOptions(parent=parent, depends_on=list(alb_rules)))
@@ -188,7 +190,7 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
 
     # A new deployment whenever the routing surface changes (methods, backend, authorizer,
     # origin header); the header by its generation, so the secret never enters the trigger.
-    fingerprint = pulumi.Output.all(host, alb_arn, link.id, authorizer.id if authorizer else "").apply(
+    fingerprint = pulumi.Output.all(backend, alb_arn, link.id, authorizer.id if authorizer else "").apply(
         lambda parts: hashlib.sha256(json.dumps(
             [parts, [r[2] for r in routes], INTEGRATION_TYPE, origin_header_name, origin_generation]
         ).encode()).hexdigest())

@@ -1,20 +1,33 @@
-"""CloudFront in front of the ALB: static assets cached at the edge, everything else passed
-through uncached; HTTPS to viewers and to the origin; its own CLOUDFRONT-scope web ACL.
+"""CloudFront in front of the internal ALB: static assets cached at the edge, everything else
+passed through uncached; HTTPS to viewers; its own CLOUDFRONT-scope web ACL.
+
+The ALB is reached through a CloudFront *VPC origin*: CloudFront connects to an internal ALB in
+private subnets through network interfaces it manages in the VPC, so the ALB needs no public
+address ("You can use Application Load Balancers (ALBs), Network Load Balancers (NLBs), and EC2
+instances in private subnets as VPC origins"; the VPC must belong to the distribution's account:
+CloudFront developer guide, "Restrict access with VPC origins", read 2026-11).  The VPC origin
+speaks HTTPS to the ALB when there is a domain (the ALB's certificate covers edge.domainName, the
+origin's name) and HTTP without one (origin protocol policy ``http-only``; CloudFront API
+reference, VpcOriginEndpointConfig, read 2026-11).  The ALB admits it through its security group
+from the group CloudFront creates in the VPC with the first VPC origin,
+``CloudFront-VPCOrigins-Service-SG`` (looked up once the VPC origin exists).
 
 CloudFront reads web ACLs and ACM certificates only from us-east-1 (CloudFront developer
 guide, "Requirements for using SSL/TLS certificates with CloudFront"; WAF developer guide,
-"Using AWS WAF with Amazon CloudFront", read 2026-11), so the ACL and its log group are
-created through an explicit us-east-1 provider whatever the stack's region.
+"Using AWS WAF with Amazon CloudFront", read 2026-11), so the ACL, its log group and a managed
+alias certificate are created through an explicit us-east-1 provider whatever the stack's region.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
+from .mode import HTTP_PORT, HTTPS_PORT, EdgeMode
 from .waf import build_web_acl
 from ..config.settings import Settings
 
@@ -37,11 +50,19 @@ VIEWER_MIN_TLS = "TLSv1.2_2021"
 
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 
+# The security group CloudFront creates in a VPC with its first VPC origin there; its network
+# interfaces carry it, so the ALB admits exactly them by referencing it.
+VPC_ORIGIN_SERVICE_SG = "CloudFront-VPCOrigins-Service-SG"
+ORIGIN_TLS_PROTOCOLS = ["TLSv1.2"]
+# Hosted zone id of every CloudFront distribution for Route 53 alias records (Route 53 API
+# reference, AliasTarget "HostedZoneId", read 2026-11).
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
+
 
 @dataclass
 class CdnResources:
-    provider: aws.Provider
     web_acl: aws.wafv2.WebAcl
+    vpc_origin: aws.cloudfront.VpcOrigin
     distribution: aws.cloudfront.Distribution
 
 
@@ -57,30 +78,74 @@ def us_east_1_provider(name: str, settings: Settings, parent: pulumi.Resource) -
         opts=pulumi.ResourceOptions(parent=parent))
 
 
-def viewer_certificate(settings: Settings) -> dict:
-    cert = settings.config.edge.cdnCertificateArn
-    if cert:
-        return {"acm_certificate_arn": cert, "ssl_support_method": "sni-only",
+def viewer_certificate(certificate_arn: Optional[pulumi.Input[str]]) -> dict:
+    """The aliases' certificate (us-east-1), or CloudFront's own *.cloudfront.net one."""
+    if certificate_arn is not None:
+        return {"acm_certificate_arn": certificate_arn, "ssl_support_method": "sni-only",
                 "minimum_protocol_version": VIEWER_MIN_TLS}
     return {"cloudfront_default_certificate": True}
 
 
 def origin_domain(settings: Settings, alb_dns_name: pulumi.Input[str]) -> pulumi.Input[str]:
-    """The ALB certificate covers edge.domainName, and CloudFront verifies the origin's
-    certificate against the origin name: use the domain when there is one.  Without it
-    the ALB DNS name is the only name available (the origin TLS check then fails until a
-    domain is configured)."""
+    """With a domain the ALB certificate covers edge.domainName, and CloudFront verifies the
+    origin's certificate against the origin name: use the domain.  Without one the VPC origin
+    speaks HTTP and the ALB's own DNS name is the origin name."""
     return settings.config.edge.domainName or alb_dns_name
 
 
-def build_cdn(name: str, settings: Settings, alb_dns_name: pulumi.Input[str], parent: pulumi.Resource,
-              aliases: Sequence[str] = (), *, origin_header_name: str, origin_header_value: pulumi.Input[str],
+def _vpc_origin(name: str, settings: Settings, alb_arn: pulumi.Input[str], mode: EdgeMode,
+                parent: pulumi.Resource) -> aws.cloudfront.VpcOrigin:
+    return aws.cloudfront.VpcOrigin(
+        f"{name}-vpc-origin",
+        vpc_origin_endpoint_config={
+            "name": f"microservices-{settings.stack}-alb", "arn": alb_arn,
+            "http_port": HTTP_PORT, "https_port": HTTPS_PORT,
+            "origin_protocol_policy": "https-only" if mode.tls_to_alb else "http-only",
+            # Required by the API even for http-only (unused then).
+            "origin_ssl_protocols": {"items": ORIGIN_TLS_PROTOCOLS, "quantity": len(ORIGIN_TLS_PROTOCOLS)}},
+        tags=settings.tags("edge", "cdn"),
+        # Switching edge modes changes the protocol: a new VPC origin (the distribution moves over,
+        # then the old one goes) rather than an in-place change of one the distribution is using.
+        opts=pulumi.ResourceOptions(parent=parent,
+                                    replace_on_changes=["vpcOriginEndpointConfig.originProtocolPolicy"]))
+
+
+def admit_vpc_origin(name: str, settings: Settings, vpc_id: pulumi.Input[str], alb_security_group_id: pulumi.Input[str],
+                     vpc_origin: aws.cloudfront.VpcOrigin, port: int,
+                     parent: pulumi.Resource) -> aws.vpc.SecurityGroupIngressRule:
+    """The ALB's ingress from CloudFront's VPC-origin group (and nothing else of CloudFront's)."""
+    service_sg = aws.ec2.get_security_group_output(
+        filters=[{"name": "group-name", "values": [VPC_ORIGIN_SERVICE_SG]}, {"name": "vpc-id", "values": [vpc_id]}],
+        opts=pulumi.InvokeOutputOptions(parent=parent, depends_on=[vpc_origin]))
+    return aws.vpc.SecurityGroupIngressRule(
+        f"{name}-alb-from-cloudfront", security_group_id=alb_security_group_id, ip_protocol="tcp",
+        from_port=port, to_port=port, referenced_security_group_id=service_sg.id,
+        description="CloudFront VPC origin", tags=settings.tags("edge", "alb"),
+        # Also a plain dependency: the policy pack ties this source to the VPC origin even while the
+        # group's id is unknown (first preview).
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[vpc_origin]))
+
+
+def _slug(domain: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", domain.lower()).strip("-")
+
+
+def build_cdn(name: str, settings: Settings, alb: aws.lb.LoadBalancer, parent: pulumi.Resource,
+              aliases: Sequence[str] = (), *, mode: EdgeMode, provider: aws.Provider,
+              vpc_id: pulumi.Input[str], alb_security_group_id: pulumi.Input[str],
+              origin_header_name: str, origin_header_value: pulumi.Input[str],
+              viewer_certificate_arn: Optional[pulumi.Input[str]] = None,
               alb_rules: Sequence[pulumi.Resource] = ()) -> CdnResources:
     """``origin_header_*``: the secret header CloudFront adds to every origin request so the
     ALB routes it (components/edge/origin_verify.py); CloudFront replaces a viewer's header of the
-    same name.  ``alb_rules``: the distribution changes only after the ALB accepts the value."""
-    provider = us_east_1_provider(name, settings, parent)
+    same name.  ``alb_rules``: the distribution changes only after the ALB accepts the value.
+    ``viewer_certificate_arn``: the aliases' certificate in us-east-1 (None = the default
+    *.cloudfront.net one; then there are no aliases)."""
+    if aliases and viewer_certificate_arn is None:
+        raise ValueError("CloudFront aliases need a certificate (edge.cdnCertificateArn or edge.hostedZoneId)")
     acl = build_web_acl(f"{name}-waf-cdn", "CLOUDFRONT", settings, parent, service="cdn", provider=provider)
+    vpc_origin = _vpc_origin(name, settings, alb.arn, mode, parent)
+    admit_vpc_origin(name, settings, vpc_id, alb_security_group_id, vpc_origin, mode.alb_port, parent)
     behaviour = {"target_origin_id": ORIGIN_ID, "viewer_protocol_policy": "redirect-to-https",
                  "cached_methods": ["GET", "HEAD"], "response_headers_policy_id": SECURITY_HEADERS, "compress": True}
     dynamic = {**behaviour, "allowed_methods": ALL_METHODS, "cache_policy_id": CACHE_DISABLED,
@@ -91,16 +156,23 @@ def build_cdn(name: str, settings: Settings, alb_dns_name: pulumi.Input[str], pa
         f"{name}-cdn", enabled=True, is_ipv6_enabled=True, http_version="http2and3",
         comment=f"{settings.stack} platform edge",
         price_class=PRICE_CLASS, aliases=list(aliases) or None,
-        origins=[{"origin_id": ORIGIN_ID, "domain_name": origin_domain(settings, alb_dns_name),
+        origins=[{"origin_id": ORIGIN_ID, "domain_name": origin_domain(settings, alb.dns_name),
                   "custom_headers": [{"name": origin_header_name,
                                       "value": pulumi.Output.secret(origin_header_value)}],
-                  "custom_origin_config": {"http_port": 80, "https_port": 443,
-                                           "origin_protocol_policy": "https-only",
-                                           "origin_ssl_protocols": ["TLSv1.2"]}}],
+                  "vpc_origin_config": {"vpc_origin_id": vpc_origin.id}}],
         default_cache_behavior=dynamic, ordered_cache_behaviors=[static],
         restrictions={"geo_restriction": {"restriction_type": "none"}},
-        viewer_certificate=viewer_certificate(settings),
+        viewer_certificate=viewer_certificate(viewer_certificate_arn),
         web_acl_id=acl.arn,  # WAFv2: the ACL's ARN, not its id
         tags=settings.tags("edge", "cdn"),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(alb_rules)))
-    return CdnResources(provider, acl, distribution)
+    zone = settings.config.edge.hostedZoneId
+    if zone:
+        for alias in aliases:
+            for record_type, suffix in (("A", ""), ("AAAA", "-ipv6")):
+                aws.route53.Record(
+                    f"{name}-cdn-alias-{_slug(alias)}{suffix}", zone_id=zone, name=alias, type=record_type,
+                    aliases=[aws.route53.RecordAliasArgs(name=distribution.domain_name, zone_id=CLOUDFRONT_ZONE_ID,
+                                                         evaluate_target_health=False)],
+                    opts=pulumi.ResourceOptions(parent=parent))
+    return CdnResources(acl, vpc_origin, distribution)

@@ -1,11 +1,14 @@
-"""Edge tier: the only internet-facing part of the platform.
+"""Edge tier: the platform's entry points, API Gateway and CloudFront, and the ALB behind them.
 
-- Application Load Balancer in the public subnets (components/edge/alb.py): HTTPS with a
-  modern TLS policy, HTTP that only redirects, one target group per public service.
+- Internal Application Load Balancer in the private subnets (components/edge/alb.py): one
+  target group per public service; HTTPS with a modern TLS policy when there is a domain,
+  plain HTTP inside the VPC without one (the edge modes: components/edge/mode.py).
 - Regional REST API reaching the ALB through a VPC link v2 (components/edge/api.py): API
   keys, usage plan, access logs, X-Ray, optional Lambda authorizer.
+- CloudFront (components/edge/cdn.py) reaching the ALB through a VPC origin, with its own
+  us-east-1 web ACL, when edge.cdn.
+- Certificates the stack requests and validates itself (components/edge/certificates.py).
 - AWS WAF (components/edge/waf.py): one regional web ACL on the ALB and the API stage.
-- CloudFront (components/edge/cdn.py) with its own us-east-1 web ACL, when edge.cdn.
 - Origin verification (components/edge/origin_verify.py): API Gateway and CloudFront add a secret
   header; the ALB routes only requests carrying it and answers everything else 403.
 - The ALB's path rules accept API Gateway's `/<stage>` path prefix and strip it before
@@ -22,7 +25,9 @@ import pulumi_aws as aws
 
 from .alb import build_alb
 from .api import STAGE_NAME, build_api
-from .cdn import build_cdn
+from .cdn import CDN_REGION, build_cdn, us_east_1_provider
+from .certificates import validated_certificate
+from .mode import EdgeMode, edge_mode, manages_cdn_certificate
 from .origin_verify import build_origin_verification
 from .waf import build_web_acl
 from ..config.settings import Settings
@@ -33,11 +38,9 @@ class EdgeArgs:
     settings: Settings
     """Stack settings (reads edge.*, services, deletionProtection, logRetentionDays, tracing, vpcCidr)."""
     vpc_id: pulumi.Input[str]
-    """VPC of the ALB, target groups and VPC link."""
-    public_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """Public subnets (one per AZ, at least two) for the internet-facing ALB."""
+    """VPC of the ALB, target groups, VPC link and CloudFront VPC origin."""
     private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """Private subnets for the API Gateway VPC link ENIs."""
+    """Private subnets (one per AZ, at least two) of the internal ALB and the VPC link ENIs."""
     authorizer_lambda_arn: Optional[pulumi.Input[str]] = None
     """Lambda REQUEST authorizer for every API method (identity: Authorization header), in
     addition to the API key. Default None: API key only."""
@@ -46,8 +49,9 @@ class EdgeArgs:
     True. Set False in every stack but one when several stacks share an account and region:
     the setting is a singleton and the last stack deployed (or deleted) owns it."""
     cdn_aliases: list[str] = field(default_factory=list)
-    """Alternate domain names for CloudFront; they need edge.cdnCertificateArn to cover them.
-    Default none: the distribution answers on its *.cloudfront.net name."""
+    """Alternate domain names for CloudFront; edge.cdnCertificateArn must cover them, or the stack
+    requests a certificate validated in edge.hostedZoneId. Default none: the distribution answers
+    on its *.cloudfront.net name."""
     origin_verify_generation: int = 1
     """Generation of the secret origin header API Gateway and CloudFront send to the ALB.
     Default 1. Raising it rotates the value (a new secret per generation); do it together
@@ -64,6 +68,8 @@ class Edge(pulumi.ComponentResource):
     alb_zone_id: pulumi.Output[str]
     alb_security_group_id: pulumi.Output[str]
     https_listener_arn: pulumi.Output[str]
+    listener_arn: pulumi.Output[str]
+    certificate_arn: pulumi.Output[str]
     target_group_arns: dict[str, pulumi.Output[str]]
     target_group_arn_suffixes: dict[str, pulumi.Output[str]]
     alternate_target_group_arns: dict[str, pulumi.Output[str]]
@@ -84,11 +90,20 @@ class Edge(pulumi.ComponentResource):
     def __init__(self, name: str, args: EdgeArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:edge:Edge", name, None, opts)
         settings, cfg = args.settings, args.settings.config
+        mode = edge_mode(cfg.edge)
+        self.mode = mode
+
+        certificate = None
+        if mode is EdgeMode.MANAGED_CERTIFICATE:
+            certificate = validated_certificate(f"{name}-alb-cert", settings, [cfg.edge.domainName],
+                                                cfg.edge.hostedZoneId, self, service="alb")
+        elif mode is EdgeMode.OWN_CERTIFICATE:
+            certificate = pulumi.Output.from_input(cfg.edge.certificateArn)
 
         origin = build_origin_verification(name, settings, args.origin_verify_generation,
                                            args.origin_verify_accept_previous, self)
-        alb = build_alb(name, settings, args.vpc_id, args.public_subnet_ids,
-                        origin.header_name, origin.accepted_values, STAGE_NAME, self)
+        alb = build_alb(name, settings, args.vpc_id, args.private_subnet_ids,
+                        origin.header_name, origin.accepted_values, STAGE_NAME, mode, certificate, self)
         lb = alb.load_balancer
         # Senders switch value only after the ALB rules accept it (rotation without 403s).
         alb_rules = [*alb.listener_rules.values(), *([alb.unrouted_rule] if alb.unrouted_rule else [])]
@@ -98,7 +113,7 @@ class Edge(pulumi.ComponentResource):
                         authorizer_lambda_arn=args.authorizer_lambda_arn,
                         manage_account=args.manage_api_gateway_account,
                         origin_header_name=origin.header_name, origin_header_value=origin.value,
-                        origin_generation=origin.generation, alb_rules=alb_rules, parent=self)
+                        origin_generation=origin.generation, alb_rules=alb_rules, mode=mode, parent=self)
 
         # One regional ACL for both entry points; the VPC (VPC link ENIs) is exempt from the
         # per-IP rate rule, which the API stage already applies per real client.
@@ -110,12 +125,21 @@ class Edge(pulumi.ComponentResource):
                                     web_acl_arn=web_acl.arn, opts=pulumi.ResourceOptions(parent=self))
 
         if cfg.edge.cdn:
-            if cfg.edge.cdnCertificateArn and not args.cdn_aliases:
+            # CloudFront's global dependencies (web ACL, alias certificate) live in us-east-1.
+            provider = us_east_1_provider(name, settings, self)
+            cdn_certificate: Optional[pulumi.Input[str]] = cfg.edge.cdnCertificateArn or None
+            if manages_cdn_certificate(cfg.edge) and args.cdn_aliases:
+                cdn_certificate = validated_certificate(f"{name}-cdn-cert", settings, args.cdn_aliases,
+                                                        cfg.edge.hostedZoneId, self, service="cdn",
+                                                        provider=provider, region=CDN_REGION)
+            if cdn_certificate is not None and not args.cdn_aliases:
                 pulumi.log.warn("edge.cdnCertificateArn is set but no CloudFront aliases are: viewers can only "
                                 "use the *.cloudfront.net name.", self)
-            cdn = build_cdn(name, settings, lb.dns_name, self, args.cdn_aliases,
+                cdn_certificate = None
+            cdn = build_cdn(name, settings, lb, self, args.cdn_aliases, mode=mode, provider=provider,
+                            vpc_id=args.vpc_id, alb_security_group_id=alb.security_group.id,
                             origin_header_name=origin.header_name, origin_header_value=origin.value,
-                            alb_rules=alb_rules)
+                            viewer_certificate_arn=cdn_certificate, alb_rules=alb_rules)
             self.cdn_web_acl_arn = cdn.web_acl.arn
             self.cdn_distribution_id = cdn.distribution.id
             self.cdn_domain = cdn.distribution.domain_name
@@ -125,7 +149,8 @@ class Edge(pulumi.ComponentResource):
             self.cdn_domain = pulumi.Output.from_input("")
 
         if cfg.edge.hostedZoneId:
-            # edge.domainName -> ALB: the name API Gateway and CloudFront reach the ALB by.
+            # edge.domainName -> the internal ALB: the name API Gateway and CloudFront verify its
+            # certificate against (it resolves to private addresses).
             aws.route53.Record(
                 f"{name}-alb-dns", zone_id=cfg.edge.hostedZoneId, name=cfg.edge.domainName, type="A",
                 aliases=[aws.route53.RecordAliasArgs(name=lb.dns_name, zone_id=lb.zone_id,
@@ -136,7 +161,10 @@ class Edge(pulumi.ComponentResource):
         self.alb_dns_name = lb.dns_name
         self.alb_zone_id = lb.zone_id
         self.alb_security_group_id = alb.security_group.id
-        self.https_listener_arn = alb.https_listener.arn
+        # "" without a domain: then the serving listener is the HTTP one (listener_arn).
+        self.https_listener_arn = alb.https_listener.arn if alb.https_listener else pulumi.Output.from_input("")
+        self.listener_arn = alb.serving_listener.arn
+        self.certificate_arn = pulumi.Output.from_input(certificate if certificate is not None else "")
         self.target_group_arns = {svc: tg.arn for svc, tg in alb.target_groups.items()}
         self.target_group_arn_suffixes = {svc: tg.arn_suffix for svc, tg in alb.target_groups.items()}
         # For ECS canary deployments (compute tier): the second group and the weighted rule.
@@ -145,7 +173,7 @@ class Edge(pulumi.ComponentResource):
                                                     for svc, tg in alb.alternate_target_groups.items()}
         self.production_listener_rule_arns = {svc: r.arn for svc, r in alb.listener_rules.items()}
         # ECS rejects a target group not yet attached to a listener: services wait for these.
-        self.load_balancer_dependencies = [alb.https_listener, *alb.listener_rules.values()]
+        self.load_balancer_dependencies = [alb.serving_listener, *alb.listener_rules.values()]
         self.access_log_bucket = alb.log_bucket.bucket
         self.api_id = api.rest_api.id
         self.api_stage_name = api.stage.stage_name
@@ -157,7 +185,8 @@ class Edge(pulumi.ComponentResource):
         self.register_outputs({
             "alb_arn": self.alb_arn, "alb_arn_suffix": self.alb_arn_suffix, "alb_dns_name": self.alb_dns_name,
             "alb_zone_id": self.alb_zone_id, "alb_security_group_id": self.alb_security_group_id,
-            "https_listener_arn": self.https_listener_arn, "target_group_arns": self.target_group_arns,
+            "https_listener_arn": self.https_listener_arn, "listener_arn": self.listener_arn,
+            "certificate_arn": self.certificate_arn, "target_group_arns": self.target_group_arns,
             "target_group_arn_suffixes": self.target_group_arn_suffixes,
             "alternate_target_group_arns": self.alternate_target_group_arns,
             "alternate_target_group_arn_suffixes": self.alternate_target_group_arn_suffixes,

@@ -1,8 +1,9 @@
 """Origin verification: a secret header only API Gateway and CloudFront send to the ALB.
 
-The ALB has to be internet-facing (API Gateway's VPC link and CloudFront both reach it),
-so without this a client calling the ALB or edge.domainName directly would skip the API
-key, usage plan, throttling and authorizer.  A value generated once and kept in Secrets
+The ALB is internal and admits only the VPC link and CloudFront's VPC origin
+(components/edge/alb.py); this header is the second line, so that anything else that reaches
+the ALB inside the VPC still cannot skip the API key, usage plan, throttling and
+authorizer.  A value generated once and kept in Secrets
 Manager (components/shared/credentials.py; username = the header name) is added by the API
 integrations and the CloudFront origin; the ALB's listener rules forward only requests
 that carry it and the listener's default action answers 403.

@@ -28,6 +28,13 @@ from ..config.settings import Settings
 
 TIER = "observability"
 
+# AWS Budgets publishes budget notifications to an SNS topic as this service principal; the topic
+# policy must allow it (AWS Cost Management user guide, "Creating an Amazon SNS topic for budget
+# notifications", read 2026-11), and so must the key of an encrypted topic: a service publishing
+# to an SSE topic needs kms:GenerateDataKey* and kms:Decrypt on its key (Amazon SNS developer
+# guide, "Key management", configuring AWS KMS permissions, read 2026-11).
+BUDGETS_PRINCIPAL = "budgets.amazonaws.com"
+
 # Seed thresholds.
 CPU_PERCENT = 80.0
 ERROR_RATE_PERCENT = 1.0
@@ -176,7 +183,7 @@ class Observability(pulumi.ComponentResource):
 
     # ---- topic ----------------------------------------------------------------------------------------
     def _alarm_topic(self) -> aws.sns.Topic:
-        """SNS topic encrypted with a customer managed key.
+        """SNS topic encrypted with a customer managed key; CloudWatch alarms and AWS Budgets publish.
 
         Not alias/aws/sns: CloudWatch alarms cannot use the AWS managed SNS key (its key
         policy does not let cloudwatch.amazonaws.com call kms:GenerateDataKey/Decrypt and
@@ -191,6 +198,11 @@ class Observability(pulumi.ComponentResource):
                  "Principal": {"AWS": f"arn:{a[1]}:iam::{a[0]}:root"}, "Action": "kms:*", "Resource": "*"},
                 {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
                  "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:SourceAccount": a[0]}}},
+                # AWS Budgets publishes the budget alerts (budget tier) to this encrypted topic too.
+                {"Sid": "BudgetsPublish", "Effect": "Allow",
+                 "Principal": {"Service": BUDGETS_PRINCIPAL},
                  "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
                  "Condition": {"StringEquals": {"aws:SourceAccount": a[0]}}},
             ]}))
@@ -210,7 +222,7 @@ class Observability(pulumi.ComponentResource):
             kms_master_key_id=key.arn,
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self))
-        topic_policy = pulumi.Output.all(topic.arn, account).apply(lambda a: json.dumps({
+        topic_policy = pulumi.Output.all(topic.arn, account, partition).apply(lambda a: json.dumps({
             "Version": "2012-10-17",
             "Statement": [
                 {"Sid": "AccountManages", "Effect": "Allow", "Principal": {"AWS": a[1]},
@@ -220,15 +232,21 @@ class Observability(pulumi.ComponentResource):
                 {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
                  "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": a[0],
                  "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}}},
+                {"Sid": "BudgetsPublish", "Effect": "Allow",
+                 "Principal": {"Service": BUDGETS_PRINCIPAL}, "Action": "sns:Publish", "Resource": a[0],
+                 "Condition": {"StringEquals": {"aws:SourceAccount": a[1]},
+                               "ArnLike": {"aws:SourceArn": f"arn:{a[2]}:budgets::{a[1]}:*"}}},
                 # Publishers must use TLS (policy sns-topic-policy, cdk-nag AwsSolutions-SNS3).
                 {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
                  "Resource": a[0], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
             ]}))
         aws.sns.TopicPolicy(f"{self._name}-alarms-policy", arn=topic.arn, policy=topic_policy,
                             opts=pulumi.ResourceOptions(parent=self))
-        # The address must confirm the subscription once (AWS sends a confirmation e-mail).
-        aws.sns.TopicSubscription(f"{self._name}-alarms-email", topic=topic.arn, protocol="email",
-                                  endpoint=self._s.config.alertEmail, opts=pulumi.ResourceOptions(parent=self))
+        # The address must confirm the subscription once (AWS sends a confirmation e-mail).  Without
+        # alertEmail the topic has no subscriber here: subscribe to the output alarm_topic_arn.
+        if self._s.config.alertEmail:
+            aws.sns.TopicSubscription(f"{self._name}-alarms-email", topic=topic.arn, protocol="email",
+                                      endpoint=self._s.config.alertEmail, opts=pulumi.ResourceOptions(parent=self))
         return topic
 
     # ---- alarm helpers --------------------------------------------------------------------------------

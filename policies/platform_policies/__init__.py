@@ -1,7 +1,7 @@
 """The platform's policy pack: rules grouped by AWS service (``rules/<service>.py``).
 
 Every policy is a :class:`~platform_policies.rule.Rule` with an area (availability, sizing,
-acceptance, security, cost).  :func:`all_policies` returns them in this order: by area in the
+acceptance, deployability, security, cost).  :func:`all_policies` returns them in this order: by area in the
 order of ``rule.AREAS``, within an area by service module (``rules.SERVICE_MODULES``, alphabetical
 file names), within a module in the module's ``RULES`` order.  Imports are deferred so that
 ``from platform_policies import cost_model`` (preflight's cost report) loads no rule.

@@ -6,6 +6,8 @@ validator, default enforcement level, severity, remediation, config schema) a ru
 * ``area`` - why the rule exists (one of :data:`AREAS`):
   availability (survives the loss of one AZ), sizing (per-stack allow-lists and ceilings),
   acceptance (AWS rejects the value at ``pulumi up`` although mocks and preview accept it),
+  deployability (a value only an example or another account or region could use: placeholders
+  that make ``pulumi up`` fail half-way or send alerts nowhere),
   security (encryption, exposure, least privilege, retention, tags), cost (budget and advice);
 * ``resource_types`` - the Pulumi type tokens it judges (``"*"`` = the whole stack at once);
 * ``anchors`` - ids of the same check in public rule sets, so a baseline imported later maps
@@ -33,9 +35,10 @@ from .support.options import schema
 AVAILABILITY = "availability"
 SIZING = "sizing"
 ACCEPTANCE = "acceptance"
+DEPLOYABILITY = "deployability"
 SECURITY = "security"
 COST = "cost"
-AREAS = (AVAILABILITY, SIZING, ACCEPTANCE, SECURITY, COST)  # also the order of all_policies()
+AREAS = (AVAILABILITY, SIZING, ACCEPTANCE, DEPLOYABILITY, SECURITY, COST)  # also the order of all_policies()
 
 WHOLE_STACK = "*"
 

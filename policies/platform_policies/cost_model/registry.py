@@ -70,6 +70,10 @@ FREE_TYPES: dict[str, str] = {
         "aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy",
         "aws:kms/alias:Alias", "aws:kms/keyPolicy:KeyPolicy",
         "aws:cloudfront/originAccessControl:OriginAccessControl", "aws:cloudfront/cachePolicy:CachePolicy",
+        # CloudFront bills data transfer and requests on the distribution; "There is no charge for data
+        # transferred from AWS services such as Amazon S3 or ELB" and no line for VPC origins (AWS
+        # whitepaper "How AWS Pricing Works", CloudFront, read 2026-11).
+        "aws:cloudfront/vpcOrigin:VpcOrigin",
         "aws:cloudfront/originRequestPolicy:OriginRequestPolicy",
         "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
         "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",

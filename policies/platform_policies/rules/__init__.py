@@ -8,6 +8,8 @@ Where a rule goes - the module of the service whose resources it judges:
   cross_service.py   one concern judged on many services (encryption at rest / in transit, no public
                      stateful resources, stateful-resource protection, physical names, required tags);
                      their per-type checks live in the service modules (SHARED_CHECKS, PHYSICAL_NAMES)
+  deployability.py   stack-wide: placeholder values (example accounts, domains, ARNs of another region),
+                     alarm topics nobody subscribes to, ECR repositories no pipeline builds into
   ec2.py             awsx VPC and NAT gateways, security groups and rules, NACLs, flow logs, VPC endpoints,
                      the default security group, EBS volumes
   ecs.py             ECS services, Fargate task definitions, service autoscaling targets
@@ -33,9 +35,9 @@ listed in SERVICE_MODULES below (a test checks that every module file is listed)
 
 from __future__ import annotations
 
-from . import (budget, budgets, cloudfront, cross_service, ec2, ecs, efs, elasticache, elb, fis, iam, kms, logs, mq,
-               msk, rds, s3, secretsmanager, sns, sqs, wafv2)
+from . import (budget, budgets, cloudfront, cross_service, deployability, ec2, ecs, efs, elasticache, elb, fis, iam,
+               kms, logs, mq, msk, rds, s3, secretsmanager, sns, sqs, wafv2)
 
 # Alphabetical by file name: with the area, this fixes the order of all_policies().
-SERVICE_MODULES = (budget, budgets, cloudfront, cross_service, ec2, ecs, efs, elasticache, elb, fis, iam, kms, logs,
-                   mq, msk, rds, s3, secretsmanager, sns, sqs, wafv2)
+SERVICE_MODULES = (budget, budgets, cloudfront, cross_service, deployability, ec2, ecs, efs, elasticache, elb, fis,
+                   iam, kms, logs, mq, msk, rds, s3, secretsmanager, sns, sqs, wafv2)

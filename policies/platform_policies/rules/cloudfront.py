@@ -40,6 +40,7 @@ BASELINE = Baseline(
     service='Amazon CloudFront',
     resource_types=(
         'aws:cloudfront/distribution:Distribution',
+        'aws:cloudfront/vpcOrigin:VpcOrigin',
     ),
     covered={},
 )

@@ -225,8 +225,8 @@ RULES = [
          validate=validate_encryption_in_transit, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set transitEncryptionEnabled=true, MSK clientBroker=TLS, make port 80 redirect to HTTPS, "
                      "keep rds.force_ssl=1.",
-         anchors=("AwsSolutions-AEC3", "AwsSolutions-MSK2", "AwsSolutions-MSK3", "CKV_AWS_2", "CKV_AWS_30",
-                  "CKV_AWS_81", "CKV2_AWS_69", "aws-alb-listener-disallow-unencrypted-traffic")),
+         anchors=("AwsSolutions-AEC3", "AwsSolutions-MSK2", "AwsSolutions-MSK3", "CKV_AWS_2", "CKV2_AWS_20",
+                  "CKV_AWS_30", "CKV_AWS_81", "CKV2_AWS_69", "aws-alb-listener-disallow-unencrypted-traffic")),
     Rule(name="no-public-stateful-resources", area=SECURITY, resource_types=_types(NO_PUBLIC_STATEFUL),
          description="Databases, brokers and Kafka are not publicly accessible.",
          validate=validate_no_public_stateful, level=MANDATORY, severity=Severity.CRITICAL,

@@ -1,0 +1,52 @@
+"""The edge mode a stack's settings select (pure: no Pulumi here).
+
+* ``MANAGED_CERTIFICATE``: edge.domainName and edge.hostedZoneId, no edge.certificateArn - the
+  stack requests an ACM certificate for the domain, validates it by DNS in the zone and waits.
+* ``OWN_CERTIFICATE``: edge.certificateArn (and edge.domainName) - the certificate you bring.
+* ``DEFAULT_ENDPOINTS``: no domain (the committed default) - HTTPS on CloudFront's
+  ``*.cloudfront.net`` and API Gateway's ``execute-api`` names; the internal ALB takes plain HTTP
+  from the CloudFront VPC origin and the API's VPC link only (docs/edge.md).
+
+The ALB is internal in every mode, so switching modes never replaces it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from ..config.settings import EdgeSettings
+
+HTTP_PORT = 80
+HTTPS_PORT = 443
+
+
+class EdgeMode(str, Enum):
+    MANAGED_CERTIFICATE = "managed-certificate"
+    OWN_CERTIFICATE = "own-certificate"
+    DEFAULT_ENDPOINTS = "default-endpoints"
+
+    @property
+    def tls_to_alb(self) -> bool:
+        """API Gateway and CloudFront reach the ALB over HTTPS (a certificate for edge.domainName)."""
+        return self is not EdgeMode.DEFAULT_ENDPOINTS
+
+    @property
+    def alb_port(self) -> int:
+        """The ALB listener port that serves traffic (the listener rules hang off it)."""
+        return HTTPS_PORT if self.tls_to_alb else HTTP_PORT
+
+
+def edge_mode(edge: EdgeSettings) -> EdgeMode:
+    if edge.certificateArn:
+        return EdgeMode.OWN_CERTIFICATE
+    if edge.domainName:
+        return EdgeMode.MANAGED_CERTIFICATE  # settings require edge.hostedZoneId with it
+    return EdgeMode.DEFAULT_ENDPOINTS
+
+
+def manages_cdn_certificate(edge: EdgeSettings) -> bool:
+    """CloudFront aliases without edge.cdnCertificateArn: the stack requests one in us-east-1."""
+    return bool(edge.cdnAliases) and not edge.cdnCertificateArn and bool(edge.hostedZoneId)
+
+
+__all__ = ["EdgeMode", "HTTP_PORT", "HTTPS_PORT", "edge_mode", "manages_cdn_certificate"]
