@@ -1,6 +1,6 @@
 """``python -m preflight``: the offline gate CI runs with no cloud account.
 
-    python -m preflight [check] [--stack prod ...] [--set key=value ...] [--json FILE]
+    python -m preflight [check] [--stack prod ...] [--set key=value ...] [--json FILE] [--preview]
     python -m preflight check --plan plan.json
     python -m preflight cost --stack prod [--format table|json|markdown] [--against dev|plan.json]
 
@@ -19,6 +19,7 @@ from typing import Any, Optional
 
 from .analyzer import PolicyConfigError, run_policy_pack
 from .program import ROOT, ProgramConfigError, record_plan
+from .schema import schema_findings
 from .stackconfig import UsageError, stacks
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
@@ -60,6 +61,7 @@ def _cost(plan: dict[str, Any]) -> dict[str, Any]:
 def evaluate(plan: dict[str, Any], policy_config: Optional[Path]) -> dict[str, Any]:
     """Policies + cost for a recorded plan; returns the full result document."""
     pack = run_policy_pack(plan, policy_config)
+    pack["violations"] += schema_findings(plan["resources"])  # the schema stage: reported like mandatory
     result = {
         "stack": plan.get("stack"),
         "project": plan.get("project"),
@@ -134,7 +136,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for stack, plan in jobs:
         if plan is None:
             try:
-                plan = record_plan(stack, args.set)
+                plan = record_plan(stack, args.set, preview=args.preview)
             except ProgramConfigError as err:
                 print(f"preflight: stack {stack}: {err}", file=sys.stderr)
                 worst = max(worst, EXIT_USAGE)
@@ -194,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", metavar="FILE", help="write the full result (use {stack} with several stacks)")
     check.add_argument("--plan", metavar="FILE", help="judge a saved plan JSON instead of running the program")
     check.add_argument("--policy-config", metavar="FILE", help="policy config (default policies/config/<stack>.json)")
+    check.add_argument("--preview", action="store_true",
+                       help="judge the program as a first `pulumi preview` of a new stack sees it (ids, ARNs unknown)")
     check.set_defaults(func=cmd_check)
     cost = sub.add_parser("cost", help="monthly cost breakdown of a stack, or a diff against another")
     cost.add_argument("--stack", default="prod")

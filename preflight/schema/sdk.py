@@ -35,6 +35,7 @@ _SCALARS = {"str": "string", "int": "integer", "float": "number", "bool": "boole
 _ASSETS = {"Asset", "Archive", "AssetOrArchive", "FileAsset", "StringAsset", "RemoteAsset", "FileArchive",
            "RemoteArchive", "AssetArchive"}
 _WRAPPERS = {"Input", "Optional", "InputType", "NotRequired"}
+_RESOURCE_BASES = {"CustomResource", "ComponentResource", "ProviderResource", "Resource"}
 
 
 def snake_case(name: str) -> str:
@@ -260,6 +261,9 @@ class SchemaReader:
         if hit is None:
             return {"type": "any", "unresolved": dotted}
         target_module, cls = hit
+        if any(_tail_name(b) in _RESOURCE_BASES for b in cls.bases):
+            # a resource reference (awsx takes aws resources): the engine hands the pack its id or URN
+            return {"type": "any", "resource": dotted}
         type_id = f"{target_module.fqn}.{cls.name}"
         if type_id not in self.types:
             self.types[type_id] = {}  # placeholder: recursive types terminate

@@ -69,6 +69,9 @@ class SchemaStore:
             json.dump({"resources": self.resources, "types": self.types}, f, sort_keys=True)
         os.replace(tmp, self.path)  # atomic: a concurrent run reads the old or the new file
         self.dirty = False
+        for stale in self.path.parent.glob(f"{self.package}-*.json"):  # other SDK versions or readers
+            if stale != self.path:
+                stale.unlink(missing_ok=True)
 
 
 def schema_findings(resources: Iterable[dict[str, Any]], cache_dir: Optional[Path] = CACHE_DIR,
@@ -78,7 +81,7 @@ def schema_findings(resources: Iterable[dict[str, Any]], cache_dir: Optional[Pat
     stores = stores if stores is not None else {}
     findings: list[dict[str, Any]] = []
     for r in resources:
-        package = PACKAGES.get(r["type"].split(":")[0])
+        package = PACKAGES.get(str(r.get("type", "")).split(":")[0])
         if package is None:
             continue
         if package not in stores:

@@ -97,11 +97,14 @@ def _children(vpc: Any, by_urn: dict[str, Any]) -> list:
 
 def vpc_azs(vpc: Any, by_urn: dict[str, Any]) -> Optional[int]:
     """AZs an awsx Vpc spans: its subnets' AZs (real engine), else its inputs (mocks); None if unknown."""
-    zones = {as_str(get(s.props, "availabilityZone")) for s in _children(vpc, by_urn) if s.resource_type == SUBNET}
-    if zones and not any(is_unknown(z) or not z for z in zones):
-        return len(zones)
+    subnets = [s for s in _children(vpc, by_urn) if s.resource_type == SUBNET]
+    if subnets:
+        zones = {as_str(get(s.props, "availabilityZone")) for s in subnets}
+        return None if any(is_unknown(z) or not z for z in zones) else len(zones)
     names = as_list(get(vpc.props, "availabilityZoneNames"))
-    if not is_unknown(names) and names:
+    if is_unknown(names):
+        return None
+    if names:
         return len(names)
     count = as_int(get(vpc.props, "numberOfAvailabilityZones"))
     if is_unknown(count):
