@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from .analyzer import PolicyConfigError, run_policy_pack
 from .program import ROOT, ProgramConfigError, record_plan
-from .schema import schema_findings
+from .schema import POLICY_INFO as SCHEMA_POLICY, schema_findings
 from .stackconfig import UsageError, stacks
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
@@ -62,6 +62,7 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path]) -> dict[str, A
     """Policies + cost for a recorded plan; returns the full result document."""
     pack = run_policy_pack(plan, policy_config)
     pack["violations"] += schema_findings(plan["resources"])  # the schema stage: reported like mandatory
+    pack["policies"].append(dict(SCHEMA_POLICY))
     result = {
         "stack": plan.get("stack"),
         "project": plan.get("project"),

@@ -25,6 +25,9 @@ from .check import check_object
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = ROOT / "build" / "schema"
 POLICY = "schema"
+DESCRIPTION = "Resource inputs match the pinned provider schema (names, types, required inputs, enums)."
+# How the stage lists itself next to the pack's policies in a result document.
+POLICY_INFO = {"name": POLICY, "level": "mandatory", "description": DESCRIPTION}
 PACKAGES = {"aws": "pulumi_aws", "awsx": "pulumi_awsx"}
 
 
@@ -95,7 +98,7 @@ def schema_findings(resources: Iterable[dict[str, Any]], cache_dir: Optional[Pat
         findings += [{"policy": POLICY, "level": "mandatory", "urn": r["urn"], "stage": "schema",
                       "message": f"{problem} (schema of {r['type']}, {package} "
                                  f"{sdk.package_version(package)})",
-                      "description": "Resource inputs match the pinned provider schema."}
+                      "description": DESCRIPTION}
                      for problem in problems]
     for store in stores.values():
         store.save()
