@@ -54,6 +54,14 @@ def _package(resource_type: str) -> str:
     return resource_type.split(":")[0]
 
 
+def _installed_version(package: str) -> Optional[str]:
+    """The installed SDK's version: what the SDK would have sent (plans saved before versions were recorded)."""
+    from .schema.sdk import package_version
+
+    version = package_version(f"pulumi_{package}")
+    return None if version in ("absent", "unknown") else version
+
+
 def _needs_provider(r: dict[str, Any]) -> bool:
     """The engine resolves a provider for custom resources (not providers themselves) and remote
     components; plain components have none."""
@@ -129,7 +137,9 @@ def engine_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
         provider_urn = None
         if _needs_provider(r):
             ref = r.get("provider") or ""
-            provider_urn = ref.rsplit("::", 1)[0] if ref else default_provider(_package(r["type"]), r.get("version"))
+            package = _package(r["type"])
+            provider_urn = (ref.rsplit("::", 1)[0] if ref else
+                            default_provider(package, r.get("version") or _installed_version(package)))
         add({"type": r["type"], "urn": r["urn"], "name": r["name"], "properties": props, "options": _options(r),
              "provider_urn": provider_urn, "parent": r.get("parent") or "",
              "dependencies": list(r.get("dependencies") or []),

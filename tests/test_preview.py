@@ -119,3 +119,17 @@ def test_mandatory_verdicts_are_the_same_in_a_first_preview(parity, case):
     assert preview[1] == [], "no policy gave up on an unknown value"
     if case[1]:
         assert full[0], "the mutation breaks at least one mandatory rule"
+
+
+def test_check_preview_on_the_command_line(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "dev.json"
+    proc = subprocess.run([sys.executable, "-m", "preflight", "check", "--preview", "--stack", "dev", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "preflight: stack dev: passed" in proc.stdout and "can't run policy" not in proc.stdout
+    result = json.loads(out.read_text())
+    assert result["outputs"]["vpc_id"] == UNKNOWN, "judged as a first preview sees the stack"
