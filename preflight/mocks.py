@@ -1,11 +1,13 @@
 """Pulumi mocks that answer like AWS would, and a monitor that records the graph.
 
 ``PlatformMocks`` gives every resource a realistic id and the outputs other
-tiers read (ARNs, DNS names, endpoints, subnet ids).  It mimics Pulumi
-auto-naming (logical name + "-" + 7 characters) so name-length rules see what
-AWS would see.  ``RecordingMonitor`` keeps every RegisterResource request in
-engine form (camelCase property names, secrets and unknowns as the engine's
-signature objects) and the stack outputs.
+tiers read (ARNs, DNS names, endpoints, subnet ids, KMS key ids, the Private CA's
+CSR and certificate).  It mimics Pulumi auto-naming (logical name + "-" + 7
+characters) so name-length rules see what AWS would see; with ``preview=True`` it
+answers like a first ``pulumi preview`` instead (preflight/preview.py).
+``RecordingMonitor`` keeps every RegisterResource request in engine form
+(camelCase property names, secrets and unknowns as the engine's signature
+objects) with its options and the SDK's package version, and the stack outputs.
 """
 
 from __future__ import annotations
@@ -250,8 +252,8 @@ class PlatformMocks(Mocks):
         elif t == "aws:acmpca/certificateAuthority:CertificateAuthority":
             state["arn"] = self._arn("acm-pca", f"certificate-authority/{_uuid(t, name)}")
             # A new CA waits for its certificate: ACM PCA hands out the CSR to sign (GetCertificateAuthorityCsr).
-            state.update({"certificateSigningRequest": _pem("CERTIFICATE REQUEST", name), "status": "PENDING_CERTIFICATE",
-                          "certificate": "", "certificateChain": ""})
+            state.update({"certificateSigningRequest": _pem("CERTIFICATE REQUEST", name),
+                          "status": "PENDING_CERTIFICATE", "certificate": "", "certificateChain": ""})
             rid = state["arn"]
         elif t == "aws:acmpca/certificate:Certificate":
             ca = inputs.get("certificateAuthorityArn") or self._arn("acm-pca", "certificate-authority/unknown")
