@@ -5,9 +5,13 @@ the port it serves on.  We then call, in the engine's order,
 ``GetAnalyzerInfo`` -> ``Configure`` (every policy's enforcement level and
 options: the schema defaults overlaid with the stack's policy-config file,
 validated against the policy's ``configSchema`` like ``pulumi preview
---policy-pack-config`` does) -> ``ConfigureStack`` -> ``Analyze`` once per
-resource -> ``AnalyzeStack`` once with every resource (parents and
-dependencies set).  The process is stopped afterwards, also on error.
+--policy-pack-config`` does) -> ``ConfigureStack`` (stack, project, the stack
+config, dry run) -> ``Analyze`` once per resource -> ``AnalyzeStack`` once with
+every resource (parents and dependencies set).  Each resource goes out as the
+engine presents it (:mod:`preflight.engine`): options, its provider with the
+provider's inputs, and the default providers the engine registers.  The pack
+gets the stack config in ``PULUMI_CONFIG`` as the engine starts it.  The
+process is stopped afterwards, also on error.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from . import packenv
+from .engine import engine_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_DIR = ROOT / "policies"
@@ -99,8 +104,25 @@ def _validate(policy: str, props: dict, schema: dict) -> None:
         raise PolicyConfigError("invalid policy config:\n  - " + "\n  - ".join(lines))
 
 
-def _options(r: dict) -> analyzer_pb2.AnalyzerResourceOptions:
-    return analyzer_pb2.AnalyzerResourceOptions(protect=bool(r.get("protect")), parent=r.get("parent") or "")
+def _options(o: dict) -> analyzer_pb2.AnalyzerResourceOptions:
+    timeouts = analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(**o["customTimeouts"])
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=o["protect"], ignoreChanges=o["ignoreChanges"], deleteBeforeReplace=o["deleteBeforeReplace"],
+        deleteBeforeReplaceDefined=o["deleteBeforeReplaceDefined"],
+        additionalSecretOutputs=o["additionalSecretOutputs"], aliases=o["aliases"], customTimeouts=timeouts,
+        parent=o["parent"])
+
+
+def _provider(p: Optional[dict]) -> Optional[analyzer_pb2.AnalyzerProviderResource]:
+    if p is None:
+        return None
+    return analyzer_pb2.AnalyzerProviderResource(type=p["type"], urn=p["urn"], name=p["name"],
+                                                 properties=_struct(p["properties"]))
+
+
+def _stack_config(plan: dict) -> dict[str, str]:
+    """The stack config as the engine hands it to the pack (values as strings)."""
+    return {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in (plan.get("config") or {}).items()}
 
 
 def _diagnostic(d: Any, stage: str) -> dict[str, Any]:
@@ -113,13 +135,19 @@ def _diagnostic(d: Any, stage: str) -> dict[str, Any]:
 
 
 def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = None, *,
-                    policy_dir: Path = POLICY_DIR, dry_run: bool = False) -> dict[str, Any]:
-    """Evaluate the pack against ``plan``; return {"pack", "policies", "violations", "not_applicable"}."""
+                    policy_dir: Path = POLICY_DIR, dry_run: Optional[bool] = None) -> dict[str, Any]:
+    """Evaluate the pack against ``plan``; return {"pack", "policies", "violations", "not_applicable"}.
+
+    ``dry_run`` defaults to the plan's own mode (a preview plan is judged as during ``pulumi preview``)."""
+    dry_run = bool(plan.get("preview")) if dry_run is None else dry_run
     file_config = json.loads(Path(config_path).read_text()) if config_path else {}
+    stack_config = _stack_config(plan)
     env = {**os.environ, "PULUMI_PROJECT": plan.get("project", "microservices-platform"),
            "PULUMI_STACK": plan.get("stack", "stack"), "PULUMI_DRY_RUN": "true" if dry_run else "false",
            "PULUMI_ORGANIZATION": "organization"}
     env.pop("PULUMI_CONFIG", None)
+    if stack_config:  # analyzer_plugin.go constructEnv: the config, secrets decrypted, as JSON
+        env["PULUMI_CONFIG"] = json.dumps(stack_config)
     proc, port = _start_pack(policy_dir, env)
     try:
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
@@ -135,18 +163,20 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
             try:
                 stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
                     stack=plan.get("stack", ""), project=plan.get("project", ""), organization="organization",
-                    dry_run=dry_run))
+                    dry_run=dry_run, config=_struct(stack_config)))
             except grpc.RpcError as err:  # older packs: the engine tolerates this too
                 if err.code() != grpc.StatusCode.UNIMPLEMENTED:
                     raise
             violations: list[dict[str, Any]] = []
             not_applicable: list[dict[str, str]] = []
-            resources = plan["resources"]
-            # Each resource's props and options, converted once for both the resource and the stack pass.
-            converted = [(_struct(r.get("inputs", {})), _options(r)) for r in resources]
-            for r, (props, opts) in zip(resources, converted):
+            resources = engine_resources(plan)
+            # Each resource's props, options and provider, converted once for both passes.
+            converted = [(_struct(r["properties"]), _options(r["options"]), _provider(r["provider"]))
+                         for r in resources]
+            for r, (props, opts, provider) in zip(resources, converted):
                 resp = stub.Analyze(analyzer_pb2.AnalyzeRequest(
-                    type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts))
+                    type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
+                    provider=provider))
                 for d in resp.diagnostics:
                     v = _diagnostic(d, "resource")
                     v["urn"] = v["urn"] or r["urn"]
@@ -154,11 +184,11 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
                 not_applicable += [{"policy": n.policy_name, "reason": n.reason} for n in resp.not_applicable]
             stack_resp = stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
                 analyzer_pb2.AnalyzerResource(
-                    type=r["type"], properties=props, urn=r["urn"], name=r["name"],
-                    options=opts, parent=r.get("parent") or "", dependencies=r.get("dependencies", []),
+                    type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
+                    provider=provider, parent=r["parent"], dependencies=r["dependencies"],
                     propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                                          for k, v in (r.get("propertyDependencies") or {}).items()})
-                for r, (props, opts) in zip(resources, converted)]))
+                                          for k, v in r["propertyDependencies"].items()})
+                for r, (props, opts, provider) in zip(resources, converted)]))
             violations += [_diagnostic(d, "stack") for d in stack_resp.diagnostics]
             policies = [{"name": p.name, "level": policy_config[p.name]["enforcementLevel"],
                          "description": p.description} for p in info.policies]

@@ -2,6 +2,7 @@
 
     python -m preflight [check] [--stack prod ...] [--set key=value ...] [--format FORMAT]
                         [--json FILE] [--output FORMAT=FILE ...] [--base FILE] [--verbose] [--debug]
+                        [--preview]
     python -m preflight check --plan plan.json
     python -m preflight cost --stack prod [--format table|json|markdown] [--against dev|plan.json]
 
@@ -28,6 +29,8 @@ from .program import ROOT, record_plan
 from .progress import Progress
 from .result import build, run_document, stage
 from .stackconfig import stacks
+from .schema import POLICY_INFO as SCHEMA_POLICY
+from .schema import schema_findings as check_schema
 
 if str(ROOT) not in sys.path:   # the settings validator lives in components/
     sys.path.insert(0, str(ROOT))
@@ -63,17 +66,15 @@ def validate_stack_config(stack: str, overrides: list[str]) -> Any:
         raise InputError(f"stack {stack}", str(err)) from None
 
 
-def schema_findings(plan: dict[str, Any]) -> Optional[list[dict[str, Any]]]:
-    """The schema stage (resource inputs against the pinned provider schema): its findings, each
-    {"urn", "message", "policy"?, "level"?}, or None while the stage is not available.
-
-    The one call site of the schema check (issue 12); it plugs in here."""
-    return None
+def schema_findings(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema stage: every resource's inputs against the provider schema derived from the
+    pinned SDKs (preflight/schema/); each finding is reported like a mandatory violation."""
+    return check_schema(plan["resources"])
 
 
-def _record(stack: str, overrides: list[str]) -> dict[str, Any]:
+def _record(stack: str, overrides: list[str], preview: bool = False) -> dict[str, Any]:
     try:
-        return record_plan(stack, overrides)
+        return record_plan(stack, overrides, preview=preview)
     except RuntimeError as err:   # ProgramConfigError (bad config) is exit 2 and passes through
         text = str(err).strip()
         last = text.splitlines()[-1] if text else ""
@@ -90,8 +91,7 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
     stack = plan.get("stack")
     plan = {**plan, "resources": sorted(plan["resources"], key=lambda r: r["urn"])}
     found = schema_findings(plan)
-    schema = (stage("schema", "skipped", note="not available yet") if found is None else
-              stage("schema", "failed" if found else "passed", len(found)))
+    schema = stage("schema", "failed" if found else "passed", len(found))
     with progress.step(f"{stack}: policy pack"):
         try:
             pack = run_policy_pack(plan, policy_config)
@@ -107,7 +107,8 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
     # Over the cap is a violation of the monthly-budget-cap policy (policies stage); the stage mirrors it.
     cost_stage = stage("cost", "failed" if verdict == "over" else "passed",
                        note={"over": "over the cap", "ok": "within the cap"}.get(verdict, verdict))
-    policies = [{"name": p["name"], "level": p["level"], "description": p["description"]} for p in pack["policies"]]
+    policies = [{"name": p["name"], "level": p["level"], "description": p["description"]}
+                for p in [*pack["policies"], SCHEMA_POLICY]]
     return build(plan, stages=[settings, schema, stage("policies", "failed" if mandatory else "passed",
                                                        len(policy_findings), f"{len(policies)} evaluated"),
                                cost_stage],
@@ -253,7 +254,7 @@ def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> in
     for stack, plan in check.jobs:
         if plan is None:
             with progress.step(f"{stack}: program under mocks"):
-                plan = _record(stack, args.set)
+                plan = _record(stack, args.set, preview=args.preview)
             notes = plan.get("notes") or []  # checks skipped for encrypted (secure:) values
             for n in notes:
                 print(f"preflight: stack {stack}: note: {n}", file=sys.stderr)
@@ -362,6 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--verbose", action="store_true", help="text: every finding, outputs, resource counts by type")
     check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress on stderr (default: when stderr is a terminal)")
+    check.add_argument("--preview", action="store_true",
+                       help="judge the program as a first `pulumi preview` of a new stack sees it (ids, ARNs unknown)")
     check.set_defaults(func=cmd_check)
     cost = sub.add_parser("cost", parents=[common], help="monthly cost breakdown of a stack, or a diff against another")
     cost.add_argument("--stack", action=Once)

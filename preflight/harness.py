@@ -65,15 +65,18 @@ class Graph:
 
 def run_mocked(build: Callable[[], Any], *, stack: str = "prod", project: str = "microservices-platform",
                config: Optional[dict[str, str]] = None, region: str = "us-east-1",
-               preview: bool = False) -> Graph:
+               preview: bool = False, mocks: Any = None) -> Graph:
     """Run ``build()`` inside a fresh mocked stack; return the recorded Graph.
 
-    ``build`` may return a dict of outputs to export (resolved into graph.outputs)."""
+    ``build`` may return a dict of outputs to export (resolved into graph.outputs).  ``preview``
+    runs it as a first ``pulumi preview`` (computed outputs unknown); ``mocks`` replaces the
+    platform mocks."""
     import pulumi
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
-    monitor = start_mocked_runtime(PlatformMocks(region=region), dict(config or {"aws:region": region}), [],
+    mocks = mocks if mocks is not None else PlatformMocks(region=region, preview=preview)
+    monitor = start_mocked_runtime(mocks, dict(config or {"aws:region": region}), [],
                                    project=project, stack=stack, dry_run=preview)
     holder: dict[str, Any] = {}
 

@@ -1,11 +1,13 @@
 """Pulumi mocks that answer like AWS would, and a monitor that records the graph.
 
 ``PlatformMocks`` gives every resource a realistic id and the outputs other
-tiers read (ARNs, DNS names, endpoints, subnet ids).  It mimics Pulumi
-auto-naming (logical name + "-" + 7 characters) so name-length rules see what
-AWS would see.  ``RecordingMonitor`` keeps every RegisterResource request in
-engine form (camelCase property names, secrets and unknowns as the engine's
-signature objects) and the stack outputs.
+tiers read (ARNs, DNS names, endpoints, subnet ids, KMS key ids, the Private CA's
+CSR and certificate).  It mimics Pulumi auto-naming (logical name + "-" + 7
+characters) so name-length rules see what AWS would see; with ``preview=True`` it
+answers like a first ``pulumi preview`` instead (preflight/preview.py).
+``RecordingMonitor`` keeps every RegisterResource request in engine form
+(camelCase property names, secrets and unknowns as the engine's signature
+objects) with its options and the SDK's package version, and the stack outputs.
 """
 
 from __future__ import annotations
@@ -67,11 +69,32 @@ _ARN = {
 }
 
 
-class PlatformMocks(Mocks):
-    """Realistic ids, ARNs and outputs for the resources the platform creates."""
+# Properties the provider's Check fills in (auto-naming), so a preview already knows them.
+AUTONAMED = ("name", "identifier", "bucket", "replicationGroupId", "brokerName", "clusterName")
 
-    def __init__(self, region: str = "us-east-1"):
+
+def _uuid(*parts: str) -> str:
+    h = _h(*parts, n=32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _pem(kind: str, *parts: str) -> str:
+    """A PEM-shaped placeholder (the body is not a real DER structure)."""
+    body = (_h(kind, *parts, n=40) * 4)[:64]
+    return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----\n"
+
+
+class PlatformMocks(Mocks):
+    """Realistic ids, ARNs and outputs for the resources the platform creates.
+
+    ``preview=True`` answers like a first ``pulumi preview`` of a new stack: no id and only what
+    the provider echoes from the inputs (plus the names its Check fills in), so every computed
+    output - ids, ARNs, endpoints - is unknown to the program and to what it builds from them.
+    """
+
+    def __init__(self, region: str = "us-east-1", preview: bool = False):
         self.region = region
+        self.preview = preview
 
     # ---- helpers ----
     def _arn(self, service: str, resource: str, region: Optional[str] = None) -> str:
@@ -84,13 +107,27 @@ class PlatformMocks(Mocks):
         return [f"{self.region}{c}" for c in "abcdef"[:n]]
 
     def new_resource(self, args: MockResourceArgs) -> tuple[Optional[str], dict]:
+        rid, state = self._created(args)
+        if not self.preview:
+            return rid, state
+        inputs = dict(args.inputs)
+        echoed = {k: v for k, v in state.items() if k in inputs}
+        if args.typ.startswith("aws:"):
+            echoed.update({k: state[k] for k in AUTONAMED if k in state and k not in inputs})
+        return "", echoed  # an empty id is an unknown id to the SDK
+
+    def _created(self, args: MockResourceArgs) -> tuple[Optional[str], dict]:
+        """(id, outputs) of the resource once created."""
         t, name, inputs = args.typ, args.name, dict(args.inputs)
         phys = inputs.get("name") or autoname(name)
         state: dict[str, Any] = dict(inputs)
         rid = f"{name}-{_h(t, name, n=8)}"
         region = inputs.get("region") or self.region
 
-        if t in _ARN:
+        if t == "aws:kms/key:Key":
+            rid = _uuid(t, name)  # KMS key ids are UUIDs; aliases and grants take them
+            state.update({"keyId": rid, "arn": self._arn("kms", f"key/{rid}", region)})
+        elif t in _ARN:
             svc, prefix, idp = _ARN[t]
             rid = f"{idp}{_h(t, name)}" if idp else _h(t, name, n=10)
             state["arn"] = self._arn(svc, f"{prefix}{rid}", region)
@@ -230,7 +267,16 @@ class PlatformMocks(Mocks):
             rid = f"vo_{_h(t, name, n=22)}"
             state["arn"] = f"arn:aws:cloudfront::{ACCOUNT}:vpcorigin/{rid}"
         elif t == "aws:acmpca/certificateAuthority:CertificateAuthority":
-            state["arn"] = self._arn("acm-pca", f"certificate-authority/{_h(name, n=36)}")
+            state["arn"] = self._arn("acm-pca", f"certificate-authority/{_uuid(t, name)}")
+            # A new CA waits for its certificate: ACM PCA hands out the CSR to sign (GetCertificateAuthorityCsr).
+            state.update({"certificateSigningRequest": _pem("CERTIFICATE REQUEST", name),
+                          "status": "PENDING_CERTIFICATE", "certificate": "", "certificateChain": ""})
+            rid = state["arn"]
+        elif t == "aws:acmpca/certificate:Certificate":
+            ca = inputs.get("certificateAuthorityArn") or self._arn("acm-pca", "certificate-authority/unknown")
+            state["arn"] = f"{ca}/certificate/{_h(t, name, n=32)}"
+            # A self-signed root certificate has no chain above it: GetCertificate returns none.
+            state.update({"certificate": _pem("CERTIFICATE", name), "certificateChain": ""})
             rid = state["arn"]
         elif t.startswith("aws:") and t != "pulumi:providers:aws":
             state.setdefault("arn", self._arn(t.split(":")[1].split("/")[0], f"{name}/{_h(t, name)}"))
@@ -313,6 +359,14 @@ def source_position(request: Any) -> Optional[dict[str, Any]]:
     return None
 
 
+def _timeouts(request) -> Optional[dict[str, str]]:
+    """The ``customTimeouts`` option as given (Go duration strings such as "45m"), None when unset."""
+    if not request.HasField("customTimeouts"):
+        return None
+    given = {k: getattr(request.customTimeouts, k) for k in ("create", "update", "delete")}
+    return {k: v for k, v in given.items() if v} or None
+
+
 class RecordingMonitor(MockMonitor):
     """MockMonitor that keeps every registration in engine form."""
 
@@ -346,8 +400,12 @@ class RecordingMonitor(MockMonitor):
             "provider": request.provider or "",
             "retainOnDelete": bool(request.retainOnDelete),
             "ignoreChanges": list(request.ignoreChanges),
+            "deleteBeforeReplace": (bool(request.deleteBeforeReplace)
+                                    if request.deleteBeforeReplaceDefined else None),
+            "additionalSecretOutputs": list(request.additionalSecretOutputs),
             "replaceOnChanges": list(request.replaceOnChanges),
-            "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+            "customTimeouts": _timeouts(request),
+            "version": request.version or None,  # the SDK's package version: picks the default provider
             "aliases": self._alias_urns(request),
             "source": source_position(request),
         })

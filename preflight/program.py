@@ -25,8 +25,10 @@ class ProgramConfigError(Exception):
     """The program refused the stack config (message names the keys)."""
 
 
-def _run_here(stack: str, overrides: list[str], root: Path) -> dict[str, Any]:
-    """Run ``root/__main__.py`` in this process under mocks; return the plan dict."""
+def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = False) -> dict[str, Any]:
+    """Run ``root/__main__.py`` in this process under mocks; return the plan dict.
+
+    ``preview``: a first ``pulumi preview`` of a new stack (dry run, computed outputs unknown)."""
     import pulumi
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
@@ -38,8 +40,8 @@ def _run_here(stack: str, overrides: list[str], root: Path) -> dict[str, Any]:
     # Validate before the mock runtime starts: a bad config ends here with exit code 2.
     stack_config, settings = validated_stack(root, stack, overrides)
     config, secret_keys, project = stack_config.config, stack_config.secret_keys, stack_config.project
-    monitor = start_mocked_runtime(PlatformMocks(region=config.get("aws:region", "us-east-1")), config, secret_keys,
-                                   project=project, stack=stack, dry_run=False)
+    mocks = PlatformMocks(region=config.get("aws:region", "us-east-1"), preview=preview)
+    monitor = start_mocked_runtime(mocks, config, secret_keys, project=project, stack=stack, dry_run=preview)
     sys.path.insert(0, str(root))
     cwd = os.getcwd()
     os.chdir(root)
@@ -49,15 +51,17 @@ def _run_here(stack: str, overrides: list[str], root: Path) -> dict[str, Any]:
         raise ProgramConfigError(str(err)) from None
     finally:
         os.chdir(cwd)
-    return {"stack": stack, "project": project, "region": config.get("aws:region", "us-east-1"),
+    return {"stack": stack, "project": project, "region": config.get("aws:region", "us-east-1"), "preview": preview,
             "config": {k: ("[secret]" if k in secret_keys else v) for k, v in sorted(config.items())},
             # Sorted: registration order varies from run to run (async), the plan must not.
             "resources": sorted(monitor.records, key=lambda r: r["urn"]), "outputs": monitor.stack_outputs,
             "notes": list(settings.notes)}
 
 
-def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT) -> dict[str, Any]:
-    """Run the program for ``stack`` in a child process and return its plan dict.
+def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT, *,
+                preview: bool = False) -> dict[str, Any]:
+    """Run the program for ``stack`` in a child process and return its plan dict
+    (``preview=True``: as a first ``pulumi preview`` of a new stack sees it).
 
     Raises UsageError (bad ``--set``, no such stack), ProgramConfigError (bad config) or
     RuntimeError (program crash)."""
@@ -72,6 +76,8 @@ def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROO
         cmd = [sys.executable, "-m", "preflight.program", "--stack", stack, "--root", str(root), "--out", str(out)]
         for o in overrides or []:
             cmd += ["--set", o]
+        if preview:
+            cmd.append("--preview")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
         env.pop("PULUMI_CONFIG", None)
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(root))
@@ -92,9 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", default=str(ROOT))
     ap.add_argument("--out", required=True)
     ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--preview", action="store_true")
     args = ap.parse_args(argv)
     try:
-        plan = _run_here(args.stack, args.set, Path(args.root))
+        plan = _run_here(args.stack, args.set, Path(args.root), preview=args.preview)
     except (ProgramConfigError, UsageError) as err:
         print(str(err), file=sys.stderr)
         return EXIT_CONFIG

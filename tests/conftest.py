@@ -5,7 +5,8 @@
 - ``run_mocked(build, stack=...)`` (from preflight.harness): run component code
   under the platform mocks and get a Graph of recorded resources (engine
   camelCase inputs, parents, dependencies).
-- ``plan_for(stack)``: the recorded plan of the whole program (cached per session).
+- ``plan_for(stack)``: the recorded plan of the whole program (cached per session);
+  ``preview_plan_for(stack)`` the same as a first ``pulumi preview`` sees it.
 """
 
 from __future__ import annotations
@@ -49,13 +50,18 @@ def dev_settings() -> Settings:
     return settings_for("dev")
 
 
-_PLANS: dict[str, dict] = {}
+_PLANS: dict[tuple[str, bool], dict] = {}
 
 
-def plan_for(stack: str) -> dict:
+def plan_for(stack: str, preview: bool = False) -> dict:
     """Whole-program plan for a committed stack (recorded once per test session)."""
-    if stack not in _PLANS:
+    if (stack, preview) not in _PLANS:
         from preflight.program import record_plan
 
-        _PLANS[stack] = record_plan(stack)
-    return _PLANS[stack]
+        _PLANS[(stack, preview)] = record_plan(stack, preview=preview)
+    return _PLANS[(stack, preview)]
+
+
+def preview_plan_for(stack: str) -> dict:
+    """The committed stack as a first ``pulumi preview`` of a new stack sees it (cached)."""
+    return plan_for(stack, preview=True)

@@ -424,7 +424,7 @@ def test_internal_error_is_exit_3_with_the_traceback_only_under_debug(tmp_path, 
 
 
 def test_program_crash_is_exit_3_not_a_violation(monkeypatch):
-    def crash(stack, overrides=None, root=None):
+    def crash(stack, overrides=None, root=None, preview=False):
         raise RuntimeError("program run for stack 'prod' failed:\nTraceback (most recent call last):\n  File x\n"
                            "KeyError: 'vpcId'")
 

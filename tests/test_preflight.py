@@ -152,9 +152,11 @@ def test_bench_prints_its_figures():
                            "--services", "10"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     header, row, peak = proc.stdout.strip().splitlines()
-    assert header.split() == ["case", "resources", "mock", "run", "s", "policy", "run", "s", "violations"]
-    case, resources, mock_s, policy_s, violations = row.split()
+    assert header.split() == ["case", "resources", "mock", "run", "s", "policy", "run", "s", "schema", "s",
+                              "violations"]
+    case, resources, mock_s, policy_s, schema_s, violations = row.split()
     assert case == "synthetic" and int(resources) > 300 and float(mock_s) > 0 and float(policy_s) > 0
+    assert float(schema_s) >= 0
     assert peak.startswith("peak child RSS:")
 
 

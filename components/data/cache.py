@@ -134,7 +134,9 @@ class Cache(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=protect, ignore_changes=["finalSnapshotIdentifier"]),
         )
 
-        self.replication_group_id = self.group.id
+        # The group's id is its replicationGroupId; reading the input-backed output keeps it known in a
+        # first preview (the id is not), so the alarms built from it can be judged and priced there.
+        self.replication_group_id = self.group.replication_group_id
         self.primary_endpoint_address = self.group.primary_endpoint_address
         self.reader_endpoint_address = self.group.reader_endpoint_address
         self.port = self.group.port.apply(lambda p: p or PORT)

@@ -54,7 +54,7 @@ def headline(result: dict[str, Any]) -> str:
 
 def _violation_line(v: dict[str, Any]) -> str:
     where = v["resource"] or "(stack)"
-    stage = "" if v["stage"] == "policies" else f" ({v['stage']})"
+    stage = "" if v["stage"] in ("policies", v["policy"]) else f" ({v['stage']})"
     first = display_message(v).splitlines()[0] if v["message"] else ""
     return f"  [{v['level']}] {v['policy']}{stage}: {where}: {first}"
 

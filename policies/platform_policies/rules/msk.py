@@ -11,7 +11,7 @@ from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZI
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import NameRule
 from ..support.options import integer, options, string_list
-from ..support.graph import of_type, producer
+from ..support.graph import az_span, of_type, per_resource, producer
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.protection import require_protect_when_strict
 
@@ -31,9 +31,12 @@ def validate_msk_multi_az(args, report_violation) -> None:
     min_azs = as_int(options(args, MULTI_AZ_CONFIG)["minAzs"], 2)
     subnets = as_list(get(args.props, "brokerNodeGroupInfo.clientSubnets"))
     brokers = as_int(get(args.props, "numberOfBrokerNodes"))
-    if is_unknown(subnets):
-        return
-    if len(subnets) < min_azs:
+    if is_unknown(subnets):  # a first preview: the VPC's subnet ids are unknown, its AZs are not
+        span = az_span(args, "brokerNodeGroupInfo")
+        if span is not None and span < min_azs:
+            report_violation(f"brokerNodeGroupInfo.clientSubnets come from a VPC spanning {span} AZ(s); "
+                             f"at least {min_azs} (one per AZ) required.", None)
+    elif len(subnets) < min_azs:
         report_violation(f"brokerNodeGroupInfo.clientSubnets has {len(subnets)} subnet(s); "
                          f"at least {min_azs} (one per AZ) required.", None)
     # The broker count being a multiple of the subnets is checked by msk-broker-count-multiple-of-subnets.
@@ -230,9 +233,10 @@ PHYSICAL_NAMES = {MSK_CLUSTER: NameRule("clusterName", 64, pattern=re.compile(r"
 
 
 RULES = [
-    Rule(name="msk-multi-az", area=AVAILABILITY, resource_types=(MSK_CLUSTER,),
+    # A stack policy so that a first preview decides from the VPC when the subnet ids are unknown.
+    Rule(name="msk-multi-az", area=AVAILABILITY, resource_types=(MSK_CLUSTER,), stack=True,
          description="MSK clusters span at least `minAzs` client subnets (one per AZ).",
-         validate=validate_msk_multi_az, level=ADVISORY, severity=Severity.HIGH,
+         validate=per_resource((MSK_CLUSTER,), validate_msk_multi_az), level=ADVISORY, severity=Severity.HIGH,
          remediation="Pass one private subnet per AZ in brokerNodeGroupInfo.clientSubnets and at least one "
                      "broker per AZ.", config=MULTI_AZ_CONFIG),
     Rule(name="allowed-msk-broker-types", area=SIZING, resource_types=(MSK_CLUSTER,),

@@ -188,8 +188,26 @@ def under_type_prefix(urn: str, prefixes: Iterable[str]) -> bool:
 
 
 def provider_props(args: Any) -> Any:
-    """Props of the resource's provider, None when the engine did not send them (default provider)."""
-    return getattr(getattr(args, "provider", None), "props", None)
+    """Props of the resource's provider (a plain dict), None when the engine sent no provider.
+
+    The engine sends a provider's inputs as the provider's CheckConfig returned them, and
+    pulumi-aws (a bridged provider) JSON-encodes every value that is not a string
+    (pulumi-terraform-bridge pkg/tfbridge/config_encoding.go): ``defaultTags`` arrives as the
+    text ``'{"tags": {...}}'``.  Such values are decoded here; an already decoded object passes.
+    """
+    props = getattr(getattr(args, "provider", None), "props", None)
+    if props is None or not isinstance(props, Mapping):
+        return props
+    decoded = {}
+    for key in list(props):
+        value = _child(props, key)
+        if isinstance(value, str) and value[:1] in ("{", "["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        decoded[key] = value
+    return decoded
 
 
 def provider_region(args: Any) -> Any:
