@@ -18,20 +18,9 @@ AWSX_VPC_CHILDREN = (
 
 # Types whose baseline is still being read (remove a type when its service module gets a BASELINE).
 PENDING_TYPES = {
-    "aws:acmpca/certificate:Certificate", "aws:acmpca/certificateAuthority:CertificateAuthority",
-    "aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate",
-    "aws:apigateway/account:Account", "aws:apigateway/apiKey:ApiKey", "aws:apigateway/deployment:Deployment",
-    "aws:apigateway/integration:Integration", "aws:apigateway/method:Method",
-    "aws:apigateway/methodSettings:MethodSettings", "aws:apigateway/resource:Resource",
-    "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:apigateway/usagePlan:UsagePlan",
-    "aws:apigateway/usagePlanKey:UsagePlanKey", "aws:apigatewayv2/vpcLink:VpcLink",
-    "aws:appautoscaling/policy:Policy", "aws:appautoscaling/scheduledAction:ScheduledAction",
-    "aws:appautoscaling/target:Target", "aws:budgets/budget:Budget", "aws:cloudwatch/dashboard:Dashboard",
-    "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:codebuild/project:Project",
-    "aws:codeconnections/connection:Connection", "aws:codepipeline/pipeline:Pipeline",
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repository:Repository",
+    "aws:budgets/budget:Budget", "aws:cloudwatch/dashboard:Dashboard",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
     "aws:fis/experimentTemplate:ExperimentTemplate", "aws:kms/alias:Alias", "aws:kms/key:Key",
-    "aws:servicediscovery/httpNamespace:HttpNamespace",
 }
 
 
