@@ -265,7 +265,7 @@ def validate_listener_constraints(args, report_violation) -> None:
 
 def validate_listener_rule_constraints(args, report_violation) -> None:
     """Stack: per rule ranges and, per listener, unique priorities (CreateRule: PriorityInUse)."""
-    by_listener: dict[str, dict[int, str]] = {}
+    by_priority: dict[tuple, list] = {}
     for r in args.resources:
         if r.resource_type not in LISTENER_RULE_TYPES:
             continue
@@ -287,12 +287,13 @@ def validate_listener_rule_constraints(args, report_violation) -> None:
             report_violation(problem[0].upper() + problem[1:] + ".", r.urn)
         listener = _listener_key(r)
         if listener is not None and priority is not None:
-            other = by_listener.setdefault(listener, {}).get(priority)
-            if other is not None:
-                report_violation(f"Priority {priority} is already used by {other} on the same listener "
-                                 f"(PriorityInUse).", r.urn)
-            else:
-                by_listener[listener][priority] = r.name
+            by_priority.setdefault((listener, priority), []).append(r)
+    for (_, priority), rules in by_priority.items():
+        if len(rules) > 1:
+            names = ", ".join(sorted(r.name for r in rules))
+            for r in rules:
+                report_violation(f"Priority {priority} is used by several rules of one listener ({names}): "
+                                 f"PriorityInUse.", r.urn)
 
 
 def _condition_values(condition) -> int:
