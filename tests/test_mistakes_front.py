@@ -332,6 +332,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     # ---- S3 -------------------------------------------------------------------------------------------
     ("bucket-without-public-access-block", ALL, drop(PAB, "delivery-artifacts-public-access"),
      "s3-bucket-baseline", "delivery-artifacts"),
+    ("bucket-acls-enabled", ALL, drop("aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                                      "delivery-artifacts-ownership"), "s3-bucket-baseline", "delivery-artifacts"),
     ("bucket-tls-policy-dropped", ALL, drop(BUCKET_POLICY, "delivery-artifacts-tls-only"),
      "s3-bucket-baseline", "delivery-artifacts"),
     ("bucket-policy-allows-everyone", ALL, _bucket_policy(lambda d: d["Statement"][0].update(Principal="*")),

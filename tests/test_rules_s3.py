@@ -15,9 +15,12 @@ RULE = {"id": "expire", "status": "Enabled", "filter": {}, "expiration": {"days"
         "abortIncompleteMultipartUpload": {"daysAfterInitiation": 1}}
 
 
-def bucket_stack(*, pab=True, policy=(TLS,), lifecycle=(RULE,)) -> list[dict]:
+def bucket_stack(*, pab=True, policy=(TLS,), lifecycle=(RULE,), owner="BucketOwnerEnforced") -> list[dict]:
     b = urn(BUCKET, "logs")
     out = [{"type": BUCKET, "name": "logs", "urn": b, "props": {}}]
+    if owner:
+        out.append({"type": s3.OWNERSHIP, "name": "own", "deps": {"bucket": [b]},
+                    "props": {"rule": {"objectOwnership": owner}}})
     if pab:
         out.append({"type": s3.PUBLIC_ACCESS_BLOCK, "name": "pab", "deps": {"bucket": [b]}, "props": {}})
     if policy is not None:
@@ -32,6 +35,7 @@ def test_bucket_baseline():
     v = s3.validate_bucket_baseline
     assert check_stack(v, bucket_stack()) == []
     assert check_stack(v, bucket_stack(pab=False))
+    assert check_stack(v, bucket_stack(owner=None)) and check_stack(v, bucket_stack(owner="ObjectWriter"))
     assert check_stack(v, bucket_stack(policy=None))
     assert check_stack(v, bucket_stack(policy=({**TLS, "Effect": "Allow"},)))
     assert check_stack(v, bucket_stack(lifecycle=None))
@@ -40,6 +44,8 @@ def test_bucket_baseline():
     # A companion found by bucket name when the graph does not say.
     named = [{"type": BUCKET, "name": "b", "props": {"bucket": "shop-logs"}},
              {"type": s3.PUBLIC_ACCESS_BLOCK, "name": "pab", "props": {"bucket": "shop-logs"}},
+             {"type": s3.OWNERSHIP, "name": "own", "props": {"bucket": "shop-logs",
+                                                             "rule": {"objectOwnership": "BucketOwnerEnforced"}}},
              {"type": s3.BUCKET_POLICY, "name": "pol", "props": {"bucket": "shop-logs", "policy": json.dumps(
                  {"Statement": [TLS]})}},
              {"type": s3.LIFECYCLE, "name": "lc", "props": {"bucket": "shop-logs", "rules": [RULE]}}]

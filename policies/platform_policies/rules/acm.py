@@ -108,6 +108,9 @@ BASELINE = Baseline(
     resource_types=(CERTIFICATE, VALIDATION),
     covered={"CKV_AWS_234": ("acm-certificate-hygiene",)},
     not_applicable={
+        "CKV2_AWS_71": "A wildcard name is a deliberate choice for a zone of many hosts; the certificates cover "
+                       "the configured domain and CDN aliases as given (acm-certificate-constraints checks that a "
+                       "wildcard is only the leftmost label).",
         "CKV_AWS_233": "A Terraform lifecycle setting (create_before_destroy); Pulumi creates a replacement "
                        "certificate before deleting the old one by default.",
     },

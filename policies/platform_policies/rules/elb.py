@@ -462,7 +462,7 @@ RULES = [
                      "accepts TLS 1.0).",
          validate=validate_listener_tls_policy, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set sslPolicy=ELBSecurityPolicy-TLS13-1-2-2021-06.",
-         anchors=("CKV_AWS_103", "aws-alb-listener-configure-secure-tls")),
+         anchors=("CKV_AWS_103", "CKV2_AWS_74", "aws-alb-listener-configure-secure-tls")),
 ]
 
 # Public checks on Elastic Load Balancing and what the pack does with each (baseline.py; docs/policies.md).
@@ -485,6 +485,7 @@ BASELINE = Baseline(
         "CKV_AWS_131": ("alb-request-hardening",),
         "CKV_AWS_328": ("alb-request-hardening",),
         "CKV_AWS_103": ("alb-listener-tls-policy",),
+        "CKV2_AWS_74": ("alb-listener-tls-policy",),
         "aws-alb-listener-configure-secure-tls": ("alb-listener-tls-policy",),
         "CKV_AWS_261": ("alb-target-group-constraints",),
         "CKV2_AWS_28": ("waf-on-public-entry",),
@@ -500,6 +501,8 @@ BASELINE = Baseline(
         "CKV_AWS_378": "Requires HTTPS between the ALB and its targets; the targets are Fargate tasks in private "
                        "subnets reached only from the ALB's security group, and the services speak HTTP (TLS "
                        "terminates at the ALB, internal service-to-service traffic uses Service Connect TLS).",
+        "CKV_AWS_376": "Judged per listener by encryption-in-transit (an HTTP listener may only redirect to "
+                       "HTTPS) together with alb-listener-tls-policy for the HTTPS listener.",
         "CKV2_AWS_20": "Judged per listener by encryption-in-transit (an HTTP listener may only redirect to HTTPS), "
                        "which CKV_AWS_2 maps to as well.",
     },

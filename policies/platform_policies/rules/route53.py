@@ -102,5 +102,6 @@ BASELINE = Baseline(
         "CKV2_AWS_38": "Judges DNSSEC of a hosted zone; the program creates no zone (edge.hostedZoneId is the "
                        "user's).",
         "CKV2_AWS_39": "Judges query logging of a hosted zone; the program creates no zone.",
+        "CKV_AWS_377": "Judges the transfer lock of a registered domain; the program registers no domain.",
     },
 )

@@ -85,14 +85,18 @@ def denies_insecure_transport(doc) -> bool:
 # ---- security (stack: every bucket and its companion resources) --------------------------------------
 
 def validate_bucket_baseline(args, report_violation) -> None:
-    """Every bucket has a public access block, a TLS-only bucket policy and a lifecycle configuration that
-    aborts incomplete multipart uploads."""
+    """Every bucket has a public access block, ACLs disabled (BucketOwnerEnforced), a TLS-only bucket policy
+    and a lifecycle configuration that aborts incomplete multipart uploads."""
     resources = list(args.resources)
     for bucket in resources:
         if bucket.resource_type not in BUCKET_TYPES:
             continue
         if not companions(bucket, resources, PUBLIC_ACCESS_BLOCK):
             report_violation(f"Bucket {bucket.name} has no BucketPublicAccessBlock.", bucket.urn)
+        owners = [as_str(get(o.props, "rule.objectOwnership")) for o in companions(bucket, resources, OWNERSHIP)]
+        if "BucketOwnerEnforced" not in owners and not any(is_unknown(o) for o in owners):
+            report_violation(f"Bucket {bucket.name} keeps ACLs enabled: add BucketOwnershipControls with "
+                             f"objectOwnership BucketOwnerEnforced.", bucket.urn)
         docs = [parse_json(get(p.props, "policy")) for p in companions(bucket, resources, BUCKET_POLICY)]
         if not any(is_unknown(d) for d in docs) and not any(denies_insecure_transport(d) for d in docs):
             report_violation(f"Bucket {bucket.name} has no bucket policy denying requests without TLS "
@@ -216,14 +220,16 @@ RULES = [
          validate=validate_s3_no_public_access, level=MANDATORY, severity=Severity.CRITICAL,
          remediation="Turn all four public-access-block flags on and use private ACLs.",
          anchors=("AwsSolutions-S2", "CKV_AWS_20", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56",
-                  "CKV_AWS_57", "aws-s3-bucket-disallow-public-read")),
+                  "CKV_AWS_57", "CKV2_AWS_43", "aws-s3-bucket-disallow-public-read")),
     Rule(name="s3-bucket-baseline", area=SECURITY, resource_types=(*BUCKET_TYPES, *COMPANION_TYPES), stack=True,
-         description="Every bucket has a public access block, a bucket policy that denies requests without TLS, "
-                     "and a lifecycle configuration that aborts incomplete multipart uploads.",
+         description="Every bucket has a public access block, ACLs disabled (BucketOwnerEnforced), a bucket policy "
+                     "that denies requests without TLS, and a lifecycle configuration that aborts incomplete "
+                     "multipart uploads.",
          validate=validate_bucket_baseline, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create the BucketPublicAccessBlock, a DenyInsecureTransport BucketPolicy and a "
-                     "BucketLifecycleConfiguration with every bucket.",
-         anchors=("AwsSolutions-S10", "CKV2_AWS_6", "CKV2_AWS_61", "CKV_AWS_300")),
+         remediation="Create the BucketPublicAccessBlock, BucketOwnershipControls, a DenyInsecureTransport "
+                     "BucketPolicy and a BucketLifecycleConfiguration with every bucket.",
+         anchors=("AwsSolutions-S10", "CKV_AWS_379", "CKV2_AWS_6", "CKV2_AWS_61", "CKV2_AWS_65",
+                  "CKV_AWS_300")),
     Rule(name="s3-bucket-policy-no-public-allow", area=SECURITY, resource_types=(BUCKET_POLICY,),
          description="Bucket policies allow nobody as Principal * without a condition and do not lock everyone out.",
          validate=validate_bucket_policy, level=MANDATORY, severity=Severity.CRITICAL,
@@ -262,6 +268,9 @@ BASELINE = Baseline(
         "CKV2_AWS_6": ("s3-bucket-baseline",),
         "CKV2_AWS_61": ("s3-bucket-baseline",),
         "CKV_AWS_300": ("s3-bucket-baseline",),
+        "CKV_AWS_379": ("s3-bucket-baseline",),
+        "CKV2_AWS_65": ("s3-bucket-baseline",),
+        "CKV2_AWS_43": ("s3-no-public-access",),
         "CKV_AWS_70": ("s3-bucket-policy-no-public-allow",),
         "CKV_AWS_93": ("s3-bucket-policy-no-public-allow",),
     },
@@ -286,6 +295,8 @@ BASELINE = Baseline(
         "CKV_AWS_144": "Cross-region replication of regenerable logs and artifacts buys nothing.",
         "aws-s3-bucket-replication-enabled": "Same as CKV_AWS_144.",
         "CKV2_AWS_62": "Event notifications: nothing consumes bucket events.",
+        "CKV_AWS_375": "Judges ACL grants; both buckets use BucketOwnerEnforced, which disables ACLs "
+                       "(s3-bucket-baseline requires it).",
         "AwsSolutions-S5": "Judges static-website buckets behind CloudFront (origin access identity); neither "
                            "bucket is a website or an origin.",
     },

@@ -290,7 +290,7 @@ RULES = [
                      "overrideAction only on rule-group rules, rate limits 10-2e9 over 60/120/300/600 s, metric "
                      "names WAF allows.",
          validate=validate_web_acl_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the rule list (components/edge/waf.py)."),
+         remediation="Fix the rule list (components/edge/waf.py).", anchors=("CKV_AWS_342",)),
     Rule(name="wafv2-ip-set-constraints", area=ACCEPTANCE, resource_types=(IP_SET,),
          description="IP sets hold CIDR blocks of their address version, none of them /0.",
          validate=validate_ip_set_constraints, level=MANDATORY, severity=Severity.HIGH,
@@ -335,6 +335,7 @@ BASELINE = Baseline(
     ),
     covered={
         "CKV2_AWS_31": ("wafv2-logging",),
+        "CKV_AWS_342": ("wafv2-web-acl-constraints",),
         "CKV_AWS_175": ("wafv2-managed-protections",),
         "CKV_AWS_192": ("wafv2-managed-protections",),
         "CKV2_AWS_47": ("wafv2-managed-protections",),
