@@ -160,8 +160,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "ecs-service-constraints", "compute-gateway-service"),
     ("lb-container-port-wrong", ALL, inputs(SVC, "compute-gateway-service", setter("loadBalancers.0.containerPort", 80)),
      "ecs-service-constraints", "compute-gateway-service"),
-    ("grace-period-without-lb", ALL, inputs(SVC, "compute-stream-processor-service",
-                                            setter("healthCheckGracePeriodSeconds", 60)),
+    ("deployment-max-below-min", ALL, inputs(SVC, "compute-stream-processor-service", lambda i: i.update(
+        deploymentMinimumHealthyPercent=100, deploymentMaximumPercent=50)),
      "ecs-service-constraints", "compute-stream-processor-service"),
     ("pinned-platform", ALL, inputs(SVC, "compute-order-service", setter("platformVersion", "1.3.0")),
      "ecs-fargate-latest-platform", "compute-order-service"),

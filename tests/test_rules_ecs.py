@@ -119,7 +119,8 @@ def test_service_constraints():
     assert check_stack(v, _service_stack(good, task())) == []
     assert check_stack(v, _service_stack({**good, "loadBalancers": [{**lb, "containerName": "web"}]}, task()))
     assert check_stack(v, _service_stack({**good, "loadBalancers": [{**lb, "containerPort": 80}]}, task()))
-    assert check_stack(v, _service_stack({**good, "loadBalancers": []}, task()))  # grace period needs an LB
+    assert check_stack(v, _service_stack({**good, "loadBalancers": []}, task())) == []  # grace also covers containers
+    assert check_stack(v, _service_stack({**good, "healthCheckGracePeriodSeconds": -1}, task()))
     assert check_stack(v, _service_stack({k: x for k, x in good.items() if k != "networkConfiguration"}, task()))
     assert check_stack(v, _service_stack({**good, "capacityProviderStrategies": [{"capacityProvider": "FARGATE"}]},
                                          task()))

@@ -69,6 +69,8 @@ def test_listener_constraints():
     assert check(v, LISTENER, HTTPS) == []
     assert check(v, LISTENER, {k: x for k, x in HTTPS.items() if k != "certificateArn"})
     assert check(v, LISTENER, {"protocol": "HTTP", "port": 80, "certificateArn": "arn:x", "defaultActions": [FIXED]})
+    assert check(v, LISTENER, {"protocol": "HTTP", "port": 80, "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                               "defaultActions": [FIXED]})
     assert check(v, LISTENER, {**HTTPS, "port": 70000})
     assert check(v, LISTENER, {**HTTPS, "defaultActions": []})
     assert check(v, LISTENER, {**HTTPS, "defaultActions": [{"type": "forward"}]})

@@ -481,10 +481,11 @@ def _service_problems(p) -> list[str]:
     desired = as_int(get(p, "desiredCount"))
     if not is_unknown(desired) and desired is not None and desired < 0:
         out.append(f"desiredCount {desired} is negative")
-    grace = get(p, "healthCheckGracePeriodSeconds")
-    lbs = as_list(get(p, "loadBalancers"))
-    if grace is not None and not is_unknown(grace) and not is_unknown(lbs) and not lbs:
-        out.append("healthCheckGracePeriodSeconds is only valid for a service with loadBalancers")
+    # The grace period also covers container and VPC Lattice health checks now, so it is valid without a
+    # load balancer; only its range is checked (ECS API reference, CreateService, read 2026-11).
+    grace = as_int(get(p, "healthCheckGracePeriodSeconds"))
+    if isinstance(grace, int) and not 0 <= grace <= 2_147_483_647:
+        out.append(f"healthCheckGracePeriodSeconds {grace} is outside 0-2147483647")
     low = as_int(get(p, "deploymentMinimumHealthyPercent"))
     high = as_int(get(p, "deploymentMaximumPercent"))
     if isinstance(low, int) and not 0 <= low <= 100:
@@ -619,8 +620,8 @@ RULES = [
          remediation="Remove the settings Fargate refuses or run on EC2 capacity."),
     Rule(name="ecs-service-constraints", area=ACCEPTANCE, resource_types=(ECS_SERVICE, TASK_DEFINITION), stack=True,
          description="ECS services CreateService accepts, judged with their task definition: awsvpc needs a "
-                     "networkConfiguration, load-balanced containers and ports exist, grace period only with a load "
-                     "balancer, deployment percentages in range, launch type XOR capacity providers.",
+                     "networkConfiguration, load-balanced containers and ports exist, grace period and deployment "
+                     "percentages in range, launch type XOR capacity providers.",
          validate=validate_service_constraints, level=MANDATORY, severity=Severity.HIGH,
          remediation="Align the service with its task definition (components/compute/microservice.py)."),
 ]

@@ -256,8 +256,12 @@ def validate_listener_constraints(args, report_violation) -> None:
     cert = get(p, "certificateArn")
     if protocol in SECURE_PROTOCOLS and cert in (None, ""):
         problems.append(f"a {protocol} listener needs certificateArn (a certificate for the TLS handshake)")
+    # "A certificate must be specified for HTTPS listeners" / "A certificate cannot be specified for HTTP
+    # listeners" (CreateListener ValidationError); SslPolicy is only valid on HTTPS and TLS listeners.
     if protocol not in SECURE_PROTOCOLS and cert not in (None, "") and not is_unknown(protocol):
         problems.append(f"certificateArn is set on a {protocol} listener, which takes no certificate")
+    if protocol not in SECURE_PROTOCOLS and get(p, "sslPolicy") not in (None, "") and not is_unknown(protocol):
+        problems.append(f"sslPolicy is set on a {protocol} listener; only HTTPS and TLS listeners take one")
     problems += _action_problems(as_list(get(p, "defaultActions")), protocol == "HTTPS", "defaultActions")
     for problem in problems:
         report_violation(problem[0].upper() + problem[1:] + ".", None)
