@@ -163,6 +163,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     ("deployment-max-below-min", ALL, inputs(SVC, "compute-stream-processor-service", lambda i: i.update(
         deploymentMinimumHealthyPercent=100, deploymentMaximumPercent=50)),
      "ecs-service-constraints", "compute-stream-processor-service"),
+    ("execution-role-dropped", ALL, inputs(TASK, "compute-user-task", remove("executionRoleArn")),
+     "fargate-task-definition-constraints", "compute-user-task"),
     ("pinned-platform", ALL, inputs(SVC, "compute-order-service", setter("platformVersion", "1.3.0")),
      "ecs-fargate-latest-platform", "compute-order-service"),
     ("service-one-subnet-twice", PROD, lambda p: find(p, SVC, "compute-order-service")["inputs"][
@@ -202,6 +204,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "alb-listener-constraints", "edge-https"),
     ("redirect-307", ALL, inputs(LISTENER, "edge-http", setter("defaultActions.0.redirect.statusCode", "HTTP_307")),
      "alb-listener-constraints", "edge-http"),
+    ("idle-timeout-too-long", ALL, inputs(LB, "edge-alb", setter("idleTimeout", 7200)),
+     "alb-load-balancer-constraints", "edge-alb"),
     ("keep-invalid-headers", ALL, inputs(LB, "edge-alb", setter("dropInvalidHeaderFields", False)),
      "alb-request-hardening", "edge-alb"),
     ("desync-monitor", ALL, inputs(LB, "edge-alb", setter("desyncMitigationMode", "monitor")),
@@ -243,6 +247,11 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "apigateway-logging-role", "edge-api-stage"),
     ("vpc-link-without-connection", ALL, inputs(INTEGRATION, "edge-api-proxy-alb", remove("connectionId")),
      "apigateway-integration-constraints", "edge-api-proxy-alb"),
+    ("usage-plan-stale-stage", ALL, inputs("aws:apigateway/usagePlan:UsagePlan", "edge-api-plan",
+                                           setter("apiStages.0.stage", "prod")),
+     "apigateway-stage-references", "edge-api-plan"),
+    ("method-settings-stale-stage", ALL, inputs(SETTINGS, "edge-api-methods", setter("stageName", "v2")),
+     "apigateway-stage-references", "edge-api-methods"),
     ("api-stage-without-waf", ALL, drop(ASSOC, "edge-waf-api"), "waf-on-public-entry", "edge-api-stage"),
     # ---- CloudFront --------------------------------------------------------------------------------------
     ("viewer-http-allowed", ALL, inputs(CDN, "edge-cdn", setter("defaultCacheBehavior.viewerProtocolPolicy",
@@ -338,6 +347,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "s3-bucket-baseline", "delivery-artifacts"),
     ("bucket-policy-allows-everyone", ALL, _bucket_policy(lambda d: d["Statement"][0].update(Principal="*")),
      "s3-bucket-policy-no-public-allow", "edge-alb-logs-policy"),
+    ("bucket-policy-copied-from-other-bucket", ALL, inputs(BUCKET_POLICY, "delivery-artifacts-tls-only", setter(
+        "bucket", "edge-alb-logs-7a86587")), "s3-constraints", "delivery-artifacts-tls-only"),
     ("lifecycle-zero-days", ALL, inputs(LIFECYCLE, "edge-alb-logs-expiry", setter("rules.0.expiration.days", 0)),
      "s3-constraints", "edge-alb-logs-expiry"),
     ("public-access-block-flag-off", ALL, inputs(PAB, "edge-alb-logs-public", setter("blockPublicPolicy", False)),

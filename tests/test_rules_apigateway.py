@@ -134,3 +134,21 @@ def test_stage_is_matched_to_its_settings_through_the_graph():
                 "deps": {"restApi": [api_urn]}}
     rest = {"type": api.REST_API, "name": "api", "urn": api_urn, "props": {}}
     assert check_stack(v, [rest, stage, settings]) == []
+
+
+def test_stage_references():
+    v = api.validate_stage_references
+    api_urn = urn(api.REST_API, "api")
+    rest = {"type": api.REST_API, "name": "api", "urn": api_urn, "props": {}}
+    stage = {"type": api.STAGE, "name": "stage", "props": STAGE, "deps": {"restApi": [api_urn]}}
+
+    def settings(name):
+        return {"type": api.METHOD_SETTINGS, "name": "ms", "props": {**SETTINGS, "stageName": name},
+                "deps": {"restApi": [api_urn]}}
+
+    def plan(name):
+        return {"type": api.USAGE_PLAN, "name": "plan", "props": {"apiStages": [{"apiId": "abc", "stage": name}]},
+                "deps": {"apiStages": [api_urn]}}
+    assert check_stack(v, [rest, stage, settings("v1"), plan("v1")]) == []
+    assert check_stack(v, [rest, stage, settings("prod")])
+    assert check_stack(v, [rest, stage, plan("v2")])

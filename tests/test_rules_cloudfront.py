@@ -90,6 +90,7 @@ def test_distribution_constraints():
     assert check(v, cf.DISTRIBUTION, {**DIST, "origins": [{**ORIGIN, "customOriginConfig": {
         **ORIGIN["customOriginConfig"], "httpsPort": 444}}]})
     assert check(v, cf.DISTRIBUTION, {**DIST, "priceClass": "PriceClass_50"})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "webAclId": "arn:aws:wafv2:us-east-1:1:regional/webacl/x/1"})
     assert check(v, cf.DISTRIBUTION, {**DIST, "origins": U_STR}) == []
 
 

@@ -103,6 +103,7 @@ def test_fargate_task_constraints():
     assert check(v, TASK, task(ephemeralStorage={"sizeInGib": 10}))
     assert check(v, TASK, task(volumes=[{"name": "d", "dockerVolumeConfiguration": {"scope": "task"}}]))
     assert check(v, TASK, {**task(networkMode="bridge"), "requiresCompatibilities": ["EC2"]}) == []
+    assert check(v, TASK, {k: x for k, x in task().items() if k != "executionRoleArn"})  # awslogs needs the role
 
 
 def _service_stack(service: dict, task_props: dict) -> list[dict]:
@@ -126,6 +127,9 @@ def test_service_constraints():
                                          task()))
     assert check_stack(v, _service_stack({**good, "deploymentMinimumHealthyPercent": 150,
                                           "deploymentMaximumPercent": 100}, task()))
+    assert check_stack(v, _service_stack({**good, "networkConfiguration": {"subnets": []}}, task()))
+    assert check_stack(v, _service_stack({**good, "networkConfiguration": {
+        "subnets": ["a"], "securityGroups": [f"sg-{i}" for i in range(6)]}}, task()))
     sc = {"enabled": True, "services": [{"portName": "grpc", "discoveryName": "svc"}]}
     assert check_stack(v, _service_stack({**good, "serviceConnectConfiguration": sc}, task()))
     # The task definition found by family when the graph does not say.

@@ -121,3 +121,15 @@ def test_access_log_bucket():
     assert check_stack(v, _log_stack([service])) == []
     assert check_stack(v, _log_stack([{**grant, "Effect": "Deny"}]))
     assert check_stack(v, _log_stack([grant], sse="aws:kms"))
+
+
+def test_load_balancer_constraints():
+    v = elb.validate_load_balancer_constraints
+    good = {"loadBalancerType": "application", "idleTimeout": 60, "ipAddressType": "ipv4",
+            "securityGroups": ["sg-1"], "subnets": ["a", "b"]}
+    assert check(v, LB, good) == []
+    for bad in ({"idleTimeout": 5000}, {"ipAddressType": "ipv6"}, {"loadBalancerType": "classic"},
+                {"securityGroups": [f"sg-{i}" for i in range(6)]}, {"clientKeepAlive": 10},
+                {"subnetMappings": [{"subnetId": "a"}]},
+                {"internal": True, "ipAddressType": "dualstack-without-public-ipv4"}):
+        assert check(v, LB, {**good, **bad}), bad

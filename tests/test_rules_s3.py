@@ -80,3 +80,6 @@ def test_s3_constraints():
     assert check(v, s3.OWNERSHIP, {"rule": {"objectOwnership": "BucketOwnerEnforced"}}) == []
     assert check(v, s3.OWNERSHIP, {"rule": {"objectOwnership": "Owner"}})
     assert check(v, s3.BUCKET_POLICY, {"policy": "{}"})
+    own = {"Statement": [{**TLS, "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}]}
+    assert check(v, s3.BUCKET_POLICY, {"bucket": "b", "policy": json.dumps(own)}) == []
+    assert check(v, s3.BUCKET_POLICY, {"bucket": "c", "policy": json.dumps(own)})  # copied from another bucket

@@ -295,6 +295,41 @@ def validate_resource_and_plan_constraints(args, report_violation) -> None:
     _report_all(report_violation, out)
 
 
+def _api_key(resource, prop: str, value_path: str) -> Any:
+    """The REST API a resource refers to: the RestApi resource it depends on, else the id value."""
+    for d in _deps(resource, prop):
+        if d.resource_type == REST_API:
+            return d.urn
+    return as_str(get(resource.props, value_path))
+
+
+def validate_stage_references(args, report_violation) -> None:
+    """Stack: method settings and usage plans name stages that exist (UpdateStage / CreateUsagePlan fail
+    with NotFound / "Invalid stage identifier specified" otherwise)."""
+    resources = list(args.resources)
+    stages: dict[Any, set] = {}
+    for r in resources:
+        if r.resource_type == STAGE:
+            name = as_str(get(r.props, "stageName"))
+            if is_unknown(name):
+                return
+            stages.setdefault(_api_key(r, "restApi", "restApi"), set()).add(name)
+    for r in resources:
+        if r.resource_type == METHOD_SETTINGS:
+            api, name = _api_key(r, "restApi", "restApi"), as_str(get(r.props, "stageName"))
+            if api in stages and isinstance(name, str) and name not in stages[api]:
+                report_violation(f"Method settings name stage {name!r}, which the API does not have "
+                                 f"({', '.join(sorted(stages[api]))}).", r.urn)
+        elif r.resource_type == USAGE_PLAN:
+            apis = [d.urn for d in _deps(r, "apiStages") if d.resource_type == REST_API]
+            for entry in as_list(get(r.props, "apiStages")) or []:
+                name = as_str(get(entry, "stage"))
+                api = apis[0] if len(apis) == 1 else as_str(get(entry, "apiId"))
+                if api in stages and isinstance(name, str) and name not in stages[api]:
+                    report_violation(f"Usage plan names stage {name!r}, which the API does not have "
+                                     f"({', '.join(sorted(stages[api]))}).", r.urn)
+
+
 RULES = [
     Rule(name="apigateway-stage-constraints", area=ACCEPTANCE, resource_types=(STAGE,),
          description="REST API stages CreateStage accepts: stage name characters, an access-log format with "
@@ -307,6 +342,11 @@ RULES = [
          description="Stages that log have the account-level CloudWatch Logs role (aws.apigateway.Account).",
          validate=validate_logging_role, level=MANDATORY, severity=Severity.HIGH,
          remediation="Create aws.apigateway.Account with cloudwatchRoleArn before the stage."),
+    Rule(name="apigateway-stage-references", area=ACCEPTANCE, resource_types=(STAGE, METHOD_SETTINGS, USAGE_PLAN),
+         stack=True,
+         description="Method settings and usage plans name stages the REST API has.",
+         validate=validate_stage_references, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Use the stage's stageName output rather than a literal."),
     Rule(name="apigateway-method-settings-constraints", area=ACCEPTANCE, resource_types=(METHOD_SETTINGS,),
          description="Method settings UpdateStage accepts: */* or <path>/<METHOD>, logging level OFF/ERROR/INFO, "
                      "throttling limits not below -1, cache TTL 0-3600 s.",

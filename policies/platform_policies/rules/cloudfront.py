@@ -295,6 +295,10 @@ def validate_distribution_constraints(args, report_violation) -> None:
         for b in behaviors:
             out += _behavior_problems(b, origin_ids)
     out += _certificate_problems(p)
+    acl = as_str(get(p, "webAclId"))
+    # A WAFv2 web ACL is given by its ARN and must be CLOUDFRONT-scoped ("global/webacl" in the ARN).
+    if isinstance(acl, str) and acl.startswith("arn:") and "/webacl/" in acl and ":global/webacl/" not in acl:
+        out.append(f"webAclId {acl} is a REGIONAL web ACL; CloudFront needs a CLOUDFRONT-scope (global) one")
     price, http = as_str(get(p, "priceClass")), as_str(get(p, "httpVersion"))
     if isinstance(price, str) and price not in PRICE_CLASSES:
         out.append(f"priceClass {price!r} is not one of {', '.join(PRICE_CLASSES)}")

@@ -444,6 +444,13 @@ def validate_fargate_task_constraints(args, report_violation) -> None:
     for c in defs:
         for problem in _fargate_container_problems(c):
             report_violation(problem + " on Fargate.", None)
+    # RegisterTaskDefinition: "Fargate requires task definition to have execution role ARN to support log
+    # driver awslogs" (the agent also needs it to fetch `secrets`).
+    needs_role = [c.get("name", "?") for c in defs
+                  if (c.get("logConfiguration") or {}).get("logDriver") == "awslogs" or c.get("secrets")]
+    if needs_role and get(p, "executionRoleArn") in (None, ""):
+        report_violation(f"Containers {', '.join(map(str, needs_role))} use awslogs or secrets; a Fargate task "
+                         f"definition then needs executionRoleArn.", None)
     task_cpu, task_memory = parse_cpu_units(get(p, "cpu")), parse_memory_mib(get(p, "memory"))
     cpu_sum = sum(c.get("cpu") or 0 for c in defs if isinstance(c.get("cpu"), (int, float)))
     mem_sum = sum((c.get("memory") or c.get("memoryReservation") or 0) for c in defs
@@ -492,6 +499,14 @@ def _service_problems(p) -> list[str]:
         out.append(f"deploymentMinimumHealthyPercent {low} is outside 0-100")
     if isinstance(low, int) and isinstance(high, int) and high < low:
         out.append(f"deploymentMaximumPercent {high} is below deploymentMinimumHealthyPercent {low}")
+    network = get(p, "networkConfiguration")
+    if network is not None and not is_unknown(network):
+        subnets, groups = as_list(get(network, "subnets")), as_list(get(network, "securityGroups"))
+        # AwsVpcConfiguration: 1-16 subnets, up to 5 security groups (ECS API reference).
+        if not is_unknown(subnets) and not 1 <= len(subnets) <= 16:
+            out.append(f"networkConfiguration lists {len(subnets)} subnets; ECS takes 1-16")
+        if not is_unknown(groups) and len(groups) > 5:
+            out.append(f"networkConfiguration lists {len(groups)} security groups; ECS takes at most 5")
     strategy_name = as_str(get(p, "deploymentConfiguration.strategy"))
     controller = as_str(get(p, "deploymentController.type"), "ECS")
     if strategy_name in ("CANARY", "LINEAR", "BLUE_GREEN") and controller != "ECS":

@@ -202,6 +202,42 @@ def validate_target_group_constraints(args, report_violation) -> None:
         report_violation(problem[0].upper() + problem[1:] + ".", None)
 
 
+# CreateLoadBalancer / ModifyLoadBalancerAttributes (ELB API reference; ELB user guide "Application Load
+# Balancers": idle timeout 1-4000 s, client keep-alive 60-604800 s, up to 5 security groups,
+# dualstack-without-public-ipv4 only for internet-facing ALBs), terraform-provider-aws
+# internal/service/elbv2/load_balancer.go (subnets ConflictsWith subnet_mapping), read 2026-11.
+_IP_TYPES = ("ipv4", "dualstack", "dualstack-without-public-ipv4")
+_LB_KINDS = ("application", "network", "gateway")
+
+
+def validate_load_balancer_constraints(args, report_violation) -> None:
+    if args.resource_type not in LB_TYPES:
+        return
+    p, problems = args.props, []
+    kind = as_str(get(p, "loadBalancerType"), "application")
+    if isinstance(kind, str) and kind not in _LB_KINDS:
+        problems.append(f"loadBalancerType {kind!r} is not one of {', '.join(_LB_KINDS)}")
+    ip_type = as_str(get(p, "ipAddressType"), "ipv4")
+    if isinstance(ip_type, str) and ip_type not in _IP_TYPES:
+        problems.append(f"ipAddressType {ip_type!r} is not one of {', '.join(_IP_TYPES)}")
+    if ip_type == "dualstack-without-public-ipv4" and as_bool(get(p, "internal"), False) is True:
+        problems.append("dualstack-without-public-ipv4 is only for internet-facing load balancers")
+    idle = _number(p, "idleTimeout")
+    if kind == "application" and idle is not None and not 1 <= idle <= 4000:
+        problems.append(f"idleTimeout {idle} s is outside 1-4000")
+    keep_alive = _number(p, "clientKeepAlive")
+    if keep_alive is not None and not 60 <= keep_alive <= 604800:
+        problems.append(f"clientKeepAlive {keep_alive} s is outside 60-604800")
+    groups = as_list(get(p, "securityGroups"))
+    if not is_unknown(groups) and len(groups) > 5:
+        problems.append(f"{len(groups)} security groups; a load balancer takes at most 5")
+    subnets, mappings = as_list(get(p, "subnets")), as_list(get(p, "subnetMappings"))
+    if not is_unknown(subnets) and not is_unknown(mappings) and subnets and mappings:
+        problems.append("subnets and subnetMappings are mutually exclusive")
+    for problem in problems:
+        report_violation(problem[0].upper() + problem[1:] + ".", None)
+
+
 def _action_problems(actions, https: bool, where: str) -> list[str]:
     out = []
     if is_unknown(actions):
@@ -427,6 +463,12 @@ RULES = [
          validate=validate_target_group_constraints, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the target group's health check (settings services.<name>.healthCheck*).",
          anchors=("CKV_AWS_261",)),
+    Rule(name="alb-load-balancer-constraints", area=ACCEPTANCE, resource_types=LB_TYPES,
+         description="Load balancers CreateLoadBalancer accepts: type and IP address type values, idle timeout "
+                     "1-4000 s, client keep-alive 60-604800 s, at most 5 security groups, subnets XOR "
+                     "subnetMappings.",
+         validate=validate_load_balancer_constraints, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the load balancer inputs (components/edge/alb.py)."),
     Rule(name="alb-listener-constraints", area=ACCEPTANCE, resource_types=LISTENER_TYPES,
          description="Listeners CreateListener accepts: HTTPS/TLS listeners carry a certificate, plain ones none, "
                      "ports 1-65535, well-formed default actions (fixed responses, redirects, forward weights).",

@@ -184,6 +184,22 @@ def _lifecycle_problems(rules) -> list[str]:
     return out
 
 
+def _foreign_resources(doc: dict, bucket) -> list[str]:
+    """PutBucketPolicy refuses statements about other buckets ("Policy has invalid resource")."""
+    if not isinstance(bucket, str) or not bucket:
+        return []
+    out = []
+    for st in _statements(doc):
+        resources = st.get("Resource", [])
+        for arn in [resources] if isinstance(resources, str) else resources:
+            if isinstance(arn, str) and arn.startswith("arn:") and ":s3:::" in arn:
+                name = arn.split(":::", 1)[1].split("/", 1)[0]
+                if name != bucket and "*" not in name:
+                    out.append(f"statement {st.get('Sid', '?')!r} names bucket {name!r}, not {bucket!r}: "
+                               f"the policy is rejected (invalid resource)")
+    return out
+
+
 def validate_s3_constraints(args, report_violation) -> None:
     t, p, out = args.resource_type, args.props, []
     if t in BUCKET_TYPES:
@@ -210,6 +226,8 @@ def validate_s3_constraints(args, report_violation) -> None:
         doc = parse_json(get(p, "policy"))
         if not is_unknown(doc) and (not isinstance(doc, dict) or not _statements(doc)):
             out.append("policy is not a JSON document with at least one statement")
+        elif isinstance(doc, dict):
+            out += _foreign_resources(doc, as_str(get(p, "bucket")))
     for problem in out:
         report_violation(problem[0].upper() + problem[1:] + ".", None)
 
