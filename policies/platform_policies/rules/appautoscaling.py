@@ -294,5 +294,8 @@ BASELINE = Baseline(
                        "storage (their bounds: task-count-limits, msk-storage-limits, appautoscaling-constraints).",
         "AwsSolutions-AS1": "Judges EC2 Auto Scaling groups (cooldowns); the program has none - ECS scaling "
                             "policies carry their own cooldowns, checked non-negative here.",
+        "AwsSolutions-AS2": "Judges EC2 Auto Scaling group health checks; ECS services replace tasks from "
+                            "container and target-group health checks (alb-target-group-constraints).",
+        "AwsSolutions-AS3": "Judges EC2 Auto Scaling group notifications; there are no Auto Scaling groups.",
     },
 )

@@ -299,6 +299,7 @@ BASELINE = Baseline(
         "CKV_AWS_19": "S3 encrypts every new object (SSE-S3) since 2023-01-05 and it cannot be turned off; the "
                       "buckets also set their encryption explicitly (s3-constraints checks the values).",
         "aws-s3-bucket-server-side-encryption": "Same as CKV_AWS_19.",
+        "AwsSolutions-S3": "Same as CKV_AWS_19 (default encryption; newer cdk-nag releases dropped the rule).",
         "CKV_AWS_145": "ALB access logs only support SSE-S3 (alb-access-log-bucket enforces it); the artifact bucket "
                        "already uses SSE-KMS.",
         "aws-s3-bucket-server-side-encryption-kms": "Same as CKV_AWS_145.",
