@@ -270,6 +270,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     ("own-certificate-tls1", ALL, inputs(CDN, "edge-cdn", setter("viewerCertificate", {
         "acmCertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/abc", "sslSupportMethod": "sni-only",
         "minimumProtocolVersion": "TLSv1"})), "cloudfront-viewer-tls-policy", "edge-cdn"),
+    ("default-certificate-tls1", ALL, inputs(CDN, "edge-cdn", setter("viewerCertificate.minimumProtocolVersion",
+                                                                     "TLSv1")), "cloudfront-viewer-tls-policy", "edge-cdn"),
     ("no-security-headers", ALL, inputs(CDN, "edge-cdn", remove("defaultCacheBehavior.responseHeadersPolicyId")),
      "cloudfront-security-headers", "edge-cdn"),
     ("cdn-waf-logging-dropped", ALL, drop(WAFLOG, "edge-waf-cdn-logging"), "cloudfront-access-logging", "edge-cdn"),
@@ -341,6 +343,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     # ---- S3 -------------------------------------------------------------------------------------------
     ("bucket-without-public-access-block", ALL, drop(PAB, "delivery-artifacts-public-access"),
      "s3-bucket-baseline", "delivery-artifacts"),
+    ("bucket-encryption-config-dropped", ALL, drop(SSE, "delivery-artifacts-encryption"), "s3-bucket-baseline",
+     "delivery-artifacts"),
     ("bucket-acls-enabled", ALL, drop("aws:s3/bucketOwnershipControls:BucketOwnershipControls",
                                       "delivery-artifacts-ownership"), "s3-bucket-baseline", "delivery-artifacts"),
     ("bucket-tls-policy-dropped", ALL, drop(BUCKET_POLICY, "delivery-artifacts-tls-only"),

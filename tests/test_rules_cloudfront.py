@@ -27,6 +27,8 @@ def test_viewer_https():
 def test_viewer_tls_policy():
     v = cf.validate_viewer_tls_policy
     assert check(v, cf.DISTRIBUTION, DIST) == []  # the default certificate is exempt
+    assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": {"cloudfrontDefaultCertificate": True,
+                                                                    "minimumProtocolVersion": "TLSv1"}})
     assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": OWN_CERT}) == []
     assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": {**OWN_CERT, "minimumProtocolVersion": "TLSv1"}})
     assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": {k: x for k, x in OWN_CERT.items()

@@ -15,9 +15,12 @@ RULE = {"id": "expire", "status": "Enabled", "filter": {}, "expiration": {"days"
         "abortIncompleteMultipartUpload": {"daysAfterInitiation": 1}}
 
 
-def bucket_stack(*, pab=True, policy=(TLS,), lifecycle=(RULE,), owner="BucketOwnerEnforced") -> list[dict]:
+def bucket_stack(*, pab=True, policy=(TLS,), lifecycle=(RULE,), owner="BucketOwnerEnforced", sse=True) -> list[dict]:
     b = urn(BUCKET, "logs")
     out = [{"type": BUCKET, "name": "logs", "urn": b, "props": {}}]
+    if sse:
+        out.append({"type": s3.SSE, "name": "sse", "deps": {"bucket": [b]}, "props": {
+            "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]}})
     if owner:
         out.append({"type": s3.OWNERSHIP, "name": "own", "deps": {"bucket": [b]},
                     "props": {"rule": {"objectOwnership": owner}}})
@@ -35,6 +38,7 @@ def test_bucket_baseline():
     v = s3.validate_bucket_baseline
     assert check_stack(v, bucket_stack()) == []
     assert check_stack(v, bucket_stack(pab=False))
+    assert check_stack(v, bucket_stack(sse=False))
     assert check_stack(v, bucket_stack(owner=None)) and check_stack(v, bucket_stack(owner="ObjectWriter"))
     assert check_stack(v, bucket_stack(policy=None))
     assert check_stack(v, bucket_stack(policy=({**TLS, "Effect": "Allow"},)))
@@ -44,6 +48,7 @@ def test_bucket_baseline():
     # A companion found by bucket name when the graph does not say.
     named = [{"type": BUCKET, "name": "b", "props": {"bucket": "shop-logs"}},
              {"type": s3.PUBLIC_ACCESS_BLOCK, "name": "pab", "props": {"bucket": "shop-logs"}},
+             {"type": s3.SSE, "name": "sse", "props": {"bucket": "shop-logs", "rules": []}},
              {"type": s3.OWNERSHIP, "name": "own", "props": {"bucket": "shop-logs",
                                                              "rule": {"objectOwnership": "BucketOwnerEnforced"}}},
              {"type": s3.BUCKET_POLICY, "name": "pol", "props": {"bucket": "shop-logs", "policy": json.dumps(

@@ -78,14 +78,20 @@ TLS12_VIEWER_POLICIES = ("TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.
 
 
 def validate_viewer_tls_policy(args, report_violation) -> None:
-    """With an own certificate the minimum protocol must be TLS 1.2+.  The default *.cloudfront.net
-    certificate is exempt: its policy is fixed by CloudFront and only an own domain can raise it."""
+    """With an own certificate the minimum protocol must be TLS 1.2+ (CloudFront's default for one is TLSv1).
+    The default *.cloudfront.net certificate is exempt unless a weak minimum is set explicitly: its policy
+    is fixed by CloudFront and only an own domain can raise it."""
     if args.resource_type != DISTRIBUTION:
         return
     cert = get(args.props, "viewerCertificate")
-    if cert is None or is_unknown(cert) or as_bool(get(cert, "cloudfrontDefaultCertificate"), False) is True:
+    if cert is None or is_unknown(cert):
         return
-    version = as_str(get(cert, "minimumProtocolVersion"), "TLSv1")  # CloudFront default for custom certificates
+    default_cert = as_bool(get(cert, "cloudfrontDefaultCertificate"), False) is True
+    # With the default certificate only an explicit weak value is reported: it states an intent to accept
+    # old TLS that must not carry over to an own certificate.
+    version = as_str(get(cert, "minimumProtocolVersion"), None if default_cert else "TLSv1")
+    if version is None:
+        return
     if not is_unknown(version) and version not in TLS12_VIEWER_POLICIES:
         report_violation(f"viewerCertificate.minimumProtocolVersion is {version}; use TLSv1.2_2021 or newer.", None)
 

@@ -1,7 +1,8 @@
 """Amazon S3: buckets and their companion resources (public access block, policy, lifecycle, encryption).
 
-Encryption at rest is not judged: S3 encrypts every new object since 2023-01-05 (SSE-S3 default,
-S3 user guide) and nothing can switch that off.
+S3 encrypts every new object since 2023-01-05 (SSE-S3 default, S3 user guide) and nothing can switch
+that off; the explicit encryption configuration is still required on every bucket (s3-bucket-baseline)
+because it is where the choice of key is stated and audited.
 """
 
 from __future__ import annotations
@@ -85,14 +86,18 @@ def denies_insecure_transport(doc) -> bool:
 # ---- security (stack: every bucket and its companion resources) --------------------------------------
 
 def validate_bucket_baseline(args, report_violation) -> None:
-    """Every bucket has a public access block, ACLs disabled (BucketOwnerEnforced), a TLS-only bucket policy
-    and a lifecycle configuration that aborts incomplete multipart uploads."""
+    """Every bucket has a public access block, an encryption configuration, ACLs disabled
+    (BucketOwnerEnforced), a TLS-only bucket policy and a lifecycle configuration that aborts incomplete
+    multipart uploads."""
     resources = list(args.resources)
     for bucket in resources:
         if bucket.resource_type not in BUCKET_TYPES:
             continue
         if not companions(bucket, resources, PUBLIC_ACCESS_BLOCK):
             report_violation(f"Bucket {bucket.name} has no BucketPublicAccessBlock.", bucket.urn)
+        if not companions(bucket, resources, SSE):
+            report_violation(f"Bucket {bucket.name} has no BucketServerSideEncryptionConfiguration stating its "
+                             f"encryption.", bucket.urn)
         owners = [as_str(get(o.props, "rule.objectOwnership")) for o in companions(bucket, resources, OWNERSHIP)]
         if "BucketOwnerEnforced" not in owners and not any(is_unknown(o) for o in owners):
             report_violation(f"Bucket {bucket.name} keeps ACLs enabled: add BucketOwnershipControls with "
@@ -240,14 +245,15 @@ RULES = [
          anchors=("AwsSolutions-S2", "CKV_AWS_20", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56",
                   "CKV_AWS_57", "CKV2_AWS_43", "aws-s3-bucket-disallow-public-read")),
     Rule(name="s3-bucket-baseline", area=SECURITY, resource_types=(*BUCKET_TYPES, *COMPANION_TYPES), stack=True,
-         description="Every bucket has a public access block, ACLs disabled (BucketOwnerEnforced), a bucket policy "
-                     "that denies requests without TLS, and a lifecycle configuration that aborts incomplete "
-                     "multipart uploads.",
+         description="Every bucket has a public access block, an encryption configuration, ACLs disabled "
+                     "(BucketOwnerEnforced), a bucket policy that denies requests without TLS, and a lifecycle "
+                     "configuration that aborts incomplete multipart uploads.",
          validate=validate_bucket_baseline, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create the BucketPublicAccessBlock, BucketOwnershipControls, a DenyInsecureTransport "
-                     "BucketPolicy and a BucketLifecycleConfiguration with every bucket.",
-         anchors=("AwsSolutions-S10", "CKV_AWS_379", "CKV2_AWS_6", "CKV2_AWS_61", "CKV2_AWS_65",
-                  "CKV_AWS_300")),
+         remediation="Create the BucketPublicAccessBlock, BucketServerSideEncryptionConfiguration, "
+                     "BucketOwnershipControls, a DenyInsecureTransport BucketPolicy and a BucketLifecycleConfiguration "
+                     "with every bucket.",
+         anchors=("AwsSolutions-S3", "AwsSolutions-S10", "CKV_AWS_19", "CKV_AWS_379", "CKV2_AWS_6", "CKV2_AWS_61",
+                  "CKV2_AWS_65", "CKV_AWS_300", "aws-s3-bucket-server-side-encryption")),
     Rule(name="s3-bucket-policy-no-public-allow", area=SECURITY, resource_types=(BUCKET_POLICY,),
          description="Bucket policies allow nobody as Principal * without a condition and do not lock everyone out.",
          validate=validate_bucket_policy, level=MANDATORY, severity=Severity.CRITICAL,
@@ -287,6 +293,9 @@ BASELINE = Baseline(
         "CKV2_AWS_61": ("s3-bucket-baseline",),
         "CKV_AWS_300": ("s3-bucket-baseline",),
         "CKV_AWS_379": ("s3-bucket-baseline",),
+        "CKV_AWS_19": ("s3-bucket-baseline",),
+        "AwsSolutions-S3": ("s3-bucket-baseline",),
+        "aws-s3-bucket-server-side-encryption": ("s3-bucket-baseline",),
         "CKV2_AWS_65": ("s3-bucket-baseline",),
         "CKV2_AWS_43": ("s3-no-public-access",),
         "CKV_AWS_70": ("s3-bucket-policy-no-public-allow",),
@@ -296,10 +305,6 @@ BASELINE = Baseline(
         "AwsSolutions-S1": "Server access logs: one bucket holds the ALB's access logs (logging it would log the "
                            "logger), the other pipeline artifacts rebuilt per commit; CloudTrail records API access.",
         "CKV_AWS_18": "Same as AwsSolutions-S1.",
-        "CKV_AWS_19": "S3 encrypts every new object (SSE-S3) since 2023-01-05 and it cannot be turned off; the "
-                      "buckets also set their encryption explicitly (s3-constraints checks the values).",
-        "aws-s3-bucket-server-side-encryption": "Same as CKV_AWS_19.",
-        "AwsSolutions-S3": "Same as CKV_AWS_19 (default encryption; newer cdk-nag releases dropped the rule).",
         "CKV_AWS_145": "ALB access logs only support SSE-S3 (alb-access-log-bucket enforces it); the artifact bucket "
                        "already uses SSE-KMS.",
         "aws-s3-bucket-server-side-encryption-kms": "Same as CKV_AWS_145.",
