@@ -24,7 +24,8 @@ from preflight.program import record_plan
 from platform_policies import all_rules
 
 TASK, SVC = "aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/service:Service"
-CLUSTER, REPO, REPO_LC = "aws:ecs/cluster:Cluster", "aws:ecr/repository:Repository", "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+CLUSTER, REPO = "aws:ecs/cluster:Cluster", "aws:ecr/repository:Repository"
+REPO_LC = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 LB, TG = "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup"
 LISTENER, RULE = "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule"
 STAGE, SETTINGS = "aws:apigateway/stage:Stage", "aws:apigateway/methodSettings:MethodSettings"
@@ -175,9 +176,11 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "ecs-efs-volume-encryption-in-transit", "compute-stream-processor-task"),
     ("container-insights-off", ALL, inputs(CLUSTER, "compute-cluster", setter("settings.0.value", "disabled")),
      "ecs-container-insights", "compute-cluster"),
-    ("lb-container-name-typo", ALL, inputs(SVC, "compute-gateway-service", setter("loadBalancers.0.containerName", "web")),
+    ("lb-container-name-typo", ALL, inputs(SVC, "compute-gateway-service",
+                                           setter("loadBalancers.0.containerName", "web")),
      "ecs-service-constraints", "compute-gateway-service"),
-    ("lb-container-port-wrong", ALL, inputs(SVC, "compute-gateway-service", setter("loadBalancers.0.containerPort", 80)),
+    ("lb-container-port-wrong", ALL, inputs(SVC, "compute-gateway-service",
+                                            setter("loadBalancers.0.containerPort", 80)),
      "ecs-service-constraints", "compute-gateway-service"),
     ("deployment-max-below-min", ALL, inputs(SVC, "compute-stream-processor-service", lambda i: i.update(
         deploymentMinimumHealthyPercent=100, deploymentMaximumPercent=50)),
@@ -190,12 +193,14 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
         "networkConfiguration"].update(subnets=[find(p, SVC, "compute-order-service")["inputs"][
             "networkConfiguration"]["subnets"][0]] * 2), "ecs-service-multi-az", "compute-order-service"),
     # ---- ECR --------------------------------------------------------------------------------------------
-    ("scan-on-push-off", ALL, inputs(REPO, "compute-order-repo", setter("imageScanningConfiguration.scanOnPush", False)),
+    ("scan-on-push-off", ALL, inputs(REPO, "compute-order-repo",
+                                     setter("imageScanningConfiguration.scanOnPush", False)),
      "ecr-image-scanning", "compute-order-repo"),
     ("mutable-tags", ALL, inputs(REPO, "compute-order-repo", lambda i: (i.update(imageTagMutability="MUTABLE"),
                                                                         i.pop("imageTagMutabilityExclusionFilters"))),
      "ecr-tag-immutability", "compute-order-repo"),
-    ("ecr-aes256", ALL, inputs(REPO, "compute-order-repo", setter("encryptionConfigurations.0.encryptionType", "AES256")),
+    ("ecr-aes256", ALL, inputs(REPO, "compute-order-repo",
+                               setter("encryptionConfigurations.0.encryptionType", "AES256")),
      "ecr-kms-encryption", "compute-order-repo"),
     ("lifecycle-any-not-last", ALL, _lifecycle(lambda rules: rules.reverse() or [
         r.update(rulePriority=i + 1) for i, r in enumerate(rules)]),
@@ -219,7 +224,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "alb-listener-tls-policy", "edge-https"),
     ("default-tls-policy", ALL, inputs(LISTENER, "edge-https", remove("sslPolicy")),
      "alb-listener-tls-policy", "edge-https"),
-    ("fixed-response-600", ALL, inputs(LISTENER, "edge-https", setter("defaultActions.0.fixedResponse.statusCode", "600")),
+    ("fixed-response-600", ALL, inputs(LISTENER, "edge-https",
+                                       setter("defaultActions.0.fixedResponse.statusCode", "600")),
      "alb-listener-constraints", "edge-https"),
     ("redirect-307", ALL, inputs(LISTENER, "edge-http", setter("defaultActions.0.redirect.statusCode", "HTTP_307")),
      "alb-listener-constraints", "edge-http"),
@@ -298,7 +304,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
         "acmCertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/abc", "sslSupportMethod": "sni-only",
         "minimumProtocolVersion": "TLSv1"})), "cloudfront-viewer-tls-policy", "edge-cdn"),
     ("default-certificate-tls1", ALL, inputs(CDN, "edge-cdn", setter("viewerCertificate.minimumProtocolVersion",
-                                                                     "TLSv1")), "cloudfront-viewer-tls-policy", "edge-cdn"),
+                                                                     "TLSv1")),
+     "cloudfront-viewer-tls-policy", "edge-cdn"),
     ("no-security-headers", ALL, inputs(CDN, "edge-cdn", remove("defaultCacheBehavior.responseHeadersPolicyId")),
      "cloudfront-security-headers", "edge-cdn"),
     ("cdn-waf-logging-dropped", ALL, drop(WAFLOG, "edge-waf-cdn-logging"), "cloudfront-access-logging", "edge-cdn"),

@@ -41,7 +41,8 @@ def test_target_bounds():
     assert check_stack(aas.validate_autoscaling_constraints,
                        [{**TARGET, "props": {**TARGET["props"], "minCapacity": 30}}])
     assert check_stack(aas.validate_autoscaling_constraints,
-                       [{**TARGET, "props": {**TARGET["props"], "scalableDimension": "kafka:broker-storage:VolumeSize"}}])
+                       [{**TARGET, "props": {**TARGET["props"],
+                                             "scalableDimension": "kafka:broker-storage:VolumeSize"}}])
     assert check_stack(aas.validate_autoscaling_constraints,
                        [{**TARGET, "props": {**TARGET["props"], "resourceId": "microservices-prod/order"}}])
     assert check_stack(aas.validate_autoscaling_constraints,

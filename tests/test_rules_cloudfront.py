@@ -74,7 +74,8 @@ def test_access_logging():
     logged = {"type": cf.WAF_LOGGING, "name": "log", "props": {}, "deps": {"resourceArn": [acl_urn]}}
     assert check_stack(v, [acl, dist, logged]) == []
     assert check_stack(v, [acl, dist])
-    assert check_stack(v, [acl, {**dist, "props": {**DIST, "loggingConfig": {"bucket": "logs.s3.amazonaws.com"}}}]) == []
+    standard_logs = {**DIST, "loggingConfig": {"bucket": "logs.s3.amazonaws.com"}}
+    assert check_stack(v, [acl, {**dist, "props": standard_logs}]) == []
 
 
 def test_distribution_constraints():

@@ -19,7 +19,7 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, Rule
-from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.props import as_bool, as_list, as_str, get, is_unknown
 
 TARGET = "aws:appautoscaling/target:Target"
 POLICY = "aws:appautoscaling/policy:Policy"

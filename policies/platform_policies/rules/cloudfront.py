@@ -369,7 +369,8 @@ RULES = [
                      "load balancer of the stack may use http-only).",
          validate=validate_origin_tls, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set originProtocolPolicy=https-only and originSslProtocols=[TLSv1.2].",
-         anchors=("AwsSolutions-CFR5", "CKV2_AWS_54", "CKV2_AWS_72", "aws-cloudfront-distribution-origin-secure-tls-enabled",
+         anchors=("AwsSolutions-CFR5", "CKV2_AWS_54", "CKV2_AWS_72",
+                  "aws-cloudfront-distribution-origin-secure-tls-enabled",
                   "aws-cloudfront-distribution-origin-secure-tls-configured")),
     Rule(name="cloudfront-security-headers", area=SECURITY, resource_types=(DISTRIBUTION,),
          description="Every cache behavior adds security headers (responseHeadersPolicyId).",
@@ -380,7 +381,8 @@ RULES = [
                      "distribution's web ACL (which sees every request).",
          validate=validate_access_logging, level=MANDATORY, severity=Severity.MEDIUM,
          remediation="Keep the CDN web ACL's logging configuration, or enable CloudFront access logs.",
-         anchors=("AwsSolutions-CFR3", "CKV_AWS_86", "aws-cloudfront-distribution-disallow-distribution-without-logging")),
+         anchors=("AwsSolutions-CFR3", "CKV_AWS_86",
+                  "aws-cloudfront-distribution-disallow-distribution-without-logging")),
 ]
 
 # Public checks on Amazon CloudFront and what the pack does with each (baseline.py; docs/policies.md).

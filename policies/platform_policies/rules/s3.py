@@ -310,8 +310,9 @@ BASELINE = Baseline(
         "aws-s3-bucket-server-side-encryption-kms": "Same as CKV_AWS_145.",
         "aws-s3-bucket-server-side-encryption-customer-managed-key": "Same as CKV_AWS_145: the log bucket cannot use "
                                                                     "KMS; artifacts use the AWS-managed key.",
-        "aws-s3-bucket-server-side-encryption-with-bucket-key": "Bucket keys only apply to SSE-KMS; the artifact "
-                                                                "bucket sets bucketKeyEnabled, the log bucket is SSE-S3.",
+        "aws-s3-bucket-server-side-encryption-with-bucket-key": (
+            "Bucket keys only apply to SSE-KMS; the artifact bucket sets bucketKeyEnabled, the log bucket is "
+            "SSE-S3."),
         "CKV_AWS_21": "Versioning protects irreplaceable objects; both buckets hold regenerable, expiring data "
                       "(30-day access logs, per-run pipeline artifacts).",
         "CKV_AWS_143": "Object Lock keeps objects immutable for compliance retention; access logs and artifacts "
