@@ -51,27 +51,68 @@ def test_mq_multi_az():
     assert check(mq.validate_mq_multi_az, t, {"deploymentMode": U_STR}) == []
 
 
-def test_ecs_service_multi_az():
-    t = "aws:ecs/service:Service"
-    good = {"desiredCount": 3, "networkConfiguration": {"subnets": SUBNETS3}}
-    assert check(ecs.validate_ecs_service_multi_az, t, good) == []
-    assert len(check(ecs.validate_ecs_service_multi_az, t, {"desiredCount": 1,
-                                                           "networkConfiguration": {"subnets": ["s"]}})) == 2
-    assert check(ecs.validate_ecs_service_multi_az, t, {"desiredCount": U_NUM,
-                                                       "networkConfiguration": {"subnets": U_LIST}}) == []
-    assert check(ecs.validate_ecs_service_multi_az, t, {"schedulingStrategy": "DAEMON"}) == []
-    assert check(ecs.validate_ecs_service_multi_az, t, {**good, "desiredCount": 2},
-                 config={"minTasks": 3}) != []
+SVC, LB, SUBNET, VPC = ("aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer", "aws:ec2/subnet:Subnet",
+                        "awsx:ec2:Vpc")
 
 
-def test_alb_multi_az():
+def _subnets(*azs: str) -> list[dict]:
+    """Real-engine awsx children: subnet resources whose ids (outputs) resolve to AZs."""
+    return [{"type": SUBNET, "name": f"sn-{i}", "props": {"id": f"subnet-{i}", "availabilityZone": az}}
+            for i, az in enumerate(azs)]
+
+
+def _svc(subnets, desired=3, **extra) -> dict:
+    return {"type": SVC, "name": "svc", "props": {"desiredCount": desired,
+                                                  "networkConfiguration": {"subnets": subnets}, **extra}}
+
+
+def test_ecs_service_multi_az_counts_azs_not_subnets():
+    v = ecs.validate_ecs_service_multi_az
+    spread = _subnets("us-east-1a", "us-east-1b")
+    assert check_stack(v, [*spread, _svc(["subnet-0", "subnet-1"])]) == []
+    one_az = _subnets("us-east-1a", "us-east-1a")  # two subnets, one AZ: no redundancy
+    out = check_stack(v, [*one_az, _svc(["subnet-0", "subnet-1"])])
+    assert len(out) == 1 and "1 AZ" in out[0][0]
+    assert len(check_stack(v, [_svc(["s"], desired=1)])) == 2  # too few tasks and one subnet
+    assert check_stack(v, [_svc(U_LIST, desired=U_NUM)]) == []
+    assert check_stack(v, [_svc(["s"], schedulingStrategy="DAEMON")]) == []
+    assert check_stack(v, [*spread, _svc(["subnet-0", "subnet-1"], desired=2)], config={"minTasks": 3}) != []
+
+
+def test_ecs_service_multi_az_decides_unknown_ids_from_the_graph():
+    """First preview: the ids are unknown; the awsx VPC they come from says how many AZs there can be."""
+    v = ecs.validate_ecs_service_multi_az
+    vpc_urn = urn(VPC, "vpc")
+
+    def stack(azs):
+        return [{"type": VPC, "name": "vpc", "urn": vpc_urn, "props": {"availabilityZoneNames": azs}},
+                {**_svc([U_STR, U_STR]), "deps": {"networkConfiguration": [vpc_urn]}}]
+    assert check_stack(v, stack(["us-east-1a", "us-east-1b"])) == []
+    assert check_stack(v, stack(["us-east-1a"]))  # a one-AZ VPC cannot give two AZs
+    assert check_stack(v, stack(U_LIST)) == []
+
+
+def test_ecs_service_multi_az_reads_awsx_outputs():
+    v = ecs.validate_ecs_service_multi_az
+    vpc = {"type": VPC, "name": "vpc", "props": {"availabilityZoneNames": ["a", "b"],
+                                                 "privateSubnetIds": ["p-a", "p-b"], "publicSubnetIds": ["u-a", "u-b"]}}
+    assert check_stack(v, [vpc, _svc(["p-a", "p-b"])]) == []
+    assert check_stack(v, [vpc, _svc(["p-a", "u-a"])])  # private and public subnet of the same AZ
+
+
+def test_alb_multi_az_counts_azs_not_subnets():
+    v = elb.validate_alb_multi_az
     for t in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
-        assert check(elb.validate_alb_multi_az, t, {"subnets": SUBNETS3}) == []
-        assert check(elb.validate_alb_multi_az, t, {"subnetMappings": [{"subnetId": "a"}, {"subnetId": "b"}]}) == []
-        assert check(elb.validate_alb_multi_az, t, {"subnets": ["subnet-a"]})
-        assert check(elb.validate_alb_multi_az, t, {"subnets": U_LIST}) == []
-    assert check(elb.validate_alb_multi_az, "aws:lb/loadBalancer:LoadBalancer",
-                 {"loadBalancerType": "network", "subnets": ["a"]}) == []
+        assert check_stack(v, [*_subnets("a", "b"), {"type": t, "name": "lb",
+                                                     "props": {"subnets": ["subnet-0", "subnet-1"]}}]) == []
+        assert check_stack(v, [*_subnets("a", "a"), {"type": t, "name": "lb",
+                                                     "props": {"subnets": ["subnet-0", "subnet-1"]}}])
+        assert check_stack(v, [{"type": t, "name": "lb", "props": {"subnets": ["subnet-a"]}}])
+        assert check_stack(v, [{"type": t, "name": "lb", "props": {"subnets": ["subnet-a", "subnet-a"]}}])
+        assert check_stack(v, [{"type": t, "name": "lb", "props": {
+            "subnetMappings": [{"subnetId": "a"}, {"subnetId": "b"}]}}]) == []
+        assert check_stack(v, [{"type": t, "name": "lb", "props": {"subnets": U_LIST}}]) == []
+    assert check_stack(v, [{"type": LB, "name": "lb", "props": {"loadBalancerType": "network", "subnets": ["a"]}}]) == []
 
 
 def test_efs_regional():

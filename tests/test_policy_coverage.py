@@ -16,22 +16,6 @@ AWSX_VPC_CHILDREN = (
     "aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip",
 )
 
-# Types whose baseline is still being read (remove a type when its service module gets a BASELINE).
-PENDING_TYPES = {
-    "aws:acmpca/certificate:Certificate", "aws:acmpca/certificateAuthority:CertificateAuthority",
-    "aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate",
-    "aws:apigateway/account:Account", "aws:apigateway/apiKey:ApiKey", "aws:apigateway/deployment:Deployment",
-    "aws:apigateway/integration:Integration", "aws:apigateway/method:Method",
-    "aws:apigateway/methodSettings:MethodSettings", "aws:apigateway/resource:Resource",
-    "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:apigateway/usagePlan:UsagePlan",
-    "aws:apigateway/usagePlanKey:UsagePlanKey", "aws:apigatewayv2/vpcLink:VpcLink",
-    "aws:appautoscaling/policy:Policy", "aws:appautoscaling/scheduledAction:ScheduledAction",
-    "aws:appautoscaling/target:Target", "aws:codebuild/project:Project",
-    "aws:codeconnections/connection:Connection", "aws:codepipeline/pipeline:Pipeline",
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repository:Repository",
-    "aws:servicediscovery/httpNamespace:HttpNamespace",
-}
-
 
 def _program_types() -> set[str]:
     types = {r["type"] for stack in ("prod", "dev") for r in plan_for(stack)["resources"]}
@@ -46,10 +30,8 @@ def test_every_resource_type_belongs_to_exactly_one_baseline():
             owners.setdefault(t, []).append(b.service)
     twice = {t: s for t, s in owners.items() if len(s) > 1}
     assert not twice, f"types in several baselines: {twice}"
-    missing = sorted(_program_types() - set(owners) - PENDING_TYPES)
+    missing = sorted(_program_types() - set(owners))
     assert not missing, f"resource types the program creates with no baseline: {missing}"
-    stale = sorted(PENDING_TYPES & set(owners))
-    assert not stale, f"remove from PENDING_TYPES, they have a baseline now: {stale}"
 
 
 def test_covered_checks_name_policies_that_list_them():

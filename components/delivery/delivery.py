@@ -161,6 +161,13 @@ class Delivery(pulumi.ComponentResource):
         aws.s3.BucketPublicAccessBlock(
             f"{self._name}-artifacts-public-access", bucket=bucket.id, block_public_acls=True,
             block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
+        # Requests without TLS are refused (S3 user guide, "Enforce encryption in transit", read 2026-11).
+        aws.s3.BucketPolicy(
+            f"{self._name}-artifacts-tls-only", bucket=bucket.id,
+            policy=bucket.arn.apply(lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})),
+            opts=opts)
         aws.s3.BucketOwnershipControls(
             f"{self._name}-artifacts-ownership", bucket=bucket.id,
             rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=opts)

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from ..result import count, display_message, mandatory_policies
 
-ADVISORY_SHOWN = 20   # without --verbose; mandatory violations are always listed in full
+ADVISORY_SHOWN = 10   # without --verbose; mandatory violations are always listed in full
 
 
 def tier_of(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> str:

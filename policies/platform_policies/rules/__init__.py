@@ -2,9 +2,16 @@
 
 Where a rule goes - the module of the service whose resources it judges:
 
+  acm.py             ACM certificates (edge custom domains)
+  acmpca.py          AWS Private CA (Service Connect TLS)
+  apigateway.py      API Gateway REST API, stage, methods, integrations, usage plans, account
+  appautoscaling.py  Application Auto Scaling targets, policies, scheduled actions
   budget.py          stack-wide monthly budget cap/warn and cost advice (over cost_model)
   budgets.py         the AWS Budgets budget resource (notifications, accepted values)
-  cloudfront.py      CloudFront distributions
+  cloudfront.py      CloudFront distributions and VPC origins
+  codebuild.py       CodeBuild projects
+  codeconnections.py CodeConnections source connections
+  codepipeline.py    CodePipeline pipelines
   cross_service.py   one concern judged on many services (encryption at rest / in transit, no public
                      stateful resources, stateful-resource protection, physical names, required tags);
                      their per-type checks live in the service modules (SHARED_CHECKS, PHYSICAL_NAMES)
@@ -12,10 +19,11 @@ Where a rule goes - the module of the service whose resources it judges:
                      alarm topics nobody subscribes to, ECR repositories no pipeline builds into
   ec2.py             awsx VPC and NAT gateways, security groups and rules, NACLs, flow logs, VPC endpoints,
                      the default security group, EBS volumes
-  ecs.py             ECS services, Fargate task definitions, service autoscaling targets
+  ecr.py             ECR repositories and lifecycle policies
+  ecs.py             ECS clusters, services, Fargate task definitions, service autoscaling targets
   efs.py             EFS file systems, mount targets (one per AZ the services use), access points, policies
   elasticache.py     ElastiCache replication groups and clusters
-  elb.py             application load balancers, target groups, listeners
+  elb.py             application load balancers, target groups, listeners, listener rules
   fis.py             FIS experiment templates
   iam.py             IAM roles, policy documents, managed-policy attachments
   kms.py             KMS keys and aliases
@@ -23,11 +31,13 @@ Where a rule goes - the module of the service whose resources it judges:
   mq.py              Amazon MQ brokers
   msk.py             MSK clusters and their storage autoscaling
   rds.py             RDS instances and parameter groups
-  s3.py              S3 buckets and public access blocks
+  route53.py         Route 53 records
+  s3.py              S3 buckets and their companion resources
   secretsmanager.py  Secrets Manager secrets (rotation)
+  servicediscovery.py Cloud Map namespaces
   sns.py             SNS topics, topic policies, subscriptions
   sqs.py             SQS queues
-  wafv2.py           WAFv2 web ACLs
+  wafv2.py           WAFv2 web ACLs, IP sets, associations, logging; WAF on every public entry
 
 Each module ends with ``RULES``, its policies in a fixed order.  A new service gets a new module,
 listed in SERVICE_MODULES below (a test checks that every module file is listed).
@@ -35,9 +45,11 @@ listed in SERVICE_MODULES below (a test checks that every module file is listed)
 
 from __future__ import annotations
 
-from . import (budget, budgets, cloudfront, cross_service, deployability, ec2, ecs, efs, elasticache, elb, fis, iam,
-               kms, logs, mq, msk, rds, s3, secretsmanager, sns, sqs, wafv2)
+from . import (acm, acmpca, apigateway, appautoscaling, budget, budgets, cloudfront, codebuild, codeconnections,
+               codepipeline, cross_service, deployability, ec2, ecr, ecs, efs, elasticache, elb, fis, iam, kms, logs, mq,
+               msk, rds, route53, s3, secretsmanager, servicediscovery, sns, sqs, wafv2)
 
 # Alphabetical by file name: with the area, this fixes the order of all_policies().
-SERVICE_MODULES = (budget, budgets, cloudfront, cross_service, deployability, ec2, ecs, efs, elasticache, elb, fis,
-                   iam, kms, logs, mq, msk, rds, s3, secretsmanager, sns, sqs, wafv2)
+SERVICE_MODULES = (acm, acmpca, apigateway, appautoscaling, budget, budgets, cloudfront, codebuild, codeconnections,
+                   codepipeline, cross_service, deployability, ec2, ecr, ecs, efs, elasticache, elb, fis, iam, kms,
+                   logs, mq, msk, rds, route53, s3, secretsmanager, servicediscovery, sns, sqs, wafv2)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, Rule
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.graph import per_resource, producer_regions
-from ..support.props import arn_region, get, is_unknown
+from ..support.props import UNKNOWN, arn_region, as_bool, as_int, as_list, as_str, get, is_unknown
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 
@@ -42,6 +45,312 @@ def validate_cloudfront_us_east_1(args, report_violation) -> None:
                              f"in {GLOBAL_REGION}.", None)
 
 
+VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
+LB_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+LOG_DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
+
+
+def _behaviors(props) -> Any:
+    """The default and ordered cache behaviors (UNKNOWN when either list is unknown)."""
+    default = get(props, "defaultCacheBehavior")
+    ordered = as_list(get(props, "orderedCacheBehaviors"))
+    if is_unknown(default) or is_unknown(ordered):
+        return UNKNOWN
+    return ([default] if default is not None else []) + ordered
+
+
+def _report_all(report_violation, problems: list[str], urn: Any = None) -> None:
+    for problem in problems:
+        report_violation(problem[0].upper() + problem[1:] + ".", urn)
+
+
+def _deps(resource, prop: str) -> list:
+    return (getattr(resource, "property_dependencies", None) or {}).get(prop) or []
+
+
+# ---- security ------------------------------------------------------------------------------------------
+
+def validate_viewer_https(args, report_violation) -> None:
+    if args.resource_type != DISTRIBUTION:
+        return
+    behaviors = _behaviors(args.props)
+    if is_unknown(behaviors):
+        return
+    for b in behaviors:
+        policy = as_str(get(b, "viewerProtocolPolicy"))
+        if policy == "allow-all":
+            where = as_str(get(b, "pathPattern"), "default")
+            report_violation(f"Cache behavior {where!r} allows plain HTTP viewers (viewerProtocolPolicy allow-all).",
+                             None)
+
+
+# Viewer security policies with TLS 1.2 as the floor (CloudFront developer guide, "Supported protocols and
+# ciphers between viewers and CloudFront", read 2026-11).
+TLS12_VIEWER_POLICIES = ("TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025")
+
+
+def validate_viewer_tls_policy(args, report_violation) -> None:
+    """With an own certificate the minimum protocol must be TLS 1.2+ (CloudFront's default for one is TLSv1).
+    The default *.cloudfront.net certificate is exempt unless a weak minimum is set explicitly: its policy
+    is fixed by CloudFront and only an own domain can raise it."""
+    if args.resource_type != DISTRIBUTION:
+        return
+    cert = get(args.props, "viewerCertificate")
+    if cert is None or is_unknown(cert):
+        return
+    default_cert = as_bool(get(cert, "cloudfrontDefaultCertificate"), False) is True
+    # With the default certificate only an explicit weak value is reported: it states an intent to accept
+    # old TLS that must not carry over to an own certificate.
+    version = as_str(get(cert, "minimumProtocolVersion"), None if default_cert else "TLSv1")
+    if version is None:
+        return
+    if not is_unknown(version) and version not in TLS12_VIEWER_POLICIES:
+        report_violation(f"viewerCertificate.minimumProtocolVersion is {version}; use TLSv1.2_2021 or newer.", None)
+
+
+SECURE_ORIGIN_PROTOCOLS = ("TLSv1.2",)
+
+
+def _origin_tls_problems(policy: Any, protocols: Any, where: str) -> list[str]:
+    out = []
+    if isinstance(policy, str) and policy != "https-only":
+        out.append(f"{where} uses originProtocolPolicy {policy}; use https-only")
+    if not is_unknown(protocols):
+        weak = [p for p in protocols if isinstance(p, str) and p not in SECURE_ORIGIN_PROTOCOLS]
+        if weak:
+            out.append(f"{where} allows {', '.join(weak)} to the origin; allow TLSv1.2 only")
+    return out
+
+
+def validate_origin_tls(args, report_violation) -> None:
+    """Distribution custom origins and VPC origins talk TLS 1.2 to the origin.
+
+    Exception, narrow on purpose: a VPC origin may use http-only when it targets an *internal* load
+    balancer of this stack - the traffic never leaves AWS's network and reaches only private subnets
+    (CloudFront developer guide, "Restrict access with VPC origins", read 2026-11), and an internal
+    ALB has no public certificate to offer without a custom domain.  Judged in the stack pass."""
+    resources = list(args.resources)
+    for r in resources:
+        if r.resource_type == DISTRIBUTION:
+            origins = as_list(get(r.props, "origins"))
+            if is_unknown(origins):
+                continue
+            problems = []
+            for o in origins:
+                custom = get(o, "customOriginConfig")
+                if custom is None or is_unknown(custom):
+                    continue
+                problems += _origin_tls_problems(as_str(get(custom, "originProtocolPolicy")),
+                                                 as_list(get(custom, "originSslProtocols")),
+                                                 f"origin {as_str(get(o, 'originId'), '?')!r}")
+            _report_all(report_violation, problems, r.urn)
+        elif r.resource_type == VPC_ORIGIN:
+            cfg = get(r.props, "vpcOriginEndpointConfig")
+            if cfg is None or is_unknown(cfg):
+                continue
+            policy = as_str(get(cfg, "originProtocolPolicy"))
+            if policy == "http-only" and _targets_internal_lb(r):
+                continue
+            _report_all(report_violation, _origin_tls_problems(policy, as_list(get(cfg, "originSslProtocols.items")),
+                                                               f"VPC origin {r.name}"), r.urn)
+
+
+def _targets_internal_lb(vpc_origin) -> bool:
+    for d in _deps(vpc_origin, "vpcOriginEndpointConfig"):
+        if d.resource_type in LB_TYPES:
+            return as_bool(get(d.props, "internal"), False) is True
+    return False
+
+
+def validate_security_headers(args, report_violation) -> None:
+    if args.resource_type != DISTRIBUTION:
+        return
+    behaviors = _behaviors(args.props)
+    if is_unknown(behaviors):
+        return
+    for b in behaviors:
+        if get(b, "responseHeadersPolicyId") in (None, ""):
+            where = as_str(get(b, "pathPattern"), "default")
+            report_violation(f"Cache behavior {where!r} has no responseHeadersPolicyId (HSTS, X-Content-Type-"
+                             f"Options ... are not added).", None)
+
+
+def validate_access_logging(args, report_violation) -> None:
+    """Stack: standard logs to S3, CloudFront v2 logging (a log delivery source of the distribution), or
+    - equivalent for who-accessed-what - full logging of the distribution's web ACL, which sees every
+    viewer request."""
+    resources = list(args.resources)
+    for r in resources:
+        if r.resource_type != DISTRIBUTION:
+            continue
+        logging = get(r.props, "loggingConfig")
+        if is_unknown(logging) or (logging is not None and get(logging, "bucket") not in (None, "")):
+            continue
+        if any(s.resource_type == LOG_DELIVERY_SOURCE and any(d.urn == r.urn for d in _deps(s, "resourceArn"))
+               for s in resources):
+            continue
+        acls = {d.urn for d in _deps(r, "webAclId") if d.resource_type == WEB_ACL}
+        if any(c.resource_type == WAF_LOGGING and {d.urn for d in _deps(c, "resourceArn")} & acls
+               for c in resources):
+            continue
+        if is_unknown(get(r.props, "webAclId")):
+            continue
+        report_violation(f"Distribution {r.name} records no viewer requests: no loggingConfig, no v2 log delivery "
+                         f"and no logged web ACL.", r.urn)
+
+
+# ---- acceptance ----------------------------------------------------------------------------------------
+
+# CreateDistribution (CloudFront API reference: DistributionConfig, CacheBehavior, ViewerCertificate,
+# CustomOriginConfig; developer guide "Values that you specify when you create or update a distribution"),
+# read 2026-11.
+ALLOWED_METHOD_SETS = ({"GET", "HEAD"}, {"GET", "HEAD", "OPTIONS"},
+                       {"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"})
+CACHED_METHOD_SETS = ({"GET", "HEAD"}, {"GET", "HEAD", "OPTIONS"})
+VIEWER_POLICIES = ("allow-all", "https-only", "redirect-to-https")
+PRICE_CLASSES = ("PriceClass_All", "PriceClass_200", "PriceClass_100")
+HTTP_VERSIONS = ("http1.1", "http2", "http2and3", "http3")
+ORIGIN_POLICIES = ("http-only", "https-only", "match-viewer")
+ORIGIN_SSL = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
+
+
+def _behavior_problems(b, origin_ids: set) -> list[str]:
+    where = f"cache behavior {as_str(get(b, 'pathPattern'), 'default')!r}"
+    out = []
+    target = as_str(get(b, "targetOriginId"))
+    if isinstance(target, str) and origin_ids is not None and target not in origin_ids:
+        out.append(f"{where} targets origin {target!r}, which the distribution does not define")
+    allowed = as_list(get(b, "allowedMethods"))
+    cached = as_list(get(b, "cachedMethods"))
+    if not is_unknown(allowed) and allowed and set(allowed) not in ALLOWED_METHOD_SETS:
+        out.append(f"{where}: allowedMethods {sorted(allowed)} is not one of the three sets CloudFront offers")
+    if not is_unknown(cached) and cached and set(cached) not in CACHED_METHOD_SETS:
+        out.append(f"{where}: cachedMethods {sorted(cached)} must be GET,HEAD or GET,HEAD,OPTIONS")
+    if not is_unknown(allowed) and not is_unknown(cached) and allowed and not set(cached) <= set(allowed):
+        out.append(f"{where}: cachedMethods must be a subset of allowedMethods")
+    policy = as_str(get(b, "viewerProtocolPolicy"))
+    if isinstance(policy, str) and policy not in VIEWER_POLICIES:
+        out.append(f"{where}: viewerProtocolPolicy {policy!r} is not one of {', '.join(VIEWER_POLICIES)}")
+    has_policy, has_forwarded = get(b, "cachePolicyId") not in (None, ""), get(b, "forwardedValues") is not None
+    if has_policy and has_forwarded:
+        out.append(f"{where}: cachePolicyId and forwardedValues are mutually exclusive")
+    if not has_policy and not has_forwarded and not is_unknown(get(b, "cachePolicyId")):
+        out.append(f"{where}: needs a cachePolicyId (or legacy forwardedValues)")
+    return out
+
+
+def _origin_problems(o) -> list[str]:
+    oid = as_str(get(o, "originId"), "?")
+    where = f"origin {oid!r}"
+    out = []
+    kinds = [k for k in ("customOriginConfig", "s3OriginConfig", "vpcOriginConfig") if get(o, k) is not None]
+    if len(kinds) > 1:
+        out.append(f"{where} sets {', '.join(kinds)}; an origin has one kind")
+    if get(o, "domainName") in (None, "") and not is_unknown(get(o, "domainName")):
+        out.append(f"{where} has no domainName")
+    custom = get(o, "customOriginConfig")
+    if custom is not None and not is_unknown(custom):
+        for key in ("httpPort", "httpsPort"):
+            port = as_int(get(custom, key))
+            if isinstance(port, int) and not (port in (80, 443) or 1024 <= port <= 65535):
+                out.append(f"{where}: {key} {port} must be 80, 443 or 1024-65535")
+        policy = as_str(get(custom, "originProtocolPolicy"))
+        if isinstance(policy, str) and policy not in ORIGIN_POLICIES:
+            out.append(f"{where}: originProtocolPolicy {policy!r} is not one of {', '.join(ORIGIN_POLICIES)}")
+        protocols = as_list(get(custom, "originSslProtocols"))
+        if not is_unknown(protocols):
+            if not protocols:
+                out.append(f"{where}: originSslProtocols may not be empty")
+            bad = [p for p in protocols if isinstance(p, str) and p not in ORIGIN_SSL]
+            if bad:
+                out.append(f"{where}: originSslProtocols {bad} are not one of {', '.join(ORIGIN_SSL)}")
+        for key in ("originReadTimeout", "originKeepaliveTimeout"):
+            value = as_int(get(custom, key))
+            if isinstance(value, int) and not 1 <= value <= 180:
+                out.append(f"{where}: {key} {value} is outside 1-180 seconds")
+    return out
+
+
+def _certificate_problems(props) -> list[str]:
+    cert = get(props, "viewerCertificate")
+    if cert is None or is_unknown(cert):
+        return ["viewerCertificate is required"] if cert is None else []
+    out = []
+    sources = [k for k in ("cloudfrontDefaultCertificate", "acmCertificateArn", "iamCertificateId")
+               if get(cert, k) not in (None, "", False)]
+    if len(sources) != 1 and not any(is_unknown(get(cert, k)) for k in ("acmCertificateArn", "iamCertificateId")):
+        out.append("viewerCertificate needs exactly one of cloudfrontDefaultCertificate, acmCertificateArn, "
+                   "iamCertificateId")
+    if sources and sources[0] != "cloudfrontDefaultCertificate" and get(cert, "sslSupportMethod") in (None, ""):
+        out.append("a custom viewer certificate needs sslSupportMethod (sni-only)")
+    aliases = as_list(get(props, "aliases"))
+    if not is_unknown(aliases) and aliases and sources == ["cloudfrontDefaultCertificate"]:
+        out.append("aliases need a custom certificate covering them; the default *.cloudfront.net certificate "
+                   "does not")
+    return out
+
+
+def validate_distribution_constraints(args, report_violation) -> None:
+    if args.resource_type != DISTRIBUTION:
+        return
+    p, out = args.props, []
+    origins = as_list(get(p, "origins"))
+    origin_ids = None
+    if not is_unknown(origins):
+        if not origins:
+            out.append("a distribution needs at least one origin")
+        ids = [as_str(get(o, "originId")) for o in origins]
+        dupes = sorted({str(i) for i in ids if ids.count(i) > 1})
+        if dupes:
+            out.append(f"origin ids are not unique: {', '.join(dupes)}")
+        origin_ids = {i for i in ids if isinstance(i, str)}
+        for o in origins:
+            out += _origin_problems(o)
+    behaviors = _behaviors(p)
+    if not is_unknown(behaviors):
+        if get(p, "defaultCacheBehavior") is None:
+            out.append("a distribution needs a defaultCacheBehavior")
+        for b in behaviors:
+            out += _behavior_problems(b, origin_ids)
+    out += _certificate_problems(p)
+    acl = as_str(get(p, "webAclId"))
+    # A WAFv2 web ACL is given by its ARN and must be CLOUDFRONT-scoped ("global/webacl" in the ARN).
+    if isinstance(acl, str) and acl.startswith("arn:") and "/webacl/" in acl and ":global/webacl/" not in acl:
+        out.append(f"webAclId {acl} is a REGIONAL web ACL; CloudFront needs a CLOUDFRONT-scope (global) one")
+    price, http = as_str(get(p, "priceClass")), as_str(get(p, "httpVersion"))
+    if isinstance(price, str) and price not in PRICE_CLASSES:
+        out.append(f"priceClass {price!r} is not one of {', '.join(PRICE_CLASSES)}")
+    if isinstance(http, str) and http not in HTTP_VERSIONS:
+        out.append(f"httpVersion {http!r} is not one of {', '.join(HTTP_VERSIONS)}")
+    _report_all(report_violation, out)
+
+
+def validate_vpc_origin_constraints(args, report_violation) -> None:
+    if args.resource_type != VPC_ORIGIN:
+        return
+    cfg = get(args.props, "vpcOriginEndpointConfig")
+    if cfg is None or is_unknown(cfg):
+        return
+    out = []
+    arn = as_str(get(cfg, "arn"))
+    if isinstance(arn, str) and arn and not re.match(r"arn:aws[a-z-]*:(elasticloadbalancing|ec2):", arn):
+        out.append(f"vpcOriginEndpointConfig.arn {arn!r} is not a load balancer or EC2 instance ARN")
+    for key in ("httpPort", "httpsPort"):
+        port = as_int(get(cfg, key))
+        if isinstance(port, int) and not 1 <= port <= 65535:
+            out.append(f"vpcOriginEndpointConfig.{key} {port} is outside 1-65535")
+    policy = as_str(get(cfg, "originProtocolPolicy"))
+    if isinstance(policy, str) and policy not in ORIGIN_POLICIES:
+        out.append(f"originProtocolPolicy {policy!r} is not one of {', '.join(ORIGIN_POLICIES)}")
+    items = as_list(get(cfg, "originSslProtocols.items"))
+    quantity = as_int(get(cfg, "originSslProtocols.quantity"))
+    if not is_unknown(items) and isinstance(quantity, int) and quantity != len(items):
+        out.append(f"originSslProtocols.quantity {quantity} does not match its {len(items)} items")
+    _report_all(report_violation, out)
+
+
 RULES = [
     # A stack policy so that a first preview decides from the certificate's and web ACL's region.
     Rule(name="cloudfront-us-east-1-dependencies", area=ACCEPTANCE, resource_types=(DISTRIBUTION,), stack=True,
@@ -49,14 +358,85 @@ RULES = [
          validate=per_resource((DISTRIBUTION,), validate_cloudfront_us_east_1), level=MANDATORY,
          severity=Severity.HIGH,
          remediation="Create the certificate and the CLOUDFRONT web ACL with a us-east-1 provider."),
+    Rule(name="cloudfront-distribution-constraints", area=ACCEPTANCE, resource_types=(DISTRIBUTION,),
+         description="Distributions CreateDistribution accepts: behaviors target defined origins, CloudFront's "
+                     "method sets, a cache policy XOR forwardedValues, one certificate source (aliases need an own "
+                     "one), origin ports/protocols/timeouts in range, unique origin ids.",
+         validate=validate_distribution_constraints, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the distribution (components/edge/cdn.py)."),
+    Rule(name="cloudfront-vpc-origin-constraints", area=ACCEPTANCE, resource_types=(VPC_ORIGIN,),
+         description="VPC origins point at a load balancer or instance ARN with valid ports, protocol policy and "
+                     "SSL protocol list.",
+         validate=validate_vpc_origin_constraints, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix vpcOriginEndpointConfig (components/edge/cdn.py)."),
+    Rule(name="cloudfront-viewer-https", area=SECURITY, resource_types=(DISTRIBUTION,),
+         description="CloudFront serves viewers over HTTPS only (no allow-all behavior).",
+         validate=validate_viewer_https, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Set viewerProtocolPolicy=redirect-to-https on every cache behavior.",
+         anchors=("CKV_AWS_34", "aws-cloudfront-distribution-disallow-unencrypted-traffic")),
+    Rule(name="cloudfront-viewer-tls-policy", area=SECURITY, resource_types=(DISTRIBUTION,),
+         description="With an own certificate, viewers need TLS 1.2+ (minimumProtocolVersion); the default "
+                     "*.cloudfront.net certificate's fixed policy is exempt.",
+         validate=validate_viewer_tls_policy, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Set viewerCertificate.minimumProtocolVersion=TLSv1.2_2021.",
+         anchors=("AwsSolutions-CFR4", "CKV_AWS_174", "aws-cloudfront-distribution-secure-tls-configured")),
+    Rule(name="cloudfront-origin-tls", area=SECURITY, resource_types=(DISTRIBUTION, VPC_ORIGIN), stack=True,
+         description="CloudFront reaches custom origins with https-only over TLS 1.2 (a VPC origin to an internal "
+                     "load balancer of the stack may use http-only).",
+         validate=validate_origin_tls, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Set originProtocolPolicy=https-only and originSslProtocols=[TLSv1.2].",
+         anchors=("AwsSolutions-CFR5", "CKV2_AWS_54", "CKV2_AWS_72",
+                  "aws-cloudfront-distribution-origin-secure-tls-enabled",
+                  "aws-cloudfront-distribution-origin-secure-tls-configured")),
+    Rule(name="cloudfront-security-headers", area=SECURITY, resource_types=(DISTRIBUTION,),
+         description="Every cache behavior adds security headers (responseHeadersPolicyId).",
+         validate=validate_security_headers, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Attach the managed SecurityHeadersPolicy (components/edge/cdn.py).", anchors=("CKV2_AWS_32",)),
+    Rule(name="cloudfront-access-logging", area=SECURITY, resource_types=(DISTRIBUTION,), stack=True,
+         description="Viewer requests are recorded: standard or v2 access logs, or full logging of the "
+                     "distribution's web ACL (which sees every request).",
+         validate=validate_access_logging, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Keep the CDN web ACL's logging configuration, or enable CloudFront access logs.",
+         anchors=("AwsSolutions-CFR3", "CKV_AWS_86",
+                  "aws-cloudfront-distribution-disallow-distribution-without-logging")),
 ]
 
 # Public checks on Amazon CloudFront and what the pack does with each (baseline.py; docs/policies.md).
 BASELINE = Baseline(
-    service='Amazon CloudFront',
-    resource_types=(
-        'aws:cloudfront/distribution:Distribution',
-        'aws:cloudfront/vpcOrigin:VpcOrigin',
-    ),
-    covered={},
+    service="Amazon CloudFront",
+    resource_types=(DISTRIBUTION, VPC_ORIGIN),
+    covered={
+        "CKV_AWS_34": ("cloudfront-viewer-https",),
+        "aws-cloudfront-distribution-disallow-unencrypted-traffic": ("cloudfront-viewer-https",),
+        "AwsSolutions-CFR4": ("cloudfront-viewer-tls-policy",),
+        "CKV_AWS_174": ("cloudfront-viewer-tls-policy",),
+        "aws-cloudfront-distribution-secure-tls-configured": ("cloudfront-viewer-tls-policy",),
+        "AwsSolutions-CFR5": ("cloudfront-origin-tls",),
+        "CKV2_AWS_54": ("cloudfront-origin-tls",),
+        "CKV2_AWS_72": ("cloudfront-origin-tls",),
+        "aws-cloudfront-distribution-origin-secure-tls-enabled": ("cloudfront-origin-tls",),
+        "aws-cloudfront-distribution-origin-secure-tls-configured": ("cloudfront-origin-tls",),
+        "CKV2_AWS_32": ("cloudfront-security-headers",),
+        "AwsSolutions-CFR3": ("cloudfront-access-logging",),
+        "CKV_AWS_86": ("cloudfront-access-logging",),
+        "aws-cloudfront-distribution-disallow-distribution-without-logging": ("cloudfront-access-logging",),
+        "AwsSolutions-CFR2": ("waf-on-public-entry",),
+        "CKV_AWS_68": ("waf-on-public-entry",),
+        "aws-cloudfront-distribution-disallow-distribution-without-waf-acl": ("waf-on-public-entry",),
+    },
+    not_applicable={
+        "AwsSolutions-CFR1": "Geo restriction is a business decision; the platform serves a public API to "
+                             "clients anywhere (restrictionType none on purpose).",
+        "CKV_AWS_374": "Same as AwsSolutions-CFR1: no country is to be blocked.",
+        "AwsSolutions-CFR6": "Judges S3 origins (origin access identity); the distribution has no S3 origin.",
+        "AwsSolutions-CFR7": "Judges S3 origins (origin access control); the distribution has no S3 origin.",
+        "CKV2_AWS_46": "Judges S3 origins (origin access); the distribution has no S3 origin.",
+        "CKV_AWS_305": "A default root object serves a website's index; the origin is an API behind the ALB.",
+        "CKV_AWS_310": "Origin failover needs a second origin; the single origin is the Multi-AZ ALB.",
+        "CKV2_AWS_42": "Requires an own certificate; without a configured domain the distribution serves "
+                       "*.cloudfront.net with CloudFront's certificate, the only one that name can have.",
+        "CKV_AWS_259": "Judges aws_cloudfront_response_headers_policy resources; the program attaches AWS's managed "
+                       "SecurityHeadersPolicy (HSTS included) instead of creating one.",
+        "CKV_AWS_216": "A disabled distribution is a maintenance state, not a security gap; nothing to enforce.",
+    },
 )

@@ -15,8 +15,10 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.options import integer, options, string_list
-from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.azs import az_index, count_azs
+from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
 
+ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SCALABLE_TARGET = "aws:appautoscaling/target:Target"
@@ -55,29 +57,36 @@ def is_fargate_task(props) -> bool:
     return not is_unknown(compat) and "FARGATE" in compat
 
 
-# ---- availability: tasks spread over AZs -------------------------------------------------------------
+# ---- availability: tasks spread over AZs (stack: subnet ids resolve to AZs through the graph) -----------
 
 MULTI_AZ_CONFIG = {
     "minTasks": integer("Smallest desiredCount for a service to be spread over two AZs.", 2, minimum=1),
-    "minSubnets": integer("Subnets (AZs) a service's awsvpc network configuration must list.", 2, minimum=1),
+    "minAzs": integer("Distinct AZs a service's awsvpc subnets must span (AZs are counted, not subnets).", 2,
+                      minimum=1),
 }
 
 
 def validate_ecs_service_multi_az(args, report_violation) -> None:
-    if args.resource_type != ECS_SERVICE:
-        return
-    if as_str(get(args.props, "schedulingStrategy"), "REPLICA") == "DAEMON":
-        return  # a daemon runs on every instance; there is no count to spread
     opts = options(args, MULTI_AZ_CONFIG)
-    min_tasks, min_subnets = as_int(opts["minTasks"], 2), as_int(opts["minSubnets"], 2)
-    desired = as_int(get(args.props, "desiredCount"), 0)  # provider default 0
-    if not is_unknown(desired) and desired < min_tasks:
-        report_violation(f"desiredCount is {desired}; at least {min_tasks} tasks are needed to survive "
-                         f"the loss of an AZ.", None)
-    subnets = as_list(get(args.props, "networkConfiguration.subnets"))
-    if not is_unknown(subnets) and len(subnets) < min_subnets:
-        report_violation(f"networkConfiguration.subnets lists {len(subnets)} subnet(s); at least "
-                         f"{min_subnets} (one per AZ) required.", None)
+    min_tasks, min_azs = as_int(opts["minTasks"], 2), as_int(opts["minAzs"], 2)
+    resources = list(args.resources)
+    index = az_index(resources)
+    for svc in resources:
+        if svc.resource_type != ECS_SERVICE:
+            continue
+        if as_str(get(svc.props, "schedulingStrategy"), "REPLICA") == "DAEMON":
+            continue  # a daemon runs on every instance; there is no count to spread
+        desired = as_int(get(svc.props, "desiredCount"), 0)  # provider default 0
+        if not is_unknown(desired) and desired < min_tasks:
+            report_violation(f"desiredCount is {desired}; at least {min_tasks} tasks are needed to survive "
+                             f"the loss of an AZ.", svc.urn)
+        if get(svc.props, "networkConfiguration") is None:
+            continue  # no awsvpc configuration: ecs-service-constraints reports Fargate's need for one
+        azs = count_azs(svc, "networkConfiguration", get(svc.props, "networkConfiguration.subnets"), index)
+        if azs.below(min_azs):
+            seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
+            report_violation(f"networkConfiguration.subnets ({azs.subnets} subnet(s)) span {seen} AZ(s); at least "
+                             f"{min_azs} distinct AZs are required.", svc.urn)
 
 
 # ---- sizing: task size, architecture, task counts ------------------------------------------------------
@@ -181,9 +190,381 @@ def validate_ecs_no_public_ip(args, report_violation) -> None:
                          "private subnets behind NAT/VPC endpoints.", None)
 
 
+# ---- reading container definitions ---------------------------------------------------------------------
+
+def containers(props) -> Any:
+    """The task definition's container definitions (a JSON text input) as a list of dicts.
+
+    UNKNOWN when not known yet, None when the text is not a JSON list (reported by
+    ecs-task-definition-constraints)."""
+    value = parse_json(get(props, "containerDefinitions"))
+    if is_unknown(value):
+        return UNKNOWN
+    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+        return None
+    return value
+
+
+def _each_container(args, report_violation, check) -> None:
+    defs = containers(args.props)
+    if is_unknown(defs) or defs is None:
+        return
+    for c in defs:
+        check(c, str(c.get("name", "?")), report_violation)
+
+
+# ---- security: cluster, containers, service -------------------------------------------------------------
+
+def validate_container_insights(args, report_violation) -> None:
+    if args.resource_type != ECS_CLUSTER:
+        return
+    settings = as_list(get(args.props, "settings"))
+    if is_unknown(settings):
+        return
+    value = next((as_str(get(x, "value")) for x in settings if as_str(get(x, "name")) == "containerInsights"),
+                 "disabled")  # ECS default: off unless the account setting says otherwise
+    if is_unknown(value):
+        return
+    if value not in ("enabled", "enhanced"):
+        report_violation(f"containerInsights is {value}; set it to enabled (or enhanced) so task and service "
+                         f"metrics reach CloudWatch.", None)
+
+
+def _container_logs(c: dict, name: str, report_violation) -> None:
+    driver = (c.get("logConfiguration") or {}).get("logDriver") if isinstance(c.get("logConfiguration"), dict) \
+        else None
+    if not driver:
+        report_violation(f"Container {name!r} has no logConfiguration.logDriver: its output is lost.", None)
+
+
+def validate_container_logging(args, report_violation) -> None:
+    if args.resource_type == TASK_DEFINITION:
+        _each_container(args, report_violation, _container_logs)
+
+
+# Names that say a value is a credential.  AwsSolutions-ECS2 forbids every environment variable; the
+# services pass endpoints and names there by design, so only credential-looking names are judged.
+_SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|ACCESS_?KEY|API_?KEY|CREDENTIAL)",
+                          re.IGNORECASE)
+
+
+def _container_hardening(c: dict, name: str, report_violation) -> None:
+    if c.get("privileged") is True:
+        report_violation(f"Container {name!r} is privileged (root on the host).", None)
+    if c.get("user") in ("root", "0", "0:0"):
+        report_violation(f"Container {name!r} runs as root (user {c.get('user')!r}).", None)
+    for env in c.get("environment") or []:
+        if isinstance(env, dict) and _SECRET_NAME.search(str(env.get("name", ""))) and env.get("value"):
+            report_violation(f"Container {name!r} passes {env.get('name')} as a plain environment value; use "
+                             f"`secrets` (Secrets Manager / SSM) instead.", None)
+
+
+def validate_task_hardening(args, report_violation) -> None:
+    if args.resource_type != TASK_DEFINITION:
+        return
+    p = args.props
+    if as_str(get(p, "pidMode")) == "host":
+        report_violation("pidMode is host: containers share the host's process namespace.", None)
+    task_role, exec_role = get(p, "taskRoleArn"), get(p, "executionRoleArn")
+    if (isinstance(task_role, str) and isinstance(exec_role, str) and task_role and task_role == exec_role):
+        report_violation("taskRoleArn equals executionRoleArn: the application gets the agent's rights (image "
+                         "pulls, all secrets of the task).", None)
+    _each_container(args, report_violation, _container_hardening)
+
+
+def _read_only_root(c: dict, name: str, report_violation) -> None:
+    if c.get("readonlyRootFilesystem") is not True:
+        report_violation(f"Container {name!r} has a writable root file system.", None)
+
+
+def validate_read_only_root(args, report_violation) -> None:
+    if args.resource_type == TASK_DEFINITION:
+        _each_container(args, report_violation, _read_only_root)
+
+
+def validate_efs_volume_transit_encryption(args, report_violation) -> None:
+    if args.resource_type != TASK_DEFINITION:
+        return
+    volumes = as_list(get(args.props, "volumes"))
+    if is_unknown(volumes):
+        return
+    for v in volumes:
+        efs = get(v, "efsVolumeConfiguration")
+        if efs is None or is_unknown(efs):
+            continue
+        mode = as_str(get(efs, "transitEncryption"), "DISABLED")  # ECS default
+        if not is_unknown(mode) and mode != "ENABLED":
+            report_violation(f"EFS volume {as_str(get(v, 'name'), '?')!r} has transitEncryption {mode}.", None)
+
+
+def validate_fargate_latest_platform(args, report_violation) -> None:
+    if args.resource_type != ECS_SERVICE:
+        return
+    version = as_str(get(args.props, "platformVersion"), "LATEST")
+    if not is_unknown(version) and version != "LATEST":
+        report_violation(f"platformVersion is pinned to {version}; LATEST gets the platform's security fixes.",
+                         None)
+
+
+# ---- acceptance: task definitions ------------------------------------------------------------------------
+
+# Amazon ECS developer guide, "Task definition parameters" and "Amazon ECS task definition differences for
+# the Fargate launch type"; ECS API reference RegisterTaskDefinition / ContainerDefinition; read 2026-11.
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
+_DEPENDS_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+FARGATE_LOG_DRIVERS = ("awslogs", "splunk", "awsfirelens")
+FARGATE_CAPABILITIES = ("SYS_PTRACE",)
+_NETWORK_MODES = ("awsvpc", "bridge", "host", "none")
+MAX_CONTAINERS = 10  # "Container definitions per task definition" quota (ECS service quotas)
+
+
+def _container_problems(c: dict, index: int, volumes: set, names: set, awsvpc: bool) -> list[str]:
+    name = c.get("name")
+    label = repr(name) if name else f"#{index}"
+    out = []
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        out.append(f"container {label}: name must be 1-255 letters, digits, '-' or '_'")
+    if not c.get("image"):
+        out.append(f"container {label}: no image")
+    memory, reservation = c.get("memory"), c.get("memoryReservation")
+    if isinstance(memory, (int, float)) and isinstance(reservation, (int, float)) and reservation > memory:
+        out.append(f"container {label}: memoryReservation {reservation} exceeds memory {memory}")
+    for pm in c.get("portMappings") or []:
+        if not isinstance(pm, dict):
+            continue
+        port, host = pm.get("containerPort"), pm.get("hostPort")
+        if isinstance(port, (int, float)) and not 0 < port <= 65535:
+            out.append(f"container {label}: containerPort {port} is outside 1-65535")
+        if awsvpc and host not in (None, 0) and host != port:
+            out.append(f"container {label}: hostPort {host} differs from containerPort {port} (awsvpc needs them "
+                       f"equal)")
+    for mp in c.get("mountPoints") or []:
+        if isinstance(mp, dict) and mp.get("sourceVolume") not in volumes:
+            out.append(f"container {label}: mountPoint sourceVolume {mp.get('sourceVolume')!r} is not a task "
+                       f"volume")
+    for dep in c.get("dependsOn") or []:
+        if not isinstance(dep, dict):
+            continue
+        if dep.get("containerName") not in names:
+            out.append(f"container {label}: dependsOn names unknown container {dep.get('containerName')!r}")
+        if dep.get("condition") not in _DEPENDS_CONDITIONS:
+            out.append(f"container {label}: dependsOn condition {dep.get('condition')!r} is not one of "
+                       f"{', '.join(_DEPENDS_CONDITIONS)}")
+    if awsvpc and c.get("links"):
+        out.append(f"container {label}: links are not supported with networkMode awsvpc")
+    for s in c.get("secrets") or []:
+        if isinstance(s, dict) and not (s.get("name") and s.get("valueFrom")):
+            out.append(f"container {label}: a secret needs name and valueFrom")
+    return out
+
+
+def validate_task_definition_constraints(args, report_violation) -> None:
+    if args.resource_type != TASK_DEFINITION:
+        return
+    p = args.props
+    family = as_str(get(p, "family"))
+    if isinstance(family, str) and not _NAME.fullmatch(family):
+        report_violation(f"family {family!r} must be 1-255 letters, digits, '-' or '_'.", None)
+    mode = as_str(get(p, "networkMode"), "bridge")
+    if isinstance(mode, str) and mode not in _NETWORK_MODES:
+        report_violation(f"networkMode {mode!r} is not one of {', '.join(_NETWORK_MODES)}.", None)
+    defs = containers(p)
+    if is_unknown(defs):
+        return
+    if defs is None:
+        report_violation("containerDefinitions is not a JSON list of container objects.", None)
+        return
+    if not 1 <= len(defs) <= MAX_CONTAINERS:
+        report_violation(f"{len(defs)} container definitions; a task definition takes 1-{MAX_CONTAINERS}.", None)
+    names = [c.get("name") for c in defs]
+    dupes = sorted({str(n) for n in names if names.count(n) > 1})
+    if dupes:
+        report_violation(f"container names are not unique: {', '.join(dupes)}.", None)
+    if defs and not any(c.get("essential", True) is not False for c in defs):
+        report_violation("no container is essential; at least one must be.", None)
+    volumes_raw = as_list(get(p, "volumes"))
+    if is_unknown(volumes_raw):
+        return
+    volumes = {as_str(get(v, "name")) for v in volumes_raw}
+    for i, c in enumerate(defs):
+        for problem in _container_problems(c, i, volumes, set(names), mode == "awsvpc"):
+            report_violation(problem + ".", None)
+
+
+def _fargate_container_problems(c: dict) -> list[str]:
+    label = repr(c.get("name", "?"))
+    out = []
+    if c.get("privileged"):
+        out.append(f"container {label}: privileged is not supported")
+    linux = c.get("linuxParameters") if isinstance(c.get("linuxParameters"), dict) else {}
+    for key in ("devices", "sharedMemorySize", "tmpfs", "maxSwap", "swappiness"):
+        if linux.get(key) not in (None, [], ""):
+            out.append(f"container {label}: linuxParameters.{key} is not supported")
+    added = ((linux.get("capabilities") or {}).get("add") or []) if isinstance(linux.get("capabilities"), dict) \
+        else []
+    extra = [cap for cap in added if cap not in FARGATE_CAPABILITIES]
+    if extra:
+        out.append(f"container {label}: capabilities.add {', '.join(map(str, extra))} (only SYS_PTRACE may be "
+                   f"added)")
+    log = c.get("logConfiguration") if isinstance(c.get("logConfiguration"), dict) else {}
+    if log.get("logDriver") and log["logDriver"] not in FARGATE_LOG_DRIVERS:
+        out.append(f"container {label}: logDriver {log['logDriver']!r} (Fargate supports "
+                   f"{', '.join(FARGATE_LOG_DRIVERS)})")
+    return out
+
+
+def validate_fargate_task_constraints(args, report_violation) -> None:
+    if args.resource_type != TASK_DEFINITION or not is_fargate_task(args.props):
+        return
+    p = args.props
+    mode = as_str(get(p, "networkMode"), "bridge")
+    if not is_unknown(mode) and mode != "awsvpc":
+        report_violation(f"networkMode is {mode}; Fargate tasks need awsvpc.", None)
+    ipc, pid = as_str(get(p, "ipcMode")), as_str(get(p, "pidMode"))
+    if ipc:
+        report_violation(f"ipcMode {ipc!r} is not supported on Fargate.", None)
+    if pid and pid != "task":
+        report_violation(f"pidMode {pid!r} is not supported on Fargate (only task).", None)
+    if as_list(get(p, "placementConstraints")):
+        report_violation("placementConstraints are not supported on Fargate.", None)
+    storage = as_int(get(p, "ephemeralStorage.sizeInGib"))
+    if not is_unknown(storage) and storage is not None and not 21 <= storage <= 200:
+        report_violation(f"ephemeralStorage.sizeInGib {storage} is outside 21-200.", None)
+    volumes = as_list(get(p, "volumes"))
+    if not is_unknown(volumes):
+        for v in volumes:
+            vname = as_str(get(v, "name"), "?")
+            if get(v, "dockerVolumeConfiguration") is not None:
+                report_violation(f"volume {vname!r}: dockerVolumeConfiguration is not supported on Fargate.", None)
+            if get(v, "hostPath") not in (None, ""):
+                report_violation(f"volume {vname!r}: hostPath is not supported on Fargate.", None)
+    defs = containers(p)
+    if is_unknown(defs) or defs is None:
+        return
+    for c in defs:
+        for problem in _fargate_container_problems(c):
+            report_violation(problem + " on Fargate.", None)
+    # RegisterTaskDefinition: "Fargate requires task definition to have execution role ARN to support log
+    # driver awslogs" (the agent also needs it to fetch `secrets`).
+    needs_role = [c.get("name", "?") for c in defs
+                  if (c.get("logConfiguration") or {}).get("logDriver") == "awslogs" or c.get("secrets")]
+    if needs_role and get(p, "executionRoleArn") in (None, ""):
+        report_violation(f"Containers {', '.join(map(str, needs_role))} use awslogs or secrets; a Fargate task "
+                         f"definition then needs executionRoleArn.", None)
+    task_cpu, task_memory = parse_cpu_units(get(p, "cpu")), parse_memory_mib(get(p, "memory"))
+    cpu_sum = sum(c.get("cpu") or 0 for c in defs if isinstance(c.get("cpu"), (int, float)))
+    mem_sum = sum((c.get("memory") or c.get("memoryReservation") or 0) for c in defs
+                  if isinstance(c.get("memory") or c.get("memoryReservation") or 0, (int, float)))
+    if isinstance(task_cpu, int) and cpu_sum > task_cpu:
+        report_violation(f"containers reserve {cpu_sum} cpu units; the task has {task_cpu}.", None)
+    if isinstance(task_memory, int) and mem_sum > task_memory:
+        report_violation(f"containers reserve {mem_sum} MiB; the task has {task_memory} MiB.", None)
+
+
+# ---- acceptance: services (stack: a service is judged with its task definition) --------------------------
+
+def _task_definition_of(svc, resources: list) -> Any:
+    """The task definition resource a service points at: its property dependency, else family match."""
+    deps = (getattr(svc, "property_dependencies", None) or {}).get("taskDefinition") or []
+    for d in deps:
+        if d.resource_type == TASK_DEFINITION:
+            return d
+    ref = as_str(get(svc.props, "taskDefinition"))
+    if not isinstance(ref, str) or not ref:
+        return None
+    family = ref.split("task-definition/")[-1].split(":")[0]
+    return next((r for r in resources if r.resource_type == TASK_DEFINITION
+                 and as_str(get(r.props, "family")) == family), None)
+
+
+def _service_problems(p) -> list[str]:
+    out = []
+    launch = as_str(get(p, "launchType"))
+    strategy = as_list(get(p, "capacityProviderStrategies"))
+    if launch and not is_unknown(strategy) and strategy:
+        out.append("launchType and capacityProviderStrategies are mutually exclusive")
+    if launch == "FARGATE" and as_str(get(p, "schedulingStrategy")) == "DAEMON":
+        out.append("the DAEMON scheduling strategy is not supported on Fargate")
+    desired = as_int(get(p, "desiredCount"))
+    if not is_unknown(desired) and desired is not None and desired < 0:
+        out.append(f"desiredCount {desired} is negative")
+    # The grace period also covers container and VPC Lattice health checks now, so it is valid without a
+    # load balancer; only its range is checked (ECS API reference, CreateService, read 2026-11).
+    grace = as_int(get(p, "healthCheckGracePeriodSeconds"))
+    if isinstance(grace, int) and not 0 <= grace <= 2_147_483_647:
+        out.append(f"healthCheckGracePeriodSeconds {grace} is outside 0-2147483647")
+    low = as_int(get(p, "deploymentMinimumHealthyPercent"))
+    high = as_int(get(p, "deploymentMaximumPercent"))
+    if isinstance(low, int) and not 0 <= low <= 100:
+        out.append(f"deploymentMinimumHealthyPercent {low} is outside 0-100")
+    if isinstance(low, int) and isinstance(high, int) and high < low:
+        out.append(f"deploymentMaximumPercent {high} is below deploymentMinimumHealthyPercent {low}")
+    network = get(p, "networkConfiguration")
+    if network is not None and not is_unknown(network):
+        subnets, groups = as_list(get(network, "subnets")), as_list(get(network, "securityGroups"))
+        # AwsVpcConfiguration: 1-16 subnets, up to 5 security groups (ECS API reference).
+        if not is_unknown(subnets) and not 1 <= len(subnets) <= 16:
+            out.append(f"networkConfiguration lists {len(subnets)} subnets; ECS takes 1-16")
+        if not is_unknown(groups) and len(groups) > 5:
+            out.append(f"networkConfiguration lists {len(groups)} security groups; ECS takes at most 5")
+    strategy_name = as_str(get(p, "deploymentConfiguration.strategy"))
+    controller = as_str(get(p, "deploymentController.type"), "ECS")
+    if strategy_name in ("CANARY", "LINEAR", "BLUE_GREEN") and controller != "ECS":
+        out.append(f"deployment strategy {strategy_name} needs deploymentController ECS (got {controller})")
+    return out
+
+
+def _service_task_problems(p, task) -> list[str]:
+    out = []
+    launch = as_str(get(p, "launchType"))
+    mode = as_str(get(task.props, "networkMode"), "bridge")
+    if mode == "awsvpc" and get(p, "networkConfiguration") is None:
+        out.append("the task definition uses networkMode awsvpc but the service has no networkConfiguration")
+    if launch == "FARGATE" and not is_unknown(get(task.props, "requiresCompatibilities")) \
+            and not is_fargate_task(task.props):
+        out.append("launchType FARGATE with a task definition that does not list FARGATE in "
+                   "requiresCompatibilities")
+    defs = containers(task.props)
+    lbs = as_list(get(p, "loadBalancers"))
+    if is_unknown(defs) or defs is None or is_unknown(lbs):
+        return out
+    ports = {c.get("name"): {pm.get("containerPort") for pm in (c.get("portMappings") or []) if isinstance(pm, dict)}
+             for c in defs}
+    for lb in lbs:
+        name, port = as_str(get(lb, "containerName")), as_int(get(lb, "containerPort"))
+        if is_unknown(name) or is_unknown(port) or name is None:
+            continue
+        if name not in ports:
+            out.append(f"loadBalancers names container {name!r}, which the task definition does not define")
+        elif port is not None and port not in ports[name]:
+            out.append(f"loadBalancers routes to {name}:{port}, but that container maps no such port")
+    for sc in as_list(get(p, "serviceConnectConfiguration.services")) or []:
+        if is_unknown(sc):
+            continue
+        port_name = as_str(get(sc, "portName"))
+        mapped = {pm.get("name") for c in defs for pm in (c.get("portMappings") or []) if isinstance(pm, dict)}
+        # Service Connect refers to a port mapping by name (ECS ServiceConnectService.portName).
+        if isinstance(port_name, str) and port_name not in mapped:
+            out.append(f"serviceConnectConfiguration portName {port_name!r} is not a named port mapping")
+    return out
+
+
+def validate_service_constraints(args, report_violation) -> None:
+    resources = list(args.resources)
+    for svc in resources:
+        if svc.resource_type != ECS_SERVICE:
+            continue
+        problems = _service_problems(svc.props)
+        task = _task_definition_of(svc, resources)
+        if task is not None:
+            problems += _service_task_problems(svc.props, task)
+        for problem in problems:
+            report_violation(problem[0].upper() + problem[1:] + ".", svc.urn)
+
+
 RULES = [
-    Rule(name="ecs-service-multi-az", area=AVAILABILITY, resource_types=(ECS_SERVICE,),
-         description="ECS services run at least `minTasks` tasks over at least `minSubnets` subnets.",
+    Rule(name="ecs-service-multi-az", area=AVAILABILITY, resource_types=(ECS_SERVICE,), stack=True,
+         description="ECS services run at least `minTasks` tasks in subnets of at least `minAzs` distinct AZs.",
          validate=validate_ecs_service_multi_az, level=ADVISORY, severity=Severity.MEDIUM,
          remediation="Set desiredCount>=2 (settings scaling.desiredCount) and list one private subnet per AZ in "
                      "networkConfiguration.subnets.", config=MULTI_AZ_CONFIG),
@@ -210,17 +591,77 @@ RULES = [
          validate=validate_ecs_no_public_ip, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set networkConfiguration.assignPublicIp=false (private subnets).",
          anchors=("CKV_AWS_333",)),
+    Rule(name="ecs-container-insights", area=SECURITY, resource_types=(ECS_CLUSTER,),
+         description="ECS clusters have CloudWatch Container Insights on.",
+         validate=validate_container_insights, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Set settings=[{name: containerInsights, value: enabled}] on the cluster.",
+         anchors=("AwsSolutions-ECS4", "CKV_AWS_65")),
+    Rule(name="ecs-container-logging", area=SECURITY, resource_types=(TASK_DEFINITION,),
+         description="Every container of a task definition has a log configuration.",
+         validate=validate_container_logging, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Give each container a logConfiguration (awslogs to the service's log group).",
+         anchors=("AwsSolutions-ECS7",)),
+    Rule(name="ecs-task-hardening", area=SECURITY, resource_types=(TASK_DEFINITION,),
+         description="Task definitions: no privileged or root containers, no host PID namespace, separate task and "
+                     "execution roles, no credentials in plain environment variables.",
+         validate=validate_task_hardening, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Drop privileged/user root and pidMode host, give the task its own role, pass credentials "
+                     "through `secrets`.",
+         anchors=("CKV_AWS_249", "CKV_AWS_334", "CKV_AWS_335")),
+    Rule(name="ecs-read-only-root-filesystem", area=SECURITY, resource_types=(TASK_DEFINITION,),
+         description="Containers run with a read-only root file system (advisory: the application images decide "
+                     "whether they can; the sidecars do).",
+         validate=validate_read_only_root, level=ADVISORY, severity=Severity.LOW,
+         remediation="Set readonlyRootFilesystem=true and mount writable paths as volumes.",
+         anchors=("CKV_AWS_336",)),
+    Rule(name="ecs-efs-volume-encryption-in-transit", area=SECURITY, resource_types=(TASK_DEFINITION,),
+         description="EFS volumes of task definitions use TLS (transitEncryption ENABLED).",
+         validate=validate_efs_volume_transit_encryption, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Set efsVolumeConfiguration.transitEncryption=ENABLED.", anchors=("CKV_AWS_97",)),
+    Rule(name="ecs-fargate-latest-platform", area=SECURITY, resource_types=(ECS_SERVICE,),
+         description="Fargate services run on the LATEST platform version (security patches).",
+         validate=validate_fargate_latest_platform, level=MANDATORY, severity=Severity.LOW,
+         remediation="Leave platformVersion unset (LATEST).", anchors=("CKV_AWS_332",)),
+    Rule(name="ecs-task-definition-constraints", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
+         description="Task definitions RegisterTaskDefinition accepts: valid JSON containers (1-10, unique names, "
+                     "an image each, one essential), dependsOn/mountPoints that resolve, awsvpc port rules.",
+         validate=validate_task_definition_constraints, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the container definitions (components/compute/containers.py)."),
+    Rule(name="fargate-task-definition-constraints", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
+         description="Fargate task definitions use only what Fargate runs: awsvpc, no privileged/devices/host "
+                     "volumes/ipcMode, SYS_PTRACE only, awslogs/splunk/awsfirelens, container reservations within "
+                     "the task size, 21-200 GiB ephemeral storage.",
+         validate=validate_fargate_task_constraints, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Remove the settings Fargate refuses or run on EC2 capacity."),
+    Rule(name="ecs-service-constraints", area=ACCEPTANCE, resource_types=(ECS_SERVICE, TASK_DEFINITION), stack=True,
+         description="ECS services CreateService accepts, judged with their task definition: awsvpc needs a "
+                     "networkConfiguration, load-balanced containers and ports exist, grace period and deployment "
+                     "percentages in range, launch type XOR capacity providers.",
+         validate=validate_service_constraints, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Align the service with its task definition (components/compute/microservice.py)."),
 ]
 
 # Public checks on Amazon ECS and what the pack does with each (baseline.py; docs/policies.md).
 BASELINE = Baseline(
-    service='Amazon ECS',
-    resource_types=(
-        'aws:ecs/cluster:Cluster',
-        'aws:ecs/service:Service',
-        'aws:ecs/taskDefinition:TaskDefinition',
-    ),
+    service="Amazon ECS",
+    resource_types=(ECS_CLUSTER, ECS_SERVICE, TASK_DEFINITION),
     covered={
-        'CKV_AWS_333': ('ecs-no-public-ip',),
+        "CKV_AWS_333": ("ecs-no-public-ip",),
+        "AwsSolutions-ECS4": ("ecs-container-insights",),
+        "CKV_AWS_65": ("ecs-container-insights",),
+        "AwsSolutions-ECS7": ("ecs-container-logging",),
+        "CKV_AWS_249": ("ecs-task-hardening",),
+        "CKV_AWS_334": ("ecs-task-hardening",),
+        "CKV_AWS_335": ("ecs-task-hardening",),
+        "CKV_AWS_336": ("ecs-read-only-root-filesystem",),
+        "CKV_AWS_97": ("ecs-efs-volume-encryption-in-transit",),
+        "CKV_AWS_332": ("ecs-fargate-latest-platform",),
+    },
+    not_applicable={
+        "AwsSolutions-ECS2": "Forbids every container environment variable; the services get endpoints and names "
+                             "there by design. The credential part is judged by ecs-task-hardening (credential-like "
+                             "names must come through `secrets`).",
+        "CKV_AWS_224": "Judges the logging of ECS Exec sessions; ECS Exec is not enabled on any service "
+                       "(enableExecuteCommand unset), so there is no session to log.",
     },
 )

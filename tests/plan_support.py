@@ -1,0 +1,109 @@
+"""Judge a recorded plan with every rule of the pack in-process (fast), as the engine would.
+
+The engine path (preflight.analyzer.run_policy_pack: a pack process over gRPC) takes seconds per
+plan; tables of mutated plans use this instead.  It builds the same arguments pulumi_policy builds
+(props through a protobuf round trip and the unknown-checking proxy, parents and property
+dependencies resolved to resources) and applies policies/config/<stack>.json: the enforcement level
+and the options overlaid on the schema defaults.  tests/test_mistakes_front.py checks that it agrees
+with the real pack on the committed plans.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from pulumi_policy import EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs
+
+from test_policies_support import _opts, wire, wire_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+from platform_policies import all_rules  # noqa: E402  (test_policies_support put policies/ on sys.path)
+
+
+def stack_config(stack: str) -> dict:
+    return json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
+
+
+def _level(rule, entry: Any) -> str:
+    if isinstance(entry, dict) and "enforcementLevel" in entry:
+        return entry["enforcementLevel"]
+    return "advisory" if rule.level == EnforcementLevel.ADVISORY else "mandatory"
+
+
+def _options(rule, entry: Any) -> Optional[dict]:
+    props = {k: spec.get("default") for k, spec in rule.config.items()}
+    if isinstance(entry, dict):
+        props.update({k: v for k, v in entry.items() if k != "enforcementLevel"})
+    return wire_config(props) if props else None
+
+
+def find(plan: dict, type_: str, name: Optional[str] = None) -> dict:
+    """The plan resource of ``type_`` (named ``name`` when given)."""
+    return next(r for r in plan["resources"] if r["type"] == type_ and (name is None or r["name"] == name))
+
+
+def mutated(plan: dict, edit: Callable[[dict], Any]) -> dict:
+    """A deep copy of ``plan`` changed by ``edit(copy)``."""
+    new = copy.deepcopy(plan)
+    edit(new)
+    return new
+
+
+_WIRED: dict[str, Any] = {}
+
+
+def _wired(inputs: dict) -> Any:
+    """wire() of the inputs, cached by content (a mutated plan differs from its source in one resource)."""
+    key = json.dumps(inputs, sort_keys=True)
+    if key not in _WIRED:
+        _WIRED[key] = wire(inputs)
+    return _WIRED[key]
+
+
+def evaluate(plan: dict, stack: str, skip_areas: tuple[str, ...] = ("cost",)) -> list[dict]:
+    """Every violation the pack reports on ``plan``: {policy, level, urn, message}.
+
+    The cost area (budget and advice over the whole cost model) is skipped by default: it is slow and
+    judged by its own tests."""
+    config = stack_config(stack)
+    resources = plan["resources"]
+    props = {r["urn"]: _wired(r.get("inputs", {})) for r in resources}
+    out: list[dict] = []
+    built: dict[str, PolicyResource] = {}
+    for r in resources:
+        built[r["urn"]] = PolicyResource(r["type"], props[r["urn"]], r["urn"], r["name"],
+                                         _opts(bool(r.get("protect")), r.get("parent") or None), None, None, [], {})
+    for r in resources:
+        res = built[r["urn"]]
+        res.parent = built.get(r.get("parent") or "")
+        for prop, urns in (r.get("propertyDependencies") or {}).items():
+            res.property_dependencies[prop] = [built[u] for u in urns if u in built]
+        res.dependencies = [built[u] for u in r.get("dependencies", []) if u in built]
+    for rule in all_rules():
+        if rule.area in skip_areas:
+            continue
+        entry = config.get(rule.name)
+        level = _level(rule, entry)
+        if level == "disabled":
+            continue
+        cfg = _options(rule, entry)
+
+        def report(message, urn=None, _rule=rule, _level=level, _default=None):
+            out.append({"policy": _rule.name, "level": _level, "urn": urn or _default, "message": message})
+        if rule.stack:
+            rule.validate(StackValidationArgs(list(built.values()), cfg), report)
+            continue
+        for r in resources:
+            args = ResourceValidationArgs(r["type"], props[r["urn"]], r["urn"], r["name"],
+                                          _opts(bool(r.get("protect"))), None, cfg)
+            rule.validate(args, lambda message, urn=None, _u=r["urn"]: report(message, urn or _u))
+    return out
+
+
+def mandatory(violations: list[dict]) -> set[tuple[str, str]]:
+    """(policy, resource name) of the mandatory violations."""
+    return {(v["policy"], (v["urn"] or "").split("::")[-1]) for v in violations if v["level"] == "mandatory"}

@@ -1,0 +1,109 @@
+"""CloudFront rules (rules/cloudfront.py): a compliant and a violating case per rule."""
+
+from __future__ import annotations
+
+from test_policies_support import U_STR, check, check_stack, urn
+
+from platform_policies.rules import cloudfront as cf
+
+BEHAVIOR = {"targetOriginId": "alb", "viewerProtocolPolicy": "redirect-to-https", "cachePolicyId": "p",
+            "allowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            "cachedMethods": ["GET", "HEAD"], "responseHeadersPolicyId": "h"}
+ORIGIN = {"originId": "alb", "domainName": "alb.example.internal", "customOriginConfig": {
+    "httpPort": 80, "httpsPort": 443, "originProtocolPolicy": "https-only", "originSslProtocols": ["TLSv1.2"]}}
+DIST = {"enabled": True, "origins": [ORIGIN], "defaultCacheBehavior": BEHAVIOR, "priceClass": "PriceClass_100",
+        "httpVersion": "http2and3", "viewerCertificate": {"cloudfrontDefaultCertificate": True},
+        "webAclId": "arn:aws:wafv2:us-east-1:1:global/webacl/x/1"}
+OWN_CERT = {"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/x", "sslSupportMethod": "sni-only",
+            "minimumProtocolVersion": "TLSv1.2_2021"}
+
+
+def test_viewer_https():
+    assert check(cf.validate_viewer_https, cf.DISTRIBUTION, DIST) == []
+    assert check(cf.validate_viewer_https, cf.DISTRIBUTION, {**DIST, "orderedCacheBehaviors": [
+        {**BEHAVIOR, "pathPattern": "/x/*", "viewerProtocolPolicy": "allow-all"}]})
+
+
+def test_viewer_tls_policy():
+    v = cf.validate_viewer_tls_policy
+    assert check(v, cf.DISTRIBUTION, DIST) == []  # the default certificate is exempt
+    assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": {"cloudfrontDefaultCertificate": True,
+                                                                    "minimumProtocolVersion": "TLSv1"}})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": OWN_CERT}) == []
+    assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": {**OWN_CERT, "minimumProtocolVersion": "TLSv1"}})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": {k: x for k, x in OWN_CERT.items()
+                                                                    if k != "minimumProtocolVersion"}})
+
+
+def test_origin_tls():
+    v = cf.validate_origin_tls
+    assert check_stack(v, [{"type": cf.DISTRIBUTION, "name": "cdn", "props": DIST}]) == []
+    http = {**ORIGIN, "customOriginConfig": {**ORIGIN["customOriginConfig"], "originProtocolPolicy": "match-viewer"}}
+    assert check_stack(v, [{"type": cf.DISTRIBUTION, "name": "cdn", "props": {**DIST, "origins": [http]}}])
+    weak = {**ORIGIN, "customOriginConfig": {**ORIGIN["customOriginConfig"], "originSslProtocols": ["TLSv1.1"]}}
+    assert check_stack(v, [{"type": cf.DISTRIBUTION, "name": "cdn", "props": {**DIST, "origins": [weak]}}])
+
+
+def test_vpc_origin_http_only_is_allowed_to_an_internal_alb_only():
+    v = cf.validate_origin_tls
+    lb_urn = urn("aws:lb/loadBalancer:LoadBalancer", "alb")
+    cfg = {"arn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/alb/1", "httpPort": 80,
+           "httpsPort": 443, "name": "alb", "originProtocolPolicy": "http-only",
+           "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1}}
+
+    def stack(internal: bool) -> list[dict]:
+        return [{"type": "aws:lb/loadBalancer:LoadBalancer", "name": "alb", "urn": lb_urn,
+                 "props": {"internal": internal}},
+                {"type": cf.VPC_ORIGIN, "name": "vo", "props": {"vpcOriginEndpointConfig": cfg},
+                 "deps": {"vpcOriginEndpointConfig": [lb_urn]}}]
+    assert check_stack(v, stack(True)) == []
+    assert check_stack(v, stack(False))
+
+
+def test_security_headers():
+    assert check(cf.validate_security_headers, cf.DISTRIBUTION, DIST) == []
+    no_headers = {k: x for k, x in BEHAVIOR.items() if k != "responseHeadersPolicyId"}
+    assert check(cf.validate_security_headers, cf.DISTRIBUTION, {**DIST, "defaultCacheBehavior": no_headers})
+
+
+def test_access_logging():
+    v = cf.validate_access_logging
+    acl_urn = urn("aws:wafv2/webAcl:WebAcl", "acl")
+    dist = {"type": cf.DISTRIBUTION, "name": "cdn", "props": DIST, "deps": {"webAclId": [acl_urn]}}
+    acl = {"type": "aws:wafv2/webAcl:WebAcl", "name": "acl", "urn": acl_urn, "props": {"scope": "CLOUDFRONT"}}
+    logged = {"type": cf.WAF_LOGGING, "name": "log", "props": {}, "deps": {"resourceArn": [acl_urn]}}
+    assert check_stack(v, [acl, dist, logged]) == []
+    assert check_stack(v, [acl, dist])
+    standard_logs = {**DIST, "loggingConfig": {"bucket": "logs.s3.amazonaws.com"}}
+    assert check_stack(v, [acl, {**dist, "props": standard_logs}]) == []
+
+
+def test_distribution_constraints():
+    v = cf.validate_distribution_constraints
+    assert check(v, cf.DISTRIBUTION, DIST) == []
+    bad_behaviors = ({"targetOriginId": "s3"}, {"allowedMethods": ["GET", "POST"]},
+                     {"cachedMethods": ["GET", "HEAD", "POST"]}, {"viewerProtocolPolicy": "http-only"},
+                     {"forwardedValues": {"queryString": True}}, {"cachePolicyId": None})
+    for bad in bad_behaviors:
+        assert check(v, cf.DISTRIBUTION, {**DIST, "defaultCacheBehavior": {**BEHAVIOR, **bad}}), bad
+    assert check(v, cf.DISTRIBUTION, {**DIST, "aliases": ["www.shop.test"]})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "aliases": ["www.shop.test"], "viewerCertificate": OWN_CERT}) == []
+    assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": {**OWN_CERT, "cloudfrontDefaultCertificate": True}})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "origins": [ORIGIN, ORIGIN]})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "origins": [{**ORIGIN, "customOriginConfig": {
+        **ORIGIN["customOriginConfig"], "httpsPort": 444}}]})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "priceClass": "PriceClass_50"})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "webAclId": "arn:aws:wafv2:us-east-1:1:regional/webacl/x/1"})
+    assert check(v, cf.DISTRIBUTION, {**DIST, "origins": U_STR}) == []
+
+
+def test_vpc_origin_constraints():
+    v = cf.validate_vpc_origin_constraints
+    cfg = {"arn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/alb/1", "httpPort": 80,
+           "httpsPort": 443, "name": "alb", "originProtocolPolicy": "https-only",
+           "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1}}
+    assert check(v, cf.VPC_ORIGIN, {"vpcOriginEndpointConfig": cfg}) == []
+    assert check(v, cf.VPC_ORIGIN, {"vpcOriginEndpointConfig": {**cfg, "arn": "arn:aws:s3:::bucket"}})
+    assert check(v, cf.VPC_ORIGIN, {"vpcOriginEndpointConfig": {**cfg, "originSslProtocols": {
+        "items": ["TLSv1.2"], "quantity": 2}}})
+    assert check(v, cf.VPC_ORIGIN, {"vpcOriginEndpointConfig": {**cfg, "originProtocolPolicy": "tls"}})
