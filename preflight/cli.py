@@ -159,25 +159,33 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_cost(args: argparse.Namespace) -> int:
+    """Price this side (--stack with every --set, or --plan); with --against, diff it against the
+    other side (a stack as committed - never with this side's --set - or a saved plan/report)."""
     from . import cost
 
-    def load(ref: str) -> dict[str, Any]:
-        if ref.endswith(".json") or "/" in ref:
+    def is_file(ref: str) -> bool:
+        return ref.endswith(".json") or "/" in ref
+
+    def load(ref: str, overrides: list[str]) -> dict[str, Any]:
+        if is_file(ref):
             try:
-                doc = json.loads(Path(ref).read_text())
+                return json.loads(Path(ref).read_text())
             except (OSError, json.JSONDecodeError) as err:
                 raise UsageError(f"cannot read plan {ref}: {err}") from None
-            return doc
         try:
-            return record_plan(ref, args.set)
+            return record_plan(ref, overrides)
         except ProgramConfigError as err:
             raise UsageError(f"stack {ref}: {err}") from None
 
-    plan = load(args.plan or args.stack)
-    report = cost.estimate(plan)
+    this_ref = args.plan or args.stack
+    if args.set and args.plan:
+        raise UsageError("--set applies to a stack run; it cannot change a saved --plan")
+    report = cost.estimate(load(this_ref, args.set))
     if args.against:
-        other = cost.estimate(load(args.against))
-        print(cost.render_diff(cost.diff(other, report), args.format))
+        other = cost.as_report(load(args.against, []))
+        this_label = this_ref + (f" with --set {' '.join(args.set)}" if args.set else "")
+        other_label = args.against + ("" if is_file(args.against) else " as committed")
+        print(cost.render_diff(cost.diff(other, report, a_label=other_label, b_label=this_label), args.format))
     else:
         print(cost.render(report, args.format))
     return cost.exit_code(report)
@@ -198,9 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     cost = sub.add_parser("cost", help="monthly cost breakdown of a stack, or a diff against another")
     cost.add_argument("--stack", default="prod")
     cost.add_argument("--plan", metavar="FILE", help="price a saved plan JSON instead of a stack")
-    cost.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    cost.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a config key on this side only (never on the --against side)")
     cost.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-    cost.add_argument("--against", metavar="STACK|PLAN.json", help="diff: this stack/plan minus the other")
+    cost.add_argument("--against", metavar="STACK|PLAN.json",
+                      help="diff: this side (--stack with --set, or --plan) minus the other (a stack as committed, "
+                           "or a saved plan or report)")
     cost.set_defaults(func=cmd_cost)
     return ap
 
