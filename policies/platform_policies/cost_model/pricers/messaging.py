@@ -35,6 +35,11 @@ def _mq(ctx: EstimateContext, r: Res) -> None:
     if engine != "activemq":
         ctx.not_priced(r, f"Amazon MQ engine {engine} is not in the catalog (ActiveMQ only)")
         return
+    modes = (ctx.cat.get(f"mq/activemq/{host}") or {}).get("deploymentModes")
+    if modes and mode not in modes:
+        ctx.not_priced(r, f"Amazon MQ {host} is not offered as {mode} (only {', '.join(modes)}; Amazon MQ "
+                          f"developer guide, 'Broker instance types')")
+        return
     if mode == "ACTIVE_STANDBY_MULTI_AZ":
         brokers = ctx.cat.fact("mq/active-standby-brokers")
         rule = f"active/standby = {brokers:g} brokers"
