@@ -201,3 +201,22 @@ def test_multi_az_flip_on_the_real_program_doubles_exactly_the_standby_lines():
     (alarm,) = [e for e in changed if e not in doubled]
     assert alarm["resource"] == "observability-mq-heap" and alarm["delta_usd"] == pytest.approx(0.10)
     assert d["totals"]["total_usd"] == pytest.approx(3 * 730 * 0.072 + 3 * 100 * 0.115 + 730 * 0.288 + 0.10)
+
+
+def test_against_applies_set_to_this_side_only(capsys):
+    """`cost --stack prod --set multiAz.database=false --against prod` prices the change: this side has the
+    --set, the other side is prod as committed; the three databases lose their standbys:
+    3 x 730 h x $0.072 + 3 x 100 GB x $0.115 = $192.18 a month less."""
+    from preflight import cli
+
+    code = cli.main(["cost", "--stack", "prod", "--set", "multiAz.database=false", "--against", "prod",
+                     "--format", "json"])
+    d = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert d["b"]["label"] == "prod with --set multiAz.database=false" and d["a"]["label"] == "prod as committed"
+    assert d["totals"]["total_usd"] == pytest.approx(-(3 * 730 * 0.072 + 3 * 100 * 0.115))
+    cli.main(["cost", "--stack", "prod", "--set", "multiAz.database=false", "--against", "prod"])
+    text = capsys.readouterr().out
+    assert "Monthly cost diff: prod with --set multiAz.database=false vs prod as committed" in text
+    assert "this side = prod with --set multiAz.database=false; other side = prod as committed" in text
+    assert "-192.18" in text
