@@ -217,8 +217,8 @@ PROD_EXPECTED = {
     "fargate/vcpu-hour": 3 * 2.5 * H * 0.03238,    # 5475 vCPU-h -> 177.2805
     "fargate/gb-hour": 3 * 5.0 * H * 0.00356,      # 10950 GB-h -> 38.982
     "cloudmap/": 21 * 0.10,                        # 21 Service Connect instances -> 2.10
-    # Container Insights on: 10 cluster + 13 x 7 service + 8 x 7 task-family metrics = 157 x $0.30
-    "cloudwatch/metric-month": (10 + 13 * 7 + 8 * 7) * 0.30,  # 47.10
+    # Container Insights on: 12 cluster + 15 x 7 service + 10 x 7 task-family metrics = 187 x $0.30
+    "cloudwatch/metric-month": (12 + 15 * 7 + 10 * 7) * 0.30,  # 56.10
     "cloudwatch/logs-ingest-gb": 7 * 2 * 0.50,     # 7.00 usage
     "cloudwatch/logs-storage-gb-month": 7 * 2 * 30 / 30 * 0.03,  # 0.42 usage
     "ecr/": 7 * 1 * 0.10,                          # 0.70 usage
@@ -253,14 +253,14 @@ PROD_EXPECTED = {
     "codebuild/": 7 * 100 * 0.0034,                # arm1.small -> 2.38 usage
     "s3/": 5 * 0.023,                              # 0.115 usage
 }
-PROD_BASELINE = (98.55 + 21.90 + 43.80 + 177.2805 + 38.982 + 2.10 + 47.10 + 16.425 + 5.0 + 4.0 + 315.36 + 69.00
-                 + 4.40 + 46.72 + 459.90 + 30.00 + 420.48 + 1.80 + 3.0 + 50.0)   # = 1855.7975
+PROD_BASELINE = (98.55 + 21.90 + 43.80 + 177.2805 + 38.982 + 2.10 + 56.10 + 16.425 + 5.0 + 4.0 + 315.36 + 69.00
+                 + 4.40 + 46.72 + 459.90 + 30.00 + 420.48 + 1.80 + 3.0 + 50.0)   # = 1864.7975
 PROD_USAGE = (4.50 + 0.50 + 7.00 + 0.42 + 0.70 + 5.84 + 35.00 + 6.00 + 8.50 + 10.00 + 15.00 + 1.50 + 2.50 + 8.70
               + 4.20 + 2.38 + 0.115)                                             # = 112.855
 # Peak: 20 tasks per service instead of 3 (Fargate x 20/3, 140 Cloud Map instances), RDS storage at its
 # 500 GB ceiling (3 x 2 x 500 x 0.115 = 345.00), MSK storage at its 1000 GB target (3 x 1000 x 0.10 = 300.00)
 PROD_PEAK = (PROD_BASELINE + PROD_USAGE + (177.2805 + 38.982) * (20 / 3 - 1) + 140 * 0.10 - 2.10
-             + 345.00 - 69.00 + 300.00 - 30.00)                                   # = 3752.04
+             + 345.00 - 69.00 + 300.00 - 30.00)                                   # = 3761.04
 
 DEV_SCHED_H = 8 * 22  # 176 h: services scaled to 0 outside business hours
 DEV_EXPECTED = {
@@ -272,8 +272,8 @@ DEV_EXPECTED = {
     "fargate/vcpu-hour": 7 * 0.25 * DEV_SCHED_H * 0.03238,  # 308 vCPU-h -> 9.97304
     "fargate/gb-hour": 7 * 0.5 * DEV_SCHED_H * 0.00356,     # 616 GB-h -> 2.19296
     "cloudmap/": 7 * DEV_SCHED_H / H * 0.10,       # 0.168767
-    # Container Insights metrics are billed for the hours they are published: 157 x 176/730 x $0.30
-    "cloudwatch/metric-month": 157 * DEV_SCHED_H / H * 0.30,  # 11.355616
+    # Container Insights metrics are billed for the hours they are published: 187 x 176/730 x $0.30
+    "cloudwatch/metric-month": 187 * DEV_SCHED_H / H * 0.30,  # 13.525479
     "cloudwatch/logs-ingest-gb": 7 * 0.5 * 0.50,   # 1.75 usage
     "cloudwatch/logs-storage-gb-month": 7 * 0.5 * 7 / 30 * 0.03,  # 0.0245 usage
     "ecr/": 7 * 1 * 0.10,                          # 0.70 usage
@@ -302,13 +302,13 @@ DEV_EXPECTED = {
     "codebuild/": 7 * 50 * 0.0034,                 # arm1.small -> 1.19 usage
     "s3/": 1 * 0.023,                              # 0.023 usage
 }
-DEV_BASELINE = (32.85 + 10.95 + 29.20 + 9.97304 + 2.19296 + 0.168767 + 11.355616 + 16.425 + 5.0 + 4.0 + 39.42
-                + 6.90 + 1.60 + 11.68 + 66.576 + 4.00 + 19.71 + 1.80 + 3.0)        # = 276.801383
+DEV_BASELINE = (32.85 + 10.95 + 29.20 + 9.97304 + 2.19296 + 0.168767 + 13.525479 + 16.425 + 5.0 + 4.0 + 39.42
+                + 6.90 + 1.60 + 11.68 + 66.576 + 4.00 + 19.71 + 1.80 + 3.0)        # = 278.971246
 DEV_USAGE = (0.45 + 0.05 + 1.75 + 0.0245 + 0.70 + 0.584 + 3.50 + 0.60 + 0.425 + 1.00 + 1.50 + 0.30 + 0.25 + 1.40
              + 1.19 + 0.023)                                                       # = 13.7465
 # Peak: 2 tasks per service in the scheduled hours (Fargate and Cloud Map x 2), RDS at its 100 GB ceiling
 # (3 x 100 x 0.115 = 34.50), MSK at its 100 GB target (2 x 100 x 0.10 = 20.00)
-DEV_PEAK = (DEV_BASELINE + DEV_USAGE + 9.97304 + 2.19296 + 0.168767 + 34.50 - 6.90 + 20.00 - 4.00)  # = 346.48
+DEV_PEAK = (DEV_BASELINE + DEV_USAGE + 9.97304 + 2.19296 + 0.168767 + 34.50 - 6.90 + 20.00 - 4.00)  # = 348.65
 
 
 @pytest.mark.parametrize("stack,expected,baseline,usage", [
@@ -329,9 +329,9 @@ def test_golden_figures(stack, expected, baseline, usage):
 
 
 def test_golden_totals_rounded():
-    assert round(PROD_BASELINE + PROD_USAGE, 2) == 1968.65
-    assert round(DEV_BASELINE + DEV_USAGE, 2) == 290.55
-    assert (round(PROD_PEAK, 2), round(DEV_PEAK, 2)) == (3752.04, 346.48)
+    assert round(PROD_BASELINE + PROD_USAGE, 2) == 1977.65
+    assert round(DEV_BASELINE + DEV_USAGE, 2) == 292.72
+    assert (round(PROD_PEAK, 2), round(DEV_PEAK, 2)) == (3761.04, 348.65)
 
 
 @pytest.mark.parametrize("stack,peak", [("prod", PROD_PEAK), ("dev", DEV_PEAK)])

@@ -135,8 +135,8 @@ def _service(name: str, family: str, tasks: int = 2, arch: str = "ARM64", tls: b
 def test_container_insights_metrics_per_cluster_service_and_task_family():
     graph = [_cluster("enabled"), *_service("a", "fa"), *_service("b", "fa"), *_service("c", "fc")]
     est = price(graph)
-    # 10 cluster + 13 x 3 services + 8 x 2 task families = 65 metrics x $0.30
-    assert total(est, "cloudwatch/metric-month") == pytest.approx(65 * 0.30)
+    # 12 cluster + 15 x 3 services + 10 x 2 task families = 77 metrics x $0.30
+    assert total(est, "cloudwatch/metric-month") == pytest.approx(77 * 0.30)
     assert "aws:ecs/cluster:Cluster (Container Insights off)" in price([_cluster(None)])["free_types"]
     assert "enhanced observability" in price([_cluster("enhanced")])["unpriced"][0]["reason"]
 

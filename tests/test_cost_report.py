@@ -18,7 +18,7 @@ from preflight import cost  # noqa: E402
 from test_cost_model import (DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE,  # noqa: E402
                              build_plan)
 
-PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,968.65
+PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,977.65
 
 CAPS = {"prod": 3000.0, "dev": 500.0}
 
@@ -33,7 +33,7 @@ def test_estimate_uses_stack_usage_and_cap_files():
     assert rep["cap"]["verdict"] == "ok" and rep["cap"]["cap_on"] == "expected"
     assert rep["cap"]["percent"] == pytest.approx(100 * PROD_TOTAL / 3000, abs=1e-3)
     assert rep["totals"]["peak_usd"] == pytest.approx(PROD_PEAK, abs=1e-4)
-    assert rep["cap"]["peak_over_cap"] is True  # 3,752.04 > 3,000: a warning, not a failure
+    assert rep["cap"]["peak_over_cap"] is True  # 3,761.04 > 3,000: a warning, not a failure
     assert rep["usage_source"] == "policies/usage/prod.json"
     dev = cost.estimate(build_plan("dev"))
     assert dev["totals"]["monthly_usd"] == pytest.approx(DEV_BASELINE + DEV_USAGE, abs=1e-4)
@@ -49,22 +49,22 @@ def test_cap_over_and_warn_and_exit_code():
     assert cost.exit_code(cost.estimate(plan)) == 0
     over = cost.estimate(plan, cap=1500.0)
     assert over["cap"]["verdict"] == "over" and cost.exit_code(over) == 1
-    warn = cost.estimate(plan, cap=2200.0)  # 1,968.65 / 2,200 = 89 % >= 80 %
+    warn = cost.estimate(plan, cap=2200.0)  # 1,977.65 / 2,200 = 90 % >= 80 %
     assert warn["cap"]["verdict"] == "warn" and cost.exit_code(warn) == 0
 
 
 def test_render_formats():
     rep = cost.estimate(build_plan("prod"))
     table = cost.render(rep, "table")
-    assert "Monthly cost estimate - stack prod" in table and "1,968.65" in table and "Cap" in table
+    assert "Monthly cost estimate - stack prod" in table and "1,977.65" in table and "Cap" in table
     assert "user-db" in table and "RDS PostgreSQL db.t3.medium Multi-AZ" in table
-    assert "Peak $" in table and "Peak           $3,752.04" in table and "WARNING: peak $3,752.04" in table
+    assert "Peak $" in table and "Peak           $3,761.04" in table and "WARNING: peak $3,761.04" in table
     # every usage line names its key and value; the assumptions list every key read
     assert "usage logs.ingestGbPerLogGroup=2" in table and "usage requestsPerMonth=1e+07" in table
     assert "usage alb.lcuPerHour = 1 (policies/usage/prod.json): 1 line(s), $5.84" in table
     md = cost.render(rep, "markdown")
-    assert md.startswith("### Monthly cost estimate") and "| **Total** | **1,968.65** |" in md
-    assert "| Peak | 3,752.04 |" in md and "<details><summary>Assumptions</summary>" in md
+    assert md.startswith("### Monthly cost estimate") and "| **Total** | **1,977.65** |" in md
+    assert "| Peak | 3,761.04 |" in md and "<details><summary>Assumptions</summary>" in md
     assert "<details><summary>Cost advice</summary>" in md
     data = json.loads(cost.render(rep, "json"))
     assert data["totals"]["total_usd"] == pytest.approx(PROD_TOTAL, abs=1e-4)
@@ -158,8 +158,8 @@ def test_recorded_plan(stack):
     # Golden totals of the committed stacks (baseline, usage, total), as docs/cost.md states. The
     # hand arithmetic per line is in test_cost_model on mirror plans; a change here needs a priced
     # reason (a resource or price that changed) and a docs/cost.md update.
-    baseline, usage, total, peak = {"prod": (1936.30, 140.17, 2076.47, 3859.85),
-                                    "dev": (334.90, 19.44, 354.34, 410.28)}[stack]
+    baseline, usage, total, peak = {"prod": (1945.30, 140.17, 2085.47, 3868.85),
+                                    "dev": (337.07, 19.44, 356.51, 412.45)}[stack]
     t = rep["totals"]
     assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2),
             round(t["peak_usd"], 2)) == (baseline, usage, total, peak)
@@ -176,12 +176,12 @@ def test_recorded_plan(stack):
     if stack == "prod":
         assert rds == pytest.approx(3 * 2 * 730 * 0.072) and msk == pytest.approx(3 * 730 * 0.21)
         assert mq == pytest.approx(2 * 730 * 0.288)
-        assert insights == pytest.approx((10 + 13 * 7 + 8 * 7) * 0.30)  # 157 metrics, always on
+        assert insights == pytest.approx((12 + 15 * 7 + 10 * 7) * 0.30)  # 187 metrics, always on
         assert sum(l["monthly_usd"] for l in tls) == pytest.approx(7 * 0.40)
     else:
         assert rds == pytest.approx(3 * 730 * 0.018) and msk == pytest.approx(2 * 730 * 0.0456)
         assert mq == pytest.approx(730 * 0.027)
-        assert insights == pytest.approx(157 * 176 / 730 * 0.30)  # published only in the 176 scheduled hours
+        assert insights == pytest.approx(187 * 176 / 730 * 0.30)  # published only in the 176 scheduled hours
         assert tls == []  # serviceConnectTls is off in dev
 
 
