@@ -220,3 +220,9 @@ def test_cloudfront_off_removes_its_lines_on_the_real_program():
     est = cost_model.estimate(cost_model.from_plan(record_plan("prod", ["edge.cdn=false"])))
     assert not [l for l in est["lines"] if l["price_key"].startswith("cloudfront/")]
     assert est["unpriced"] == []
+
+
+def test_providers_are_free_and_unknown_billable_types_are_unpriced():
+    est = price([res("pulumi:providers:random", "default", {}), res("aws:lambda/function:Function", "fn", {})])
+    assert est["free_types"] == {"pulumi:providers:random": 1}
+    assert [(u["resource"], u["reason"]) for u in est["unpriced"]] == [("fn", "resource type not in the cost model")]

@@ -220,3 +220,18 @@ def test_against_applies_set_to_this_side_only(capsys):
     assert "Monthly cost diff: prod with --set multiAz.database=false vs prod as committed" in text
     assert "this side = prod with --set multiAz.database=false; other side = prod as committed" in text
     assert "-192.18" in text
+
+
+def test_an_unpriced_billable_resource_fails_preflight_cost_closed():
+    plan = build_plan("prod")
+    for r in plan["resources"]:
+        if r["type"] == "aws:mq/broker:Broker":
+            r["inputs"]["hostInstanceType"] = "mq.m7g.large"  # not offered for ActiveMQ
+    rep = cost.estimate(plan)
+    assert rep["cap"]["verdict"] == "unpriced" and rep["cap"]["unpriced_blocks"] and cost.exit_code(rep) == 1
+    text = cost.render(rep)
+    assert "Not priced (billable):" in text and "broker (aws:mq/broker:Broker)" in text
+    assert "not offered by AWS" in text
+    # a stack that opts out of failing closed still lists it, and passes
+    open_rep = cost.estimate(plan, fail_on_unpriced=False)
+    assert open_rep["cap"]["verdict"] == "ok" and cost.exit_code(open_rep) == 0

@@ -91,8 +91,8 @@ def estimate(resources: list[Res], usage: Optional[Mapping[str, Any]] = None, re
         pricer = PRICERS.get(r.type)
         if pricer is not None:
             pricer(ctx, r)
-        elif r.type in FREE_TYPES:
-            ctx.count_free(r.type)
+        elif r.type in FREE_TYPES or r.type.startswith("pulumi:providers:"):
+            ctx.count_free(r.type)  # a provider of any package is configuration, never billed
         elif is_component(r):
             if not r.type.startswith(("platform:", "pulumi:")) and not ctx.children.get(r.urn):
                 ctx.not_priced(r, "remote component without children: its resources are not visible")
