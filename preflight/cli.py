@@ -282,6 +282,8 @@ def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> in
 
 # --------------------------------------------------------------------------- cost
 def cmd_cost(args: argparse.Namespace) -> int:
+    """Price this side (--stack with every --set, or --plan); with --against, diff it against the
+    other side (a stack as committed - never with this side's --set - or a saved plan/report)."""
     from . import cost
     from .jsonfile import read_json
 
@@ -290,24 +292,30 @@ def cmd_cost(args: argparse.Namespace) -> int:
         raise InputError("--set", "cannot apply to --plan: a saved plan has no stack config to override",
                          "--set with --stack")
 
-    def load(ref: str, flag: str) -> dict[str, Any]:
+    def is_file(ref: str) -> bool:
+        return ref.endswith(".json") or "/" in ref
+
+    def load(ref: str, flag: str, overrides: list[str]) -> dict[str, Any]:
         if not ref.strip():
             raise InputError(flag, "empty value", "a stack name or a plan JSON file")
-        if ref.endswith(".json") or "/" in ref:
+        if is_file(ref):
             what = f"{flag} {show(ref, 120)}"
             doc = read_json(ref, what, max_bytes=MAX_PLAN_BYTES)
             if isinstance(doc, dict) and "lines" in doc and "totals" in doc and "resources" not in doc:
                 return doc    # a saved cost report
             return validate_plan(doc, what)
         _stack_names([ref])
-        validate_stack_config(ref, args.set)
-        return _record(ref, args.set)
+        validate_stack_config(ref, overrides)
+        return _record(ref, overrides)
 
-    plan = load(args.plan, "--plan") if args.plan is not None else load(args.stack, "--stack")
-    report = cost.estimate(plan)
+    this_ref, this_flag = (args.plan, "--plan") if args.plan is not None else (args.stack, "--stack")
+    report = cost.estimate(load(this_ref, this_flag, args.set))
     if args.against:
-        other = cost.estimate(load(args.against, "--against"))
-        emit(cost.render_diff(cost.diff(other, report), args.format))
+        # The other side is as committed (or a saved plan/report): --set changes this side only.
+        other = cost.as_report(load(args.against, "--against", []))
+        this_label = this_ref + (f" with --set {' '.join(args.set)}" if args.set else "")
+        other_label = args.against + ("" if is_file(args.against) else " as committed")
+        emit(cost.render_diff(cost.diff(other, report, a_label=other_label, b_label=this_label), args.format))
     else:
         emit(cost.render(report, args.format))
     return cost.exit_code(report)
@@ -369,9 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
     cost = sub.add_parser("cost", parents=[common], help="monthly cost breakdown of a stack, or a diff against another")
     cost.add_argument("--stack", action=Once)
     cost.add_argument("--plan", action=Once, metavar="FILE", help="price a saved plan JSON instead of a stack")
-    cost.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    cost.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a config key on this side only (never on the --against side)")
     cost.add_argument("--format", action=Once, choices=("table", "json", "markdown"))
-    cost.add_argument("--against", action=Once, metavar="STACK|PLAN.json", help="diff: this stack/plan minus the other")
+    cost.add_argument("--against", action=Once, metavar="STACK|PLAN.json", help="diff: this side (--stack with --set, or --plan) minus the other (a stack as committed, "
+                           "or a saved plan or report)")
     cost.set_defaults(func=cmd_cost)
     return ap
 

@@ -1,6 +1,8 @@
 """The cost model: golden figures for plans that mirror the committed stacks, computed
 by hand from policies/pricing/us-east-1.json (730 h/month), plus the model's rules
 (Multi-AZ flip, awsx no double count, schedule, unpriced types, adapters).
+Per-pricer hand checks: tests/test_cost_pricers.py; schedule and peak: test_cost_schedule.py;
+every allowed class priced and fail closed: test_cost_catalog.py.
 
 ``build_plan(stack)`` is also used by tests/test_cost_report.py and test_cost_policy.py.
 """
@@ -28,13 +30,13 @@ PROFILE = {
     "prod": dict(az=3, nat="OnePerAz", tasks=3, sizes=SEED_SIZES, arch="ARM64", schedule=False,
                  db_class="db.t3.medium", db_multi_az=True, db_gb=100, db_max=500, cache_node="cache.t4g.small",
                  cache_nodes=2, msk_type="kafka.m5.large", msk_gb=100, mq_host="mq.m5.large",
-                 mq_mode="ACTIVE_STANDBY_MULTI_AZ", pca=True, retention=30),
+                 mq_mode="ACTIVE_STANDBY_MULTI_AZ", pca=True, retention=30, max_tasks=20, msk_max=1000),
     "dev": dict(az=2, nat="Single", tasks=1, sizes={s: (256, 512) for s in SEVEN}, arch="ARM64", schedule=True,
                 db_class="db.t3.micro", db_multi_az=False, db_gb=20, db_max=100, cache_node="cache.t4g.micro",
                 cache_nodes=1, msk_type="kafka.t3.small", msk_gb=20, mq_host="mq.t3.micro",
-                mq_mode="SINGLE_INSTANCE", pca=False, retention=7),
+                mq_mode="SINGLE_INSTANCE", pca=False, retention=7, max_tasks=2, msk_max=100),
 }
-USAGE = {s: {k: v for k, v in json.loads((ROOT / "preflight" / "usage" / f"{s}.json").read_text()).items()
+USAGE = {s: {k: v for k, v in json.loads((ROOT / "policies" / "usage" / f"{s}.json").read_text()).items()
              if not k.startswith("_")} for s in ("prod", "dev")}
 
 
@@ -77,7 +79,9 @@ def build_plan(stack: str = "prod", **over: Any) -> dict:
         a("aws:ec2/securityGroup:SecurityGroup", f"{sg}-sg", {}, parent=net, tier="network")
     # compute
     comp = a("platform:compute:Compute", "compute", custom=False)
-    a("aws:ecs/cluster:Cluster", "cluster", {"name": f"microservices-{stack}"}, parent=comp, tier="compute")
+    a("aws:ecs/cluster:Cluster", "cluster", {"name": f"microservices-{stack}",
+                                             "settings": [{"name": "containerInsights", "value": "enabled"}]},
+      parent=comp, tier="compute")
     a("aws:servicediscovery/httpNamespace:HttpNamespace", "namespace", {}, parent=comp, tier="compute")
     for svc in SEVEN:
         cpu, mem = p["sizes"][svc]
@@ -96,20 +100,27 @@ def build_plan(stack: str = "prod", **over: Any) -> dict:
                "desiredCount": p["tasks"], "launchType": "FARGATE",
                "taskDefinition": f"arn:aws:ecs:us-east-1:123456789012:task-definition/{family}:1",
                "serviceConnectConfiguration": {"enabled": True, "namespace": "ns",
-                                               "services": [{"portName": "http"}]},
+                                               "services": [{"portName": "http", **(
+                                                   {"tls": {"issuerCertAuthority": {"awsPcaAuthorityArn": "arn:ca"}}}
+                                                   if p["pca"] else {})}]},
                "tags": tags}, parent=comp, tier="compute", service=svc,
               propertyDependencies={"taskDefinition": [td]})
         plan.resources[-1]["dependencies"] = [td]
+        scaling_tags = {"tier": "compute", "service": svc}
+        if p["schedule"]:
+            scaling_tags["schedule-days-per-month"] = "22"  # the stack's schedule.daysPerMonth
         a("aws:appautoscaling/target:Target", f"{svc}-scaling",
-          {"resourceId": f"service/microservices-{stack}/{svc}", "minCapacity": p["tasks"], "maxCapacity": 20},
+          {"resourceId": f"service/microservices-{stack}/{svc}", "minCapacity": p["tasks"],
+           "maxCapacity": p["max_tasks"], "serviceNamespace": "ecs", "tags": scaling_tags},
           parent=comp, tier="compute", service=svc)
         if p["schedule"]:
             a("aws:appautoscaling/scheduledAction:ScheduledAction", f"{svc}-night",
               {"resourceId": f"service/microservices-{stack}/{svc}", "schedule": "cron(0 16 ? * MON-FRI *)",
-               "scalableTargetAction": {"minCapacity": 0, "maxCapacity": 0}}, parent=comp)
+               "timezone": "UTC", "scalableTargetAction": {"minCapacity": 0, "maxCapacity": 0}}, parent=comp)
             a("aws:appautoscaling/scheduledAction:ScheduledAction", f"{svc}-morning",
               {"resourceId": f"service/microservices-{stack}/{svc}", "schedule": "cron(0 8 ? * MON-FRI *)",
-               "scalableTargetAction": {"minCapacity": 1, "maxCapacity": 2}}, parent=comp)
+               "timezone": "UTC", "scalableTargetAction": {"minCapacity": 1, "maxCapacity": p["max_tasks"]}},
+              parent=comp)
         a("aws:cloudwatch/logGroup:LogGroup", f"{svc}-logs", {"retentionInDays": p["retention"]}, parent=comp,
           tier="compute", service=svc)
         a("aws:ecr/repository:Repository", f"{svc}-repo", {}, parent=comp, tier="compute", service=svc)
@@ -143,10 +154,14 @@ def build_plan(stack: str = "prod", **over: Any) -> dict:
     a("aws:efs/mountTarget:MountTarget", "shared-mt-0", {}, parent=data, tier="data")
     # messaging
     msg = a("platform:messaging:Messaging", "messaging", custom=False)
-    a("aws:msk/cluster:Cluster", "kafka",
-      {"numberOfBrokerNodes": p["az"], "brokerNodeGroupInfo": {
-          "instanceType": p["msk_type"], "storageInfo": {"ebsStorageInfo": {"volumeSize": p["msk_gb"]}}}},
-      parent=msg, tier="messaging")
+    kafka = a("aws:msk/cluster:Cluster", "kafka",
+              {"numberOfBrokerNodes": p["az"], "brokerNodeGroupInfo": {
+                  "instanceType": p["msk_type"], "storageInfo": {"ebsStorageInfo": {"volumeSize": p["msk_gb"]}}}},
+              parent=msg, tier="messaging")
+    a("aws:appautoscaling/target:Target", "kafka-storage",
+      {"resourceId": None, "serviceNamespace": "kafka", "scalableDimension": "kafka:broker-storage:VolumeSize",
+       "minCapacity": 1, "maxCapacity": p["msk_max"]}, parent=msg, tier="messaging",
+      propertyDependencies={"resourceId": [kafka]})
     a("aws:mq/broker:Broker", "broker", {"engineType": "ActiveMQ", "hostInstanceType": p["mq_host"],
                                          "deploymentMode": p["mq_mode"], "storageType": "efs"},
       parent=msg, tier="messaging", service="payment")
@@ -170,7 +185,8 @@ def build_plan(stack: str = "prod", **over: Any) -> dict:
     for svc in SEVEN:
         a("aws:codepipeline/pipeline:Pipeline", f"{svc}-pipeline", {"pipelineType": "V2"}, parent=dlv,
           tier="delivery", service=svc)
-        a("aws:codebuild/project:Project", f"{svc}-build", {"environment": {"computeType": "BUILD_GENERAL1_SMALL"}},
+        a("aws:codebuild/project:Project", f"{svc}-build",
+          {"environment": {"computeType": "BUILD_GENERAL1_SMALL", "type": "ARM_CONTAINER"}},
           parent=dlv, tier="delivery", service=svc)
     # chaos + cost
     a("aws:fis/experimentTemplate:ExperimentTemplate", "az-outage", {}, tier="chaos")
@@ -201,6 +217,8 @@ PROD_EXPECTED = {
     "fargate/vcpu-hour": 3 * 2.5 * H * 0.03238,    # 5475 vCPU-h -> 177.2805
     "fargate/gb-hour": 3 * 5.0 * H * 0.00356,      # 10950 GB-h -> 38.982
     "cloudmap/": 21 * 0.10,                        # 21 Service Connect instances -> 2.10
+    # Container Insights on: 12 cluster + 15 x 7 service + 10 x 7 task-family metrics = 187 x $0.30
+    "cloudwatch/metric-month": (12 + 15 * 7 + 10 * 7) * 0.30,  # 56.10
     "cloudwatch/logs-ingest-gb": 7 * 2 * 0.50,     # 7.00 usage
     "cloudwatch/logs-storage-gb-month": 7 * 2 * 30 / 30 * 0.03,  # 0.42 usage
     "ecr/": 7 * 1 * 0.10,                          # 0.70 usage
@@ -214,15 +232,16 @@ PROD_EXPECTED = {
     "cloudfront/gb-out": 100 * 0.085,              # 8.50 usage
     "cloudfront/https-10k-requests": 1000 * 0.01,  # 10.00 usage
     # data
-    "rds/postgres/": 3 * H * 0.144,                # db.t3.medium Multi-AZ -> 315.36
-    "rds/storage/": 3 * 100 * 0.23,                # gp3 Multi-AZ -> 69.00
-    "secretsmanager/": 3 * 0.40 + 0.40,            # 3 RDS-managed master secrets + broker credentials -> 1.60
+    "rds/postgres/": 3 * 2 * H * 0.072,            # db.t3.medium Multi-AZ = 2 instances -> 315.36
+    "rds/storage/": 3 * 2 * 100 * 0.115,           # gp3 Multi-AZ = 2 x 100 GB -> 69.00
+    # 3 RDS-managed master secrets + broker credentials + 7 Service Connect TLS secrets -> 4.40
+    "secretsmanager/": 3 * 0.40 + 0.40 + 7 * 0.40,
     "elasticache/": 2 * H * 0.032,                 # cache.t4g.small x 2 -> 46.72
     "efs/": 50 * 0.30,                             # 15.00 usage
     # messaging
     "msk/broker-hour": 3 * H * 0.21,               # 459.90
     "msk/storage": 3 * 100 * 0.10,                 # 30.00
-    "mq/activemq": H * 0.576,                      # 420.48
+    "mq/activemq": 2 * H * 0.288,                  # active/standby = 2 brokers -> 420.48
     "mq/storage": 5 * 0.30,                        # 1.50 usage
     # observability / security / delivery
     "cloudwatch/alarm-standard-month": 18 * 0.10,  # 1.80
@@ -231,13 +250,17 @@ PROD_EXPECTED = {
     "privateca/SHORT_LIVED_CERTIFICATE/month": 50.0,
     "privateca/SHORT_LIVED_CERTIFICATE/certificate": 150 * 0.058,  # 8.70 usage
     "codepipeline/V2": 7 * 300 * 0.002,            # 4.20 usage
-    "codebuild/": 7 * 100 * 0.005,                 # 3.50 usage
+    "codebuild/": 7 * 100 * 0.0034,                # arm1.small -> 2.38 usage
     "s3/": 5 * 0.023,                              # 0.115 usage
 }
-PROD_BASELINE = (98.55 + 21.90 + 43.80 + 177.2805 + 38.982 + 2.10 + 16.425 + 5.0 + 4.0 + 315.36 + 69.00 + 1.60
-                 + 46.72 + 459.90 + 30.00 + 420.48 + 1.80 + 3.0 + 50.0)          # = 1805.8975
+PROD_BASELINE = (98.55 + 21.90 + 43.80 + 177.2805 + 38.982 + 2.10 + 56.10 + 16.425 + 5.0 + 4.0 + 315.36 + 69.00
+                 + 4.40 + 46.72 + 459.90 + 30.00 + 420.48 + 1.80 + 3.0 + 50.0)   # = 1864.7975
 PROD_USAGE = (4.50 + 0.50 + 7.00 + 0.42 + 0.70 + 5.84 + 35.00 + 6.00 + 8.50 + 10.00 + 15.00 + 1.50 + 2.50 + 8.70
-              + 4.20 + 3.50 + 0.115)                                             # = 113.975
+              + 4.20 + 2.38 + 0.115)                                             # = 112.855
+# Peak: 20 tasks per service instead of 3 (Fargate x 20/3, 140 Cloud Map instances), RDS storage at its
+# 500 GB ceiling (3 x 2 x 500 x 0.115 = 345.00), MSK storage at its 1000 GB target (3 x 1000 x 0.10 = 300.00)
+PROD_PEAK = (PROD_BASELINE + PROD_USAGE + (177.2805 + 38.982) * (20 / 3 - 1) + 140 * 0.10 - 2.10
+             + 345.00 - 69.00 + 300.00 - 30.00)                                   # = 3761.04
 
 DEV_SCHED_H = 8 * 22  # 176 h: services scaled to 0 outside business hours
 DEV_EXPECTED = {
@@ -249,6 +272,8 @@ DEV_EXPECTED = {
     "fargate/vcpu-hour": 7 * 0.25 * DEV_SCHED_H * 0.03238,  # 308 vCPU-h -> 9.97304
     "fargate/gb-hour": 7 * 0.5 * DEV_SCHED_H * 0.00356,     # 616 GB-h -> 2.19296
     "cloudmap/": 7 * DEV_SCHED_H / H * 0.10,       # 0.168767
+    # Container Insights metrics are billed for the hours they are published: 187 x 176/730 x $0.30
+    "cloudwatch/metric-month": 187 * DEV_SCHED_H / H * 0.30,  # 13.525479
     "cloudwatch/logs-ingest-gb": 7 * 0.5 * 0.50,   # 1.75 usage
     "cloudwatch/logs-storage-gb-month": 7 * 0.5 * 7 / 30 * 0.03,  # 0.0245 usage
     "ecr/": 7 * 1 * 0.10,                          # 0.70 usage
@@ -274,13 +299,16 @@ DEV_EXPECTED = {
     "xray/": 1 * 0.05 * 5.0,                       # 0.25 usage
     "privateca/": 0.0,                             # serviceConnectTls=false in dev
     "codepipeline/V2": 7 * 100 * 0.002,            # 1.40 usage
-    "codebuild/": 7 * 50 * 0.005,                  # 1.75 usage
+    "codebuild/": 7 * 50 * 0.0034,                 # arm1.small -> 1.19 usage
     "s3/": 1 * 0.023,                              # 0.023 usage
 }
-DEV_BASELINE = (32.85 + 10.95 + 29.20 + 9.97304 + 2.19296 + 0.168767 + 16.425 + 5.0 + 4.0 + 39.42 + 6.90 + 1.60
-                + 11.68 + 66.576 + 4.00 + 19.71 + 1.80 + 3.0)                     # = 265.445767
+DEV_BASELINE = (32.85 + 10.95 + 29.20 + 9.97304 + 2.19296 + 0.168767 + 13.525479 + 16.425 + 5.0 + 4.0 + 39.42
+                + 6.90 + 1.60 + 11.68 + 66.576 + 4.00 + 19.71 + 1.80 + 3.0)        # = 278.971246
 DEV_USAGE = (0.45 + 0.05 + 1.75 + 0.0245 + 0.70 + 0.584 + 3.50 + 0.60 + 0.425 + 1.00 + 1.50 + 0.30 + 0.25 + 1.40
-             + 1.75 + 0.023)                                                       # = 14.3065
+             + 1.19 + 0.023)                                                       # = 13.7465
+# Peak: 2 tasks per service in the scheduled hours (Fargate and Cloud Map x 2), RDS at its 100 GB ceiling
+# (3 x 100 x 0.115 = 34.50), MSK at its 100 GB target (2 x 100 x 0.10 = 20.00)
+DEV_PEAK = (DEV_BASELINE + DEV_USAGE + 9.97304 + 2.19296 + 0.168767 + 34.50 - 6.90 + 20.00 - 4.00)  # = 348.65
 
 
 @pytest.mark.parametrize("stack,expected,baseline,usage", [
@@ -301,8 +329,17 @@ def test_golden_figures(stack, expected, baseline, usage):
 
 
 def test_golden_totals_rounded():
-    assert round(PROD_BASELINE + PROD_USAGE, 2) == 1919.87
-    assert round(DEV_BASELINE + DEV_USAGE, 2) == 279.75
+    assert round(PROD_BASELINE + PROD_USAGE, 2) == 1977.65
+    assert round(DEV_BASELINE + DEV_USAGE, 2) == 292.72
+    assert (round(PROD_PEAK, 2), round(DEV_PEAK, 2)) == (3761.04, 348.65)
+
+
+@pytest.mark.parametrize("stack,peak", [("prod", PROD_PEAK), ("dev", DEV_PEAK)])
+def test_golden_peak(stack, peak):
+    est = run(build_plan(stack))
+    assert est["totals"]["peak_usd"] == pytest.approx(peak, abs=1e-4)
+    for l in est["lines"]:
+        assert l["peak_usd"] == pytest.approx(l["peak_quantity"] * l["unit_price"])
 
 
 def test_tiers_and_services_come_from_tags_and_components():
@@ -408,9 +445,10 @@ def test_schedule_prices_business_hours_only_for_scheduled_services():
     gateway = [l for l in est["lines"] if l["service"] == "gateway" and l["price_key"] == "fargate/vcpu-hour/ARM64"]
     assert order[0]["quantity"] == pytest.approx(0.25 * H)
     assert gateway[0]["quantity"] == pytest.approx(0.25 * 176)
-    # schedule hours come from the usage profile
+    assert "scheduled: 8 h a day x 22 days" in gateway[0]["basis"]
+    # the hours come from the plan, never from the usage profile (a stale "schedule" key is ignored)
     est2 = run(build_plan("dev"), {**USAGE["dev"], "schedule": {"hoursPerDay": 10, "daysPerMonth": 20}})
-    assert by_component(est2, "fargate/vcpu-hour") == pytest.approx(7 * 0.25 * 200 * 0.03238)
+    assert by_component(est2, "fargate/vcpu-hour") == pytest.approx(7 * 0.25 * 176 * 0.03238)
 
 
 def test_scheduled_action_matched_through_property_dependencies_when_resource_id_unknown():
@@ -484,11 +522,17 @@ def test_catalog_entries_carry_unit_source_and_date():
     data = json.loads((ROOT / "policies" / "pricing" / "us-east-1.json").read_text())
     assert data["hoursPerMonth"] == 730 and data["catalogDate"]
     for key, p in data["prices"].items():
-        assert isinstance(p["usd"], (int, float)) and p["usd"] >= 0, key
         assert p["unit"] and p["source"] and p["date"], key
+        assert "verify" not in p, key  # confirmed, or says what could not be checked ("unconfirmed")
+        if p.get("notOffered"):
+            assert p["usd"] is None, key
+        else:
+            assert isinstance(p["usd"], (int, float)) and p["usd"] >= 0, key
+    for key, f in data["facts"].items():
+        assert isinstance(f["value"], (int, float)) and f["unit"] and f["source"] and f["date"], key
     required = ["fargate/vcpu-hour/X86_64", "fargate/vcpu-hour/ARM64", "fargate/gb-hour/ARM64", "fargate/spot-discount",
-                "rds/postgres/db.t3.medium/multi-az", "rds/storage/gp3/single-az", "elasticache/node-hour/cache.t4g.small/redis",
-                "msk/broker-hour/kafka.m5.large", "msk/storage/gb-month", "mq/activemq/mq.m5.large/ACTIVE_STANDBY_MULTI_AZ",
+                "rds/postgres/db.t3.medium", "rds/storage/gp3", "elasticache/node-hour/cache.t4g.small",
+                "msk/broker-hour/kafka.m5.large", "msk/storage/gb-month", "mq/activemq/mq.m5.large",
                 "mq/storage/efs", "alb/hour", "alb/lcu-hour", "nat/hour", "nat/gb", "vpce/interface/az-hour",
                 "ipv4/hour", "apigw/rest/million-requests", "cloudfront/gb-out", "waf/web-acl-month",
                 "waf/rule-month", "waf/million-requests", "efs/standard/gb-month", "cloudwatch/metric-month",
@@ -496,10 +540,12 @@ def test_catalog_entries_carry_unit_source_and_date():
                 "xray/million-traces", "secretsmanager/secret-month", "privateca/GENERAL_PURPOSE/month",
                 "privateca/SHORT_LIVED_CERTIFICATE/month", "ecr/gb-month", "codepipeline/V1/pipeline-month"]
     assert not [k for k in required if k not in data["prices"]]
-    # Multi-AZ RDS is exactly 2 x Single-AZ for every class in the catalog
-    for key, p in data["prices"].items():
-        if key.startswith("rds/") and key.endswith("/multi-az"):
-            assert p["usd"] == pytest.approx(2 * data["prices"][key.replace("multi-az", "single-az")]["usd"])
+    # AWS billing rules are facts applied by the pricers, never copied into derived prices
+    assert data["facts"]["rds/multi-az-instances"]["value"] == 2
+    assert data["facts"]["mq/active-standby-brokers"]["value"] == 2
+    assert data["facts"]["elasticache/valkey-price-factor"]["value"] == 0.8
+    assert not [k for k in data["prices"] if k.endswith(("/multi-az", "/single-az", "/valkey"))
+                or "ACTIVE_STANDBY" in k]
 
 
 def test_policy_resource_adapter_handles_proxies_and_unknowns():
@@ -522,18 +568,17 @@ def test_policy_resource_adapter_handles_proxies_and_unknowns():
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])
-def test_usage_schedule_is_the_stack_schedule(stack):
-    """The hours a scaled-to-zero service is priced for are the hours the stack's schedule runs it:
-    preflight/usage/<stack>.json and the budget policy option must repeat Pulumi.<stack>.yaml's
-    schedule.hoursPerDay/daysPerMonth (the scheduled actions' crons come from those two keys)."""
-    from conftest import settings_for
+def test_scheduled_hours_of_the_recorded_program_are_the_stack_schedule(stack):
+    """The hours a scheduled service is priced for come from the plan the program records: its
+    scheduled actions' crons give the hours a day, the scalable target's tag the stack's daysPerMonth."""
+    from conftest import plan_for, settings_for
 
     sched = settings_for(stack).config.schedule
-    want = {"hoursPerDay": sched.hoursPerDay, "daysPerMonth": sched.daysPerMonth}
-    assert {k: USAGE[stack]["schedule"][k] for k in want} == want
-    config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
-    for policy in ("monthly-budget-cap", "monthly-budget-warn"):
-        assert {k: config[policy]["usage"]["schedule"][k] for k in want} == want
+    est = cost_model.estimate(cost_model.from_plan(plan_for(stack)))
+    vcpu = [l for l in est["lines"] if l["price_key"].startswith("fargate/vcpu-hour/")]
+    assert len(vcpu) == 7
+    want = sched.hoursPerDay * sched.daysPerMonth if sched.enabled else H
+    assert {l["attrs"]["hours"] for l in vcpu} == {want}
 
 
 def test_package_stands_alone_and_registers_a_pricer_of_every_tier_module():

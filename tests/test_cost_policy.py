@@ -17,10 +17,10 @@ sys.path.insert(0, str(ROOT / "policies"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from platform_policies.rules import budget as cost_policies  # noqa: E402
-from test_cost_model import USAGE, build_plan  # noqa: E402
+from test_cost_model import DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE, build_plan  # noqa: E402
 
-PROD_TOTAL = 1919.8725
-DEV_TOTAL = 279.752267
+PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,977.65; peak 3,761.04
+DEV_TOTAL = DEV_BASELINE + DEV_USAGE     # 292.72
 
 
 def policy_resources(plan: dict) -> list[PolicyResource]:
@@ -52,8 +52,9 @@ def test_policy_levels_and_names():
 
 
 @pytest.mark.parametrize("cap,cap_hits,warn_hits", [
-    (3000.0, 0, 0),   # 64 % of the cap: silent
-    (2300.0, 0, 1),   # 83 %: advisory warning
+    (4000.0, 0, 0),   # 49 % of the cap, peak 3,761.04 under it: silent
+    (3000.0, 0, 1),   # 66 %: only the peak warning (peak 3,761.04 > 3,000)
+    (2400.0, 0, 2),   # 82 %: close to the cap, and the peak warning
     (1900.0, 1, 0),   # over: mandatory, and the warn policy stays quiet
 ])
 def test_budget_thresholds_prod(cap, cap_hits, warn_hits):
@@ -64,8 +65,51 @@ def test_budget_thresholds_prod(cap, cap_hits, warn_hits):
     assert (len(over), len(warn)) == (cap_hits, warn_hits)
     for msg, urn in over + warn:
         assert urn is None
-        assert "$1,919.87" in msg and f"${cap:,.2f}" in msg and "Top cost drivers" in msg
+        assert "$1,977.65" in msg and "peak $3,761.04" in msg and f"${cap:,.2f}" in msg
         assert "Top cost drivers: kafka (Cluster, messaging) $489.90" in msg  # MSK is the largest driver
+    assert [m for m, _ in warn if m.startswith("At peak")] == (
+        [] if cap >= PROD_PEAK or cap_hits else [m for m, _ in warn if "At peak the stack costs $3,761.04" in m])
+
+
+def test_cap_on_peak_blocks_what_the_expected_cost_passes():
+    cfg = {"maxMonthlyUsd": 3000.0, "warnAtPercent": 80, "usage": USAGE["prod"], "capOn": "peak"}
+    over = run_policy(cost_policies.validate_budget_cap, build_plan("prod"), cfg)
+    assert len(over) == 1 and over[0][0].startswith("Over the monthly cap (peak cost).")
+    assert "The peak cost is 125.4% of the cap $3,000.00" in over[0][0]  # 3,761.04 / 3,000
+    # expected cost stays under: the same cap on "expected" passes
+    assert run_policy(cost_policies.validate_budget_cap, build_plan("prod"), {**cfg, "capOn": "expected"}) == []
+
+
+def _with_unpriced(plan: dict) -> dict:
+    """The plan with an allowed-looking but unpriced billable resource: an RDS class not in the catalog."""
+    for r in plan["resources"]:
+        if r["name"] == "user-db":
+            r["inputs"]["instanceClass"] = "db.r7g.large"
+    return plan
+
+
+def test_fail_closed_an_unpriced_billable_resource_fails_the_cap():
+    cfg = {"maxMonthlyUsd": 3000.0, "warnAtPercent": 80, "usage": USAGE["prod"]}
+    over = run_policy(cost_policies.validate_budget_cap, _with_unpriced(build_plan("prod")), cfg)
+    assert len(over) == 1
+    msg = over[0][0]
+    assert msg.startswith("Cannot price 1 billable resource(s)")
+    assert "user-db (aws:rds/instance:Instance): RDS PostgreSQL db.r7g.large Multi-AZ: no price " \
+           "'rds/postgres/db.r7g.large'" in msg
+    # fail open on request: the cap passes, the warn policy says what is missing
+    cfg_open = {**cfg, "failOnUnpriced": False}
+    assert run_policy(cost_policies.validate_budget_cap, _with_unpriced(build_plan("prod")), cfg_open) == []
+    warn = run_policy(cost_policies.validate_budget_warn, _with_unpriced(build_plan("prod")), cfg_open)
+    assert any(m.startswith("Cannot price 1 billable resource(s)") for m, _ in warn)
+
+
+def test_prod_config_fails_closed_and_the_cap_is_mandatory():
+    for stack in ("prod", "dev"):
+        cfg = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
+        cap = cfg["monthly-budget-cap"]
+        assert cap["enforcementLevel"] == "mandatory" and cap["failOnUnpriced"] is True, stack
+        assert cap["capOn"] in ("expected", "peak")
+        assert "usage" not in cap  # the one usage profile is policies/usage/<stack>.json
 
 
 def test_budget_dev_under_committed_cap():
@@ -73,7 +117,10 @@ def test_budget_dev_under_committed_cap():
     assert run_policy(cost_policies.validate_budget_cap, build_plan("dev"), cfg) == []
     assert run_policy(cost_policies.validate_budget_warn, build_plan("dev"), cfg) == []
     msgs = run_policy(cost_policies.validate_budget_cap, build_plan("dev"), {**cfg, "maxMonthlyUsd": 250})
-    assert len(msgs) == 1 and "$279.75" in msgs[0][0]
+    assert len(msgs) == 1 and "$292.72" in msgs[0][0]
+    # without a usage option the policy reads policies/usage/dev.json (the stack from the URNs): same figure
+    msgs = run_policy(cost_policies.validate_budget_cap, build_plan("dev"), {"maxMonthlyUsd": 250})
+    assert len(msgs) == 1 and "$292.72" in msgs[0][0]
 
 
 def test_advice_graviton_gp3_valkey_spot_commitments():
@@ -169,6 +216,9 @@ def test_budget_cap_through_the_policy_pack_analyzer():
         res = run_policy_pack(plan, ROOT / "policies" / "config" / "prod.json")
         return [(v["policy"], v["level"]) for v in res["violations"] if v["policy"].startswith("monthly-budget")]
 
-    assert budget(build_plan("prod")) == []
-    # 30 tasks per service: 3,885.13 > 3,000
-    assert budget(build_plan("prod", tasks=30)) == [("monthly-budget-cap", "mandatory")]
+    # expected 1,977.65 passes; the peak (3,761.04 with 20 tasks per service) is an advisory warning
+    assert budget(build_plan("prod")) == [("monthly-budget-warn", "advisory")]
+    # 30 tasks per service: Fargate 10 x 216.2625 + 210 Cloud Map instances x $0.10 -> 3,933.90 > 3,000
+    assert budget(build_plan("prod", tasks=30, max_tasks=30)) == [("monthly-budget-cap", "mandatory")]
+    # an unpriced billable resource fails the prod cap (failOnUnpriced), even far under it
+    assert ("monthly-budget-cap", "mandatory") in budget(_with_unpriced(build_plan("prod")))

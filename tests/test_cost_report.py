@@ -15,8 +15,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from preflight import cost  # noqa: E402
-from test_cost_model import (DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_USAGE, USAGE,  # noqa: E402
+from test_cost_model import (DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE,  # noqa: E402
                              build_plan)
+
+PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,977.65
 
 CAPS = {"prod": 3000.0, "dev": 500.0}
 
@@ -28,14 +30,17 @@ def test_estimate_uses_stack_usage_and_cap_files():
     assert rep["totals"]["usage_usd"] == pytest.approx(PROD_USAGE, abs=1e-4)
     assert rep["totals"]["monthly_usd"] == pytest.approx(PROD_BASELINE + PROD_USAGE, abs=1e-4)
     assert rep["cap_usd"] == CAPS["prod"]
-    assert rep["cap"]["verdict"] == "ok"
-    assert rep["cap"]["percent"] == pytest.approx(100 * 1919.8725 / 3000, abs=1e-3)
+    assert rep["cap"]["verdict"] == "ok" and rep["cap"]["cap_on"] == "expected"
+    assert rep["cap"]["percent"] == pytest.approx(100 * PROD_TOTAL / 3000, abs=1e-3)
+    assert rep["totals"]["peak_usd"] == pytest.approx(PROD_PEAK, abs=1e-4)
+    assert rep["cap"]["peak_over_cap"] is True  # 3,761.04 > 3,000: a warning, not a failure
+    assert rep["usage_source"] == "policies/usage/prod.json"
     dev = cost.estimate(build_plan("dev"))
     assert dev["totals"]["monthly_usd"] == pytest.approx(DEV_BASELINE + DEV_USAGE, abs=1e-4)
     assert dev["cap_usd"] == CAPS["dev"] and dev["cap"]["verdict"] == "ok"
     line = rep["lines"][0]
     assert {"tier", "service", "resource", "type", "quantity", "unit", "unit_price", "monthly_usd",
-            "kind"} <= set(line)
+            "peak_quantity", "peak_usd", "kind", "usage", "basis"} <= set(line)
     json.dumps(rep)  # JSON-able
 
 
@@ -44,20 +49,27 @@ def test_cap_over_and_warn_and_exit_code():
     assert cost.exit_code(cost.estimate(plan)) == 0
     over = cost.estimate(plan, cap=1500.0)
     assert over["cap"]["verdict"] == "over" and cost.exit_code(over) == 1
-    warn = cost.estimate(plan, cap=2200.0)  # 1919.87 / 2200 = 87 % >= 80 %
+    warn = cost.estimate(plan, cap=2200.0)  # 1,977.65 / 2,200 = 90 % >= 80 %
     assert warn["cap"]["verdict"] == "warn" and cost.exit_code(warn) == 0
 
 
 def test_render_formats():
     rep = cost.estimate(build_plan("prod"))
     table = cost.render(rep, "table")
-    assert "Monthly cost estimate - stack prod" in table and "1,919.87" in table and "Cap" in table
+    assert "Monthly cost estimate - stack prod" in table and "1,977.65" in table and "Cap" in table
     assert "user-db" in table and "RDS PostgreSQL db.t3.medium Multi-AZ" in table
+    assert "Peak $" in table and "Peak           $3,761.04" in table and "WARNING: peak $3,761.04" in table
+    # every usage line names its key and value; the assumptions list every key read
+    assert "usage logs.ingestGbPerLogGroup=2" in table and "usage requestsPerMonth=1e+07" in table
+    assert "usage alb.lcuPerHour = 1 (policies/usage/prod.json): 1 line(s), $5.84" in table
     md = cost.render(rep, "markdown")
-    assert md.startswith("### Monthly cost estimate") and "| **Total** | **1,919.87** |" in md
+    assert md.startswith("### Monthly cost estimate") and "| **Total** | **1,977.65** |" in md
+    assert "| Peak | 3,761.04 |" in md and "<details><summary>Assumptions</summary>" in md
     assert "<details><summary>Cost advice</summary>" in md
     data = json.loads(cost.render(rep, "json"))
-    assert data["totals"]["total_usd"] == pytest.approx(1919.8725, abs=1e-4)
+    assert data["totals"]["total_usd"] == pytest.approx(PROD_TOTAL, abs=1e-4)
+    assert data["totals"]["peak_usd"] == pytest.approx(PROD_PEAK, abs=1e-4)
+    assert {a["key"] for a in data["usage_assumptions"]} >= {"requestsPerMonth", "logs.ingestGbPerLogGroup"}
 
 
 def test_diff_prod_against_dev_per_line():
@@ -74,6 +86,7 @@ def test_diff_prod_against_dev_per_line():
     assert sum(e["delta_usd"] for e in d["lines"]) == pytest.approx(d["totals"]["total_usd"])
     text = cost.render_diff(d, "table")
     assert "Monthly cost diff: prod vs dev" in text and "+91.98" in text
+    assert "this side = prod; other side = dev; delta = this - other" in text
     # A changed line names both sides, so a dev line is never labelled with prod's size.
     assert "RDS PostgreSQL db.t3.micro Single-AZ -> RDS PostgreSQL db.t3.medium Multi-AZ" in text
     assert "| Total |" in cost.render_diff(d, "markdown")
@@ -87,6 +100,8 @@ def test_diff_against_a_saved_plan_or_report(tmp_path):
     saved = cost.load_plan_or_report(p)
     d = cost.diff(saved, build_plan("prod", db_multi_az=False))
     assert d["totals"]["total_usd"] == pytest.approx(-(157.68 + 34.50))
+    # peak: the storage at its 500 GB ceiling loses its standby copy too: 3 x 500 x 0.115
+    assert d["totals"]["peak_usd"] == pytest.approx(-(157.68 + 3 * 500 * 0.115))
     r = tmp_path / "report.json"
     r.write_text(cost.render(cost.estimate(plan), "json"))
     d2 = cost.diff(cost.load_plan_or_report(r), plan)
@@ -106,7 +121,7 @@ def test_preflight_cost_exits_1_over_the_cap(tmp_path, capsys):
     from preflight import cli
 
     # 30 tasks per service: Fargate alone is 10 x 216.26 = 2,162.63; total > the 3,000 prod cap
-    plan = build_plan("prod", tasks=30)
+    plan = build_plan("prod", tasks=30, max_tasks=30)
     p = tmp_path / "over.json"
     p.write_text(json.dumps(plan))
     assert cost.estimate(plan)["cap"]["verdict"] == "over"
@@ -116,14 +131,22 @@ def test_preflight_cost_exits_1_over_the_cap(tmp_path, capsys):
     assert cli.main(["cost", "--stack", "prod", "--plan", str(ok)]) == 0
 
 
-def test_usage_files_match_the_budget_policy_config():
+def test_one_usage_profile_for_the_pack_and_preflight():
+    """The budget policies (real engine: stack name from the URNs) and `preflight cost` read the same
+    policies/usage/<stack>.json; the policy config carries caps, not a second copy of the usage."""
+    from platform_policies import cost_model
+
     for stack in ("prod", "dev"):
         cfg = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
         for name in ("monthly-budget-cap", "monthly-budget-warn"):
-            assert cfg[name]["usage"] == USAGE[stack], (stack, name)
+            assert "usage" not in cfg[name], (stack, name)
             assert cfg[name]["maxMonthlyUsd"] == CAPS[stack]
         assert cfg["monthly-budget-cap"]["enforcementLevel"] == "mandatory"
         assert cfg["monthly-budget-warn"]["enforcementLevel"] == "advisory"
+        assert cost.load_usage(stack) == USAGE[stack] == cost_model.load_stack_usage(stack)
+        res = cost_model.from_plan(build_plan(stack))
+        assert cost_model.stack_of(r.urn for r in res) == stack
+        assert cost_model.estimate(res)["usage_source"] == f"policies/usage/{stack}.json"
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])
@@ -135,11 +158,13 @@ def test_recorded_plan(stack):
     # Golden totals of the committed stacks (baseline, usage, total), as docs/cost.md states. The
     # hand arithmetic per line is in test_cost_model on mirror plans; a change here needs a priced
     # reason (a resource or price that changed) and a docs/cost.md update.
-    # (2026-11: the internal ALB has no public IPv4 addresses, and without delivery.repositoryOwner
-    # there are no pipelines: -$10.95 baseline and -$15.23 usage in prod, -$7.30 and -$4.95 in dev.)
-    baseline, usage, total = {"prod": (1875.45, 126.06, 2001.50), "dev": (316.25, 15.05, 331.30)}[stack]
+    # (the internal ALB has no public IPv4 addresses, and without delivery.repositoryOwner there are no
+    # pipelines: -$10.95 baseline and -$14.11 usage in prod, -$7.30 and -$4.39 in dev.)
+    baseline, usage, total, peak = {"prod": (1934.35, 126.06, 2060.40, 3843.79),
+                                    "dev": (329.77, 15.05, 344.82, 400.76)}[stack]
     t = rep["totals"]
-    assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2)) == (baseline, usage, total)
+    assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2),
+            round(t["peak_usd"], 2)) == (baseline, usage, total, peak)
     assert rep["unpriced"] == {}, rep["unpriced_resources"]
     assert rep["cap"]["verdict"] == "ok", cost.render(rep)
     for l in rep["lines"]:
@@ -148,12 +173,18 @@ def test_recorded_plan(stack):
     rds = sum(l["monthly_usd"] for l in rep["lines"] if l["price_key"].startswith("rds/postgres/"))
     msk = sum(l["monthly_usd"] for l in rep["lines"] if l["price_key"].startswith("msk/broker-hour"))
     mq = sum(l["monthly_usd"] for l in rep["lines"] if l["price_key"].startswith("mq/activemq"))
+    insights = sum(l["monthly_usd"] for l in rep["lines"] if l["attrs"].get("part") == "container-insights")
+    tls = [l for l in rep["lines"] if l["attrs"].get("part") == "sc-tls-secret"]
     if stack == "prod":
-        assert rds == pytest.approx(3 * 730 * 0.144) and msk == pytest.approx(3 * 730 * 0.21)
-        assert mq == pytest.approx(730 * 0.576)
+        assert rds == pytest.approx(3 * 2 * 730 * 0.072) and msk == pytest.approx(3 * 730 * 0.21)
+        assert mq == pytest.approx(2 * 730 * 0.288)
+        assert insights == pytest.approx((12 + 15 * 7 + 10 * 7) * 0.30)  # 187 metrics, always on
+        assert sum(l["monthly_usd"] for l in tls) == pytest.approx(7 * 0.40)
     else:
         assert rds == pytest.approx(3 * 730 * 0.018) and msk == pytest.approx(2 * 730 * 0.0456)
         assert mq == pytest.approx(730 * 0.027)
+        assert insights == pytest.approx(187 * 176 / 730 * 0.30)  # published only in the 176 scheduled hours
+        assert tls == []  # serviceConnectTls is off in dev
 
 
 def test_multi_az_flip_on_the_real_program_doubles_exactly_the_standby_lines():
@@ -172,3 +203,37 @@ def test_multi_az_flip_on_the_real_program_doubles_exactly_the_standby_lines():
     (alarm,) = [e for e in changed if e not in doubled]
     assert alarm["resource"] == "observability-mq-heap" and alarm["delta_usd"] == pytest.approx(0.10)
     assert d["totals"]["total_usd"] == pytest.approx(3 * 730 * 0.072 + 3 * 100 * 0.115 + 730 * 0.288 + 0.10)
+
+
+def test_against_applies_set_to_this_side_only(capsys):
+    """`cost --stack prod --set multiAz.database=false --against prod` prices the change: this side has the
+    --set, the other side is prod as committed; the three databases lose their standbys:
+    3 x 730 h x $0.072 + 3 x 100 GB x $0.115 = $192.18 a month less."""
+    from preflight import cli
+
+    code = cli.main(["cost", "--stack", "prod", "--set", "multiAz.database=false", "--against", "prod",
+                     "--format", "json"])
+    d = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert d["b"]["label"] == "prod with --set multiAz.database=false" and d["a"]["label"] == "prod as committed"
+    assert d["totals"]["total_usd"] == pytest.approx(-(3 * 730 * 0.072 + 3 * 100 * 0.115))
+    cli.main(["cost", "--stack", "prod", "--set", "multiAz.database=false", "--against", "prod"])
+    text = capsys.readouterr().out
+    assert "Monthly cost diff: prod with --set multiAz.database=false vs prod as committed" in text
+    assert "this side = prod with --set multiAz.database=false; other side = prod as committed" in text
+    assert "-192.18" in text
+
+
+def test_an_unpriced_billable_resource_fails_preflight_cost_closed():
+    plan = build_plan("prod")
+    for r in plan["resources"]:
+        if r["type"] == "aws:mq/broker:Broker":
+            r["inputs"]["hostInstanceType"] = "mq.m7g.large"  # not offered for ActiveMQ
+    rep = cost.estimate(plan)
+    assert rep["cap"]["verdict"] == "unpriced" and rep["cap"]["unpriced_blocks"] and cost.exit_code(rep) == 1
+    text = cost.render(rep)
+    assert "Not priced (billable):" in text and "broker (aws:mq/broker:Broker)" in text
+    assert "not offered by AWS" in text
+    # a stack that opts out of failing closed still lists it, and passes
+    open_rep = cost.estimate(plan, fail_on_unpriced=False)
+    assert open_rep["cap"]["verdict"] == "ok" and cost.exit_code(open_rep) == 0

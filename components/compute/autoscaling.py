@@ -91,6 +91,10 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
 
     # The schedule changes min/max at run time; do not fight it on the next `pulumi up`.
     ignore = ["minCapacity", "maxCapacity"] if inp.schedule.enabled else []
+    # The cost model reads the scheduled hours from the actions' crons; the days a month it
+    # multiplies them by are the stack's own schedule.daysPerMonth, stated here because the
+    # policy pack sees the plan, not the stack config (docs/cost.md, "Scheduled services").
+    days_tag = {"schedule-days-per-month": str(inp.schedule.daysPerMonth)} if inp.schedule.enabled else {}
     target = aws.appautoscaling.Target(
         f"{name}-scaling-target",
         service_namespace=ns,
@@ -98,7 +102,7 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
         resource_id=resource_id,
         min_capacity=sc.minCount,
         max_capacity=sc.maxCount,
-        tags=inp.tags,
+        tags={**inp.tags, **days_tag},
         # The service must exist before Application Auto Scaling accepts the target.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[service], ignore_changes=ignore),
     )

@@ -31,8 +31,9 @@ def advice(est: Mapping[str, Any], catalog: Optional[Catalog] = None) -> dict[st
     out: dict[str, list[dict]] = {"graviton": [], "gp3": [], "valkey": [], "commitments": [], "spot": []}
     fargate_by_svc: dict[str, list[dict]] = {}
     for l in est["lines"]:
-        if l["price_key"].startswith("fargate/"):
+        if l["price_key"].startswith(("fargate/vcpu-hour/", "fargate/gb-hour/")):
             fargate_by_svc.setdefault(l["urn"], []).append(l)
+    arm_vcpu, x86_vcpu = cat.usd("fargate/vcpu-hour/ARM64"), cat.usd("fargate/vcpu-hour/X86_64")
     # Graviton: Fargate x86 -> ARM64
     for urn, ls in fargate_by_svc.items():
         od = [l for l in ls if not l["attrs"].get("spot")]
@@ -43,23 +44,27 @@ def advice(est: Mapping[str, Any], catalog: Optional[Catalog] = None) -> dict[st
             if saving > 0.005:
                 out["graviton"].append({"urn": urn, "resource": x86[0]["resource"], "monthly_saving_usd": saving,
                                         "message": f"{x86[0]['resource']}: run the task as ARM64 (Graviton) - saves "
-                                                   f"${saving:,.2f}/month (Fargate ARM $0.03238/vCPU-h vs x86 "
-                                                   f"$0.04048)."})
+                                                   f"${saving:,.2f}/month (Fargate ARM ${arm_vcpu:g}/vCPU-h vs x86 "
+                                                   f"${x86_vcpu:g})."})
     for l in est["lines"]:
         key, a = l["price_key"], l["attrs"]
         table = (_GRAVITON_RDS if key.startswith("rds/postgres/") else _GRAVITON_CACHE
                  if key.startswith("elasticache/") else _GRAVITON_MSK if key.startswith("msk/broker-hour/") else None)
+        base = cat.usd(key)
+        # the line's own pricing rule (e.g. Valkey = 0.8 x Redis OSS) applies to the alternative too
+        rule_factor = l["unit_price"] / base if base else 1.0
         if table:
             current = a.get("class") or a.get("nodeType") or a.get("instanceType") or ""
             alt = _swap(current, table)
-            alt_price = cat.usd(key.replace(current, alt)) if alt else None
+            alt_base = cat.usd(key.replace(current, alt)) if alt else None
+            alt_price = None if alt_base is None else alt_base * rule_factor
             if alt and alt_price is not None and alt_price < l["unit_price"]:
                 saving = l["quantity"] * (l["unit_price"] - alt_price)
                 out["graviton"].append({"urn": l["urn"], "resource": l["resource"], "monthly_saving_usd": saving,
                                         "message": f"{l['resource']}: {current} -> {alt} (Graviton) saves "
                                                    f"${saving:,.2f}/month."})
-        if key.startswith("rds/storage/gp2/") and a.get("part") == "storage":
-            alt_price = cat.usd(key.replace("/gp2/", "/gp3/"))
+        if key == "rds/storage/gp2" and a.get("part") == "storage":
+            alt_price = cat.usd("rds/storage/gp3")
             if alt_price is not None:
                 saving = l["quantity"] * (l["unit_price"] - alt_price)
                 how = "storageType is gp2" if a.get("explicitType") else "storageType is unset (RDS default gp2)"
@@ -67,13 +72,13 @@ def advice(est: Mapping[str, Any], catalog: Optional[Catalog] = None) -> dict[st
                                    "message": f"{l['resource']}: {how}; set storageType=gp3 - saves "
                                               f"${saving:,.2f}/month at {cat.region} list prices and gives a "
                                               f"3,000 IOPS / 125 MiB/s baseline at any size."})
-        if key.startswith("elasticache/") and key.endswith("/redis") and a.get("engine") == "redis":
-            alt_price = cat.usd(key[: -len("redis")] + "valkey")
-            if alt_price is not None:
-                saving = l["quantity"] * (l["unit_price"] - alt_price)
+        if key.startswith("elasticache/") and a.get("engine") == "redis":
+            factor = cat.fact("elasticache/valkey-price-factor")
+            saving = l["monthly_usd"] * (1 - factor)
+            if saving > 0:
                 out["valkey"].append({"urn": l["urn"], "resource": l["resource"], "monthly_saving_usd": saving,
-                                      "message": f"{l['resource']}: engine redis -> valkey (same API, 20% lower "
-                                                 f"node price) saves ${saving:,.2f}/month."})
+                                      "message": f"{l['resource']}: engine redis -> valkey (same API, "
+                                                 f"{1 - factor:.0%} lower node price) saves ${saving:,.2f}/month."})
     # Commitments: Compute Savings Plan on always-on Fargate, reserved RDS / ElastiCache.
     sp = cat.usd("discount/compute-savings-plan-1yr") or 0
     ri_rds = cat.usd("discount/rds-reserved-1yr") or 0

@@ -30,13 +30,26 @@ class Catalog:
         self.date = data.get("catalogDate", "")
         self.hours_per_month = float(data.get("hoursPerMonth", 730))
         self.prices: dict[str, dict] = data["prices"]
+        self.facts: dict[str, dict] = data.get("facts", {})
 
     def get(self, key: str) -> Optional[dict]:
-        return self.prices.get(key)
+        """The price entry of ``key``; None when missing or when AWS does not offer it (notOffered)."""
+        p = self.prices.get(key)
+        return None if p is None or p.get("notOffered") else p
+
+    def not_offered(self, key: str) -> Optional[str]:
+        """Why AWS does not sell ``key`` (the entry's source), None when it is not marked notOffered."""
+        p = self.prices.get(key)
+        return p.get("source", "not offered") if p and p.get("notOffered") else None
 
     def usd(self, key: str) -> Optional[float]:
-        p = self.prices.get(key)
+        p = self.get(key)
         return None if p is None else float(p["usd"])
+
+    def fact(self, key: str) -> float:
+        """A billing rule or structure figure of the catalog's ``facts`` (KeyError when missing: a
+        pricer that needs one cannot guess it)."""
+        return float(self.facts[key]["value"])
 
 
 _CATALOGS: dict[str, Catalog] = {}

@@ -30,9 +30,10 @@ class EstimateContext:
         self.free: dict[str, int] = {}
         self.nat_seen = False
         self.vpce_seen = False
-        self.scheduled: set[str] = set()
-        self.sched_hours = self.hours
-        self.sched_desc = ""
+        # ECS service URN -> its capacity (tasks expected / at peak, hours a month), see capacity.py
+        self.capacity: dict[str, object] = {}
+        # usage keys the pricers read ("section.key" -> value), in the order first read
+        self.usage_read: dict[str, float] = {}
 
     # -- attribution
     def tier_service(self, r: Res) -> tuple[str, str]:
@@ -60,13 +61,25 @@ class EstimateContext:
             stack.extend(self.children.get(c.urn, []))
         return out
 
-    def use(self, section: str, key: str) -> float:
-        """A number of the usage profile (``usage[section][key]``), 0 when not given."""
-        return num((self.usage.get(section) or {}).get(key), 0) or 0
+    def of_type(self, type_: str) -> list[Res]:
+        return [r for r in self.resources if r.type == type_]
+
+    # -- usage
+    def use(self, section: str, key: Optional[str] = None) -> float:
+        """A number of the usage profile (``usage[section][key]``, or ``usage[section]`` without key),
+        0 when not given.  Every key read is recorded: the estimate lists them all as assumptions."""
+        raw = self.usage.get(section) if key is None else (self.usage.get(section) or {}).get(key)
+        value = num(raw, 0) or 0.0
+        self.usage_read.setdefault(self.usage_key(section, key), value)
+        return value
+
+    @staticmethod
+    def usage_key(section: str, key: Optional[str] = None) -> str:
+        return section if key is None else f"{section}.{key}"
 
     def million_requests(self) -> float:
         """Requests a month of the usage profile, in millions."""
-        return (num(self.usage.get("requestsPerMonth"), 0) or 0) / 1e6
+        return self.use("requestsPerMonth") / 1e6
 
     def count_free(self, label: str) -> None:
         self.free[label] = self.free.get(label, 0) + 1
@@ -77,21 +90,35 @@ class EstimateContext:
 
     # -- lines
     def add(self, r: Res, component: str, quantity: float, unit: str, key: str, kind: str = "baseline",
-            attrs: Optional[dict] = None, resource: Optional[str] = None,
-            type_: Optional[str] = None) -> Optional[dict]:
-        """One cost line of ``r``; ``resource``/``type_`` name the child it stands for (awsx under mocks)."""
+            attrs: Optional[dict] = None, resource: Optional[str] = None, type_: Optional[str] = None,
+            peak: Optional[float] = None, factor: float = 1.0, rule: str = "",
+            usage: Optional[dict] = None, basis: str = "") -> Optional[dict]:
+        """One cost line of ``r``; ``resource``/``type_`` name the child it stands for (awsx under mocks).
+
+        ``peak``: the quantity with every scalable target at its maximum and storage at its
+        autoscaling ceiling (default: ``quantity``).  ``factor``/``rule``: an AWS pricing rule
+        applied to the catalog price (Valkey = 0.8 x Redis OSS).  ``usage``: the usage keys and
+        values a ``kind="usage"`` line is computed from (required there).  ``basis``: how the
+        quantity was derived when not from usage (e.g. the schedule).
+        """
+        if kind == "usage" and not usage:
+            raise ValueError(f"usage line '{component}' must name the usage keys it is computed from")
         price = self.cat.get(key)
         if price is None:
-            self.unpriced.append({"type": r.type, "resource": resource or r.name, "urn": r.urn,
-                                  "reason": f"{component}: no price '{key}' in the {self.cat.region} catalog"})
+            why = self.cat.not_offered(key)
+            reason = (f"{component}: not offered by AWS ({why})" if why else
+                      f"{component}: no price '{key}' in the {self.cat.region} catalog")
+            self.unpriced.append({"type": r.type, "resource": resource or r.name, "urn": r.urn, "reason": reason})
             return None
         tier, service = self.tier_service(r)
-        unit_price = float(price["usd"])
+        unit_price = float(price["usd"]) * factor
+        peak_q = quantity if peak is None else peak
         line = {"tier": tier, "service": service, "resource": resource or r.name, "urn": r.urn,
                 "type": type_ or r.type,
                 "component": component, "quantity": quantity, "unit": unit, "unit_price": unit_price,
-                "monthly_usd": quantity * unit_price, "kind": kind, "price_key": key,
-                "attrs": attrs or {}}
+                "monthly_usd": quantity * unit_price, "peak_quantity": peak_q, "peak_usd": peak_q * unit_price,
+                "kind": kind, "price_key": key, "price_rule": rule, "usage": dict(usage or {}),
+                "basis": basis, "attrs": attrs or {}}
         self.lines.append(line)
         return line
 

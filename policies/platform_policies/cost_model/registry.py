@@ -40,7 +40,7 @@ FREE_TYPES: dict[str, str] = {
         "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy",
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/instanceProfile:InstanceProfile",
         "aws:iam/serviceLinkedRole:ServiceLinkedRole", "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-        "aws:ecs/cluster:Cluster", "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+        "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
         "aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/capacityProvider:CapacityProvider",
         "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
         "aws:lb/listenerCertificate:ListenerCertificate",

@@ -1,16 +1,20 @@
 """Stack-wide cost: the monthly budget cap and cost-optimisation advice (stack policies over the one
 cost model, ``cost_model``).
 
-* ``monthly-budget-cap`` (mandatory): the estimated monthly total is above ``maxMonthlyUsd``.
-* ``monthly-budget-warn`` (advisory): the total is at or above ``warnAtPercent`` % of the cap
-  (but not above it - then the cap policy speaks).
-  Both report the total, baseline/usage split, the cap and the top cost drivers.
+* ``monthly-budget-cap`` (mandatory): the estimated monthly cost is above ``maxMonthlyUsd`` - the
+  expected cost, or the peak cost with ``capOn: peak``; and, with ``failOnUnpriced`` (the default),
+  the plan has a billable resource the model cannot price (fail closed: named in the message).
+* ``monthly-budget-warn`` (advisory): the capped cost is at or above ``warnAtPercent`` % of the cap
+  (but not above it - then the cap policy speaks); the peak cost is above the cap while the cap is
+  on the expected cost; or something is unpriced while ``failOnUnpriced`` is off.
+  Both report expected and peak totals, baseline/usage split, the cap and the top cost drivers.
 * ``cost-advice-graviton|gp3|valkey|commitments|spot`` (advisory): each finding names the
   monthly saving, computed from the same catalog.
 
-Options (policies/config/<stack>.json): ``maxMonthlyUsd``, ``warnAtPercent``, ``region``
-(StackValidationArgs carries no stack config; default us-east-1 or what the graph shows)
-and ``usage`` (the stack's usage profile; same content as preflight/usage/<stack>.json).
+Options (policies/config/<stack>.json): ``maxMonthlyUsd``, ``warnAtPercent``, ``capOn``,
+``failOnUnpriced``, ``region`` (StackValidationArgs carries no stack config; default us-east-1 or
+what the graph shows) and ``usage`` (an override; by default the model reads the stack's usage
+profile policies/usage/<stack>.json, the stack name taken from the resources' URNs).
 """
 
 from __future__ import annotations
@@ -27,13 +31,19 @@ DEFAULT_WARN_AT_PERCENT = 80.0
 
 _REGION_OPT = {"type": "string", "description": "AWS region of the stack (price catalog); default: inferred, "
                                                 "else us-east-1."}
-_USAGE_OPT = {"type": "object", "description": "Usage profile overriding the cost model defaults "
-                                               "(requests, stored GB, schedule hours ...)."}
+_USAGE_OPT = {"type": "object", "description": "Usage profile overriding policies/usage/<stack>.json "
+                                               "(requests, stored GB, processed GB ...)."}
 BUDGET_CONFIG = {
     "maxMonthlyUsd": {"type": "number", "minimum": 0, "default": DEFAULT_MAX_MONTHLY_USD,
                       "description": "Monthly cap in USD for the estimated stack cost."},
     "warnAtPercent": {"type": "number", "minimum": 1, "maximum": 100, "default": DEFAULT_WARN_AT_PERCENT,
                       "description": "Advisory warning from this share of the cap."},
+    "capOn": {"type": "string", "enum": list(cost_model.CAP_ON), "default": "expected",
+              "description": "The cost the cap applies to: expected (deploy-time task counts) or peak (every "
+                             "scalable target at its maximum, storage at its autoscaling ceiling)."},
+    "failOnUnpriced": {"type": "boolean", "default": True,
+                       "description": "A billable resource the model cannot price is a violation of the cap "
+                                      "(fail closed); false = only an advisory warning."},
     "region": _REGION_OPT,
     "usage": _USAGE_OPT,
 }
@@ -41,27 +51,46 @@ ADVICE_CONFIG = {"region": _REGION_OPT, "usage": _USAGE_OPT}
 
 
 def estimate_for(args: StackValidationArgs) -> dict:
-    """The cost estimate of the stack the engine passes (config: region, usage)."""
+    """The cost estimate of the stack the engine passes (config: region, usage override)."""
     cfg: Mapping[str, Any] = args.get_config() or {}
     resources = cost_model.from_policy_resources(args.resources)
     region = cfg.get("region") or cost_model.infer_region(resources)
     return cost_model.estimate(resources, usage=cfg.get("usage"), region=region)
 
 
-def _budget_validator(verdict: str, lead: str) -> Callable[[StackValidationArgs, Callable[..., None]], None]:
-    """A validator reporting ``lead`` + the budget message when the estimate's verdict is ``verdict``."""
-    def validate(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
-        cfg = args.get_config() or {}
-        max_usd = float(cfg.get("maxMonthlyUsd", DEFAULT_MAX_MONTHLY_USD))
-        warn = float(cfg.get("warnAtPercent", DEFAULT_WARN_AT_PERCENT))
-        est = estimate_for(args)
-        if cost_model.budget_verdict(est["totals"]["total_usd"], max_usd, warn) == verdict:
-            report_violation(lead + cost_model.budget_message(est, max_usd, warn))
-    return validate
+def _options(cfg: Mapping[str, Any]) -> tuple[float, float, str, bool]:
+    max_usd = float(cfg.get("maxMonthlyUsd", DEFAULT_MAX_MONTHLY_USD))
+    warn = float(cfg.get("warnAtPercent", DEFAULT_WARN_AT_PERCENT))
+    cap_on = str(cfg.get("capOn") or "expected")
+    fail_closed = cfg.get("failOnUnpriced", True) is not False
+    return max_usd, warn, cap_on, fail_closed
 
 
-validate_budget_cap = _budget_validator("over", "Over the monthly cap. ")
-validate_budget_warn = _budget_validator("warn", "Close to the monthly cap. ")
+def validate_budget_cap(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
+    """Over the cap (expected or peak cost, per ``capOn``), or unpriced billable resources (fail closed)."""
+    max_usd, warn, cap_on, fail_closed = _options(args.get_config() or {})
+    est = estimate_for(args)
+    if fail_closed and est["unpriced"]:
+        report_violation(cost_model.unpriced_message(est) + " " + cost_model.budget_message(est, max_usd, warn, cap_on))
+    total = cost_model.capped_total(est, cap_on)
+    if cost_model.budget_verdict(total, max_usd, warn) == "over":
+        report_violation(f"Over the monthly cap ({cap_on} cost). " + cost_model.budget_message(est, max_usd, warn, cap_on))
+
+
+def validate_budget_warn(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
+    """Close to the cap; peak above the cap while the cap is on the expected cost; unpriced (fail open)."""
+    max_usd, warn, cap_on, fail_closed = _options(args.get_config() or {})
+    est = estimate_for(args)
+    total = cost_model.capped_total(est, cap_on)
+    verdict = cost_model.budget_verdict(total, max_usd, warn)
+    msg = cost_model.budget_message(est, max_usd, warn, cap_on)
+    if verdict == "warn":
+        report_violation("Close to the monthly cap. " + msg)
+    peak = cost_model.capped_total(est, "peak")
+    if cap_on == "expected" and verdict != "over" and max_usd > 0 and peak > max_usd:
+        report_violation(f"At peak the stack costs ${peak:,.2f}, over the cap ${max_usd:,.2f}. " + msg)
+    if not fail_closed and est["unpriced"]:
+        report_violation(cost_model.unpriced_message(est))
 
 
 def _advice_validator(kind: str) -> Callable[[StackValidationArgs, Callable[..., None]], None]:
@@ -87,10 +116,12 @@ def _advice_rule(name: str, description: str, fn) -> Rule:
 
 RULES = [
     Rule(name="monthly-budget-cap", area=COST, resource_types=(WHOLE_STACK,), stack=True,
-         description="The estimated monthly cost of the stack must stay within maxMonthlyUsd.",
+         description="The estimated monthly cost of the stack (expected, or peak with capOn) must stay within "
+                     "maxMonthlyUsd, and every billable resource must be priced (failOnUnpriced).",
          validate=validate_budget_cap, level=MANDATORY, config=BUDGET_CONFIG),
     Rule(name="monthly-budget-warn", area=COST, resource_types=(WHOLE_STACK,), stack=True,
-         description="The estimated monthly cost of the stack is at or above warnAtPercent of maxMonthlyUsd.",
+         description="The estimated monthly cost is at or above warnAtPercent of maxMonthlyUsd, or the peak cost "
+                     "is above it.",
          validate=validate_budget_warn, level=ADVISORY, config=BUDGET_CONFIG),
     _advice_rule("cost-advice-graviton", "Graviton (ARM64) is available and cheaper for this workload.",
                  validate_advice_graviton),

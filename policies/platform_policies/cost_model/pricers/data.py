@@ -1,45 +1,91 @@
-"""Data tier: RDS PostgreSQL, ElastiCache and EFS."""
+"""Data tier: RDS PostgreSQL (instances and read replicas), ElastiCache and EFS.
+
+Catalog prices are per Single-AZ instance and per Redis OSS node; the AWS billing rules in the
+catalog's ``facts`` do the rest: a Multi-AZ instance is two instances (hours and storage), a
+Valkey node costs 0.8 x the Redis OSS node.
+"""
 
 from __future__ import annotations
+
+from typing import Optional
 
 from ..context import EstimateContext
 from ..registry import prices
 from ..resources import Res, num, truthy
 
+RDS = "aws:rds/instance:Instance"
 
-@prices("aws:rds/instance:Instance")
+
+def _replica_source(ctx: EstimateContext, r: Res) -> Optional[Res]:
+    """The instance a read replica copies (``replicateSourceDb``: identifier or ARN, or its dependency)."""
+    for urn in r.property_dependencies.get("replicateSourceDb", []):
+        src = ctx.by_urn.get(urn)
+        if src is not None and src.type == RDS:
+            return src
+    ref = r.inputs.get("replicateSourceDb")
+    if isinstance(ref, str) and ref:
+        for src in ctx.of_type(RDS):
+            if src is not r and ref in (src.inputs.get("identifier"), src.inputs.get("arn"), src.name):
+                return src
+    return None
+
+
+def _is_replica(r: Res) -> bool:
+    return bool(r.inputs.get("replicateSourceDb")) or bool(r.property_dependencies.get("replicateSourceDb"))
+
+
+@prices(RDS)
 def _rds(ctx: EstimateContext, r: Res) -> None:
-    engine = str(r.inputs.get("engine") or "postgres").lower()
-    cls = r.inputs.get("instanceClass")
+    replica = _is_replica(r)
+    src = _replica_source(ctx, r) if replica else None
+    if replica and src is None:
+        ctx.not_priced(r, "read replica whose source instance is not in the plan: its engine and storage are unknown")
+        return
+    origin = src or r  # a replica takes engine, allocated storage and storage type from its source
+    engine = str(r.inputs.get("engine") or origin.inputs.get("engine") or "postgres").lower()
+    cls = r.inputs.get("instanceClass") or origin.inputs.get("instanceClass")
     multi = truthy(r.inputs.get("multiAz"))
-    mode = "multi-az" if multi else "single-az"
+    copies = ctx.cat.fact("rds/multi-az-instances") if multi else 1.0
+    az = "Multi-AZ" if multi else "Single-AZ"
+    rule = f"Multi-AZ = {copies:g} instances (primary + standby)" if multi else ""
+    what = "RDS PostgreSQL read replica" if replica else "RDS PostgreSQL"
     if engine != "postgres":
         ctx.not_priced(r, f"RDS engine {engine} is not in the catalog (PostgreSQL only)")
     elif not cls:
         ctx.not_priced(r, "instanceClass unknown")
     else:
-        ctx.add(r, f"RDS PostgreSQL {cls} {'Multi-AZ' if multi else 'Single-AZ'}", ctx.hours, "instance-hour",
-                f"rds/postgres/{cls}/{mode}", attrs={"class": cls, "multiAz": multi, "part": "instance"})
-    storage_type = r.inputs.get("storageType")
+        ctx.add(r, f"{what} {cls} {az}", copies * ctx.hours, "instance-hour", f"rds/postgres/{cls}",
+                attrs={"class": cls, "multiAz": multi, "part": "instance", "replica": replica}, rule=rule)
+    storage_type = r.inputs.get("storageType") or origin.inputs.get("storageType")
     if not storage_type:
         storage_type = "gp2"
         ctx.assume("RDS storageType not set: priced as gp2 (the RDS API default); same list price as gp3 in us-east-1")
-    gb = num(r.inputs.get("allocatedStorage"), 0) or 0
-    ctx.add(r, f"RDS storage {storage_type} {'Multi-AZ' if multi else 'Single-AZ'} ({gb:g} GB allocated)", gb,
-            "GB-month", f"rds/storage/{storage_type}/{mode}",
-            attrs={"storageType": storage_type, "multiAz": multi, "part": "storage",
-                   "explicitType": bool(r.inputs.get("storageType"))})
+    gb = num(origin.inputs.get("allocatedStorage"), 0) or 0
+    ceiling = max(num(r.inputs.get("maxAllocatedStorage"), None) or num(origin.inputs.get("maxAllocatedStorage"), gb)
+                  or gb, gb)
     data_gb = ctx.use("database", "dataGbPerInstance")
-    ceiling = num(r.inputs.get("maxAllocatedStorage"), gb) or gb
-    growth = max(0.0, min(data_gb, max(ceiling, gb)) - gb)
+    growth = max(0.0, min(data_gb, ceiling) - gb)
+    src_txt = f", as its source {src.name}" if src is not None else ""
+    ctx.add(r, f"RDS storage {storage_type} {az} ({gb:g} GB allocated{src_txt})", copies * gb, "GB-month",
+            f"rds/storage/{storage_type}", peak=copies * ceiling, rule=rule,
+            attrs={"storageType": storage_type, "multiAz": multi, "part": "storage", "ceilingGb": ceiling,
+                   "explicitType": bool(r.inputs.get("storageType") or origin.inputs.get("storageType"))})
     if growth > 0:
-        ctx.add(r, f"RDS storage autoscaled above allocation ({data_gb:g} GB data)", growth, "GB-month",
-                f"rds/storage/{storage_type}/{mode}", kind="usage", attrs={"part": "storage-growth"})
+        ctx.add(r, f"RDS storage autoscaled above allocation ({data_gb:g} GB data)", copies * growth, "GB-month",
+                f"rds/storage/{storage_type}", kind="usage", peak=0.0, rule=rule,
+                attrs={"part": "storage-growth"}, usage={"database.dataGbPerInstance": data_gb})
     if truthy(r.inputs.get("manageMasterUserPassword")):
         ctx.add(r, "Secrets Manager secret (RDS-managed master password)", 1, "secret-month",
                 "secretsmanager/secret-month", attrs={"part": "master-secret"})
     if r.inputs.get("iops") and storage_type in ("io1", "io2"):
         ctx.not_priced(r, f"provisioned IOPS ({storage_type}) not in the catalog")
+    if storage_type == "gp3" and (num(r.inputs.get("iops"), 0) or 0) > 12000:
+        ctx.not_priced(r, "gp3 IOPS above the included baseline are not in the catalog")
+    insights = str(r.inputs.get("databaseInsightsMode") or "standard").lower()
+    retention = num(r.inputs.get("performanceInsightsRetentionPeriod"), 7) or 7
+    if truthy(r.inputs.get("performanceInsightsEnabled")) and (insights == "advanced" or retention > 7):
+        ctx.not_priced(r, "Database Insights advanced / Performance Insights beyond 7 days is billed per vCPU "
+                          "and is not in the catalog")
 
 
 @prices("aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/cluster:Cluster")
@@ -56,14 +102,28 @@ def _elasticache(ctx: EstimateContext, r: Res) -> None:
             n = groups * (replicas + 1)
     else:
         n = num(r.inputs.get("numCacheNodes"), 1) or 1
-    price_engine = "redis" if engine in ("redis", "memcached") else engine
+    if engine not in ("redis", "valkey", "memcached"):
+        ctx.not_priced(r, f"ElastiCache engine {engine} is not in the catalog")
+        return
+    factor = ctx.cat.fact("elasticache/valkey-price-factor") if engine == "valkey" else 1.0
+    rule = f"Valkey = {factor:g} x Redis OSS node price" if engine == "valkey" else ""
     ctx.add(r, f"ElastiCache {engine} {node} x {n:g} node(s)", n * ctx.hours, "node-hour",
-            f"elasticache/node-hour/{node}/{price_engine}", attrs={"engine": engine, "nodeType": node, "nodes": n})
+            f"elasticache/node-hour/{node}", attrs={"engine": engine, "nodeType": node, "nodes": n},
+            factor=factor, rule=rule)
 
 
 @prices("aws:efs/fileSystem:FileSystem")
 def _efs(ctx: EstimateContext, r: Res) -> None:
-    if (r.inputs.get("throughputMode") or "bursting") == "provisioned":
+    mode = r.inputs.get("throughputMode") or "bursting"
+    if mode == "provisioned":
         ctx.not_priced(r, "EFS provisioned throughput is not in the catalog")
     gb = ctx.use("efs", "storedGbPerFileSystem")
-    ctx.add(r, f"EFS Standard storage ({gb:g} GB stored)", gb, "GB-month", "efs/standard/gb-month", kind="usage")
+    ctx.add(r, f"EFS Standard storage ({gb:g} GB stored)", gb, "GB-month", "efs/standard/gb-month", kind="usage",
+            usage={"efs.storedGbPerFileSystem": gb})
+    if mode == "elastic":
+        for direction in ("read", "write"):
+            key = f"{direction}GbPerMonth"
+            moved = ctx.use("efs", key)
+            if moved:
+                ctx.add(r, f"EFS Elastic throughput, {direction}s ({moved:g} GB)", moved, "GB",
+                        f"efs/elastic/{direction}-gb", kind="usage", usage={f"efs.{key}": moved})

@@ -7,14 +7,14 @@ from typing import Optional
 
 from ..context import EstimateContext
 from ..registry import prices
-from ..resources import Res, num
+from ..resources import Res
 
 
 @prices("aws:apigateway/restApi:RestApi")
 def _rest_api(ctx: EstimateContext, r: Res) -> None:
     m = ctx.million_requests()
     ctx.add(r, f"API Gateway REST requests ({m:g}M)", m, "million requests", "apigw/rest/million-requests",
-            kind="usage")
+            kind="usage", usage={"requestsPerMonth": m * 1e6})
 
 
 @prices("aws:apigatewayv2/api:Api")
@@ -25,16 +25,17 @@ def _http_api(ctx: EstimateContext, r: Res) -> None:
         return
     m = ctx.million_requests()
     ctx.add(r, f"API Gateway HTTP requests ({m:g}M)", m, "million requests", "apigw/http/million-requests",
-            kind="usage")
+            kind="usage", usage={"requestsPerMonth": m * 1e6})
 
 
 @prices("aws:cloudfront/distribution:Distribution")
 def _cloudfront(ctx: EstimateContext, r: Res) -> None:
     gb = ctx.use("cloudfront", "dataTransferOutGbPerMonth")
-    ctx.add(r, f"CloudFront data transfer out ({gb:g} GB)", gb, "GB", "cloudfront/gb-out", kind="usage")
-    req = (num(ctx.usage.get("requestsPerMonth"), 0) or 0) / 1e4
-    ctx.add(r, f"CloudFront HTTPS requests ({req * 1e4 / 1e6:g}M)", req, "10k requests",
-            "cloudfront/https-10k-requests", kind="usage")
+    ctx.add(r, f"CloudFront data transfer out ({gb:g} GB)", gb, "GB", "cloudfront/gb-out", kind="usage",
+            usage={"cloudfront.dataTransferOutGbPerMonth": gb})
+    req = ctx.use("requestsPerMonth")
+    ctx.add(r, f"CloudFront HTTPS requests ({req / 1e6:g}M)", req / 1e4, "10k requests",
+            "cloudfront/https-10k-requests", kind="usage", usage={"requestsPerMonth": req})
 
 
 def _waf_rule_count(r: Res) -> Optional[int]:
@@ -59,4 +60,5 @@ def _waf(ctx: EstimateContext, r: Res) -> None:
     elif n:
         ctx.add(r, f"WAF rules ({n})", n, "rule-month", "waf/rule-month")
     m = ctx.million_requests()
-    ctx.add(r, f"WAF requests ({m:g}M)", m, "million requests", "waf/million-requests", kind="usage")
+    ctx.add(r, f"WAF requests ({m:g}M)", m, "million requests", "waf/million-requests", kind="usage",
+            usage={"requestsPerMonth": m * 1e6})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..capacity import msk_storage_ceiling
 from ..context import EstimateContext
 from ..registry import prices
 from ..resources import Res, num
@@ -18,7 +19,12 @@ def _msk(ctx: EstimateContext, r: Res) -> None:
     if vol is None:
         vol = 1000.0
         ctx.assume("MSK volumeSize not set: priced at the 1000 GiB AWS default per broker")
-    ctx.add(r, f"MSK broker storage ({n:g} x {vol:g} GB)", n * vol, "GB-month", "msk/storage/gb-month")
+    ceiling = max(msk_storage_ceiling(ctx, r) or vol, vol)
+    ctx.add(r, f"MSK broker storage ({n:g} x {vol:g} GB)", n * vol, "GB-month", "msk/storage/gb-month",
+            peak=n * ceiling, attrs={"part": "storage", "ceilingGbPerBroker": ceiling})
+    if str(r.inputs.get("enhancedMonitoring") or "DEFAULT").upper() != "DEFAULT":
+        ctx.not_priced(r, f"MSK enhanced monitoring {r.inputs.get('enhancedMonitoring')} (billed as CloudWatch "
+                          f"metrics per broker/topic) is not in the catalog")
 
 
 @prices("aws:mq/broker:Broker")
@@ -29,10 +35,24 @@ def _mq(ctx: EstimateContext, r: Res) -> None:
     if engine != "activemq":
         ctx.not_priced(r, f"Amazon MQ engine {engine} is not in the catalog (ActiveMQ only)")
         return
-    ctx.add(r, f"Amazon MQ ActiveMQ {host} {mode}", ctx.hours, "broker-hour", f"mq/activemq/{host}/{mode}",
-            attrs={"host": host, "mode": mode})
+    modes = (ctx.cat.get(f"mq/activemq/{host}") or {}).get("deploymentModes")
+    if modes and mode not in modes:
+        ctx.not_priced(r, f"Amazon MQ {host} is not offered as {mode} (only {', '.join(modes)}; Amazon MQ "
+                          f"developer guide, 'Broker instance types')")
+        return
+    if mode == "ACTIVE_STANDBY_MULTI_AZ":
+        brokers = ctx.cat.fact("mq/active-standby-brokers")
+        rule = f"active/standby = {brokers:g} brokers"
+    elif mode == "SINGLE_INSTANCE":
+        brokers, rule = 1.0, ""
+    else:
+        ctx.not_priced(r, f"Amazon MQ deployment mode {mode} is not in the catalog")
+        return
+    ctx.add(r, f"Amazon MQ ActiveMQ {host} {mode}", brokers * ctx.hours, "broker-hour", f"mq/activemq/{host}",
+            attrs={"host": host, "mode": mode, "brokers": brokers}, rule=rule)
     storage = str(r.inputs.get("storageType") or "efs").lower()
     gb = ctx.use("mq", "storedGbPerBroker")
     if gb:
+        # An active/standby pair shares one EFS store (Amazon MQ developer guide): billed once.
         ctx.add(r, f"Amazon MQ storage ({storage}, {gb:g} GB stored)", gb, "GB-month", f"mq/storage/{storage}",
-                kind="usage")
+                kind="usage", usage={"mq.storedGbPerBroker": gb})

@@ -127,7 +127,8 @@ def _lb(ctx: EstimateContext, r: Res) -> None:
     ctx.add(r, "Application Load Balancer", ctx.hours, "ALB-hour", "alb/hour")
     lcu = ctx.use("alb", "lcuPerHour")
     if lcu:
-        ctx.add(r, f"ALB LCUs ({lcu:g} LCU average)", lcu * ctx.hours, "LCU-hour", "alb/lcu-hour", kind="usage")
+        ctx.add(r, f"ALB LCUs ({lcu:g} LCU average)", lcu * ctx.hours, "LCU-hour", "alb/lcu-hour", kind="usage",
+                usage={"alb.lcuPerHour": lcu})
     if not truthy(r.inputs.get("internal")):
         subnets = known_list(r.inputs.get("subnets")) or known_list(r.inputs.get("subnetMappings"))
         n = len(subnets) if subnets else _stack_az_count(ctx)

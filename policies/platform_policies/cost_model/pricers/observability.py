@@ -36,11 +36,12 @@ def _log_group(ctx: EstimateContext, r: Res) -> None:
     gb = ctx.use("logs", "ingestGbPerLogGroup")
     if not gb:
         return
-    ctx.add(r, f"CloudWatch Logs ingestion ({gb:g} GB)", gb, "GB", "cloudwatch/logs-ingest-gb", kind="usage")
+    ctx.add(r, f"CloudWatch Logs ingestion ({gb:g} GB)", gb, "GB", "cloudwatch/logs-ingest-gb", kind="usage",
+            usage={"logs.ingestGbPerLogGroup": gb})
     days = num(r.inputs.get("retentionInDays"), 0) or 0
     if days <= 0:
         days = 365
         ctx.assume("log groups without retention: storage priced for 12 months of data")
     stored = gb * days / 30.0
     ctx.add(r, f"CloudWatch Logs storage ({days:g} d retention, steady state)", stored, "GB-month",
-            "cloudwatch/logs-storage-gb-month", kind="usage")
+            "cloudwatch/logs-storage-gb-month", kind="usage", usage={"logs.ingestGbPerLogGroup": gb})
