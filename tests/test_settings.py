@@ -184,9 +184,22 @@ def test_one_field_of_one_service_changes_only_that_service():
     assert {n: s for n, s in c.services.items() if n != "order"} == {n: s for n, s in base.services.items() if n != "order"}
 
 
-def test_an_invalid_single_change_reports_only_its_own_problem():
-    # 1024 CPU units need at least 2048 MiB: one error about that service, not a dozen unrelated ones.
-    errors = _errors("prod", **{"services.order.cpu": "1024"})
+def test_changing_only_the_cpu_changes_only_that_service_and_fits_its_default_memory():
+    # `pulumi config set --path services.order.cpu 1024`: 1024 CPU units need at least 2048 MiB, and the
+    # 512 MiB is the seed's default, not the stack's choice - it follows the cpu, with a note.
+    base = settings_for("prod")
+    s = settings_for("prod", **{"services.order.cpu": "1024"})
+    assert (s.config.services["order"].cpu, s.config.services["order"].memory) == (1024, 2048)
+    assert {n: v for n, v in s.config.services.items() if n != "order"} == \
+        {n: v for n, v in base.config.services.items() if n != "order"}
+    assert any("services.order.memory: the default 512 MiB does not fit cpu 1024; using 2048" in n for n in s.notes)
+    # A default memory that still fits stays; the largest cpu takes the smallest memory it allows.
+    assert settings_for("prod", **{"services.user.cpu": "256"}).config.services["user"].memory == 1024
+    assert settings_for("prod", **{"services.order.cpu": "16384"}).config.services["order"].memory == 32768
+
+
+def test_an_invalid_memory_the_stack_names_is_still_an_error():
+    errors = _errors("prod", **{"services.order.cpu": "1024", "services.order.memory": "512"})
     assert errors == [P + "services.order.memory: 512 MiB is not valid with cpu 1024; allowed for cpu 1024: "
                           "2048, 3072, 4096, 5120, 6144, 7168, 8192"]
 

@@ -365,6 +365,30 @@ def _fargate_size_errors(key: str, size: ServiceSettings | SizeOverride) -> list
             f"allowed for cpu {size.cpu}: {', '.join(map(str, FARGATE_SIZES[size.cpu]))}"]
 
 
+def _fitted_memory(cpu: int, memory: int) -> int:
+    """The smallest memory Fargate accepts with ``cpu`` that is at least ``memory`` (else its largest)."""
+    sizes = FARGATE_SIZES[cpu]
+    return next((m for m in sizes if m >= memory), sizes[-1])
+
+
+def _follow_cpu(cfg: StackSettings, top: dict[str, Any], notes: list[str]) -> StackSettings:
+    """A stack that changes a service's cpu without naming its memory (``pulumi config set --path
+    services.order.cpu 1024``) keeps the default memory only where Fargate accepts it with the new cpu;
+    otherwise the memory becomes the smallest size that fits, and a note says so."""
+    raw = top.get("services") if isinstance(top.get("services"), dict) else {}
+    services = dict(cfg.services)
+    for name, given in raw.items():
+        svc = services.get(name)
+        if svc is None or not isinstance(given, dict) or "cpu" not in given or "memory" in given:
+            continue
+        if svc.memory not in FARGATE_SIZES.get(svc.cpu, ()):
+            fitted = _fitted_memory(svc.cpu, svc.memory)
+            notes.append(f"services.{name}.memory: the default {svc.memory} MiB does not fit cpu {svc.cpu}; using "
+                         f"{fitted} MiB (set services.{name}.memory to choose another)")
+            services[name] = dataclasses.replace(svc, memory=fitted)
+    return dataclasses.replace(cfg, services=services) if services != cfg.services else cfg
+
+
 def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = frozenset()) -> list[str]:
     """Rules that involve more than one key (run only on a config that parsed cleanly).
 
@@ -515,6 +539,7 @@ def parse_settings(raw_config: dict[str, Any], stack: str, secret_keys: Iterable
     errors += _secret_scalar_errors(secret_names, top)
     cfg = parse(StackSettings, top, prefix, errors, notes=notes)
     if cfg is not None and not errors:
+        cfg = _follow_cpu(cfg, top, notes)
         errors.extend(_cross_checks(cfg, region, _disabled_services(top.get("services"))))
     if errors:
         raise SettingsError(errors)
