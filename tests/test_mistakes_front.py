@@ -2,7 +2,7 @@
 
 Each row mutates one input (or drops one resource) of the committed program's plan the way a user or
 a bad refactor would, and names the mandatory policy that must catch it on which resource.  The
-unmutated plans must not show that finding.  Judged in-process (tests/plan_support.py); the last tests
+unmutated plans must not show that finding.  Judged in-process (tests/pack_inproc.py); the last tests
 check that the real pack over gRPC agrees.
 
 The plans are recorded with the delivery pipelines switched on (``delivery.repositoryOwner`` set, as a
@@ -19,7 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import plan_for
-from plan_support import evaluate, find, mandatory, mutated
+from pack_inproc import evaluate, find, mandatory, mutated
 from preflight.program import record_plan
 from platform_policies import all_rules
 
