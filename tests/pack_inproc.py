@@ -6,7 +6,7 @@ plan; tables of mutated plans use this instead.  It builds the same arguments pu
 the engine analyses components too; parents, dependencies and property dependencies resolved to
 resources) and applies policies/config/<stack>.json the way the engine is configured with it: the
 pack's own merge of levels and options over the schema defaults
-(platform_policies.reference.effective_config).
+(platform_policies.policy_config).
 tests/test_mistakes_*.py check that it agrees with the real pack over gRPC.
 """
 
@@ -24,7 +24,7 @@ from test_policies_support import _opts, wire, wire_config
 ROOT = Path(__file__).resolve().parent.parent
 
 from platform_policies import all_rules  # noqa: E402  (test_policies_support put policies/ on sys.path)
-from platform_policies.reference import effective_config  # noqa: E402
+from platform_policies.policy_config import effective_config  # noqa: E402
 
 
 def stack_config(stack: str) -> dict:
