@@ -15,7 +15,7 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.options import integer, options, string_list
-from ..support.azs import az_index, count_azs
+from ..support.azs import count_azs, stack_azs
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
 
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
@@ -70,7 +70,7 @@ def validate_ecs_service_multi_az(args, report_violation) -> None:
     opts = options(args, MULTI_AZ_CONFIG)
     min_tasks, min_azs = as_int(opts["minTasks"], 2), as_int(opts["minAzs"], 2)
     resources = list(args.resources)
-    index = az_index(resources)
+    azs_of = stack_azs(resources)
     for svc in resources:
         if svc.resource_type != ECS_SERVICE:
             continue
@@ -82,7 +82,7 @@ def validate_ecs_service_multi_az(args, report_violation) -> None:
                              f"the loss of an AZ.", svc.urn)
         if get(svc.props, "networkConfiguration") is None:
             continue  # no awsvpc configuration: ecs-service-constraints reports Fargate's need for one
-        azs = count_azs(svc, "networkConfiguration", get(svc.props, "networkConfiguration.subnets"), index)
+        azs = count_azs(svc, "networkConfiguration", get(svc.props, "networkConfiguration.subnets"), azs_of)
         if azs.below(min_azs):
             seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
             report_violation(f"networkConfiguration.subnets ({azs.subnets} subnet(s)) span {seen} AZ(s); at least "

@@ -23,7 +23,7 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
-from ..support.azs import az_index, count_azs
+from ..support.azs import count_azs, stack_azs
 from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
@@ -49,7 +49,7 @@ BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEnc
 
 def validate_alb_multi_az(args, report_violation) -> None:
     resources = list(args.resources)
-    index = az_index(resources)
+    azs_of = stack_azs(resources)
     for lb in resources:
         if lb.resource_type not in LB_TYPES:
             continue
@@ -60,7 +60,7 @@ def validate_alb_multi_az(args, report_violation) -> None:
         mappings = as_list(get(lb.props, "subnetMappings"))
         if (subnets is None or as_list(subnets) == []) and not is_unknown(mappings) and mappings:
             subnets, prop = [get(m, "subnetId") for m in mappings], "subnetMappings"
-        azs = count_azs(lb, prop, subnets if subnets is not None else [], index)
+        azs = count_azs(lb, prop, subnets if subnets is not None else [], azs_of)
         # AWS rejects an ALB with subnets in fewer than two AZs (ELB user guide, "Availability Zones and
         # load balancer nodes"; CreateLoadBalancer "You must specify subnets from at least two Availability
         # Zones"), read 2026-11.
