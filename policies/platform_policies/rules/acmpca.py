@@ -9,6 +9,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, Rule
 from ..support.props import as_int, as_str, get
+from ..support.report import report_problems
 
 CA = "aws:acmpca/certificateAuthority:CertificateAuthority"
 CERTIFICATE = "aws:acmpca/certificate:Certificate"
@@ -95,8 +96,7 @@ def validate_private_ca_constraints(args, report_violation) -> None:
                 ["a CA certificate installation needs certificateAuthorityArn"]
         else:
             continue
-        for problem in problems:
-            report_violation(problem[0].upper() + problem[1:] + ".", r.urn)
+        report_problems(report_violation, problems, r.urn)
 
 
 RULES = [

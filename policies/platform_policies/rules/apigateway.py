@@ -15,6 +15,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 REST_API = "aws:apigateway/restApi:RestApi"
 STAGE = "aws:apigateway/stage:Stage"
@@ -28,11 +29,6 @@ ACCOUNT = "aws:apigateway/account:Account"
 API_KEY = "aws:apigateway/apiKey:ApiKey"
 DEPLOYMENT = "aws:apigateway/deployment:Deployment"
 VPC_LINK_V2 = "aws:apigatewayv2/vpcLink:VpcLink"
-
-
-def _report_all(report_violation, problems: list[str], urn: Any = None) -> None:
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", urn)
 
 
 def _deps(resource, prop: str) -> list:
@@ -162,7 +158,7 @@ def _stage_problems(p) -> list[str]:
 
 def validate_stage_constraints(args, report_violation) -> None:
     if args.resource_type == STAGE:
-        _report_all(report_violation, _stage_problems(args.props))
+        report_problems(report_violation, _stage_problems(args.props))
 
 
 def validate_logging_role(args, report_violation) -> None:
@@ -203,7 +199,7 @@ def validate_method_settings_constraints(args, report_violation) -> None:
     ttl = as_int(get(p, "settings.cacheTtlInSeconds"))
     if isinstance(ttl, int) and not -1 <= ttl <= 3600:
         out.append(f"settings.cacheTtlInSeconds {ttl} is outside 0-3600")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
@@ -220,7 +216,7 @@ def validate_method_constraints(args, report_violation) -> None:
         out.append(f"authorization {auth!r} is not one of {', '.join(AUTHORIZATION_TYPES)}")
     if auth in ("CUSTOM", "COGNITO_USER_POOLS") and get(p, "authorizerId") in (None, ""):
         out.append(f"authorization {auth} needs an authorizerId")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 INTEGRATION_TYPES = ("HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY", "MOCK")
@@ -261,7 +257,7 @@ def _integration_problems(p) -> list[str]:
 
 def validate_integration_constraints(args, report_violation) -> None:
     if args.resource_type == INTEGRATION:
-        _report_all(report_violation, _integration_problems(args.props))
+        report_problems(report_violation, _integration_problems(args.props))
 
 
 _PATH_PART = re.compile(r"[A-Za-z0-9._\-~:@!$&'()*+,;=]+|\{[A-Za-z0-9._-]+\+?\}")
@@ -292,7 +288,7 @@ def validate_resource_and_plan_constraints(args, report_violation) -> None:
         subnets = as_list(get(p, "subnetIds"))
         if not is_unknown(subnets) and not subnets:
             out.append("a VPC link needs subnetIds")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 def _api_key(resource, prop: str, value_path: str) -> Any:

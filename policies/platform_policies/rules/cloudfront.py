@@ -11,6 +11,7 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.graph import per_resource, producer_regions
 from ..support.props import UNKNOWN, arn_region, as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 
@@ -59,11 +60,6 @@ def _behaviors(props) -> Any:
     if is_unknown(default) or is_unknown(ordered):
         return UNKNOWN
     return ([default] if default is not None else []) + ordered
-
-
-def _report_all(report_violation, problems: list[str], urn: Any = None) -> None:
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", urn)
 
 
 def _deps(resource, prop: str) -> list:
@@ -145,7 +141,7 @@ def validate_origin_tls(args, report_violation) -> None:
                 problems += _origin_tls_problems(as_str(get(custom, "originProtocolPolicy")),
                                                  as_list(get(custom, "originSslProtocols")),
                                                  f"origin {as_str(get(o, 'originId'), '?')!r}")
-            _report_all(report_violation, problems, r.urn)
+            report_problems(report_violation, problems, r.urn)
         elif r.resource_type == VPC_ORIGIN:
             cfg = get(r.props, "vpcOriginEndpointConfig")
             if cfg is None or is_unknown(cfg):
@@ -153,7 +149,7 @@ def validate_origin_tls(args, report_violation) -> None:
             policy = as_str(get(cfg, "originProtocolPolicy"))
             if policy == "http-only" and _targets_internal_lb(r):
                 continue
-            _report_all(report_violation, _origin_tls_problems(policy, as_list(get(cfg, "originSslProtocols.items")),
+            report_problems(report_violation, _origin_tls_problems(policy, as_list(get(cfg, "originSslProtocols.items")),
                                                                f"VPC origin {r.name}"), r.urn)
 
 
@@ -324,7 +320,7 @@ def validate_distribution_constraints(args, report_violation) -> None:
         out.append(f"priceClass {price!r} is not one of {', '.join(PRICE_CLASSES)}")
     if isinstance(http, str) and http not in HTTP_VERSIONS:
         out.append(f"httpVersion {http!r} is not one of {', '.join(HTTP_VERSIONS)}")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 def validate_vpc_origin_constraints(args, report_violation) -> None:
@@ -348,7 +344,7 @@ def validate_vpc_origin_constraints(args, report_violation) -> None:
     quantity = as_int(get(cfg, "originSslProtocols.quantity"))
     if not is_unknown(items) and isinstance(quantity, int) and quantity != len(items):
         out.append(f"originSslProtocols.quantity {quantity} does not match its {len(items)} items")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 RULES = [

@@ -17,6 +17,7 @@ from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.options import integer, options, string_list
 from ..support.azs import count_azs, stack_azs
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
+from ..support.report import report_problems
 
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
@@ -558,8 +559,7 @@ def validate_service_constraints(args, report_violation) -> None:
         task = _task_definition_of(svc, resources)
         if task is not None:
             problems += _service_task_problems(svc.props, task)
-        for problem in problems:
-            report_violation(problem[0].upper() + problem[1:] + ".", svc.urn)
+        report_problems(report_violation, problems, svc.urn)
 
 
 RULES = [

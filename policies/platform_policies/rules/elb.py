@@ -27,6 +27,7 @@ from ..support.azs import count_azs, stack_azs
 from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
+from ..support.report import report_problems
 
 LB_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 TARGET_GROUP_TYPES = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
@@ -217,8 +218,7 @@ def validate_target_group_constraints(args, report_violation) -> None:
     slow = _number(p, "slowStart")
     if slow is not None and slow != 0 and not 30 <= slow <= 900:
         problems.append(f"slowStart {slow} is neither 0 nor 30-900")
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 # CreateLoadBalancer / ModifyLoadBalancerAttributes (ELB API reference; ELB user guide "Application Load
@@ -253,8 +253,7 @@ def validate_load_balancer_constraints(args, report_violation) -> None:
     subnets, mappings = as_list(get(p, "subnets")), as_list(get(p, "subnetMappings"))
     if not is_unknown(subnets) and not is_unknown(mappings) and subnets and mappings:
         problems.append("subnets and subnetMappings are mutually exclusive")
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 def _action_problems(actions, https: bool, where: str) -> list[str]:
@@ -318,8 +317,7 @@ def validate_listener_constraints(args, report_violation) -> None:
     if protocol not in SECURE_PROTOCOLS and get(p, "sslPolicy") not in (None, "") and not is_unknown(protocol):
         problems.append(f"sslPolicy is set on a {protocol} listener; only HTTPS and TLS listeners take one")
     problems += _action_problems(as_list(get(p, "defaultActions")), protocol == "HTTPS", "defaultActions")
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 def validate_listener_rule_constraints(args, report_violation) -> None:
@@ -342,8 +340,7 @@ def validate_listener_rule_constraints(args, report_violation) -> None:
             if values > 5:
                 problems.append(f"the conditions carry {values} values; a rule allows at most 5")
         problems += _action_problems(as_list(get(p, "actions")), True, "actions")
-        for problem in problems:
-            report_violation(problem[0].upper() + problem[1:] + ".", r.urn)
+        report_problems(report_violation, problems, r.urn)
         listener = _listener_key(r)
         if listener is not None and priority is not None:
             by_priority.setdefault((listener, priority), []).append(r)

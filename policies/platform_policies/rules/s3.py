@@ -15,6 +15,7 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.props import (AUTONAME_SUFFIX_LENGTH, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json,
                              physical_name)
+from ..support.report import report_problems
 
 PUBLIC_ACCESS_BLOCK_TYPES = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
                              "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock")
@@ -233,8 +234,7 @@ def validate_s3_constraints(args, report_violation) -> None:
             out.append("policy is not a JSON document with at least one statement")
         elif isinstance(doc, dict):
             out += _foreign_resources(doc, as_str(get(p, "bucket")))
-    for problem in out:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, out)
 
 
 RULES = [

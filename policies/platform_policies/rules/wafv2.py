@@ -12,6 +12,7 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown, provider_region
+from ..support.report import report_problems
 from .cloudfront import GLOBAL_REGION
 
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
@@ -249,8 +250,7 @@ def validate_web_acl_constraints(args, report_violation) -> None:
                 problems.append(f"rule {key}s are not unique: {', '.join(dupes)}")
         for i, rule in enumerate(rules):
             problems += _rule_problems(rule, i)
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 def validate_ip_set_constraints(args, report_violation) -> None:
