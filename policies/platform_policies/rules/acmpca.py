@@ -8,6 +8,7 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, Rule
+from ..support.graph import producers
 from ..support.props import as_int, as_str, get
 from ..support.report import report_problems
 
@@ -61,7 +62,7 @@ def _ca_problems(p) -> list[str]:
 
 
 def _issuing_ca(resource, resources: list) -> Any:
-    deps = (getattr(resource, "property_dependencies", None) or {}).get("certificateAuthorityArn") or []
+    deps = producers(resource, "certificateAuthorityArn")
     return next((d for d in deps if d.resource_type == CA), None)
 
 

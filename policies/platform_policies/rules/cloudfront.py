@@ -9,7 +9,7 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
-from ..support.graph import per_resource, producer_regions
+from ..support.graph import per_resource, producer_regions, producers
 from ..support.props import UNKNOWN, arn_region, as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.report import report_problems
 
@@ -60,10 +60,6 @@ def _behaviors(props) -> Any:
     if is_unknown(default) or is_unknown(ordered):
         return UNKNOWN
     return ([default] if default is not None else []) + ordered
-
-
-def _deps(resource, prop: str) -> list:
-    return (getattr(resource, "property_dependencies", None) or {}).get(prop) or []
 
 
 # ---- security ------------------------------------------------------------------------------------------
@@ -154,7 +150,7 @@ def validate_origin_tls(args, report_violation) -> None:
 
 
 def _targets_internal_lb(vpc_origin) -> bool:
-    for d in _deps(vpc_origin, "vpcOriginEndpointConfig"):
+    for d in producers(vpc_origin, "vpcOriginEndpointConfig"):
         if d.resource_type in LB_TYPES:
             return as_bool(get(d.props, "internal"), False) is True
     return False
@@ -184,11 +180,11 @@ def validate_access_logging(args, report_violation) -> None:
         logging = get(r.props, "loggingConfig")
         if is_unknown(logging) or (logging is not None and get(logging, "bucket") not in (None, "")):
             continue
-        if any(s.resource_type == LOG_DELIVERY_SOURCE and any(d.urn == r.urn for d in _deps(s, "resourceArn"))
+        if any(s.resource_type == LOG_DELIVERY_SOURCE and any(d.urn == r.urn for d in producers(s, "resourceArn"))
                for s in resources):
             continue
-        acls = {d.urn for d in _deps(r, "webAclId") if d.resource_type == WEB_ACL}
-        if any(c.resource_type == WAF_LOGGING and {d.urn for d in _deps(c, "resourceArn")} & acls
+        acls = {d.urn for d in producers(r, "webAclId") if d.resource_type == WEB_ACL}
+        if any(c.resource_type == WAF_LOGGING and {d.urn for d in producers(c, "resourceArn")} & acls
                for c in resources):
             continue
         if is_unknown(get(r.props, "webAclId")):

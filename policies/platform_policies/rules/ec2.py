@@ -12,7 +12,7 @@ from ..support.options import integer, options
 import ipaddress
 import re
 
-from ..support.graph import ancestors, depends_on, of_type
+from ..support.graph import ancestors, depends_on, of_type, producers
 from ..support.props import (UNKNOWN, as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown,
                              provider_region)
 
@@ -286,7 +286,7 @@ def _ancestor_resources(r, resources: list) -> list:
 
 def _ancestor_of(vpc, flow_log, resources: list) -> bool:
     """A flow log whose vpcId comes from an aws:ec2/vpc child of this awsx VPC (real engine)."""
-    for dep in (getattr(flow_log, "property_dependencies", None) or {}).get("vpcId", []) or []:
+    for dep in producers(flow_log, "vpcId"):
         if any(a.urn == vpc.urn for a in _ancestor_resources(dep, resources)):
             return True
     return False

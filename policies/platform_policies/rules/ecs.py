@@ -14,6 +14,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
+from ..support.graph import producers
 from ..support.options import integer, options, string_list
 from ..support.azs import count_azs, stack_azs
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
@@ -466,7 +467,7 @@ def validate_fargate_task_constraints(args, report_violation) -> None:
 
 def _task_definition_of(svc, resources: list) -> Any:
     """The task definition resource a service points at: its property dependency, else family match."""
-    deps = (getattr(svc, "property_dependencies", None) or {}).get("taskDefinition") or []
+    deps = producers(svc, "taskDefinition")
     for d in deps:
         if d.resource_type == TASK_DEFINITION:
             return d

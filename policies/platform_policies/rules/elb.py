@@ -24,6 +24,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
 from ..support.azs import count_azs, stack_azs
+from ..support.graph import producers
 from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
@@ -362,7 +363,7 @@ def _condition_values(condition) -> int:
 
 
 def _listener_key(rule) -> Any:
-    deps = (getattr(rule, "property_dependencies", None) or {}).get("listenerArn") or []
+    deps = producers(rule, "listenerArn")
     for d in deps:
         if d.resource_type in LISTENER_TYPES:
             return d.urn
@@ -403,7 +404,7 @@ def _bucket_companions(bucket, resources: list, kind: str) -> list:
     for r in resources:
         if r.resource_type != kind:
             continue
-        deps = (getattr(r, "property_dependencies", None) or {}).get("bucket") or []
+        deps = producers(r, "bucket")
         if any(d.urn == bucket.urn for d in deps) or (isinstance(name, str) and name
                                                       and as_str(get(r.props, "bucket")) == name):
             out.append(r)
@@ -415,7 +416,7 @@ def validate_access_log_bucket(args, report_violation) -> None:
     for lb in resources:
         if lb.resource_type not in LB_TYPES or as_bool(get(lb.props, "accessLogs.enabled"), False) is not True:
             continue
-        deps = (getattr(lb, "property_dependencies", None) or {}).get("accessLogs") or []
+        deps = producers(lb, "accessLogs")
         buckets = [d for d in deps if d.resource_type in BUCKET_TYPES]
         for bucket in buckets:
             policies = _bucket_companions(bucket, resources, BUCKET_POLICY)
@@ -464,10 +465,6 @@ SHARED_CHECKS = {
 
 # ---- the private plain-HTTP listener (stack) ----------------------------------------------------------
 
-def _deps(resource, prop: str) -> list:
-    return list((getattr(resource, "property_dependencies", None) or {}).get(prop) or [])
-
-
 def _all_deps(resource) -> list:
     found = list(getattr(resource, "dependencies", None) or [])
     for deps in (getattr(resource, "property_dependencies", None) or {}).values():
@@ -477,13 +474,13 @@ def _all_deps(resource) -> list:
 
 def _vpc_link_groups(resources) -> set[str]:
     """URNs of the security groups API Gateway VPC links use."""
-    return {d.urn for r in resources if r.resource_type == VPC_LINK for d in _deps(r, "securityGroupIds")}
+    return {d.urn for r in resources if r.resource_type == VPC_LINK for d in producers(r, "securityGroupIds")}
 
 
 def _vpc_origins_of(resources, lb_urn: str) -> set[str]:
     """URNs of the CloudFront VPC origins that target the load balancer ``lb_urn``."""
     return {r.urn for r in resources if r.resource_type == VPC_ORIGIN
-            and any(d.urn == lb_urn for d in _deps(r, "vpcOriginEndpointConfig"))}
+            and any(d.urn == lb_urn for d in producers(r, "vpcOriginEndpointConfig"))}
 
 
 def _source_problem(rule, link_groups: set[str], origins: set[str]) -> str | None:
@@ -497,7 +494,7 @@ def _source_problem(rule, link_groups: set[str], origins: set[str]) -> str | Non
             return f"admits {key} {value if not is_unknown(value) else '(unknown)'}"
     ref = "referencedSecurityGroupId" if get(props, "referencedSecurityGroupId") is not None \
         else "sourceSecurityGroupId"
-    if any(d.urn in link_groups for d in _deps(rule, ref)):
+    if any(d.urn in link_groups for d in producers(rule, ref)):
         return None
     if any(d.urn in origins for d in _all_deps(rule)):
         return None  # CloudFront's VPC-origin group, looked up once that VPC origin exists
@@ -511,7 +508,7 @@ def validate_private_http_listener(args, report_violation) -> None:
     for listener in resources:
         if listener.resource_type not in LISTENER_TYPES or not claims_private_origins(listener.props):
             continue
-        lbs = [d for d in _deps(listener, "loadBalancerArn") if d.resource_type in LB_TYPES]
+        lbs = [d for d in producers(listener, "loadBalancerArn") if d.resource_type in LB_TYPES]
         if len(lbs) != 1:
             report_violation("Plain-HTTP listener claiming private origins, but its load balancer is not a "
                              "resource of this stack: its sources cannot be checked.", listener.urn)
@@ -521,7 +518,7 @@ def validate_private_http_listener(args, report_violation) -> None:
         if not is_unknown(internal) and internal is not True:
             report_violation("Plain-HTTP listener on an internet-facing load balancer: only an internal ALB "
                              "reached from the VPC link and the CloudFront VPC origin may take HTTP.", listener.urn)
-        groups = _deps(lb, "securityGroups")
+        groups = producers(lb, "securityGroups")
         declared = as_list(get(lb.props, "securityGroups"))
         if not groups or (not is_unknown(declared) and len(declared) != len(groups)):
             report_violation("Plain-HTTP listener whose load balancer has security groups from outside the stack: "
@@ -535,7 +532,7 @@ def validate_private_http_listener(args, report_violation) -> None:
                                  f"rules; only rules from the VPC link and the CloudFront VPC origin may admit "
                                  f"traffic.", listener.urn)
         for rule in rules:
-            if not any(d.urn in group_urns for d in _deps(rule, "securityGroupId")):
+            if not any(d.urn in group_urns for d in producers(rule, "securityGroupId")):
                 continue
             problem = _source_problem(rule, link_groups, origins)
             if problem:

@@ -13,6 +13,7 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..support.graph import producers
 from ..support.props import (AUTONAME_SUFFIX_LENGTH, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json,
                              physical_name)
 from ..support.report import report_problems
@@ -54,7 +55,7 @@ def companions(bucket, resources: list, kind: str) -> list:
     for r in resources:
         if r.resource_type != kind:
             continue
-        deps = (getattr(r, "property_dependencies", None) or {}).get("bucket") or []
+        deps = producers(r, "bucket")
         value = as_str(get(r.props, "bucket"))
         if any(d.urn == bucket.urn for d in deps) or (isinstance(name, str) and name and value == name):
             out.append(r)
