@@ -29,6 +29,7 @@ from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
 from ..support.report import report_problems
+from .s3 import BUCKET_POLICY, BUCKET_TYPES, SSE as BUCKET_SSE, companions
 
 LB_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 TARGET_GROUP_TYPES = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
@@ -42,9 +43,6 @@ VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
 # The program's claim on a plain-HTTP listener that only private AWS paths reach it
 # (components/edge/alb.py sets the same tag); alb-private-http-listener verifies it.
 PRIVATE_ORIGIN_TAG = ("origin-access", "cloudfront-vpc-origin+api-vpc-link")
-BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 
 
 # ---- availability (stack: subnet ids resolve to AZs through the graph) ------------------------------------
@@ -397,20 +395,6 @@ def _grants_elb_delivery(policy_doc) -> bool:
     return False
 
 
-def _bucket_companions(bucket, resources: list, kind: str) -> list:
-    """Resources of type ``kind`` whose ``bucket`` input comes from ``bucket``."""
-    name = as_str(get(bucket.props, "bucket"))
-    out = []
-    for r in resources:
-        if r.resource_type != kind:
-            continue
-        deps = producers(r, "bucket")
-        if any(d.urn == bucket.urn for d in deps) or (isinstance(name, str) and name
-                                                      and as_str(get(r.props, "bucket")) == name):
-            out.append(r)
-    return out
-
-
 def validate_access_log_bucket(args, report_violation) -> None:
     resources = list(args.resources)
     for lb in resources:
@@ -419,14 +403,14 @@ def validate_access_log_bucket(args, report_violation) -> None:
         deps = producers(lb, "accessLogs")
         buckets = [d for d in deps if d.resource_type in BUCKET_TYPES]
         for bucket in buckets:
-            policies = _bucket_companions(bucket, resources, BUCKET_POLICY)
+            policies = companions(bucket, resources, BUCKET_POLICY)
             docs = [parse_json(get(p.props, "policy")) for p in policies]
             if any(is_unknown(d) for d in docs):
                 continue
             if not any(_grants_elb_delivery(d) for d in docs):
                 report_violation(f"Access-log bucket {bucket.name} has no bucket policy letting Elastic Load "
                                  f"Balancing write logs: AWS rejects enabling access logs.", lb.urn)
-            for sse in _bucket_companions(bucket, resources, BUCKET_SSE):
+            for sse in companions(bucket, resources, BUCKET_SSE):
                 algos = {as_str(get(rule, "applyServerSideEncryptionByDefault.sseAlgorithm"))
                          for rule in as_list(get(sse.props, "rules")) or []}
                 if algos & {"aws:kms", "aws:kms:dsse"}:
