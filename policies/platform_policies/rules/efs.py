@@ -11,6 +11,7 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
 from ..support.azs import AWSX_VPC, StackAzs, stack_azs, vpc_az_count
 from ..support.graph import depends_on, of_type, producer, producers, string_list
+from ..support.policy_documents import statements
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
 from ..support.protection import require_protect_when_strict
 
@@ -140,13 +141,8 @@ def validate_access_point_identity(args, report_violation) -> None:
 
 # ---- file system policy: TLS only, not public ----------------------------------------------------------------
 
-def _statements(doc: Any) -> list[dict]:
-    st = doc.get("Statement", []) if isinstance(doc, dict) else []
-    return [s for s in (st if isinstance(st, list) else [st]) if isinstance(s, dict)]
-
-
 def _denies_insecure_transport(doc: Any) -> bool:
-    for st in _statements(doc):
+    for st in statements(doc):
         cond = st.get("Condition") or {}
         secure = (cond.get("Bool") or {}).get("aws:SecureTransport") if isinstance(cond, dict) else None
         if st.get("Effect") == "Deny" and str(secure).lower() == "false":
@@ -169,7 +165,7 @@ def validate_file_system_policy_not_public(args, report_violation) -> None:
     doc = parse_json(get(args.props, "policy"))
     if is_unknown(doc) or doc is None:
         return
-    for st in _statements(doc):
+    for st in statements(doc):
         principal = st.get("Principal")
         anyone = principal == "*" or (isinstance(principal, dict) and "*" in (
             principal.get("AWS") if isinstance(principal.get("AWS"), list) else [principal.get("AWS")]))
