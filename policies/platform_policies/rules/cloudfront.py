@@ -62,15 +62,18 @@ def _behaviors(props) -> Any:
     return ([default] if default is not None else []) + ordered
 
 
+def _judged_behaviors(args) -> list:
+    """The cache behaviors a per-behavior rule judges: those of a distribution, none while unknown."""
+    if args.resource_type != DISTRIBUTION:
+        return []
+    behaviors = _behaviors(args.props)
+    return [] if is_unknown(behaviors) else behaviors
+
+
 # ---- security ------------------------------------------------------------------------------------------
 
 def validate_viewer_https(args, report_violation) -> None:
-    if args.resource_type != DISTRIBUTION:
-        return
-    behaviors = _behaviors(args.props)
-    if is_unknown(behaviors):
-        return
-    for b in behaviors:
+    for b in _judged_behaviors(args):
         policy = as_str(get(b, "viewerProtocolPolicy"))
         if policy == "allow-all":
             where = as_str(get(b, "pathPattern"), "default")
@@ -157,12 +160,7 @@ def _targets_internal_lb(vpc_origin) -> bool:
 
 
 def validate_security_headers(args, report_violation) -> None:
-    if args.resource_type != DISTRIBUTION:
-        return
-    behaviors = _behaviors(args.props)
-    if is_unknown(behaviors):
-        return
-    for b in behaviors:
+    for b in _judged_behaviors(args):
         if get(b, "responseHeadersPolicyId") in (None, ""):
             where = as_str(get(b, "pathPattern"), "default")
             report_violation(f"Cache behavior {where!r} has no responseHeadersPolicyId (HSTS, X-Content-Type-"
