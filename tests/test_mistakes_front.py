@@ -66,24 +66,28 @@ def containers(change: Callable[[list], Any], task: str = "compute-stream-proces
     return inputs(TASK, task, edit)
 
 
+def _last_step(i: dict, path: str) -> tuple[Any, Any]:
+    """The container that a dotted path (list indexes as numbers) ends in, and the path's last key."""
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    cur: Any = i
+    for k in keys[:-1]:
+        cur = cur[k]
+    return cur, keys[-1]
+
+
 def setter(path: str, value: Any) -> Callable[[dict], None]:
-    """Set a dotted path (list indexes as numbers) in a resource's inputs."""
+    """Set a dotted path in a resource's inputs."""
     def change(i: dict) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        cur: Any = i
-        for k in keys[:-1]:
-            cur = cur[k]
-        cur[keys[-1]] = value
+        cur, key = _last_step(i, path)
+        cur[key] = value
     return change
 
 
 def remove(path: str) -> Callable[[dict], None]:
+    """Drop a dotted path from a resource's inputs."""
     def change(i: dict) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        cur: Any = i
-        for k in keys[:-1]:
-            cur = cur[k]
-        cur.pop(keys[-1])
+        cur, key = _last_step(i, path)
+        cur.pop(key)
     return change
 
 
