@@ -32,6 +32,10 @@ from .engine import engine_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_DIR = ROOT / "policies"
+if str(POLICY_DIR) not in sys.path:
+    sys.path.insert(0, str(POLICY_DIR))
+
+from platform_policies.policy_config import configured  # noqa: E402
 
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
           "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
@@ -62,36 +66,27 @@ def _start_pack(policy_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen
 
 
 def build_policy_config(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> dict[str, dict]:
-    """Per policy: {"enforcementLevel": name, "properties": {...}} the engine would send."""
+    """Per policy: {"enforcementLevel": name, "properties": {...}} the engine would send.
+
+    The merge is the pack's own (platform_policies.policy_config), over the levels and config schemas the
+    pack process reports; preflight adds the checks: known names, known levels, options fitting the schema."""
     names = {p.name for p in info.policies}
     unknown = sorted(set(file_config) - names - {"all"})
     if unknown:
         raise PolicyConfigError(f"policy config names unknown policies: {', '.join(unknown)}; "
                                 f"allowed: {', '.join(sorted(names))}")
-    all_level = file_config.get("all")
     result: dict[str, dict] = {}
     for p in info.policies:
         schema = json_format.MessageToDict(p.configSchema) if p.HasField("configSchema") else {}
         props_schema = schema.get("properties", {})
-        props = {k: v["default"] for k, v in props_schema.items() if isinstance(v, dict) and "default" in v}
-        level = LEVEL_NAMES[p.enforcementLevel]
-        if isinstance(all_level, str):
-            level = all_level
-        entry = file_config.get(p.name)
-        if isinstance(entry, str):
-            level = entry
-        elif isinstance(entry, dict):
-            for k, v in entry.items():
-                if k == "enforcementLevel":
-                    level = v
-                else:
-                    props[k] = v
+        entry = configured(p.name, LEVEL_NAMES[p.enforcementLevel], props_schema, file_config)
+        level, props = entry["enforcementLevel"], entry["properties"]
         if level not in LEVELS:
             raise PolicyConfigError(f"{p.name}.enforcementLevel: got {level!r}; allowed: {', '.join(LEVELS)}")
         if props_schema or schema.get("required"):
             _validate(p.name, props, {"type": "object", "properties": props_schema,
                                       "required": schema.get("required", [])})
-        result[p.name] = {"enforcementLevel": level, "properties": props}
+        result[p.name] = entry
     return result
 
 

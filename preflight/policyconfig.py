@@ -31,6 +31,11 @@ from .exits import InputError, InputErrors, cut, show
 from .jsonfile import read_json
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "policies") not in sys.path:
+    sys.path.insert(0, str(ROOT / "policies"))
+
+from platform_policies.policy_config import schema_defaults  # noqa: E402
+
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 MAX_CONFIG_BYTES = 1024 * 1024
 
@@ -38,9 +43,6 @@ MAX_CONFIG_BYTES = 1024 * 1024
 @lru_cache(maxsize=1)
 def pack_policies() -> dict[str, dict[str, Any]]:
     """Policy name -> {"properties": {...}, "required": [...]} as the pack declares them."""
-    policies_dir = str(ROOT / "policies")
-    if policies_dir not in sys.path:
-        sys.path.insert(0, policies_dir)
     from platform_policies import all_policies
 
     out: dict[str, dict[str, Any]] = {}
@@ -70,8 +72,8 @@ def _option_problems(name: str, options: dict[str, Any], declared: dict[str, Any
     for key in unknown:
         allowed = ", ".join(sorted(declared["properties"])) or "no options (only enforcementLevel)"
         problems.append(f"{name}.{key}: not an option of this policy; allowed: {allowed}")
-    defaults = {k: v["default"] for k, v in declared["properties"].items() if isinstance(v, dict) and "default" in v}
-    merged = {**defaults, **{k: v for k, v in options.items() if k in declared["properties"]}}
+    merged = {**schema_defaults(declared["properties"]),
+              **{k: v for k, v in options.items() if k in declared["properties"]}}
     schema = {"type": "object", "properties": declared["properties"], "required": declared["required"]}
     errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(merged), key=lambda e: [str(p) for p in e.path])
     for e in errors:

@@ -80,6 +80,11 @@ def count(result: dict[str, Any], level: str) -> int:
     return sum(1 for v in result["violations"] if v["level"] == level)
 
 
+def ranked_drivers(cost: dict[str, Any]) -> list[dict[str, Any]]:
+    """A cost summary's top drivers in the order every format lists them: dearest first, then by resource."""
+    return sorted(cost.get("top_drivers") or [], key=lambda d: (-d["monthly_usd"], d["resource"]))
+
+
 def build(plan: dict[str, Any], *, stages: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]],
           policies: list[dict[str, Any]], cost: dict[str, Any]) -> dict[str, Any]:
     """The per-stack result; ``findings`` maps a stage name to what it found."""

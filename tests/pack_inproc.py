@@ -1,74 +1,104 @@
-"""Run every rule of the pack in-process over a recorded plan, with a stack's committed config.
+"""Judge a recorded plan with every rule of the pack in-process (fast), as the engine would.
 
-The real gRPC path (preflight.analyzer.run_policy_pack) starts a pack process per call; tables of many
-mutations use this instead: the same validators, the same pulumi_policy argument objects (props through the
-engine's wire format), the config file's levels and options.  tests/test_policies_pack.py and
-test_mistakes_*.py keep one end-to-end check through the real pack.
+The engine path (preflight.analyzer.run_policy_pack: a pack process over gRPC) takes seconds per
+plan; tables of mutated plans use this instead.  It builds the same arguments pulumi_policy builds
+(props through a protobuf round trip and the unknown-checking proxy; every resource of the plan, as
+the engine analyses components too; parents, dependencies and property dependencies resolved to
+resources) and applies policies/config/<stack>.json the way the engine is configured with it: the
+pack's own merge of levels and options over the schema defaults
+(platform_policies.policy_config).
+tests/test_mistakes_*.py check that it agrees with the real pack over gRPC.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
-from pulumi_policy import (PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions, ResourceValidationArgs,
-                           StackValidationArgs)
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 
-from test_policies_support import wire, wire_config
-from platform_policies import all_rules
+from test_policies_support import _opts, wire, wire_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from platform_policies import all_rules  # noqa: E402  (test_policies_support put policies/ on sys.path)
+from platform_policies.policy_config import effective_config  # noqa: E402
 
-def stack_config(stack: str) -> dict[str, dict]:
+
+def stack_config(stack: str) -> dict:
     return json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
 
 
-def _opts(r: dict) -> PolicyResourceOptions:
-    return PolicyResourceOptions(bool(r.get("protect")), [], None, [], PolicyCustomTimeouts(0, 0, 0), [],
-                                 r.get("parent") or None)
+def find(plan: dict, type_: Optional[str] = None, name: Optional[str] = None) -> dict:
+    """The one plan resource of ``type_`` and/or named ``name`` (LookupError when there is none)."""
+    hits = [r for r in plan["resources"]
+            if (type_ is None or r["type"] == type_) and (name is None or r["name"] == name)]
+    if not hits:
+        raise LookupError(f"no resource {type_ or ''} {name or ''}")
+    assert len(hits) == 1, f"{type_ or ''} {name or ''}: {len(hits)} resources"
+    return hits[0]
 
 
-def run_pack(plan: dict[str, Any], stack: str) -> set[tuple[str, str, str]]:
-    """(level, policy, urn) of every violation."""
+def mutated(plan: dict, edit: Callable[[dict], Any]) -> dict:
+    """A deep copy of ``plan`` changed by ``edit(copy)``."""
+    new = copy.deepcopy(plan)
+    edit(new)
+    return new
+
+
+_WIRED: dict[str, Any] = {}
+
+
+def _wired(inputs: dict) -> Any:
+    """wire() of the inputs, cached by content (a mutated plan differs from its source in one resource)."""
+    key = json.dumps(inputs, sort_keys=True)
+    if key not in _WIRED:
+        _WIRED[key] = wire(inputs)
+    return _WIRED[key]
+
+
+def evaluate(plan: dict, stack: str, skip_areas: tuple[str, ...] = ("cost",)) -> list[dict]:
+    """Every violation the pack reports on ``plan``: {policy, level, urn, message}.
+
+    The cost area (budget and advice over the whole cost model) is skipped by default: it is slow and
+    judged by its own tests."""
     config = stack_config(stack)
-    resources = [r for r in plan["resources"] if r.get("custom", True) or r["type"].startswith("awsx:")]
-    built = {r["urn"]: PolicyResource(r["type"], wire(r.get("inputs") or {}), r["urn"], r["name"], _opts(r),
-                                      None, None, [], {}) for r in plan["resources"]}
-    for r in plan["resources"]:
+    resources = plan["resources"]
+    props = {r["urn"]: _wired(r.get("inputs", {})) for r in resources}
+    opts = {r["urn"]: _opts(bool(r.get("protect")), r.get("parent") or None) for r in resources}
+    out: list[dict] = []
+    built: dict[str, PolicyResource] = {}
+    for r in resources:
+        built[r["urn"]] = PolicyResource(r["type"], props[r["urn"]], r["urn"], r["name"], opts[r["urn"]],
+                                         None, None, [], {})
+    for r in resources:
         res = built[r["urn"]]
-        if r.get("parent") in built:
-            res.parent = built[r["parent"]]
+        res.parent = built.get(r.get("parent") or "")
         for prop, urns in (r.get("propertyDependencies") or {}).items():
             res.property_dependencies[prop] = [built[u] for u in urns if u in built]
-            res.dependencies.extend(built[u] for u in urns if u in built)
-    found: set[tuple[str, str, str]] = set()
+        res.dependencies = [built[u] for u in r.get("dependencies", []) if u in built]
     for rule in all_rules():
-        if rule.area == "cost":
+        if rule.area in skip_areas:
             continue
-        cfg = dict(config.get(rule.name, {}))
-        level = cfg.pop("enforcementLevel", rule.level.name.lower() if hasattr(rule.level, "name") else "mandatory")
-        level = str(level).lower().replace("enforcementlevel.", "")
+        effective = effective_config(rule, config)
+        level = effective["enforcementLevel"]
         if level == "disabled":
             continue
-        conf = wire_config(cfg) if cfg else None
+        cfg = wire_config(effective["properties"]) if effective["properties"] else None
 
-        def report(message, urn=None, _rule=rule, _default=None):
-            found.add((level, _rule.name, urn or _default))
-
+        def report(message, urn=None, _rule=rule, _level=level, _default=None):
+            out.append({"policy": _rule.name, "level": _level, "urn": urn or _default, "message": message})
         if rule.stack:
-            rule.validate(StackValidationArgs(list(built.values()), conf), report)
+            rule.validate(StackValidationArgs(list(built.values()), cfg), report)
             continue
         for r in resources:
-            res = built[r["urn"]]
-            args = ResourceValidationArgs(r["type"], res.props, r["urn"], r["name"], res.opts, None, conf)
-            rule.validate(args, lambda message, urn=None, _u=r["urn"], _rule=rule:
-                          found.add((level, _rule.name, urn or _u)))
-    return found
+            args = ResourceValidationArgs(r["type"], props[r["urn"]], r["urn"], r["name"], opts[r["urn"]], None, cfg)
+            rule.validate(args, lambda message, urn=None, _u=r["urn"]: report(message, urn or _u))
+    return out
 
 
-def find(plan: dict, name: str, type_: Optional[str] = None) -> dict:
-    hits = [r for r in plan["resources"] if r["name"] == name and (type_ is None or r["type"] == type_)]
-    assert len(hits) == 1, f"{name}: {len(hits)} resources"
-    return hits[0]
+def mandatory(violations: list[dict]) -> set[tuple[str, str]]:
+    """(policy, resource name) of the mandatory violations."""
+    return {(v["policy"], (v["urn"] or "").split("::")[-1]) for v in violations if v["level"] == "mandatory"}

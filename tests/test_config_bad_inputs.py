@@ -30,9 +30,10 @@ class Case(NamedTuple):
     sets: tuple[str, ...] = ()      # --set overrides
 
 
-def _stack(extra: str) -> str:
-    """Prod's stack file with ``extra`` (indented `config:` lines) appended."""
-    return PROD + extra
+def _stack(entry: str) -> str:
+    """Prod's stack file with one more project config entry: ``entry`` is ``key: value`` (further lines
+    indented by four), without the project prefix and the last newline."""
+    return PROD + f"  {P}{entry}\n"
 
 
 def _yaml_cases() -> list[Case]:
@@ -53,8 +54,7 @@ def _yaml_cases() -> list[Case]:
         Case("not-utf8", "Pulumi.qa.yaml", "config:\n  microservices-platform:owner: \udcff\n"),
         Case("duplicate-key", "azCount", "config:\n  microservices-platform:azCount: 2\n"
                                          "  microservices-platform:azCount: 3\n"),
-        Case("duplicate-nested-key", "cpu", _stack("  microservices-platform:services:\n"
-                                                   "    order: {cpu: 512, cpu: 256}\n")),
+        Case("duplicate-nested-key", "cpu", _stack("services:\n    order: {cpu: 512, cpu: 256}")),
         # alias bombs and recursion
         Case("billion-laughs", "Pulumi.qa.yaml", bomb + "config:\n  microservices-platform:owner: *i\n"),
         Case("alias-bomb-in-config", "Pulumi.qa.yaml", bomb.replace("i: &i", "config:\n  x:y: &i")),
@@ -76,63 +76,54 @@ def _yaml_cases() -> list[Case]:
         Case("numeric-config-key", "1", "config:\n  1: x\n"),
         Case("null-config-key", "None", "config:\n  null: x\n"),
         Case("list-as-key", "Pulumi.qa.yaml", "config:\n  ? [a, b]\n  : 1\n"),
-        Case("numeric-service-name", "services", _stack("  microservices-platform:services:\n    1: {cpu: 256}\n")),
-        Case("bool-key-in-object", "multiAz", _stack("  microservices-platform:multiAz:\n    true: false\n")),
+        Case("numeric-service-name", "services", _stack("services:\n    1: {cpu: 256}")),
+        Case("bool-key-in-object", "multiAz", _stack("multiAz:\n    true: false")),
         # YAML 1.1 words Pulumi reads as strings
-        Case("yes-is-no-boolean", "deletionProtection", _stack("  microservices-platform:deletionProtection: yes\n")),
-        Case("on-is-no-boolean", "multiAz.cache", _stack("  microservices-platform:multiAz:\n    cache: on\n")),
-        Case("sexagesimal-is-text", "azCount", _stack("  microservices-platform:azCount: 1:30\n")),
+        Case("yes-is-no-boolean", "deletionProtection", _stack("deletionProtection: yes")),
+        Case("on-is-no-boolean", "multiAz.cache", _stack("multiAz:\n    cache: on")),
+        Case("sexagesimal-is-text", "azCount", _stack("azCount: 1:30")),
         # huge values inside the file limit
-        Case("huge-string", "owner", _stack("  microservices-platform:owner: " + "x" * 100_000 + "\n")),
-        Case("huge-list", "kafka.clients", _stack("  microservices-platform:kafka:\n    clients: ["
-                                                 + ", ".join(f"s{i}" for i in range(150)) + "]\n")),
-        Case("huge-map", "services", _stack("  microservices-platform:services:\n" + "".join(
-            f"    svc{i}: {{}}\n" for i in range(101)))),
+        Case("huge-string", "owner", _stack("owner: " + "x" * 100_000)),
+        Case("huge-list", "kafka.clients", _stack("kafka:\n    clients: ["
+                                                 + ", ".join(f"s{i}" for i in range(150)) + "]")),
+        Case("huge-map", "services", _stack("services:" + "".join(
+            f"\n    svc{i}: {{}}" for i in range(101)))),
         # unknown keys
-        Case("unknown-top-key", "bogus", _stack("  microservices-platform:bogus: 1\n")),
-        Case("unknown-nested-key", "multiAz.databse", _stack("  microservices-platform:multiAz:\n    databse: false\n")),
-        Case("unknown-service-key", "services.order.colour",
-             _stack("  microservices-platform:services:\n    order: {colour: red}\n")),
-        Case("dotted-top-key", "services.order.cpu", _stack("  microservices-platform:services.order.cpu: 512\n")),
+        Case("unknown-top-key", "bogus", _stack("bogus: 1")),
+        Case("unknown-nested-key", "multiAz.databse", _stack("multiAz:\n    databse: false")),
+        Case("unknown-service-key", "services.order.colour", _stack("services:\n    order: {colour: red}")),
+        Case("dotted-top-key", "services.order.cpu", _stack("services.order.cpu: 512")),
         # wrong types at every level
-        Case("object-as-string", "multiAz", _stack("  microservices-platform:multiAz: all\n")),
-        Case("object-as-list", "multiAz", _stack("  microservices-platform:multiAz: [true]\n")),
-        Case("object-as-number", "scaling", _stack("  microservices-platform:scaling: 5\n")),
-        Case("map-as-list", "services", _stack("  microservices-platform:services: [gateway]\n")),
-        Case("entry-as-string", "services.order", _stack("  microservices-platform:services:\n    order: big\n")),
-        Case("entry-as-null", "services.order", _stack("  microservices-platform:services:\n    order: null\n")),
-        Case("field-as-list", "services.order.cpu",
-             _stack("  microservices-platform:services:\n    order: {cpu: [256]}\n")),
-        Case("field-as-text", "services.order.public",
-             _stack("  microservices-platform:services:\n    order: {public: maybe}\n")),
-        Case("list-as-string", "database.owners", _stack("  microservices-platform:database:\n    owners: user\n")),
-        Case("list-of-numbers", "database.owners", _stack("  microservices-platform:database:\n    owners: [1, 2]\n")),
-        Case("list-with-null", "kafka.clients", _stack("  microservices-platform:kafka:\n    clients: [order, null]\n")),
-        Case("number-as-bool", "schedule.enabled", _stack("  microservices-platform:schedule:\n    enabled: 1\n")),
-        Case("nan-in-object", "scaling.cpuTargetPercent",
-             _stack("  microservices-platform:scaling:\n    cpuTargetPercent: .nan\n")),
-        Case("inf-top-level", "monthlyBudgetUsd", _stack("  microservices-platform:monthlyBudgetUsd: .inf\n")),
+        Case("object-as-string", "multiAz", _stack("multiAz: all")),
+        Case("object-as-list", "multiAz", _stack("multiAz: [true]")),
+        Case("object-as-number", "scaling", _stack("scaling: 5")),
+        Case("map-as-list", "services", _stack("services: [gateway]")),
+        Case("entry-as-string", "services.order", _stack("services:\n    order: big")),
+        Case("entry-as-null", "services.order", _stack("services:\n    order: null")),
+        Case("field-as-list", "services.order.cpu", _stack("services:\n    order: {cpu: [256]}")),
+        Case("field-as-text", "services.order.public", _stack("services:\n    order: {public: maybe}")),
+        Case("list-as-string", "database.owners", _stack("database:\n    owners: user")),
+        Case("list-of-numbers", "database.owners", _stack("database:\n    owners: [1, 2]")),
+        Case("list-with-null", "kafka.clients", _stack("kafka:\n    clients: [order, null]")),
+        Case("number-as-bool", "schedule.enabled", _stack("schedule:\n    enabled: 1")),
+        Case("nan-in-object", "scaling.cpuTargetPercent", _stack("scaling:\n    cpuTargetPercent: .nan")),
+        Case("inf-top-level", "monthlyBudgetUsd", _stack("monthlyBudgetUsd: .inf")),
         Case("string-domain-number", "edge.domainName",
              PROD.replace("domainName: api.shop-platform.io", "domainName: 12345")),
         # secure values in odd places
-        Case("secure-number", "azCount", _stack("  microservices-platform:azCount:\n    secure: AAAB==\n")),
-        Case("secure-bool-in-object", "multiAz.database",
-             _stack("  microservices-platform:multiAz:\n    database:\n      secure: AAAB==\n")),
+        Case("secure-number", "azCount", _stack("azCount:\n    secure: AAAB==")),
+        Case("secure-bool-in-object", "multiAz.database", _stack("multiAz:\n    database:\n      secure: AAAB==")),
         Case("secure-service-cpu", "services.order.cpu",
-             _stack("  microservices-platform:services:\n    order:\n      cpu: {secure: AAAB==}\n")),
-        Case("secure-whole-map", "services", _stack("  microservices-platform:services:\n    secure: AAAB==\n")),
-        Case("secure-not-text", "alertEmail", _stack("  microservices-platform:alertEmail:\n    secure: 123\n")),
-        Case("secure-empty", "alertEmail", _stack("  microservices-platform:alertEmail:\n    secure: ''\n")),
-        Case("secure-reference", "database.owners[0]",
-             _stack("  microservices-platform:database:\n    owners: [{secure: AAAB==}]\n")),
-        Case("secure-cache-owner", "cache.owner", _stack("  microservices-platform:cache:\n    owner: {secure: AAAB==}\n")),
-        Case("secure-with-sibling", "multiAz.secure",
-             _stack("  microservices-platform:multiAz:\n    secure: AAAB==\n    database: false\n")),
-        Case("secure-timezone", "schedule.timezone",
-             _stack("  microservices-platform:schedule:\n    timezone: {secure: AAAB==}\n")),
-        Case("secure-vpc-cidr", "vpcCidr", _stack("  microservices-platform:vpcCidr:\n    secure: AAAB==\n")),
-        Case("secure-service-name-key", "Pulumi.qa.yaml", _stack("  microservices-platform:services:\n"
-                                                            "    {secure: x}: {cpu: 256}\n")),
+             _stack("services:\n    order:\n      cpu: {secure: AAAB==}")),
+        Case("secure-whole-map", "services", _stack("services:\n    secure: AAAB==")),
+        Case("secure-not-text", "alertEmail", _stack("alertEmail:\n    secure: 123")),
+        Case("secure-empty", "alertEmail", _stack("alertEmail:\n    secure: ''")),
+        Case("secure-reference", "database.owners[0]", _stack("database:\n    owners: [{secure: AAAB==}]")),
+        Case("secure-cache-owner", "cache.owner", _stack("cache:\n    owner: {secure: AAAB==}")),
+        Case("secure-with-sibling", "multiAz.secure", _stack("multiAz:\n    secure: AAAB==\n    database: false")),
+        Case("secure-timezone", "schedule.timezone", _stack("schedule:\n    timezone: {secure: AAAB==}")),
+        Case("secure-vpc-cidr", "vpcCidr", _stack("vpcCidr:\n    secure: AAAB==")),
+        Case("secure-service-name-key", "Pulumi.qa.yaml", _stack("services:\n    {secure: x}: {cpu: 256}")),
     ]
 
 

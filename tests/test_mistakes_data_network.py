@@ -1,6 +1,6 @@
 """Realistic mistakes in the services of the data, messaging, network, IAM and observability tiers, applied to
-the recorded prod and dev plans: each must be caught by a mandatory policy (in-process pack run, see
-pack_inproc.py), and the unmutated plans pass.  One mistake also goes through the real pack over gRPC."""
+the recorded prod and dev plans: each must be caught by a mandatory policy (judged in-process, see
+tests/pack_inproc.py), and the unmutated plans pass.  One mistake also goes through the real pack over gRPC."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from typing import Callable
 import pytest
 
 from conftest import plan_for
-from pack_inproc import find, run_pack
+from pack_inproc import evaluate, find, mandatory
 
 
 def _set(name: str, path: str, value, type_: str = None) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
-        node = find(plan, name, type_)["inputs"]
+        node = find(plan, type_, name)["inputs"]
         keys = path.split(".")
         for k in keys[:-1]:
             node = node.setdefault(k, {})
@@ -32,7 +32,7 @@ _DROP = object()
 
 def _json(name: str, key: str, edit: Callable[[dict], None]) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
-        inputs = find(plan, name)["inputs"]
+        inputs = find(plan, name=name)["inputs"]
         doc = json.loads(inputs[key])
         edit(doc)
         inputs[key] = json.dumps(doc)
@@ -41,7 +41,7 @@ def _json(name: str, key: str, edit: Callable[[dict], None]) -> Callable[[dict],
 
 def _drop_resource(name: str) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
-        gone = find(plan, name)
+        gone = find(plan, name=name)
         plan["resources"].remove(gone)
         for r in plan["resources"]:
             r["propertyDependencies"] = {k: [u for u in v if u != gone["urn"]]
@@ -51,7 +51,7 @@ def _drop_resource(name: str) -> Callable[[dict], None]:
 
 def _unprotect(name: str) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
-        find(plan, name)["protect"] = False
+        find(plan, name=name)["protect"] = False
     return mutate
 
 
@@ -183,20 +183,16 @@ CASES = [pytest.param(stack, mutate, policy, id=f"{stack}-{mid}")
          for mid, mutate, policy, stacks in MISTAKES for stack in stacks]
 
 
-def _mandatory(found) -> set[tuple[str, str]]:
-    return {(policy, urn) for level, policy, urn in found if level == "mandatory"}
-
-
 @pytest.mark.parametrize("stack", ["prod", "dev"])
 def test_committed_plans_pass(stack):
-    assert _mandatory(run_pack(plan_for(stack), stack)) == set()
+    assert mandatory(evaluate(plan_for(stack), stack)) == set()
 
 
 @pytest.mark.parametrize("stack,mutate,policy", CASES)
 def test_mistake_is_caught(stack, mutate, policy):
     plan = copy.deepcopy(plan_for(stack))
     mutate(plan)
-    caught = {p for p, _ in _mandatory(run_pack(plan, stack))}
+    caught = {p for p, _ in mandatory(evaluate(plan, stack))}
     assert policy in caught, f"not caught by {policy}; mandatory findings: {sorted(caught)}"
 
 

@@ -2,7 +2,7 @@
 
 Each row mutates one input (or drops one resource) of the committed program's plan the way a user or
 a bad refactor would, and names the mandatory policy that must catch it on which resource.  The
-unmutated plans must not show that finding.  Judged in-process (tests/plan_support.py); the last tests
+unmutated plans must not show that finding.  Judged in-process (tests/pack_inproc.py); the last tests
 check that the real pack over gRPC agrees.
 
 The plans are recorded with the delivery pipelines switched on (``delivery.repositoryOwner`` set, as a
@@ -19,7 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import plan_for
-from plan_support import evaluate, find, mandatory, mutated
+from pack_inproc import evaluate, find, mandatory, mutated
 from preflight.program import record_plan
 from platform_policies import all_rules
 
@@ -66,24 +66,28 @@ def containers(change: Callable[[list], Any], task: str = "compute-stream-proces
     return inputs(TASK, task, edit)
 
 
+def _last_step(i: dict, path: str) -> tuple[Any, Any]:
+    """The container that a dotted path (list indexes as numbers) ends in, and the path's last key."""
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    cur: Any = i
+    for k in keys[:-1]:
+        cur = cur[k]
+    return cur, keys[-1]
+
+
 def setter(path: str, value: Any) -> Callable[[dict], None]:
-    """Set a dotted path (list indexes as numbers) in a resource's inputs."""
+    """Set a dotted path in a resource's inputs."""
     def change(i: dict) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        cur: Any = i
-        for k in keys[:-1]:
-            cur = cur[k]
-        cur[keys[-1]] = value
+        cur, key = _last_step(i, path)
+        cur[key] = value
     return change
 
 
 def remove(path: str) -> Callable[[dict], None]:
+    """Drop a dotted path from a resource's inputs."""
     def change(i: dict) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        cur: Any = i
-        for k in keys[:-1]:
-            cur = cur[k]
-        cur.pop(keys[-1])
+        cur, key = _last_step(i, path)
+        cur.pop(key)
     return change
 
 

@@ -14,7 +14,8 @@ from pulumi.runtime.proto import analyzer_pb2
 from test_policies_support import ROOT
 
 from platform_policies import all_rules
-from platform_policies.reference import LEVEL_NAMES, effective_config, policies_table_markdown, stack_configs
+from platform_policies.policy_config import LEVEL_NAMES, effective_config
+from platform_policies.reference import policies_table_markdown, stack_configs
 
 from preflight.analyzer import LEVELS, build_policy_config
 

@@ -6,8 +6,8 @@ from pulumi_policy import PolicyProviderResource
 
 from test_policies_support import U_LIST, U_STR, check, check_stack, stack_args, urn, wire
 
-from platform_policies.rules import cloudfront, msk
-from platform_policies.support import graph
+from platform_policies.rules import cloudfront, efs, msk
+from platform_policies.support import azs, graph
 
 VPC, SUBNET, SG = "awsx:ec2:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup"
 MSK, ACL, DIST = msk.MSK_CLUSTER, "aws:wafv2/webAcl:WebAcl", cloudfront.DISTRIBUTION
@@ -58,6 +58,35 @@ def test_a_vpc_with_children_counts_its_subnets_azs():
         "an unknown AZ: undecided (not the awsx default of 3)"
     assert check_stack(MSK_MULTI_AZ, [vpc({"availabilityZoneNames": U_LIST}), sg(), kafka(U_LIST)],
                        config={"minAzs": 4}) == []
+
+
+def test_one_az_count_of_an_awsx_vpc():
+    """support/azs.vpc_az_count, the count every availability rule uses: children, names, count, awsx default."""
+    def count(props: dict, children: tuple = ()) -> object:
+        resources = [vpc(props), *({"type": SUBNET, "name": f"net-{i}", "parent": urn(VPC, "net"),
+                                    "props": {"availabilityZone": az}} for i, az in enumerate(children))]
+        args = stack_args(resources)
+        return azs.vpc_az_count(args.resources[0], azs.stack_azs(args.resources))
+
+    assert count({"availabilityZoneNames": ["us-east-1a", "us-east-1b"]}) == 2
+    assert count({"numberOfAvailabilityZones": 2}) == 2
+    assert count({}) == azs.AWSX_DEFAULT_AZS == 3
+    assert count({"availabilityZoneNames": U_LIST}) is azs.UNKNOWN, "names given but unknown: not the default"
+    assert count({"availabilityZoneNames": U_LIST, "numberOfAvailabilityZones": 2}) == 2
+    assert count({"numberOfAvailabilityZones": 3}, children=("us-east-1a", "us-east-1a", "us-east-1b")) == 2, \
+        "the children (real engine) win over the inputs"
+    assert count({"numberOfAvailabilityZones": 3}, children=("us-east-1a", U_STR)) is azs.UNKNOWN
+
+
+def test_efs_counts_the_awsx_default_when_the_vpc_states_no_azs():
+    fs = {"type": "aws:efs/fileSystem:FileSystem", "name": "fs", "props": {}}
+    mounts = [{"type": "aws:efs/mountTarget:MountTarget", "name": f"mt{i}", "props": {"subnetId": U_STR}}
+              for i in range(2)]
+    service = {"type": "aws:ecs/service:Service", "name": "svc", "deps": {"networkConfiguration": [urn(VPC, "net")]},
+               "props": {"networkConfiguration": {"subnets": [U_STR, U_STR, U_STR]}}}
+    found = check_stack(efs.validate_efs_mount_targets, [vpc({}), fs, *mounts, service])
+    assert [m for m, _ in found] == ["Services span 3 AZs but the file system has 2 mount target(s) (one per AZ at "
+                                     "most): tasks in the other AZs cannot mount it."]
 
 
 def distribution(deps: dict) -> dict:

@@ -2,9 +2,9 @@
 
 A row per rule (in all_policies() order): name and module, area, resource types, what it checks,
 anchor ids, the enforcement level per stack and the options.  Levels and option values are what the
-engine would be configured with: the schema defaults, overlaid with policies/config/<stack>.json
-the way ``pulumi preview --policy-pack-config`` reads it (preflight.analyzer.build_policy_config;
-tests/test_policies_docs.py checks both agree).  Nothing here runs in the pack process.
+engine would be configured with (policy_config.effective_config, the merge preflight's analyzer uses too;
+tests/test_policies_docs.py checks the table's levels against preflight's).  Nothing here runs in the pack
+process.
 """
 
 from __future__ import annotations
@@ -13,40 +13,14 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from pulumi_policy import EnforcementLevel
-
 from . import all_rules
+from .policy_config import effective_config
 from .rule import WHOLE_STACK, Rule
-
-LEVEL_NAMES = {EnforcementLevel.ADVISORY: "advisory", EnforcementLevel.MANDATORY: "mandatory",
-               EnforcementLevel.DISABLED: "disabled", EnforcementLevel.REMEDIATE: "remediate"}
 
 
 def stack_configs(config_dir: Path) -> dict[str, dict]:
     """{stack: policy-config file content} for every policies/config/<stack>.json, stacks sorted."""
     return {p.stem: json.loads(p.read_text()) for p in sorted(Path(config_dir).glob("*.json"))}
-
-
-def effective_config(rule: Rule, file_config: Mapping[str, Any]) -> dict[str, Any]:
-    """{"enforcementLevel", "properties"} for ``rule`` under one stack's policy-config file.
-
-    The level: the rule's default, replaced by a top-level "all" level, replaced by the rule's
-    entry (a level string, or an object whose enforcementLevel and options override the defaults).
-    """
-    props = {k: v["default"] for k, v in rule.config.items() if isinstance(v, dict) and "default" in v}
-    level = LEVEL_NAMES[rule.level]
-    if isinstance(file_config.get("all"), str):
-        level = file_config["all"]
-    entry = file_config.get(rule.name)
-    if isinstance(entry, str):
-        level = entry
-    elif isinstance(entry, dict):
-        for key, value in entry.items():
-            if key == "enforcementLevel":
-                level = value
-            else:
-                props[key] = value
-    return {"enforcementLevel": level, "properties": props}
 
 
 def _value(value: Any) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..result import count, display_message, mandatory_policies
+from ..result import count, display_message, mandatory_policies, ranked_drivers
 
 MARKER = "<!-- preflight-report -->"
 LIMIT = 60_000
@@ -79,7 +79,7 @@ def _cost_section(r: dict[str, Any], delta: Optional[dict[str, Any]]) -> list[st
     if delta:
         line += f"; {_delta_text(delta)} against the base branch ({_money(delta['base_usd'])})"
     out = [line, ""]
-    drivers = sorted(cost.get("top_drivers") or [], key=lambda d: (-d["monthly_usd"], d["resource"]))[:DRIVER_ROWS]
+    drivers = ranked_drivers(cost)[:DRIVER_ROWS]
     if drivers:
         out += ["| top cost drivers | tier | service | monthly |", "|---|---|---|---:|"]
         out += [f"| {_cell(d['resource'], 80)} | {_cell(d.get('tier', ''), 30)} | {_cell(d.get('service', ''), 30)} | "

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..result import ranked_drivers
+
 
 def summarize(result: dict[str, Any], delta: Any) -> dict[str, Any]:
     cost = result.get("cost") or {}
@@ -16,7 +18,7 @@ def summarize(result: dict[str, Any], delta: Any) -> dict[str, Any]:
         "stack": result["stack"], "verdict": result["verdict"], "stages": result["stages"],
         "violations": result["violations"],
         "cost": {"totals": cost.get("totals"), "cap": cost.get("cap"),
-                 "top_drivers": sorted(cost.get("top_drivers") or [], key=lambda d: (-d["monthly_usd"], d["resource"])),
+                 "top_drivers": ranked_drivers(cost),
                  "against_base": delta},
     }
 

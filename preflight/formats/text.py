@@ -9,7 +9,7 @@ import json
 from collections import Counter, defaultdict
 from typing import Any, Optional
 
-from ..result import count, display_message, mandatory_policies
+from ..result import count, display_message, mandatory_policies, ranked_drivers
 
 ADVISORY_SHOWN = 10   # without --verbose; mandatory violations are always listed in full
 
@@ -72,7 +72,7 @@ def _cost_lines(result: dict[str, Any], delta: Optional[dict[str, Any]]) -> list
     if delta:
         line += f"; {delta['delta_usd']:+,.2f} vs base"
     out = [line]
-    drivers = sorted(cost.get("top_drivers") or [], key=lambda d: (-d["monthly_usd"], d["resource"]))
+    drivers = ranked_drivers(cost)
     if drivers:
         out.append("   top drivers: " + ", ".join(f"{d['resource']} {_money(d['monthly_usd'])}" for d in drivers))
     if cost.get("unpriced"):

@@ -64,6 +64,12 @@ class EstimateContext:
     def of_type(self, type_: str) -> list[Res]:
         return [r for r in self.resources if r.type == type_]
 
+    def built_from(self, r: Res, prop: Optional[str], type_: str) -> Optional[Res]:
+        """The first resource of ``type_`` that ``r``'s input ``prop`` was built from (its property
+        dependency; ``prop`` None: any dependency of ``r``), None when there is none in the graph."""
+        urns = r.property_dependencies.get(prop, []) if prop is not None else r.dependencies
+        return next((d for d in map(self.by_urn.get, urns) if d is not None and d.type == type_), None)
+
     # -- usage
     def use(self, section: str, key: Optional[str] = None) -> float:
         """A number of the usage profile (``usage[section][key]``, or ``usage[section]`` without key),

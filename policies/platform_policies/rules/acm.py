@@ -9,6 +9,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.props import as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 CERTIFICATE = "aws:acm/certificate:Certificate"
 VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
@@ -71,8 +72,7 @@ def _certificate_problems(p) -> list[str]:
 def validate_certificate_constraints(args, report_violation) -> None:
     if args.resource_type != CERTIFICATE:
         return
-    for problem in _certificate_problems(args.props):
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, _certificate_problems(args.props))
 
 
 def validate_certificate_hygiene(args, report_violation) -> None:

@@ -8,7 +8,9 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, Rule
+from ..support.graph import producers
 from ..support.props import as_int, as_str, get
+from ..support.report import report_problems
 
 CA = "aws:acmpca/certificateAuthority:CertificateAuthority"
 CERTIFICATE = "aws:acmpca/certificate:Certificate"
@@ -60,7 +62,7 @@ def _ca_problems(p) -> list[str]:
 
 
 def _issuing_ca(resource, resources: list) -> Any:
-    deps = (getattr(resource, "property_dependencies", None) or {}).get("certificateAuthorityArn") or []
+    deps = producers(resource, "certificateAuthorityArn")
     return next((d for d in deps if d.resource_type == CA), None)
 
 
@@ -95,8 +97,7 @@ def validate_private_ca_constraints(args, report_violation) -> None:
                 ["a CA certificate installation needs certificateAuthorityArn"]
         else:
             continue
-        for problem in problems:
-            report_violation(problem[0].upper() + problem[1:] + ".", r.urn)
+        report_problems(report_violation, problems, r.urn)
 
 
 RULES = [

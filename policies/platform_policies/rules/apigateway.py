@@ -14,7 +14,9 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..support.graph import producers
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 REST_API = "aws:apigateway/restApi:RestApi"
 STAGE = "aws:apigateway/stage:Stage"
@@ -30,19 +32,10 @@ DEPLOYMENT = "aws:apigateway/deployment:Deployment"
 VPC_LINK_V2 = "aws:apigatewayv2/vpcLink:VpcLink"
 
 
-def _report_all(report_violation, problems: list[str], urn: Any = None) -> None:
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", urn)
-
-
-def _deps(resource, prop: str) -> list:
-    return (getattr(resource, "property_dependencies", None) or {}).get(prop) or []
-
-
 def _same_api(a, b) -> bool:
     """Two API Gateway resources refer to the same REST API (graph, else the id value)."""
-    da = {d.urn for d in _deps(a, "restApi")}
-    db = {d.urn for d in _deps(b, "restApi")}
+    da = {d.urn for d in producers(a, "restApi")}
+    db = {d.urn for d in producers(b, "restApi")}
     if da and db:
         return bool(da & db)
     va, vb = as_str(get(a.props, "restApi")), as_str(get(b.props, "restApi"))
@@ -76,7 +69,7 @@ def validate_execution_logging(args, report_violation) -> None:
             continue
         mine = [s for s in settings if _same_api(s, stage)
                 and (as_str(get(s.props, "stageName")) == name or any(d.urn == stage.urn
-                                                                       for d in _deps(s, "stageName")))
+                                                                       for d in producers(s, "stageName")))
                 and as_str(get(s.props, "methodPath")) == "*/*"]
         levels = [as_str(get(s.props, "settings.loggingLevel"), "OFF") for s in mine]
         if any(is_unknown(level) for level in levels):
@@ -162,7 +155,7 @@ def _stage_problems(p) -> list[str]:
 
 def validate_stage_constraints(args, report_violation) -> None:
     if args.resource_type == STAGE:
-        _report_all(report_violation, _stage_problems(args.props))
+        report_problems(report_violation, _stage_problems(args.props))
 
 
 def validate_logging_role(args, report_violation) -> None:
@@ -203,7 +196,7 @@ def validate_method_settings_constraints(args, report_violation) -> None:
     ttl = as_int(get(p, "settings.cacheTtlInSeconds"))
     if isinstance(ttl, int) and not -1 <= ttl <= 3600:
         out.append(f"settings.cacheTtlInSeconds {ttl} is outside 0-3600")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
@@ -220,7 +213,7 @@ def validate_method_constraints(args, report_violation) -> None:
         out.append(f"authorization {auth!r} is not one of {', '.join(AUTHORIZATION_TYPES)}")
     if auth in ("CUSTOM", "COGNITO_USER_POOLS") and get(p, "authorizerId") in (None, ""):
         out.append(f"authorization {auth} needs an authorizerId")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 INTEGRATION_TYPES = ("HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY", "MOCK")
@@ -261,7 +254,7 @@ def _integration_problems(p) -> list[str]:
 
 def validate_integration_constraints(args, report_violation) -> None:
     if args.resource_type == INTEGRATION:
-        _report_all(report_violation, _integration_problems(args.props))
+        report_problems(report_violation, _integration_problems(args.props))
 
 
 _PATH_PART = re.compile(r"[A-Za-z0-9._\-~:@!$&'()*+,;=]+|\{[A-Za-z0-9._-]+\+?\}")
@@ -292,12 +285,12 @@ def validate_resource_and_plan_constraints(args, report_violation) -> None:
         subnets = as_list(get(p, "subnetIds"))
         if not is_unknown(subnets) and not subnets:
             out.append("a VPC link needs subnetIds")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 def _api_key(resource, prop: str, value_path: str) -> Any:
     """The REST API a resource refers to: the RestApi resource it depends on, else the id value."""
-    for d in _deps(resource, prop):
+    for d in producers(resource, prop):
         if d.resource_type == REST_API:
             return d.urn
     return as_str(get(resource.props, value_path))
@@ -321,7 +314,7 @@ def validate_stage_references(args, report_violation) -> None:
                 report_violation(f"Method settings name stage {name!r}, which the API does not have "
                                  f"({', '.join(sorted(stages[api]))}).", r.urn)
         elif r.resource_type == USAGE_PLAN:
-            apis = [d.urn for d in _deps(r, "apiStages") if d.resource_type == REST_API]
+            apis = [d.urn for d in producers(r, "apiStages") if d.resource_type == REST_API]
             for entry in as_list(get(r.props, "apiStages")) or []:
                 name = as_str(get(entry, "stage"))
                 api = apis[0] if len(apis) == 1 else as_str(get(entry, "apiId"))

@@ -20,17 +20,13 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, Rule
 from ..support.props import as_bool, as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 TARGET = "aws:appautoscaling/target:Target"
 POLICY = "aws:appautoscaling/policy:Policy"
 SCHEDULED_ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction"
 NAMESPACES = ("ecs", "elasticmapreduce", "ec2", "appstream", "dynamodb", "rds", "sagemaker", "custom-resource",
               "comprehend", "lambda", "cassandra", "kafka", "elasticache", "neptune", "workspaces")
-
-
-def _report_all(report_violation, problems: list[str], urn: Any = None) -> None:
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", urn)
 
 
 def _number(props, path) -> Any:
@@ -271,7 +267,7 @@ def validate_autoscaling_constraints(args, report_violation) -> None:
         if t != TARGET and not _registered(r, targets):
             problems.append(f"no scalable target of this stack registers {'/'.join(map(str, _key(p)))}; the "
                             f"{'policy' if t == POLICY else 'scheduled action'} is rejected (ObjectNotFound)")
-        _report_all(report_violation, problems, r.urn)
+        report_problems(report_violation, problems, r.urn)
 
 
 RULES = [

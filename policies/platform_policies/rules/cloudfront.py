@@ -9,8 +9,9 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
-from ..support.graph import per_resource, producer_regions
+from ..support.graph import per_resource, producer_regions, producers
 from ..support.props import UNKNOWN, arn_region, as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 
@@ -61,24 +62,18 @@ def _behaviors(props) -> Any:
     return ([default] if default is not None else []) + ordered
 
 
-def _report_all(report_violation, problems: list[str], urn: Any = None) -> None:
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", urn)
-
-
-def _deps(resource, prop: str) -> list:
-    return (getattr(resource, "property_dependencies", None) or {}).get(prop) or []
+def _judged_behaviors(args) -> list:
+    """The cache behaviors a per-behavior rule judges: those of a distribution, none while unknown."""
+    if args.resource_type != DISTRIBUTION:
+        return []
+    behaviors = _behaviors(args.props)
+    return [] if is_unknown(behaviors) else behaviors
 
 
 # ---- security ------------------------------------------------------------------------------------------
 
 def validate_viewer_https(args, report_violation) -> None:
-    if args.resource_type != DISTRIBUTION:
-        return
-    behaviors = _behaviors(args.props)
-    if is_unknown(behaviors):
-        return
-    for b in behaviors:
+    for b in _judged_behaviors(args):
         policy = as_str(get(b, "viewerProtocolPolicy"))
         if policy == "allow-all":
             where = as_str(get(b, "pathPattern"), "default")
@@ -145,7 +140,7 @@ def validate_origin_tls(args, report_violation) -> None:
                 problems += _origin_tls_problems(as_str(get(custom, "originProtocolPolicy")),
                                                  as_list(get(custom, "originSslProtocols")),
                                                  f"origin {as_str(get(o, 'originId'), '?')!r}")
-            _report_all(report_violation, problems, r.urn)
+            report_problems(report_violation, problems, r.urn)
         elif r.resource_type == VPC_ORIGIN:
             cfg = get(r.props, "vpcOriginEndpointConfig")
             if cfg is None or is_unknown(cfg):
@@ -153,24 +148,19 @@ def validate_origin_tls(args, report_violation) -> None:
             policy = as_str(get(cfg, "originProtocolPolicy"))
             if policy == "http-only" and _targets_internal_lb(r):
                 continue
-            _report_all(report_violation, _origin_tls_problems(policy, as_list(get(cfg, "originSslProtocols.items")),
+            report_problems(report_violation, _origin_tls_problems(policy, as_list(get(cfg, "originSslProtocols.items")),
                                                                f"VPC origin {r.name}"), r.urn)
 
 
 def _targets_internal_lb(vpc_origin) -> bool:
-    for d in _deps(vpc_origin, "vpcOriginEndpointConfig"):
+    for d in producers(vpc_origin, "vpcOriginEndpointConfig"):
         if d.resource_type in LB_TYPES:
             return as_bool(get(d.props, "internal"), False) is True
     return False
 
 
 def validate_security_headers(args, report_violation) -> None:
-    if args.resource_type != DISTRIBUTION:
-        return
-    behaviors = _behaviors(args.props)
-    if is_unknown(behaviors):
-        return
-    for b in behaviors:
+    for b in _judged_behaviors(args):
         if get(b, "responseHeadersPolicyId") in (None, ""):
             where = as_str(get(b, "pathPattern"), "default")
             report_violation(f"Cache behavior {where!r} has no responseHeadersPolicyId (HSTS, X-Content-Type-"
@@ -188,11 +178,11 @@ def validate_access_logging(args, report_violation) -> None:
         logging = get(r.props, "loggingConfig")
         if is_unknown(logging) or (logging is not None and get(logging, "bucket") not in (None, "")):
             continue
-        if any(s.resource_type == LOG_DELIVERY_SOURCE and any(d.urn == r.urn for d in _deps(s, "resourceArn"))
+        if any(s.resource_type == LOG_DELIVERY_SOURCE and any(d.urn == r.urn for d in producers(s, "resourceArn"))
                for s in resources):
             continue
-        acls = {d.urn for d in _deps(r, "webAclId") if d.resource_type == WEB_ACL}
-        if any(c.resource_type == WAF_LOGGING and {d.urn for d in _deps(c, "resourceArn")} & acls
+        acls = {d.urn for d in producers(r, "webAclId") if d.resource_type == WEB_ACL}
+        if any(c.resource_type == WAF_LOGGING and {d.urn for d in producers(c, "resourceArn")} & acls
                for c in resources):
             continue
         if is_unknown(get(r.props, "webAclId")):
@@ -324,7 +314,7 @@ def validate_distribution_constraints(args, report_violation) -> None:
         out.append(f"priceClass {price!r} is not one of {', '.join(PRICE_CLASSES)}")
     if isinstance(http, str) and http not in HTTP_VERSIONS:
         out.append(f"httpVersion {http!r} is not one of {', '.join(HTTP_VERSIONS)}")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 def validate_vpc_origin_constraints(args, report_violation) -> None:
@@ -348,7 +338,7 @@ def validate_vpc_origin_constraints(args, report_violation) -> None:
     quantity = as_int(get(cfg, "originSslProtocols.quantity"))
     if not is_unknown(items) and isinstance(quantity, int) and quantity != len(items):
         out.append(f"originSslProtocols.quantity {quantity} does not match its {len(items)} items")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 RULES = [

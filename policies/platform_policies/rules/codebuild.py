@@ -10,13 +10,9 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, MANDATORY, SECURITY, Rule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 PROJECT = "aws:codebuild/project:Project"
-
-
-def _report_all(report_violation, problems: list[str]) -> None:
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
 
 
 # ---- security ------------------------------------------------------------------------------------------
@@ -141,7 +137,7 @@ def _project_problems(p) -> list[str]:
 
 def validate_project_constraints(args, report_violation) -> None:
     if args.resource_type == PROJECT:
-        _report_all(report_violation, _project_problems(args.props))
+        report_problems(report_violation, _project_problems(args.props))
 
 
 RULES = [

@@ -9,6 +9,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, MANDATORY, SECURITY, Rule
 from ..support.props import as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 PIPELINE = "aws:codepipeline/pipeline:Pipeline"
 
@@ -112,8 +113,7 @@ def _pipeline_problems(p) -> list[str]:
 def validate_pipeline_constraints(args, report_violation) -> None:
     if args.resource_type != PIPELINE:
         return
-    for problem in _pipeline_problems(args.props):
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, _pipeline_problems(args.props))
 
 
 RULES = [

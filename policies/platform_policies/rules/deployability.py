@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator, Optional
 from pulumi_policy import Severity, StackValidationArgs
 
 from ..rule import ADVISORY, DEPLOYABILITY, MANDATORY, WHOLE_STACK, Rule
+from ..support.graph import producers
 from ..support.options import options
 from ..support.placeholders import ARN, text_findings
 from ..support.props import as_str, get, is_unknown, plain
@@ -131,7 +132,7 @@ def validate_no_placeholders(args: StackValidationArgs, report_violation: Callab
 # ---- nobody hears the alarms -----------------------------------------------------------------------------
 
 def _depends_on(resource: Any, prop: str, target_urn: str, target_arn: Any) -> bool:
-    deps = (getattr(resource, "property_dependencies", None) or {}).get(prop) or []
+    deps = producers(resource, prop)
     if any(getattr(d, "urn", None) == target_urn for d in deps):
         return True
     if isinstance(target_arn, str) and target_arn:

@@ -12,7 +12,7 @@ from ..support.options import integer, options
 import ipaddress
 import re
 
-from ..support.graph import depends_on, of_type
+from ..support.graph import ancestors, depends_on, of_type, producers
 from ..support.props import (UNKNOWN, as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown,
                              provider_region)
 
@@ -36,25 +36,6 @@ EBS_VOLUME = "aws:ebs/volume:Volume"
 NAT_CONFIG = {
     "defaultAzCount": integer("AZ count assumed for an awsx Vpc that states none (awsx default: 3).", 3, 1),
 }
-
-
-def _ancestors(resource, by_urn: dict) -> list:
-    """URNs of the resource's ancestors, nearest first (tolerates missing parents)."""
-    out, seen = [], set()
-    parent = _parent_urn(resource)
-    while parent and parent not in seen:
-        seen.add(parent)
-        out.append(parent)
-        parent = _parent_urn(by_urn[parent]) if parent in by_urn else None
-    return out
-
-
-def _parent_urn(resource) -> Any:
-    parent = getattr(resource, "parent", None)
-    if parent is not None and getattr(parent, "urn", None):
-        return parent.urn
-    opts = getattr(resource, "opts", None)
-    return getattr(opts, "parent", None) or None
 
 
 def _public_nat(nat) -> bool:
@@ -92,7 +73,7 @@ def validate_nat_gateway_per_az(args, report_violation) -> None:
     subnets_by_vpc: dict[str, list] = {v.urn: [] for v in vpcs}
     has_children: set[str] = set()
     for r in resources:
-        owner = next((u for u in _ancestors(r, by_urn) if u in nats_by_vpc), None)
+        owner = next((u for u in ancestors(r, by_urn) if u in nats_by_vpc), None)
         if owner is None:
             continue  # NATs outside an awsx Vpc: no AZ count to compare with (the platform has none)
         has_children.add(owner)
@@ -300,12 +281,12 @@ def _top_vpcs(resources: list) -> list:
 
 def _ancestor_resources(r, resources: list) -> list:
     by_urn = {x.urn: x for x in resources}
-    return [by_urn[u] for u in _ancestors(r, by_urn) if u in by_urn]
+    return [by_urn[u] for u in ancestors(r, by_urn) if u in by_urn]
 
 
 def _ancestor_of(vpc, flow_log, resources: list) -> bool:
     """A flow log whose vpcId comes from an aws:ec2/vpc child of this awsx VPC (real engine)."""
-    for dep in (getattr(flow_log, "property_dependencies", None) or {}).get("vpcId", []) or []:
+    for dep in producers(flow_log, "vpcId"):
         if any(a.urn == vpc.urn for a in _ancestor_resources(dep, resources)):
             return True
     return False

@@ -9,15 +9,11 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.props import as_bool, as_list, as_str, get, is_unknown, parse_json
+from ..support.report import report_problems
 
 REPOSITORY = "aws:ecr/repository:Repository"
 LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
-
-
-def _report_all(report_violation, problems: list[str]) -> None:
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
 
 
 # ---- security ------------------------------------------------------------------------------------------
@@ -102,7 +98,7 @@ def validate_repository_constraints(args, report_violation) -> None:
             out.append(f"encryptionType {kind!r} is not one of {', '.join(_ENCRYPTION)}")
         if kind == "AES256" and get(c, "kmsKey") not in (None, ""):
             out.append("kmsKey is only valid with encryptionType KMS or KMS_DSSE")
-    _report_all(report_violation, out)
+    report_problems(report_violation, out)
 
 
 # Lifecycle policy grammar: ECR user guide, "Lifecycle policy properties" and "Lifecycle policy
@@ -155,7 +151,7 @@ def validate_lifecycle_policy_constraints(args, report_violation) -> None:
     doc = parse_json(get(args.props, "policy"))
     if is_unknown(doc):
         return
-    _report_all(report_violation, _lifecycle_problems(doc))
+    report_problems(report_violation, _lifecycle_problems(doc))
 
 
 RULES = [

@@ -14,9 +14,11 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
+from ..support.graph import producers
 from ..support.options import integer, options, string_list
-from ..support.azs import az_index, count_azs
+from ..support.azs import count_azs, stack_azs
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
+from ..support.report import report_problems
 
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
@@ -70,7 +72,7 @@ def validate_ecs_service_multi_az(args, report_violation) -> None:
     opts = options(args, MULTI_AZ_CONFIG)
     min_tasks, min_azs = as_int(opts["minTasks"], 2), as_int(opts["minAzs"], 2)
     resources = list(args.resources)
-    index = az_index(resources)
+    azs_of = stack_azs(resources)
     for svc in resources:
         if svc.resource_type != ECS_SERVICE:
             continue
@@ -82,7 +84,7 @@ def validate_ecs_service_multi_az(args, report_violation) -> None:
                              f"the loss of an AZ.", svc.urn)
         if get(svc.props, "networkConfiguration") is None:
             continue  # no awsvpc configuration: ecs-service-constraints reports Fargate's need for one
-        azs = count_azs(svc, "networkConfiguration", get(svc.props, "networkConfiguration.subnets"), index)
+        azs = count_azs(svc, "networkConfiguration", get(svc.props, "networkConfiguration.subnets"), azs_of)
         if azs.below(min_azs):
             seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
             report_violation(f"networkConfiguration.subnets ({azs.subnets} subnet(s)) span {seen} AZ(s); at least "
@@ -465,7 +467,7 @@ def validate_fargate_task_constraints(args, report_violation) -> None:
 
 def _task_definition_of(svc, resources: list) -> Any:
     """The task definition resource a service points at: its property dependency, else family match."""
-    deps = (getattr(svc, "property_dependencies", None) or {}).get("taskDefinition") or []
+    deps = producers(svc, "taskDefinition")
     for d in deps:
         if d.resource_type == TASK_DEFINITION:
             return d
@@ -558,8 +560,7 @@ def validate_service_constraints(args, report_violation) -> None:
         task = _task_definition_of(svc, resources)
         if task is not None:
             problems += _service_task_problems(svc.props, task)
-        for problem in problems:
-            report_violation(problem[0].upper() + problem[1:] + ".", svc.urn)
+        report_problems(report_violation, problems, svc.urn)
 
 
 RULES = [

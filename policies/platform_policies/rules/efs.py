@@ -9,7 +9,9 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
-from ..support.graph import depends_on, of_type, producer, producers, string_list, vpc_az_count
+from ..support.azs import AWSX_VPC, StackAzs, stack_azs, vpc_az_count
+from ..support.graph import depends_on, of_type, producer, producers, string_list
+from ..support.policy_documents import statements
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
 from ..support.protection import require_protect_when_strict
 
@@ -55,14 +57,14 @@ def _service_subnets(services: list) -> Any:
     return subnets
 
 
-def _services_az_count(resources: list, services: list) -> Any:
-    """How many AZs the services span, from the graph: the awsx VPC their subnets come from (its AZ names),
+def _services_az_count(stack: StackAzs, services: list) -> Any:
+    """How many AZs the services span, from the graph: the awsx VPC their subnets come from (its AZs),
     else the number of distinct subnets (awsx creates one subnet per AZ and tier)."""
     counts = []
     for s in services:
-        from_vpc = vpc_az_count(resources, s, "networkConfiguration")
-        if from_vpc is not None:
-            counts.append(from_vpc)
+        vpc = producer(s, "networkConfiguration", AWSX_VPC)
+        if vpc is not None:
+            counts.append(vpc_az_count(vpc, stack))
             continue
         ids = string_list(s, "networkConfiguration.subnets")
         counts.append(ids if is_unknown(ids) else len(set(ids)))
@@ -99,7 +101,7 @@ def validate_efs_mount_targets(args, report_violation) -> None:
                                  f"private subnet (one per AZ).", fs.urn)
             continue
         # Ids unknown (first preview): EFS allows one mount target per AZ, so count them against the AZs.
-        azs = _services_az_count(resources, services)
+        azs = _services_az_count(stack_azs(resources), services)
         if not is_unknown(azs) and len(targets) < azs:
             report_violation(f"Services span {azs} AZs but the file system has {len(targets)} mount target(s) "
                              f"(one per AZ at most): tasks in the other AZs cannot mount it.", fs.urn)
@@ -139,13 +141,8 @@ def validate_access_point_identity(args, report_violation) -> None:
 
 # ---- file system policy: TLS only, not public ----------------------------------------------------------------
 
-def _statements(doc: Any) -> list[dict]:
-    st = doc.get("Statement", []) if isinstance(doc, dict) else []
-    return [s for s in (st if isinstance(st, list) else [st]) if isinstance(s, dict)]
-
-
 def _denies_insecure_transport(doc: Any) -> bool:
-    for st in _statements(doc):
+    for st in statements(doc):
         cond = st.get("Condition") or {}
         secure = (cond.get("Bool") or {}).get("aws:SecureTransport") if isinstance(cond, dict) else None
         if st.get("Effect") == "Deny" and str(secure).lower() == "false":
@@ -168,7 +165,7 @@ def validate_file_system_policy_not_public(args, report_violation) -> None:
     doc = parse_json(get(args.props, "policy"))
     if is_unknown(doc) or doc is None:
         return
-    for st in _statements(doc):
+    for st in statements(doc):
         principal = st.get("Principal")
         anyone = principal == "*" or (isinstance(principal, dict) and "*" in (
             principal.get("AWS") if isinstance(principal.get("AWS"), list) else [principal.get("AWS")]))

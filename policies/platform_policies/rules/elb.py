@@ -23,10 +23,13 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
-from ..support.azs import az_index, count_azs
+from ..support.azs import count_azs, stack_azs
+from ..support.graph import producers
 from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
+from ..support.report import report_problems
+from .s3 import BUCKET_POLICY, BUCKET_TYPES, SSE as BUCKET_SSE, companions
 
 LB_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 TARGET_GROUP_TYPES = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
@@ -40,16 +43,13 @@ VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
 # The program's claim on a plain-HTTP listener that only private AWS paths reach it
 # (components/edge/alb.py sets the same tag); alb-private-http-listener verifies it.
 PRIVATE_ORIGIN_TAG = ("origin-access", "cloudfront-vpc-origin+api-vpc-link")
-BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 
 
 # ---- availability (stack: subnet ids resolve to AZs through the graph) ------------------------------------
 
 def validate_alb_multi_az(args, report_violation) -> None:
     resources = list(args.resources)
-    index = az_index(resources)
+    azs_of = stack_azs(resources)
     for lb in resources:
         if lb.resource_type not in LB_TYPES:
             continue
@@ -60,7 +60,7 @@ def validate_alb_multi_az(args, report_violation) -> None:
         mappings = as_list(get(lb.props, "subnetMappings"))
         if (subnets is None or as_list(subnets) == []) and not is_unknown(mappings) and mappings:
             subnets, prop = [get(m, "subnetId") for m in mappings], "subnetMappings"
-        azs = count_azs(lb, prop, subnets if subnets is not None else [], index)
+        azs = count_azs(lb, prop, subnets if subnets is not None else [], azs_of)
         # AWS rejects an ALB with subnets in fewer than two AZs (ELB user guide, "Availability Zones and
         # load balancer nodes"; CreateLoadBalancer "You must specify subnets from at least two Availability
         # Zones"), read 2026-11.
@@ -217,8 +217,7 @@ def validate_target_group_constraints(args, report_violation) -> None:
     slow = _number(p, "slowStart")
     if slow is not None and slow != 0 and not 30 <= slow <= 900:
         problems.append(f"slowStart {slow} is neither 0 nor 30-900")
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 # CreateLoadBalancer / ModifyLoadBalancerAttributes (ELB API reference; ELB user guide "Application Load
@@ -253,8 +252,7 @@ def validate_load_balancer_constraints(args, report_violation) -> None:
     subnets, mappings = as_list(get(p, "subnets")), as_list(get(p, "subnetMappings"))
     if not is_unknown(subnets) and not is_unknown(mappings) and subnets and mappings:
         problems.append("subnets and subnetMappings are mutually exclusive")
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 def _action_problems(actions, https: bool, where: str) -> list[str]:
@@ -318,8 +316,7 @@ def validate_listener_constraints(args, report_violation) -> None:
     if protocol not in SECURE_PROTOCOLS and get(p, "sslPolicy") not in (None, "") and not is_unknown(protocol):
         problems.append(f"sslPolicy is set on a {protocol} listener; only HTTPS and TLS listeners take one")
     problems += _action_problems(as_list(get(p, "defaultActions")), protocol == "HTTPS", "defaultActions")
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 def validate_listener_rule_constraints(args, report_violation) -> None:
@@ -342,8 +339,7 @@ def validate_listener_rule_constraints(args, report_violation) -> None:
             if values > 5:
                 problems.append(f"the conditions carry {values} values; a rule allows at most 5")
         problems += _action_problems(as_list(get(p, "actions")), True, "actions")
-        for problem in problems:
-            report_violation(problem[0].upper() + problem[1:] + ".", r.urn)
+        report_problems(report_violation, problems, r.urn)
         listener = _listener_key(r)
         if listener is not None and priority is not None:
             by_priority.setdefault((listener, priority), []).append(r)
@@ -365,7 +361,7 @@ def _condition_values(condition) -> int:
 
 
 def _listener_key(rule) -> Any:
-    deps = (getattr(rule, "property_dependencies", None) or {}).get("listenerArn") or []
+    deps = producers(rule, "listenerArn")
     for d in deps:
         if d.resource_type in LISTENER_TYPES:
             return d.urn
@@ -399,36 +395,22 @@ def _grants_elb_delivery(policy_doc) -> bool:
     return False
 
 
-def _bucket_companions(bucket, resources: list, kind: str) -> list:
-    """Resources of type ``kind`` whose ``bucket`` input comes from ``bucket``."""
-    name = as_str(get(bucket.props, "bucket"))
-    out = []
-    for r in resources:
-        if r.resource_type != kind:
-            continue
-        deps = (getattr(r, "property_dependencies", None) or {}).get("bucket") or []
-        if any(d.urn == bucket.urn for d in deps) or (isinstance(name, str) and name
-                                                      and as_str(get(r.props, "bucket")) == name):
-            out.append(r)
-    return out
-
-
 def validate_access_log_bucket(args, report_violation) -> None:
     resources = list(args.resources)
     for lb in resources:
         if lb.resource_type not in LB_TYPES or as_bool(get(lb.props, "accessLogs.enabled"), False) is not True:
             continue
-        deps = (getattr(lb, "property_dependencies", None) or {}).get("accessLogs") or []
+        deps = producers(lb, "accessLogs")
         buckets = [d for d in deps if d.resource_type in BUCKET_TYPES]
         for bucket in buckets:
-            policies = _bucket_companions(bucket, resources, BUCKET_POLICY)
+            policies = companions(bucket, resources, BUCKET_POLICY)
             docs = [parse_json(get(p.props, "policy")) for p in policies]
             if any(is_unknown(d) for d in docs):
                 continue
             if not any(_grants_elb_delivery(d) for d in docs):
                 report_violation(f"Access-log bucket {bucket.name} has no bucket policy letting Elastic Load "
                                  f"Balancing write logs: AWS rejects enabling access logs.", lb.urn)
-            for sse in _bucket_companions(bucket, resources, BUCKET_SSE):
+            for sse in companions(bucket, resources, BUCKET_SSE):
                 algos = {as_str(get(rule, "applyServerSideEncryptionByDefault.sseAlgorithm"))
                          for rule in as_list(get(sse.props, "rules")) or []}
                 if algos & {"aws:kms", "aws:kms:dsse"}:
@@ -467,10 +449,6 @@ SHARED_CHECKS = {
 
 # ---- the private plain-HTTP listener (stack) ----------------------------------------------------------
 
-def _deps(resource, prop: str) -> list:
-    return list((getattr(resource, "property_dependencies", None) or {}).get(prop) or [])
-
-
 def _all_deps(resource) -> list:
     found = list(getattr(resource, "dependencies", None) or [])
     for deps in (getattr(resource, "property_dependencies", None) or {}).values():
@@ -480,13 +458,13 @@ def _all_deps(resource) -> list:
 
 def _vpc_link_groups(resources) -> set[str]:
     """URNs of the security groups API Gateway VPC links use."""
-    return {d.urn for r in resources if r.resource_type == VPC_LINK for d in _deps(r, "securityGroupIds")}
+    return {d.urn for r in resources if r.resource_type == VPC_LINK for d in producers(r, "securityGroupIds")}
 
 
 def _vpc_origins_of(resources, lb_urn: str) -> set[str]:
     """URNs of the CloudFront VPC origins that target the load balancer ``lb_urn``."""
     return {r.urn for r in resources if r.resource_type == VPC_ORIGIN
-            and any(d.urn == lb_urn for d in _deps(r, "vpcOriginEndpointConfig"))}
+            and any(d.urn == lb_urn for d in producers(r, "vpcOriginEndpointConfig"))}
 
 
 def _source_problem(rule, link_groups: set[str], origins: set[str]) -> str | None:
@@ -500,7 +478,7 @@ def _source_problem(rule, link_groups: set[str], origins: set[str]) -> str | Non
             return f"admits {key} {value if not is_unknown(value) else '(unknown)'}"
     ref = "referencedSecurityGroupId" if get(props, "referencedSecurityGroupId") is not None \
         else "sourceSecurityGroupId"
-    if any(d.urn in link_groups for d in _deps(rule, ref)):
+    if any(d.urn in link_groups for d in producers(rule, ref)):
         return None
     if any(d.urn in origins for d in _all_deps(rule)):
         return None  # CloudFront's VPC-origin group, looked up once that VPC origin exists
@@ -514,7 +492,7 @@ def validate_private_http_listener(args, report_violation) -> None:
     for listener in resources:
         if listener.resource_type not in LISTENER_TYPES or not claims_private_origins(listener.props):
             continue
-        lbs = [d for d in _deps(listener, "loadBalancerArn") if d.resource_type in LB_TYPES]
+        lbs = [d for d in producers(listener, "loadBalancerArn") if d.resource_type in LB_TYPES]
         if len(lbs) != 1:
             report_violation("Plain-HTTP listener claiming private origins, but its load balancer is not a "
                              "resource of this stack: its sources cannot be checked.", listener.urn)
@@ -524,7 +502,7 @@ def validate_private_http_listener(args, report_violation) -> None:
         if not is_unknown(internal) and internal is not True:
             report_violation("Plain-HTTP listener on an internet-facing load balancer: only an internal ALB "
                              "reached from the VPC link and the CloudFront VPC origin may take HTTP.", listener.urn)
-        groups = _deps(lb, "securityGroups")
+        groups = producers(lb, "securityGroups")
         declared = as_list(get(lb.props, "securityGroups"))
         if not groups or (not is_unknown(declared) and len(declared) != len(groups)):
             report_violation("Plain-HTTP listener whose load balancer has security groups from outside the stack: "
@@ -538,7 +516,7 @@ def validate_private_http_listener(args, report_violation) -> None:
                                  f"rules; only rules from the VPC link and the CloudFront VPC origin may admit "
                                  f"traffic.", listener.urn)
         for rule in rules:
-            if not any(d.urn in group_urns for d in _deps(rule, "securityGroupId")):
+            if not any(d.urn in group_urns for d in producers(rule, "securityGroupId")):
                 continue
             problem = _source_problem(rule, link_groups, origins)
             if problem:

@@ -10,6 +10,7 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.graph import of_type, producer
 from ..support.props import as_list, as_str, get, is_unknown, parse_json
+from ..support.report import report_problems
 
 TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
 ROLE = "aws:iam/role:Role"
@@ -86,8 +87,7 @@ def _template_problems(t) -> list[str]:
 def validate_experiment_templates(args, report_violation) -> None:
     resources = list(args.resources)
     for t in of_type(resources, TEMPLATE):
-        for problem in _template_problems(t):
-            report_violation(problem[0].upper() + problem[1:] + ".", t.urn)
+        report_problems(report_violation, _template_problems(t), t.urn)
         role = producer(t, "roleArn", ROLE)
         if role is None:
             continue

@@ -12,6 +12,7 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
 from ..support.options import options, string_list
+from ..support.policy_documents import listify, statements
 from ..support.props import as_list, as_str, get, is_unknown, parse_json
 
 ROLE = "aws:iam/role:Role"
@@ -19,18 +20,6 @@ POLICY = "aws:iam/policy:Policy"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 POLICY_DOCUMENT_TYPES = (POLICY, ROLE_POLICY, "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy")
-
-
-def _listify(value: Any) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def statements(document: Any) -> list[dict]:
-    if not isinstance(document, dict):
-        return []
-    return [st for st in _listify(document.get("Statement")) if isinstance(st, dict)]
 
 
 def allow_statements(document: Any) -> list[dict]:
@@ -41,8 +30,8 @@ def admin_statements(document: Any) -> list[dict]:
     """Allow statements granting Action "*" on Resource "*"."""
     found = []
     for st in allow_statements(document):
-        actions = _listify(st.get("Action"))
-        resources = _listify(st.get("Resource"))
+        actions = listify(st.get("Action"))
+        resources = listify(st.get("Resource"))
         if any(a in ("*", "*:*") for a in actions) and "*" in resources:
             found.append(st)
     return found
@@ -77,7 +66,7 @@ def validate_no_wildcard_actions(args, report_violation) -> None:
     """Allow statements name actions: no "*", "<service>:*" or "iam:*"-style grants (CKV_AWS_63, CKV2_AWS_40)."""
     for where, doc in policy_documents(args):
         for st in allow_statements(doc):
-            wild = [a for a in _listify(st.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
+            wild = [a for a in listify(st.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
             if st.get("NotAction") is not None:
                 wild.append("NotAction")
             if wild:
@@ -107,9 +96,9 @@ def validate_no_wildcard_resources(args, report_violation) -> None:
     allowed = [a.lower() for a in options(args, RESOURCE_CONFIG)["unscopedActions"]]
     for where, doc in policy_documents(args):
         for st in allow_statements(doc):
-            if "*" not in _listify(st.get("Resource")):
+            if "*" not in listify(st.get("Resource")):
                 continue
-            actions = [a for a in _listify(st.get("Action")) if isinstance(a, str)]
+            actions = [a for a in listify(st.get("Action")) if isinstance(a, str)]
             loose = [a for a in actions if not any(fnmatch.fnmatchcase(a.lower(), pat) for pat in allowed)]
             if loose:
                 report_violation(f"{where} grants {', '.join(loose)} on Resource '*': scope them to the "
@@ -136,8 +125,8 @@ def _grants(action: str, target: str) -> bool:
 def validate_no_privilege_escalation(args, report_violation) -> None:
     for where, doc in policy_documents(args):
         for st in allow_statements(doc):
-            actions = [a for a in _listify(st.get("Action")) if isinstance(a, str)]
-            resources = _listify(st.get("Resource"))
+            actions = [a for a in listify(st.get("Action")) if isinstance(a, str)]
+            resources = listify(st.get("Resource"))
             found = sorted({t for a in actions for t in ESCALATION_ACTIONS if _grants(a, t)})
             if "sts:assumerole" in found and "*" not in resources:
                 found.remove("sts:assumerole")  # assuming named roles is how cross-role access is meant to work
@@ -193,7 +182,7 @@ def _principals(st: dict) -> list[tuple[str, str]]:
         return [("*", "*")]
     if not isinstance(principal, dict):
         return []
-    return [(kind, v) for kind, values in principal.items() for v in _listify(values) if isinstance(v, str)]
+    return [(kind, v) for kind, values in principal.items() for v in listify(values) if isinstance(v, str)]
 
 
 def validate_trust_policy(args, report_violation) -> None:

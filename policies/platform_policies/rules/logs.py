@@ -12,6 +12,7 @@ from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
 from ..support.options import integer, options
 from ..support.props import arn_region, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json, provider_region
+from ..support.report import report_problems
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LOG_RESOURCE_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
@@ -177,8 +178,7 @@ def validate_cloudwatch_values(args, report_violation) -> None:
         doc = as_str(get(args.props, "policyDocument"))
         if doc and not is_unknown(doc) and len(doc) > 5120:
             problems.append(f"policyDocument is {len(doc)} characters; PutResourcePolicy allows 5120")
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 # CreateLogGroup logGroupName: 512 characters of [.-_/#A-Za-z0-9] (CloudWatch Logs API reference, read 2026-11).

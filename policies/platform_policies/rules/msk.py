@@ -11,7 +11,8 @@ from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZI
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import NameRule
 from ..support.options import integer, options, string_list
-from ..support.graph import az_span, of_type, per_resource, producer
+from ..support.azs import az_span
+from ..support.graph import of_type, per_resource, producer
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.protection import require_protect_when_strict
 

@@ -9,6 +9,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.props import as_int, as_list, as_str, get, is_unknown
+from ..support.report import report_problems
 
 RECORD = "aws:route53/record:Record"
 
@@ -57,8 +58,7 @@ def _record_problems(p) -> list[str]:
 def validate_record_constraints(args, report_violation) -> None:
     if args.resource_type != RECORD:
         return
-    for problem in _record_problems(args.props):
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, _record_problems(args.props))
 
 
 def _from_stack(record, prop: str) -> bool:

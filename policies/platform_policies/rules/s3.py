@@ -13,8 +13,11 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..support.graph import producers
+from ..support.policy_documents import statements
 from ..support.props import (AUTONAME_SUFFIX_LENGTH, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json,
                              physical_name)
+from ..support.report import report_problems
 
 PUBLIC_ACCESS_BLOCK_TYPES = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
                              "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock")
@@ -53,16 +56,11 @@ def companions(bucket, resources: list, kind: str) -> list:
     for r in resources:
         if r.resource_type != kind:
             continue
-        deps = (getattr(r, "property_dependencies", None) or {}).get("bucket") or []
+        deps = producers(r, "bucket")
         value = as_str(get(r.props, "bucket"))
         if any(d.urn == bucket.urn for d in deps) or (isinstance(name, str) and name and value == name):
             out.append(r)
     return out
-
-
-def _statements(doc) -> list:
-    statements = doc.get("Statement", []) if isinstance(doc, dict) else []
-    return [st for st in (statements if isinstance(statements, list) else [statements]) if isinstance(st, dict)]
 
 
 def _is_everyone(principal) -> bool:
@@ -75,7 +73,7 @@ def _is_everyone(principal) -> bool:
 
 
 def denies_insecure_transport(doc) -> bool:
-    for st in _statements(doc):
+    for st in statements(doc):
         cond = st.get("Condition", {})
         flag = (cond.get("Bool", {}) if isinstance(cond, dict) else {}).get("aws:SecureTransport")
         if st.get("Effect") == "Deny" and _is_everyone(st.get("Principal")) and str(flag).lower() == "false":
@@ -128,7 +126,7 @@ def validate_bucket_policy(args, report_violation) -> None:
     if not isinstance(doc, dict):
         report_violation("policy is not a JSON policy document.", None)
         return
-    for st in _statements(doc):
+    for st in statements(doc):
         if st.get("Effect") == "Allow" and _is_everyone(st.get("Principal")) and not st.get("Condition"):
             report_violation(f"Statement {st.get('Sid', '?')!r} allows everyone (Principal *) without a "
                              f"condition.", None)
@@ -194,7 +192,7 @@ def _foreign_resources(doc: dict, bucket) -> list[str]:
     if not isinstance(bucket, str) or not bucket:
         return []
     out = []
-    for st in _statements(doc):
+    for st in statements(doc):
         resources = st.get("Resource", [])
         for arn in [resources] if isinstance(resources, str) else resources:
             if isinstance(arn, str) and arn.startswith("arn:") and ":s3:::" in arn:
@@ -229,12 +227,11 @@ def validate_s3_constraints(args, report_violation) -> None:
             out.append(f"objectOwnership {value!r} is not one of {', '.join(_OWNERSHIP)}")
     elif t == BUCKET_POLICY:
         doc = parse_json(get(p, "policy"))
-        if not is_unknown(doc) and (not isinstance(doc, dict) or not _statements(doc)):
+        if not is_unknown(doc) and (not isinstance(doc, dict) or not statements(doc)):
             out.append("policy is not a JSON document with at least one statement")
         elif isinstance(doc, dict):
             out += _foreign_resources(doc, as_str(get(p, "bucket")))
-    for problem in out:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, out)
 
 
 RULES = [

@@ -9,6 +9,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
+from ..support.policy_documents import statements
 from ..support.props import as_bool, as_str, get, is_unknown, parse_json
 
 TOPIC = "aws:sns/topic:Topic"
@@ -22,11 +23,6 @@ def validate_topic_encryption(args, report_violation) -> None:
     key = get(args.props, "kmsMasterKeyId")
     if not is_unknown(key) and not key:
         report_violation("kmsMasterKeyId is not set: messages are stored unencrypted.", None)
-
-
-def _statements(doc) -> list[dict]:
-    st = doc.get("Statement", []) if isinstance(doc, dict) else []
-    return [s for s in (st if isinstance(st, list) else [st]) if isinstance(s, dict)]
 
 
 def _aws_principals(st: dict) -> list[str]:
@@ -57,7 +53,7 @@ def validate_topic_policy(args, report_violation) -> None:
     topic_arn = as_str(get(args.props, "arn"), "")
     own = _account(topic_arn) if not is_unknown(topic_arn) else ""
     secure = False
-    for st in _statements(doc):
+    for st in statements(doc):
         condition = st.get("Condition") or {}
         if st.get("Effect") == "Deny" and str((condition.get("Bool") or {}).get("aws:SecureTransport")).lower() \
                 == "false":

@@ -10,8 +10,10 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..support.graph import producers
 from ..support.naming import NameRule
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown, provider_region
+from ..support.report import report_problems
 from .cloudfront import GLOBAL_REGION
 
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
@@ -42,20 +44,16 @@ IP_SET = "aws:wafv2/ipSet:IpSet"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 
-def _deps(resource, prop: str) -> list:
-    return (getattr(resource, "property_dependencies", None) or {}).get(prop) or []
-
-
 def _points_at(resource, prop: str, target) -> bool:
     """``resource.prop`` comes from ``target`` (graph) or equals its ARN (outputs under the real engine)."""
-    if any(d.urn == target.urn for d in _deps(resource, prop)):
+    if any(d.urn == target.urn for d in producers(resource, prop)):
         return True
     value, arn = as_str(get(resource.props, prop)), as_str(get(target.props, "arn"))
     return isinstance(value, str) and bool(value) and value == arn
 
 
 def _stage_is_public(stage, resources: list) -> Any:
-    apis = [d for d in _deps(stage, "restApi") if d.resource_type == REST_API]
+    apis = [d for d in producers(stage, "restApi") if d.resource_type == REST_API]
     if not apis:
         return True  # an API the stack does not show: judge it as public (the AWS default is EDGE)
     types = get(apis[0].props, "endpointConfiguration.types")  # a string in pulumi-aws 7, a list before
@@ -101,16 +99,16 @@ def validate_waf_scope_matches_target(args, report_violation) -> None:
     resources = list(args.resources)
     for r in resources:
         if r.resource_type == ASSOCIATION:
-            acls = [d for d in _deps(r, "webAclArn") if d.resource_type == WEB_ACL]
+            acls = [d for d in producers(r, "webAclArn") if d.resource_type == WEB_ACL]
             if acls and as_str(get(acls[0].props, "scope")) == "CLOUDFRONT":
                 report_violation(f"{r.name} associates CLOUDFRONT-scope web ACL {acls[0].name} with a regional "
                                  f"resource; use a REGIONAL web ACL (CloudFront takes its ACL via webAclId).", r.urn)
-            targets = _deps(r, "resourceArn")
+            targets = producers(r, "resourceArn")
             if any(t.resource_type == DISTRIBUTION for t in targets):
                 report_violation(f"{r.name} associates a CloudFront distribution; set the distribution's webAclId "
                                  f"instead (AssociateWebACL does not take distributions).", r.urn)
         elif r.resource_type == DISTRIBUTION:
-            acls = [d for d in _deps(r, "webAclId") if d.resource_type == WEB_ACL]
+            acls = [d for d in producers(r, "webAclId") if d.resource_type == WEB_ACL]
             if acls and as_str(get(acls[0].props, "scope")) == "REGIONAL":
                 report_violation(f"Distribution {r.name} uses REGIONAL web ACL {acls[0].name}; CloudFront needs a "
                                  f"CLOUDFRONT-scope web ACL.", r.urn)
@@ -149,7 +147,7 @@ def validate_waf_logging_destination(args, report_violation) -> None:
             report_violation(f"{r.name} lists {len(destinations)} log destinations; WAF takes exactly one.", r.urn)
         names = [_destination_name(d) for d in destinations if isinstance(d, str)]
         if any(is_unknown(d) for d in destinations):  # decide from the log group resource the ARN comes from
-            names += [as_str(get(g.props, "name")) for g in _deps(r, "logDestinationConfigs")
+            names += [as_str(get(g.props, "name")) for g in producers(r, "logDestinationConfigs")
                       if g.resource_type == LOG_GROUP]
         for name in names:
             if isinstance(name, str) and name and not name.startswith(WAF_LOG_PREFIX):
@@ -249,8 +247,7 @@ def validate_web_acl_constraints(args, report_violation) -> None:
                 problems.append(f"rule {key}s are not unique: {', '.join(dupes)}")
         for i, rule in enumerate(rules):
             problems += _rule_problems(rule, i)
-    for problem in problems:
-        report_violation(problem[0].upper() + problem[1:] + ".", None)
+    report_problems(report_violation, problems)
 
 
 def validate_ip_set_constraints(args, report_violation) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable, Iterable, Optional
 
-from .props import as_int, as_list, as_str, get, is_unknown, provider_region
+from .props import as_list, as_str, get, is_unknown, provider_region
 
 
 def of_type(resources: Iterable, *types: str) -> list:
@@ -56,50 +56,29 @@ def string_list(resource: Any, path: str) -> Any:
     return [v for v in values if isinstance(v, str)]
 
 
-def vpc_az_count(resources: Iterable, resource: Any, prop: str) -> Any:
-    """AZ count of the awsx VPC the input ``prop`` of ``resource`` comes from (None if not from one).
-
-    From the VPC's inputs (availabilityZoneNames, numberOfAvailabilityZones) or, where the engine shows the
-    VPC's outputs instead, its child subnets' availabilityZone; UNKNOWN when nothing says."""
-    vpc = producer(resource, prop, "awsx:ec2:Vpc")
-    if vpc is None:
-        return None
-    names = as_list(get(vpc.props, "availabilityZoneNames"))
-    if not is_unknown(names) and names:
-        return len(names)
-    count = get(vpc.props, "numberOfAvailabilityZones")
-    if isinstance(count, (int, float)) and count:
-        return int(count)
-    zones = {as_str(get(s.props, "availabilityZone")) for s in resources
-             if s.resource_type == "aws:ec2/subnet:Subnet" and _has_ancestor(s, vpc.urn)}
-    zones.discard(None)
-    if zones and not any(is_unknown(z) for z in zones):
-        return len(zones)
-    from .props import UNKNOWN
-    return UNKNOWN
+def ancestors(resource: Any, by_urn: dict[str, Any]) -> list[str]:
+    """URNs of the resource's ancestors, nearest first: its ``parent`` resource, else the parent URN of its
+    options (tolerates parents missing from ``by_urn``)."""
+    out, seen = [], set()
+    parent = _parent_urn(resource)
+    while parent and parent not in seen:
+        seen.add(parent)
+        out.append(parent)
+        parent = _parent_urn(by_urn[parent]) if parent in by_urn else None
+    return out
 
 
-def _has_ancestor(resource: Any, urn: str) -> bool:
-    seen = set()
+def _parent_urn(resource: Any) -> Any:
     parent = getattr(resource, "parent", None)
-    while parent is not None and getattr(parent, "urn", None) not in seen:
-        if parent.urn == urn:
-            return True
-        seen.add(parent.urn)
-        parent = getattr(parent, "parent", None)
-    return False
+    if parent is not None and getattr(parent, "urn", None):
+        return parent.urn
+    opts = getattr(resource, "opts", None)
+    return getattr(opts, "parent", None) or None
 
 
 def name_of(resource: Any, prop: str = "name") -> Any:
     """The physical name input of a resource (None when auto-named)."""
     return as_str(get(resource.props, prop))
-
-
-AWSX_VPC = "awsx:ec2:Vpc"
-SUBNET = "aws:ec2/subnet:Subnet"
-# awsx.ec2.Vpc without availabilityZoneNames or numberOfAvailabilityZones uses the first 3 AZs of the
-# region (pulumi_awsx 3.11 VpcArgs docstring, read 2026-11).
-AWSX_DEFAULT_AZS = 3
 
 
 class ResourceView:
@@ -155,51 +134,3 @@ def producer_regions(args: Any, prop: str, resource_types: Iterable[str]) -> set
     types = tuple(resource_types)
     regions = {region_of(p) for p in view_producers(args, prop) if p.resource_type in types}
     return {r for r in regions if r and not is_unknown(r)}
-
-
-def _children(vpc: Any, by_urn: dict[str, Any]) -> list:
-    def under(r: Any) -> bool:
-        node, seen = getattr(r, "parent", None), 0
-        while node is not None and seen < len(by_urn):
-            if node.urn == vpc.urn:
-                return True
-            node, seen = getattr(node, "parent", None), seen + 1
-        return False
-    return [r for r in by_urn.values() if under(r)]
-
-
-def vpc_azs(vpc: Any, by_urn: dict[str, Any]) -> Optional[int]:
-    """AZs an awsx Vpc spans: its subnets' AZs (real engine), else its inputs (mocks); None if unknown."""
-    subnets = [s for s in _children(vpc, by_urn) if s.resource_type == SUBNET]
-    if subnets:
-        zones = {as_str(get(s.props, "availabilityZone")) for s in subnets}
-        return None if any(is_unknown(z) or not z for z in zones) else len(zones)
-    names = as_list(get(vpc.props, "availabilityZoneNames"))
-    if is_unknown(names):
-        return None
-    if names:
-        return len(names)
-    count = as_int(get(vpc.props, "numberOfAvailabilityZones"))
-    if is_unknown(count):
-        return None
-    return count if count else AWSX_DEFAULT_AZS
-
-
-def az_span(args: Any, prop: str) -> Optional[int]:
-    """The most AZs the subnet ids in ``prop`` can span, from the VPCs and subnets they were built
-    from; None when the graph does not say (no graph, no subnet source, an AZ unknown).
-
-    An upper bound: the program may pass fewer subnets than the VPC has (a slice), never more AZs."""
-    sources = [p for p in view_producers(args, prop) if p.resource_type in (AWSX_VPC, SUBNET)]
-    if not sources:
-        return None
-    total = 0
-    for source in sources:
-        if source.resource_type == SUBNET:
-            total += 1
-            continue
-        azs = vpc_azs(source, getattr(args, "by_urn", {}))
-        if azs is None:
-            return None
-        total += azs
-    return total

@@ -20,10 +20,11 @@ SERVICE = "aws:ecs/service:Service"
 
 
 def find_task_definition(ctx: EstimateContext, svc: Res) -> Optional[Res]:
-    for urn in svc.property_dependencies.get("taskDefinition", []):
-        r = ctx.by_urn.get(urn)
-        if r is not None and r.type == TASK_DEFINITION:
-            return r
+    """The service's task definition: its taskDefinition dependency, else the ARN or family it names, else
+    any task definition it depends on."""
+    td = ctx.built_from(svc, "taskDefinition", TASK_DEFINITION)
+    if td is not None:
+        return td
     ref = svc.inputs.get("taskDefinition")
     if isinstance(ref, str) and ref:
         tds = ctx.of_type(TASK_DEFINITION)
@@ -35,11 +36,7 @@ def find_task_definition(ctx: EstimateContext, svc: Res) -> Optional[Res]:
         for td in tds:
             if td.name == key or key.startswith(td.name + "-") or ref.endswith("/" + td.name):
                 return td
-    for urn in svc.dependencies:
-        r = ctx.by_urn.get(urn)
-        if r is not None and r.type == TASK_DEFINITION:
-            return r
-    return None
+    return ctx.built_from(svc, None, TASK_DEFINITION)
 
 
 def _spot_share(svc: Res) -> float:

@@ -18,10 +18,9 @@ RDS = "aws:rds/instance:Instance"
 
 def _replica_source(ctx: EstimateContext, r: Res) -> Optional[Res]:
     """The instance a read replica copies (``replicateSourceDb``: identifier or ARN, or its dependency)."""
-    for urn in r.property_dependencies.get("replicateSourceDb", []):
-        src = ctx.by_urn.get(urn)
-        if src is not None and src.type == RDS:
-            return src
+    src = ctx.built_from(r, "replicateSourceDb", RDS)
+    if src is not None:
+        return src
     ref = r.inputs.get("replicateSourceDb")
     if isinstance(ref, str) and ref:
         for src in ctx.of_type(RDS):
