@@ -31,8 +31,11 @@ def configured(name: str, default_level: str, properties: Mapping[str, Any],
     config-schema ``properties``) under one policy-config file.  Values are not validated here."""
     props = schema_defaults(properties)
     level = default_level
-    if isinstance(file_config.get("all"), str):
-        level = file_config["all"]
+    every = file_config.get("all")  # "all": "<level>" or {"enforcementLevel": "<level>"}
+    if isinstance(every, dict):
+        every = every.get("enforcementLevel")
+    if isinstance(every, str):
+        level = every
     entry = file_config.get(name)
     if isinstance(entry, str):
         level = entry
