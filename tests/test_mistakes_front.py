@@ -7,8 +7,8 @@ check that the real pack over gRPC agrees.
 
 The plans are recorded with the delivery pipelines switched on (``delivery.repositoryOwner`` set, as a
 user with pipelines has it), so the CodeBuild/CodePipeline/S3 rows always have their resources.  A row
-whose resource the stack's edge mode does not create (an HTTPS listener or a custom origin exist only
-with an own domain) is skipped, and says so.
+whose resource the default edge mode does not create (the HTTPS listener exists only with a domain) is
+judged on a plan in the custom-domain mode instead; no row is skipped.
 """
 
 from __future__ import annotations
