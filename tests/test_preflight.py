@@ -109,6 +109,12 @@ def test_seeded_violation_exits_1_naming_the_policy():
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "[mandatory] rds-multi-az" in proc.stdout
     assert "FAILED - mandatory violations of" in proc.stdout and "rds-multi-az" in proc.stdout.splitlines()[-1]
+    # The README's "Try a change" shows this run's output: every line it quotes must still be printed.
+    readme = (ROOT / "README.md").read_text()
+    quoted = readme.split("== stack prod: FAILED", 1)[1].split("```", 1)[0]
+    for line in ("== stack prod: FAILED" + quoted).splitlines():
+        if line.strip() and line.strip() != "...":
+            assert line in proc.stdout.splitlines(), f"README quotes a line preflight no longer prints: {line}"
 
 
 def test_bad_config_exits_2_with_a_clear_message():
