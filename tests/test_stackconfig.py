@@ -163,3 +163,17 @@ def test_a_secure_value_in_edge_keeps_managed_certificates_working(tmp_path):
                and "-cert-dns-" in r["name"]]
     assert records, "no DNS validation record for the managed certificate"
     assert all(SECRET_PLACEHOLDER in json.dumps(r["inputs"]["zoneId"]) for r in records)
+
+
+def test_the_pack_does_not_judge_the_text_of_a_value_preflight_could_not_decrypt(tmp_path):
+    """A secure alertEmail reaches the pack as an unknown (the engine would send the plaintext): the
+    sns-values check of the e-mail endpoint is skipped like during a preview, not failed on the placeholder."""
+    from preflight.analyzer import run_policy_pack
+    from preflight.program import record_plan
+
+    root = _secure_project(tmp_path)
+    for name in ("__main__.py", "components"):
+        (root / name).symlink_to(ROOT / name)
+    plan = record_plan("qa", root=root)
+    found = run_policy_pack(plan, ROOT / "policies" / "config" / "prod.json")["violations"]
+    assert not [v for v in found if v["policy"] == "sns-values" or SECRET_PLACEHOLDER in v["message"]]
