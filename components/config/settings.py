@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from ..edge.routing import DEFAULT_ROUTE_PATHS, path_problem
+from .engines import activemq_problem, cache_problem, cache_versions, postgres_problem
 from .checks import dns_name_problem, email_problem, git_branch_problem, timezone_problem, vpc_cidr_problem
 from .schema import SECRET_PLACEHOLDER, SettingsError, decode_json_text, format_problems, parse, spec
 from .placeholders import placeholder_problems
@@ -136,10 +137,13 @@ class DatabaseSettings:
 
     owners: list[str] = spec(doc="Services that own a database.", **SERVICE_REFS,
                              default_factory=lambda: ["user", "order", "inventory"])
-    # RDS for PostgreSQL majors 13 (Extended Support) to 18: Amazon RDS for PostgreSQL release
-    # calendar, read 2026-11.
-    engineVersion: str = spec("16.6", doc="PostgreSQL major.minor version.", pattern=r"1[3-8](\.\d+)?",
-                              pattern_hint="PostgreSQL 13-18, e.g. 16.6")
+    # Majors in RDS standard support (engines.py cites the release calendar).  The major picks the
+    # engine version and the parameter group family; RDS creates the major's current minor and
+    # upgrades minors itself, so a minor written here is accepted but not pinned.
+    engineVersion: str = spec("16", doc="PostgreSQL major version (14-18); a minor such as 16.11 is accepted "
+                                        "but not pinned (RDS applies minor upgrades).",
+                              pattern=r"\d{1,2}(\.\d{1,3})?", pattern_hint="PostgreSQL 14-18, e.g. 16",
+                              check=postgres_problem, numeric_text=True)
     instanceClass: str = spec("db.t3.medium", doc="RDS instance class.", pattern=r"db\.[a-z0-9]+\.[a-z0-9]+",
                               pattern_hint="like db.t3.medium")
     allocatedStorageGb: int = spec(100, doc="Initial gp3 storage (GiB).", minimum=20, maximum=65536)
@@ -153,7 +157,9 @@ class CacheSettings:
     """ElastiCache for the inventory service."""
 
     engine: str = spec("redis", doc="Cache engine.", choices=("redis", "valkey"))
-    engineVersion: str = spec("7.1", doc="Engine version.", pattern=r"\d+(\.\d+)*", pattern_hint="like 7.1")
+    engineVersion: str = spec("7.1", doc="Engine version: Redis OSS 7.0 or 7.1, Valkey 7.2 to 9.1 (older Redis OSS "
+                                         "cannot run the in-transit encryption mode the platform sets).",
+                              pattern=r"\d+(\.\d+){1,2}", pattern_hint="like 7.1", numeric_text=True)
     nodeType: str = spec("cache.t4g.small", doc="Cache node type.", pattern=r"cache\.[a-z0-9]+\.[a-z0-9]+",
                          pattern_hint="like cache.t4g.small")
     replicas: int = spec(1, doc="Replicas per shard (Multi-AZ needs >= 1).", minimum=0, maximum=5)
@@ -183,7 +189,9 @@ class KafkaSettings:
 class MqSettings:
     """Amazon MQ (ActiveMQ) for the payment service."""
 
-    engineVersion: str = spec("5.18", doc="ActiveMQ version.", pattern=r"5\.\d+", pattern_hint="like 5.18")
+    engineVersion: str = spec("5.18", doc="ActiveMQ version as major.minor (Amazon MQ applies the patches).",
+                              pattern=r"\d+\.\d+(\.\d+)?", pattern_hint="5.18 or 5.19", check=activemq_problem,
+                              numeric_text=True)
     hostType: str = spec("mq.m5.large", doc="Broker host type.", pattern=r"mq\.[a-z0-9]+\.[a-z0-9]+",
                          pattern_hint="like mq.m5.large")
     owner: str = spec("payment", doc="Service that uses the broker.", secret=False)
@@ -444,9 +452,10 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
     if cfg.multiAz.cache and cfg.cache.replicas < 1:
         errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0; "
                       f"allowed: 1 to 5, or multiAz.cache: false")
-    if cfg.cache.engine == "valkey" and version_tuple(cfg.cache.engineVersion) < VALKEY_MIN_VERSION:
-        errors.append(f"{p}cache.engineVersion: Valkey starts at 7.2; got {cfg.cache.engineVersion}; "
-                      f"allowed with cache.engine=valkey: 7.2, 8.0 or later")
+    cache_version_problem = cache_problem(cfg.cache.engine, cfg.cache.engineVersion)
+    if cache_version_problem:
+        errors.append(f"{p}cache.engineVersion: {cfg.cache.engineVersion!r} {cache_version_problem}; allowed with "
+                      f"cache.engine={cfg.cache.engine}: {', '.join(cache_versions(cfg.cache.engine))}")
     if cfg.kafka.maxStorageGb < cfg.kafka.storageGb:
         errors.append(f"{p}kafka.maxStorageGb: below kafka.storageGb; allowed: >= {cfg.kafka.storageGb}")
     if cfg.multiAz.broker and cfg.mq.hostType == "mq.t3.micro":
