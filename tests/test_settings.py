@@ -304,3 +304,12 @@ def test_engine_versions_aws_would_not_create_are_refused(key, value, expected):
 ])
 def test_engine_versions_aws_creates_are_accepted(overrides):
     assert settings_for("prod", **overrides).config is not None
+
+
+def test_the_storage_ceiling_must_be_above_the_allocation_as_rds_requires():
+    """`--set database.allocatedStorageGb=500` with the default ceiling 500: RDS refuses MaxAllocatedStorage
+    equal to AllocatedStorage, so the settings stop it (exit 2) instead of the pack at exit 1."""
+    assert _errors(**{"database.allocatedStorageGb": "500"}) == [
+        f"{P}database.maxAllocatedStorageGb: 500 is not above allocatedStorageGb 500; allowed: more than "
+        f"allocatedStorageGb (RDS storage autoscaling needs a ceiling above the allocation)"]
+    assert settings_for("prod", **{"database.allocatedStorageGb": "499"}).config.database.maxAllocatedStorageGb == 500

@@ -147,7 +147,8 @@ class DatabaseSettings:
     instanceClass: str = spec("db.t3.medium", doc="RDS instance class.", pattern=r"db\.[a-z0-9]+\.[a-z0-9]+",
                               pattern_hint="like db.t3.medium")
     allocatedStorageGb: int = spec(100, doc="Initial gp3 storage (GiB).", minimum=20, maximum=65536)
-    maxAllocatedStorageGb: int = spec(500, doc="Storage autoscaling ceiling (GiB).", minimum=20, maximum=65536)
+    maxAllocatedStorageGb: int = spec(500, doc="Storage autoscaling ceiling (GiB), above allocatedStorageGb.",
+                                      minimum=21, maximum=65536)
     backupRetentionDays: int = spec(7, doc="Automated backup retention.", minimum=1, maximum=35)
     readReplicas: int = spec(0, doc="Read replicas per database.", minimum=0, maximum=5)
 
@@ -446,9 +447,11 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
         elif svc_name not in known:
             errors.append(f"{p}{key}: {svc_name!r} is not a configured service; allowed: {', '.join(sorted(known))}")
     db = cfg.database
-    if db.maxAllocatedStorageGb < db.allocatedStorageGb:
-        errors.append(f"{p}database.maxAllocatedStorageGb: {db.maxAllocatedStorageGb} is below "
-                      f"allocatedStorageGb {db.allocatedStorageGb}; allowed: >= allocatedStorageGb")
+    if db.maxAllocatedStorageGb <= db.allocatedStorageGb:
+        # RDS takes MaxAllocatedStorage only above AllocatedStorage (CreateDBInstance API reference).
+        errors.append(f"{p}database.maxAllocatedStorageGb: {db.maxAllocatedStorageGb} is not above "
+                      f"allocatedStorageGb {db.allocatedStorageGb}; allowed: more than allocatedStorageGb "
+                      f"(RDS storage autoscaling needs a ceiling above the allocation)")
     if cfg.multiAz.cache and cfg.cache.replicas < 1:
         errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0; "
                       f"allowed: 1 to 5, or multiAz.cache: false")
