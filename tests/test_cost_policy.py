@@ -20,7 +20,7 @@ from platform_policies.rules import budget as cost_policies  # noqa: E402
 from test_cost_model import DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE, build_plan  # noqa: E402
 
 PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,977.65; peak 3,761.04
-DEV_TOTAL = DEV_BASELINE + DEV_USAGE     # 292.72
+DEV_TOTAL = DEV_BASELINE + DEV_USAGE     # 292.40
 
 
 def policy_resources(plan: dict) -> list[PolicyResource]:
@@ -117,10 +117,10 @@ def test_budget_dev_under_committed_cap():
     assert run_policy(cost_policies.validate_budget_cap, build_plan("dev"), cfg) == []
     assert run_policy(cost_policies.validate_budget_warn, build_plan("dev"), cfg) == []
     msgs = run_policy(cost_policies.validate_budget_cap, build_plan("dev"), {**cfg, "maxMonthlyUsd": 250})
-    assert len(msgs) == 1 and "$292.72" in msgs[0][0]
+    assert len(msgs) == 1 and "$292.40" in msgs[0][0]
     # without a usage option the policy reads policies/usage/dev.json (the stack from the URNs): same figure
     msgs = run_policy(cost_policies.validate_budget_cap, build_plan("dev"), {"maxMonthlyUsd": 250})
-    assert len(msgs) == 1 and "$292.72" in msgs[0][0]
+    assert len(msgs) == 1 and "$292.40" in msgs[0][0]
 
 
 def test_advice_graviton_gp3_valkey_spot_commitments():

@@ -161,7 +161,7 @@ def test_recorded_plan(stack):
     # (the internal ALB has no public IPv4 addresses, and without delivery.repositoryOwner there are no
     # pipelines: -$10.95 baseline and -$14.11 usage in prod, -$7.30 and -$4.39 in dev.)
     baseline, usage, total, peak = {"prod": (1934.35, 126.06, 2060.40, 3843.79),
-                                    "dev": (329.77, 15.05, 344.82, 400.76)}[stack]
+                                    "dev": (329.45, 15.05, 344.50, 400.28)}[stack]
     t = rep["totals"]
     assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2),
             round(t["peak_usd"], 2)) == (baseline, usage, total, peak)
@@ -183,7 +183,8 @@ def test_recorded_plan(stack):
     else:
         assert rds == pytest.approx(3 * 730 * 0.018) and msk == pytest.approx(2 * 730 * 0.0456)
         assert mq == pytest.approx(730 * 0.027)
-        assert insights == pytest.approx(187 * 176 / 730 * 0.30)  # published only in the 176 scheduled hours
+        # published only in the scheduled hours: 8 h x 5 days a week x 365 / 12 / 7 = 173.81 h
+        assert insights == pytest.approx(187 * (8 * 5 * 365 / 84) / 730 * 0.30)
         assert tls == []  # serviceConnectTls is off in dev
 
 

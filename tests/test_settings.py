@@ -48,7 +48,8 @@ def test_dev_is_small_single_az_and_scheduled():
     assert not (c.multiAz.database or c.multiAz.cache or c.multiAz.broker or c.multiAz.natGatewayPerAz)
     assert c.mq_deployment_mode == "SINGLE_INSTANCE" and c.mq.hostType == "mq.t3.micro"
     assert c.kafka_broker_count == 2
-    assert c.schedule.enabled and c.schedule.hoursPerDay == 8 and c.schedule.daysPerMonth == 22
+    assert c.schedule.enabled and c.schedule.hoursPerDay == 8 and c.schedule.days == "MON-FRI"
+    assert c.schedule.daysPerMonth is None  # deprecated: the days follow schedule.days
     assert c.database.instanceClass == "db.t3.micro" and not c.deletionProtection
 
 
@@ -313,3 +314,28 @@ def test_the_storage_ceiling_must_be_above_the_allocation_as_rds_requires():
         f"{P}database.maxAllocatedStorageGb: 500 is not above allocatedStorageGb 500; allowed: more than "
         f"allocatedStorageGb (RDS storage autoscaling needs a ceiling above the allocation)"]
     assert settings_for("prod", **{"database.allocatedStorageGb": "499"}).config.database.maxAllocatedStorageGb == 500
+
+
+@pytest.mark.parametrize("value", ["FRI-MON", "XYZ", "", "mon-fri", "MON-FRI,", "MON--FRI"])
+def test_schedule_days_must_be_cron_day_names_in_forward_ranges(value):
+    errors = _errors("dev", **{"schedule.days": value})
+    assert len(errors) == 1 and errors[0].startswith(f"{P}schedule.days: "), errors
+
+
+@pytest.mark.parametrize("days, per_month", [("MON-FRI", "21"), ("MON-FRI", "22"), ("MON-THU", "17"),
+                                             ("MON-THU", "18")])
+def test_a_deprecated_days_per_month_that_matches_the_days_is_only_noted(days, per_month):
+    s = settings_for("dev", **{"schedule.days": days, "schedule.daysPerMonth": per_month})
+    assert s.config.schedule.days == days
+    assert any(n.startswith("schedule.daysPerMonth is deprecated and changes nothing") for n in s.notes), s.notes
+
+
+@pytest.mark.parametrize("days, per_month", [("MON-FRI", "20"), ("MON-FRI", "23"), ("MON-THU", "22"),
+                                             ("MON-FRI", "5")])
+def test_a_deprecated_days_per_month_the_schedule_cannot_honour_is_refused(days, per_month):
+    """daysPerMonth used to change the bill but not the crons: one that disagrees with the weekly
+    schedule is an error (exit 2), naming the key and the way out."""
+    errors = _errors("dev", **{"schedule.days": days, "schedule.daysPerMonth": per_month})
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{P}schedule.daysPerMonth: {per_month} cannot be honoured"), errors
+    assert "remove schedule.daysPerMonth" in errors[0] and "schedule.days" in errors[0]

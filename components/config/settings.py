@@ -23,6 +23,7 @@ from typing import Any, Iterable, Optional
 
 from ..edge.routing import DEFAULT_ROUTE_PATHS, path_problem
 from .engines import activemq_problem, cache_problem, cache_versions, postgres_problem
+from .weekdays import days_per_month, days_problem, parse_days
 from .checks import dns_name_problem, email_problem, git_branch_problem, timezone_problem, vpc_cidr_problem
 from .schema import SECRET_PLACEHOLDER, SettingsError, decode_json_text, format_problems, parse, spec
 from .placeholders import placeholder_problems
@@ -116,9 +117,18 @@ class ScheduleSettings:
     enabled: bool = spec(False, doc="Turn the schedule on.")
     timezone: str = spec("UTC", doc="IANA time zone of the schedule.", pattern=r"[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*",
                          pattern_hint="an IANA zone such as Europe/Berlin", check=timezone_problem, secret=False)
-    startHour: int = spec(8, doc="Hour (0-23) services scale up on weekdays.", minimum=0, maximum=23)
-    hoursPerDay: int = spec(8, doc="Hours services run per weekday.", minimum=1, maximum=23)
-    daysPerMonth: int = spec(22, doc="Business days a month (used by the cost model).", minimum=1, maximum=31)
+    days: str = spec("MON-FRI", doc="Days of the week services run: cron day names, single or as ranges "
+                                    "(MON-FRI, MON-THU, MON,WED,FRI). The cost follows them: each day of the "
+                                    "week is 4.35 days in the average month.",
+                     pattern=r"[A-Z]{3}(-[A-Z]{3})?(,[A-Z]{3}(-[A-Z]{3})?){0,6}",
+                     pattern_hint="days like MON-FRI or MON,WED,FRI", check=days_problem, secret=False)
+    startHour: int = spec(8, doc="Hour (0-23) services scale up on each of schedule.days.", minimum=0, maximum=23)
+    hoursPerDay: int = spec(8, doc="Hours services run on each of schedule.days.", minimum=1, maximum=23)
+    # Deprecated: a monthly day count no weekly schedule can follow; schedule.days replaces it.
+    daysPerMonth: Optional[int] = spec(None, doc="Deprecated (schedule.days replaces it): accepted only when it "
+                                                 "matches schedule.days in the average month (MON-FRI: 21 or 22), "
+                                                 "with a note to remove it.",
+                                       minimum=1, maximum=31, unset="the days follow schedule.days")
 
 
 @dataclass(frozen=True)
@@ -472,7 +482,37 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
     if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:
         errors.append(f"{p}schedule: startHour + hoursPerDay is {cfg.schedule.startHour + cfg.schedule.hoursPerDay}; "
                       f"allowed: at most 24 (the schedule ends the same day)")
+    errors += _days_per_month_errors(cfg.schedule)
     return errors
+
+
+def _days_per_month_window(schedule: ScheduleSettings) -> tuple[int, int]:
+    """The whole day counts a month of ``schedule.days`` can have: around its average (MON-FRI: 21.7)."""
+    average = days_per_month(parse_days(schedule.days) or frozenset())
+    return int(average), -int(-average // 1)
+
+
+def _days_per_month_errors(schedule: ScheduleSettings) -> list[str]:
+    """The deprecated ``schedule.daysPerMonth`` is kept only where it says what ``schedule.days`` does:
+    the schedule is weekly, so a day count a month that disagrees cannot be honoured."""
+    if schedule.daysPerMonth is None:
+        return []
+    low, high = _days_per_month_window(schedule)
+    if low <= schedule.daysPerMonth <= high:
+        return []
+    average = days_per_month(parse_days(schedule.days) or frozenset())
+    return [f"{PROJECT}:schedule.daysPerMonth: {schedule.daysPerMonth} cannot be honoured: the services run every "
+            f"week on schedule.days ({schedule.days} = {average:.1f} days in the average month) and the cost follows "
+            f"the schedule; allowed: remove schedule.daysPerMonth (deprecated) and choose the days with "
+            f"schedule.days, e.g. MON-THU ({days_per_month(frozenset(range(1, 5))):.1f} days)"]
+
+
+def _deprecation_notes(cfg: StackSettings) -> list[str]:
+    """Keys that still work but should go (preflight shows the notes with the settings stage)."""
+    if cfg.schedule.daysPerMonth is None:
+        return []
+    return [f"schedule.daysPerMonth is deprecated and changes nothing: the schedule and its cost follow "
+            f"schedule.days ({cfg.schedule.days}); remove the key"]
 
 
 def _edge_mode_errors(edge: EdgeSettings) -> list[str]:
@@ -553,6 +593,7 @@ def parse_settings(raw_config: dict[str, Any], stack: str, secret_keys: Iterable
     if cfg is not None and not errors:
         cfg = _follow_cpu(cfg, top, notes)
         errors.extend(_cross_checks(cfg, region, _disabled_services(top.get("services"))))
+        notes.extend(_deprecation_notes(cfg))
     if errors:
         raise SettingsError(errors)
     base_tags = {"stack": stack, "cost-center": cfg.costCenter, "owner": cfg.owner,
