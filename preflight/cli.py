@@ -104,8 +104,9 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
     with progress.step(f"{stack}: cost model"):
         report = cost.estimate(plan)
     verdict = (report.get("cap") or {}).get("verdict") or "no cap"
-    # Over the cap is a violation of the monthly-budget-cap policy (policies stage); the stage mirrors it.
-    cost_stage = stage("cost", "failed" if verdict == "over" else "passed",
+    # Over the cap, or unpriced while failing closed, is a violation of the monthly-budget-cap policy
+    # (policies stage); the stage mirrors it.
+    cost_stage = stage("cost", "failed" if verdict in ("over", "unpriced") else "passed",
                        note={"over": "over the cap", "ok": "within the cap"}.get(verdict, verdict))
     policies = [{"name": p["name"], "level": p["level"], "description": p["description"]}
                 for p in [*pack["policies"], SCHEMA_POLICY]]

@@ -512,6 +512,10 @@ def test_region_from_provider_and_fallback_catalog():
     est = cost_model.estimate(res, usage=USAGE["prod"], region="eu-west-1")
     assert est["region"] == "us-east-1" and est["requested_region"] == "eu-west-1"
     assert any("no price catalog for eu-west-1" in a for a in est["assumptions"])
+    # the fallback catalog's prices are not eu-west-1's: the region is unpriced (fail closed), named
+    assert [(u["resource"], u["type"]) for u in est["unpriced"]] == [("region eu-west-1", "price catalog")]
+    assert "no price catalog for eu-west-1 (policies/pricing/eu-west-1.json)" in est["unpriced"][0]["reason"]
+    assert cost_model.estimate(res, usage=USAGE["prod"])["unpriced"] == []  # us-east-1 has its catalog
     no_provider = [r for r in res if r.type == "aws:rds/instance:Instance"]  # no region/ARN in their inputs
     no_provider.append(cost_model.Res("aws:acm/certificate:Certificate", "c", "urn:c",
                                       inputs={"arn": "arn:aws:acm:eu-central-1:123456789012:certificate/x"}))

@@ -103,6 +103,30 @@ def test_fail_closed_an_unpriced_billable_resource_fails_the_cap():
     assert any(m.startswith("Cannot price 1 billable resource(s)") for m, _ in warn)
 
 
+def _in_region(plan: dict, region: str) -> dict:
+    for r in plan["resources"]:
+        if r["type"] == "pulumi:providers:aws":
+            r["inputs"]["region"] = region
+    return plan
+
+
+def test_a_region_without_a_price_catalog_fails_the_cap_closed_naming_the_region():
+    """`--set aws:region=eu-west-1` was priced at us-east-1 rates with only a note; the configured
+    region (policies/config: us-east-1) must not hide the region the graph shows."""
+    cfg = {"maxMonthlyUsd": 3000.0, "warnAtPercent": 80, "usage": USAGE["prod"], "region": "us-east-1",
+           "failOnUnpriced": True}
+    over = run_policy(cost_policies.validate_budget_cap, _in_region(build_plan("prod"), "eu-west-1"), cfg)
+    assert len(over) == 1 and over[0][0].startswith(
+        "Cannot price 1 billable resource(s), so the estimate is not an upper bound for the cap (failOnUnpriced): "
+        "region eu-west-1 (price catalog): no price catalog for eu-west-1"), over
+    assert run_policy(cost_policies.validate_budget_cap, build_plan("prod"), cfg) == []  # us-east-1: priced
+    # fail open on request: only the warn policy names it
+    cfg_open = {**cfg, "failOnUnpriced": False}
+    assert run_policy(cost_policies.validate_budget_cap, _in_region(build_plan("prod"), "eu-west-1"), cfg_open) == []
+    warn = run_policy(cost_policies.validate_budget_warn, _in_region(build_plan("prod"), "eu-west-1"), cfg_open)
+    assert any("region eu-west-1 (price catalog)" in m for m, _ in warn)
+
+
 def test_prod_config_fails_closed_and_the_cap_is_mandatory():
     for stack in ("prod", "dev"):
         cfg = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())

@@ -131,6 +131,23 @@ def test_preflight_cost_exits_1_over_the_cap(tmp_path, capsys):
     assert cli.main(["cost", "--stack", "prod", "--plan", str(ok)]) == 0
 
 
+def test_preflight_cost_fails_closed_in_a_region_without_a_catalog(tmp_path, capsys):
+    """prod fails closed (failOnUnpriced): us-east-1 list prices are no estimate for eu-west-1."""
+    from preflight import cli
+
+    plan = build_plan("prod")
+    plan["region"] = "eu-west-1"
+    for r in plan["resources"]:
+        if r["type"] == "pulumi:providers:aws":
+            r["inputs"]["region"] = "eu-west-1"
+    rep = cost.estimate(plan)
+    assert rep["cap"]["verdict"] == "unpriced" and rep["unpriced"] == {"price catalog": 1}
+    p = tmp_path / "eu.json"
+    p.write_text(json.dumps(plan))
+    assert cli.main(["cost", "--stack", "prod", "--plan", str(p)]) == 1
+    assert "region eu-west-1 (price catalog): no price catalog for eu-west-1" in capsys.readouterr().out
+
+
 def test_one_usage_profile_for_the_pack_and_preflight():
     """The budget policies (real engine: stack name from the URNs) and `preflight cost` read the same
     policies/usage/<stack>.json; the policy config carries caps, not a second copy of the usage."""
