@@ -191,6 +191,13 @@ def _plan_cases() -> list[tuple[str, Callable[[Path], str | bytes], tuple[str, .
          ("property", "ghost")),
         ("provider unknown", plan({**a, "provider": urn("p", "pulumi:providers:aws") + "::id"}), ("provider",)),
         ("deep inputs", plan({**a, "inputs": _deep(60)}), ("nested more than",)),
+        # The engine's gRPC unmarshaling fails on these ("Invalid secret encountered"): exit 2, not 3.
+        ("secret marker without value", plan({**a, "inputs": {"authToken": {planfile.SIG_KEY: planfile.SECRET_SIG}}}),
+         (".inputs.authToken", "a secret marker without 'value'")),
+        ("secret marker deep in a list", plan({**a, "inputs": {"tags": [{"k": {planfile.SIG_KEY: planfile.SECRET_SIG}}]}}),
+         (".inputs.tags[0].k", "a secret marker without 'value'")),
+        ("unknown signature", plan({**a, "inputs": {"x": {planfile.SIG_KEY: "abc"}}}),
+         (".inputs.x", "signature 'abc' is none the engine knows")),
         ("deep document", "[" * 100_000 + "]" * 100_000, ("nested",)),
         ("NaN in inputs", '{"resources": [{"urn": "x", "inputs": {"n": NaN}}]}', ("NaN is not JSON",)),
         ("Infinity in inputs", '{"resources": [], "x": Infinity}', ("Infinity is not JSON",)),
@@ -218,6 +225,12 @@ def test_bad_plan_files(tmp_path, content, names):
             continue   # cost prices a plan without a stack (no cap); only check needs the stack's policy config
         assert_contract(code, err, (str(path),) + names)
         assert out == ""
+
+
+def test_a_secret_marker_with_its_value_is_a_valid_plan():
+    secret = {planfile.SIG_KEY: planfile.SECRET_SIG, "value": "s3cr3t-token"}
+    doc = plan(resource("bucket", inputs={"authToken": secret, "list": [secret]}))
+    assert planfile.validate_plan(doc, "--plan x") is doc
 
 
 def test_plan_file_that_is_huge_is_refused_before_reading(tmp_path):
