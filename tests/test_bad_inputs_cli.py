@@ -103,6 +103,12 @@ FLAG_CASES: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("cost empty stack", ["cost", "--stack", ""], ("--stack", "empty")),
     ("cost stack twice", ["cost", "--stack", "prod", "--stack", "dev"], ("--stack", "twice")),
     ("cost against empty", ["cost", "--plan", "x.json", "--against", ""], ("--plan",)),
+    ("same key set twice", ["--stack", "prod", "--set", "azCount=2", "--set", "azCount=3"],
+     ("--set", "'azCount' is set twice", "'azCount=2'", "'azCount=3'", "each key once")),
+    ("same key with and without the project", ["--stack", "prod", "--set", "azCount=2", "--set",
+                                              "microservices-platform:azCount=3"], ("--set", "set twice")),
+    ("cost same key set twice", ["cost", "--stack", "dev", "--set", "schedule.days=MON-FRI", "--set",
+                                 "schedule.days=MON-THU"], ("--set", "'schedule.days' is set twice")),
 ]
 
 
@@ -121,6 +127,8 @@ def test_conflicting_flags_with_a_saved_plan(tmp_path):
         (["check", "--plan", str(path), "--stack", "prod", "--stack", "dev"], ("--stack", "--plan")),
         (["check", "--plan", str(path), "--stack", "dev"], ("--stack", "'prod'")),
         (["cost", "--plan", str(path), "--set", "azCount=3"], ("--set", "--plan")),
+        # cost refuses a stack mismatch as check does (the plan would be held to the other stack's cap)
+        (["cost", "--plan", str(path), "--stack", "dev"], ("--stack", "'dev' differs from the plan's stack 'prod'")),
     ]
     for argv, names in cases:
         code, _, err = run(argv)
