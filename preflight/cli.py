@@ -28,7 +28,7 @@ from .policyconfig import load_policy_config
 from .program import ROOT, record_plan
 from .progress import Progress
 from .result import build, run_document, stage
-from .stackconfig import stacks
+from .stackconfig import project_name, stacks
 from .schema import POLICY_INFO as SCHEMA_POLICY
 from .schema import schema_findings as check_schema
 
@@ -104,8 +104,9 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
     with progress.step(f"{stack}: cost model"):
         report = cost.estimate(plan)
     verdict = (report.get("cap") or {}).get("verdict") or "no cap"
-    # Over the cap is a violation of the monthly-budget-cap policy (policies stage); the stage mirrors it.
-    cost_stage = stage("cost", "failed" if verdict == "over" else "passed",
+    # Over the cap, or unpriced while failing closed, is a violation of the monthly-budget-cap policy
+    # (policies stage); the stage mirrors it.
+    cost_stage = stage("cost", "failed" if verdict in ("over", "unpriced") else "passed",
                        note={"over": "over the cap", "ok": "within the cap"}.get(verdict, verdict))
     policies = [{"name": p["name"], "level": p["level"], "description": p["description"]}
                 for p in [*pack["policies"], SCHEMA_POLICY]]
@@ -143,9 +144,18 @@ def _stack_names(given: list[str]) -> list[str]:
 
 
 def _check_set(values: list[str]) -> None:
+    seen: dict[str, str] = {}
+    project = project_name(ROOT) if len(values) > 1 else ""
     for item in values:
         if not item.strip() or "=" not in item or not item.split("=", 1)[0].strip():
             raise InputError("--set", f"got {show(item)}", "KEY=VALUE, e.g. --set multiAz.database=false")
+        # The same key twice is a conflict, not "the last one wins" (azCount and <project>:azCount are one key).
+        key = item.split("=", 1)[0].strip()
+        full = key if ":" in key else f"{project}:{key}"
+        if full in seen:
+            raise InputError("--set", f"{show(key)} is set twice ({show(seen[full])} and {show(item)})",
+                             "each key once")
+        seen[full] = item
 
 
 def _load_base(template: str, stack: str, several: bool) -> Optional[dict[str, Any]]:
@@ -309,7 +319,16 @@ def cmd_cost(args: argparse.Namespace) -> int:
         return _record(ref, overrides)
 
     this_ref, this_flag = (args.plan, "--plan") if args.plan is not None else (args.stack, "--stack")
-    report = cost.estimate(load(this_ref, this_flag, args.set))
+    this = load(this_ref, this_flag, args.set)
+    if args.plan is not None and args.stack_given:
+        # As `check --plan`: a plan priced as another stack would be held to that stack's cap.
+        named = this.get("stack")
+        if named and named != args.stack:
+            raise InputError("--stack", f"{args.stack!r} differs from the plan's stack {named!r}",
+                             f"--stack {named} or no --stack")
+        if not named and "resources" in this:
+            this = {**this, "stack": args.stack}
+    report = cost.estimate(this)
     if args.against:
         # The other side is as committed (or a saved plan/report): --set changes this side only.
         other = cost.as_report(load(args.against, "--against", []))
@@ -391,6 +410,7 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
         args.format = args.format or "text"
     else:
         args.format = args.format or "table"
+        args.stack_given = args.stack is not None
         args.stack = args.stack if args.stack is not None else "prod"
     return args
 

@@ -22,6 +22,11 @@ Read from the engine source (pulumi/pulumi, v3.272 era):
 
 Under mocks the SDK never asks for a default provider, so :func:`engine_resources` adds them
 the way the engine does, before the first resource that uses one.
+
+A value preflight could not decrypt (``SECRET_PLACEHOLDER``, a ``secure:`` config value) is sent
+as an unknown: the engine would send the plaintext, which preflight does not have, and a rule
+treats an unknown as a value it cannot judge (as during a preview) instead of judging the
+placeholder's text.  The settings stage notes which checks were skipped.
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from .mocks import SECRET_SIG, SIG_KEY
+from components.config.schema import SECRET_PLACEHOLDER
+
+from .mocks import SECRET_SIG, SIG_KEY, UNKNOWN
 
 PROVIDER_PREFIX = "pulumi:providers:"
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
@@ -94,6 +101,16 @@ def _options(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def undecrypted_as_unknown(value: Any) -> Any:
+    """``value`` with every string preflight could not decrypt (exactly SECRET_PLACEHOLDER) made
+    the engine's unknown; secret wrappers stay, so the pack still sees the value as a secret."""
+    if isinstance(value, dict):
+        return {k: undecrypted_as_unknown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [undecrypted_as_unknown(v) for v in value]
+    return UNKNOWN if value == SECRET_PLACEHOLDER else value
+
+
 def _without_internal_keys(props: Any) -> Any:
     if isinstance(props, dict):
         return {k: v for k, v in props.items() if not k.startswith("__")}
@@ -131,7 +148,7 @@ def engine_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
         return defaults[key]
 
     for r in plan["resources"]:
-        props = _without_internal_keys(r.get("inputs"))
+        props = undecrypted_as_unknown(_without_internal_keys(r.get("inputs")))
         if r["type"].startswith(PROVIDER_PREFIX) and r.get("version") and "version" not in props:
             props = {**props, "version": r["version"]}  # source_eval.go: SetProviderVersion
         provider_urn = None

@@ -37,6 +37,22 @@ def _h(*parts: str, n: int = 17) -> str:
     return hashlib.sha1("/".join(parts).encode()).hexdigest()[:n]
 
 
+def reveal(value: Any) -> Any:
+    """``value`` with the engine's secret wrappers (``{SIG_KEY: SECRET_SIG, "value": v}``) replaced by
+    their plaintext, at any depth.
+
+    The SDK hands a mock a secret input in that wrapper; the outputs a mock derives from inputs
+    (ARNs, DNS names, validation records) are computed from the plaintext, as AWS computes them
+    from the decrypted value.  The echoed inputs keep their wrappers, so their secrecy survives."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == SECRET_SIG and "value" in value:
+            return reveal(value["value"])
+        return {k: reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reveal(v) for v in value]
+    return value
+
+
 def autoname(name: str) -> str:
     """Pulumi's auto-name: logical name + '-' + 7 random characters (stable here)."""
     return f"{name}-{_h(name, n=7)}"
@@ -118,9 +134,10 @@ class PlatformMocks(Mocks):
 
     def _created(self, args: MockResourceArgs) -> tuple[Optional[str], dict]:
         """(id, outputs) of the resource once created."""
-        t, name, inputs = args.typ, args.name, dict(args.inputs)
+        t, name = args.typ, args.name
+        state: dict[str, Any] = dict(args.inputs)   # echoed as given, secrets still wrapped
+        inputs = reveal(dict(args.inputs))           # what the derived outputs are computed from
         phys = inputs.get("name") or autoname(name)
-        state: dict[str, Any] = dict(inputs)
         rid = f"{name}-{_h(t, name, n=8)}"
         region = inputs.get("region") or self.region
 
@@ -430,4 +447,4 @@ class RecordingMonitor(MockMonitor):
         return super().RegisterResourceOutputs(request)
 
 
-__all__ = ["ACCOUNT", "PlatformMocks", "RecordingMonitor", "autoname", "UNKNOWN", "SIG_KEY", "SECRET_SIG"]
+__all__ = ["ACCOUNT", "PlatformMocks", "RecordingMonitor", "autoname", "reveal", "UNKNOWN", "SIG_KEY", "SECRET_SIG"]

@@ -13,6 +13,9 @@ malformed plan is an exit-2 message and never a traceback or a hang:
 - parents form no cycle (a resource that is its own ancestor made the tier
   lookup loop forever);
 - ``inputs`` is an object, nested at most MAX_INPUT_DEPTH levels;
+- an engine signature object in the inputs (``{"4dabf...": <signature>, ...}``) is one the engine
+  reads, and a secret marker carries its ``value`` (without it the engine's unmarshaling fails:
+  "Invalid secret encountered");
 - ``stack`` / ``project`` are plain names (the stack picks the policy config file).
 """
 
@@ -24,6 +27,7 @@ from typing import Any, Iterator, Optional
 
 from .exits import InputErrors, InputError, show
 from .jsonfile import depth, read_json
+from .mocks import OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY
 
 MAX_PLAN_BYTES = 256 * 1024 * 1024   # a 100-service plan is about 8 MB
 MAX_RESOURCES = 50_000
@@ -41,6 +45,32 @@ def urn_parts(urn: str) -> Optional[dict[str, str]]:
     parts = m.groupdict()
     parts["type"] = parts["type"].split("$")[-1]
     return parts
+
+
+# Signatures of the engine's special values (sdk/go/common/resource/sig): asset, archive, secret,
+# resource reference, output value.
+_ASSET_SIG, _ARCHIVE_SIG = "c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7"
+_SIGNATURES = (_ASSET_SIG, _ARCHIVE_SIG, SECRET_SIG, RESOURCE_SIG, OUTPUT_SIG)
+
+
+def _marker_problems(value: Any, path: str) -> Iterator[str]:
+    """Signature objects in ``value`` the engine would refuse to unmarshal (depth is bounded by the caller)."""
+    if isinstance(value, dict):
+        if SIG_KEY in value:
+            sig = value[SIG_KEY]
+            if sig not in _SIGNATURES:
+                yield (f"{path}: signature {show(sig)} is none the engine knows; allowed: a secret "
+                       f"{{\"{SIG_KEY}\": \"{SECRET_SIG}\", \"value\": ...}} or a plain value")
+                return
+            if sig == SECRET_SIG and "value" not in value:
+                yield (f"{path}: a secret marker without 'value'; allowed: {{\"{SIG_KEY}\": \"{SECRET_SIG}\", "
+                       f"\"value\": <the secret value>}}")
+                return
+        for k, v in value.items():
+            yield from _marker_problems(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for n, v in enumerate(value):
+            yield from _marker_problems(v, f"{path}[{n}]")
 
 
 def _resource_problems(i: int, r: Any) -> Iterator[str]:
@@ -70,6 +100,8 @@ def _resource_problems(i: int, r: Any) -> Iterator[str]:
         yield f"{where}.inputs: is {type(inputs).__name__}; allowed: an object"
     elif inputs and depth(inputs, MAX_INPUT_DEPTH) > MAX_INPUT_DEPTH:
         yield f"{where}.inputs: nested more than {MAX_INPUT_DEPTH} levels; allowed: at most {MAX_INPUT_DEPTH}"
+    elif inputs:
+        yield from _marker_problems(inputs, f"{where}.inputs")
     for key in BOOL_FIELDS:
         if key in r and r[key] is not None and not isinstance(r[key], bool):
             yield f"{where}.{key}: got {show(r[key])}; allowed: true or false"

@@ -103,6 +103,12 @@ FLAG_CASES: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("cost empty stack", ["cost", "--stack", ""], ("--stack", "empty")),
     ("cost stack twice", ["cost", "--stack", "prod", "--stack", "dev"], ("--stack", "twice")),
     ("cost against empty", ["cost", "--plan", "x.json", "--against", ""], ("--plan",)),
+    ("same key set twice", ["--stack", "prod", "--set", "azCount=2", "--set", "azCount=3"],
+     ("--set", "'azCount' is set twice", "'azCount=2'", "'azCount=3'", "each key once")),
+    ("same key with and without the project", ["--stack", "prod", "--set", "azCount=2", "--set",
+                                              "microservices-platform:azCount=3"], ("--set", "set twice")),
+    ("cost same key set twice", ["cost", "--stack", "dev", "--set", "schedule.days=MON-FRI", "--set",
+                                 "schedule.days=MON-THU"], ("--set", "'schedule.days' is set twice")),
 ]
 
 
@@ -121,6 +127,8 @@ def test_conflicting_flags_with_a_saved_plan(tmp_path):
         (["check", "--plan", str(path), "--stack", "prod", "--stack", "dev"], ("--stack", "--plan")),
         (["check", "--plan", str(path), "--stack", "dev"], ("--stack", "'prod'")),
         (["cost", "--plan", str(path), "--set", "azCount=3"], ("--set", "--plan")),
+        # cost refuses a stack mismatch as check does (the plan would be held to the other stack's cap)
+        (["cost", "--plan", str(path), "--stack", "dev"], ("--stack", "'dev' differs from the plan's stack 'prod'")),
     ]
     for argv, names in cases:
         code, _, err = run(argv)
@@ -191,6 +199,13 @@ def _plan_cases() -> list[tuple[str, Callable[[Path], str | bytes], tuple[str, .
          ("property", "ghost")),
         ("provider unknown", plan({**a, "provider": urn("p", "pulumi:providers:aws") + "::id"}), ("provider",)),
         ("deep inputs", plan({**a, "inputs": _deep(60)}), ("nested more than",)),
+        # The engine's gRPC unmarshaling fails on these ("Invalid secret encountered"): exit 2, not 3.
+        ("secret marker without value", plan({**a, "inputs": {"authToken": {planfile.SIG_KEY: planfile.SECRET_SIG}}}),
+         (".inputs.authToken", "a secret marker without 'value'")),
+        ("secret marker deep in a list", plan({**a, "inputs": {"tags": [{"k": {planfile.SIG_KEY: planfile.SECRET_SIG}}]}}),
+         (".inputs.tags[0].k", "a secret marker without 'value'")),
+        ("unknown signature", plan({**a, "inputs": {"x": {planfile.SIG_KEY: "abc"}}}),
+         (".inputs.x", "signature 'abc' is none the engine knows")),
         ("deep document", "[" * 100_000 + "]" * 100_000, ("nested",)),
         ("NaN in inputs", '{"resources": [{"urn": "x", "inputs": {"n": NaN}}]}', ("NaN is not JSON",)),
         ("Infinity in inputs", '{"resources": [], "x": Infinity}', ("Infinity is not JSON",)),
@@ -218,6 +233,12 @@ def test_bad_plan_files(tmp_path, content, names):
             continue   # cost prices a plan without a stack (no cap); only check needs the stack's policy config
         assert_contract(code, err, (str(path),) + names)
         assert out == ""
+
+
+def test_a_secret_marker_with_its_value_is_a_valid_plan():
+    secret = {planfile.SIG_KEY: planfile.SECRET_SIG, "value": "s3cr3t-token"}
+    doc = plan(resource("bucket", inputs={"authToken": secret, "list": [secret]}))
+    assert planfile.validate_plan(doc, "--plan x") is doc
 
 
 def test_plan_file_that_is_huge_is_refused_before_reading(tmp_path):

@@ -178,6 +178,19 @@ def test_prod_has_no_schedule_and_a_full_day_ends_at_midnight():
     assert schedule_crons(s.config.schedule) == ("cron(0 16 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)")
 
 
+@pytest.mark.parametrize("days, start_days, stop_days", [
+    ("MON-THU", "MON-THU", "TUE-FRI"),
+    ("MON,TUE,WED,THU,FRI", "MON-FRI", "TUE-SAT"),  # one canonical form: the same plan as MON-FRI
+    ("MON,WED,FRI", "MON,WED,FRI", "TUE,THU,SAT"),
+    ("FRI,SAT", "FRI-SAT", "SUN,SAT"),  # Saturday's midnight stop is on Sunday
+])
+def test_the_crons_run_on_schedule_days_and_a_midnight_stop_lands_on_the_next_day(days, start_days, stop_days):
+    s = settings_for("dev", **{"schedule.days": days})
+    assert schedule_crons(s.config.schedule) == (f"cron(0 8 ? * {start_days} *)", f"cron(0 16 ? * {start_days} *)")
+    s = settings_for("dev", **{"schedule.days": days, "schedule.startHour": "14", "schedule.hoursPerDay": "10"})
+    assert schedule_crons(s.config.schedule) == (f"cron(0 14 ? * {start_days} *)", f"cron(0 0 ? * {stop_days} *)")
+
+
 # ---- deployment safety -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])

@@ -107,8 +107,6 @@ def build_plan(stack: str = "prod", **over: Any) -> dict:
               propertyDependencies={"taskDefinition": [td]})
         plan.resources[-1]["dependencies"] = [td]
         scaling_tags = {"tier": "compute", "service": svc}
-        if p["schedule"]:
-            scaling_tags["schedule-days-per-month"] = "22"  # the stack's schedule.daysPerMonth
         a("aws:appautoscaling/target:Target", f"{svc}-scaling",
           {"resourceId": f"service/microservices-{stack}/{svc}", "minCapacity": p["tasks"],
            "maxCapacity": p["max_tasks"], "serviceNamespace": "ecs", "tags": scaling_tags},
@@ -262,18 +260,20 @@ PROD_USAGE = (4.50 + 0.50 + 7.00 + 0.42 + 0.70 + 5.84 + 35.00 + 6.00 + 8.50 + 10
 PROD_PEAK = (PROD_BASELINE + PROD_USAGE + (177.2805 + 38.982) * (20 / 3 - 1) + 140 * 0.10 - 2.10
              + 345.00 - 69.00 + 300.00 - 30.00)                                   # = 3761.04
 
-DEV_SCHED_H = 8 * 22  # 176 h: services scaled to 0 outside business hours
+# 8 h on MON-FRI: 5 days a week x 365 / 12 / 7 weeks = 21.73 days -> 173.81 h a month; services scaled
+# to 0 outside business hours
+DEV_SCHED_H = 8 * 5 * 365 / 12 / 7
 DEV_EXPECTED = {
     "nat/hour": 1 * H * 0.045,                     # Single NAT -> 32.85
     "ipv4/hour": (1 + 2) * H * 0.005,              # 1 NAT EIP + 2 ALB nodes -> 10.95
     "vpce/interface/az-hour": 2 * 2 * H * 0.01,    # 29.20
     "nat/gb": 10 * 0.045,                          # 0.45 usage
     "vpce/interface/gb": 5 * 0.01,                 # 0.05 usage
-    "fargate/vcpu-hour": 7 * 0.25 * DEV_SCHED_H * 0.03238,  # 308 vCPU-h -> 9.97304
-    "fargate/gb-hour": 7 * 0.5 * DEV_SCHED_H * 0.00356,     # 616 GB-h -> 2.19296
-    "cloudmap/": 7 * DEV_SCHED_H / H * 0.10,       # 0.168767
-    # Container Insights metrics are billed for the hours they are published: 187 x 176/730 x $0.30
-    "cloudwatch/metric-month": 187 * DEV_SCHED_H / H * 0.30,  # 13.525479
+    "fargate/vcpu-hour": 7 * 0.25 * DEV_SCHED_H * 0.03238,  # 304.17 vCPU-h -> 9.848917
+    "fargate/gb-hour": 7 * 0.5 * DEV_SCHED_H * 0.00356,     # 608.33 GB-h -> 2.165667
+    "cloudmap/": 7 * DEV_SCHED_H / H * 0.10,       # 0.166667
+    # Container Insights metrics are billed for the hours they are published: 187 x 173.81/730 x $0.30
+    "cloudwatch/metric-month": 187 * DEV_SCHED_H / H * 0.30,  # 13.357143
     "cloudwatch/logs-ingest-gb": 7 * 0.5 * 0.50,   # 1.75 usage
     "cloudwatch/logs-storage-gb-month": 7 * 0.5 * 7 / 30 * 0.03,  # 0.0245 usage
     "ecr/": 7 * 1 * 0.10,                          # 0.70 usage
@@ -302,13 +302,13 @@ DEV_EXPECTED = {
     "codebuild/": 7 * 50 * 0.0034,                 # arm1.small -> 1.19 usage
     "s3/": 1 * 0.023,                              # 0.023 usage
 }
-DEV_BASELINE = (32.85 + 10.95 + 29.20 + 9.97304 + 2.19296 + 0.168767 + 13.525479 + 16.425 + 5.0 + 4.0 + 39.42
-                + 6.90 + 1.60 + 11.68 + 66.576 + 4.00 + 19.71 + 1.80 + 3.0)        # = 278.971246
+DEV_BASELINE = (32.85 + 10.95 + 29.20 + 9.848917 + 2.165667 + 0.166667 + 13.357143 + 16.425 + 5.0 + 4.0 + 39.42
+                + 6.90 + 1.60 + 11.68 + 66.576 + 4.00 + 19.71 + 1.80 + 3.0)        # = 278.649394
 DEV_USAGE = (0.45 + 0.05 + 1.75 + 0.0245 + 0.70 + 0.584 + 3.50 + 0.60 + 0.425 + 1.00 + 1.50 + 0.30 + 0.25 + 1.40
              + 1.19 + 0.023)                                                       # = 13.7465
 # Peak: 2 tasks per service in the scheduled hours (Fargate and Cloud Map x 2), RDS at its 100 GB ceiling
 # (3 x 100 x 0.115 = 34.50), MSK at its 100 GB target (2 x 100 x 0.10 = 20.00)
-DEV_PEAK = (DEV_BASELINE + DEV_USAGE + 9.97304 + 2.19296 + 0.168767 + 34.50 - 6.90 + 20.00 - 4.00)  # = 348.65
+DEV_PEAK = (DEV_BASELINE + DEV_USAGE + 9.848917 + 2.165667 + 0.166667 + 34.50 - 6.90 + 20.00 - 4.00)  # = 348.18
 
 
 @pytest.mark.parametrize("stack,expected,baseline,usage", [
@@ -330,8 +330,8 @@ def test_golden_figures(stack, expected, baseline, usage):
 
 def test_golden_totals_rounded():
     assert round(PROD_BASELINE + PROD_USAGE, 2) == 1977.65
-    assert round(DEV_BASELINE + DEV_USAGE, 2) == 292.72
-    assert (round(PROD_PEAK, 2), round(DEV_PEAK, 2)) == (3761.04, 348.65)
+    assert round(DEV_BASELINE + DEV_USAGE, 2) == 292.40
+    assert (round(PROD_PEAK, 2), round(DEV_PEAK, 2)) == (3761.04, 348.18)
 
 
 @pytest.mark.parametrize("stack,peak", [("prod", PROD_PEAK), ("dev", DEV_PEAK)])
@@ -444,11 +444,11 @@ def test_schedule_prices_business_hours_only_for_scheduled_services():
     order = [l for l in est["lines"] if l["service"] == "order" and l["price_key"] == "fargate/vcpu-hour/ARM64"]
     gateway = [l for l in est["lines"] if l["service"] == "gateway" and l["price_key"] == "fargate/vcpu-hour/ARM64"]
     assert order[0]["quantity"] == pytest.approx(0.25 * H)
-    assert gateway[0]["quantity"] == pytest.approx(0.25 * 176)
-    assert "scheduled: 8 h a day x 22 days" in gateway[0]["basis"]
+    assert gateway[0]["quantity"] == pytest.approx(0.25 * 173.810, rel=1e-5)  # 8 h x 5 x 365 / 84
+    assert "scheduled: 8 h a day x 21.73 days" in gateway[0]["basis"]
     # the hours come from the plan, never from the usage profile (a stale "schedule" key is ignored)
     est2 = run(build_plan("dev"), {**USAGE["dev"], "schedule": {"hoursPerDay": 10, "daysPerMonth": 20}})
-    assert by_component(est2, "fargate/vcpu-hour") == pytest.approx(7 * 0.25 * 176 * 0.03238)
+    assert by_component(est2, "fargate/vcpu-hour") == pytest.approx(7 * 0.25 * 173.810 * 0.03238, rel=1e-5)
 
 
 def test_scheduled_action_matched_through_property_dependencies_when_resource_id_unknown():
@@ -512,6 +512,10 @@ def test_region_from_provider_and_fallback_catalog():
     est = cost_model.estimate(res, usage=USAGE["prod"], region="eu-west-1")
     assert est["region"] == "us-east-1" and est["requested_region"] == "eu-west-1"
     assert any("no price catalog for eu-west-1" in a for a in est["assumptions"])
+    # the fallback catalog's prices are not eu-west-1's: the region is unpriced (fail closed), named
+    assert [(u["resource"], u["type"]) for u in est["unpriced"]] == [("region eu-west-1", "price catalog")]
+    assert "no price catalog for eu-west-1 (policies/pricing/eu-west-1.json)" in est["unpriced"][0]["reason"]
+    assert cost_model.estimate(res, usage=USAGE["prod"])["unpriced"] == []  # us-east-1 has its catalog
     no_provider = [r for r in res if r.type == "aws:rds/instance:Instance"]  # no region/ARN in their inputs
     no_provider.append(cost_model.Res("aws:acm/certificate:Certificate", "c", "urn:c",
                                       inputs={"arn": "arn:aws:acm:eu-central-1:123456789012:certificate/x"}))
@@ -570,15 +574,18 @@ def test_policy_resource_adapter_handles_proxies_and_unknowns():
 @pytest.mark.parametrize("stack", ["prod", "dev"])
 def test_scheduled_hours_of_the_recorded_program_are_the_stack_schedule(stack):
     """The hours a scheduled service is priced for come from the plan the program records: its
-    scheduled actions' crons give the hours a day, the scalable target's tag the stack's daysPerMonth."""
+    scheduled actions' crons give the hours a day and the days of the week (x 365 / 12 / 7 a month)."""
     from conftest import plan_for, settings_for
 
     sched = settings_for(stack).config.schedule
     est = cost_model.estimate(cost_model.from_plan(plan_for(stack)))
     vcpu = [l for l in est["lines"] if l["price_key"].startswith("fargate/vcpu-hour/")]
     assert len(vcpu) == 7
-    want = sched.hoursPerDay * sched.daysPerMonth if sched.enabled else H
-    assert {l["attrs"]["hours"] for l in vcpu} == {want}
+    from components.config.weekdays import days_per_month, parse_days
+
+    want = sched.hoursPerDay * days_per_month(parse_days(sched.days)) if sched.enabled else H
+    assert len({l["attrs"]["hours"] for l in vcpu}) == 1
+    assert vcpu[0]["attrs"]["hours"] == pytest.approx(want, abs=0.01)
 
 
 def test_package_stands_alone_and_registers_a_pricer_of_every_tier_module():

@@ -20,7 +20,7 @@ from platform_policies.rules import budget as cost_policies  # noqa: E402
 from test_cost_model import DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE, build_plan  # noqa: E402
 
 PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,977.65; peak 3,761.04
-DEV_TOTAL = DEV_BASELINE + DEV_USAGE     # 292.72
+DEV_TOTAL = DEV_BASELINE + DEV_USAGE     # 292.40
 
 
 def policy_resources(plan: dict) -> list[PolicyResource]:
@@ -103,6 +103,30 @@ def test_fail_closed_an_unpriced_billable_resource_fails_the_cap():
     assert any(m.startswith("Cannot price 1 billable resource(s)") for m, _ in warn)
 
 
+def _in_region(plan: dict, region: str) -> dict:
+    for r in plan["resources"]:
+        if r["type"] == "pulumi:providers:aws":
+            r["inputs"]["region"] = region
+    return plan
+
+
+def test_a_region_without_a_price_catalog_fails_the_cap_closed_naming_the_region():
+    """`--set aws:region=eu-west-1` was priced at us-east-1 rates with only a note; the configured
+    region (policies/config: us-east-1) must not hide the region the graph shows."""
+    cfg = {"maxMonthlyUsd": 3000.0, "warnAtPercent": 80, "usage": USAGE["prod"], "region": "us-east-1",
+           "failOnUnpriced": True}
+    over = run_policy(cost_policies.validate_budget_cap, _in_region(build_plan("prod"), "eu-west-1"), cfg)
+    assert len(over) == 1 and over[0][0].startswith(
+        "Cannot price 1 billable resource(s), so the estimate is not an upper bound for the cap (failOnUnpriced): "
+        "region eu-west-1 (price catalog): no price catalog for eu-west-1"), over
+    assert run_policy(cost_policies.validate_budget_cap, build_plan("prod"), cfg) == []  # us-east-1: priced
+    # fail open on request: only the warn policy names it
+    cfg_open = {**cfg, "failOnUnpriced": False}
+    assert run_policy(cost_policies.validate_budget_cap, _in_region(build_plan("prod"), "eu-west-1"), cfg_open) == []
+    warn = run_policy(cost_policies.validate_budget_warn, _in_region(build_plan("prod"), "eu-west-1"), cfg_open)
+    assert any("region eu-west-1 (price catalog)" in m for m, _ in warn)
+
+
 def test_prod_config_fails_closed_and_the_cap_is_mandatory():
     for stack in ("prod", "dev"):
         cfg = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
@@ -117,10 +141,10 @@ def test_budget_dev_under_committed_cap():
     assert run_policy(cost_policies.validate_budget_cap, build_plan("dev"), cfg) == []
     assert run_policy(cost_policies.validate_budget_warn, build_plan("dev"), cfg) == []
     msgs = run_policy(cost_policies.validate_budget_cap, build_plan("dev"), {**cfg, "maxMonthlyUsd": 250})
-    assert len(msgs) == 1 and "$292.72" in msgs[0][0]
+    assert len(msgs) == 1 and "$292.40" in msgs[0][0]
     # without a usage option the policy reads policies/usage/dev.json (the stack from the URNs): same figure
     msgs = run_policy(cost_policies.validate_budget_cap, build_plan("dev"), {"maxMonthlyUsd": 250})
-    assert len(msgs) == 1 and "$292.72" in msgs[0][0]
+    assert len(msgs) == 1 and "$292.40" in msgs[0][0]
 
 
 def test_advice_graviton_gp3_valkey_spot_commitments():

@@ -72,6 +72,35 @@ def test_three_replicas_per_database_on_the_real_program():
     assert est["unpriced"] == []
 
 
+def test_postgres_past_standard_support_adds_extended_support_per_vcpu_of_every_instance():
+    """PostgreSQL 13 (standard support ended 2026-02-28): $0.100 per vCPU-hour for the primary and
+    the Multi-AZ standby (db.t3.medium: 2 vCPUs); a replica of it pays its own; 16 pays nothing extra."""
+    src = res("aws:rds/instance:Instance", "db", {"engine": "postgres", "engineVersion": "13", "identifier": "d",
+                                                  "instanceClass": "db.t3.medium", "multiAz": True,
+                                                  "allocatedStorage": 20, "storageType": "gp3"})
+    rep = res("aws:rds/instance:Instance", "db-r", {"replicateSourceDb": "d", "instanceClass": "db.t3.medium"})
+    est = price([src, rep])
+    lines = {(l["resource"], l["attrs"].get("part")): l for l in est["lines"]}
+    assert lines[("db", "extended-support")]["monthly_usd"] == pytest.approx(2 * 2 * 730 * 0.100)  # $292
+    assert lines[("db-r", "extended-support")]["monthly_usd"] == pytest.approx(2 * 730 * 0.100)
+    assert est["unpriced"] == []
+    src.inputs["engineVersion"] = "16.6"
+    assert total(price([src, rep]), "rds/extended-support/") == 0
+    src.inputs["engineVersion"] = "10"   # past Extended Support too: no price, so unpriced (fail closed)
+    assert "no price 'rds/extended-support/postgres/10'" in price([src])["unpriced"][0]["reason"]
+
+
+def test_redis_past_standard_support_is_unpriced_until_its_extended_support_price_is_known():
+    group = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache",
+                {"engine": "redis", "engineVersion": "5.0.6", "nodeType": "cache.t4g.small", "numCacheClusters": 2})
+    est = price([group])
+    assert [u["reason"] for u in est["unpriced"]] == [
+        "ElastiCache Extended Support, Redis OSS 5 (2 node(s)): no price 'elasticache/extended-support/redis/5' "
+        "in the us-east-1 catalog"]
+    group.inputs["engineVersion"] = "7.1"
+    assert price([group])["unpriced"] == []
+
+
 def test_rds_storage_growth_peak_and_insights():
     db = res("aws:rds/instance:Instance", "db", {"engine": "postgres", "instanceClass": "db.t3.micro",
                                                  "allocatedStorage": 20, "maxAllocatedStorage": 100,

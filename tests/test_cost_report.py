@@ -131,6 +131,23 @@ def test_preflight_cost_exits_1_over_the_cap(tmp_path, capsys):
     assert cli.main(["cost", "--stack", "prod", "--plan", str(ok)]) == 0
 
 
+def test_preflight_cost_fails_closed_in_a_region_without_a_catalog(tmp_path, capsys):
+    """prod fails closed (failOnUnpriced): us-east-1 list prices are no estimate for eu-west-1."""
+    from preflight import cli
+
+    plan = build_plan("prod")
+    plan["region"] = "eu-west-1"
+    for r in plan["resources"]:
+        if r["type"] == "pulumi:providers:aws":
+            r["inputs"]["region"] = "eu-west-1"
+    rep = cost.estimate(plan)
+    assert rep["cap"]["verdict"] == "unpriced" and rep["unpriced"] == {"price catalog": 1}
+    p = tmp_path / "eu.json"
+    p.write_text(json.dumps(plan))
+    assert cli.main(["cost", "--stack", "prod", "--plan", str(p)]) == 1
+    assert "region eu-west-1 (price catalog): no price catalog for eu-west-1" in capsys.readouterr().out
+
+
 def test_one_usage_profile_for_the_pack_and_preflight():
     """The budget policies (real engine: stack name from the URNs) and `preflight cost` read the same
     policies/usage/<stack>.json; the policy config carries caps, not a second copy of the usage."""
@@ -161,7 +178,7 @@ def test_recorded_plan(stack):
     # (the internal ALB has no public IPv4 addresses, and without delivery.repositoryOwner there are no
     # pipelines: -$10.95 baseline and -$14.11 usage in prod, -$7.30 and -$4.39 in dev.)
     baseline, usage, total, peak = {"prod": (1934.35, 126.06, 2060.40, 3843.79),
-                                    "dev": (329.77, 15.05, 344.82, 400.76)}[stack]
+                                    "dev": (329.45, 15.05, 344.50, 400.28)}[stack]
     t = rep["totals"]
     assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2),
             round(t["peak_usd"], 2)) == (baseline, usage, total, peak)
@@ -183,7 +200,8 @@ def test_recorded_plan(stack):
     else:
         assert rds == pytest.approx(3 * 730 * 0.018) and msk == pytest.approx(2 * 730 * 0.0456)
         assert mq == pytest.approx(730 * 0.027)
-        assert insights == pytest.approx(187 * 176 / 730 * 0.30)  # published only in the 176 scheduled hours
+        # published only in the scheduled hours: 8 h x 5 days a week x 365 / 12 / 7 = 173.81 h
+        assert insights == pytest.approx(187 * (8 * 5 * 365 / 84) / 730 * 0.30)
         assert tls == []  # serviceConnectTls is off in dev
 
 

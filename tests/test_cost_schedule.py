@@ -1,6 +1,6 @@
-"""Scheduled hours come from the plan: the scheduled actions' cron expressions and time zone, times
-the stack's daysPerMonth (the scalable target's tag) - the same strings under mocks and the real
-engine.  Plus the task counts a scalable target allows (expected and peak)."""
+"""Scheduled hours come from the plan: the scheduled actions' cron expressions and time zone - the
+hours a day and the days of the week - the same strings under mocks and the real engine.  Plus the
+task counts a scalable target allows (expected and peak)."""
 
 from __future__ import annotations
 
@@ -40,27 +40,31 @@ def _actions(start: str, stop: str, tz_start: str = "UTC", tz_stop: str = "UTC",
             {"schedule": stop, "timezone": tz_stop, "scalableTargetAction": {"minCapacity": 0, "maxCapacity": 0}}]
 
 
-def test_hours_a_day_from_the_crons_and_days_from_the_stack():
-    # hoursPerDay 10 (08:00-18:00) x the stack's 22 days = 220 h (the issue's example)
-    s, why = schedule_of(_actions("cron(0 8 ? * MON-FRI *)", "cron(0 18 ? * MON-FRI *)"), H, WEEKS, 22)
-    assert why is None and (s.hours_per_day, s.days_per_month, s.hours_per_month) == (10, 22, 220)
+def test_hours_a_day_and_days_a_month_both_from_the_crons():
+    # hoursPerDay 10 (08:00-18:00) on MON-FRI: 5 days a week x 365/12/7 weeks = 21.73 days,
+    # 10 h x 21.73 = 217.26 h (by hand: 10 x 5 x 365 / 84)
+    s, why = schedule_of(_actions("cron(0 8 ? * MON-FRI *)", "cron(0 18 ? * MON-FRI *)"), H, WEEKS)
+    assert why is None and s.hours_per_day == 10
+    assert s.days_per_month == pytest.approx(21.726, abs=1e-3)
+    assert s.hours_per_month == pytest.approx(217.262, abs=1e-3)
     assert (s.on_min, s.on_max) == (1, 2)
-    # without the stack's figure: 5 switch-ons a week x 365/12/7 weeks = 21.73 days
-    s, _ = schedule_of(_actions("cron(0 8 ? * MON-FRI *)", "cron(0 18 ? * MON-FRI *)"), H, WEEKS)
-    assert s.hours_per_month == pytest.approx(10 * 5 * 365 / 12 / 7)  # 217.26
-    # a day that ends at midnight: the program's stop cron is TUE-SAT 00:00
-    s, _ = schedule_of(_actions("cron(0 16 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)"), H, WEEKS, 22)
-    assert (s.hours_per_day, s.hours_per_month) == (8, 176)
+    # MON-THU, 10 h: 4 x 365 / 84 = 17.38 days, 173.81 h
+    s, _ = schedule_of(_actions("cron(0 8 ? * MON-THU *)", "cron(0 18 ? * MON-THU *)"), H, WEEKS)
+    assert s.days_per_month == pytest.approx(17.381, abs=1e-3)
+    assert s.hours_per_month == pytest.approx(173.810, abs=1e-3)
+    # a day that ends at midnight: the program's stop cron is TUE-SAT 00:00 (8 x 5 x 365 / 84)
+    s, _ = schedule_of(_actions("cron(0 16 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)"), H, WEEKS)
+    assert s.hours_per_day == 8 and s.hours_per_month == pytest.approx(173.810, abs=1e-3)
 
 
 def test_time_zones_of_the_actions_are_honoured():
     # start 08:00 Berlin (07:00 UTC in January), stop 16:00 UTC: 9 h a day
     s, _ = schedule_of(_actions("cron(0 8 ? * MON-FRI *)", "cron(0 16 ? * MON-FRI *)", "Europe/Berlin", "UTC"),
-                       H, WEEKS, 22)
+                       H, WEEKS)
     assert s.hours_per_day == 9
     # both in the same zone: the zone does not change the hours
     s, _ = schedule_of(_actions("cron(0 8 ? * MON-FRI *)", "cron(0 16 ? * MON-FRI *)", "America/New_York",
-                                "America/New_York"), H, WEEKS, 22)
+                                "America/New_York"), H, WEEKS)
     assert s.hours_per_day == 8
 
 
@@ -71,20 +75,21 @@ def test_unreadable_schedules_are_priced_always_on():
     assert s is None and why is None  # never switched off: always on
 
 
-def _service(hours_per_day: int, days_tag: str | None, desired: int = 1, lo: int = 1, hi: int = 2,
-             timezone: str = "UTC") -> list[Res]:
+def _service(hours_per_day: int, days_tag: str | None = None, desired: int = 1, lo: int = 1, hi: int = 2,
+             timezone: str = "UTC", days: str = "MON-FRI") -> list[Res]:
     td = Res("aws:ecs/taskDefinition:TaskDefinition", "td", "urn:td",
              inputs={"family": "f", "cpu": "256", "memory": "512", "runtimePlatform": {"cpuArchitecture": "ARM64"}})
     svc = Res("aws:ecs/service:Service", "svc", "urn:pulumi:dev::p::aws:ecs/service:Service::svc",
               inputs={"name": "svc", "desiredCount": desired, "launchType": "FARGATE"},
               property_dependencies={"taskDefinition": ["urn:td"]})
+    # A tag older programs wrote (the stack's daysPerMonth): the model must not follow it.
     tags = {"schedule-days-per-month": days_tag} if days_tag else {}
     target = Res("aws:appautoscaling/target:Target", "t", "urn:t",
                  inputs={"resourceId": "service/c/svc", "serviceNamespace": "ecs", "minCapacity": lo,
                          "maxCapacity": hi, "tags": tags})
     acts = [Res("aws:appautoscaling/scheduledAction:ScheduledAction", f"a{i}", f"urn:a{i}",
                 inputs={"resourceId": "service/c/svc", "serviceNamespace": "ecs", **a})
-            for i, a in enumerate(_actions("cron(0 8 ? * MON-FRI *)", f"cron(0 {8 + hours_per_day} ? * MON-FRI *)",
+            for i, a in enumerate(_actions(f"cron(0 8 ? * {days} *)", f"cron(0 {8 + hours_per_day} ? * {days} *)",
                                            timezone, timezone, hi))]
     return [td, svc, target, *acts]
 
@@ -94,29 +99,39 @@ def _fargate(est: dict, peak: bool = False) -> float:
 
 
 def test_a_scheduled_service_is_priced_for_the_plans_hours():
-    est = cost_model.estimate(_service(10, "22"), usage={})
-    assert _fargate(est) == pytest.approx(220 * ARM_TASK_HOUR)
-    assert _fargate(est, peak=True) == pytest.approx(2 * 220 * ARM_TASK_HOUR)  # max 2 tasks, same hours
-    assert any("10 h a day x 22 days" in a for a in est["assumptions"])
-    est = cost_model.estimate(_service(10, None), usage={})
-    assert _fargate(est) == pytest.approx(10 * 5 * WEEKS * ARM_TASK_HOUR)
+    est = cost_model.estimate(_service(10), usage={})
+    assert _fargate(est) == pytest.approx(217.262 * ARM_TASK_HOUR, rel=1e-5)  # 10 x 5 x 365 / 84
+    assert _fargate(est, peak=True) == pytest.approx(2 * 217.262 * ARM_TASK_HOUR, rel=1e-5)  # max 2 tasks
+    assert any("10 h a day x 21.73 days (5 a week" in a for a in est["assumptions"])
+    est = cost_model.estimate(_service(10, days="MON-THU"), usage={})
+    assert _fargate(est) == pytest.approx(173.810 * ARM_TASK_HOUR, rel=1e-5)  # 10 x 4 x 365 / 84
+
+
+def test_a_stale_days_a_month_tag_does_not_change_the_hours():
+    """The crons decide: a day count on the target (older programs tagged daysPerMonth) is ignored."""
+    assert _fargate(cost_model.estimate(_service(10, "5"), usage={})) == \
+        pytest.approx(_fargate(cost_model.estimate(_service(10), usage={})))
 
 
 def test_expected_tasks_held_inside_the_scalable_target_and_peak_at_its_maximum():
     # desiredCount 1 under a minimum of 3: Application Auto Scaling runs 3; peak 20
-    res = _service(8, "22", desired=1, lo=3, hi=20)
+    res = _service(8, desired=1, lo=3, hi=20)
     res = [r for r in res if not r.type.endswith("ScheduledAction")]
     est = cost_model.estimate(res, usage={})
     assert _fargate(est) == pytest.approx(3 * H * ARM_TASK_HOUR)
     assert _fargate(est, peak=True) == pytest.approx(20 * H * ARM_TASK_HOUR)
 
 
-def test_the_recorded_dev_stack_with_a_10_hour_day():
-    """The issue's example on the real program: schedule.hoursPerDay=10 -> 10 h x 22 d = 220 h."""
+@pytest.mark.parametrize("days, hours", [("MON-FRI", 217.262), ("MON-THU", 173.810), ("MON,TUE,WED,THU", 173.810)])
+def test_the_recorded_dev_stack_with_a_10_hour_day(days, hours):
+    """On the real program: schedule.hoursPerDay=10 on schedule.days -> 10 h x days a week x 365 / 84."""
     from preflight.program import record_plan
 
-    plan = record_plan("dev", ["schedule.hoursPerDay=10"])
+    plan = record_plan("dev", ["schedule.hoursPerDay=10", f"schedule.days={days}"])
+    crons = {r["inputs"]["schedule"] for r in plan["resources"] if r["type"].endswith("ScheduledAction")}
+    assert crons == {f"cron(0 8 ? * {days.replace('MON,TUE,WED,THU', 'MON-THU')} *)",
+                     f"cron(0 18 ? * {days.replace('MON,TUE,WED,THU', 'MON-THU')} *)"}
     est = cost_model.estimate(cost_model.from_plan(plan))
     vcpu = [l for l in est["lines"] if l["price_key"] == "fargate/vcpu-hour/ARM64"]
-    assert len(vcpu) == 7 and {l["attrs"]["hours"] for l in vcpu} == {220}
-    assert sum(l["monthly_usd"] for l in vcpu) == pytest.approx(7 * 0.25 * 220 * 0.03238)
+    assert len(vcpu) == 7 and {round(l["attrs"]["hours"], 3) for l in vcpu} == {hours}
+    assert sum(l["monthly_usd"] for l in vcpu) == pytest.approx(7 * 0.25 * hours * 0.03238, rel=1e-5)

@@ -79,6 +79,25 @@ def test_task_counts():
     assert check(ecs.validate_task_count_limits, t, {"serviceNamespace": "kafka", "maxCapacity": 5000}) == []
 
 
+def test_scheduled_task_counts_are_held_to_the_floor_and_ceiling():
+    """A schedule (min/max 0 at night) must not bypass prod's floor of 2 tasks; dev's floor is 0."""
+    t = "aws:appautoscaling/scheduledAction:ScheduledAction"
+    prod, dev = cfg(PROD, "task-count-limits"), cfg(DEV, "task-count-limits")
+    svc = {"serviceNamespace": "ecs", "scalableDimension": "ecs:service:DesiredCount",
+           "resourceId": "service/microservices-prod/order"}
+    night = {**svc, "schedule": "cron(0 18 ? * MON-FRI *)", "scalableTargetAction": {"minCapacity": 0, "maxCapacity": 0}}
+    morning = {**svc, "schedule": "cron(0 8 ? * MON-FRI *)", "scalableTargetAction": {"minCapacity": 3, "maxCapacity": 20}}
+    msgs = check(ecs.validate_task_count_limits, t, night, config=prod)
+    assert len(msgs) == 1 and "minCapacity 0 and maxCapacity 0 at cron(0 18 ? * MON-FRI *), below this stack's " \
+                              "floor of 2 tasks" in msgs[0], msgs
+    assert check(ecs.validate_task_count_limits, t, morning, config=prod) == []
+    assert check(ecs.validate_task_count_limits, t, night, config=dev) == []  # dev may scale to 0
+    assert "above this stack's ceiling of 2 tasks" in check(ecs.validate_task_count_limits, t, morning, config=dev)[0]
+    assert check(ecs.validate_task_count_limits, t, {**svc, "scalableTargetAction": {"minCapacity": U_NUM}},
+                 config=prod) == []
+    assert check(ecs.validate_task_count_limits, t, {**night, "serviceNamespace": "kafka"}, config=prod) == []
+
+
 def test_storage_ceilings():
     db = "aws:rds/instance:Instance"
     assert check(rds.validate_rds_storage_limits, db, {"allocatedStorage": 100, "maxAllocatedStorage": 500}) == []

@@ -117,6 +117,16 @@ def test_seeded_violation_exits_1_naming_the_policy():
             assert line in proc.stdout.splitlines(), f"README quotes a line preflight no longer prints: {line}"
 
 
+def test_a_schedule_cannot_bypass_the_prod_task_floor():
+    """Review High 5: the schedule's stop action sets min/max 0, below prod's floor of 2 tasks."""
+    proc = preflight("--stack", "prod", "--set", "schedule.enabled=true", "--set", "schedule.hoursPerDay=10")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert ("[mandatory] task-count-limits: compute-order-schedule-stop: scheduled action sets scalableTargetAction "
+            "minCapacity 0 and maxCapacity 0 at cron(0 18 ? * MON-FRI *), below this stack's floor of 2 tasks"
+            in proc.stdout), proc.stdout
+    assert "task-count-limits" in proc.stdout.splitlines()[-1]
+
+
 def test_bad_config_exits_2_with_a_clear_message():
     proc = preflight("--stack", "prod", "--set", "azCount=7")
     assert proc.returncode == 2

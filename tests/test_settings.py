@@ -48,7 +48,8 @@ def test_dev_is_small_single_az_and_scheduled():
     assert not (c.multiAz.database or c.multiAz.cache or c.multiAz.broker or c.multiAz.natGatewayPerAz)
     assert c.mq_deployment_mode == "SINGLE_INSTANCE" and c.mq.hostType == "mq.t3.micro"
     assert c.kafka_broker_count == 2
-    assert c.schedule.enabled and c.schedule.hoursPerDay == 8 and c.schedule.daysPerMonth == 22
+    assert c.schedule.enabled and c.schedule.hoursPerDay == 8 and c.schedule.days == "MON-FRI"
+    assert c.schedule.daysPerMonth is None  # deprecated: the days follow schedule.days
     assert c.database.instanceClass == "db.t3.micro" and not c.deletionProtection
 
 
@@ -92,7 +93,7 @@ def test_tags_carry_the_required_keys():
      "microservices-platform:services.gateway.path: '/a.a."),
     ({"mq.hostType": "mq.t3.micro"},
      "microservices-platform:mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE"),
-    ({"cache.engine": "valkey"}, "microservices-platform:cache.engineVersion: Valkey starts at 7.2; got 7.1"),
+    ({"cache.engine": "valkey"}, "microservices-platform:cache.engineVersion: '7.1' is no Valkey version (Valkey starts at 7.2)"),
     ({"cache.replicas": "0"}, "microservices-platform:cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica"),
     ({"edge.certificateArn": f"arn:aws:acm:eu-west-1:{OWN}:certificate/x", "edge.domainName": "api.acme-shop.io"},
      "microservices-platform:edge.certificateArn: 'arn:aws:acm:eu-west-1:" + OWN + ":certificate/x' is in eu-west-1; "
@@ -273,3 +274,68 @@ def test_the_three_edge_modes_parse():
 def test_alert_email_and_repository_owner_are_optional():
     c = settings_for("prod", alertEmail="ops@acme-shop.io", **{"delivery.repositoryOwner": "acme"}).config
     assert c.alertEmail == "ops@acme-shop.io" and c.delivery.repositoryOwner == "acme"
+
+
+# ---- engine versions: what AWS creates for a new resource and the platform can run (config/engines.py)
+@pytest.mark.parametrize("key, value, expected", [
+    ("database.engineVersion", "13.20", "'13.20' is PostgreSQL 13, past the end of RDS standard support "
+                                        "(on 2026-02-28)"),
+    ("database.engineVersion", "12", "past the end of RDS standard support (on 2025-02-28)"),
+    ("database.engineVersion", "19", "'19' is PostgreSQL 19, which RDS does not offer"),
+    ("cache.engineVersion", "5.0.6", "'5.0.6' is too old for the platform's replication group: its "
+                                     "transitEncryptionMode needs Redis OSS 7.0.5 or later; Redis OSS 5 is also "
+                                     "past ElastiCache standard support"),
+    ("cache.engineVersion", "6.2", "'6.2' is too old for the platform's replication group"),
+    ("cache.engineVersion", "3.2.6", "'3.2.6' is no Redis OSS version ElastiCache offers"),
+    ("cache.engineVersion", "7.2", "'7.2' is no Redis OSS version ElastiCache offers"),
+    ("mq.engineVersion", "5.17", "'5.17' reached end of support on Amazon MQ on 2025-06-16"),
+    ("mq.engineVersion", "5.17.6", "'5.17.6' reached end of support on Amazon MQ on 2025-06-16"),
+    ("mq.engineVersion", "5.18.4", "'5.18.4' names a patch: Amazon MQ takes ActiveMQ 5.18 as major.minor"),
+    ("mq.engineVersion", "6.0", "'6.0' is no ActiveMQ version Amazon MQ offers"),
+])
+def test_engine_versions_aws_would_not_create_are_refused(key, value, expected):
+    errors = _errors(**{key: value})
+    assert len(errors) == 1 and errors[0].startswith(f"{P}{key}: ") and expected in errors[0], errors
+
+
+@pytest.mark.parametrize("overrides", [
+    {"database.engineVersion": "14"}, {"database.engineVersion": "18.1"}, {"database.engineVersion": "16.11"},
+    {"cache.engineVersion": "7.0"}, {"cache.engine": "valkey", "cache.engineVersion": "8.2"},
+    {"cache.engine": "valkey", "cache.engineVersion": "9.0"}, {"mq.engineVersion": "5.19"},
+])
+def test_engine_versions_aws_creates_are_accepted(overrides):
+    assert settings_for("prod", **overrides).config is not None
+
+
+def test_the_storage_ceiling_must_be_above_the_allocation_as_rds_requires():
+    """`--set database.allocatedStorageGb=500` with the default ceiling 500: RDS refuses MaxAllocatedStorage
+    equal to AllocatedStorage, so the settings stop it (exit 2) instead of the pack at exit 1."""
+    assert _errors(**{"database.allocatedStorageGb": "500"}) == [
+        f"{P}database.maxAllocatedStorageGb: 500 is not above allocatedStorageGb 500; allowed: more than "
+        f"allocatedStorageGb (RDS storage autoscaling needs a ceiling above the allocation)"]
+    assert settings_for("prod", **{"database.allocatedStorageGb": "499"}).config.database.maxAllocatedStorageGb == 500
+
+
+@pytest.mark.parametrize("value", ["FRI-MON", "XYZ", "", "mon-fri", "MON-FRI,", "MON--FRI"])
+def test_schedule_days_must_be_cron_day_names_in_forward_ranges(value):
+    errors = _errors("dev", **{"schedule.days": value})
+    assert len(errors) == 1 and errors[0].startswith(f"{P}schedule.days: "), errors
+
+
+@pytest.mark.parametrize("days, per_month", [("MON-FRI", "21"), ("MON-FRI", "22"), ("MON-THU", "17"),
+                                             ("MON-THU", "18")])
+def test_a_deprecated_days_per_month_that_matches_the_days_is_only_noted(days, per_month):
+    s = settings_for("dev", **{"schedule.days": days, "schedule.daysPerMonth": per_month})
+    assert s.config.schedule.days == days
+    assert any(n.startswith("schedule.daysPerMonth is deprecated and changes nothing") for n in s.notes), s.notes
+
+
+@pytest.mark.parametrize("days, per_month", [("MON-FRI", "20"), ("MON-FRI", "23"), ("MON-THU", "22"),
+                                             ("MON-FRI", "5")])
+def test_a_deprecated_days_per_month_the_schedule_cannot_honour_is_refused(days, per_month):
+    """daysPerMonth used to change the bill but not the crons: one that disagrees with the weekly
+    schedule is an error (exit 2), naming the key and the way out."""
+    errors = _errors("dev", **{"schedule.days": days, "schedule.daysPerMonth": per_month})
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{P}schedule.daysPerMonth: {per_month} cannot be honoured"), errors
+    assert "remove schedule.daysPerMonth" in errors[0] and "schedule.days" in errors[0]

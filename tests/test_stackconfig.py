@@ -145,3 +145,35 @@ def test_the_whole_program_marks_every_input_holding_a_secure_value(tmp_path):
             if SECRET_PLACEHOLDER in json.dumps(value):
                 assert SECRET_SIG in json.dumps(value), (r["name"], value)
     assert len(plan["notes"]) == 2 and plan["config"]["microservices-platform:alertEmail"] == "[secret]"
+
+
+def test_a_secure_value_in_edge_keeps_managed_certificates_working(tmp_path):
+    """The whole `edge` object becomes secret when one of its keys is `secure:`; the ACM certificate's
+    domainName then reaches the mocks as a secret and its validation records must still be built."""
+    from preflight.program import record_plan
+
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.qa.yaml").write_text(
+        "config:\n  microservices-platform:edge:\n    domainName: api.shop-platform.io\n"
+        "    hostedZoneId:\n      secure: AAABAzoneciphertext==\n")
+    for name in ("__main__.py", "components"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    plan = record_plan("qa", root=tmp_path)
+    records = [r for r in plan["resources"] if r["type"] == "aws:route53/record:Record"
+               and "-cert-dns-" in r["name"]]
+    assert records, "no DNS validation record for the managed certificate"
+    assert all(SECRET_PLACEHOLDER in json.dumps(r["inputs"]["zoneId"]) for r in records)
+
+
+def test_the_pack_does_not_judge_the_text_of_a_value_preflight_could_not_decrypt(tmp_path):
+    """A secure alertEmail reaches the pack as an unknown (the engine would send the plaintext): the
+    sns-values check of the e-mail endpoint is skipped like during a preview, not failed on the placeholder."""
+    from preflight.analyzer import run_policy_pack
+    from preflight.program import record_plan
+
+    root = _secure_project(tmp_path)
+    for name in ("__main__.py", "components"):
+        (root / name).symlink_to(ROOT / name)
+    plan = record_plan("qa", root=root)
+    found = run_policy_pack(plan, ROOT / "policies" / "config" / "prod.json")["violations"]
+    assert not [v for v in found if v["policy"] == "sns-values" or SECRET_PLACEHOLDER in v["message"]]

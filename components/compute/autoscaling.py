@@ -5,7 +5,8 @@
   (several target-tracking policies: scale out if any asks, scale in only if all agree);
 - step scaling: +100 % capacity (30 s cooldown) on high CPU, -50 % (300 s cooldown) on low
   CPU, each triggered by its own CloudWatch alarm;
-- optional business-hours schedule (dev): scale to 0 outside working hours, back at start.
+- optional business-hours schedule (dev): scale to 0 outside working hours, back at start, on
+  the days of ``schedule.days``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config.settings import ScalingSettings, ScheduleSettings
+from ..config.weekdays import next_days, parse_days, render_days
 
 # Step-scaling alarm thresholds (no settings key yet; wanted: scaling.stepOutCpuPercent,
 # scaling.stepInCpuPercent).  Out: well above the 70 % tracking target, so step scaling
@@ -46,13 +48,16 @@ class ScalingInputs:
 
 
 def schedule_crons(schedule: ScheduleSettings) -> tuple[str, str]:
-    """(start, stop) Application Auto Scaling cron expressions, weekdays only."""
+    """(start, stop) Application Auto Scaling cron expressions on the days of ``schedule.days``."""
     start_h = schedule.startHour
     end = start_h + schedule.hoursPerDay
-    start = f"cron(0 {start_h} ? * MON-FRI *)"
+    # The settings have checked the days; written back in one canonical form (MON,TUE,... = MON-...).
+    days = parse_days(schedule.days) or frozenset()
+    start = f"cron(0 {start_h} ? * {render_days(days)} *)"
     # startHour + hoursPerDay <= 24 is validated in settings; ending at 24 means
-    # midnight of the next day.
-    stop = f"cron(0 {end} ? * MON-FRI *)" if end < 24 else "cron(0 0 ? * TUE-SAT *)"
+    # midnight of the next day, so the stop fires on the day after each running day.
+    stop = (f"cron(0 {end} ? * {render_days(days)} *)" if end < 24
+            else f"cron(0 0 ? * {render_days(next_days(days))} *)")
     return start, stop
 
 
@@ -91,10 +96,6 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
 
     # The schedule changes min/max at run time; do not fight it on the next `pulumi up`.
     ignore = ["minCapacity", "maxCapacity"] if inp.schedule.enabled else []
-    # The cost model reads the scheduled hours from the actions' crons; the days a month it
-    # multiplies them by are the stack's own schedule.daysPerMonth, stated here because the
-    # policy pack sees the plan, not the stack config (docs/cost.md, "Scheduled services").
-    days_tag = {"schedule-days-per-month": str(inp.schedule.daysPerMonth)} if inp.schedule.enabled else {}
     target = aws.appautoscaling.Target(
         f"{name}-scaling-target",
         service_namespace=ns,
@@ -102,7 +103,9 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
         resource_id=resource_id,
         min_capacity=sc.minCount,
         max_capacity=sc.maxCount,
-        tags={**inp.tags, **days_tag},
+        # No schedule figures in the tags: the cost model reads the hours and the days from the
+        # scheduled actions' crons (docs/cost.md, "Scheduled services").
+        tags=inp.tags,
         # The service must exist before Application Auto Scaling accepts the target.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[service], ignore_changes=ignore),
     )

@@ -106,6 +106,7 @@ def spec(
     unique: bool = False,
     max_length: int | None = None,
     secret: bool | None = None,
+    numeric_text: bool = False,
 ) -> Any:
     """Declare a config field: its doc, default and allowed values.
 
@@ -113,7 +114,9 @@ def spec(
     ``check(value)`` returns what is wrong with a value the type, range and pattern
     let through (None when fine).  ``unique``: a list whose entries become resource
     names, so each may appear once.  ``secret``: may the value be an encrypted
-    config value (default: any free-form string field).  A string field whose default
+    config value (default: any free-form string field).  ``numeric_text``: a string field
+    that also takes a YAML number as its text (a version: ``engineVersion: 16`` is an integer once
+    ``pulumi config set --path`` or YAML has read it).  A string field whose default
     is ``""`` treats empty as unset; any other string field rejects an empty value.
     """
     meta = {
@@ -128,6 +131,7 @@ def spec(
         "unique": unique,
         "max_length": max_length,
         "secret": secret,
+        "numeric_text": numeric_text,
     }
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=meta)
@@ -354,6 +358,8 @@ def _check_map(tp: Any, meta: dict, value: Any, path: str, ctx: _Ctx, base: Any)
 
 def _check_scalar(tp: Any, meta: dict, value: Any, path: str, ctx: _Ctx) -> Any:
     allowed = _allowed(meta, tp)
+    if tp is str and meta.get("numeric_text") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = repr(value) if isinstance(value, float) else str(value)
     try:
         coerced = _coerce_scalar(tp, value)
     except TypeError:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from ..edge.routing import DEFAULT_ROUTE_PATHS, path_problem
+from .engines import activemq_problem, cache_problem, cache_versions, postgres_problem
+from .weekdays import days_per_month, days_problem, parse_days
 from .checks import dns_name_problem, email_problem, git_branch_problem, timezone_problem, vpc_cidr_problem
 from .schema import SECRET_PLACEHOLDER, SettingsError, decode_json_text, format_problems, parse, spec
 from .placeholders import placeholder_problems
@@ -115,9 +117,18 @@ class ScheduleSettings:
     enabled: bool = spec(False, doc="Turn the schedule on.")
     timezone: str = spec("UTC", doc="IANA time zone of the schedule.", pattern=r"[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*",
                          pattern_hint="an IANA zone such as Europe/Berlin", check=timezone_problem, secret=False)
-    startHour: int = spec(8, doc="Hour (0-23) services scale up on weekdays.", minimum=0, maximum=23)
-    hoursPerDay: int = spec(8, doc="Hours services run per weekday.", minimum=1, maximum=23)
-    daysPerMonth: int = spec(22, doc="Business days a month (used by the cost model).", minimum=1, maximum=31)
+    days: str = spec("MON-FRI", doc="Days of the week services run: cron day names, single or as ranges "
+                                    "(MON-FRI, MON-THU, MON,WED,FRI). The cost follows them: each day of the "
+                                    "week is 4.35 days in the average month.",
+                     pattern=r"[A-Z]{3}(-[A-Z]{3})?(,[A-Z]{3}(-[A-Z]{3})?){0,6}",
+                     pattern_hint="days like MON-FRI or MON,WED,FRI", check=days_problem, secret=False)
+    startHour: int = spec(8, doc="Hour (0-23) services scale up on each of schedule.days.", minimum=0, maximum=23)
+    hoursPerDay: int = spec(8, doc="Hours services run on each of schedule.days.", minimum=1, maximum=23)
+    # Deprecated: a monthly day count no weekly schedule can follow; schedule.days replaces it.
+    daysPerMonth: Optional[int] = spec(None, doc="Deprecated (schedule.days replaces it): accepted only when it "
+                                                 "matches schedule.days in the average month (MON-FRI: 21 or 22), "
+                                                 "with a note to remove it.",
+                                       minimum=1, maximum=31, unset="the days follow schedule.days")
 
 
 @dataclass(frozen=True)
@@ -136,14 +147,18 @@ class DatabaseSettings:
 
     owners: list[str] = spec(doc="Services that own a database.", **SERVICE_REFS,
                              default_factory=lambda: ["user", "order", "inventory"])
-    # RDS for PostgreSQL majors 13 (Extended Support) to 18: Amazon RDS for PostgreSQL release
-    # calendar, read 2026-11.
-    engineVersion: str = spec("16.6", doc="PostgreSQL major.minor version.", pattern=r"1[3-8](\.\d+)?",
-                              pattern_hint="PostgreSQL 13-18, e.g. 16.6")
+    # Majors in RDS standard support (engines.py cites the release calendar).  The major picks the
+    # engine version and the parameter group family; RDS creates the major's current minor and
+    # upgrades minors itself, so a minor written here is accepted but not pinned.
+    engineVersion: str = spec("16", doc="PostgreSQL major version (14-18); a minor such as 16.11 is accepted "
+                                        "but not pinned (RDS applies minor upgrades).",
+                              pattern=r"\d{1,2}(\.\d{1,3})?", pattern_hint="PostgreSQL 14-18, e.g. 16",
+                              check=postgres_problem, numeric_text=True)
     instanceClass: str = spec("db.t3.medium", doc="RDS instance class.", pattern=r"db\.[a-z0-9]+\.[a-z0-9]+",
                               pattern_hint="like db.t3.medium")
     allocatedStorageGb: int = spec(100, doc="Initial gp3 storage (GiB).", minimum=20, maximum=65536)
-    maxAllocatedStorageGb: int = spec(500, doc="Storage autoscaling ceiling (GiB).", minimum=20, maximum=65536)
+    maxAllocatedStorageGb: int = spec(500, doc="Storage autoscaling ceiling (GiB), above allocatedStorageGb.",
+                                      minimum=21, maximum=65536)
     backupRetentionDays: int = spec(7, doc="Automated backup retention.", minimum=1, maximum=35)
     readReplicas: int = spec(0, doc="Read replicas per database.", minimum=0, maximum=5)
 
@@ -153,7 +168,9 @@ class CacheSettings:
     """ElastiCache for the inventory service."""
 
     engine: str = spec("redis", doc="Cache engine.", choices=("redis", "valkey"))
-    engineVersion: str = spec("7.1", doc="Engine version.", pattern=r"\d+(\.\d+)*", pattern_hint="like 7.1")
+    engineVersion: str = spec("7.1", doc="Engine version: Redis OSS 7.0 or 7.1, Valkey 7.2 to 9.1 (older Redis OSS "
+                                         "cannot run the in-transit encryption mode the platform sets).",
+                              pattern=r"\d+(\.\d+){1,2}", pattern_hint="like 7.1", numeric_text=True)
     nodeType: str = spec("cache.t4g.small", doc="Cache node type.", pattern=r"cache\.[a-z0-9]+\.[a-z0-9]+",
                          pattern_hint="like cache.t4g.small")
     replicas: int = spec(1, doc="Replicas per shard (Multi-AZ needs >= 1).", minimum=0, maximum=5)
@@ -183,7 +200,9 @@ class KafkaSettings:
 class MqSettings:
     """Amazon MQ (ActiveMQ) for the payment service."""
 
-    engineVersion: str = spec("5.18", doc="ActiveMQ version.", pattern=r"5\.\d+", pattern_hint="like 5.18")
+    engineVersion: str = spec("5.18", doc="ActiveMQ version as major.minor (Amazon MQ applies the patches).",
+                              pattern=r"\d+\.\d+(\.\d+)?", pattern_hint="5.18 or 5.19", check=activemq_problem,
+                              numeric_text=True)
     hostType: str = spec("mq.m5.large", doc="Broker host type.", pattern=r"mq\.[a-z0-9]+\.[a-z0-9]+",
                          pattern_hint="like mq.m5.large")
     owner: str = spec("payment", doc="Service that uses the broker.", secret=False)
@@ -438,15 +457,18 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
         elif svc_name not in known:
             errors.append(f"{p}{key}: {svc_name!r} is not a configured service; allowed: {', '.join(sorted(known))}")
     db = cfg.database
-    if db.maxAllocatedStorageGb < db.allocatedStorageGb:
-        errors.append(f"{p}database.maxAllocatedStorageGb: {db.maxAllocatedStorageGb} is below "
-                      f"allocatedStorageGb {db.allocatedStorageGb}; allowed: >= allocatedStorageGb")
+    if db.maxAllocatedStorageGb <= db.allocatedStorageGb:
+        # RDS takes MaxAllocatedStorage only above AllocatedStorage (CreateDBInstance API reference).
+        errors.append(f"{p}database.maxAllocatedStorageGb: {db.maxAllocatedStorageGb} is not above "
+                      f"allocatedStorageGb {db.allocatedStorageGb}; allowed: more than allocatedStorageGb "
+                      f"(RDS storage autoscaling needs a ceiling above the allocation)")
     if cfg.multiAz.cache and cfg.cache.replicas < 1:
         errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0; "
                       f"allowed: 1 to 5, or multiAz.cache: false")
-    if cfg.cache.engine == "valkey" and version_tuple(cfg.cache.engineVersion) < VALKEY_MIN_VERSION:
-        errors.append(f"{p}cache.engineVersion: Valkey starts at 7.2; got {cfg.cache.engineVersion}; "
-                      f"allowed with cache.engine=valkey: 7.2, 8.0 or later")
+    cache_version_problem = cache_problem(cfg.cache.engine, cfg.cache.engineVersion)
+    if cache_version_problem:
+        errors.append(f"{p}cache.engineVersion: {cfg.cache.engineVersion!r} {cache_version_problem}; allowed with "
+                      f"cache.engine={cfg.cache.engine}: {', '.join(cache_versions(cfg.cache.engine))}")
     if cfg.kafka.maxStorageGb < cfg.kafka.storageGb:
         errors.append(f"{p}kafka.maxStorageGb: below kafka.storageGb; allowed: >= {cfg.kafka.storageGb}")
     if cfg.multiAz.broker and cfg.mq.hostType == "mq.t3.micro":
@@ -460,7 +482,37 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
     if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:
         errors.append(f"{p}schedule: startHour + hoursPerDay is {cfg.schedule.startHour + cfg.schedule.hoursPerDay}; "
                       f"allowed: at most 24 (the schedule ends the same day)")
+    errors += _days_per_month_errors(cfg.schedule)
     return errors
+
+
+def _days_per_month_window(schedule: ScheduleSettings) -> tuple[int, int]:
+    """The whole day counts a month of ``schedule.days`` can have: around its average (MON-FRI: 21.7)."""
+    average = days_per_month(parse_days(schedule.days) or frozenset())
+    return int(average), -int(-average // 1)
+
+
+def _days_per_month_errors(schedule: ScheduleSettings) -> list[str]:
+    """The deprecated ``schedule.daysPerMonth`` is kept only where it says what ``schedule.days`` does:
+    the schedule is weekly, so a day count a month that disagrees cannot be honoured."""
+    if schedule.daysPerMonth is None:
+        return []
+    low, high = _days_per_month_window(schedule)
+    if low <= schedule.daysPerMonth <= high:
+        return []
+    average = days_per_month(parse_days(schedule.days) or frozenset())
+    return [f"{PROJECT}:schedule.daysPerMonth: {schedule.daysPerMonth} cannot be honoured: the services run every "
+            f"week on schedule.days ({schedule.days} = {average:.1f} days in the average month) and the cost follows "
+            f"the schedule; allowed: remove schedule.daysPerMonth (deprecated) and choose the days with "
+            f"schedule.days, e.g. MON-THU ({days_per_month(frozenset(range(1, 5))):.1f} days)"]
+
+
+def _deprecation_notes(cfg: StackSettings) -> list[str]:
+    """Keys that still work but should go (preflight shows the notes with the settings stage)."""
+    if cfg.schedule.daysPerMonth is None:
+        return []
+    return [f"schedule.daysPerMonth is deprecated and changes nothing: the schedule and its cost follow "
+            f"schedule.days ({cfg.schedule.days}); remove the key"]
 
 
 def _edge_mode_errors(edge: EdgeSettings) -> list[str]:
@@ -541,6 +593,7 @@ def parse_settings(raw_config: dict[str, Any], stack: str, secret_keys: Iterable
     if cfg is not None and not errors:
         cfg = _follow_cpu(cfg, top, notes)
         errors.extend(_cross_checks(cfg, region, _disabled_services(top.get("services"))))
+        notes.extend(_deprecation_notes(cfg))
     if errors:
         raise SettingsError(errors)
     base_tags = {"stack": stack, "cost-center": cfg.costCenter, "owner": cfg.owner,

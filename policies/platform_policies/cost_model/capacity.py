@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .context import EstimateContext
-from .resources import Res, num, tags_of
-from .schedule import DAYS_TAG, schedule_of
+from .resources import Res, num
+from .schedule import schedule_of
 
 SERVICE = "aws:ecs/service:Service"
 TARGET = "aws:appautoscaling/target:Target"
@@ -105,9 +105,7 @@ def service_capacities(ctx: EstimateContext) -> dict[str, Capacity]:
         hours, scheduled, basis = ctx.hours, False, ""
         acts = actions.get(svc.urn) or []
         if acts:
-            days_tag = num((tags_of(target.inputs) if target else {}).get(DAYS_TAG)) or \
-                num(tags_of(svc.inputs).get(DAYS_TAG))
-            sched, why = schedule_of([a.inputs for a in acts], ctx.hours, weeks, days_tag)
+            sched, why = schedule_of([a.inputs for a in acts], ctx.hours, weeks)
             if sched is not None:
                 hours, scheduled, basis = sched.hours_per_month, True, sched.description
                 expected = _clamp(expected, sched.on_min, sched.on_max)

@@ -69,6 +69,19 @@ def _usage_assumptions(ctx: EstimateContext, given: set[str], source: str) -> li
     return out
 
 
+def _region_without_catalog(ctx: EstimateContext, resources: list[Res], region: str) -> None:
+    """A stack in a region without its own catalog is priced at the fallback catalog's list prices,
+    which are not that region's (they differ by service and region): the whole estimate is then
+    unpriced for that region - fail closed under failOnUnpriced, named, never a silent pass."""
+    if ctx.cat.region == region:
+        return
+    provider = next((r for r in resources if r.type == "pulumi:providers:aws"), None)
+    ctx.unpriced.append({
+        "type": "price catalog", "resource": f"region {region}", "urn": provider.urn if provider else "",
+        "reason": f"no price catalog for {region} (policies/pricing/{region}.json); the lines show "
+                  f"{ctx.cat.region} list prices, which are not {region} prices"})
+
+
 def estimate(resources: list[Res], usage: Optional[Mapping[str, Any]] = None, region: Optional[str] = None,
              catalog: Optional[Catalog] = None, stack: Optional[str] = None) -> dict:
     """Monthly cost of a resource graph.
@@ -99,6 +112,7 @@ def estimate(resources: list[Res], usage: Optional[Mapping[str, Any]] = None, re
         else:
             ctx.not_priced(r, "resource type not in the cost model")
     _stack_usage_lines(ctx)
+    _region_without_catalog(ctx, resources, reg)
 
     lines = ctx.lines
     baseline = sum(l["monthly_usd"] for l in lines if l["kind"] == "baseline")

@@ -101,8 +101,8 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _ARN_REGION_RE = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d):")
 
 
-def infer_region(resources: list[Res], default: str = DEFAULT_REGION) -> str:
-    """Region of the stack: aws provider input, a resource's region input, then an ARN."""
+def infer_region(resources: list[Res], default: Optional[str] = DEFAULT_REGION) -> Optional[str]:
+    """Region of the stack: aws provider input, a resource's region input, then an ARN; else ``default``."""
     for r in resources:
         if r.type == "pulumi:providers:aws" and _REGION_RE.match(str(r.inputs.get("region") or "")):
             return r.inputs["region"]

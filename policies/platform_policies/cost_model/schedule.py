@@ -10,9 +10,9 @@ Convention (docs/cost.md, "Scheduled services"):
   service is *on* after an action whose ``maxCapacity`` is above 0 (or, without one, whose
   ``minCapacity`` is), *off* after one that sets ``maxCapacity`` 0, until the next action;
 * hours per day = on-hours a week / the times a week the service is switched on;
-* days a month = the stack's own ``daysPerMonth`` when the plan states it (the scalable target's
-  tag ``schedule-days-per-month``), else the switch-on days of a week x 365 / 12 / 7 (the average
-  month behind the catalog's 730 hours: 21.7 weekdays);
+* days a month = the switch-on days of a week (the crons' day-of-week field) x 365 / 12 / 7 (the
+  average month behind the catalog's 730 hours: MON-FRI = 21.7 days, MON-THU = 17.4); no day count
+  stated elsewhere (a stack setting, a tag) is used, as nothing makes the crons follow it;
 * hours a month = hours per day x days a month, at most the catalog's hours a month.
 
 A schedule the parser does not understand (``rate()``, ``at()``, a day of month, a month or year
@@ -29,7 +29,6 @@ from typing import Optional
 from .resources import num
 
 WEEK_MINUTES = 7 * 24 * 60
-DAYS_TAG = "schedule-days-per-month"
 _DOW_NAMES = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
 _CRON = re.compile(r"^cron\((.+)\)$")
 # A fixed instant for time-zone offsets: only differences between the actions' zones matter.
@@ -126,8 +125,8 @@ def action_turns_on(action_inputs: dict) -> Optional[bool]:
     return None
 
 
-def schedule_of(actions: list[dict], hours_per_month: float, weeks_per_month: float,
-                days_per_month: Optional[float] = None) -> tuple[Optional[Schedule], Optional[str]]:
+def schedule_of(actions: list[dict], hours_per_month: float,
+                weeks_per_month: float) -> tuple[Optional[Schedule], Optional[str]]:
     """(Schedule, None) for the inputs of a target's scheduled actions, or (None, why) when they
     cannot be read - the caller then prices the target always on."""
     events: list[tuple[int, bool, dict]] = []
@@ -166,9 +165,8 @@ def schedule_of(actions: list[dict], hours_per_month: float, weeks_per_month: fl
             hi = num(act.get("maxCapacity"), hi)
     starts = max(starts, 1)
     hpd = on_minutes / 60.0 / starts
-    days = days_per_month if days_per_month else starts * weeks_per_month
+    days = starts * weeks_per_month
     hours = min(hpd * days, hours_per_month)
-    days_txt = (f"{days:g} days (the stack's daysPerMonth)" if days_per_month else
-                f"{days:.2f} days ({starts} a week x {weeks_per_month:.3f} weeks)")
+    days_txt = f"{days:.2f} days ({starts} a week x {weeks_per_month:.3f} weeks)"
     desc = f"scheduled: {hpd:g} h a day x {days_txt} = {hours:.1f} h a month"
     return Schedule(hours, hpd, days, lo, hi, desc), None

@@ -12,8 +12,9 @@ cost model, ``cost_model``).
   monthly saving, computed from the same catalog.
 
 Options (policies/config/<stack>.json): ``maxMonthlyUsd``, ``warnAtPercent``, ``capOn``,
-``failOnUnpriced``, ``region`` (StackValidationArgs carries no stack config; default us-east-1 or
-what the graph shows) and ``usage`` (an override; by default the model reads the stack's usage
+``failOnUnpriced``, ``region`` (StackValidationArgs carries no stack config: the region the graph
+shows wins, the option is the fallback when it shows none, then us-east-1; a region without a price
+catalog is unpriced, so it fails closed under failOnUnpriced) and ``usage`` (an override; by default the model reads the stack's usage
 profile policies/usage/<stack>.json, the stack name taken from the resources' URNs).
 """
 
@@ -29,8 +30,8 @@ from ..rule import ADVISORY, COST, MANDATORY, WHOLE_STACK, Rule
 DEFAULT_MAX_MONTHLY_USD = 9000.0
 DEFAULT_WARN_AT_PERCENT = 80.0
 
-_REGION_OPT = {"type": "string", "description": "AWS region of the stack (price catalog); default: inferred, "
-                                                "else us-east-1."}
+_REGION_OPT = {"type": "string", "description": "AWS region of the stack (price catalog) when the graph shows "
+                                                "none; default us-east-1."}
 _USAGE_OPT = {"type": "object", "description": "Usage profile overriding policies/usage/<stack>.json "
                                                "(requests, stored GB, processed GB ...)."}
 BUDGET_CONFIG = {
@@ -54,7 +55,9 @@ def estimate_for(args: StackValidationArgs) -> dict:
     """The cost estimate of the stack the engine passes (config: region, usage override)."""
     cfg: Mapping[str, Any] = args.get_config() or {}
     resources = cost_model.from_policy_resources(args.resources)
-    region = cfg.get("region") or cost_model.infer_region(resources)
+    # The region the graph shows wins over the configured one: a stack moved to another region must be
+    # priced there (or fail closed without that region's catalog), not at the configured region's prices.
+    region = cost_model.infer_region(resources, default=None) or cfg.get("region") or cost_model.infer_region(resources)
     return cost_model.estimate(resources, usage=cfg.get("usage"), region=region)
 
 

@@ -24,6 +24,7 @@ ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SCALABLE_TARGET = "aws:appautoscaling/target:Target"
+SCHEDULED_ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction"
 
 
 # ---- reading task sizes ----------------------------------------------------------------------------
@@ -135,18 +136,40 @@ COUNT_CONFIG = {
 
 
 def validate_task_count_limits(args, report_violation) -> None:
-    if args.resource_type != SCALABLE_TARGET:
+    if args.resource_type not in (SCALABLE_TARGET, SCHEDULED_ACTION):
         return
     if as_str(get(args.props, "serviceNamespace")) != "ecs":
         return  # kafka storage targets are judged by msk-storage-limits
     opts = options(args, COUNT_CONFIG)
     low, high = as_int(opts["minTasks"], 0), as_int(opts["maxTasks"], 50)
+    if args.resource_type == SCHEDULED_ACTION:
+        _scheduled_count_limits(args.props, low, high, report_violation)
+        return
     min_cap = as_int(get(args.props, "minCapacity"))
     max_cap = as_int(get(args.props, "maxCapacity"))
     if not is_unknown(min_cap) and min_cap is not None and min_cap < low:
         report_violation(f"minCapacity {min_cap} is below this stack's floor of {low} tasks.", None)
     if not is_unknown(max_cap) and max_cap is not None and max_cap > high:
         report_violation(f"maxCapacity {max_cap} is above this stack's ceiling of {high} tasks.", None)
+
+
+def _scheduled_count_limits(props, low: int, high: int, report_violation) -> None:
+    """A scheduled action replaces the target's min/max when it fires, so its counts are held to the
+    same floor and ceiling: otherwise turning a schedule on (min/max 0 at night) bypasses the floor."""
+    min_cap = as_int(get(props, "scalableTargetAction.minCapacity"))
+    max_cap = as_int(get(props, "scalableTargetAction.maxCapacity"))
+    below = [f"{name} {value}" for name, value in (("minCapacity", min_cap), ("maxCapacity", max_cap))
+             if not is_unknown(value) and value is not None and value < low]
+    when = as_str(get(props, "schedule"))
+    at = f" at {when}" if isinstance(when, str) else ""
+    if below:
+        report_violation(f"scheduled action sets scalableTargetAction {' and '.join(below)}{at}, below this "
+                         f"stack's floor of {low} tasks: the schedule would scale the service under the floor "
+                         f"(a stack with a task floor cannot use schedule.enabled; the floor is task-count-limits "
+                         f"minTasks in policies/config/<stack>.json).", None)
+    if not is_unknown(max_cap) and max_cap is not None and max_cap > high:
+        report_violation(f"scheduled action sets scalableTargetAction maxCapacity {max_cap}{at}, above this "
+                         f"stack's ceiling of {high} tasks.", None)
 
 
 # ---- acceptance: cpu/memory pairs Fargate runs ---------------------------------------------------------
@@ -578,10 +601,12 @@ RULES = [
          validate=validate_task_architecture, level=MANDATORY, severity=Severity.LOW,
          remediation="Set runtimePlatform.cpuArchitecture (settings services.<name>.architecture).",
          config=ARCH_CONFIG),
-    Rule(name="task-count-limits", area=SIZING, resource_types=(SCALABLE_TARGET,),
-         description="ECS service autoscaling minCapacity/maxCapacity stay within the stack's floor and ceiling.",
+    Rule(name="task-count-limits", area=SIZING, resource_types=(SCALABLE_TARGET, SCHEDULED_ACTION),
+         description="ECS service autoscaling minCapacity/maxCapacity stay within the stack's floor and ceiling, "
+                     "on the scalable target and in every scheduled action.",
          validate=validate_task_count_limits, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Adjust settings scaling.minCount/maxCount or the limits in policies/config/<stack>.json.",
+         remediation="Adjust settings scaling.minCount/maxCount (or turn schedule.enabled off where the stack has a "
+                     "task floor) or the limits in policies/config/<stack>.json.",
          config=COUNT_CONFIG),
     Rule(name="fargate-cpu-memory-combination", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
          description="Fargate task cpu/memory is a pair AWS accepts.",

@@ -2,7 +2,9 @@
 
 Catalog prices are per Single-AZ instance and per Redis OSS node; the AWS billing rules in the
 catalog's ``facts`` do the rest: a Multi-AZ instance is two instances (hours and storage), a
-Valkey node costs 0.8 x the Redis OSS node.
+Valkey node costs 0.8 x the Redis OSS node.  A major past standard support adds the Extended
+Support charge: per vCPU-hour of every RDS instance (standby and replicas included), per node-hour
+of an ElastiCache cache - or, without its price in the catalog, the resource is unpriced.
 """
 
 from __future__ import annotations
@@ -27,6 +29,27 @@ def _replica_source(ctx: EstimateContext, r: Res) -> Optional[Res]:
             if src is not r and ref in (src.inputs.get("identifier"), src.inputs.get("arn"), src.name):
                 return src
     return None
+
+
+def _major(version: object) -> Optional[int]:
+    """16 for "16", "16.6" or 16; None when unknown."""
+    head = str(version).split(".", 1)[0] if version is not None else ""
+    return int(head) if head.isdigit() else None
+
+
+def _rds_extended_support(ctx: EstimateContext, r: Res, origin: Res, cls: str, copies: float, rule: str) -> None:
+    """The Extended Support line of an instance on a PostgreSQL major past RDS standard support."""
+    major = _major(r.inputs.get("engineVersion") or origin.inputs.get("engineVersion"))
+    if major is None or major >= ctx.cat.fact("rds/postgres/oldest-standard-support-major"):
+        return
+    vcpu = (ctx.cat.get(f"rds/postgres/{cls}") or {}).get("vcpu")
+    if vcpu is None:
+        ctx.not_priced(r, f"RDS Extended Support of PostgreSQL {major} is billed per vCPU; the catalog has no "
+                          f"vCPU count for {cls}")
+        return
+    ctx.add(r, f"RDS Extended Support, PostgreSQL {major} ({vcpu:g} vCPU x {copies:g} instance(s))",
+            copies * vcpu * ctx.hours, "vCPU-hour", f"rds/extended-support/postgres/{major}",
+            attrs={"part": "extended-support", "major": major}, rule=rule)
 
 
 def _is_replica(r: Res) -> bool:
@@ -55,6 +78,7 @@ def _rds(ctx: EstimateContext, r: Res) -> None:
     else:
         ctx.add(r, f"{what} {cls} {az}", copies * ctx.hours, "instance-hour", f"rds/postgres/{cls}",
                 attrs={"class": cls, "multiAz": multi, "part": "instance", "replica": replica}, rule=rule)
+        _rds_extended_support(ctx, r, origin, cls, copies, rule)
     storage_type = r.inputs.get("storageType") or origin.inputs.get("storageType")
     if not storage_type:
         storage_type = "gp2"
@@ -109,6 +133,11 @@ def _elasticache(ctx: EstimateContext, r: Res) -> None:
     ctx.add(r, f"ElastiCache {engine} {node} x {n:g} node(s)", n * ctx.hours, "node-hour",
             f"elasticache/node-hour/{node}", attrs={"engine": engine, "nodeType": node, "nodes": n},
             factor=factor, rule=rule)
+    major = _major(r.inputs.get("engineVersion"))
+    if engine == "redis" and major is not None and \
+            major < ctx.cat.fact("elasticache/redis/oldest-standard-support-major"):
+        ctx.add(r, f"ElastiCache Extended Support, Redis OSS {major} ({n:g} node(s))", n * ctx.hours, "node-hour",
+                f"elasticache/extended-support/redis/{major}", attrs={"part": "extended-support", "major": major})
 
 
 @prices("aws:efs/fileSystem:FileSystem")
