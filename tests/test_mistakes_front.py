@@ -206,6 +206,49 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     ("service-one-subnet-twice", PROD, lambda p: find(p, SVC, "compute-order-service")["inputs"][
         "networkConfiguration"].update(subnets=[find(p, SVC, "compute-order-service")["inputs"][
             "networkConfiguration"]["subnets"][0]] * 2), "ecs-service-multi-az", "compute-order-service"),
+    # review (pre-release): values RegisterTaskDefinition / CreateService refuse, and ECS security
+    ("health-check-interval-400", ALL, containers(lambda d: _app(d).update(healthCheck={
+        "command": ["CMD-SHELL", "true"], "interval": 400, "timeout": 5, "retries": 3}), "compute-gateway-task"),
+     "ecs-task-definition-constraints", "compute-gateway-task"),
+    ("health-check-retries-20", ALL, containers(lambda d: _app(d).update(healthCheck={
+        "command": ["CMD-SHELL", "true"], "interval": 30, "timeout": 5, "retries": 20}), "compute-gateway-task"),
+     "ecs-task-definition-constraints", "compute-gateway-task"),
+    ("hostname-with-awsvpc", ALL, containers(lambda d: _app(d).update(hostname="gw"), "compute-gateway-task"),
+     "ecs-task-definition-constraints", "compute-gateway-task"),
+    ("docker-security-options-on-fargate", ALL, containers(lambda d: _app(d).update(
+        dockerSecurityOptions=["apparmor:unconfined"]), "compute-gateway-task"),
+     "fargate-task-definition-constraints", "compute-gateway-task"),
+    ("nofile-two-million", ALL, containers(lambda d: _app(d).update(ulimits=[
+        {"name": "nofile", "softLimit": 2_000_000, "hardLimit": 2_000_000}]), "compute-gateway-task"),
+     "fargate-task-definition-constraints", "compute-gateway-task"),
+    ("awslogs-without-group", ALL, containers(lambda d: _app(d)["logConfiguration"]["options"].pop("awslogs-group"),
+                                              "compute-gateway-task"),
+     "ecs-task-definition-constraints", "compute-gateway-task"),
+    ("efs-root-directory-with-access-point", ALL, inputs(TASK, "compute-stream-processor-task", setter(
+        "volumes.0.efsVolumeConfiguration.rootDirectory", "/data")),
+     "ecs-task-definition-constraints", "compute-stream-processor-task"),
+    ("canary-percent-0", ALL, inputs(SVC, "compute-gateway-service", setter(
+        "deploymentConfiguration.canaryConfiguration.canaryPercent", 0)),
+     "ecs-service-constraints", "compute-gateway-service"),
+    ("canary-percent-150", ALL, inputs(SVC, "compute-gateway-service", setter(
+        "deploymentConfiguration.canaryConfiguration.canaryPercent", 150)),
+     "ecs-service-constraints", "compute-gateway-service"),
+    ("bake-time-2000", ALL, inputs(SVC, "compute-gateway-service", setter(
+        "deploymentConfiguration.bakeTimeInMinutes", "2000")), "ecs-service-constraints", "compute-gateway-service"),
+    ("client-alias-port-0", ALL, inputs(SVC, "compute-gateway-service", setter(
+        "serviceConnectConfiguration.services.0.clientAlias.0.port", 0)),
+     "ecs-service-constraints", "compute-gateway-service"),
+    ("alternate-target-group-is-primary", ALL, inputs(SVC, "compute-gateway-service", lambda i: i[
+        "loadBalancers"][0]["advancedConfiguration"].update(alternateTargetGroupArn=i["loadBalancers"][0][
+            "targetGroupArn"])), "ecs-service-constraints", "compute-gateway-service"),
+    ("database-url-with-password", ALL, containers(lambda d: _app(d)["environment"].append({
+        "name": "DATABASE_URL", "value": "postgres://dbadmin:S3cr3tPass@prod-order-db:5432/orderdb"}),
+        "compute-gateway-task"), "ecs-task-hardening", "compute-gateway-task"),
+    ("aws-access-key-in-value", ALL, containers(lambda d: _app(d)["environment"].append({
+        "name": "UPSTREAM_AUTH", "value": "AKIAIOSFODNN7EXAMPLE"}), "compute-gateway-task"),
+     "ecs-task-hardening", "compute-gateway-task"),
+    ("ecs-exec-on", ALL, inputs(SVC, "compute-gateway-service", setter("enableExecuteCommand", True)),
+     "ecs-exec-audited", "compute-gateway-service"),
     # ---- ECR --------------------------------------------------------------------------------------------
     ("scan-on-push-off", ALL, inputs(REPO, "compute-order-repo",
                                      setter("imageScanningConfiguration.scanOnPush", False)),
