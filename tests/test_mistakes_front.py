@@ -307,6 +307,11 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "alb-access-log-bucket", "edge-alb"),
     ("log-bucket-kms", ALL, inputs(SSE, "edge-alb-logs-sse", setter(
         "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms")), "alb-access-log-bucket", "edge-alb"),
+    ("log-bucket-grants-eu-west-1-elb-account", ALL, _bucket_policy(lambda d: d["Statement"][0].update(
+        Principal={"AWS": "arn:aws:iam::156460612806:root"})), "alb-access-log-bucket", "edge-alb"),
+    ("log-bucket-grant-under-other-prefix", ALL, _bucket_policy(lambda d: d["Statement"][0].update(
+        Resource=d["Statement"][0]["Resource"].replace("/alb/AWSLogs/", "/other/AWSLogs/"))),
+     "alb-access-log-bucket", "edge-alb"),
     # ---- API Gateway --------------------------------------------------------------------------------------
     ("stage-without-access-logs", ALL, inputs(STAGE, "edge-api-stage", remove("accessLogSettings")),
      "apigateway-access-logging", "edge-api-stage"),
