@@ -404,7 +404,7 @@ RULES = [
     Rule(name="apigateway-xray", area=SECURITY, resource_types=(STAGE,),
          description="REST API stages trace requests with X-Ray.",
          validate=validate_xray, level=MANDATORY, severity=Severity.LOW,
-         remediation="Set xrayTracingEnabled=true.", anchors=("CKV_AWS_73",)),
+         remediation="Set xrayTracingEnabled=true (the stack setting tracing=true).", anchors=("CKV_AWS_73",)),
     Rule(name="apigateway-method-access", area=SECURITY, resource_types=(METHOD,),
          description="Methods without an authorizer require an API key (no open access to the backend).",
          validate=validate_method_access, level=MANDATORY, severity=Severity.HIGH,
