@@ -168,3 +168,12 @@ def test_resource_policy_no_public_allow():
     assert check(v, api.REST_API, policy("*"))
     assert check(v, api.REST_API_POLICY, policy({"AWS": ["*"]}))
     assert check(v, api.REST_API, {"policy": U_STR}) == [] and check(v, api.REST_API, {}) == []
+    # The developer guide's private-API policy: allow everyone, deny everyone not coming through the endpoint.
+    allow_then_deny = {"policy": json.dumps({"Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+         "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}}]})}
+    assert check(v, api.REST_API, allow_then_deny) == []
+    tls_only = json.loads(allow_then_deny["policy"])
+    tls_only["Statement"][1]["Condition"] = {"Bool": {"aws:SecureTransport": "false"}}
+    assert check(v, api.REST_API, {"policy": json.dumps(tls_only)})  # restricts the transport, not the caller

@@ -335,17 +335,34 @@ def _is_anyone(principal: Any) -> bool:
     return isinstance(principal, dict) and "*" in listify(principal.get("AWS"))
 
 
+_SOURCE_KEYS = ("aws:sourcevpce", "aws:sourcevpc", "aws:sourceip", "aws:principalorgid", "aws:principalaccount")
+
+
+def _names_a_source(condition: Any) -> bool:
+    """Whether a Condition block tests where the caller comes from (not e.g. aws:SecureTransport)."""
+    if not isinstance(condition, dict):
+        return False
+    return any(isinstance(block, dict) and any(str(k).lower() in _SOURCE_KEYS for k in block)
+               for block in condition.values())
+
+
 def validate_resource_policy_no_public_allow(args, report_violation) -> None:
     """A resource policy statement that allows everyone without a condition (source VPC endpoint, source IP,
-    organisation...) opens the API to any caller the policy would otherwise have kept out: the policy no
-    longer restricts anything (API Gateway developer guide, "Control access to a REST API with resource
+    organisation...), and no conditioned Deny that narrows it, opens the API to any caller the policy would
+    otherwise have kept out: the policy no longer restricts anything (API Gateway developer guide, "Control access to a REST API with resource
     policies", read 2026-11)."""
     if args.resource_type not in (REST_API, REST_API_POLICY):
         return
     doc = parse_json(get(args.props, "policy"))
     if is_unknown(doc) or doc is None:
         return
-    for st in statements(doc):
+    sts = list(statements(doc))
+    # AWS's own private-API pattern allows everyone and then denies everyone outside a source (Deny unless
+    # aws:SourceVpce is the endpoint): that Deny is the restriction, so the policy is fine.
+    if any(st.get("Effect") == "Deny" and _is_anyone(st.get("Principal")) and _names_a_source(st.get("Condition"))
+           for st in sts):
+        return
+    for st in sts:
         if st.get("Effect") == "Allow" and _is_anyone(st.get("Principal")) and not st.get("Condition"):
             actions = ", ".join(map(str, listify(st.get("Action")))) or "?"
             report_violation(f"The resource policy allows Principal * ({actions}) without a Condition; restrict it "
