@@ -24,7 +24,7 @@ from typing import Any, Optional
 from . import formats, outputs, packenv
 from .exits import EXIT_OK, EXIT_VIOLATION, InputError, InputErrors, InternalError, guard, show
 from .planfile import MAX_PLAN_BYTES, NAME, load_plan, validate_plan
-from .policyconfig import load_policy_config
+from .policyconfig import load_policy_config, setting_conflicts
 from .program import ROOT, record_plan
 from .progress import Progress
 from .result import build, run_document, stage
@@ -206,11 +206,14 @@ def prepare_check(args: argparse.Namespace) -> Check:
         jobs = [(s, None) for s in (given or stacks(ROOT))]
     names = [s for s, _ in jobs]
     configs: dict[str, Path] = {}
+    config_texts: dict[str, tuple[dict[str, Any], str]] = {}
     if args.policy_config is not None:
         if not args.policy_config.strip():
             raise InputError("--policy-config", "empty path", "a policy config JSON file")
-        load_policy_config(args.policy_config, f"--policy-config {show(args.policy_config, 120)}")
+        what = f"--policy-config {show(args.policy_config, 120)}"
+        loaded = load_policy_config(args.policy_config, what)
         configs = {s: Path(args.policy_config) for s in names}
+        config_texts = {s: (loaded, what) for s in names}
     else:
         for s in names:
             path = policy_config_path(s)
@@ -218,7 +221,7 @@ def prepare_check(args: argparse.Namespace) -> Check:
                 committed = ", ".join(p.name for p in sorted(path.parent.glob("*.json")))
                 raise InputError(f"stack {s}", f"no policy config policies/config/{s}.json",
                                  f"a committed config ({committed}) or --policy-config FILE")
-            load_policy_config(path, f"policies/config/{s}.json")
+            config_texts[s] = (load_policy_config(path, f"policies/config/{s}.json"), f"policies/config/{s}.json")
             configs[s] = path
     targets = ([outputs.Target("--json", "result", args.json)] if args.json is not None else [])
     for spec in args.output:
@@ -237,7 +240,10 @@ def prepare_check(args: argparse.Namespace) -> Check:
                              "'auto' or 'current'") from None
     if args.plan is None:
         for s in names:   # the settings stage of every stack, before the first mock run
-            validate_stack_config(s, args.set)
+            settings = validate_stack_config(s, args.set)
+            conflicts = setting_conflicts(settings, *config_texts[s])
+            if conflicts:
+                raise InputErrors(f"stack {s}", conflicts)
     return Check(jobs=jobs, policy_configs=configs, targets=targets, bases=bases)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import unquote, urlparse
@@ -111,10 +112,16 @@ class PlatformMocks(Mocks):
     def __init__(self, region: str = "us-east-1", preview: bool = False):
         self.region = region
         self.preview = preview
+        # Explicit providers' regions by provider id: a resource created through one (CloudFront's us-east-1
+        # companions) gets ARNs of that region, as AWS would give it.
+        self._provider_regions: dict[str, str] = {}
+        # Region of the resource being created (_arn's default).  Per thread: the SDK registers resources from
+        # an executor's threads, so two creations can interleave.
+        self._creating = threading.local()
 
     # ---- helpers ----
     def _arn(self, service: str, resource: str, region: Optional[str] = None) -> str:
-        reg = self.region if region is None else region
+        reg = region or getattr(self._creating, "region", None) or self.region
         # API Gateway ARNs carry no account id (arn:aws:apigateway:<region>::/restapis/...).
         account = "" if service == "apigateway" else ACCOUNT
         return f"arn:aws:{service}:{reg}:{account}:{resource}"
@@ -139,8 +146,19 @@ class PlatformMocks(Mocks):
         inputs = reveal(dict(args.inputs))           # what the derived outputs are computed from
         phys = inputs.get("name") or autoname(name)
         rid = f"{name}-{_h(t, name, n=8)}"
-        region = inputs.get("region") or self.region
+        provider_id = str(getattr(args, "provider", "") or "").rsplit("::", 1)[-1]
+        region = inputs.get("region") or self._provider_regions.get(provider_id) or self.region
+        if t == "pulumi:providers:aws" and isinstance(inputs.get("region"), str):
+            self._provider_regions[rid] = inputs["region"]
+        self._creating.region = region
+        try:
+            return self._created_in(args, t, name, inputs, phys, state, rid, region)
+        finally:
+            self._creating.region = None
 
+    def _created_in(self, args: MockResourceArgs, t: str, name: str, inputs: dict, phys: str, state: dict,
+                    rid: str, region: str) -> tuple[Optional[str], dict]:
+        """_created's body, run with the resource's region set for _arn."""
         if t == "aws:kms/key:Key":
             rid = _uuid(t, name)  # KMS key ids are UUIDs; aliases and grants take them
             state.update({"keyId": rid, "arn": self._arn("kms", f"key/{rid}", region)})

@@ -143,3 +143,31 @@ def validate_policy_config(doc: Any, what: str) -> dict[str, Any]:
 
 def load_policy_config(path: str | Path, what: str) -> dict[str, Any]:
     return validate_policy_config(read_json(path, what, max_bytes=MAX_CONFIG_BYTES), what)
+
+
+# Settings the program accepts but that a mandatory policy of the stack then refuses on every run: the settings
+# stage stops them (exit 2, before the mock run) and says both ways out, rather than a violation each time.
+# (setting, value that conflicts, policy, what the value does)
+SETTING_CONFLICTS = (
+    ("tracing", False, "apigateway-xray", "turns X-Ray tracing off on the API stage (xrayTracingEnabled=false)"),
+)
+
+
+def setting_conflicts(settings: Any, file_config: dict[str, Any], what: str) -> list[str]:
+    """One message per setting whose value a mandatory policy of ``file_config`` (named ``what``) refuses."""
+    from platform_policies import all_rules
+    from platform_policies.policy_config import effective_config
+
+    rules = {r.name: r for r in all_rules()}
+    stack_settings = getattr(settings, "config", settings)  # components.config.settings.Settings.config
+    out = []
+    for setting, value, policy, effect in SETTING_CONFLICTS:
+        if getattr(stack_settings, setting, None) != value:
+            continue
+        if effective_config(rules[policy], file_config)["enforcementLevel"] != "mandatory":
+            continue
+        shown = str(value).lower() if isinstance(value, bool) else value
+        out.append(f"{setting}={shown} {effect}, which policy {policy} requires (mandatory in {what}); keep "
+                   f"{setting}={str(not value).lower() if isinstance(value, bool) else 'its default'}, or set "
+                   f"{policy} to advisory in {what} if the stack is meant to run without it")
+    return out

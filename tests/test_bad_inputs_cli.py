@@ -508,3 +508,20 @@ def test_stack_config_validator_is_called_before_the_run_and_its_errors_are_exit
     code, out, err = run(["--stack", "prod", "--set", "azCount=7"])
     assert_contract(code, err, ("stack prod", "azCount", "one of 2, 3"))
     assert seen == [("prod", ["azCount=7"])] and out == ""
+
+
+def test_a_setting_that_a_mandatory_policy_always_refuses_stops_at_the_settings_stage():
+    """tracing=false turns X-Ray off on the API stage; with apigateway-xray mandatory every run would fail, so
+    the settings stage says so at once, with both ways out (exit 2, before the mock run)."""
+    from preflight import stackconfig
+    from preflight.policyconfig import setting_conflicts
+
+    code, _, err = run(["check", "--stack", "dev", "--set", "tracing=false"])
+    assert code == 2 and "Traceback" not in err, err
+    for part in ("tracing=false", "apigateway-xray", "keep tracing=true", "advisory in policies/config/dev.json"):
+        assert part in err, (part, err)
+    off = stackconfig.validate(ROOT, "dev", ["tracing=false"])
+    assert setting_conflicts(off, {}, "c.json")  # the pack's own level is mandatory
+    assert setting_conflicts(off, {"apigateway-xray": "advisory"}, "c.json") == []
+    assert setting_conflicts(off, {"all": "advisory"}, "c.json") == []
+    assert setting_conflicts(stackconfig.validate(ROOT, "dev", []), {}, "c.json") == []

@@ -113,7 +113,14 @@ def test_every_allowed_msk_broker_is_priced(itype):
     assert total(est, "msk/storage/") == pytest.approx(3 * 100 * 0.10)  # per broker x brokers
 
 
-@pytest.mark.parametrize("host", allowed("allowed-mq-host-types", "allowedHostTypes"))
+def _mq_hosts_allowed_anywhere() -> list:
+    """Committed configs' MQ allow-lists plus the pack's default (used when a config leaves it out)."""
+    from platform_policies.rules.mq import HOST_TYPE_CONFIG
+    hosts = allowed("allowed-mq-host-types", "allowedHostTypes")
+    return hosts + [h for h in HOST_TYPE_CONFIG["allowedHostTypes"]["default"] if h not in hosts]
+
+
+@pytest.mark.parametrize("host", _mq_hosts_allowed_anywhere())
 @pytest.mark.parametrize("mode", ["SINGLE_INSTANCE", "ACTIVE_STANDBY_MULTI_AZ"])
 def test_every_allowed_mq_host_is_priced_in_each_mode_aws_offers(host, mode):
     est = price([res("aws:mq/broker:Broker", "mq", {"engineType": "ActiveMQ", "hostInstanceType": host,

@@ -745,6 +745,11 @@ def test_cloudfront_acl_stays_in_us_east_1_when_the_stack_is_elsewhere():
     assert g.one("pulumi:providers:aws")["inputs"]["region"] == "us-east-1"
     assert ":wafv2:us-east-1:" in g.one(DISTRIBUTION)["inputs"]["webAclId"]
     assert ":wafv2:eu-west-1:" in g.outputs["web_acl_arn"]
+    # Resources made through the us-east-1 provider carry us-east-1 ARNs (the mocks follow the provider), so
+    # the CLOUDFRONT ACL logs to a us-east-1 log group as WAF requires; the regional ACL logs in eu-west-1.
+    (cdn_logs,) = g.named("edge-waf-cdn-logging")["inputs"]["logDestinationConfigs"]
+    (alb_logs,) = g.named("edge-waf-logging")["inputs"]["logDestinationConfigs"]
+    assert cdn_logs.startswith("arn:aws:logs:us-east-1:") and alb_logs.startswith("arn:aws:logs:eu-west-1:")
 
 
 @pytest.mark.parametrize("stack", STACKS)

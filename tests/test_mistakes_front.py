@@ -155,6 +155,24 @@ def _orphan_policy(plan: dict) -> None:
         find(plan, POLICY, name)["propertyDependencies"] = {}
 
 
+def _cdn_waf_logs_to_eu_west_1_arn(plan: dict) -> None:
+    """The CLOUDFRONT web ACL's logging points at a log group ARN in the stack's region (eu-west-1)."""
+    logging = find(plan, WAFLOG, "edge-waf-cdn-logging")
+    logging["inputs"]["logDestinationConfigs"] = [
+        "arn:aws:logs:eu-west-1:123456789012:log-group:aws-waf-logs-microservices-cdn"]
+    logging["propertyDependencies"].pop("logDestinationConfigs", None)
+
+
+def _open_resource_policy(i: dict) -> None:
+    i["policy"] = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}]})
+
+
+def _s3_origin(**origin: Any) -> Callable[[dict], None]:
+    """A second origin, an S3 bucket for static assets, added next to the ALB."""
+    return lambda i: i["origins"].append({"originId": "assets", **origin})
+
+
 ALL = ("prod", "dev")
 PROD = ("prod",)
 DEV = ("dev",)
@@ -206,6 +224,49 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     ("service-one-subnet-twice", PROD, lambda p: find(p, SVC, "compute-order-service")["inputs"][
         "networkConfiguration"].update(subnets=[find(p, SVC, "compute-order-service")["inputs"][
             "networkConfiguration"]["subnets"][0]] * 2), "ecs-service-multi-az", "compute-order-service"),
+    # review (pre-release): values RegisterTaskDefinition / CreateService refuse, and ECS security
+    ("health-check-interval-400", ALL, containers(lambda d: _app(d).update(healthCheck={
+        "command": ["CMD-SHELL", "true"], "interval": 400, "timeout": 5, "retries": 3}), "compute-gateway-task"),
+     "ecs-task-definition-constraints", "compute-gateway-task"),
+    ("health-check-retries-20", ALL, containers(lambda d: _app(d).update(healthCheck={
+        "command": ["CMD-SHELL", "true"], "interval": 30, "timeout": 5, "retries": 20}), "compute-gateway-task"),
+     "ecs-task-definition-constraints", "compute-gateway-task"),
+    ("hostname-with-awsvpc", ALL, containers(lambda d: _app(d).update(hostname="gw"), "compute-gateway-task"),
+     "ecs-task-definition-constraints", "compute-gateway-task"),
+    ("docker-security-options-on-fargate", ALL, containers(lambda d: _app(d).update(
+        dockerSecurityOptions=["apparmor:unconfined"]), "compute-gateway-task"),
+     "fargate-task-definition-constraints", "compute-gateway-task"),
+    ("nofile-two-million", ALL, containers(lambda d: _app(d).update(ulimits=[
+        {"name": "nofile", "softLimit": 2_000_000, "hardLimit": 2_000_000}]), "compute-gateway-task"),
+     "fargate-task-definition-constraints", "compute-gateway-task"),
+    ("awslogs-without-group", ALL, containers(lambda d: _app(d)["logConfiguration"]["options"].pop("awslogs-group"),
+                                              "compute-gateway-task"),
+     "ecs-task-definition-constraints", "compute-gateway-task"),
+    ("efs-root-directory-with-access-point", ALL, inputs(TASK, "compute-stream-processor-task", setter(
+        "volumes.0.efsVolumeConfiguration.rootDirectory", "/data")),
+     "ecs-task-definition-constraints", "compute-stream-processor-task"),
+    ("canary-percent-0", ALL, inputs(SVC, "compute-gateway-service", setter(
+        "deploymentConfiguration.canaryConfiguration.canaryPercent", 0)),
+     "ecs-service-constraints", "compute-gateway-service"),
+    ("canary-percent-150", ALL, inputs(SVC, "compute-gateway-service", setter(
+        "deploymentConfiguration.canaryConfiguration.canaryPercent", 150)),
+     "ecs-service-constraints", "compute-gateway-service"),
+    ("bake-time-2000", ALL, inputs(SVC, "compute-gateway-service", setter(
+        "deploymentConfiguration.bakeTimeInMinutes", "2000")), "ecs-service-constraints", "compute-gateway-service"),
+    ("client-alias-port-0", ALL, inputs(SVC, "compute-gateway-service", setter(
+        "serviceConnectConfiguration.services.0.clientAlias.0.port", 0)),
+     "ecs-service-constraints", "compute-gateway-service"),
+    ("alternate-target-group-is-primary", ALL, inputs(SVC, "compute-gateway-service", lambda i: i[
+        "loadBalancers"][0]["advancedConfiguration"].update(alternateTargetGroupArn=i["loadBalancers"][0][
+            "targetGroupArn"])), "ecs-service-constraints", "compute-gateway-service"),
+    ("database-url-with-password", ALL, containers(lambda d: _app(d)["environment"].append({
+        "name": "DATABASE_URL", "value": "postgres://dbadmin:S3cr3tPass@prod-order-db:5432/orderdb"}),
+        "compute-gateway-task"), "ecs-task-hardening", "compute-gateway-task"),
+    ("aws-access-key-in-value", ALL, containers(lambda d: _app(d)["environment"].append({
+        "name": "UPSTREAM_AUTH", "value": "AKIAIOSFODNN7EXAMPLE"}), "compute-gateway-task"),
+     "ecs-task-hardening", "compute-gateway-task"),
+    ("ecs-exec-on", ALL, inputs(SVC, "compute-gateway-service", setter("enableExecuteCommand", True)),
+     "ecs-exec-audited", "compute-gateway-service"),
     # ---- ECR --------------------------------------------------------------------------------------------
     ("scan-on-push-off", ALL, inputs(REPO, "compute-order-repo",
                                      setter("imageScanningConfiguration.scanOnPush", False)),
@@ -264,6 +325,11 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "alb-access-log-bucket", "edge-alb"),
     ("log-bucket-kms", ALL, inputs(SSE, "edge-alb-logs-sse", setter(
         "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms")), "alb-access-log-bucket", "edge-alb"),
+    ("log-bucket-grants-eu-west-1-elb-account", ALL, _bucket_policy(lambda d: d["Statement"][0].update(
+        Principal={"AWS": "arn:aws:iam::156460612806:root"})), "alb-access-log-bucket", "edge-alb"),
+    ("log-bucket-grant-under-other-prefix", ALL, _bucket_policy(lambda d: d["Statement"][0].update(
+        Resource=d["Statement"][0]["Resource"].replace("/alb/AWSLogs/", "/other/AWSLogs/"))),
+     "alb-access-log-bucket", "edge-alb"),
     # ---- API Gateway --------------------------------------------------------------------------------------
     ("stage-without-access-logs", ALL, inputs(STAGE, "edge-api-stage", remove("accessLogSettings")),
      "apigateway-access-logging", "edge-api-stage"),
@@ -292,6 +358,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     ("method-settings-stale-stage", ALL, inputs(SETTINGS, "edge-api-methods", setter("stageName", "v2")),
      "apigateway-stage-references", "edge-api-methods"),
     ("api-stage-without-waf", ALL, drop(ASSOC, "edge-waf-api"), "waf-on-public-entry", "edge-api-stage"),
+    ("resource-policy-allows-everyone", ALL, inputs(API, "edge-api", _open_resource_policy),
+     "apigateway-resource-policy-no-public-allow", "edge-api"),
     # ---- CloudFront --------------------------------------------------------------------------------------
     ("viewer-http-allowed", ALL, inputs(CDN, "edge-cdn", setter("defaultCacheBehavior.viewerProtocolPolicy",
                                                                 "allow-all")), "cloudfront-viewer-https", "edge-cdn"),
@@ -323,6 +391,25 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     ("no-security-headers", ALL, inputs(CDN, "edge-cdn", remove("defaultCacheBehavior.responseHeadersPolicyId")),
      "cloudfront-security-headers", "edge-cdn"),
     ("cdn-waf-logging-dropped", ALL, drop(WAFLOG, "edge-waf-cdn-logging"), "cloudfront-access-logging", "edge-cdn"),
+    # review (pre-release): CloudFront standard logs, S3 origins, dedicated-IP certificates
+    ("standard-logs-to-acl-less-bucket", ALL, inputs(CDN, "edge-cdn", setter("loggingConfig", {
+        "bucket": "edge-alb-logs-7a86587.s3.amazonaws.com", "includeCookies": False, "prefix": "cdn/"})),
+     "cloudfront-logging-bucket-acls", "edge-cdn"),
+    ("s3-origin-without-oac", ALL, inputs(CDN, "edge-cdn", _s3_origin(
+        domainName="acme-assets.s3.us-east-1.amazonaws.com", s3OriginConfig={"originAccessIdentity": ""})),
+     "cloudfront-s3-origin-access", "edge-cdn"),
+    ("s3-origin-legacy-oai", ALL, inputs(CDN, "edge-cdn", _s3_origin(
+        domainName="acme-assets.s3.amazonaws.com",
+        s3OriginConfig={"originAccessIdentity": "origin-access-identity/cloudfront/E2QWRUHAPOMQZL"})),
+     "cloudfront-s3-origin-access", "edge-cdn"),
+    ("s3-website-origin", ALL, inputs(CDN, "edge-cdn", _s3_origin(
+        domainName="acme-assets.s3-website-us-east-1.amazonaws.com",
+        customOriginConfig={"httpPort": 80, "httpsPort": 443, "originProtocolPolicy": "https-only",
+                            "originSslProtocols": ["TLSv1.2"]})),
+     "cloudfront-s3-origin-access", "edge-cdn"),
+    ("dedicated-ip-certificate", ALL, inputs(CDN, "edge-cdn", setter("viewerCertificate", {
+        "acmCertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/abc", "sslSupportMethod": "vip",
+        "minimumProtocolVersion": "TLSv1.2_2021"})), "cloudfront-ssl-support-method", "edge-cdn"),
     # ---- WAF ------------------------------------------------------------------------------------------------
     ("rate-limit-5", ALL, inputs(ACL, "edge-waf", setter("rules.3.statement.rateBasedStatement.limit", 5)),
      "wafv2-web-acl-constraints", "edge-waf"),
@@ -341,6 +428,12 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
     ("waf-logging-dropped", ALL, drop(WAFLOG, "edge-waf-logging"), "wafv2-logging", "edge-waf"),
     ("ip-set-whole-internet", ALL, inputs(IPSET, "edge-waf-exempt", setter("addresses", ["0.0.0.0/0"])),
      "wafv2-ip-set-constraints", "edge-waf-exempt"),
+    ("ip-set-two-halves-of-internet", ALL, inputs(IPSET, "edge-waf-exempt", setter(
+        "addresses", ["0.0.0.0/1", "128.0.0.0/1"])), "wafv2-rate-exemption-scope", "edge-waf-exempt"),
+    ("cdn-waf-log-group-outside-us-east-1", ALL, inputs(LOGGROUP, "edge-waf-cdn-logs", setter("region", "eu-west-1")),
+     "wafv2-logging-destination", "edge-waf-cdn-logging"),
+    ("cdn-waf-logs-to-stack-region-arn", ALL, _cdn_waf_logs_to_eu_west_1_arn, "wafv2-logging-destination",
+     "edge-waf-cdn-logging"),
     ("alb-with-cloudfront-acl", ALL, _retarget_association, "wafv2-scope-matches-target", "edge-waf-alb"),
     ("alb-without-waf", ALL, _drop_public_alb_waf, "waf-on-public-entry", "edge-alb"),
     # ---- Application Auto Scaling ---------------------------------------------------------------------

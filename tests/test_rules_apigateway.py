@@ -152,3 +152,28 @@ def test_stage_references():
     assert check_stack(v, [rest, stage, settings("v1"), plan("v1")]) == []
     assert check_stack(v, [rest, stage, settings("prod")])
     assert check_stack(v, [rest, stage, plan("v2")])
+
+
+def test_resource_policy_no_public_allow():
+    import json
+    v = api.validate_resource_policy_no_public_allow
+
+    def policy(principal, condition=None) -> dict:
+        st = {"Effect": "Allow", "Principal": principal, "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}
+        return {"policy": json.dumps({"Version": "2012-10-17", "Statement": [st | (
+            {"Condition": condition} if condition else {})]})}
+    vpce = {"StringEquals": {"aws:SourceVpce": "vpce-1"}}
+    assert check(v, api.REST_API, policy("*", vpce)) == []
+    assert check(v, api.REST_API, policy({"AWS": "arn:aws:iam::1:root"})) == []
+    assert check(v, api.REST_API, policy("*"))
+    assert check(v, api.REST_API_POLICY, policy({"AWS": ["*"]}))
+    assert check(v, api.REST_API, {"policy": U_STR}) == [] and check(v, api.REST_API, {}) == []
+    # The developer guide's private-API policy: allow everyone, deny everyone not coming through the endpoint.
+    allow_then_deny = {"policy": json.dumps({"Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+         "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}}]})}
+    assert check(v, api.REST_API, allow_then_deny) == []
+    tls_only = json.loads(allow_then_deny["policy"])
+    tls_only["Statement"][1]["Condition"] = {"Bool": {"aws:SecureTransport": "false"}}
+    assert check(v, api.REST_API, {"policy": json.dumps(tls_only)})  # restricts the transport, not the caller

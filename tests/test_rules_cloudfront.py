@@ -107,3 +107,51 @@ def test_vpc_origin_constraints():
     assert check(v, cf.VPC_ORIGIN, {"vpcOriginEndpointConfig": {**cfg, "originSslProtocols": {
         "items": ["TLSv1.2"], "quantity": 2}}})
     assert check(v, cf.VPC_ORIGIN, {"vpcOriginEndpointConfig": {**cfg, "originProtocolPolicy": "tls"}})
+
+
+def test_s3_origin_access():
+    v = cf.validate_s3_origin_access
+
+    def dist(**origin) -> dict:
+        return {**DIST, "origins": [ORIGIN, {"originId": "assets", **origin}]}
+    rest = "assets.s3.us-east-1.amazonaws.com"
+    assert check(v, cf.DISTRIBUTION, DIST) == []  # a custom origin is not an S3 origin
+    assert check(v, cf.DISTRIBUTION, dist(domainName=rest, originAccessControlId="E2OAC")) == []
+    assert check(v, cf.DISTRIBUTION, dist(domainName=rest, originAccessControlId=U_STR)) == []
+    assert check(v, cf.DISTRIBUTION, dist(domainName=rest))
+    assert check(v, cf.DISTRIBUTION, dist(domainName="assets.s3.amazonaws.com", s3OriginConfig={
+        "originAccessIdentity": "origin-access-identity/cloudfront/E1"}))
+    assert check(v, cf.DISTRIBUTION, dist(domainName=U_STR, s3OriginConfig={"originAccessIdentity": ""}))
+    assert check(v, cf.DISTRIBUTION, dist(domainName="assets.s3-website-us-east-1.amazonaws.com",
+                                          originAccessControlId="E2OAC"))
+    assert check(v, cf.DISTRIBUTION, dist(domainName=U_STR)) == []  # unknown and no S3 config: undecided
+
+
+def test_logging_bucket_acls():
+    v = cf.validate_logging_bucket_acls
+    b_urn = urn(cf.BUCKET_TYPES[0], "logs")
+    bucket = {"type": cf.BUCKET_TYPES[0], "name": "logs", "urn": b_urn, "props": {"bucket": "logs-1"}}
+
+    def owner(mode: str) -> dict:
+        return {"type": cf.BUCKET_OWNERSHIP, "name": "own", "props": {"bucket": "logs-1",
+                                                                       "rule": {"objectOwnership": mode}},
+                "deps": {"bucket": [b_urn]}}
+
+    def cdn(**logging) -> dict:
+        return {"type": cf.DISTRIBUTION, "name": "cdn", "props": {**DIST, "loggingConfig": logging}}
+    by_name = cdn(bucket="logs-1.s3.amazonaws.com")
+    assert check_stack(v, [bucket, owner("BucketOwnerPreferred"), by_name]) == []
+    assert check_stack(v, [bucket, owner("BucketOwnerEnforced"), by_name])
+    assert check_stack(v, [bucket, owner("BucketOwnerEnforced"), cdn(bucket="other.s3.amazonaws.com")]) == []
+    through_graph = {**cdn(bucket=U_STR), "deps": {"loggingConfig": [b_urn]}}
+    assert check_stack(v, [bucket, owner("BucketOwnerEnforced"), through_graph])
+    assert check_stack(v, [cdn(bucket="logs-1")])  # a bucket name, not its domain name
+
+
+def test_ssl_support_method():
+    v = cf.validate_ssl_support_method
+    assert check(v, cf.DISTRIBUTION, {**DIST, "viewerCertificate": OWN_CERT}) == []
+    assert check(v, cf.DISTRIBUTION, DIST) == []  # the default certificate has no method
+    vip = {**DIST, "viewerCertificate": {**OWN_CERT, "sslSupportMethod": "vip"}}
+    assert any("$600" in m for m in check(v, cf.DISTRIBUTION, vip))
+    assert check(v, cf.DISTRIBUTION, vip, config={"allowedSslSupportMethods": ["sni-only", "vip"]}) == []

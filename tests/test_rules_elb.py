@@ -101,15 +101,16 @@ def test_listener_rule_constraints():
         {"arn": "x", "weight": 1000}]}}])])
 
 
-def _log_stack(statements: list, sse: str = "AES256") -> list[dict]:
+def _log_stack(statements: list, sse: str = "AES256", prefix: str = "", region: str = "") -> list[dict]:
     b_urn = urn("aws:s3/bucket:Bucket", "logs")
+    lb_props = {"accessLogs": {"enabled": True, "bucket": "logs-1", **({"prefix": prefix} if prefix else {})},
+                **({"region": region} if region else {})}
     return [{"type": "aws:s3/bucket:Bucket", "name": "logs", "urn": b_urn, "props": {}},
             {"type": "aws:s3/bucketPolicy:BucketPolicy", "name": "logs-policy", "deps": {"bucket": [b_urn]},
              "props": {"bucket": "logs-1", "policy": json.dumps({"Version": "2012-10-17", "Statement": statements})}},
             {"type": elb.BUCKET_SSE, "name": "logs-sse", "deps": {"bucket": [b_urn]}, "props": {
                 "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": sse}}]}},
-            {"type": LB, "name": "alb", "deps": {"accessLogs": [b_urn]},
-             "props": {"accessLogs": {"enabled": True, "bucket": "logs-1"}}}]
+            {"type": LB, "name": "alb", "deps": {"accessLogs": [b_urn]}, "props": lb_props}]
 
 
 def test_access_log_bucket():
@@ -121,6 +122,37 @@ def test_access_log_bucket():
     assert check_stack(v, _log_stack([service])) == []
     assert check_stack(v, _log_stack([{**grant, "Effect": "Deny"}]))
     assert check_stack(v, _log_stack([grant], sse="aws:kms"))
+
+
+def test_access_log_bucket_region_and_prefix():
+    v = elb.validate_access_log_bucket
+    acct = "arn:aws:iam::{}:root".format
+    grant = {"Effect": "Allow", "Principal": {"AWS": acct("127311923021")}, "Action": "s3:PutObject",
+             "Resource": "arn:aws:s3:::logs-1/alb/AWSLogs/111122223333/*"}
+    assert check_stack(v, _log_stack([grant], prefix="alb", region="us-east-1")) == []
+    # The eu-west-1 ELB account cannot deliver for a us-east-1 load balancer.
+    assert check_stack(v, _log_stack([{**grant, "Principal": {"AWS": acct("156460612806")}}], prefix="alb",
+                                     region="us-east-1"))
+    assert check_stack(v, _log_stack([{**grant, "Principal": {"AWS": acct("156460612806")}}], prefix="alb",
+                                     region="eu-west-1")) == []
+    # A region opened after August 2022 has no ELB account: only the log-delivery service principal works.
+    service = {**grant, "Principal": {"Service": elb.ELB_LOG_DELIVERY_PRINCIPAL}}
+    assert check_stack(v, _log_stack([service], prefix="alb", region="eu-central-2")) == []
+    assert check_stack(v, _log_stack([grant], prefix="alb", region="eu-central-2"))
+    # The grant must cover where the load balancer writes: <prefix>/AWSLogs/<account>/...
+    assert check_stack(v, _log_stack([{**grant, "Resource": "arn:aws:s3:::logs-1/other/AWSLogs/111122223333/*"}],
+                                     prefix="alb", region="us-east-1"))
+    assert check_stack(v, _log_stack([grant], region="us-east-1"))  # no prefix: logs go to AWSLogs/ at the root
+    assert check_stack(v, _log_stack([{**grant, "Resource": "arn:aws:s3:::logs-1/*"}], prefix="alb",
+                                     region="us-east-1")) == []
+    # Region unknown to the pack: any ELB account of the table is accepted, not any account.
+    assert check_stack(v, _log_stack([{**grant, "Principal": {"AWS": acct("999988887777")}}], prefix="alb"))
+
+
+def test_elb_log_accounts_match_the_program():
+    from components.edge import alb
+    assert elb.ELB_LOG_ACCOUNTS == alb.ELB_LOG_ACCOUNTS
+    assert elb.ELB_LOG_DELIVERY_PRINCIPAL == alb.ELB_LOG_DELIVERY_PRINCIPAL
 
 
 def test_load_balancer_constraints():

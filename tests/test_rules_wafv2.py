@@ -120,3 +120,50 @@ def test_waf_logging_destination():
                               {"type": waf.LOGGING, "name": "l", "props": {"logDestinationConfigs": [U_STR]},
                                "deps": {"logDestinationConfigs": [g_urn]}}])
         assert bool(out) is bad
+
+
+def test_rate_exemption_scope():
+    v = waf.validate_rate_exemption_scope
+    set_urn = urn(waf.IP_SET, "exempt")
+    arn = "arn:aws:wafv2:us-east-1:1:regional/ipset/exempt/1"
+    scoped = {**RATE, "statement": {"rateBasedStatement": {**RATE["statement"]["rateBasedStatement"],
+                                                           "scopeDownStatement": {"notStatement": {"statement": {
+                                                               "ipSetReferenceStatement": {"arn": arn}}}}}}}
+
+    def stack(addresses: list, rules: list) -> list:
+        return [{"type": waf.IP_SET, "name": "exempt", "urn": set_urn,
+                 "props": {"name": "exempt", "addresses": addresses, "ipAddressVersion": "IPV4"}},
+                {"type": waf.WEB_ACL, "name": "acl", "props": {**ACL, "rules": rules}, "deps": {"rules": [set_urn]}}]
+    assert check_stack(v, stack(["10.0.0.0/16"], [scoped])) == []
+    halves = check_stack(v, stack(["0.0.0.0/1", "128.0.0.0/1"], [scoped]))
+    assert halves and halves[0][1] == set_urn
+    allow = {"name": "partners", "priority": 1, "action": {"allow": {}}, "visibilityConfig": VIS,
+             "statement": {"ipSetReferenceStatement": {"arn": arn}}}
+    assert check_stack(v, stack(["10.0.0.0/8"], [allow]))
+    block = {**allow, "action": {"block": {}}}
+    assert check_stack(v, stack(["0.0.0.0/1"], [block])) == []  # blocking a wide range exempts nobody
+    assert check_stack(v, stack(["10.0.0.0/8"], [scoped]), config={"minPrefixLengthIpv4": 8}) == []
+
+
+def test_waf_logging_destination_region():
+    v = waf.validate_waf_logging_destination
+    acl_urn, g_urn = urn(waf.WEB_ACL, "cdn-acl"), urn(waf.LOG_GROUP, "g")
+
+    def stack(scope: str, group_region: str) -> list:
+        arn = f"arn:aws:logs:{group_region}:1:log-group:aws-waf-logs-cdn"
+        return [{"type": waf.WEB_ACL, "name": "cdn-acl", "urn": acl_urn, "props": {"scope": scope,
+                                                                                    "region": "eu-west-1"}},
+                {"type": waf.LOGGING, "name": "l", "props": {"logDestinationConfigs": [arn], "resourceArn": U_STR},
+                 "deps": {"resourceArn": [acl_urn]}}]
+    assert check_stack(v, stack("CLOUDFRONT", "us-east-1")) == []
+    bad = check_stack(v, stack("CLOUDFRONT", "eu-west-1"))
+    assert bad and "us-east-1" in bad[0][0]
+    assert check_stack(v, stack("REGIONAL", "eu-west-1")) == []
+    assert check_stack(v, stack("REGIONAL", "us-east-1"))
+    # The log group resource's region decides over its (unknown) ARN.
+    made_elsewhere = [{"type": waf.LOG_GROUP, "name": "g", "urn": g_urn, "props": {"name": "aws-waf-logs-cdn",
+                                                                                 "region": "eu-west-1"}},
+                      {"type": waf.WEB_ACL, "name": "cdn-acl", "urn": acl_urn, "props": {"scope": "CLOUDFRONT"}},
+                      {"type": waf.LOGGING, "name": "l", "props": {"logDestinationConfigs": [U_STR]},
+                       "deps": {"resourceArn": [acl_urn], "logDestinationConfigs": [g_urn]}}]
+    assert check_stack(v, made_elsewhere)

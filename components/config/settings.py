@@ -310,7 +310,9 @@ class StackSettings:
     logRetentionDays: int = spec(30, doc="CloudWatch Logs retention.", choices=LOG_RETENTION_DAYS)
     deletionProtection: bool = spec(True, doc="Deletion protection / protect on stateful resources.")
     serviceConnectTls: bool = spec(True, doc="Service Connect TLS from AWS Private CA (has a monthly price).")
-    tracing: bool = spec(True, doc="ADOT collector sidecar sending traces to X-Ray.")
+    tracing: bool = spec(True, doc="ADOT collector sidecar sending traces to X-Ray, and X-Ray tracing on the API "
+                                   "stage. preflight refuses false while the stack's policy config makes "
+                                   "apigateway-xray mandatory (both committed configs do).")
     multiAz: MultiAzSettings = spec(doc="Multi-AZ switches.", default_factory=MultiAzSettings)
     services: dict[str, ServiceSettings] = spec(doc="The microservices, by name.", pattern=SERVICE_NAME,
                                                 pattern_hint=SERVICE_NAME_HINT,

@@ -15,7 +15,8 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.graph import producers
-from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.policy_documents import listify, statements
+from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
 from ..support.report import report_problems
 
 REST_API = "aws:apigateway/restApi:RestApi"
@@ -323,6 +324,51 @@ def validate_stage_references(args, report_violation) -> None:
                                      f"({', '.join(sorted(stages[api]))}).", r.urn)
 
 
+# ---- security: the REST API's resource policy -------------------------------------------------------------
+
+REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy"
+
+
+def _is_anyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    return isinstance(principal, dict) and "*" in listify(principal.get("AWS"))
+
+
+_SOURCE_KEYS = ("aws:sourcevpce", "aws:sourcevpc", "aws:sourceip", "aws:principalorgid", "aws:principalaccount")
+
+
+def _names_a_source(condition: Any) -> bool:
+    """Whether a Condition block tests where the caller comes from (not e.g. aws:SecureTransport)."""
+    if not isinstance(condition, dict):
+        return False
+    return any(isinstance(block, dict) and any(str(k).lower() in _SOURCE_KEYS for k in block)
+               for block in condition.values())
+
+
+def validate_resource_policy_no_public_allow(args, report_violation) -> None:
+    """A resource policy statement that allows everyone without a condition (source VPC endpoint, source IP,
+    organisation...), and no conditioned Deny that narrows it, opens the API to any caller the policy would
+    otherwise have kept out: the policy no longer restricts anything (API Gateway developer guide, "Control access to a REST API with resource
+    policies", read 2026-11)."""
+    if args.resource_type not in (REST_API, REST_API_POLICY):
+        return
+    doc = parse_json(get(args.props, "policy"))
+    if is_unknown(doc) or doc is None:
+        return
+    sts = list(statements(doc))
+    # AWS's own private-API pattern allows everyone and then denies everyone outside a source (Deny unless
+    # aws:SourceVpce is the endpoint): that Deny is the restriction, so the policy is fine.
+    if any(st.get("Effect") == "Deny" and _is_anyone(st.get("Principal")) and _names_a_source(st.get("Condition"))
+           for st in sts):
+        return
+    for st in sts:
+        if st.get("Effect") == "Allow" and _is_anyone(st.get("Principal")) and not st.get("Condition"):
+            actions = ", ".join(map(str, listify(st.get("Action")))) or "?"
+            report_violation(f"The resource policy allows Principal * ({actions}) without a Condition; restrict it "
+                             f"with aws:SourceVpce, aws:SourceIp or aws:PrincipalOrgID.", None)
+
+
 RULES = [
     Rule(name="apigateway-stage-constraints", area=ACCEPTANCE, resource_types=(STAGE,),
          description="REST API stages CreateStage accepts: stage name characters, an access-log format with "
@@ -375,7 +421,7 @@ RULES = [
     Rule(name="apigateway-xray", area=SECURITY, resource_types=(STAGE,),
          description="REST API stages trace requests with X-Ray.",
          validate=validate_xray, level=MANDATORY, severity=Severity.LOW,
-         remediation="Set xrayTracingEnabled=true.", anchors=("CKV_AWS_73",)),
+         remediation="Set xrayTracingEnabled=true (the stack setting tracing=true).", anchors=("CKV_AWS_73",)),
     Rule(name="apigateway-method-access", area=SECURITY, resource_types=(METHOD,),
          description="Methods without an authorizer require an API key (no open access to the backend).",
          validate=validate_method_access, level=MANDATORY, severity=Severity.HIGH,
@@ -385,6 +431,11 @@ RULES = [
          validate=validate_method_settings_hardening, level=MANDATORY, severity=Severity.MEDIUM,
          remediation="Set dataTraceEnabled=false; cacheDataEncrypted=true when caching.",
          anchors=("CKV_AWS_276", "CKV_AWS_308")),
+    Rule(name="apigateway-resource-policy-no-public-allow", area=SECURITY, resource_types=(REST_API, REST_API_POLICY),
+         description="A REST API resource policy does not allow Principal * without a Condition.",
+         validate=validate_resource_policy_no_public_allow, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Add a Condition (aws:SourceVpce, aws:SourceIp, aws:PrincipalOrgID) to the Allow statement, or "
+                     "drop the policy (the API key and WAF already gate the public stage)."),
     Rule(name="apigateway-tls-policy", area=SECURITY, resource_types=(REST_API,),
          description="REST APIs accept TLS 1.2 or newer only (securityPolicy).",
          validate=validate_api_tls_policy, level=MANDATORY, severity=Severity.HIGH,

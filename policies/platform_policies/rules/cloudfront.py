@@ -8,8 +8,9 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, SIZING, Rule
 from ..support.graph import per_resource, producer_regions, producers
+from ..support.options import options, string_list
 from ..support.props import UNKNOWN, arn_region, as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.report import report_problems
 
@@ -191,6 +192,113 @@ def validate_access_logging(args, report_violation) -> None:
                          f"and no logged web ACL.", r.urn)
 
 
+# S3 origins: the bucket is reached through CloudFront only when the origin signs its requests with an
+# origin access control (OAC; origin access identity, OAI, is the legacy way AWS advises to migrate from:
+# CloudFront developer guide, "Restrict access to an Amazon S3 origin", read 2026-11).  A website endpoint
+# (s3-website) cannot use either: its bucket must be public.
+_S3_REST_ORIGIN = re.compile(r"\.s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$")
+_S3_WEBSITE_ORIGIN = re.compile(r"\.s3-website[.-][a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
+
+
+def _s3_origin_problem(o) -> Any:
+    oid = as_str(get(o, "originId"), "?")
+    domain = as_str(get(o, "domainName"))
+    s3_config = get(o, "s3OriginConfig")
+    if is_unknown(domain) and s3_config is None:
+        return None
+    domain = domain if isinstance(domain, str) else ""
+    if _S3_WEBSITE_ORIGIN.search(domain):
+        return (f"origin {oid!r} is an S3 website endpoint ({domain}): its bucket must be public; use the bucket's "
+                f"REST endpoint with an origin access control")
+    if s3_config is None and not _S3_REST_ORIGIN.search(domain):
+        return None  # not an S3 origin (a custom or VPC origin)
+    if get(o, "originAccessControlId") not in (None, ""):
+        return None
+    if as_str(get(s3_config, "originAccessIdentity"), ""):
+        return (f"S3 origin {oid!r} uses a legacy origin access identity; use an origin access control "
+                f"(originAccessControlId)")
+    return (f"S3 origin {oid!r} ({domain or 's3OriginConfig'}) has no origin access control: the bucket must be "
+            f"public for CloudFront to read it, and viewers can bypass CloudFront")
+
+
+def validate_s3_origin_access(args, report_violation) -> None:
+    if args.resource_type != DISTRIBUTION:
+        return
+    origins = as_list(get(args.props, "origins"))
+    if is_unknown(origins):
+        return
+    report_problems(report_violation, [p for p in (_s3_origin_problem(o) for o in origins) if p])
+
+
+# CloudFront standard (legacy) logging writes to the bucket with an ACL grant; a bucket with S3 Object
+# Ownership "BucketOwnerEnforced" has ACLs disabled and CloudFront cannot deliver (CloudFront developer guide,
+# "Configure standard logging (legacy)", bucket requirements; read 2026-11).  The v2 logging (CloudWatch Logs
+# delivery) has no such requirement.
+BUCKET_OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+_LOG_BUCKET_DOMAIN = re.compile(r"^(?P<name>[a-z0-9][a-z0-9.-]*?)\.s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$")
+
+
+def _enforced_buckets(resources: list) -> tuple[set, set]:
+    """(bucket URNs, bucket names) whose ownership controls are BucketOwnerEnforced (ACLs disabled)."""
+    urns, names = set(), set()
+    for r in resources:
+        if r.resource_type != BUCKET_OWNERSHIP or as_str(get(r.props, "rule.objectOwnership")) != "BucketOwnerEnforced":
+            continue
+        urns.update(d.urn for d in producers(r, "bucket") if d.resource_type in BUCKET_TYPES)
+        name = as_str(get(r.props, "bucket"))
+        if isinstance(name, str) and name:
+            names.add(name)
+    for r in resources:
+        if r.urn in urns:
+            name = as_str(get(r.props, "bucket"))
+            if isinstance(name, str) and name:
+                names.add(name)
+    return urns, names
+
+
+def validate_logging_bucket_acls(args, report_violation) -> None:
+    resources = list(args.resources)
+    enforced_urns, enforced_names = _enforced_buckets(resources)
+    for r in resources:
+        if r.resource_type != DISTRIBUTION:
+            continue
+        bucket = as_str(get(r.props, "loggingConfig.bucket"))
+        from_graph = any(d.urn in enforced_urns for d in producers(r, "loggingConfig"))
+        m = _LOG_BUCKET_DOMAIN.match(bucket) if isinstance(bucket, str) else None
+        if isinstance(bucket, str) and bucket and not m:
+            report_violation(f"loggingConfig.bucket {bucket!r} is not a bucket domain name "
+                             f"(<bucket>.s3.amazonaws.com).", r.urn)
+        if from_graph or (m and m.group("name") in enforced_names):
+            report_violation(f"Distribution {r.name} writes standard logs to a bucket with ACLs disabled "
+                             f"(BucketOwnerEnforced): CloudFront cannot deliver them. Use CloudFront v2 logging to "
+                             f"CloudWatch Logs, or the web ACL's logs.", r.urn)
+
+
+# ---- sizing: the viewer certificate's SSL support method --------------------------------------------------
+
+# sni-only is free; "vip" (dedicated IP custom SSL) costs $600 per month per certificate, pro-rated by the hour
+# (AWS whitepaper "How AWS Pricing Works", CloudFront; Amazon CloudFront pricing page; read 2026-11), and
+# "static-ip" needs an AWS-approved static IP set.  Every client of an API speaks SNI.
+SSL_METHOD_CONFIG = {"allowedSslSupportMethods": string_list(
+    "viewerCertificate.sslSupportMethod values this stack may use (vip: dedicated IPs, $600/month).",
+    ["sni-only"])}
+
+
+def validate_ssl_support_method(args, report_violation) -> None:
+    if args.resource_type != DISTRIBUTION:
+        return
+    cert = get(args.props, "viewerCertificate")
+    if cert is None or is_unknown(cert) or as_bool(get(cert, "cloudfrontDefaultCertificate"), False) is True:
+        return
+    method = as_str(get(cert, "sslSupportMethod"))
+    allowed = options(args, SSL_METHOD_CONFIG)["allowedSslSupportMethods"]
+    if isinstance(method, str) and method and method not in allowed:
+        extra = " (dedicated IP custom SSL: $600 per month per certificate)" if method == "vip" else ""
+        report_violation(f"viewerCertificate.sslSupportMethod {method}{extra} is not allowed in this stack; "
+                         f"allowed: {', '.join(allowed) or 'none'}.", None)
+
+
 # ---- acceptance ----------------------------------------------------------------------------------------
 
 # CreateDistribution (CloudFront API reference: DistributionConfig, CacheBehavior, ViewerCertificate,
@@ -348,6 +456,19 @@ RULES = [
          validate=per_resource((DISTRIBUTION,), validate_cloudfront_us_east_1), level=MANDATORY,
          severity=Severity.HIGH,
          remediation="Create the certificate and the CLOUDFRONT web ACL with a us-east-1 provider."),
+    Rule(name="cloudfront-ssl-support-method", area=SIZING, resource_types=(DISTRIBUTION,),
+         description="An own viewer certificate uses an SSL support method from the stack's allow-list (sni-only; "
+                     "vip costs $600/month per certificate).",
+         validate=validate_ssl_support_method, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Set viewerCertificate.sslSupportMethod=sni-only (components/edge/cdn.py).",
+         config=SSL_METHOD_CONFIG),
+    Rule(name="cloudfront-logging-bucket-acls", area=ACCEPTANCE, resource_types=(DISTRIBUTION, BUCKET_OWNERSHIP),
+         stack=True,
+         description="Standard (legacy) access logs go to a bucket domain name whose bucket keeps ACLs enabled "
+                     "(not BucketOwnerEnforced), else CloudFront cannot deliver them.",
+         validate=validate_logging_bucket_acls, level=MANDATORY, severity=Severity.MEDIUM,
+         remediation="Use CloudFront v2 logging (CloudWatch Logs delivery) or keep the web ACL's logs; the pack "
+                     "requires BucketOwnerEnforced on every bucket (s3-bucket-baseline)."),
     Rule(name="cloudfront-distribution-constraints", area=ACCEPTANCE, resource_types=(DISTRIBUTION,),
          description="Distributions CreateDistribution accepts: behaviors target defined origins, CloudFront's "
                      "method sets, a cache policy XOR forwardedValues, one certificate source (aliases need an own "
@@ -378,6 +499,14 @@ RULES = [
          anchors=("AwsSolutions-CFR5", "CKV2_AWS_54", "CKV2_AWS_72",
                   "aws-cloudfront-distribution-origin-secure-tls-enabled",
                   "aws-cloudfront-distribution-origin-secure-tls-configured")),
+    Rule(name="cloudfront-s3-origin-access", area=SECURITY, resource_types=(DISTRIBUTION,),
+         description="S3 origins are read through an origin access control (no public bucket, no legacy OAI, no "
+                     "website endpoint).",
+         validate=validate_s3_origin_access, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Create an aws.cloudfront.OriginAccessControl (signing sigv4, always) and set the origin's "
+                     "originAccessControlId; grant cloudfront.amazonaws.com s3:GetObject with an AWS:SourceArn "
+                     "condition in the bucket policy.",
+         anchors=("AwsSolutions-CFR6", "AwsSolutions-CFR7", "CKV2_AWS_46")),
     Rule(name="cloudfront-security-headers", area=SECURITY, resource_types=(DISTRIBUTION,),
          description="Every cache behavior adds security headers (responseHeadersPolicyId).",
          validate=validate_security_headers, level=MANDATORY, severity=Severity.MEDIUM,
@@ -410,6 +539,9 @@ BASELINE = Baseline(
         "AwsSolutions-CFR3": ("cloudfront-access-logging",),
         "CKV_AWS_86": ("cloudfront-access-logging",),
         "aws-cloudfront-distribution-disallow-distribution-without-logging": ("cloudfront-access-logging",),
+        "AwsSolutions-CFR6": ("cloudfront-s3-origin-access",),
+        "AwsSolutions-CFR7": ("cloudfront-s3-origin-access",),
+        "CKV2_AWS_46": ("cloudfront-s3-origin-access",),
         "AwsSolutions-CFR2": ("waf-on-public-entry",),
         "CKV_AWS_68": ("waf-on-public-entry",),
         "aws-cloudfront-distribution-disallow-distribution-without-waf-acl": ("waf-on-public-entry",),
@@ -418,9 +550,6 @@ BASELINE = Baseline(
         "AwsSolutions-CFR1": "Geo restriction is a business decision; the platform serves a public API to "
                              "clients anywhere (restrictionType none on purpose).",
         "CKV_AWS_374": "Same as AwsSolutions-CFR1: no country is to be blocked.",
-        "AwsSolutions-CFR6": "Judges S3 origins (origin access identity); the distribution has no S3 origin.",
-        "AwsSolutions-CFR7": "Judges S3 origins (origin access control); the distribution has no S3 origin.",
-        "CKV2_AWS_46": "Judges S3 origins (origin access); the distribution has no S3 origin.",
         "CKV_AWS_305": "A default root object serves a website's index; the origin is an API behind the ALB.",
         "CKV_AWS_310": "Origin failover needs a second origin; the single origin is the Multi-AZ ALB.",
         "CKV2_AWS_42": "Requires an own certificate; without a configured domain the distribution serves "

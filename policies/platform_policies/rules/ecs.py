@@ -273,15 +273,59 @@ _SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|ACCESS_?K
                           re.IGNORECASE)
 
 
+# Values that are credentials whatever the variable is called: the shapes secret scanners flag in
+# container definitions (Checkov's secrets scan - CKV_SECRET_* "Basic Auth Credentials", "AWS Access Key",
+# "Private Key", "GitHub Token", "Slack Token", "Stripe Access Key", "JSON Web Token" - and the AWS key
+# patterns of git-secrets that its CKV_AWS_46 user-data check reuses; read 2026-11).  Written here from
+# the formats the issuers document, not copied.
+SECRET_VALUE_SHAPES: tuple[tuple[str, re.Pattern], ...] = (
+    ("a URL with a password (scheme://user:password@host)", re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
+                                                                       re.IGNORECASE)),
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|A3T[A-Z0-9])[A-Z0-9]{16}\b")),
+    ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
+    ("a Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("a Stripe secret key", re.compile(r"\b[rs]k_live_[A-Za-z0-9]{16,}")),
+    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+")),
+)
+# A 40-character AWS secret access key stands alone in a value; a 40-hex-digit SHA-1 (image digests,
+# commit ids) has the same length and is not a secret.
+_AWS_SECRET_KEY = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_HEX40 = re.compile(r"[0-9a-fA-F]{40}")
+
+
+def secret_shape(value: Any) -> Any:
+    """What kind of credential a plain value looks like, or None."""
+    if not isinstance(value, str):
+        return None
+    for label, pattern in SECRET_VALUE_SHAPES:
+        if pattern.search(value):
+            return label
+    for m in _AWS_SECRET_KEY.finditer(value):
+        token = m.group(0)
+        if not _HEX40.fullmatch(token) and any(ch.isdigit() for ch in token) and any(ch.isupper() for ch in token) \
+                and any(ch.islower() for ch in token):
+            return "an AWS secret access key"
+    return None
+
+
 def _container_hardening(c: dict, name: str, report_violation) -> None:
     if c.get("privileged") is True:
         report_violation(f"Container {name!r} is privileged (root on the host).", None)
     if c.get("user") in ("root", "0", "0:0"):
         report_violation(f"Container {name!r} runs as root (user {c.get('user')!r}).", None)
     for env in c.get("environment") or []:
-        if isinstance(env, dict) and _SECRET_NAME.search(str(env.get("name", ""))) and env.get("value"):
+        if not isinstance(env, dict) or not env.get("value"):
+            continue
+        if _SECRET_NAME.search(str(env.get("name", ""))):
             report_violation(f"Container {name!r} passes {env.get('name')} as a plain environment value; use "
                              f"`secrets` (Secrets Manager / SSM) instead.", None)
+            continue
+        shape = secret_shape(env.get("value"))
+        if shape:
+            report_violation(f"Container {name!r}: environment {env.get('name')} holds {shape} in plain text; "
+                             f"pass the credential through `secrets` (Secrets Manager / SSM) and build the value "
+                             f"in the application.", None)
 
 
 def validate_task_hardening(args, report_violation) -> None:
@@ -331,6 +375,63 @@ def validate_fargate_latest_platform(args, report_violation) -> None:
                          None)
 
 
+# ---- security: ECS Exec only when its sessions are encrypted and logged (stack) ---------------------------
+
+def _exec_audit_gaps(cluster) -> list[str]:
+    """What the cluster's executeCommandConfiguration lacks for audited ECS Exec sessions (Checkov CKV_AWS_224:
+    logging not NONE, a KMS key for the session data, a log destination with encryption enabled)."""
+    cfg = get(cluster.props, "configuration.executeCommandConfiguration")
+    if is_unknown(cfg):
+        return []
+    if cfg is None:
+        return ["no executeCommandConfiguration (sessions are neither encrypted with a KMS key nor logged to an "
+                "encrypted destination)"]
+    gaps = []
+    if as_str(get(cfg, "logging"), "DEFAULT") == "NONE":
+        gaps.append("logging is NONE")
+    if get(cfg, "kmsKeyId") in (None, ""):
+        gaps.append("no kmsKeyId for the session data")
+    log = get(cfg, "logConfiguration")
+    if not is_unknown(log) and not any(as_bool(get(log, k), False) is True or is_unknown(get(log, k))
+                                       for k in ("cloudWatchEncryptionEnabled", "s3BucketEncryptionEnabled")):
+        gaps.append("no logConfiguration with cloudWatchEncryptionEnabled or s3BucketEncryptionEnabled")
+    return gaps
+
+
+def _cluster_of(svc, resources: list) -> Any:
+    for d in producers(svc, "cluster"):
+        if d.resource_type == ECS_CLUSTER:
+            return d
+    ref = as_str(get(svc.props, "cluster"))
+    if not isinstance(ref, str) or not ref:
+        return None
+    name = ref.rsplit("/", 1)[-1]
+    return next((r for r in resources if r.resource_type == ECS_CLUSTER and as_str(get(r.props, "name")) == name),
+                None)
+
+
+def validate_ecs_exec_audited(args, report_violation) -> None:
+    """ECS Exec opens a shell in a running container: allowed only on a cluster that encrypts and logs the
+    sessions.  A cluster that configures ECS Exec must do so completely (CKV_AWS_224), used or not."""
+    resources = list(args.resources)
+    for r in resources:
+        if r.resource_type == ECS_CLUSTER and get(r.props, "configuration.executeCommandConfiguration") is not None:
+            gaps = _exec_audit_gaps(r)
+            if gaps:
+                report_violation(f"Cluster {r.name} configures ECS Exec without auditing it: {'; '.join(gaps)}.",
+                                 r.urn)
+        if r.resource_type != ECS_SERVICE or as_bool(get(r.props, "enableExecuteCommand"), False) is not True:
+            continue
+        cluster = _cluster_of(r, resources)
+        if cluster is None:
+            report_violation(f"Service {r.name} enables ECS Exec on a cluster this stack does not show; its sessions "
+                             f"cannot be shown to be encrypted and logged.", r.urn)
+        elif get(cluster.props, "configuration.executeCommandConfiguration") is None:
+            report_violation(f"Service {r.name} enables ECS Exec (a shell in production containers) but cluster "
+                             f"{cluster.name} has no executeCommandConfiguration: sessions are not encrypted with a "
+                             f"KMS key nor logged. Turn enableExecuteCommand off, or configure the cluster.", r.urn)
+
+
 # ---- acceptance: task definitions ------------------------------------------------------------------------
 
 # Amazon ECS developer guide, "Task definition parameters" and "Amazon ECS task definition differences for
@@ -339,8 +440,52 @@ _NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _DEPENDS_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 FARGATE_LOG_DRIVERS = ("awslogs", "splunk", "awsfirelens")
 FARGATE_CAPABILITIES = ("SYS_PTRACE",)
+# Fargate overrides only the nofile ulimit; both limits may be raised up to 1048576 (ECS developer guide,
+# "Amazon ECS task definition differences for Fargate", task resource limits; read 2026-11).
+FARGATE_MAX_NOFILE = 1_048_576
 _NETWORK_MODES = ("awsvpc", "bridge", "host", "none")
 MAX_CONTAINERS = 10  # "Container definitions per task definition" quota (ECS service quotas)
+# HealthCheck (ECS API reference): interval 5-300 s, timeout 2-120 s, retries 1-10, startPeriod 0-300 s.
+HEALTH_CHECK_RANGES = {"interval": (5, 300), "timeout": (2, 120), "retries": (1, 10), "startPeriod": (0, 300)}
+# Ulimit.name (ECS API reference, valid values).
+ULIMIT_NAMES = ("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss",
+                "rtprio", "rttime", "sigpending", "stack")
+# The awslogs driver needs the log group and its region ("Required: Yes", ECS developer guide, "Using the
+# awslogs log driver" - awslogs-group, awslogs-region); on Fargate also a stream prefix.
+AWSLOGS_REQUIRED = ("awslogs-group", "awslogs-region")
+
+
+def _health_check_problems(check: Any, label: str) -> list[str]:
+    if not isinstance(check, dict):
+        return []
+    out = []
+    for key, (low, high) in HEALTH_CHECK_RANGES.items():
+        value = check.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not low <= value <= high:
+            out.append(f"container {label}: healthCheck.{key} {value:g} is outside {low}-{high}")
+    return out
+
+
+def _ulimit_problems(ulimits: Any, label: str) -> list[str]:
+    out = []
+    for u in ulimits if isinstance(ulimits, list) else []:
+        if not isinstance(u, dict):
+            continue
+        soft, hard = u.get("softLimit"), u.get("hardLimit")
+        if u.get("name") not in ULIMIT_NAMES:
+            out.append(f"container {label}: ulimit name {u.get('name')!r} is not one of {', '.join(ULIMIT_NAMES)}")
+        if isinstance(soft, (int, float)) and isinstance(hard, (int, float)) and soft > hard:
+            out.append(f"container {label}: ulimit {u.get('name')} softLimit {soft:g} exceeds hardLimit {hard:g}")
+    return out
+
+
+def _awslogs_problems(c: dict, label: str, required: tuple[str, ...]) -> list[str]:
+    log = c.get("logConfiguration") if isinstance(c.get("logConfiguration"), dict) else {}
+    if log.get("logDriver") != "awslogs":
+        return []
+    options = log.get("options") if isinstance(log.get("options"), dict) else {}
+    missing = [o for o in required if not options.get(o)]
+    return [f"container {label}: the awslogs driver needs option(s) {', '.join(missing)}"] if missing else []
 
 
 def _container_problems(c: dict, index: int, volumes: set, names: set, awsvpc: bool) -> list[str]:
@@ -377,6 +522,12 @@ def _container_problems(c: dict, index: int, volumes: set, names: set, awsvpc: b
                        f"{', '.join(_DEPENDS_CONDITIONS)}")
     if awsvpc and c.get("links"):
         out.append(f"container {label}: links are not supported with networkMode awsvpc")
+    # ContainerDefinition.hostname: "not supported if you're using the awsvpc network mode".
+    if awsvpc and c.get("hostname"):
+        out.append(f"container {label}: hostname is not supported with networkMode awsvpc")
+    out += _health_check_problems(c.get("healthCheck"), label)
+    out += _ulimit_problems(c.get("ulimits"), label)
+    out += _awslogs_problems(c, label, AWSLOGS_REQUIRED)
     for s in c.get("secrets") or []:
         if isinstance(s, dict) and not (s.get("name") and s.get("valueFrom")):
             out.append(f"container {label}: a secret needs name and valueFrom")
@@ -411,6 +562,15 @@ def validate_task_definition_constraints(args, report_violation) -> None:
     if is_unknown(volumes_raw):
         return
     volumes = {as_str(get(v, "name")) for v in volumes_raw}
+    for v in volumes_raw:
+        # EFSVolumeConfiguration.rootDirectory (ECS API reference): with an access point in authorizationConfig
+        # it "must either be omitted or set to /" - the access point's own path applies.
+        efs = get(v, "efsVolumeConfiguration")
+        root = as_str(get(efs, "rootDirectory")) if efs is not None and not is_unknown(efs) else None
+        if isinstance(root, str) and root not in ("", "/") and get(efs, "authorizationConfig.accessPointId") \
+                not in (None, ""):
+            report_violation(f"volume {as_str(get(v, 'name'), '?')!r}: rootDirectory {root!r} with an access "
+                             f"point; omit it (or use /) - the access point's path is the root.", None)
     for i, c in enumerate(defs):
         for problem in _container_problems(c, i, volumes, set(names), mode == "awsvpc"):
             report_violation(problem + ".", None)
@@ -431,6 +591,15 @@ def _fargate_container_problems(c: dict) -> list[str]:
     if extra:
         out.append(f"container {label}: capabilities.add {', '.join(map(str, extra))} (only SYS_PTRACE may be "
                    f"added)")
+    # ContainerDefinition.dockerSecurityOptions: "not supported for tasks run on Fargate".
+    if c.get("dockerSecurityOptions"):
+        out.append(f"container {label}: dockerSecurityOptions are not supported")
+    for u in c.get("ulimits") or []:
+        hard = u.get("hardLimit") if isinstance(u, dict) else None
+        if isinstance(u, dict) and u.get("name") == "nofile" and isinstance(hard, (int, float)) \
+                and hard > FARGATE_MAX_NOFILE:
+            out.append(f"container {label}: ulimit nofile {hard:g} is above Fargate's {FARGATE_MAX_NOFILE}")
+    out += _awslogs_problems(c, label, ("awslogs-stream-prefix",))
     log = c.get("logConfiguration") if isinstance(c.get("logConfiguration"), dict) else {}
     if log.get("logDriver") and log["logDriver"] not in FARGATE_LOG_DRIVERS:
         out.append(f"container {label}: logDriver {log['logDriver']!r} (Fargate supports "
@@ -536,6 +705,64 @@ def _service_problems(p) -> list[str]:
     controller = as_str(get(p, "deploymentController.type"), "ECS")
     if strategy_name in ("CANARY", "LINEAR", "BLUE_GREEN") and controller != "ECS":
         out.append(f"deployment strategy {strategy_name} needs deploymentController ECS (got {controller})")
+    return out + _deployment_problems(p) + _service_connect_problems(p) + _load_balancer_problems(p)
+
+
+# ECS API reference (read 2026-11): DeploymentConfiguration.bakeTimeInMinutes and
+# CanaryConfiguration.canaryBakeTimeInMinutes "Valid values are 0 to 1440 minutes (24 hours)";
+# canaryPercent "multiples of 0.1 from 0.1 to 100.0".
+MAX_BAKE_MINUTES = 1440
+
+
+def _number(value: Any) -> Any:
+    """A number given as number or numeric text (pulumi-aws passes the bake times as strings)."""
+    if isinstance(value, bool) or value is None or is_unknown(value):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _deployment_problems(p) -> list[str]:
+    out = []
+    for path in ("deploymentConfiguration.bakeTimeInMinutes",
+                 "deploymentConfiguration.canaryConfiguration.canaryBakeTimeInMinutes",
+                 "deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes"):
+        minutes = _number(get(p, path))
+        if minutes is not None and not 0 <= minutes <= MAX_BAKE_MINUTES:
+            out.append(f"{path.split('.')[-1]} {minutes:g} is outside 0-{MAX_BAKE_MINUTES} minutes")
+    percent = _number(get(p, "deploymentConfiguration.canaryConfiguration.canaryPercent"))
+    if percent is not None and (not 0.1 <= percent <= 100.0 or abs(percent * 10 - round(percent * 10)) > 1e-6):
+        out.append(f"canaryPercent {percent:g} is not a multiple of 0.1 from 0.1 to 100.0")
+    return out
+
+
+def _service_connect_problems(p) -> list[str]:
+    out = []
+    for sc in as_list(get(p, "serviceConnectConfiguration.services")) or []:
+        if is_unknown(sc):
+            continue
+        for alias in as_list(get(sc, "clientAlias")) or []:
+            port = as_int(get(alias, "port"))
+            # ServiceConnectClientAlias.port is the port client tasks dial; the API's type admits 0, which no
+            # client can connect to (TCP port 0 is reserved, RFC 6335), so only 1-65535 is useful.
+            if isinstance(port, int) and not 1 <= port <= 65535:
+                out.append(f"Service Connect clientAlias port {port} is outside 1-65535")
+    return out
+
+
+def _load_balancer_problems(p) -> list[str]:
+    out = []
+    for lb in as_list(get(p, "loadBalancers")) or []:
+        primary = as_str(get(lb, "targetGroupArn"))
+        alternate = as_str(get(lb, "advancedConfiguration.alternateTargetGroupArn"))
+        # Blue/green traffic shifting moves production traffic from the primary target group to the alternate
+        # one (ECS developer guide, "Required resources for Amazon ECS blue/green deployments"): they must be
+        # two target groups.
+        if isinstance(primary, str) and primary and primary == alternate:
+            out.append(f"loadBalancers: the alternate target group is the primary one ({primary}); blue/green "
+                       f"needs two target groups")
     return out
 
 
@@ -629,7 +856,7 @@ RULES = [
          anchors=("AwsSolutions-ECS7",)),
     Rule(name="ecs-task-hardening", area=SECURITY, resource_types=(TASK_DEFINITION,),
          description="Task definitions: no privileged or root containers, no host PID namespace, separate task and "
-                     "execution roles, no credentials in plain environment variables.",
+                     "execution roles, no credentials in plain environment variables (by name or by value shape).",
          validate=validate_task_hardening, level=MANDATORY, severity=Severity.HIGH,
          remediation="Drop privileged/user root and pidMode host, give the task its own role, pass credentials "
                      "through `secrets`.",
@@ -648,6 +875,14 @@ RULES = [
          description="Fargate services run on the LATEST platform version (security patches).",
          validate=validate_fargate_latest_platform, level=MANDATORY, severity=Severity.LOW,
          remediation="Leave platformVersion unset (LATEST).", anchors=("CKV_AWS_332",)),
+    Rule(name="ecs-exec-audited", area=SECURITY, resource_types=(ECS_SERVICE, ECS_CLUSTER), stack=True,
+         description="ECS Exec (enableExecuteCommand) only on a cluster whose executeCommandConfiguration encrypts "
+                     "sessions with a KMS key and logs them to an encrypted destination; a cluster that configures "
+                     "ECS Exec does so completely.",
+         validate=validate_ecs_exec_audited, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Leave enableExecuteCommand off (the program never sets it), or give the cluster an "
+                     "executeCommandConfiguration with kmsKeyId, logging OVERRIDE and an encrypted logConfiguration.",
+         anchors=("CKV_AWS_224",)),
     Rule(name="ecs-task-definition-constraints", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
          description="Task definitions RegisterTaskDefinition accepts: valid JSON containers (1-10, unique names, "
                      "an image each, one essential), dependsOn/mountPoints that resolve, awsvpc port rules.",
@@ -682,12 +917,11 @@ BASELINE = Baseline(
         "CKV_AWS_336": ("ecs-read-only-root-filesystem",),
         "CKV_AWS_97": ("ecs-efs-volume-encryption-in-transit",),
         "CKV_AWS_332": ("ecs-fargate-latest-platform",),
+        "CKV_AWS_224": ("ecs-exec-audited",),
     },
     not_applicable={
         "AwsSolutions-ECS2": "Forbids every container environment variable; the services get endpoints and names "
                              "there by design. The credential part is judged by ecs-task-hardening (credential-like "
-                             "names must come through `secrets`).",
-        "CKV_AWS_224": "Judges the logging of ECS Exec sessions; ECS Exec is not enabled on any service "
-                       "(enableExecuteCommand unset), so there is no session to log.",
+                             "names, and values shaped like credentials, must come through `secrets`).",
     },
 )

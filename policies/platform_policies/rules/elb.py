@@ -16,6 +16,7 @@ range, no prefix list, nothing else.  A tag on any other listener buys nothing b
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from typing import Any
 
@@ -24,7 +25,8 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
 from ..support.azs import count_azs, stack_azs
-from ..support.graph import producers
+from ..support.graph import producers, region_of, stack_region
+from ..support.policy_documents import listify, statements
 from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
@@ -370,29 +372,83 @@ def _listener_key(rule) -> Any:
 
 
 # The bucket of ALB access logs: ELB user guide, "Enable access logs for your Application Load Balancer"
-# (read 2026-11): the bucket policy must let the regional ELB account or the log-delivery service put
-# objects, and SSE-S3 is the only server-side encryption supported; otherwise the attribute update fails.
-_ELB_LOG_PRINCIPALS = ("logdelivery.elasticloadbalancing.amazonaws.com",)
-_ELB_ACCOUNT = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:root|^\d{12}$")
+# (read 2026-11): the bucket policy must let the ELB account *of the load balancer's region* (regions opened
+# before August 2022) or the log-delivery service principal (newer regions; it works in every region) put
+# objects under "<prefix>/AWSLogs/<account-id>/", and SSE-S3 is the only server-side encryption supported;
+# otherwise enabling access logs fails (AccessDenied).  Table of step 2 "Attach a policy to your S3 bucket",
+# kept equal to components/edge/alb.py by tests/test_rules_elb.py (the pack may not import the program).
+ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com"
+ELB_LOG_ACCOUNTS = {
+    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980",
+    "us-west-2": "797873946194", "af-south-1": "098369216593", "ap-east-1": "754344448648",
+    "ap-southeast-3": "589379963580", "ap-south-1": "718504428378", "ap-northeast-3": "383597477331",
+    "ap-northeast-2": "600734575887", "ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266",
+    "ap-northeast-1": "582318560864", "ca-central-1": "985666609251", "eu-central-1": "054676820928",
+    "eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-south-1": "635631232127",
+    "eu-west-3": "009996457667", "eu-north-1": "897822967062", "me-south-1": "076674570225",
+    "sa-east-1": "507241528517", "us-gov-west-1": "048591011584", "us-gov-east-1": "190560391635",
+    "cn-north-1": "638102146993", "cn-northwest-1": "037604701340",
+}
+_ACCOUNT_IN = re.compile(r"^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::root)?$")
+_BUCKET_OBJECT = re.compile(r"^arn:aws[a-z-]*:s3:::([^/]+)/(.*)$")
 
 
-def _grants_elb_delivery(policy_doc) -> bool:
-    statements = policy_doc.get("Statement", []) if isinstance(policy_doc, dict) else []
-    for st in statements if isinstance(statements, list) else [statements]:
-        if not isinstance(st, dict) or st.get("Effect") != "Allow":
-            continue
-        actions = st.get("Action", [])
-        actions = [actions] if isinstance(actions, str) else actions
-        if not any(a in ("s3:PutObject", "s3:*") for a in actions):
-            continue
-        principal = st.get("Principal", {})
-        values = []
-        if isinstance(principal, dict):
-            for v in principal.values():
-                values += [v] if isinstance(v, str) else list(v)
-        if any(v in _ELB_LOG_PRINCIPALS or _ELB_ACCOUNT.search(str(v)) for v in values):
+def _principal_values(principal) -> list[str]:
+    if isinstance(principal, str):
+        return [principal]
+    values: list[str] = []
+    if isinstance(principal, dict):
+        for v in principal.values():
+            values += [v] if isinstance(v, str) else [x for x in v if isinstance(x, str)] if isinstance(v, list) else []
+    return values
+
+
+def _delivers(principal, region: Any) -> bool:
+    """The principal is one ELB delivers logs as in ``region`` (any region's ELB account when unknown)."""
+    for value in _principal_values(principal):
+        if value == ELB_LOG_DELIVERY_PRINCIPAL:
+            return True
+        m = _ACCOUNT_IN.match(value)
+        if m and (m.group(1) == ELB_LOG_ACCOUNTS.get(region) if isinstance(region, str) and region
+                  else m.group(1) in ELB_LOG_ACCOUNTS.values()):
             return True
     return False
+
+
+def _log_key(prefix: str, resource: str, region: Any) -> str:
+    """An object key the load balancer writes: <prefix>/AWSLogs/<account>/elasticloadbalancing/<region>/..."""
+    account = next(iter(re.findall(r"/AWSLogs/(\d{12})/", resource)), "123456789012")
+    head = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+    return f"{head}AWSLogs/{account}/elasticloadbalancing/{region or 'us-east-1'}/2026/01/01/log.gz"
+
+
+def _covers(resource: str, key: str) -> bool:
+    """The policy Resource (an object ARN, * and ? wildcards) matches the object key in its bucket."""
+    m = _BUCKET_OBJECT.match(resource)
+    if resource == "*" or (m is None and resource.endswith(":::*")):
+        return True
+    return bool(m) and fnmatch.fnmatchcase(key, m.group(2))
+
+
+def _delivery_problem(policy_doc, region: Any, prefix: str) -> str | None:
+    """Why the bucket policy does not let the load balancer write its logs, or None."""
+    grants = []
+    for st in statements(policy_doc):
+        actions = listify(st.get("Action"))
+        if st.get("Effect") == "Allow" and any(a in ("s3:PutObject", "s3:*", "*") for a in actions):
+            grants.append(st)
+    by_elb = [st for st in grants if _delivers(st.get("Principal"), region)]
+    if not by_elb:
+        want = ELB_LOG_ACCOUNTS.get(region) if isinstance(region, str) else None
+        who = (f"the ELB account of {region} ({want}) or {ELB_LOG_DELIVERY_PRINCIPAL}" if want
+               else ELB_LOG_DELIVERY_PRINCIPAL if isinstance(region, str) and region
+               else f"an ELB log-delivery account or {ELB_LOG_DELIVERY_PRINCIPAL}")
+        return f"no statement lets {who} s3:PutObject"
+    resources = [r for st in by_elb for r in listify(st.get("Resource")) if isinstance(r, str)]
+    if resources and not any(_covers(r, _log_key(prefix, r, region)) for r in resources):
+        where = f"{prefix.strip('/')}/AWSLogs/<account>/" if prefix.strip("/") else "AWSLogs/<account>/"
+        return f"the ELB grant covers {', '.join(resources)}, not {where} where the load balancer writes"
+    return None
 
 
 def validate_access_log_bucket(args, report_violation) -> None:
@@ -400,16 +456,19 @@ def validate_access_log_bucket(args, report_violation) -> None:
     for lb in resources:
         if lb.resource_type not in LB_TYPES or as_bool(get(lb.props, "accessLogs.enabled"), False) is not True:
             continue
+        region = region_of(lb) or stack_region(resources)
+        prefix = as_str(get(lb.props, "accessLogs.prefix"), "")
         deps = producers(lb, "accessLogs")
         buckets = [d for d in deps if d.resource_type in BUCKET_TYPES]
         for bucket in buckets:
             policies = companions(bucket, resources, BUCKET_POLICY)
             docs = [parse_json(get(p.props, "policy")) for p in policies]
-            if any(is_unknown(d) for d in docs):
+            if any(is_unknown(d) for d in docs) or is_unknown(prefix):
                 continue
-            if not any(_grants_elb_delivery(d) for d in docs):
-                report_violation(f"Access-log bucket {bucket.name} has no bucket policy letting Elastic Load "
-                                 f"Balancing write logs: AWS rejects enabling access logs.", lb.urn)
+            problems = [_delivery_problem(d, region, prefix or "") for d in docs] or ["it has no bucket policy"]
+            if all(problems):
+                report_violation(f"Access-log bucket {bucket.name}: {problems[0]}; enabling access logs fails "
+                                 f"(AccessDenied).", lb.urn)
             for sse in companions(bucket, resources, BUCKET_SSE):
                 algos = {as_str(get(rule, "applyServerSideEncryptionByDefault.sseAlgorithm"))
                          for rule in as_list(get(sse.props, "rules")) or []}
@@ -575,11 +634,12 @@ RULES = [
          remediation="Give every rule its own priority (components/edge/routing.py) and at most 5 condition "
                      "values."),
     Rule(name="alb-access-log-bucket", area=ACCEPTANCE, resource_types=(*LB_TYPES, *BUCKET_TYPES), stack=True,
-         description="An ALB's access-log bucket lets Elastic Load Balancing write and uses SSE-S3 (else enabling "
-                     "access logs fails).",
+         description="An ALB's access-log bucket lets Elastic Load Balancing of the load balancer's region write "
+                     "under the prefix the load balancer uses, and uses SSE-S3 (else enabling access logs fails).",
          validate=validate_access_log_bucket, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Grant the regional ELB account (or logdelivery.elasticloadbalancing.amazonaws.com) "
-                     "s3:PutObject in the bucket policy and keep SSE-S3."),
+         remediation="Grant the ELB account of the load balancer's region (or "
+                     "logdelivery.elasticloadbalancing.amazonaws.com) s3:PutObject on "
+                     "<bucket>/<accessLogs.prefix>/AWSLogs/<account>/* and keep SSE-S3."),
     Rule(name="alb-deletion-protection", area=SECURITY, resource_types=LB_TYPES,
          description="Load balancers have deletion protection (dev: advisory, the stack is torn down at will).",
          validate=validate_alb_deletion_protection, level=MANDATORY, severity=Severity.MEDIUM,

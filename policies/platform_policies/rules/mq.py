@@ -35,8 +35,10 @@ def validate_mq_multi_az(args, report_violation) -> None:
 
 # ---- sizing -------------------------------------------------------------------------------------------
 
+# The default names only hosts Amazon MQ offers for ActiveMQ, the engine the platform runs: mq.m7g is RabbitMQ
+# only (Amazon MQ developer guide, "Broker instance types"; read 2026-11).
 HOST_TYPE_CONFIG = {"allowedHostTypes": string_list(
-    "Amazon MQ host instance types this stack may use.", ["mq.m5.large", "mq.m7g.large"])}
+    "Amazon MQ host instance types this stack may use.", ["mq.m5.large"])}
 
 
 def validate_mq_host_type(args, report_violation) -> None:

@@ -10,9 +10,11 @@ from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
-from ..support.graph import producers
+from ..support.graph import producers, region_of
 from ..support.naming import NameRule
-from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown, provider_region
+from ..support.options import integer, options
+from ..support.props import (UNKNOWN, arn_region, as_bool, as_int, as_list, as_str, get, is_unknown, plain,
+                             provider_region)
 from ..support.report import report_problems
 from .cloudfront import GLOBAL_REGION
 
@@ -136,10 +138,42 @@ def _destination_name(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
+def _acl_region(acl) -> Any:
+    """Region of a web ACL: us-east-1 for CLOUDFRONT scope, else where its provider creates it (None if unsaid)."""
+    if as_str(get(acl.props, "scope")) == "CLOUDFRONT":
+        return GLOBAL_REGION
+    return region_of(acl)
+
+
+def _destination_regions(config) -> set:
+    """Regions of a logging configuration's destinations: where the log groups/buckets/streams it was built
+    from are created, else the region in the destination ARN."""
+    made = {region_of(d) for d in producers(config, "logDestinationConfigs")}
+    regions = {m for m in made if isinstance(m, str) and m}
+    if regions:
+        return regions
+    destinations = as_list(get(config.props, "logDestinationConfigs"))
+    if is_unknown(destinations):
+        return set()
+    return {arn_region(d) for d in destinations if isinstance(d, str) and arn_region(d)}
+
+
 def validate_waf_logging_destination(args, report_violation) -> None:
     for r in args.resources:
         if r.resource_type != LOGGING:
             continue
+        # The destination lives in the web ACL's region - us-east-1 for a CLOUDFRONT-scope ACL (WAF developer
+        # guide, "Sending web ACL traffic logs to an Amazon CloudWatch Logs log group"; PutLoggingConfiguration
+        # rejects another region; read 2026-11).
+        for acl in (d for d in producers(r, "resourceArn") if d.resource_type == WEB_ACL):
+            wanted = _acl_region(acl)
+            if not isinstance(wanted, str) or not wanted:
+                continue
+            for region in sorted(_destination_regions(r) - {wanted}):
+                scope = "CLOUDFRONT-scope " if wanted == GLOBAL_REGION and \
+                    as_str(get(acl.props, "scope")) == "CLOUDFRONT" else ""
+                report_violation(f"{r.name} logs {scope}web ACL {acl.name} ({wanted}) to a destination in {region}; "
+                                 f"WAF only logs to its web ACL's region.", r.urn)
         destinations = as_list(get(r.props, "logDestinationConfigs"))
         if is_unknown(destinations):
             continue
@@ -273,6 +307,79 @@ def validate_ip_set_constraints(args, report_violation) -> None:
             report_violation(f"{a} is IPv{net.version} but the IP set is {version}.", None)
 
 
+# ---- security: what an IP set exempts from the web ACL ----------------------------------------------------
+
+# An IP set in an exemption position - the NOT of a rate rule's scope-down statement (those sources are never
+# counted) or an allow rule (those sources skip every later rule) - must stay narrow: the committed set is the
+# VPC's own range (a /16 at most).  A /1 or /8 exempts a large part of the internet.
+EXEMPTION_CONFIG = {
+    "minPrefixLengthIpv4": integer("Shortest IPv4 prefix an exempting IP set may hold (a VPC is /16 to /28).", 16, 1),
+    "minPrefixLengthIpv6": integer("Shortest IPv6 prefix an exempting IP set may hold (a VPC is /56).", 48, 1),
+}
+
+
+def _exempting_references(rules: list) -> list:
+    """ipSetReferenceStatement ARNs (values, possibly unknown) in exemption positions of a rule list."""
+    out = []
+    for rule in rules:
+        plain_rule = plain(rule) if not is_unknown(rule) else {}
+        if not isinstance(plain_rule, dict):
+            continue
+        statement = plain_rule.get("statement") or {}
+        scope_down = ((statement.get("rateBasedStatement") or {}).get("scopeDownStatement") or {})
+        negated = ((scope_down.get("notStatement") or {}).get("statement") or {})
+        refs = [negated.get("ipSetReferenceStatement")]
+        if "allow" in (plain_rule.get("action") or {}):
+            refs.append(statement.get("ipSetReferenceStatement"))
+        out += [ref.get("arn") for ref in refs if isinstance(ref, dict)]
+    return out
+
+
+def _exempting_ip_sets(resources: list) -> dict:
+    """IP set resource URN -> web ACL name, for the IP sets some web ACL uses to exempt sources."""
+    out = {}
+    for acl in resources:
+        if acl.resource_type != WEB_ACL:
+            continue
+        rules = as_list(get(acl.props, "rules"))
+        if is_unknown(rules):
+            continue
+        refs = _exempting_references(rules)
+        if not refs:
+            continue
+        sets = [d for d in producers(acl, "rules") if d.resource_type == IP_SET]
+        for ip_set in sets:
+            marker = as_str(get(ip_set.props, "name"), ip_set.name)
+            if len(sets) == 1 or any(not isinstance(a, str) or marker in a for a in refs):
+                out[ip_set.urn] = acl.name
+    return out
+
+
+def validate_rate_exemption_scope(args, report_violation) -> None:
+    opts = options(args, EXEMPTION_CONFIG)
+    shortest = {4: as_int(opts["minPrefixLengthIpv4"], 16), 6: as_int(opts["minPrefixLengthIpv6"], 48)}
+    resources = list(args.resources)
+    exempting = _exempting_ip_sets(resources)
+    for ip_set in resources:
+        if ip_set.urn not in exempting:
+            continue
+        addresses = as_list(get(ip_set.props, "addresses"))
+        if is_unknown(addresses):
+            continue
+        wide = []
+        for a in addresses:
+            try:
+                net = ipaddress.ip_network(a, strict=False) if isinstance(a, str) else None
+            except ValueError:
+                net = None  # wafv2-ip-set-constraints reports it
+            if net is not None and net.prefixlen < shortest[net.version]:
+                wide.append(a)
+        if wide:
+            report_violation(f"IP set {ip_set.name} exempts {', '.join(wide)} from web ACL {exempting[ip_set.urn]}'s "
+                             f"rules (shorter than /{shortest[4]} IPv4, /{shortest[6]} IPv6): a large part of the "
+                             f"internet escapes the rate limit.", ip_set.urn)
+
+
 # CreateWebACL Name: 128 characters (WAFv2 API reference, read 2026-11).
 PHYSICAL_NAMES = {WEB_ACL: NameRule("name", 128, pattern=re.compile(r"[\w-]+"))}
 
@@ -299,7 +406,8 @@ RULES = [
          validate=validate_waf_scope_matches_target, level=MANDATORY, severity=Severity.HIGH,
          remediation="Use the REGIONAL ACL for the ALB and API stage, the CLOUDFRONT ACL for the distribution."),
     Rule(name="wafv2-logging-destination", area=ACCEPTANCE, resource_types=(LOGGING,), stack=True,
-         description="WAF logging goes to exactly one destination named aws-waf-logs-*.",
+         description="WAF logging goes to exactly one destination named aws-waf-logs-*, in the web ACL's region "
+                     "(us-east-1 for CLOUDFRONT scope).",
          validate=validate_waf_logging_destination, level=MANDATORY, severity=Severity.HIGH,
          remediation="Name the log group aws-waf-logs-<...> (components/edge/waf.py)."),
     Rule(name="waf-on-public-entry", area=SECURITY, resource_types=(*LB_TYPES, STAGE, DISTRIBUTION, ASSOCIATION),
@@ -310,6 +418,12 @@ RULES = [
          remediation="Associate the regional web ACL (WebAclAssociation) or set the distribution's webAclId.",
          anchors=("AwsSolutions-APIG3", "AwsSolutions-CFR2", "CKV2_AWS_28", "CKV2_AWS_29", "CKV_AWS_68",
                   "aws-cloudfront-distribution-disallow-distribution-without-waf-acl")),
+    Rule(name="wafv2-rate-exemption-scope", area=SECURITY, resource_types=(IP_SET, WEB_ACL), stack=True,
+         description="IP sets a web ACL uses to exempt sources (rate-rule scope-down NOT, allow rules) hold no range "
+                     "wider than minPrefixLengthIpv4/Ipv6.",
+         validate=validate_rate_exemption_scope, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Exempt only the VPC's range (components/edge/waf.py exempt_cidrs) or single partner addresses.",
+         config=EXEMPTION_CONFIG),
     Rule(name="wafv2-logging", area=SECURITY, resource_types=(WEB_ACL, LOGGING), stack=True,
          description="Every web ACL has a logging configuration.",
          validate=validate_waf_logging, level=MANDATORY, severity=Severity.MEDIUM,

@@ -16,10 +16,13 @@ when it does not decide, so the rule stays silent as before.
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
 from functools import wraps
 from typing import Any, Callable, Iterable, Optional
 
-from .props import as_list, as_str, get, is_unknown, provider_region
+from .props import as_list, as_str, get, is_unknown, plain, provider_region
 
 
 def of_type(resources: Iterable, *types: str) -> list:
@@ -134,3 +137,23 @@ def producer_regions(args: Any, prop: str, resource_types: Iterable[str]) -> set
     types = tuple(resource_types)
     regions = {region_of(p) for p in view_producers(args, prop) if p.resource_type in types}
     return {r for r in regions if r and not is_unknown(r)}
+
+
+_REGION_IN_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d):")
+
+
+def stack_region(resources: Iterable[Any]) -> Optional[str]:
+    """Region of the stack's default provider: its own props when the engine shows it, else the region most
+    ARNs in the stack name (CloudFront and its us-east-1 companions aside; a wrong ARN is the exception)."""
+    resources = list(resources)
+    for r in resources:
+        if r.resource_type == "pulumi:providers:aws" and "default" in (r.name or ""):
+            region = as_str(get(r.props, "region"))
+            if isinstance(region, str) and region:
+                return region
+    counts: Counter = Counter()
+    for r in resources:
+        if r.resource_type.startswith(("aws:cloudfront/", "aws:wafv2/", "pulumi:providers:")):
+            continue
+        counts.update(_REGION_IN_ARN.findall(json.dumps(plain(r.props), default=str)))
+    return counts.most_common(1)[0][0] if counts else None
