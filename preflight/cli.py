@@ -189,6 +189,9 @@ def prepare_check(args: argparse.Namespace) -> Check:
         if args.set:
             raise InputError("--set", "cannot apply to --plan: a saved plan has no stack config to override",
                              "--set with --stack (runs the program), or edit the plan file")
+        if args.preview:
+            raise InputError("--preview", "cannot apply to --plan: a saved plan was recorded already",
+                             "--preview with --stack (runs the program as a first preview sees it)")
         if len(given) > 1:
             raise InputError("--stack", f"{len(given)} stacks with --plan", "at most one --stack with --plan")
         if not args.plan.strip():
@@ -297,6 +300,18 @@ def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> in
 
 
 # --------------------------------------------------------------------------- cost
+def _priceable(plan: dict[str, Any], what: str) -> dict[str, Any]:
+    """A saved plan the cost model can read: its inputs fit the provider schema.  A value the
+    schema refuses (allocatedStorage "lots", containerDefinitions 5) would otherwise be priced as
+    nothing and pass; `check --plan` reports the same findings as schema violations."""
+    found = schema_findings(plan)
+    if found:
+        raise InputErrors(what, [f"{len(found)} input(s) the provider schema refuses, so the plan cannot be priced; "
+                                 "allowed: inputs that fit the schema (`check --plan` reports the same)"]
+                          + [f"{show(f['urn'], 100)}: {f['message']}" for f in found])
+    return plan
+
+
 def cmd_cost(args: argparse.Namespace) -> int:
     """Price this side (--stack with every --set, or --plan); with --against, diff it against the
     other side (a stack as committed - never with this side's --set - or a saved plan/report)."""
@@ -319,7 +334,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
             doc = read_json(ref, what, max_bytes=MAX_PLAN_BYTES)
             if isinstance(doc, dict) and "lines" in doc and "totals" in doc and "resources" not in doc:
                 return doc    # a saved cost report
-            return validate_plan(doc, what)
+            return _priceable(validate_plan(doc, what), what)
         _stack_names([ref])
         validate_stack_config(ref, overrides)
         return _record(ref, overrides)
@@ -364,6 +379,16 @@ class Parser(argparse.ArgumentParser):
         raise _Exit(status)
 
 
+class OnceSwitch(argparse.BooleanOptionalAction):
+    """--progress / --no-progress: one of them, once (both would leave the reader guessing which won)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[override]
+        if getattr(namespace, self.dest, None) is not None:
+            raise InputError(option_string or self.dest, "given twice (with --progress or --no-progress)",
+                             "one of --progress, --no-progress")
+        super().__call__(parser, namespace, values, option_string)
+
+
 class Once(argparse.Action):
     """A single-valued option given twice is a conflict, not 'the last one wins'."""
 
@@ -394,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--pack-venv", action=Once, metavar="DIR|auto|current",
                        help="virtualenv that runs the policy pack (default auto: the one PulumiPolicy.yaml names)")
     check.add_argument("--verbose", action="store_true", help="text: every finding, outputs, resource counts by type")
-    check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+    check.add_argument("--progress", action=OnceSwitch, default=None,
                        help="progress on stderr (default: when stderr is a terminal)")
     check.add_argument("--preview", action="store_true",
                        help="judge the program as a first `pulumi preview` of a new stack sees it (ids, ARNs unknown)")

@@ -5,7 +5,8 @@ several stacks is refused (the second stack would overwrite the first), while a
 report format writes one file that covers every stack.  Missing directories are
 created (CI writes into a fresh ``build/``); a path that is a directory, runs
 through a regular file, or lies in a directory preflight cannot write to is an
-exit-2 error before the 10-20 s run, not a traceback after it.
+exit-2 error before the 10-20 s run, not a traceback after it; a write that still fails after
+the run (a full disk) is exit 2 naming the file, after the verdict is printed.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ def check_target(target: Target, stacks: list[str]) -> None:
 
 def write(target: Target, text: str, stack: str | None = None) -> Path:
     path = target.path_for(stack if target.per_stack else None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    except OSError as err:   # checked before the run, yet the disk can still fill (ENOSPC, /dev/full)
+        raise InputError(target.what, f"{show(str(path), 120)}: writing failed after the run "
+                         f"({err.strerror or err})", "a file on a device with room to write") from None
     return path

@@ -16,7 +16,9 @@ malformed plan is an exit-2 message and never a traceback or a hang:
 - an engine signature object in the inputs (``{"4dabf...": <signature>, ...}``) is one the engine
   reads, and a secret marker carries its ``value`` (without it the engine's unmarshaling fails:
   "Invalid secret encountered");
-- ``stack`` / ``project`` are plain names (the stack picks the policy config file).
+- ``stack`` / ``project`` are plain names (the stack picks the policy config file) and are the
+  stack and project every URN names: a prod plan relabelled "dev" would be held to dev's policy
+  config and cap.
 """
 
 from __future__ import annotations
@@ -140,6 +142,17 @@ def _reference_problems(resources: list[dict]) -> Iterator[str]:
             yield f"{where}: provider {show(provider, 100)} is not in the plan; allowed: <urn of a provider>::<id>"
 
 
+def _label_problems(doc: dict[str, Any], resources: list[dict]) -> Iterator[str]:
+    """The plan's ``stack`` and ``project`` agree with the URNs (one stack and project for all of them)."""
+    for key in ("stack", "project"):
+        named = sorted({urn_parts(r["urn"])[key] for r in resources})  # type: ignore[index]
+        if len(named) > 1:
+            yield f"{key}: the URNs name {len(named)} {key}s ({show(', '.join(named), 120)}); allowed: one"
+        elif named and isinstance(doc.get(key), str) and doc[key] != named[0]:
+            yield (f"{key}: {show(doc[key])} differs from the {key} of the plan's URNs ({show(named[0])}); "
+                   f"allowed: {show(named[0])}")
+
+
 def parent_cycles(resources: list[dict]) -> list[list[str]]:
     """Each parent cycle once, as the list of URNs on it (a resource that is its own parent is a cycle of 1)."""
     parent = {r["urn"]: r.get("parent") for r in resources}
@@ -179,6 +192,7 @@ def validate_plan(doc: Any, what: str) -> dict[str, Any]:
         problems.extend(_resource_problems(i, r))
     if problems:
         raise InputErrors(what, problems)
+    problems.extend(_label_problems(doc, resources))
     seen: dict[str, int] = {}
     for i, r in enumerate(resources):
         if r["urn"] in seen:

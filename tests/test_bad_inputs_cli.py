@@ -107,6 +107,8 @@ FLAG_CASES: list[tuple[str, list[str], tuple[str, ...]]] = [
      ("--set", "'azCount' is set twice", "'azCount=2'", "'azCount=3'", "each key once")),
     ("same key with and without the project", ["--stack", "prod", "--set", "azCount=2", "--set",
                                               "microservices-platform:azCount=3"], ("--set", "set twice")),
+    ("progress and no-progress", ["--stack", "prod", "--progress", "--no-progress"],
+     ("--no-progress", "given twice", "one of --progress, --no-progress")),
     ("cost same key set twice", ["cost", "--stack", "dev", "--set", "schedule.days=MON-FRI", "--set",
                                  "schedule.days=MON-THU"], ("--set", "'schedule.days' is set twice")),
 ]
@@ -126,6 +128,7 @@ def test_conflicting_flags_with_a_saved_plan(tmp_path):
         (["check", "--plan", str(path), "--set", "azCount=3"], ("--set", "--plan")),
         (["check", "--plan", str(path), "--stack", "prod", "--stack", "dev"], ("--stack", "--plan")),
         (["check", "--plan", str(path), "--stack", "dev"], ("--stack", "'prod'")),
+        (["check", "--plan", str(path), "--preview"], ("--preview", "cannot apply to --plan")),
         (["cost", "--plan", str(path), "--set", "azCount=3"], ("--set", "--plan")),
         # cost refuses a stack mismatch as check does (the plan would be held to the other stack's cap)
         (["cost", "--plan", str(path), "--stack", "dev"], ("--stack", "'dev' differs from the plan's stack 'prod'")),
@@ -212,6 +215,10 @@ def _plan_cases() -> list[tuple[str, Callable[[Path], str | bytes], tuple[str, .
         ("overflowing number", '{"resources": [], "x": 1e999}', ("not finite",)),
         ("huge integer", '{"resources": [], "x": ' + "9" * 5000 + "}", ("cannot be read",)),
         ("duplicate keys", '{"resources": [], "resources": []}', ("appears twice",)),
+        # A prod plan relabelled would be held to another stack's policy config and cap.
+        ("stack relabelled", plan(a, stack="dev"), ("stack: 'dev' differs from the stack of the plan's URNs ('prod')",)),
+        ("project relabelled", plan(a, project="other"), ("project: 'other' differs",)),
+        ("urns of two stacks", plan(a, {**b, "urn": urn("b", stack="dev")}), ("the URNs name 2 stacks",)),
         ("no stack anywhere", {k: v for k, v in plan(a).items() if k != "stack"}, ("names no stack", "--stack")),
     ]
     return cases
@@ -233,6 +240,35 @@ def test_bad_plan_files(tmp_path, content, names):
             continue   # cost prices a plan without a stack (no cap); only check needs the stack's policy config
         assert_contract(code, err, (str(path),) + names)
         assert out == ""
+
+
+def test_cost_refuses_a_plan_whose_inputs_the_schema_refuses(tmp_path):
+    """Priced as it was, allocatedStorage "lots" cost $0 and passed; `check --plan` calls it a schema violation."""
+    path = tmp_path / "plan.json"
+    db = resource("db", "aws:rds/instance:Instance", inputs={"allocatedStorage": "lots", "instanceClass": "db.t4g.micro"})
+    path.write_text(json.dumps(plan(db)))
+    code, out, err = run(["cost", "--plan", str(path)])
+    assert_contract(code, err, (str(path), "cannot be priced", "allocatedStorage", "lots"))
+    assert out == ""
+    path.write_text(json.dumps(plan({**db, "inputs": {**db["inputs"], "allocatedStorage": 20}})))
+    assert run(["cost", "--plan", str(path)])[0] == 0
+
+
+def test_a_write_that_fails_after_the_run_is_exit_2_naming_the_file(tmp_path, monkeypatch):
+    """The path passed the check before the run, then the disk filled (as --output sarif=/dev/full does)."""
+    import errno
+
+    from preflight import exits, outputs
+
+    def full(self, text):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    target = outputs.Target("--output sarif", "sarif", str(tmp_path / "report.sarif"))
+    with pytest.raises(exits.InputError) as caught:
+        outputs.write(target, "{}")
+    assert "--output sarif" in caught.value.text() and "report.sarif" in caught.value.text()
+    assert os.strerror(errno.ENOSPC) in caught.value.text() and "allowed" in caught.value.text()
 
 
 def test_a_secret_marker_with_its_value_is_a_valid_plan():
