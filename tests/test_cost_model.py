@@ -40,6 +40,10 @@ USAGE = {s: {k: v for k, v in json.loads((ROOT / "policies" / "usage" / f"{s}.js
              if not k.startswith("_")} for s in ("prod", "dev")}
 
 
+# Types the provider gives no tags input (the schema stage, and `cost --plan`, refuse tags on them).
+UNTAGGABLE = {"aws:efs/mountTarget:MountTarget", "aws:cloudwatch/dashboard:Dashboard"}
+
+
 class _Plan:
     def __init__(self, stack: str):
         self.stack = stack
@@ -49,7 +53,7 @@ class _Plan:
             tier: Optional[str] = None, service: str = "platform", custom: bool = True, **extra: Any) -> str:
         urn = f"urn:pulumi:{self.stack}::microservices-platform::{type_}::{name}"
         inputs = dict(inputs or {})
-        if tier and custom and not type_.startswith("pulumi:"):
+        if tier and custom and not type_.startswith("pulumi:") and type_ not in UNTAGGABLE:
             inputs.setdefault("tags", {"tier": tier, "service": service, "stack": self.stack,
                                        "cost-center": "platform-engineering"})
         r = {"urn": urn, "type": type_, "name": name, "parent": parent, "inputs": inputs, "custom": custom,

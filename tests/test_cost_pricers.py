@@ -203,6 +203,17 @@ def test_private_ca_modes_and_general_purpose_tiers():
     assert total(gp, "privateca/") == pytest.approx(400 + 1000 * 0.75 + 500 * 0.35)
 
 
+def test_efs_automatic_backups_are_backup_storage_priced_from_usage():
+    """AWS Backup, Amazon EFS warm storage $0.05/GB-month (us-east-1): 50 GB backed up = $2.50; off = nothing."""
+    on = res("aws:efs/backupPolicy:BackupPolicy", "bp", {"fileSystemId": "fs-1", "backupPolicy": {"status": "ENABLED"}})
+    est = price([on], {"efs": {"backupGbPerFileSystem": 50}})
+    (line,) = est["lines"]
+    assert line["price_key"] == "backup/efs/warm/gb-month" and line["monthly_usd"] == pytest.approx(50 * 0.05)
+    assert line["usage"] == {"efs.backupGbPerFileSystem": 50}
+    off = res("aws:efs/backupPolicy:BackupPolicy", "bp", {"fileSystemId": "fs-1", "backupPolicy": {"status": "DISABLED"}})
+    assert price([off], {"efs": {"backupGbPerFileSystem": 50}})["lines"] == []
+
+
 def test_efs_elastic_throughput_is_usage_with_its_keys():
     fs = res("aws:efs/fileSystem:FileSystem", "fs", {"throughputMode": "elastic"})
     est = price([fs], {"efs": {"storedGbPerFileSystem": 10, "readGbPerMonth": 100, "writeGbPerMonth": 20}})

@@ -177,8 +177,8 @@ def test_recorded_plan(stack):
     # reason (a resource or price that changed) and a docs/cost.md update.
     # (the internal ALB has no public IPv4 addresses, and without delivery.repositoryOwner there are no
     # pipelines: -$10.95 baseline and -$14.11 usage in prod, -$7.30 and -$4.39 in dev.)
-    baseline, usage, total, peak = {"prod": (1934.35, 126.06, 2060.40, 3843.79),
-                                    "dev": (329.45, 15.05, 344.50, 400.28)}[stack]
+    baseline, usage, total, peak = {"prod": (1934.35, 128.56, 2062.90, 3846.29),
+                                    "dev": (329.45, 15.30, 344.75, 400.53)}[stack]
     t = rep["totals"]
     assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2),
             round(t["peak_usd"], 2)) == (baseline, usage, total, peak)

@@ -104,6 +104,9 @@ def check_value(value: Any, spec: Spec, types: Mapping[str, Spec], path: str) ->
             yield from check_value(item, spec.get("additionalProperties", {}), types, f"{path}.{key}")
 
 
+MISSING = "required input missing"   # the one finding about a value that is absent, not wrong
+
+
 def check_object(value: Any, shape: Spec, types: Mapping[str, Spec], path: str = "") -> Iterator[str]:
     """An object against ``{"properties", "required"}``: unknown names, missing required inputs,
     and each property's type."""
@@ -122,7 +125,7 @@ def check_object(value: Any, shape: Spec, types: Mapping[str, Spec], path: str =
         yield from check_value(value[key], properties[key], types, f"{prefix}{key}")
     for key in shape.get("required", []):
         if _plain(value.get(key)) is None:
-            yield f"{prefix}{key}: required input missing"
+            yield f"{prefix}{key}: {MISSING}"
 
 
 def _describe(value: Any) -> str:

@@ -63,7 +63,7 @@ FREE_TYPES: dict[str, str] = {
         "aws:rds/optionGroup:OptionGroup", "aws:elasticache/subnetGroup:SubnetGroup",
         "aws:elasticache/parameterGroup:ParameterGroup", "aws:msk/configuration:Configuration",
         "aws:mq/configuration:Configuration", "aws:efs/mountTarget:MountTarget", "aws:efs/accessPoint:AccessPoint",
-        "aws:efs/backupPolicy:BackupPolicy", "aws:efs/fileSystemPolicy:FileSystemPolicy",
+        "aws:efs/fileSystemPolicy:FileSystemPolicy",
         "aws:wafv2/webAclAssociation:WebAclAssociation",
         "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
         "aws:wafv2/ruleGroup:RuleGroup", "aws:wafv2/ipSet:IpSet",

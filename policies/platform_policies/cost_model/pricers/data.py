@@ -155,3 +155,17 @@ def _efs(ctx: EstimateContext, r: Res) -> None:
             if moved:
                 ctx.add(r, f"EFS Elastic throughput, {direction}s ({moved:g} GB)", moved, "GB",
                         f"efs/elastic/{direction}-gb", kind="usage", usage={f"efs.{key}": moved})
+
+
+@prices("aws:efs/backupPolicy:BackupPolicy")
+def _efs_backup(ctx: EstimateContext, r: Res) -> None:
+    """An ENABLED backup policy puts the file system in AWS Backup's default plan (daily backups kept
+    35 days, Amazon EFS user guide, "Automatic backups"): the first backup is full, the later ones
+    incremental, billed as backup storage per GB-month.  The usage key says how much that is."""
+    policy = r.inputs.get("backupPolicy")
+    if not isinstance(policy, dict) or policy.get("status") != "ENABLED":
+        ctx.count_free("aws:efs/backupPolicy:BackupPolicy (backups off)")
+        return
+    gb = ctx.use("efs", "backupGbPerFileSystem")
+    ctx.add(r, f"AWS Backup storage of the EFS automatic backups ({gb:g} GB)", gb, "GB-month",
+            "backup/efs/warm/gb-month", kind="usage", usage={"efs.backupGbPerFileSystem": gb})
