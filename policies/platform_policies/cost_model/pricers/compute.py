@@ -150,7 +150,10 @@ def _services_of(ctx: EstimateContext, cluster: Res) -> list[Res]:
 @prices("aws:ecs/cluster:Cluster")
 def _ecs_cluster(ctx: EstimateContext, cluster: Res) -> None:
     """Container Insights (standard): CloudWatch custom metrics per cluster, service and task family,
-    each billed for the hours it is published - while the service has running tasks."""
+    each billed for the hours it is published - while the service has running tasks.  The cluster's
+    metrics too: they "only reflect the resources with running tasks", and a cluster whose service
+    runs no task sends none (Amazon ECS developer guide, "Amazon ECS CloudWatch Container Insights",
+    read 2026-11), so under a schedule they follow the longest-running service."""
     mode = _insights_mode(cluster).lower()
     if mode == "disabled":
         ctx.count_free("aws:ecs/cluster:Cluster (Container Insights off)")
