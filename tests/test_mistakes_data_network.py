@@ -49,6 +49,14 @@ def _drop_resource(name: str) -> Callable[[dict], None]:
     return mutate
 
 
+def _keep_first(name: str, key: str) -> Callable[[dict], None]:
+    """Cut the list ``key`` of resource ``name`` to its first entry."""
+    def mutate(plan: dict) -> None:
+        inputs = find(plan, name=name)["inputs"]
+        inputs[key] = inputs[key][:1]
+    return mutate
+
+
 def _unprotect(name: str) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
         find(plan, name=name)["protect"] = False
@@ -84,6 +92,19 @@ MISTAKES = [
      ("prod", "dev")),
     ("rds-max-storage-not-above", _set("data-user-db", "maxAllocatedStorage", 100), "rds-instance-values",
      ("prod",)),
+    ("rds-no-master-password", _set("data-user-db", "manageMasterUserPassword", _DROP), "rds-instance-values",
+     ("prod", "dev")),
+    ("rds-no-username", _set("data-user-db", "username", _DROP), "rds-instance-values", ("prod", "dev")),
+    ("rds-db-name-hyphen", _set("data-user-db", "dbName", "order-db"), "rds-instance-values", ("prod", "dev")),
+    ("rds-gp3-iops-below-400-gib", _set("data-user-db", "iops", 12000), "rds-instance-values", ("prod", "dev")),
+    ("rds-multi-az-with-az", _set("data-user-db", "availabilityZone", "us-east-1a"), "rds-instance-values",
+     ("prod",)),
+    ("rds-subnet-group-one-subnet", _keep_first("data-db-subnets", "subnetIds"), "rds-subnet-group-azs",
+     ("prod", "dev")),
+    ("rds-default-vpc", _set("data-user-db", "dbSubnetGroupName", _DROP), "rds-in-vpc", ("prod", "dev")),
+    ("rds-plaintext-password", lambda plan: (_set("data-user-db", "manageMasterUserPassword", False)(plan),
+                                             _set("data-user-db", "password", "long-enough-1")(plan)),
+     "rds-managed-master-password", ("prod", "dev")),
     ("rds-force-ssl-off", _set("data-user-params", "parameters",
                                [{"applyMethod": "immediate", "name": "rds.force_ssl", "value": "0"},
                                 {"applyMethod": "immediate", "name": "log_min_duration_statement", "value": "1000"}]),
