@@ -57,6 +57,17 @@ def _keep_first(name: str, key: str) -> Callable[[dict], None]:
     return mutate
 
 
+def _repeat_first(name: str, path: str) -> Callable[[dict], None]:
+    """Replace the second entry of the list at dotted ``path`` by the first (one id listed twice)."""
+    def mutate(plan: dict) -> None:
+        node = find(plan, name=name)["inputs"]
+        *parents, key = path.split(".")
+        for k in parents:
+            node = node[k]
+        node[key] = [node[key][0], node[key][0], *node[key][2:]]
+    return mutate
+
+
 def _unprotect(name: str) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
         find(plan, name=name)["protect"] = False
@@ -129,6 +140,12 @@ MISTAKES = [
      ("prod", "dev")),
     ("msk-version-not-in-config", _set("messaging-kafka-cluster", "kafkaVersion", "3.9.x"),
      "msk-configuration-kafka-version", ("prod", "dev")),
+    ("msk-old-kafka-version", _set("messaging-kafka-cluster", "kafkaVersion", "2.2.1"), "msk-cluster-values",
+     ("prod", "dev")),
+    ("msk-client-subnet-twice", _repeat_first("messaging-kafka-cluster", "brokerNodeGroupInfo.clientSubnets"),
+     "msk-broker-count-multiple-of-subnets", ("prod", "dev")),
+    ("msk-client-subnets-two-azs", _repeat_first("messaging-kafka-cluster", "brokerNodeGroupInfo.clientSubnets"),
+     "msk-multi-az", ("prod",)),
     ("msk-min-insync-equals-factor", _msk_properties("default.replication.factor=3\nmin.insync.replicas=3\n"),
      "msk-replication-factor", ("prod",)),
     ("msk-factor-above-brokers", _msk_properties("default.replication.factor=3\nmin.insync.replicas=2\n"),
