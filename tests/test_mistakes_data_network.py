@@ -156,6 +156,8 @@ MISTAKES = [
     ("mq-no-audit-log", _set("messaging-mq-broker", "logs.audit", False), "mq-broker-logging", ("prod", "dev")),
     ("mq-no-minor-upgrades", _set("messaging-mq-broker", "autoMinorVersionUpgrade", False),
      "mq-auto-minor-version-upgrade", ("prod", "dev")),
+    ("mq-version-without-patch", _set("messaging-mq-broker", "engineVersion", "5.17"), "mq-broker-values",
+     ("prod", "dev")),
     ("mq-unprotected", _unprotect("messaging-mq-broker"), "stateful-resource-protection", ("prod",)),
     ("efs-unencrypted", _set("data-efs-fs", "encrypted", False), "encryption-at-rest", ("prod", "dev")),
     ("efs-mount-target-missing", _drop_resource("data-efs-mt-1"), "efs-mount-target-per-az", ("prod", "dev")),

@@ -126,3 +126,16 @@ def test_msk_refuses_duplicate_client_subnets():
     props = {**CLUSTER, "brokerNodeGroupInfo": {"clientSubnets": ["a", "b", "c"]}}
     assert check(v, MSK, props) == []
     assert check(v, MSK, {**props, "brokerNodeGroupInfo": {"clientSubnets": ["a", "a", "b"]}})
+
+
+def test_mq_engine_version_form():
+    v = mq.validate_mq_broker_values
+    assert check(v, MQ, {**BROKER, "engineVersion": "5.17.6"}) == []
+    assert check(v, MQ, {**BROKER, "engineVersion": "5.17"})  # before 5.18: full version only
+    assert check(v, MQ, {**BROKER, "engineVersion": "5.18.4"})  # from 5.18: major.minor only
+    assert check(v, MQ, {**BROKER, "engineVersion": "latest"})
+    rabbit = {**BROKER, "engineType": "RabbitMQ", "logs": {"general": True},
+              "users": [{"username": "payment", "password": "a1b2c3d4e5f6g7h8"}]}
+    assert check(v, MQ, {**rabbit, "engineVersion": "3.13"}) == []
+    assert check(v, MQ, {**rabbit, "engineVersion": "3.11.20"}) == []
+    assert check(v, MQ, {**rabbit, "engineVersion": "3.11"})
