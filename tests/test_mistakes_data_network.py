@@ -68,6 +68,17 @@ def _repeat_first(name: str, path: str) -> Callable[[dict], None]:
     return mutate
 
 
+def _edit(name: str, edit: Callable[[dict], None]) -> Callable[[dict], None]:
+    """Edit the inputs of resource ``name`` in place."""
+    def mutate(plan: dict) -> None:
+        edit(find(plan, name=name)["inputs"])
+    return mutate
+
+
+def _vpc_edit(edit: Callable[[dict], None]) -> Callable[[dict], None]:
+    return _edit("network-vpc", edit)
+
+
 def _unprotect(name: str) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
         find(plan, name=name)["protect"] = False
@@ -177,6 +188,20 @@ MISTAKES = [
      ("prod", "dev")),
     ("sg-open-to-internet", _set("network-endpoints-https", "cidrIpv4", "0.0.0.0/0"), "no-open-ingress",
      ("prod", "dev")),
+    ("sg-db-ingress-half-internet", lambda plan: (
+        _set("compute-user-grant-user-database", "referencedSecurityGroupId", _DROP)(plan),
+        _set("compute-user-grant-user-database", "cidrIpv4", "0.0.0.0/1")(plan)), "no-open-ingress", ("prod", "dev")),
+    ("vpc-nat-none-with-private-subnets", _set("network-vpc", "natGateways.strategy", "None"), "awsx-vpc-values",
+     ("prod", "dev")),
+    ("vpc-subnets-overlap", _vpc_edit(lambda v: v["subnetSpecs"][1]["cidrBlocks"].__setitem__(0, v["cidrBlock"])),
+     "awsx-vpc-values", ("prod", "dev")),
+    ("vpc-subnet-outside-cidr", _vpc_edit(lambda v: v["subnetSpecs"][0]["cidrBlocks"].__setitem__(0, "10.9.0.0/22")),
+     "awsx-vpc-values", ("prod", "dev")),
+    ("vpc-az-of-another-region", _vpc_edit(lambda v: v["availabilityZoneNames"].__setitem__(1, "eu-west-1b")),
+     "awsx-vpc-values", ("prod", "dev")),
+    ("nacl-duplicate-rule-number", _edit("network-private-acl",
+                                         lambda e: e["ingress"][1].update(ruleNo=e["ingress"][0]["ruleNo"])),
+     "network-values", ("prod", "dev")),
     ("vpc-no-flow-log", _drop_resource("network-flow-log"), "vpc-flow-logs", ("prod", "dev")),
     ("vpc-default-sg-unmanaged", _drop_resource("network-default-sg"), "default-security-group-closed",
      ("prod", "dev")),
