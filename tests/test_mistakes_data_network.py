@@ -79,6 +79,20 @@ def _vpc_edit(edit: Callable[[dict], None]) -> Callable[[dict], None]:
     return _edit("network-vpc", edit)
 
 
+def _add_secret_policy(secret: str, statement: dict) -> Callable[[dict], None]:
+    """A new aws.secretsmanager.SecretPolicy on ``secret`` with one statement."""
+    def mutate(plan: dict) -> None:
+        owner = find(plan, name=secret)
+        name = f"{secret}-policy"
+        plan["resources"].append({
+            "urn": owner["urn"].rsplit("::", 2)[0] + f"::aws:secretsmanager/secretPolicy:SecretPolicy::{name}",
+            "type": "aws:secretsmanager/secretPolicy:SecretPolicy", "name": name, "parent": owner.get("parent"),
+            "inputs": {"secretArn": "arn:aws:secretsmanager:us-east-1:314159265358:secret:x",
+                       "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})},
+            "propertyDependencies": {"secretArn": [owner["urn"]]}, "dependencies": [owner["urn"]]})
+    return mutate
+
+
 def _unprotect(name: str) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
         find(plan, name=name)["protect"] = False
@@ -253,6 +267,14 @@ MISTAKES = [
     ("kms-no-rotation", _set("observability-alarm-key", "enableKeyRotation", False), "kms-key-rotation",
      ("prod", "dev")),
     ("kms-window-3-days", _set("observability-alarm-key", "deletionWindowInDays", 3), "kms-values", ("prod", "dev")),
+    ("kms-policy-without-admin", _json("observability-alarm-key", "policy",
+                                       lambda d: d.update(Statement=d["Statement"][1:])),
+     "kms-values", ("prod", "dev")),
+    ("secret-policy-for-anyone", _add_secret_policy("data-cache-auth-secret", {
+        "Effect": "Allow", "Principal": "*", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}),
+     "secret-resource-policy", ("prod", "dev")),
+    ("secret-name-with-space", _set("data-cache-auth-secret", "name", "cache auth token"), "aws-physical-names",
+     ("prod", "dev")),
     ("secret-no-rotation-reason", _set("data-cache-auth-secret", "tags.rotation", _DROP), "secret-rotation",
      ("prod", "dev")),
     ("log-retention-1-day", _set("compute-gateway-logs", "retentionInDays", 1), "log-group-retention",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from test_policies_support import check, check_stack, urn
-from platform_policies.rules import iam, kms, secretsmanager
+from platform_policies.rules import cross_service, iam, kms, secretsmanager
 
 ROLE, RP, ATT = iam.ROLE, iam.ROLE_POLICY, iam.ATTACHMENT
 
@@ -165,3 +165,29 @@ def test_github_oidc_trust_pins_the_repository():
     assert check(v, ROLE, {"assumeRolePolicy": _doc(pinned)}) == []
     anyone = {**pinned, "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}}
     assert check(v, ROLE, {"assumeRolePolicy": _doc(anyone)})
+
+
+def test_key_policy_passes_the_lockout_safety_check():
+    v = kms.validate_kms_values
+    root = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*",
+            "Resource": "*"}
+    service = {"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Resource": "*",
+               "Action": ["kms:Decrypt", "kms:GenerateDataKey*"]}
+    assert check(v, kms.KEY, {"policy": _doc(root, service)}) == []
+    assert check(v, kms.KEY, {"policy": _doc(service)})
+    assert check(v, kms.KEY, {"policy": _doc({**root, "Action": "kms:Decrypt"}, service)})
+    assert check(v, kms.KEY, {"policy": _doc(service), "bypassPolicyLockoutSafetyCheck": True}) == []
+
+
+def test_secret_resource_policy_and_name():
+    v = secretsmanager.validate_secret_policy
+    policy_type = secretsmanager.SECRET_POLICY
+    reader = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/task"},
+              "Action": "secretsmanager:GetSecretValue", "Resource": "*"}
+    assert check(v, policy_type, {"policy": _doc(reader)}) == []
+    assert check(v, policy_type, {"policy": _doc({**reader, "Principal": "*"})})
+    assert check(v, policy_type, {"policy": _doc({**reader, "Principal": {"AWS": ["*"]}})})
+    assert check(v, secretsmanager.SECRET, {"policy": _doc({**reader, "Principal": "*"})})
+    names = cross_service.validate_physical_names
+    assert check(names, secretsmanager.SECRET, {"name": "prod/cache-auth"}) == []
+    assert check(names, secretsmanager.SECRET, {"name": "prod cache auth"})
