@@ -113,6 +113,14 @@ def _alarm_problems(args) -> list[str]:
         out.append(f"{' and '.join(sources)} are mutually exclusive")
     if not sources:
         out.append("one of statistic, extendedStatistic or metricQueries is required")
+    queries = as_list(get(p, "metricQueries"))
+    if queries and not is_unknown(queries):
+        # PutMetricAlarm Metrics (CloudWatch API reference, read 2026-11): exactly one query returns the series
+        # the alarm watches (ReturnData true, the default when unset); the others set it false.
+        flags = [as_bool(get(q, "returnData"), True) for q in queries]
+        if not any(is_unknown(f) for f in flags) and sum(1 for f in flags if f is True) != 1:
+            out.append(f"metricQueries: {sum(1 for f in flags if f is True)} queries return data (returnData); "
+                       f"exactly one must")
     statistic = as_str(get(p, "statistic"))
     if statistic and not is_unknown(statistic) and statistic not in STATISTICS:
         out.append(f"statistic {statistic!r} is not one of {', '.join(STATISTICS)}")
