@@ -198,7 +198,7 @@ RULES = [
          description="Log groups set a retention CloudWatch accepts, at least the stack's minRetentionDays.",
          validate=validate_log_retention, level=MANDATORY, severity=Severity.MEDIUM,
          remediation="Set retentionInDays (settings logRetentionDays) to at least minRetentionDays.",
-         config=RETENTION_CONFIG, anchors=("CKV_AWS_66", "CKV_AWS_338")),
+         config=RETENTION_CONFIG, anchors=("CKV_AWS_66",)),
     Rule(name="log-resource-policy-scoped", area=SECURITY, resource_types=(LOG_RESOURCE_POLICY,),
          description="CloudWatch Logs resource policies grant named services only, with a source condition.",
          validate=validate_log_resource_policy, level=MANDATORY, severity=Severity.HIGH,
@@ -228,10 +228,15 @@ BASELINE = Baseline(
     ),
     covered={
         'CKV_AWS_66': ('log-group-retention',),
-        'CKV_AWS_338': ('log-group-retention',),
         'CKV_AWS_319': ('metric-alarm-actions',),
     },
     not_applicable={
+        # Deliberately not applied: log-group-retention enforces the stack's own minimum instead.
+        'CKV_AWS_338': "Deliberately not applied: Checkov wants 365 days of retention, the platform keeps "
+                       "operational logs (ECS, VPC flow, API Gateway, database exports) for the stack's "
+                       "minRetentionDays (prod 30, dev 7; log-group-retention), which covers incident review; "
+                       "a year of these logs would be storage cost without a use, and no audit trail lives in "
+                       "them.",
         'CKV_AWS_158': "CloudWatch Logs encrypts every log group at rest with a service key; the platform's logs "
                        "hold no data that needs a customer managed key's separate access control.",
     },
