@@ -49,6 +49,50 @@ def _drop_resource(name: str) -> Callable[[dict], None]:
     return mutate
 
 
+def _keep_first(name: str, key: str) -> Callable[[dict], None]:
+    """Cut the list ``key`` of resource ``name`` to its first entry."""
+    def mutate(plan: dict) -> None:
+        inputs = find(plan, name=name)["inputs"]
+        inputs[key] = inputs[key][:1]
+    return mutate
+
+
+def _repeat_first(name: str, path: str) -> Callable[[dict], None]:
+    """Replace the second entry of the list at dotted ``path`` by the first (one id listed twice)."""
+    def mutate(plan: dict) -> None:
+        node = find(plan, name=name)["inputs"]
+        *parents, key = path.split(".")
+        for k in parents:
+            node = node[k]
+        node[key] = [node[key][0], node[key][0], *node[key][2:]]
+    return mutate
+
+
+def _edit(name: str, edit: Callable[[dict], None]) -> Callable[[dict], None]:
+    """Edit the inputs of resource ``name`` in place."""
+    def mutate(plan: dict) -> None:
+        edit(find(plan, name=name)["inputs"])
+    return mutate
+
+
+def _vpc_edit(edit: Callable[[dict], None]) -> Callable[[dict], None]:
+    return _edit("network-vpc", edit)
+
+
+def _add_secret_policy(secret: str, statement: dict) -> Callable[[dict], None]:
+    """A new aws.secretsmanager.SecretPolicy on ``secret`` with one statement."""
+    def mutate(plan: dict) -> None:
+        owner = find(plan, name=secret)
+        name = f"{secret}-policy"
+        plan["resources"].append({
+            "urn": owner["urn"].rsplit("::", 2)[0] + f"::aws:secretsmanager/secretPolicy:SecretPolicy::{name}",
+            "type": "aws:secretsmanager/secretPolicy:SecretPolicy", "name": name, "parent": owner.get("parent"),
+            "inputs": {"secretArn": "arn:aws:secretsmanager:us-east-1:314159265358:secret:x",
+                       "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})},
+            "propertyDependencies": {"secretArn": [owner["urn"]]}, "dependencies": [owner["urn"]]})
+    return mutate
+
+
 def _unprotect(name: str) -> Callable[[dict], None]:
     def mutate(plan: dict) -> None:
         find(plan, name=name)["protect"] = False
@@ -84,6 +128,19 @@ MISTAKES = [
      ("prod", "dev")),
     ("rds-max-storage-not-above", _set("data-user-db", "maxAllocatedStorage", 100), "rds-instance-values",
      ("prod",)),
+    ("rds-no-master-password", _set("data-user-db", "manageMasterUserPassword", _DROP), "rds-instance-values",
+     ("prod", "dev")),
+    ("rds-no-username", _set("data-user-db", "username", _DROP), "rds-instance-values", ("prod", "dev")),
+    ("rds-db-name-hyphen", _set("data-user-db", "dbName", "order-db"), "rds-instance-values", ("prod", "dev")),
+    ("rds-gp3-iops-below-400-gib", _set("data-user-db", "iops", 12000), "rds-instance-values", ("prod", "dev")),
+    ("rds-multi-az-with-az", _set("data-user-db", "availabilityZone", "us-east-1a"), "rds-instance-values",
+     ("prod",)),
+    ("rds-subnet-group-one-subnet", _keep_first("data-db-subnets", "subnetIds"), "rds-subnet-group-azs",
+     ("prod", "dev")),
+    ("rds-default-vpc", _set("data-user-db", "dbSubnetGroupName", _DROP), "rds-in-vpc", ("prod", "dev")),
+    ("rds-plaintext-password", lambda plan: (_set("data-user-db", "manageMasterUserPassword", False)(plan),
+                                             _set("data-user-db", "password", "long-enough-1")(plan)),
+     "rds-managed-master-password", ("prod", "dev")),
     ("rds-force-ssl-off", _set("data-user-params", "parameters",
                                [{"applyMethod": "immediate", "name": "rds.force_ssl", "value": "0"},
                                 {"applyMethod": "immediate", "name": "log_min_duration_statement", "value": "1000"}]),
@@ -96,6 +153,10 @@ MISTAKES = [
     ("cache-unprotected", _unprotect("data-cache-group"), "stateful-resource-protection", ("prod",)),
     ("cache-no-subnet-group", _set("data-cache-group", "subnetGroupName", _DROP), "elasticache-in-vpc",
      ("prod", "dev")),
+    ("cache-engine-5-with-slow-log", _set("data-cache-group", "engineVersion", "5.0.6"),
+     "elasticache-replication-group-values", ("prod", "dev")),
+    ("cache-subnet-group-one-subnet", _keep_first("data-cache-subnets", "subnetIds"), "elasticache-subnet-group-azs",
+     ("prod",)),
     ("msk-unauthenticated", _set("messaging-kafka-cluster", "clientAuthentication.unauthenticated", True),
      "msk-client-authentication", ("prod", "dev")),
     ("msk-plaintext", _set("messaging-kafka-cluster", "encryptionInfo.encryptionInTransit.clientBroker", "PLAINTEXT"),
@@ -104,6 +165,12 @@ MISTAKES = [
      ("prod", "dev")),
     ("msk-version-not-in-config", _set("messaging-kafka-cluster", "kafkaVersion", "3.9.x"),
      "msk-configuration-kafka-version", ("prod", "dev")),
+    ("msk-old-kafka-version", _set("messaging-kafka-cluster", "kafkaVersion", "2.2.1"), "msk-cluster-values",
+     ("prod", "dev")),
+    ("msk-client-subnet-twice", _repeat_first("messaging-kafka-cluster", "brokerNodeGroupInfo.clientSubnets"),
+     "msk-broker-count-multiple-of-subnets", ("prod", "dev")),
+    ("msk-client-subnets-two-azs", _repeat_first("messaging-kafka-cluster", "brokerNodeGroupInfo.clientSubnets"),
+     "msk-multi-az", ("prod",)),
     ("msk-min-insync-equals-factor", _msk_properties("default.replication.factor=3\nmin.insync.replicas=3\n"),
      "msk-replication-factor", ("prod",)),
     ("msk-factor-above-brokers", _msk_properties("default.replication.factor=3\nmin.insync.replicas=2\n"),
@@ -114,6 +181,8 @@ MISTAKES = [
     ("mq-no-audit-log", _set("messaging-mq-broker", "logs.audit", False), "mq-broker-logging", ("prod", "dev")),
     ("mq-no-minor-upgrades", _set("messaging-mq-broker", "autoMinorVersionUpgrade", False),
      "mq-auto-minor-version-upgrade", ("prod", "dev")),
+    ("mq-version-without-patch", _set("messaging-mq-broker", "engineVersion", "5.17"), "mq-broker-values",
+     ("prod", "dev")),
     ("mq-unprotected", _unprotect("messaging-mq-broker"), "stateful-resource-protection", ("prod",)),
     ("efs-unencrypted", _set("data-efs-fs", "encrypted", False), "encryption-at-rest", ("prod", "dev")),
     ("efs-mount-target-missing", _drop_resource("data-efs-mt-1"), "efs-mount-target-per-az", ("prod", "dev")),
@@ -133,6 +202,20 @@ MISTAKES = [
      ("prod", "dev")),
     ("sg-open-to-internet", _set("network-endpoints-https", "cidrIpv4", "0.0.0.0/0"), "no-open-ingress",
      ("prod", "dev")),
+    ("sg-db-ingress-half-internet", lambda plan: (
+        _set("compute-user-grant-user-database", "referencedSecurityGroupId", _DROP)(plan),
+        _set("compute-user-grant-user-database", "cidrIpv4", "0.0.0.0/1")(plan)), "no-open-ingress", ("prod", "dev")),
+    ("vpc-nat-none-with-private-subnets", _set("network-vpc", "natGateways.strategy", "None"), "awsx-vpc-values",
+     ("prod", "dev")),
+    ("vpc-subnets-overlap", _vpc_edit(lambda v: v["subnetSpecs"][1]["cidrBlocks"].__setitem__(0, v["cidrBlock"])),
+     "awsx-vpc-values", ("prod", "dev")),
+    ("vpc-subnet-outside-cidr", _vpc_edit(lambda v: v["subnetSpecs"][0]["cidrBlocks"].__setitem__(0, "10.9.0.0/22")),
+     "awsx-vpc-values", ("prod", "dev")),
+    ("vpc-az-of-another-region", _vpc_edit(lambda v: v["availabilityZoneNames"].__setitem__(1, "eu-west-1b")),
+     "awsx-vpc-values", ("prod", "dev")),
+    ("nacl-duplicate-rule-number", _edit("network-private-acl",
+                                         lambda e: e["ingress"][1].update(ruleNo=e["ingress"][0]["ruleNo"])),
+     "network-values", ("prod", "dev")),
     ("vpc-no-flow-log", _drop_resource("network-flow-log"), "vpc-flow-logs", ("prod", "dev")),
     ("vpc-default-sg-unmanaged", _drop_resource("network-default-sg"), "default-security-group-closed",
      ("prod", "dev")),
@@ -155,9 +238,43 @@ MISTAKES = [
     ("iam-trust-anyone", _json("edge-apigw-logs", "assumeRolePolicy",
                                lambda d: d["Statement"][0].update(Principal={"AWS": "*"})),
      "iam-trust-policy", ("prod", "dev")),
+    ("iam-partial-action-wildcard", _add_statement("compute-gateway-task-policy", "policy",
+                                                   {"Effect": "Allow", "Action": ["s3:Get*", "s3:*Object"],
+                                                    "Resource": "arn:aws:s3:::x/*"}),
+     "iam-no-wildcard-actions", ("prod", "dev")),
+    ("iam-passrole-any-role", _add_statement("compute-gateway-task-policy", "policy",
+                                             {"Effect": "Allow", "Action": "iam:PassRole",
+                                              "Resource": "arn:aws:iam::314159265358:role/*"}),
+     "iam-no-wildcard-resources", ("prod", "dev")),
+    ("iam-secrets-any-region-account", _add_statement("compute-gateway-task-policy", "policy",
+                                                      {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                                                       "Resource": "arn:aws:secretsmanager:*:*:secret:*"}),
+     "iam-no-wildcard-resources", ("prod", "dev")),
+    ("iam-action-without-service", _add_statement("compute-gateway-task-policy", "policy",
+                                                  {"Effect": "Allow", "Action": "GetObject",
+                                                   "Resource": "arn:aws:s3:::x/*"}),
+     "iam-policy-documents", ("prod", "dev")),
+    ("iam-trust-service-typo", _json("edge-apigw-logs", "assumeRolePolicy", lambda d: d["Statement"][0].update(
+        Principal={"Service": "apigateways.amazonaws.com"})),
+     "iam-policy-documents", ("prod", "dev")),
+    ("iam-session-50000", _set("edge-apigw-logs", "maxSessionDuration", 50000), "iam-policy-documents",
+     ("prod", "dev")),
+    ("iam-github-oidc-any-repo", _json("edge-apigw-logs", "assumeRolePolicy", lambda d: d["Statement"][0].update(
+        Principal={"Federated": "arn:aws:iam::314159265358:oidc-provider/token.actions.githubusercontent.com"},
+        Action="sts:AssumeRoleWithWebIdentity",
+        Condition={"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})),
+     "iam-trust-policy", ("prod", "dev")),
     ("kms-no-rotation", _set("observability-alarm-key", "enableKeyRotation", False), "kms-key-rotation",
      ("prod", "dev")),
     ("kms-window-3-days", _set("observability-alarm-key", "deletionWindowInDays", 3), "kms-values", ("prod", "dev")),
+    ("kms-policy-without-admin", _json("observability-alarm-key", "policy",
+                                       lambda d: d.update(Statement=d["Statement"][1:])),
+     "kms-values", ("prod", "dev")),
+    ("secret-policy-for-anyone", _add_secret_policy("data-cache-auth-secret", {
+        "Effect": "Allow", "Principal": "*", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}),
+     "secret-resource-policy", ("prod", "dev")),
+    ("secret-name-with-space", _set("data-cache-auth-secret", "name", "cache auth token"), "aws-physical-names",
+     ("prod", "dev")),
     ("secret-no-rotation-reason", _set("data-cache-auth-secret", "tags.rotation", _DROP), "secret-rotation",
      ("prod", "dev")),
     ("log-retention-1-day", _set("compute-gateway-logs", "retentionInDays", 1), "log-group-retention",
@@ -173,6 +290,12 @@ MISTAKES = [
     ("sns-policy-allows-plain-http", _json("observability-alarms-policy", "policy",
                                            lambda d: d.update(Statement=d["Statement"][:-1])),
      "sns-topic-policy", ("prod", "dev")),
+    ("alarm-two-series-returned", _edit("observability-gateway-5xx",
+                                        lambda i: i["metricQueries"][0].update(returnData=True)),
+     "cloudwatch-values", ("prod", "dev")),
+    ("fis-unknown-action", _edit("chaos-user-db-failover",
+                                 lambda i: i["actions"][0].update(actionId="aws:rds:reboot-db-instance")),
+     "fis-experiment-values", ("prod",)),
     ("fis-no-stop-condition", _set("chaos-user-db-failover", "stopConditions", [{"source": "none"}]),
      "fis-stop-conditions", ("prod",)),
     ("budget-no-subscribers", _set("budget-monthly", "notifications", []), "budget-notifications", ("prod", "dev")),

@@ -121,6 +121,11 @@ def _res(type_: str, name: str, inputs: dict, parent: str | None = None, parents
             "propertyDependencies": deps or {}, "protect": False, "provider": ""}
 
 
+# Master user, managed password, subnet group and security group every compliant database has.
+DB_ACCESS = {"username": "dbadmin", "manageMasterUserPassword": True, "dbSubnetGroupName": "db-subnets",
+             "vpcSecurityGroupIds": ["sg-2"]}
+
+
 def _plan() -> dict:
     net = "platform:network:Network"
     vpc = _res("awsx:ec2:Vpc", "vpc", {"numberOfAvailabilityZones": 3, "natGateways": {"strategy": "Single"},
@@ -135,7 +140,7 @@ def _plan() -> dict:
         "instanceClass": "db.t3.medium", "multiAz": True, "storageEncrypted": True, "deletionProtection": True,
         "skipFinalSnapshot": False, "finalSnapshotIdentifier": "order-db-final", "backupRetentionPeriod": 7,
         "allocatedStorage": 100, "maxAllocatedStorage": 500, "publiclyAccessible": False,
-        "performanceInsightsEnabled": True, "copyTagsToSnapshot": True, "tags": TAGS})
+        "performanceInsightsEnabled": True, "copyTagsToSnapshot": True, "tags": TAGS, **DB_ACCESS})
     bad_db = _res("aws:rds/instance:Instance", "user-db", {
         "instanceClass": "db.t3.micro", "multiAz": False, "storageEncrypted": True, "deletionProtection": True,
         "skipFinalSnapshot": False, "finalSnapshotIdentifier": "user-db-final", "backupRetentionPeriod": 7,
@@ -143,7 +148,7 @@ def _plan() -> dict:
     unknown_db = _res("aws:rds/instance:Instance", "inventory-db", {
         "instanceClass": U_STR, "multiAz": U_BOOL, "storageEncrypted": True, "deletionProtection": True,
         "skipFinalSnapshot": False, "finalSnapshotIdentifier": U_STR, "backupRetentionPeriod": 7,
-        "performanceInsightsEnabled": U_BOOL, "copyTagsToSnapshot": True, "tags": TAGS})
+        "performanceInsightsEnabled": U_BOOL, "copyTagsToSnapshot": True, "tags": TAGS, **DB_ACCESS})
     task = _res("aws:ecs/taskDefinition:TaskDefinition", "order-task", {
         "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "4096",
         "runtimePlatform": {"cpuArchitecture": "ARM64"}, "tags": TAGS})

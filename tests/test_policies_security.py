@@ -290,3 +290,17 @@ def test_property_names_exist_in_sdk():
     for (module, cls), names in expect.items():
         missing = names - inputs(module, cls)
         assert not missing, f"{module}.{cls}: {missing}"
+
+
+def test_open_ingress_counts_nearly_internet_wide_ranges():
+    svc = {"type": SGT, "name": "db-sg", "props": {"description": "database", "tags": {"tier": "data"}}}
+
+    def ingress(cidr):
+        return _rule_for(urn(SGT, "db-sg"), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                         {"ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrIpv4": cidr})
+
+    assert check_stack(ec2.validate_no_open_ingress, [svc, ingress("0.0.0.0/1")])
+    assert check_stack(ec2.validate_no_open_ingress, [svc, ingress("128.0.0.0/1")])
+    assert check_stack(ec2.validate_no_open_ingress, [svc, ingress("10.0.0.0/8")]) == []
+    assert check_stack(ec2.validate_no_open_ingress, [svc, ingress("10.0.0.0/16")]) == []
+    assert check_stack(ec2.validate_no_open_ingress, [svc, ingress("10.0.0.0/8")], {"minIpv4PrefixLength": 12})

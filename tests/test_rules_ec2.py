@@ -92,3 +92,37 @@ def test_network_values():
     assert check(v, VPCE, {**gw, "serviceName": "com.amazonaws.eu-west-1.s3"}, provider_props=region)
     assert check(v, VPCE, {**gw, "subnetIds": ["s-1"]})
     assert check(v, NACL, {"ingress": [{"ruleNo": 40000, "protocol": "tcp", "fromPort": 1, "toPort": 2}]})
+
+
+def test_nacl_rule_numbers_are_unique_per_direction():
+    v = ec2.validate_network_values
+    entry = {"ruleNo": 100, "protocol": "tcp", "fromPort": 443, "toPort": 443, "action": "allow",
+             "cidrBlock": "0.0.0.0/0"}
+    assert check(v, NACL, {"ingress": [entry, {**entry, "ruleNo": 110}], "egress": [entry]}) == []
+    assert check(v, NACL, {"ingress": [entry, {**entry, "fromPort": 80, "toPort": 80}]})
+
+
+VPC_PROPS = {"availabilityZoneNames": ["us-east-1a", "us-east-1b"], "cidrBlock": "10.0.0.0/16",
+             "natGateways": {"strategy": "OnePerAz"},
+             "subnetSpecs": [{"name": "public", "type": "Public", "cidrBlocks": ["10.0.128.0/22", "10.0.132.0/22"]},
+                             {"name": "private", "type": "Private", "cidrBlocks": ["10.0.0.0/19", "10.0.32.0/19"]}]}
+
+
+def test_awsx_vpc_values():
+    v = ec2.validate_awsx_vpc_values
+    assert check(v, AWSX, VPC_PROPS) == []
+    assert check(v, AWSX, {**VPC_PROPS, "natGateways": {"strategy": "None"}})
+    assert check(v, AWSX, {"natGateways": {"strategy": "None"}})  # default specs include Private subnets
+    isolated = [{"name": "isolated", "type": "Isolated"}]
+    assert check(v, AWSX, {**VPC_PROPS, "natGateways": {"strategy": "None"}, "subnetSpecs": isolated}) == []
+    specs = VPC_PROPS["subnetSpecs"]
+    overlap = [specs[0], {**specs[1], "cidrBlocks": ["10.0.0.0/16"]}]
+    assert check(v, AWSX, {**VPC_PROPS, "subnetSpecs": overlap})
+    outside = [specs[0], {**specs[1], "cidrBlocks": ["10.9.0.0/19", "10.0.32.0/19"]}]
+    assert check(v, AWSX, {**VPC_PROPS, "subnetSpecs": outside})
+    assert check(v, AWSX, {**VPC_PROPS, "availabilityZoneNames": ["us-east-1a", "eu-west-1b"]},
+                 provider_props={"region": "us-east-1"})
+    assert check(v, AWSX, {**VPC_PROPS, "availabilityZoneNames": ["us-east-1a", "us-east-1a", "eu-west-1b"]})
+    assert check(v, AWSX, {**VPC_PROPS, "availabilityZoneNames": ["eu-west-1a", "eu-west-1b"]},
+                 provider_props={"region": "us-east-1"})
+    assert check(v, AWSX, VPC_PROPS, provider_props={"region": "us-east-1"}) == []

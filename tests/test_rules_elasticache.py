@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_policies_support import check
+from test_policies_support import check, check_stack, urn
 from platform_policies.rules import cross_service, elasticache
 
 RG = elasticache.REPLICATION_GROUP
@@ -46,3 +46,41 @@ def test_stateful_protection():
     assert check(v, RG, {**GOOD, "finalSnapshotIdentifier": None}, protect=True)
     dev = {"requireDeletionProtection": False, "minCacheSnapshotRetentionDays": 0}
     assert check(v, RG, {**GOOD, "snapshotRetentionLimit": 0, "finalSnapshotIdentifier": None}, config=dev) == []
+
+
+def test_engine_version_has_the_features_the_plan_uses():
+    v = elasticache.validate_replication_group_values
+    slow = {**GOOD, "logDeliveryConfigurations": [{"destinationType": "cloudwatch-logs", "logFormat": "json",
+                                                   "logType": "slow-log"}]}
+    assert check(v, RG, {**slow, "engineVersion": "6.0"}) == []
+    assert check(v, RG, {**slow, "engineVersion": "6.x"}) == []
+    assert check(v, RG, {**slow, "engineVersion": "5.0.6"})
+    assert check(v, RG, {**slow, "engineVersion": "3.2.6"})
+    engine_log = {**GOOD, "logDeliveryConfigurations": [{**slow["logDeliveryConfigurations"][0],
+                                                         "logType": "engine-log"}]}
+    assert check(v, RG, {**engine_log, "engineVersion": "6.0"})
+    assert check(v, RG, {**engine_log, "engineVersion": "6.2"}) == []
+    mode = {**GOOD, "transitEncryptionMode": "required"}
+    assert check(v, RG, {**mode, "engineVersion": "7.0"}) == []  # 7.0 is the latest 7.0 patch
+    assert check(v, RG, {**mode, "engineVersion": "7.0.4"})
+    assert check(v, RG, {**mode, "engineVersion": "6.2"})
+    assert check(v, RG, {**mode, "engine": "valkey", "engineVersion": "7.2"}) == []
+
+
+def _cache_stack(azs, multi_az=True):
+    sub = "aws:ec2/subnet:Subnet"
+    subnets = [{"type": sub, "name": f"s{i}", "props": {"availabilityZone": az}} for i, az in enumerate(azs)]
+    group = {"type": elasticache.SUBNET_GROUP, "name": "cache-subnets",
+             "props": {"subnetIds": [f"id-{i}" for i in range(len(azs))]},
+             "deps": {"subnetIds": [urn(sub, f"s{i}") for i in range(len(azs))]}}
+    rg = {"type": RG, "name": "cache", "props": {**GOOD, "multiAzEnabled": multi_az},
+          "deps": {"subnetGroupName": [urn(elasticache.SUBNET_GROUP, "cache-subnets")]}}
+    return subnets + [group, rg]
+
+
+def test_multi_az_subnet_group_spans_two_azs():
+    v = elasticache.validate_subnet_group_azs
+    assert check_stack(v, _cache_stack(["us-east-1a", "us-east-1b"])) == []
+    found = check_stack(v, _cache_stack(["us-east-1a"]))
+    assert found and found[0][1] == urn(elasticache.SUBNET_GROUP, "cache-subnets")
+    assert check_stack(v, _cache_stack(["us-east-1a"], multi_az=False)) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from test_policies_support import check, check_stack, urn
-from platform_policies.rules import iam, kms, secretsmanager
+from platform_policies.rules import cross_service, iam, kms, secretsmanager
 
 ROLE, RP, ATT = iam.ROLE, iam.ROLE_POLICY, iam.ATTACHMENT
 
@@ -117,3 +117,77 @@ def test_secret_description_and_values():
     assert check(v, SECRET, {"recoveryWindowInDays": 30}) == []
     assert check(v, SECRET, {"recoveryWindowInDays": 3})
     assert check(v, secretsmanager.SECRET_VERSION, {"secretString": "a", "secretBinary": "Yg=="})
+
+
+def test_partial_action_wildcards():
+    v = iam.validate_no_wildcard_actions
+    bucket = "arn:aws:s3:::b/*"
+    assert check(v, RP, {"policy": _doc(_allow("s3:Get*", bucket))})
+    assert check(v, RP, {"policy": _doc(_allow(["s3:PutObject", "s3:*Object"], bucket))})
+    assert check(v, RP, {"policy": _doc(_allow(["s3:GetObject", "s3:PutObject"], bucket))}) == []
+    assert check(v, RP, {"policy": _doc(_allow("ec2:Describe*"))},
+                 config={"allowedActionWildcards": ["ec2:Describe*"]}) == []
+
+
+def test_wildcard_arns():
+    v = iam.validate_no_wildcard_resources
+    for arn in ("arn:aws:iam::123456789012:role/*", "arn:aws:secretsmanager:*:*:secret:*", "arn:aws:dynamodb:*:*:*",
+                "arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:aws:logs:us-east-1:123456789012:log-group:*",
+                "arn:aws:sqs:us-east-1:*:queue"):
+        assert check(v, RP, {"policy": _doc(_allow("s3:GetObject", arn))}), arn
+    for arn in ("arn:aws:s3:::bucket/*", "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/x:*",
+                "arn:aws:ecs:us-east-1:123456789012:task/cluster/*", "arn:aws:iam::123456789012:role/task",
+                "arn:aws:kafka:us-east-1:123456789012:topic/cluster/uuid/*"):
+        assert check(v, RP, {"policy": _doc(_allow("s3:GetObject", arn))}) == [], arn
+
+
+def test_documents_refuse_bare_actions_long_sessions_and_unknown_service_principals():
+    v = iam.validate_iam_documents
+    assert check(v, RP, {"policy": _doc(_allow("s3:GetObject", "arn:aws:s3:::b/*"))}) == []
+    assert check(v, RP, {"policy": _doc(_allow("GetObject", "arn:aws:s3:::b/*"))})
+    trust = _doc({"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"})
+    assert check(v, ROLE, {"assumeRolePolicy": trust, "maxSessionDuration": 43200}) == []
+    assert check(v, ROLE, {"assumeRolePolicy": trust, "maxSessionDuration": 50000})
+    assert check(v, ROLE, {"assumeRolePolicy": trust.replace("ecs-tasks", "ecs-task")})
+    assert check(v, ROLE, {"assumeRolePolicy": trust.replace("ecs-tasks", "ecs-task")},
+                 config={"knownServicePrincipals": ["ecs-task.amazonaws.com"]}) == []
+
+
+def test_github_oidc_trust_pins_the_repository():
+    v = iam.validate_trust_policy
+    provider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    federated = {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": provider},
+                 "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}
+    assert check(v, ROLE, {"assumeRolePolicy": _doc(federated)})
+    pinned = {**federated, "Condition": {
+        "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/shop:ref:refs/heads/main"}}}
+    assert check(v, ROLE, {"assumeRolePolicy": _doc(pinned)}) == []
+    anyone = {**pinned, "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}}
+    assert check(v, ROLE, {"assumeRolePolicy": _doc(anyone)})
+
+
+def test_key_policy_passes_the_lockout_safety_check():
+    v = kms.validate_kms_values
+    root = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*",
+            "Resource": "*"}
+    service = {"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Resource": "*",
+               "Action": ["kms:Decrypt", "kms:GenerateDataKey*"]}
+    assert check(v, kms.KEY, {"policy": _doc(root, service)}) == []
+    assert check(v, kms.KEY, {"policy": _doc(service)})
+    assert check(v, kms.KEY, {"policy": _doc({**root, "Action": "kms:Decrypt"}, service)})
+    assert check(v, kms.KEY, {"policy": _doc(service), "bypassPolicyLockoutSafetyCheck": True}) == []
+
+
+def test_secret_resource_policy_and_name():
+    v = secretsmanager.validate_secret_policy
+    policy_type = secretsmanager.SECRET_POLICY
+    reader = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/task"},
+              "Action": "secretsmanager:GetSecretValue", "Resource": "*"}
+    assert check(v, policy_type, {"policy": _doc(reader)}) == []
+    assert check(v, policy_type, {"policy": _doc({**reader, "Principal": "*"})})
+    assert check(v, policy_type, {"policy": _doc({**reader, "Principal": {"AWS": ["*"]}})})
+    assert check(v, secretsmanager.SECRET, {"policy": _doc({**reader, "Principal": "*"})})
+    names = cross_service.validate_physical_names
+    assert check(names, secretsmanager.SECRET, {"name": "prod/cache-auth"}) == []
+    assert check(names, secretsmanager.SECRET, {"name": "prod cache auth"})

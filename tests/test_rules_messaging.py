@@ -89,3 +89,53 @@ def test_protection_for_msk_and_mq():
         assert check(v, t, props, protect=True) == []
         assert check(v, t, props)
         assert check(v, t, props, config={"requireDeletionProtection": False}) == []
+
+
+def test_msk_kafka_version_is_one_msk_offers():
+    v = msk.validate_msk_cluster_values
+    for version in ("3.6.0", "3.8.x", "3.9.x.kraft", "4.0.x"):
+        assert check(v, MSK, {**CLUSTER, "kafkaVersion": version}) == [], version
+    for version in ("2.2.1", "3.5.1", "latest"):
+        assert check(v, MSK, {**CLUSTER, "kafkaVersion": version}), version
+
+
+def test_msk_client_subnets_are_distinct_azs():
+    sub = "aws:ec2/subnet:Subnet"
+
+    def stack(azs, ids):
+        subnets = [{"type": sub, "name": f"s{i}", "props": {"id": f"subnet-{i}", "availabilityZone": az}}
+                   for i, az in enumerate(azs)]
+        cluster = {"type": MSK, "name": "kafka",
+                   "props": {**CLUSTER, "brokerNodeGroupInfo": {**CLUSTER["brokerNodeGroupInfo"],
+                                                                "clientSubnets": ids}}}
+        return subnets + [cluster]
+
+    rule = next(r for r in msk.RULES if r.name == "msk-multi-az")
+    three = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    assert check_stack(rule.validate, stack(three, ["subnet-0", "subnet-1", "subnet-2"]), {"minAzs": 3}) == []
+    assert check_stack(rule.validate, stack(three, ["subnet-0", "subnet-0", "subnet-1"]), {"minAzs": 3})
+    same_az = ["us-east-1a", "us-east-1a", "us-east-1b"]
+    assert check_stack(rule.validate, stack(same_az, ["subnet-0", "subnet-1", "subnet-2"]), {"minAzs": 3})
+    # without the graph, distinct ids bound the count
+    assert check(msk.validate_msk_multi_az, MSK, {"numberOfBrokerNodes": 3, "brokerNodeGroupInfo": {
+        "clientSubnets": ["a", "a", "b"]}}, config={"minAzs": 3})
+
+
+def test_msk_refuses_duplicate_client_subnets():
+    v = msk.validate_msk_brokers_per_subnet
+    props = {**CLUSTER, "brokerNodeGroupInfo": {"clientSubnets": ["a", "b", "c"]}}
+    assert check(v, MSK, props) == []
+    assert check(v, MSK, {**props, "brokerNodeGroupInfo": {"clientSubnets": ["a", "a", "b"]}})
+
+
+def test_mq_engine_version_form():
+    v = mq.validate_mq_broker_values
+    assert check(v, MQ, {**BROKER, "engineVersion": "5.17.6"}) == []
+    assert check(v, MQ, {**BROKER, "engineVersion": "5.17"})  # before 5.18: full version only
+    assert check(v, MQ, {**BROKER, "engineVersion": "5.18.4"})  # from 5.18: major.minor only
+    assert check(v, MQ, {**BROKER, "engineVersion": "latest"})
+    rabbit = {**BROKER, "engineType": "RabbitMQ", "logs": {"general": True},
+              "users": [{"username": "payment", "password": "a1b2c3d4e5f6g7h8"}]}
+    assert check(v, MQ, {**rabbit, "engineVersion": "3.13"}) == []
+    assert check(v, MQ, {**rabbit, "engineVersion": "3.11.20"}) == []
+    assert check(v, MQ, {**rabbit, "engineVersion": "3.11"})

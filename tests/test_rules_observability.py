@@ -121,3 +121,32 @@ def test_budget_rules():
     assert check(v, budgets.BUDGET, {**BUDGET, "timeUnit": "WEEKLY"})
     assert check(v, budgets.BUDGET, {**BUDGET, "name": "a:b"})
     assert check(v, budgets.BUDGET, {**BUDGET, "notifications": BUDGET["notifications"] * 6})
+
+
+def test_alarm_metric_queries_return_exactly_one_series():
+    v = logs.validate_cloudwatch_values
+    base = {k: x for k, x in ALARM_OK.items() if k not in ("statistic", "metricName", "namespace", "period")}
+    metric = {"id": "m1", "returnData": False, "metric": {"metricName": "x", "namespace": "AWS/ECS", "period": 60,
+                                                           "stat": "Sum"}}
+    expression = {"id": "e1", "expression": "m1 * 2", "returnData": True}
+    assert check(v, ALARM, {**base, "metricQueries": [metric, expression]},
+                 provider_props={"region": "us-east-1"}) == []
+    assert check(v, ALARM, {**base, "metricQueries": [{**metric, "returnData": True}, expression]})
+    assert check(v, ALARM, {**base, "metricQueries": [{k: x for k, x in metric.items() if k != "returnData"},
+                                                      expression]})  # unset means true
+    assert check(v, ALARM, {**base, "metricQueries": [metric, {**expression, "returnData": False}]})
+
+
+def test_fis_action_ids_are_known():
+    role = {"type": fis.ROLE, "name": "fis", "props": {"assumeRolePolicy": json.dumps({"Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "fis.amazonaws.com"}, "Action": "sts:AssumeRole"}]})}}
+
+    def template(action_id):
+        props = {**TEMPLATE, "actions": [{**TEMPLATE["actions"][0], "actionId": action_id}]}
+        return {"type": fis.TEMPLATE, "name": "t", "props": props, "deps": {"roleArn": [urn(fis.ROLE, "fis")]}}
+
+    v = fis.validate_experiment_templates
+    assert check_stack(v, [dict(role), template("aws:rds:reboot-db-instances")]) == []
+    assert check_stack(v, [dict(role), template("aws:rds:reboot-db-instance")])  # typo
+    assert check_stack(v, [dict(role), template("aws:rds:reboot-db-instance")],
+                       {"knownActionIds": ["aws:rds:reboot-db-instance"]}) == []

@@ -1,4 +1,5 @@
-"""RDS rules: observability, maintenance, query logging, parameter-group family, accepted values."""
+"""RDS rules: observability, maintenance, query logging, parameter-group family, accepted values, VPC placement,
+managed master password, subnet-group AZs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ GOOD = {"engine": "postgres", "engineVersion": "16", "enabledCloudwatchLogsExpor
         "performanceInsightsEnabled": True, "autoMinorVersionUpgrade": True, "caCertIdentifier": "rds-ca-rsa2048-g1",
         "copyTagsToSnapshot": True, "allocatedStorage": 100, "maxAllocatedStorage": 500, "storageType": "gp3",
         "backupRetentionPeriod": 7, "performanceInsightsRetentionPeriod": 7, "manageMasterUserPassword": True,
-        "finalSnapshotIdentifier": "prod-user-db-final-1", "parameterGroupName": "params-1"}
+        "finalSnapshotIdentifier": "prod-user-db-final-1", "parameterGroupName": "params-1",
+        "username": "dbadmin", "dbName": "userdb", "dbSubnetGroupName": "data-db-subnets-1",
+        "vpcSecurityGroupIds": ["sg-1"], "multiAz": True}
 
 
 def test_observability():
@@ -59,3 +62,68 @@ def test_instance_values():
     assert check(v, DB, {**GOOD, "storageType": "io1"})
     assert check(v, DB, {**GOOD, "password": "secret-password"})
     assert check(v, DB, {**GOOD, "finalSnapshotIdentifier": "final--snap"})
+    assert check(v, DB, {**GOOD, "availabilityZone": "us-east-1a"})  # Multi-AZ places itself
+    assert check(v, DB, {**GOOD, "multiAz": False, "availabilityZone": "us-east-1a"}) == []
+
+
+def test_credentials_and_names():
+    v = rds.validate_rds_instance_values
+    assert check(v, DB, {**GOOD, "manageMasterUserPassword": False})  # no password at all
+    assert check(v, DB, {k: x for k, x in GOOD.items() if k != "username"})
+    assert check(v, DB, {**GOOD, "username": "1admin"})
+    assert check(v, DB, {**GOOD, "dbName": "order-db"})
+    assert check(v, DB, {**GOOD, "dbName": "user"})  # reserved by PostgreSQL
+    assert check(v, DB, {**GOOD, "manageMasterUserPassword": False, "password": "short"})
+    assert check(v, DB, {**GOOD, "manageMasterUserPassword": False, "password": "has@sign-long"})
+    assert check(v, DB, {**GOOD, "manageMasterUserPassword": False, "password": "long-enough-1"}) == []
+    # a read replica or a restore takes them from its source
+    assert check(v, DB, {**GOOD, "manageMasterUserPassword": False, "username": None,
+                         "replicateSourceDb": "db-1"}) == []
+
+
+def test_gp3_provisioning_below_400_gib():
+    v = rds.validate_rds_instance_values
+    assert check(v, DB, {**GOOD, "iops": 12000})
+    assert check(v, DB, {**GOOD, "storageThroughput": 500})
+    assert check(v, DB, {**GOOD, "storageType": "gp2", "storageThroughput": 500})
+    assert check(v, DB, {**GOOD, "allocatedStorage": 400, "maxAllocatedStorage": 1000, "iops": 12000,
+                         "storageThroughput": 500}) == []
+
+
+def test_in_vpc():
+    v = rds.validate_rds_in_vpc
+    assert check(v, DB, GOOD) == []
+    assert check(v, DB, {k: x for k, x in GOOD.items() if k != "dbSubnetGroupName"})
+    assert check(v, DB, {**GOOD, "dbSubnetGroupName": "default"})
+    assert check(v, DB, {**GOOD, "vpcSecurityGroupIds": []})
+
+
+def test_managed_master_password():
+    v = rds.validate_rds_managed_password
+    assert check(v, DB, GOOD) == []
+    assert check(v, DB, {**GOOD, "manageMasterUserPassword": False, "password": "long-enough-1"})
+    assert check(v, DB, {**GOOD, "manageMasterUserPassword": False})
+
+
+def _subnets_and_group(azs):
+    subnets = [{"type": "aws:ec2/subnet:Subnet", "name": f"s{i}", "props": {"availabilityZone": az, "vpcId": "v"}}
+               for i, az in enumerate(azs)]
+    group = {"type": rds.SUBNET_GROUP, "name": "dbs", "props": {"subnetIds": [f"id-{i}" for i in range(len(azs))]},
+             "deps": {"subnetIds": [urn("aws:ec2/subnet:Subnet", f"s{i}") for i in range(len(azs))]}}
+    return subnets + [group]
+
+
+def test_subnet_group_covers_two_azs():
+    v = rds.validate_subnet_group_azs
+    assert check_stack(v, _subnets_and_group(["us-east-1a", "us-east-1b"])) == []
+    found = check_stack(v, _subnets_and_group(["us-east-1a"]))
+    assert found and found[0][1] == urn(rds.SUBNET_GROUP, "dbs")
+    assert check_stack(v, _subnets_and_group(["us-east-1a", "us-east-1a"]))
+
+
+def test_read_replica_takes_subnet_group_and_master_user_from_its_source():
+    replica = {k: x for k, x in GOOD.items() if k not in ("dbSubnetGroupName", "manageMasterUserPassword")}
+    replica["replicateSourceDb"] = "prod-user-db"
+    assert check(rds.validate_rds_in_vpc, DB, replica) == []
+    assert check(rds.validate_rds_managed_password, DB, replica) == []
+    assert check(rds.validate_rds_in_vpc, DB, {**replica, "vpcSecurityGroupIds": []})

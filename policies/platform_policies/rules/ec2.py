@@ -129,8 +129,24 @@ INGRESS_CONFIG = {
     "edgeTagValue": {"type": "string", "default": "edge", "description": "Tag value marking it."},
     "edgeDescriptionPrefix": {"type": "string", "default": "ALB",
                               "description": "Description prefix the ALB security group also has."},
+    "minIpv4PrefixLength": integer("An IPv4 ingress range with a shorter prefix (0.0.0.0/1, 0.0.0.0/2 ...) counts "
+                                   "as the internet: a split 0.0.0.0/0 opens just as much.", 8),
+    "minIpv6PrefixLength": integer("An IPv6 ingress range with a shorter prefix counts as the internet.", 32),
 }
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+
+
+def _internet_wide(cidr: Any, min_v4: int, min_v6: int) -> bool:
+    """0.0.0.0/0, ::/0, or a range wider than the configured prefix lengths allow."""
+    if not isinstance(cidr, str):
+        return False
+    if cidr in OPEN_CIDRS:
+        return True
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+    return net.prefixlen < (min_v4 if net.version == 4 else min_v6)
 
 
 def _is_edge_group(sg, opts: dict) -> bool:
@@ -192,9 +208,10 @@ def _ingress_entries(r) -> list[tuple[Any, Any, Any, list]]:
 def validate_no_open_ingress(args, report_violation) -> None:
     opts = options(args, INGRESS_CONFIG)
     allowed = [as_int(x) for x in opts["allowedPublicPorts"]]
+    min_v4, min_v6 = as_int(opts["minIpv4PrefixLength"], 8), as_int(opts["minIpv6PrefixLength"], 32)
     for r in args.resources:
         for protocol, low, high, cidrs in _ingress_entries(r):
-            open_cidrs = [c for c in cidrs if not is_unknown(c) and c in OPEN_CIDRS]
+            open_cidrs = [c for c in cidrs if not is_unknown(c) and _internet_wide(c, min_v4, min_v6)]
             if not open_cidrs:
                 continue
             if any(is_unknown(v) for v in (protocol, low, high)):
@@ -453,6 +470,13 @@ def validate_network_values(args, report_violation) -> None:
     elif t == NETWORK_ACL:
         for kind in ("ingress", "egress"):
             entries = as_list(get(p, kind))
+            numbers = [as_int(get(e, "ruleNo")) for e in ([] if is_unknown(entries) else entries)]
+            known = [n for n in numbers if isinstance(n, int) and not is_unknown(n)]
+            twice = sorted({n for n in known if known.count(n) > 1})
+            if twice:
+                # CreateNetworkAclEntry: a rule number is unique per direction (NetworkAclEntryAlreadyExists).
+                report_violation(f"{kind} ruleNo {', '.join(map(str, twice))} is used more than once; each "
+                                 f"{kind} rule needs its own number.", None)
             for e in ([] if is_unknown(entries) else entries):
                 number = as_int(get(e, "ruleNo"))
                 if number is not None and not is_unknown(number) and not 1 <= number <= 32766:
@@ -461,6 +485,74 @@ def validate_network_values(args, report_violation) -> None:
                     low, high = as_int(get(e, "fromPort"), 0), as_int(get(e, "toPort"), 0)
                     if not is_unknown(low) and not is_unknown(high) and low > high:
                         report_violation(f"{kind} rule {number}: fromPort {low} is above toPort {high}.", None)
+
+
+# awsx.ec2.Vpc (pulumi-awsx 3.x, ec2/vpc.ts and subnetDistributor*.ts, read 2026-11): private subnets route
+# through NAT gateways, so natGateways.strategy "None" with a Private subnet spec throws "If private subnets are
+# specified, NAT Gateway strategy cannot be 'None'"; without subnetSpecs awsx creates Public and Private subnets.
+# EC2 CreateSubnet (read 2026-11): a subnet's CIDR lies within the VPC's and overlaps no other subnet
+# (InvalidSubnet.Range, InvalidSubnet.Conflict); an AZ belongs to the VPC's region.  awsx's default cidrBlock
+# is 10.0.0.0/16.
+AWSX_DEFAULT_CIDR = "10.0.0.0/16"
+_AZ_NAME = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]")
+
+
+def _subnet_networks(specs: list) -> list[tuple[str, Any]]:
+    """(spec name, network) of every explicit cidrBlocks entry that parses."""
+    out = []
+    for spec in specs:
+        name = as_str(get(spec, "name")) or as_str(get(spec, "type")) or "?"
+        blocks = as_list(get(spec, "cidrBlocks"))
+        for block in ([] if is_unknown(blocks) else blocks):
+            try:
+                out.append((name, ipaddress.ip_network(block, strict=False)))
+            except (TypeError, ValueError):
+                continue  # a malformed CIDR is EC2's error message, not a layout question
+    return out
+
+
+def validate_awsx_vpc_values(args, report_violation) -> None:
+    if args.resource_type != AWSX_VPC:
+        return
+    p = args.props
+    specs = as_list(get(p, "subnetSpecs"))
+    if is_unknown(specs):
+        return
+    types = {as_str(get(s, "type")) for s in specs} if specs else {"Public", "Private"}
+    strategy = as_str(get(p, "natGateways.strategy"), "OnePerAz")
+    if strategy == "None" and "Private" in types:
+        report_violation("natGateways.strategy None with Private subnets: awsx refuses it (private subnets route "
+                         "through a NAT gateway). Use Isolated subnets or a NAT strategy.", None)
+    cidr = as_str(get(p, "cidrBlock"), AWSX_DEFAULT_CIDR)
+    try:
+        vpc_net = None if is_unknown(cidr) else ipaddress.ip_network(cidr, strict=False)
+    except (TypeError, ValueError):
+        vpc_net = None
+    nets = _subnet_networks(specs)
+    for name, net in nets:
+        if vpc_net is not None and not net.subnet_of(vpc_net):
+            report_violation(f"Subnet CIDR {net} ({name}) is outside the VPC's {vpc_net}.", None)
+    for i, (name_a, a) in enumerate(nets):
+        for name_b, b in nets[i + 1:]:
+            if a.overlaps(b):
+                report_violation(f"Subnet CIDRs {a} ({name_a}) and {b} ({name_b}) overlap.", None)
+    zones = as_list(get(p, "availabilityZoneNames"))
+    if is_unknown(zones):
+        return
+    regions = {}
+    for zone in zones:
+        m = _AZ_NAME.fullmatch(zone) if isinstance(zone, str) else None
+        if m is None:
+            report_violation(f"availabilityZoneNames entry {zone!r} is not an AZ name (like us-east-1a).", None)
+        else:
+            regions.setdefault(m.group(1), []).append(zone)
+    region = provider_region(args)
+    expected = region if isinstance(region, str) and region else None
+    if expected is None and len(regions) > 1:
+        expected = max(regions, key=lambda r: len(regions[r]))
+    for other in sorted(set(regions) - {expected} if expected else set()):
+        report_violation(f"availabilityZoneNames {', '.join(regions[other])} are in {other}, not in the VPC's "
+                         f"region {expected}.", None)
 
 
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
@@ -485,7 +577,9 @@ RULES = [
          remediation="Use a smaller volume or raise maxVolumeGb.", config=EBS_CONFIG),
     Rule(name="no-open-ingress", area=SECURITY, resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE),
          stack=True,
-         description="No ingress from 0.0.0.0/0 or ::/0 except allowed ports on the ALB (tier=edge) security group.",
+         description="No ingress from 0.0.0.0/0, ::/0 or a range nearly as wide (prefix shorter than "
+                     "minIpv4PrefixLength/minIpv6PrefixLength) except allowed ports on the ALB (tier=edge) security "
+                     "group.",
          validate=validate_no_open_ingress, level=MANDATORY, severity=Severity.CRITICAL,
          remediation="Allow internet traffic only on the ALB security group (tag tier=edge, description starting "
                      "'ALB') on ports 80/443; reference security groups elsewhere.", config=INGRESS_CONFIG,
@@ -527,13 +621,19 @@ RULES = [
          validate=validate_nacl_ingress, level=MANDATORY, severity=Severity.HIGH,
          remediation="Allow only 80/443 and ephemeral return ports from 0.0.0.0/0 (components/network).",
          anchors=("CKV_AWS_352", "CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_232", "CKV2_AWS_1")),
+    Rule(name="awsx-vpc-values", area=ACCEPTANCE, resource_types=(AWSX_VPC,),
+         description="The awsx VPC's layout is one awsx and EC2 accept: subnet CIDRs inside the VPC CIDR and not "
+                     "overlapping, AZs of one region, no Private subnets with natGateways.strategy None.",
+         validate=validate_awsx_vpc_values, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Fix the subnet layout or NAT strategy (components/network)."),
     Rule(name="security-group-values", area=ACCEPTANCE, resource_types=(SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE),
          description="Security group names, descriptions, rule peers, CIDRs and port ranges are values EC2 "
                      "accepts.",
          validate=validate_security_group_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (EC2 AuthorizeSecurityGroupIngress API reference)."),
     Rule(name="network-values", area=ACCEPTANCE, resource_types=(FLOW_LOG, VPC_ENDPOINT, NETWORK_ACL),
-         description="Flow log, VPC endpoint and network ACL settings are values and combinations EC2 accepts.",
+         description="Flow log, VPC endpoint and network ACL settings (rule numbers unique per direction) are values "
+                     "and combinations EC2 accepts.",
          validate=validate_network_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (EC2 API reference)."),
 ]

@@ -10,6 +10,8 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
+from ..support.azs import count_azs, stack_azs
+from ..support.graph import of_type, producer
 from ..support.naming import LOWER_ID, NameRule
 from ..support.options import options, string_list
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown
@@ -17,6 +19,7 @@ from ..support.protection import require_protect_when_strict
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
+SUBNET_GROUP = "aws:elasticache/subnetGroup:SubnetGroup"
 
 
 def cache_has_replica(props: Any) -> Any:
@@ -131,6 +134,71 @@ def validate_replication_group_values(args, report_violation) -> None:
         major = as_int(version.split(".")[0], 0)
         if major < 7 or version.startswith("7.0") or version.startswith("7.1"):
             report_violation(f"Valkey starts at 7.2; engineVersion {version} is a Redis OSS version.", None)
+    if engine == "redis" and version and not is_unknown(version):
+        for problem in _redis_version_problems(p, version):
+            report_violation(problem, None)
+
+
+# Features of the plan that need a minimum Redis OSS engine version (every Valkey version has them):
+# slow-log delivery 6.0, engine-log delivery 6.2 (ElastiCache user guide, "Log delivery", read 2026-11);
+# TransitEncryptionMode 7.0.5 (ElastiCache user guide, "Enabling in-transit encryption on an existing
+# cluster": the preferred/required modes need Redis OSS 7.0.5 or later, read 2026-11).
+LOG_TYPE_MIN_REDIS = {"slow-log": (6, 0), "engine-log": (6, 2)}
+TRANSIT_MODE_MIN_REDIS = (7, 0, 5)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """'6.2' -> (6, 2), '7.x' -> (7,), '5.0.6' -> (5, 0, 6): the numeric prefix only."""
+    out = []
+    for part in text.split("."):
+        if not part.isdigit():
+            break
+        out.append(int(part))
+    return tuple(out)
+
+
+def _older(have: tuple[int, ...], need: tuple[int, ...]) -> bool:
+    """Whether version ``have`` is below ``need``; a shorter version ("7.0") stands for its latest patch."""
+    n = min(len(have), len(need))
+    return have[:n] < need[:n]
+
+
+def _redis_version_problems(p, version: str) -> list[str]:
+    have = _version(version)
+    if not have:
+        return []
+    shown = lambda v: ".".join(map(str, v))  # noqa: E731
+    out = []
+    configs = as_list(get(p, "logDeliveryConfigurations"))
+    for c in ([] if is_unknown(configs) else configs):
+        log_type = as_str(get(c, "logType"))
+        need = LOG_TYPE_MIN_REDIS.get(log_type) if isinstance(log_type, str) else None
+        if need and _older(have, need):
+            out.append(f"{log_type} delivery needs Redis OSS {shown(need)} or later; engineVersion is {version}.")
+    mode = get(p, "transitEncryptionMode")
+    if mode not in (None, "") and _older(have, TRANSIT_MODE_MIN_REDIS):
+        out.append(f"transitEncryptionMode needs Redis OSS {shown(TRANSIT_MODE_MIN_REDIS)} or later; "
+                   f"engineVersion is {version}.")
+    return out
+
+
+def validate_subnet_group_azs(args, report_violation) -> None:
+    """A Multi-AZ replication group needs its cache subnet group to span at least two AZs: ElastiCache places
+    the replica in another AZ than the primary (ElastiCache user guide, "Minimizing downtime with Multi-AZ",
+    read 2026-11)."""
+    resources = list(args.resources)
+    azs_of = stack_azs(resources)
+    for group in of_type(resources, REPLICATION_GROUP):
+        if as_bool(get(group.props, "multiAzEnabled"), False) is not True:
+            continue
+        subnets = producer(group, "subnetGroupName", SUBNET_GROUP)
+        if subnets is None:
+            continue
+        azs = count_azs(subnets, "subnetIds", get(subnets.props, "subnetIds"), azs_of)
+        if azs.below(2):
+            seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
+            report_violation(f"The cache subnet group's {azs.subnets} subnet(s) cover {seen} AZ(s); a Multi-AZ "
+                             f"replication group needs subnets in at least two AZs.", subnets.urn)
 
 
 # ---- security -----------------------------------------------------------------------------------------
@@ -219,9 +287,15 @@ RULES = [
          remediation="Set automaticFailoverEnabled=true and numCacheClusters>=2, or turn Multi-AZ off."),
     Rule(name="elasticache-replication-group-values", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP,),
          description="ElastiCache auth token, snapshot retention, node counts, log delivery and engine version "
-                     "are values ElastiCache accepts.",
+                     "are values ElastiCache accepts, and the engine version has the features the plan uses "
+                     "(slow-log and engine-log delivery, transitEncryptionMode).",
          validate=validate_replication_group_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (ElastiCache CreateReplicationGroup API reference)."),
+    Rule(name="elasticache-subnet-group-azs", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP, SUBNET_GROUP),
+         stack=True,
+         description="The subnet group of a Multi-AZ ElastiCache replication group covers at least two AZs.",
+         validate=validate_subnet_group_azs, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Pass the private subnets of every AZ (components/data/cache.py)."),
     Rule(name="elasticache-in-vpc", area=SECURITY, resource_types=(REPLICATION_GROUP,),
          description="ElastiCache replication groups use the platform's subnet group and security groups.",
          validate=validate_elasticache_in_vpc, level=MANDATORY, severity=Severity.HIGH,

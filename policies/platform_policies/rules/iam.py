@@ -13,7 +13,7 @@ from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.policy_documents import listify, statements
-from ..support.props import as_list, as_str, get, is_unknown, parse_json
+from ..support.props import as_int, as_list, as_str, get, is_unknown, parse_json
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
@@ -62,15 +62,28 @@ def validate_iam_no_admin(args, report_violation) -> None:
 
 # ---- wildcard actions ----------------------------------------------------------------------------------------
 
+ACTION_CONFIG = {"allowedActionWildcards": string_list(
+    "Action patterns with a wildcard that may still be granted (e.g. a read-only ec2:Describe*); each must "
+    "match the granted pattern exactly.", [])}
+
+
 def validate_no_wildcard_actions(args, report_violation) -> None:
-    """Allow statements name actions: no "*", "<service>:*" or "iam:*"-style grants (CKV_AWS_63, CKV2_AWS_40)."""
+    """Allow statements name actions: no "*", "<service>:*" or "iam:*"-style grants (CKV_AWS_63, CKV2_AWS_40), and
+    no partial wildcards such as s3:Get* or s3:*Object either (cdk-nag AwsSolutions-IAM5 flags every wildcard:
+    they grant actions AWS adds later)."""
+    allowed = {a.lower() for a in options(args, ACTION_CONFIG)["allowedActionWildcards"]}
     for where, doc in policy_documents(args):
         for st in allow_statements(doc):
-            wild = [a for a in listify(st.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
+            actions = [a for a in listify(st.get("Action")) if isinstance(a, str)]
+            wild = [a for a in actions if a == "*" or a.endswith(":*")]
+            partial = [a for a in actions if a not in wild and ("*" in a or "?" in a) and a.lower() not in allowed]
             if st.get("NotAction") is not None:
                 wild.append("NotAction")
             if wild:
                 report_violation(f"{where} allows every action of {', '.join(wild)}: name the actions needed.", None)
+            if partial:
+                report_violation(f"{where} grants action pattern(s) {', '.join(partial)}: name the actions needed "
+                                 f"(or add a reviewed pattern to allowedActionWildcards).", None)
 
 
 # ---- wildcard resources ----------------------------------------------------------------------------------------
@@ -96,13 +109,45 @@ def validate_no_wildcard_resources(args, report_violation) -> None:
     allowed = [a.lower() for a in options(args, RESOURCE_CONFIG)["unscopedActions"]]
     for where, doc in policy_documents(args):
         for st in allow_statements(doc):
-            if "*" not in listify(st.get("Resource")):
-                continue
             actions = [a for a in listify(st.get("Action")) if isinstance(a, str)]
-            loose = [a for a in actions if not any(fnmatch.fnmatchcase(a.lower(), pat) for pat in allowed)]
-            if loose:
-                report_violation(f"{where} grants {', '.join(loose)} on Resource '*': scope them to the "
-                                 f"resources the service uses.", None)
+            resources = listify(st.get("Resource"))
+            if "*" in resources:
+                loose = [a for a in actions if not any(fnmatch.fnmatchcase(a.lower(), pat) for pat in allowed)]
+                if loose:
+                    report_violation(f"{where} grants {', '.join(loose)} on Resource '*': scope them to the "
+                                     f"resources the service uses.", None)
+            for arn in resources:
+                problem = wildcard_arn_problem(arn) if isinstance(arn, str) else None
+                if problem:
+                    report_violation(f"{where} grants {', '.join(actions) or 'its actions'} on {arn}: {problem}; "
+                                     f"name the resources the service uses.", None)
+
+_ARN_FIELDS = ("partition", "service", "region", "account")
+_ONLY_WILDCARDS = re.compile(r"[*?/:]+")
+
+
+def wildcard_arn_problem(arn: str) -> Any:
+    """Why an ARN pattern covers more than the program's own resources, or None.
+
+    ARN format (IAM user guide, "IAM identifiers" and "Amazon Resource Names", read 2026-11):
+    arn:partition:service:region:account:resource, the resource being "type/id", "type:id" or, for S3,
+    "bucket/key".  A wildcard in partition, service, region or account reaches other accounts' or regions'
+    resources; an id that is only wildcards ("role/*", "secret:*", "table/*", an S3 bucket "*") reaches every
+    resource of the type.  A wildcard after a named resource (log-group:name:*, bucket/*, task/cluster/*) stays
+    within it and is fine."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        return None
+    wild = [name for name, value in zip(_ARN_FIELDS, parts[1:5]) if "*" in value or "?" in value]
+    if wild:
+        return f"a wildcard in its {' and '.join(wild)}"
+    resource = parts[5]
+    if parts[2] != "s3":
+        head = re.match(r"[^*?/:]+[/:]", resource)  # the resource type ("role/", "secret:")
+        resource = resource[head.end():] if head else resource
+    if _ONLY_WILDCARDS.fullmatch(resource):
+        return "every resource of the type"
+    return None
 
 
 # ---- privilege escalation ----------------------------------------------------------------------------------------
@@ -201,6 +246,31 @@ def validate_trust_policy(args, report_violation) -> None:
                     and not st.get("Condition"):
                 report_violation(f"The trust policy lets every principal of account {who} assume the role without "
                                  f"a condition.", None)
+            elif kind == "Federated" and GITHUB_OIDC in who and not _pins_github_subject(st.get("Condition")):
+                report_violation("The trust policy lets GitHub Actions OIDC tokens assume the role without a "
+                                 f"'{GITHUB_OIDC}:sub' condition naming the repository: any GitHub repository's "
+                                 "workflow could assume it.", None)
+
+
+# GitHub Actions OIDC (GitHub docs "Configuring OpenID Connect in Amazon Web Services" and AWS IAM user guide
+# "Configuring a role for GitHub OIDC identity provider", read 2026-11): the trust policy must pin the token's
+# "sub" claim (repo:<owner>/<repo>:...); Checkov CKV_AWS_358 flags a trust without it or with a bare wildcard.
+GITHUB_OIDC = "token.actions.githubusercontent.com"
+
+
+def _pins_github_subject(condition: Any) -> bool:
+    if not isinstance(condition, dict):
+        return False
+    for operator, keys in condition.items():
+        if not isinstance(keys, dict) or "IfExists" in operator or not operator.startswith("String"):
+            continue
+        for key, values in keys.items():
+            if key.lower() != f"{GITHUB_OIDC}:sub":
+                continue
+            values = [v for v in listify(values) if isinstance(v, str)]
+            if values and all(re.match(r"repo:[^*?/:]+/[^*?/:]+", v) for v in values):
+                return True
+    return False
 
 
 # ---- acceptance -----------------------------------------------------------------------------------------------------
@@ -220,6 +290,10 @@ def _document_problems(doc: Any, trust: bool) -> list[str]:
             problems.append(f"Statement {i}: Effect {st.get('Effect')!r} is not Allow or Deny")
         if "Action" not in st and "NotAction" not in st:
             problems.append(f"Statement {i} has no Action")
+        bad = [a for key in ("Action", "NotAction") for a in listify(st.get(key))
+               if not isinstance(a, str) or (a != "*" and not _ACTION.fullmatch(a))]
+        if bad:
+            problems.append(f"Statement {i}: action(s) {', '.join(map(repr, bad))} are not <service>:<action>")
         if trust and not st.get("Principal") and not st.get("NotPrincipal"):
             problems.append(f"Statement {i} has no Principal (a trust policy names who may assume the role)")
         if not trust and "Principal" in st:
@@ -231,11 +305,55 @@ def _document_problems(doc: Any, trust: bool) -> list[str]:
     return problems
 
 
+# An action is "<service prefix>:<action name>" (IAM JSON policy element reference "Action", read 2026-11).
+_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
+# CreateRole MaxSessionDuration: 3600-43200 seconds (IAM API reference, read 2026-11).
+SESSION_SECONDS = (3600, 43200)
+# Service principals a role may trust: each of AWS's own "<name>.amazonaws.com" (IAM user guide, "AWS services
+# that work with IAM", service-linked and service roles; read 2026-11).  A misspelt one (ecs-task.amazonaws.com)
+# fails CreateRole with MalformedPolicyDocument "Invalid principal in policy".  The list holds the services this
+# platform and its likely additions use; add a real one through the option.
+SERVICE_PRINCIPALS = [
+    "apigateway.amazonaws.com", "application-autoscaling.amazonaws.com", "backup.amazonaws.com",
+    "budgets.amazonaws.com", "cloudformation.amazonaws.com", "cloudfront.amazonaws.com",
+    "cloudwatch.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com",
+    "delivery.logs.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs.amazonaws.com",
+    "edgelambda.amazonaws.com", "elasticache.amazonaws.com", "elasticloadbalancing.amazonaws.com",
+    "events.amazonaws.com", "firehose.amazonaws.com", "fis.amazonaws.com", "kafka.amazonaws.com",
+    "lambda.amazonaws.com", "logs.amazonaws.com", "monitoring.rds.amazonaws.com", "mq.amazonaws.com",
+    "rds.amazonaws.com", "scheduler.amazonaws.com", "secretsmanager.amazonaws.com", "sns.amazonaws.com",
+    "sqs.amazonaws.com", "ssm.amazonaws.com", "states.amazonaws.com", "vpc-flow-logs.amazonaws.com",
+    "xray.amazonaws.com",
+]
+DOCUMENT_CONFIG = {"knownServicePrincipals": string_list(
+    "Service principals a role trust policy may name (a principal not listed is taken for a typo).",
+    SERVICE_PRINCIPALS)}
+
+
+def _trust_problems(args, raw: Any) -> list[str]:
+    doc = parse_json(raw)
+    if is_unknown(doc) or not isinstance(doc, dict):
+        return []
+    known = set(options(args, DOCUMENT_CONFIG)["knownServicePrincipals"])
+    unknown = sorted({who for st in statements(doc) for kind, who in _principals(st)
+                      if kind == "Service" and not is_unknown(who) and who not in known})
+    return [f"assumeRolePolicy trusts service principal(s) {', '.join(unknown)}, which are not AWS service "
+            f"principals this stack knows (a typo fails CreateRole: 'Invalid principal in policy'); fix the "
+            f"name or add it to knownServicePrincipals"] if unknown else []
+
+
 def validate_iam_documents(args, report_violation) -> None:
     t, p = args.resource_type, args.props
     docs = []
     if t == ROLE:
         docs.append(("assumeRolePolicy", get(p, "assumeRolePolicy"), True, 2048))
+        for problem in _trust_problems(args, get(p, "assumeRolePolicy")):
+            report_violation(problem + ".", None)
+        seconds = as_int(get(p, "maxSessionDuration"))
+        if isinstance(seconds, int) and not is_unknown(seconds) \
+                and not SESSION_SECONDS[0] <= seconds <= SESSION_SECONDS[1]:
+            report_violation(f"maxSessionDuration {seconds} is outside {SESSION_SECONDS[0]}-{SESSION_SECONDS[1]} "
+                             f"seconds.", None)
     if t in POLICY_DOCUMENT_TYPES:
         docs.append(("policy", get(p, "policy"), False, 10240 if t == ROLE_POLICY else 6144))
     for where, raw, trust, limit in docs:
@@ -273,12 +391,14 @@ RULES = [
          remediation="Grant specific actions on specific ARNs (components/access.py).",
          anchors=("CKV_AWS_62",)),
     Rule(name="iam-no-wildcard-actions", area=SECURITY, resource_types=_DOC_TYPES,
-         description="IAM policies name their actions: no '*', '<service>:*' or NotAction grants.",
+         description="IAM policies name their actions: no '*', '<service>:*', partial wildcards (s3:Get*) or "
+                     "NotAction grants.",
          validate=validate_no_wildcard_actions, level=MANDATORY, severity=Severity.HIGH,
-         remediation="List the actions the service calls (components/shared/access.py).",
-         anchors=("CKV_AWS_63", "CKV2_AWS_40")),
+         remediation="List the actions the service calls (components/shared/access.py).", config=ACTION_CONFIG,
+         anchors=("CKV_AWS_63", "CKV2_AWS_40", "AwsSolutions-IAM5")),
     Rule(name="iam-no-wildcard-resources", area=SECURITY, resource_types=_DOC_TYPES,
-         description="IAM policies grant Resource '*' only for actions without resource-level permissions.",
+         description="IAM policies grant Resource '*' only for actions without resource-level permissions, and "
+                     "no ARN with a wildcard account, region or resource id (role/*, secret:*).",
          validate=validate_no_wildcard_resources, level=MANDATORY, severity=Severity.HIGH,
          remediation="Scope the statement to the ARNs the service uses (components/shared/access.py).",
          config=RESOURCE_CONFIG,
@@ -298,14 +418,15 @@ RULES = [
          anchors=("AwsSolutions-IAM4", "CKV_AWS_274", "CKV2_AWS_56")),
     Rule(name="iam-trust-policy", area=SECURITY, resource_types=(ROLE,),
          description="Role trust policies name services or principals: never '*', never a whole account "
-                     "without a condition.",
+                     "without a condition, never GitHub Actions OIDC without a repository 'sub' condition.",
          validate=validate_trust_policy, level=MANDATORY, severity=Severity.CRITICAL,
          remediation="Trust the AWS service principal (components/shared/iam.py) with an aws:SourceAccount "
-                     "condition.", anchors=("CKV_AWS_60", "CKV_AWS_61")),
+                     "condition.", anchors=("CKV_AWS_60", "CKV_AWS_61", "CKV_AWS_358")),
     Rule(name="iam-policy-documents", area=ACCEPTANCE, resource_types=(*POLICY_DOCUMENT_TYPES, ROLE, ATTACHMENT),
-         description="IAM policy documents are well-formed (Version, Effect, Action, Resource/Principal) and fit "
-                     "IAM's size limits; attachments name policy ARNs.",
-         validate=validate_iam_documents, level=MANDATORY, severity=Severity.HIGH,
+         description="IAM policy documents are well-formed (Version, Effect, <service>:<action> actions, "
+                     "Resource/Principal, known service principals) and fit IAM's size limits; role session "
+                     "durations are 1-12 h; attachments name policy ARNs.",
+         validate=validate_iam_documents, level=MANDATORY, severity=Severity.HIGH, config=DOCUMENT_CONFIG,
          remediation="Build documents with the helpers in components/shared (iam.py, access.py)."),
 ]
 
@@ -321,7 +442,7 @@ BASELINE = Baseline(
         'CKV_AWS_62': ('iam-no-wildcard-admin',),
         'CKV_AWS_63': ('iam-no-wildcard-actions',),
         'CKV2_AWS_40': ('iam-no-wildcard-actions',),
-        'AwsSolutions-IAM5': ('iam-no-wildcard-resources',),
+        'AwsSolutions-IAM5': ('iam-no-wildcard-resources', 'iam-no-wildcard-actions'),
         'CKV_AWS_355': ('iam-no-wildcard-resources',),
         'CKV_AWS_288': ('iam-no-wildcard-resources',),
         'CKV_AWS_289': ('iam-no-wildcard-resources',),
@@ -332,6 +453,7 @@ BASELINE = Baseline(
         'CKV2_AWS_56': ('iam-managed-policies',),
         'CKV_AWS_60': ('iam-trust-policy',),
         'CKV_AWS_61': ('iam-trust-policy',),
+        'CKV_AWS_358': ('iam-trust-policy',),
     },
     not_applicable={
         'CKV_AWS_287': "The only credential-issuing action granted is ecr:GetAuthorizationToken, which ECS task "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from typing import Any
 
@@ -71,6 +72,30 @@ def validate_key_hygiene(args, report_violation) -> None:
         report_violation("The key has no description of what it encrypts.", None)
 
 
+def _locks_out(raw: Any) -> bool:
+    """Whether a known key policy gives no AWS principal kms:PutKeyPolicy.  CreateKey (KMS API reference,
+    BypassPolicyLockoutSafetyCheck, read 2026-11) refuses a policy that would not let the caller change it
+    again; the account-root statement (the default key policy's) is what keeps IAM in charge of the key."""
+    if is_unknown(raw) or raw in (None, ""):
+        return False
+    doc = parse_json(raw)
+    if not isinstance(doc, dict) or not isinstance(doc.get("Statement"), (list, dict)):
+        return False
+    statements = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+    for st in statements:
+        if not isinstance(st, dict) or st.get("Effect") != "Allow":
+            continue
+        principal = st.get("Principal")
+        aws = principal.get("AWS") if isinstance(principal, dict) else principal
+        if not aws:
+            continue
+        actions = st.get("Action")
+        actions = actions if isinstance(actions, list) else [actions]
+        if any(isinstance(a, str) and fnmatch.fnmatchcase("kms:putkeypolicy", a.lower()) for a in actions):
+            return False
+    return True
+
+
 # KMS API reference (read 2026-11): CreateKey PendingWindowInDays (deletionWindowInDays) 7-30;
 # EnableKeyRotation RotationPeriodInDays 90-2560, only for symmetric encryption keys; Description up to 8192
 # characters; CreateAlias AliasName "alias/" + [a-zA-Z0-9/_-], up to 256 characters, not "alias/aws/".
@@ -91,6 +116,10 @@ def validate_kms_values(args, report_violation) -> None:
         description = as_str(get(p, "description"))
         if description and not is_unknown(description) and len(description) > 8192:
             report_violation("description is over 8192 characters.", None)
+        if as_bool(get(p, "bypassPolicyLockoutSafetyCheck"), False) is not True and _locks_out(get(p, "policy")):
+            report_violation("The key policy lets no IAM principal manage it (kms:PutKeyPolicy): CreateKey's lockout "
+                             "safety check refuses it (MalformedPolicyDocumentException). Keep the statement "
+                             "that lets the account (arn:aws:iam::<account>:root) administer the key.", None)
     elif t == ALIAS:
         name = as_str(get(p, "name"))
         if name and not is_unknown(name):
@@ -121,7 +150,7 @@ RULES = [
          anchors=("CKV_AWS_227", "aws-kms-key-missing-description")),
     Rule(name="kms-values", area=ACCEPTANCE, resource_types=(KEY, ALIAS),
          description="KMS deletion window, rotation period, description length and alias names are values KMS "
-                     "accepts.",
+                     "accepts, and the key policy passes CreateKey's lockout safety check.",
          validate=validate_kms_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (KMS CreateKey / CreateAlias API reference)."),
 ]

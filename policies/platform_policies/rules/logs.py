@@ -113,6 +113,14 @@ def _alarm_problems(args) -> list[str]:
         out.append(f"{' and '.join(sources)} are mutually exclusive")
     if not sources:
         out.append("one of statistic, extendedStatistic or metricQueries is required")
+    queries = as_list(get(p, "metricQueries"))
+    if queries and not is_unknown(queries):
+        # PutMetricAlarm Metrics (CloudWatch API reference, read 2026-11): exactly one query returns the series
+        # the alarm watches (ReturnData true, the default when unset); the others set it false.
+        flags = [as_bool(get(q, "returnData"), True) for q in queries]
+        if not any(is_unknown(f) for f in flags) and sum(1 for f in flags if f is True) != 1:
+            out.append(f"metricQueries: {sum(1 for f in flags if f is True)} queries return data (returnData); "
+                       f"exactly one must")
     statistic = as_str(get(p, "statistic"))
     if statistic and not is_unknown(statistic) and statistic not in STATISTICS:
         out.append(f"statistic {statistic!r} is not one of {', '.join(STATISTICS)}")
@@ -190,7 +198,7 @@ RULES = [
          description="Log groups set a retention CloudWatch accepts, at least the stack's minRetentionDays.",
          validate=validate_log_retention, level=MANDATORY, severity=Severity.MEDIUM,
          remediation="Set retentionInDays (settings logRetentionDays) to at least minRetentionDays.",
-         config=RETENTION_CONFIG, anchors=("CKV_AWS_66", "CKV_AWS_338")),
+         config=RETENTION_CONFIG, anchors=("CKV_AWS_66",)),
     Rule(name="log-resource-policy-scoped", area=SECURITY, resource_types=(LOG_RESOURCE_POLICY,),
          description="CloudWatch Logs resource policies grant named services only, with a source condition.",
          validate=validate_log_resource_policy, level=MANDATORY, severity=Severity.HIGH,
@@ -220,10 +228,15 @@ BASELINE = Baseline(
     ),
     covered={
         'CKV_AWS_66': ('log-group-retention',),
-        'CKV_AWS_338': ('log-group-retention',),
         'CKV_AWS_319': ('metric-alarm-actions',),
     },
     not_applicable={
+        # Deliberately not applied: log-group-retention enforces the stack's own minimum instead.
+        'CKV_AWS_338': "Deliberately not applied: Checkov wants 365 days of retention, the platform keeps "
+                       "operational logs (ECS, VPC flow, API Gateway, database exports) for the stack's "
+                       "minRetentionDays (prod 30, dev 7; log-group-retention), which covers incident review; "
+                       "a year of these logs would be storage cost without a use, and no audit trail lives in "
+                       "them.",
         'CKV_AWS_158': "CloudWatch Logs encrypts every log group at rest with a service key; the platform's logs "
                        "hold no data that needs a customer managed key's separate access control.",
     },

@@ -132,6 +132,34 @@ def validate_mq_broker_values(args, report_violation) -> None:
     if not is_unknown(version) and version.count(".") == 1 \
             and as_bool(get(p, "autoMinorVersionUpgrade"), False) is False:
         report_violation(f"engineVersion {version} (major.minor) needs autoMinorVersionUpgrade=true.", None)
+    problem = _version_form_problem(version, rabbit) if isinstance(version, str) and version else None
+    if problem:
+        report_violation(problem, None)
+
+
+# Amazon MQ developer guide, "Version management" (read 2026-11): from ActiveMQ 5.18 and RabbitMQ 3.13 a broker
+# names its engine as major.minor ("5.18", "3.13") and Amazon MQ applies the patches; older versions are named
+# in full ("5.17.6", "3.11.20").
+MAJOR_MINOR_FROM = {"activemq": (5, 18), "rabbitmq": (3, 13)}
+FULL_VERSION_EXAMPLE = {"activemq": "5.17.6", "rabbitmq": "3.11.20"}
+_VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def _version_form_problem(version: str, rabbit: bool) -> str:
+    engine = "rabbitmq" if rabbit else "activemq"
+    shown = "RabbitMQ" if rabbit else "ActiveMQ"
+    m = _VERSION.fullmatch(version)
+    if m is None:
+        return f"engineVersion {version!r} is not a {shown} version (major.minor or major.minor.patch)."
+    major_minor, patch = (int(m.group(1)), int(m.group(2))), m.group(3)
+    since = MAJOR_MINOR_FROM[engine]
+    if patch is None and major_minor < since:
+        return (f"engineVersion {version}: before {shown} {since[0]}.{since[1]} Amazon MQ takes a full version "
+                f"(major.minor.patch, like {FULL_VERSION_EXAMPLE[engine]}).")
+    if patch is not None and major_minor >= since:
+        return (f"engineVersion {version}: from {shown} {since[0]}.{since[1]} Amazon MQ takes major.minor "
+                f"({m.group(1)}.{m.group(2)}) and applies the patches itself.")
+    return ""
 
 
 # ---- security -----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZI
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import NameRule
 from ..support.options import integer, options, string_list
-from ..support.azs import az_span
+from ..support.azs import az_span, count_azs, stack_azs
 from ..support.graph import of_type, per_resource, producer
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.protection import require_protect_when_strict
@@ -37,13 +37,30 @@ def validate_msk_multi_az(args, report_violation) -> None:
         if span is not None and span < min_azs:
             report_violation(f"brokerNodeGroupInfo.clientSubnets come from a VPC spanning {span} AZ(s); "
                              f"at least {min_azs} (one per AZ) required.", None)
-    elif len(subnets) < min_azs:
-        report_violation(f"brokerNodeGroupInfo.clientSubnets has {len(subnets)} subnet(s); "
-                         f"at least {min_azs} (one per AZ) required.", None)
+    else:
+        _check_distinct_azs(args, subnets, min_azs, report_violation)
     # The broker count being a multiple of the subnets is checked by msk-broker-count-multiple-of-subnets.
     if not is_unknown(brokers) and brokers is not None and brokers < max(min_azs, 1):
         report_violation(f"numberOfBrokerNodes is {brokers}; at least one broker in each of "
                          f"{min_azs} AZs required.", None)
+
+
+def _check_distinct_azs(args, subnets: list, min_azs: int, report_violation) -> None:
+    """Distinct AZs of the client subnets, not the number of ids: two subnets of one AZ (or one id twice) give no
+    redundancy.  With the stack's graph the ids are resolved to AZs; without it distinct ids bound the count."""
+    resource, by_urn = getattr(args, "resource", None), getattr(args, "by_urn", None)
+    if resource is not None and by_urn is not None:
+        azs = count_azs(resource, "brokerNodeGroupInfo", subnets, stack_azs(by_urn.values()))
+        if azs.below(min_azs):
+            seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
+            report_violation(f"brokerNodeGroupInfo.clientSubnets ({azs.subnets} subnet(s)) cover {seen} AZ(s); "
+                             f"at least {min_azs} (one subnet per AZ) required.", None)
+        return
+    distinct = len({s for s in subnets if isinstance(s, str) and not is_unknown(s)}) \
+        + sum(1 for s in subnets if is_unknown(s))
+    if distinct < min_azs:
+        report_violation(f"brokerNodeGroupInfo.clientSubnets has {distinct} distinct subnet(s); "
+                         f"at least {min_azs} (one per AZ) required.", None)
 
 
 # ---- sizing -------------------------------------------------------------------------------------------
@@ -93,6 +110,11 @@ def validate_msk_brokers_per_subnet(args, report_violation) -> None:
                          f"subnets.", None)
     if not 2 <= len(subnets) <= 3:
         report_violation(f"MSK takes 2 or 3 client subnets (one per AZ); got {len(subnets)}.", None)
+    known = [s for s in subnets if isinstance(s, str) and not is_unknown(s)]
+    twice = sorted({s for s in known if known.count(s) > 1})
+    if twice:
+        report_violation(f"brokerNodeGroupInfo.clientSubnets lists {', '.join(twice)} more than once; MSK refuses "
+                         f"duplicate client subnets.", None)
 
 
 # MSK API reference CreateCluster (read 2026-11): EBSStorageInfo VolumeSize 1-16384 GiB; EnhancedMonitoring
@@ -102,10 +124,21 @@ ENHANCED_MONITORING = ("DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOP
 CLIENT_BROKER = ("TLS", "TLS_PLAINTEXT", "PLAINTEXT")
 
 
+# Kafka versions MSK still supports for new clusters: 3.6.0, 3.7.x, 3.8.x, 3.9.x, 4.0.x and later, some also as
+# KRaft (".kraft") builds (Amazon MSK developer guide, "Supported Apache Kafka versions", read 2026-11); the
+# program's settings (kafka.kafkaVersion) accept the same shapes.
+SUPPORTED_KAFKA_VERSION = re.compile(r"(3\.[6-9]|[4-9]\.\d+)(\.\d+|\.x)(\.kraft)?")
+
+
 def validate_msk_cluster_values(args, report_violation) -> None:
     if args.resource_type != MSK_CLUSTER:
         return
     p = args.props
+    version = as_str(get(p, "kafkaVersion"))
+    if isinstance(version, str) and version and not is_unknown(version) \
+            and not SUPPORTED_KAFKA_VERSION.fullmatch(version):
+        report_violation(f"kafkaVersion {version} is not a version MSK offers for new clusters (3.6.0 or later, "
+                         f"like 3.8.x).", None)
     size = as_int(get(p, "brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize"))
     if size is not None and not is_unknown(size) and not 1 <= size <= 16384:
         report_violation(f"volumeSize {size} GiB is outside 1-16384.", None)
@@ -236,7 +269,7 @@ PHYSICAL_NAMES = {MSK_CLUSTER: NameRule("clusterName", 64, pattern=re.compile(r"
 RULES = [
     # A stack policy so that a first preview decides from the VPC when the subnet ids are unknown.
     Rule(name="msk-multi-az", area=AVAILABILITY, resource_types=(MSK_CLUSTER,), stack=True,
-         description="MSK clusters span at least `minAzs` client subnets (one per AZ).",
+         description="MSK clusters' client subnets span at least `minAzs` distinct AZs.",
          validate=per_resource((MSK_CLUSTER,), validate_msk_multi_az), level=ADVISORY, severity=Severity.HIGH,
          remediation="Pass one private subnet per AZ in brokerNodeGroupInfo.clientSubnets and at least one "
                      "broker per AZ.", config=MULTI_AZ_CONFIG),
@@ -249,12 +282,12 @@ RULES = [
          validate=validate_msk_storage_limits, level=MANDATORY, severity=Severity.MEDIUM,
          remediation="Lower kafka.storageGb/maxStorageGb or raise maxStorageGb.", config=STORAGE_CONFIG),
     Rule(name="msk-broker-count-multiple-of-subnets", area=ACCEPTANCE, resource_types=(MSK_CLUSTER,),
-         description="MSK broker count is a multiple of its 2-3 client subnets.",
+         description="MSK broker count is a multiple of its 2-3 client subnets, none listed twice.",
          validate=validate_msk_brokers_per_subnet, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set numberOfBrokerNodes = AZ count x brokers per AZ."),
     Rule(name="msk-cluster-values", area=ACCEPTANCE, resource_types=(MSK_CLUSTER,),
-         description="MSK volume size, enhanced monitoring, client-broker encryption and client authentication "
-                     "are values (and combinations) MSK accepts.",
+         description="MSK Kafka version, volume size, enhanced monitoring, client-broker encryption and client "
+                     "authentication are values (and combinations) MSK accepts.",
          validate=validate_msk_cluster_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (MSK CreateCluster API reference)."),
     Rule(name="msk-configuration-kafka-version", area=ACCEPTANCE, resource_types=(MSK_CLUSTER, MSK_CONFIGURATION),

@@ -11,11 +11,13 @@ from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZI
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.naming import LOWER_ID, NameRule
 from ..support.options import integer, options, string_list
+from ..support.azs import count_azs, stack_azs
 from ..support.graph import of_type, producer
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
 
 
 def is_read_replica(props) -> bool:
@@ -105,6 +107,50 @@ def validate_rds_maintenance(args, report_violation) -> None:
         report_violation("copyTagsToSnapshot is not true: snapshots lose the cost and ownership tags.", None)
 
 
+def validate_rds_in_vpc(args, report_violation) -> None:
+    """The instance uses the platform's DB subnet group and its own security groups: without a subnet group
+    RDS places it in the default VPC (public subnets), where the platform's security groups do not exist."""
+    if args.resource_type != RDS_INSTANCE:
+        return
+    group = as_str(get(args.props, "dbSubnetGroupName"))
+    # A same-region read replica takes its source's subnet group (Pulumi aws.rds.Instance dbSubnetGroupName).
+    if not is_read_replica(args.props) and not is_unknown(group) and group in (None, "", "default"):
+        report_violation("dbSubnetGroupName is not set (or 'default'): the database lands in the default VPC's "
+                         "subnets. Use the platform's private DB subnet group.", None)
+    groups = as_list(get(args.props, "vpcSecurityGroupIds"))
+    if not is_unknown(groups) and not groups:
+        report_violation("vpcSecurityGroupIds is empty: the database gets the VPC's default security group.", None)
+
+
+def validate_rds_managed_password(args, report_violation) -> None:
+    """RDS manages the master password in Secrets Manager and rotates it; the services read that secret.  A
+    password in the program sits in the Pulumi state and plan and is never rotated.  A read replica uses its
+    source's master user."""
+    if not _instance(args):
+        return
+    p = args.props
+    if get(p, "password") not in (None, ""):
+        report_violation("A master password is set in the program (password): it is stored in the Pulumi state "
+                         "and never rotated. Set manageMasterUserPassword=true instead.", None)
+    elif as_bool(get(p, "manageMasterUserPassword"), False) is False:
+        report_violation("manageMasterUserPassword is not true: the master password is not kept and rotated in "
+                         "Secrets Manager.", None)
+
+
+def validate_subnet_group_azs(args, report_violation) -> None:
+    """A DB subnet group covers at least two AZs: CreateDBSubnetGroup refuses one that does not
+    (DBSubnetGroupDoesNotCoverEnoughAZs, RDS API reference, read 2026-11), and a Multi-AZ standby needs the
+    second AZ."""
+    resources = list(args.resources)
+    azs_of = stack_azs(resources)
+    for group in of_type(resources, SUBNET_GROUP):
+        azs = count_azs(group, "subnetIds", get(group.props, "subnetIds"), azs_of)
+        if azs.below(2):
+            seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
+            report_violation(f"The DB subnet group's {azs.subnets} subnet(s) cover {seen} AZ(s); RDS needs subnets "
+                             f"in at least two AZs.", group.urn)
+
+
 QUERY_LOGGING = ("log_statement", "log_min_duration_statement")
 
 
@@ -178,10 +224,88 @@ _SNAPSHOT_ID = re.compile(r"[A-Za-z](-?[A-Za-z0-9])*")
 MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 
 
+# Naming constraints in Amazon RDS (RDS user guide) and CreateDBInstance MasterUsername, MasterUserPassword,
+# DBName (read 2026-11): PostgreSQL master user name 1-63 and MySQL/MariaDB 1-16 characters, letters, digits
+# and underscores, a letter first; master password 8-128 (PostgreSQL) or 8-41 (MySQL, MariaDB) printable
+# ASCII characters other than / ' " @ and space, required unless RDS manages it (ManageMasterUserPassword);
+# PostgreSQL database name 1-63 letters, digits and underscores, a letter first, not a reserved word; MySQL
+# and MariaDB 1-64 letters and digits.  Without a source (replica, snapshot) the user name is required.
+USERNAME_MAX = {"postgres": 63, "mysql": 16, "mariadb": 16}
+PASSWORD_LENGTH = {"postgres": (8, 128), "mysql": (8, 41), "mariadb": (8, 41)}
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_PASSWORD = re.compile(r"[\x21-\x7e]+")
+PASSWORD_FORBIDDEN = "/'\"@ "
+DB_NAME = {"postgres": (re.compile(r"[A-Za-z][A-Za-z0-9_]*"), 63), "mysql": (re.compile(r"[A-Za-z0-9]+"), 64),
+           "mariadb": (re.compile(r"[A-Za-z0-9]+"), 64)}
+# PostgreSQL key words reserved in PostgreSQL (PostgreSQL 16 documentation, Appendix C "SQL Key Words", column
+# "PostgreSQL": reserved, not "can be function or type"); words a service name could be.
+POSTGRES_RESERVED = frozenset("""
+    all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
+    current_catalog current_date current_role current_time current_timestamp current_user default deferrable
+    desc distinct do else end except false fetch for foreign from grant group having in initially intersect
+    into lateral leading limit localtime localtimestamp not null offset on only or order placing primary
+    references returning select session_user some symmetric system_user table then to trailing true union
+    unique user using variadic when where window with""".split())
+# gp3 (RDS user guide, "Amazon RDS DB instance storage", gp3 storage table, read 2026-11): below 400 GiB the
+# Db2, MariaDB, MySQL and PostgreSQL volume runs at its baseline (3,000 IOPS, 125 MiB/s) and CreateDBInstance
+# refuses Iops and StorageThroughput ("You can't specify IOPS or storage throughput for engine postgres and a
+# storage size less than 400", terraform-provider-aws issue #28382); StorageThroughput is for gp3 only.
+GP3_PROVISIONED_FROM_GIB = {"postgres": 400, "mysql": 400, "mariadb": 400}
+
+
+def _credential_problems(p, engine: str) -> list[str]:
+    """Master user, password and database name of an instance that has no source to take them from."""
+    out = []
+    username = as_str(get(p, "username"))
+    if not is_unknown(username) and not username:
+        out.append("username is not set: CreateDBInstance needs a master user name")
+    elif username and not is_unknown(username) and (len(username) > USERNAME_MAX.get(engine, 63)
+                                                   or not _USERNAME.fullmatch(username)):
+        out.append(f"username {username!r} must be 1-{USERNAME_MAX.get(engine, 63)} letters, digits or "
+                   f"underscores, a letter first")
+    password = get(p, "password")
+    managed = as_bool(get(p, "manageMasterUserPassword"), False)
+    if password in (None, "") and managed is False:
+        out.append("neither password nor manageMasterUserPassword=true: CreateDBInstance needs a master "
+                   "password (set manageMasterUserPassword=true)")
+    if isinstance(password, str) and password:
+        low, high = PASSWORD_LENGTH.get(engine, (8, 128))
+        if not low <= len(password) <= high or not _PASSWORD.fullmatch(password) \
+                or set(PASSWORD_FORBIDDEN) & set(password):
+            out.append(f"the master password must be {low}-{high} printable ASCII characters without / ' \" @ "
+                       f"or space")
+    name = as_str(get(p, "dbName"))
+    if name and not is_unknown(name) and engine in DB_NAME:
+        shape, limit = DB_NAME[engine]
+        if len(name) > limit or not shape.fullmatch(name):
+            kind = "letters, digits, underscores, a letter first" if engine == "postgres" else "letters and digits"
+            out.append(f"dbName {name!r} is not a {engine} database name ({limit} characters at most, {kind})")
+        elif engine == "postgres" and name.lower() in POSTGRES_RESERVED:
+            out.append(f"dbName {name!r} is a word PostgreSQL reserves")
+    return out
+
+
+def _storage_problems(p, engine: str, allocated) -> list[str]:
+    out = []
+    storage = as_str(get(p, "storageType"), "gp2" if get(p, "iops") is None else "io1")
+    throughput = get(p, "storageThroughput")
+    if throughput not in (None, 0) and not is_unknown(storage) and storage != "gp3":
+        out.append(f"storageThroughput is for gp3 storage only; storageType is {storage}")
+    floor = GP3_PROVISIONED_FROM_GIB.get(engine)
+    if storage == "gp3" and floor and allocated is not None and allocated < floor:
+        given = [k for k in ("iops", "storageThroughput") if get(p, k) not in (None, 0)]
+        if given:
+            out.append(f"{' and '.join(given)} cannot be set on gp3 below {floor} GiB for {engine} (allocatedStorage "
+                       f"{allocated}): the volume runs at its 3,000 IOPS / 125 MiB/s baseline")
+    return out
+
+
 def validate_rds_instance_values(args, report_violation) -> None:
     if args.resource_type != RDS_INSTANCE:
         return
     p = args.props
+    engine = as_str(get(p, "engine"), "")
+    engine = "" if is_unknown(engine) else engine
 
     def number(key):
         value = as_int(get(p, key))
@@ -216,6 +340,16 @@ def validate_rds_instance_values(args, report_violation) -> None:
     if final and not is_unknown(final) and (len(final) > 255 or not _SNAPSHOT_ID.fullmatch(final)):
         report_violation(f"finalSnapshotIdentifier {final!r} is not a valid snapshot identifier (letter first, "
                          f"letters, digits, single hyphens, at most 255 characters).", None)
+    # CreateDBInstance AvailabilityZone: not with a Multi-AZ deployment (RDS picks the primary's and
+    # standby's AZs), read 2026-11.
+    if as_bool(get(p, "multiAz"), False) is True and get(p, "availabilityZone") not in (None, ""):
+        report_violation("availabilityZone cannot be set on a Multi-AZ instance (RDS places the primary and "
+                         "the standby).", None)
+    problems = _storage_problems(p, engine, allocated)
+    if not is_read_replica(p) and get(p, "snapshotIdentifier") in (None, ""):
+        problems += _credential_problems(p, engine)
+    for problem in problems:
+        report_violation(problem + ".", None)
 
 
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
@@ -304,10 +438,14 @@ RULES = [
          remediation="Lower database.allocatedStorageGb/maxAllocatedStorageGb or raise maxStorageGb.",
          config=STORAGE_CONFIG),
     Rule(name="rds-instance-values", area=ACCEPTANCE, resource_types=(RDS_INSTANCE,),
-         description="RDS retention, monitoring, storage, IOPS, password and snapshot-identifier values are ones "
-                     "CreateDBInstance accepts.",
+         description="RDS retention, monitoring, storage, IOPS and throughput, master user, password, database "
+                     "name, Multi-AZ placement and snapshot-identifier values are ones CreateDBInstance accepts.",
          validate=validate_rds_instance_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (RDS CreateDBInstance API reference)."),
+    Rule(name="rds-subnet-group-azs", area=ACCEPTANCE, resource_types=(SUBNET_GROUP,), stack=True,
+         description="RDS DB subnet groups cover at least two AZs.",
+         validate=validate_subnet_group_azs, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Pass the private subnets of every AZ (components/data/data.py)."),
     Rule(name="rds-parameter-group-family", area=ACCEPTANCE, resource_types=(RDS_INSTANCE, PARAMETER_GROUP),
          stack=True,
          description="An RDS instance's parameter group family matches its engine and major version.",
@@ -325,6 +463,16 @@ RULES = [
          remediation="Set autoMinorVersionUpgrade=true, caCertIdentifier=rds-ca-rsa2048-g1, "
                      "copyTagsToSnapshot=true.",
          anchors=("CKV_AWS_226", "CKV_AWS_211", "CKV2_AWS_60")),
+    Rule(name="rds-in-vpc", area=SECURITY, resource_types=(RDS_INSTANCE,),
+         description="RDS instances use the platform's DB subnet group and their own security groups.",
+         validate=validate_rds_in_vpc, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Pass dbSubnetGroupName (private subnets) and vpcSecurityGroupIds "
+                     "(components/data/database.py)."),
+    Rule(name="rds-managed-master-password", area=SECURITY, resource_types=(RDS_INSTANCE,),
+         description="RDS instances keep their master password in Secrets Manager (manageMasterUserPassword), "
+                     "never in the program.",
+         validate=validate_rds_managed_password, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Set manageMasterUserPassword=true and remove password (components/data/database.py)."),
     Rule(name="rds-postgres-query-logging", area=SECURITY, resource_types=(RDS_INSTANCE, PARAMETER_GROUP),
          stack=True,
          description="PostgreSQL instances use a parameter group that logs queries (log_min_duration_statement "
@@ -374,7 +522,8 @@ BASELINE = Baseline(
         'AwsSolutions-RDS11': "Port obfuscation adds nothing here: each database accepts connections only from its "
                               "service's security group in private subnets, over TLS with a managed password.",
         'CKV_AWS_161': "Services authenticate with the RDS-managed master secret (manageMasterUserPassword, rotated "
-                       "by RDS); IAM database authentication would need token refresh in every service.",
+                       "by RDS, required by rds-managed-master-password); IAM database authentication would need "
+                       "token refresh in every service.",
         'CKV_AWS_118': "Enhanced Monitoring (OS metrics at 1-60 s) needs an extra monitoring role; Performance "
                        "Insights and the CloudWatch alarms (rds-observability) cover what the runbooks use.",
         'CKV_AWS_250': "Concerns PostgreSQL minor versions from 2022 with log_fdw; the platform pins major "

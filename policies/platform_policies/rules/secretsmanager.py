@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
@@ -9,11 +11,12 @@ from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.graph import of_type, producer
 from ..support.naming import NameRule
 from ..support.options import options
-from ..support.props import as_int, as_mapping, as_str, get, is_unknown
+from ..support.props import as_int, as_mapping, as_str, get, is_unknown, parse_json
 
 SECRET = "aws:secretsmanager/secret:Secret"
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 
 ROTATION_CONFIG = {
     "maxRotationDays": {"type": "integer", "minimum": 1, "default": 90,
@@ -79,8 +82,33 @@ def validate_secret_values(args, report_violation) -> None:
             report_violation(f"rotationRules.automaticallyAfterDays {days} is outside 1-1000.", None)
 
 
-# CreateSecret Name: 512 characters (Secrets Manager API reference, read 2026-11).
-PHYSICAL_NAMES = {SECRET: NameRule("name", 512)}
+def _public(st: dict) -> bool:
+    principal = st.get("Principal")
+    if principal == "*":
+        return True
+    aws = principal.get("AWS") if isinstance(principal, dict) else None
+    return "*" in (aws if isinstance(aws, list) else [aws])
+
+
+def validate_secret_policy(args, report_violation) -> None:
+    """A secret's resource policy grants no '*' principal without a condition: anyone in any account could read
+    the secret (Secrets Manager user guide, "Block public access": PutResourcePolicy's BlockPublicPolicy exists
+    for this, read 2026-11)."""
+    if args.resource_type != SECRET_POLICY and not (args.resource_type == SECRET and get(args.props, "policy")):
+        return
+    doc = parse_json(get(args.props, "policy"))
+    if is_unknown(doc) or not isinstance(doc, dict):
+        return
+    statements = doc.get("Statement", [])
+    for st in statements if isinstance(statements, list) else [statements]:
+        if isinstance(st, dict) and st.get("Effect") == "Allow" and _public(st) and not st.get("Condition"):
+            report_violation("The secret's resource policy allows any principal ('*') without a condition: every "
+                             "AWS account could read it.", None)
+
+
+# CreateSecret Name: 512 characters, ASCII letters, digits and /_+=.@- (Secrets Manager API reference, read
+# 2026-11): a space is refused.
+PHYSICAL_NAMES = {SECRET: NameRule("name", 512, pattern=re.compile(r"[A-Za-z0-9/_+=.@-]+"))}
 
 RULES = [
     Rule(name="secret-rotation", area=SECURITY, resource_types=(SECRET, SECRET_ROTATION), stack=True,
@@ -94,6 +122,11 @@ RULES = [
          description="Secrets describe what they hold.",
          validate=validate_secret_description, level=MANDATORY, severity=Severity.LOW,
          remediation="Set description on the secret.", anchors=("aws-secretsmanager-secret-missing-description",)),
+    Rule(name="secret-resource-policy", area=SECURITY, resource_types=(SECRET, SECRET_POLICY),
+         description="Secret resource policies grant no '*' principal without a condition.",
+         validate=validate_secret_policy, level=MANDATORY, severity=Severity.CRITICAL,
+         remediation="Name the roles that read the secret; identity policies on the services' roles are enough "
+                     "within the account."),
     Rule(name="secret-values", area=ACCEPTANCE, resource_types=(SECRET, SECRET_VERSION, SECRET_ROTATION),
          description="Secrets Manager recovery windows, descriptions, rotation intervals and exclusive inputs are "
                      "values the API accepts.",
@@ -107,6 +140,7 @@ BASELINE = Baseline(
     resource_types=(
         'aws:secretsmanager/secret:Secret',
         'aws:secretsmanager/secretVersion:SecretVersion',
+        'aws:secretsmanager/secretPolicy:SecretPolicy',
     ),
     covered={
         'AwsSolutions-SMG4': ('secret-rotation',),
