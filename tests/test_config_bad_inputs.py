@@ -138,7 +138,7 @@ def _setting_cases() -> list[Case]:
                        "a@" + "b" * 64 + ".org", "two@@example.org"],
         "monthlyBudgetUsd": ["nan", "NaN", "inf", "-inf", "1e309", "-0", "0", "", "abc", "1e3000", "-1"],
         "logRetentionDays": ["0", "10", "-1", "1e309", "", "30.5", "9" * 40],
-        "deletionProtection": ["yes", "", "1"],
+        "deletionProtection": ["yes", "", "1", "TRUE"],   # Config.get_bool reads true/True/false/False only
         "serviceConnectTls": ["maybe"],
         "tracing": ["on"],
         "multiAz.database": ["no"],

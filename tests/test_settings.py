@@ -199,6 +199,18 @@ def test_changing_only_the_cpu_changes_only_that_service_and_fits_its_default_me
     assert settings_for("prod", **{"services.order.cpu": "16384"}).config.services["order"].memory == 32768
 
 
+def test_the_override_memory_follows_its_cpu_too():
+    # `--set serviceSizeOverride.cpu=1024` on prod (no override yet): the default 512 MiB does not fit, 2048
+    # is the smallest that does.  dev names its override memory (512) in its stack file: that stays an error.
+    s = settings_for("prod", **{"serviceSizeOverride.cpu": "1024"})
+    assert (s.config.serviceSizeOverride.cpu, s.config.serviceSizeOverride.memory) == (1024, 2048)
+    assert any("serviceSizeOverride.memory: the default 512 MiB does not fit cpu 1024; using 2048" in n
+               for n in s.notes)
+    errors = _errors("dev", **{"serviceSizeOverride.cpu": "1024"})
+    assert errors == [P + "serviceSizeOverride.memory: 512 MiB is not valid with cpu 1024; allowed for cpu 1024: "
+                          "2048, 3072, 4096, 5120, 6144, 7168, 8192"]
+
+
 def test_an_invalid_memory_the_stack_names_is_still_an_error():
     errors = _errors("prod", **{"services.order.cpu": "1024", "services.order.memory": "512"})
     assert errors == [P + "services.order.memory: 512 MiB is not valid with cpu 1024; allowed for cpu 1024: "

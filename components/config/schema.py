@@ -230,7 +230,8 @@ def _coerce_scalar(tp: Any, value: Any) -> Any:
     if tp is bool:
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
+        # The spellings Pulumi's Config.get_bool reads (pulumi/config.py): "TRUE" or "yes" it refuses.
+        if isinstance(value, str) and value in ("true", "True", "false", "False"):
             return value.lower() == "true"
         raise TypeError
     if tp is int:

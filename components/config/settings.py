@@ -395,7 +395,8 @@ def _fitted_memory(cpu: int, memory: int) -> int:
 def _follow_cpu(cfg: StackSettings, top: dict[str, Any], notes: list[str]) -> StackSettings:
     """A stack that changes a service's cpu without naming its memory (``pulumi config set --path
     services.order.cpu 1024``) keeps the default memory only where Fargate accepts it with the new cpu;
-    otherwise the memory becomes the smallest size that fits, and a note says so."""
+    otherwise the memory becomes the smallest size that fits, and a note says so.  The same for
+    ``serviceSizeOverride.cpu``."""
     raw = top.get("services") if isinstance(top.get("services"), dict) else {}
     services = dict(cfg.services)
     for name, given in raw.items():
@@ -407,7 +408,16 @@ def _follow_cpu(cfg: StackSettings, top: dict[str, Any], notes: list[str]) -> St
             notes.append(f"services.{name}.memory: the default {svc.memory} MiB does not fit cpu {svc.cpu}; using "
                          f"{fitted} MiB (set services.{name}.memory to choose another)")
             services[name] = dataclasses.replace(svc, memory=fitted)
-    return dataclasses.replace(cfg, services=services) if services != cfg.services else cfg
+    cfg = dataclasses.replace(cfg, services=services) if services != cfg.services else cfg
+    given = top.get("serviceSizeOverride")
+    size = cfg.serviceSizeOverride
+    if size is not None and isinstance(given, dict) and "cpu" in given and "memory" not in given \
+            and size.memory not in FARGATE_SIZES.get(size.cpu, ()):
+        fitted = _fitted_memory(size.cpu, size.memory)
+        notes.append(f"serviceSizeOverride.memory: the default {size.memory} MiB does not fit cpu {size.cpu}; using "
+                     f"{fitted} MiB (set serviceSizeOverride.memory to choose another)")
+        cfg = dataclasses.replace(cfg, serviceSizeOverride=dataclasses.replace(size, memory=fitted))
+    return cfg
 
 
 def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = frozenset()) -> list[str]:
