@@ -66,6 +66,13 @@ def test_nacl_ingress():
     assert check(v, NACL, _acl((90, "tcp", "deny", "0.0.0.0/0", 22, 22),
                                (100, "tcp", "allow", "0.0.0.0/0", 22, 80))) == []
     assert check(v, NACL, _acl((100, "tcp", "allow", "10.0.0.0/16", 22, 22), subnets=()))
+    # The internet split in halves is still the internet (a prefix shorter than /8 by default) ...
+    halves = _acl((100, "tcp", "allow", "0.0.0.0/1", 22, 22), (101, "tcp", "allow", "128.0.0.0/1", 22, 22))
+    assert check(v, NACL, halves)
+    assert check(v, NACL, _acl((100, "-1", "allow", "0.0.0.0/1", 0, 0)))
+    assert check(v, NACL, _acl((100, "tcp", "allow", "10.0.0.0/8", 22, 22))) == []
+    # ... and denying one half leaves the other open; denying the whole internet first settles the port.
+    assert check(v, NACL, _acl((90, "tcp", "deny", "0.0.0.0/1", 22, 22), (100, "tcp", "allow", "0.0.0.0/0", 22, 22)))
 
 
 def test_security_group_values():

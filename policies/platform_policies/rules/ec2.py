@@ -346,6 +346,7 @@ def validate_security_groups_attached(args, report_violation) -> None:
 # ---- security: network ACLs -----------------------------------------------------------------------------
 
 ADMIN_PORTS = {20: "FTP data", 21: "FTP", 22: "SSH"}
+NACL_CONFIG = {key: INGRESS_CONFIG[key] for key in ("minIpv4PrefixLength", "minIpv6PrefixLength")}
 
 
 def validate_nacl_ingress(args, report_violation) -> None:
@@ -360,11 +361,13 @@ def validate_nacl_ingress(args, report_violation) -> None:
     entries = as_list(get(p, "ingress"))
     if is_unknown(entries):
         return
+    opts = options(args, NACL_CONFIG)
+    min_v4, min_v6 = as_int(opts["minIpv4PrefixLength"], 8), as_int(opts["minIpv6PrefixLength"], 32)
     ordered = sorted(entries, key=lambda e: as_int(get(e, "ruleNo"), 0) if not is_unknown(get(e, "ruleNo")) else 0)
     decided: set = set()
     for e in ordered:
         cidr = as_str(get(e, "cidrBlock")) or as_str(get(e, "ipv6CidrBlock"))
-        if cidr not in OPEN_CIDRS:
+        if not _internet_wide(cidr, min_v4, min_v6):   # 0.0.0.0/1 + 128.0.0.0/1 is the internet too
             continue
         protocol, low, high = str(get(e, "protocol")), as_int(get(e, "fromPort"), 0), as_int(get(e, "toPort"), 0)
         allow = as_str(get(e, "action"), "").lower() == "allow"
@@ -375,9 +378,11 @@ def validate_nacl_ingress(args, report_violation) -> None:
         for port, what in ADMIN_PORTS.items():
             if port in decided or not (everything or low <= port <= high):
                 continue
-            decided.add(port)
             if allow:
+                decided.add(port)
                 report_violation(f"Rule {as_int(get(e, 'ruleNo'))} allows {what} (port {port}) from {cidr}.", None)
+            elif cidr in OPEN_CIDRS:   # only a deny of the whole internet settles the port; a part leaves the rest
+                decided.add(port)
 
 
 # ---- acceptance -------------------------------------------------------------------------------------------
@@ -616,10 +621,11 @@ RULES = [
          remediation="Delete the unused security group or attach it where it was meant to go.",
          anchors=("CKV2_AWS_5",)),
     Rule(name="nacl-ingress-restricted", area=SECURITY, resource_types=(NETWORK_ACL,),
-         description="Network ACLs are associated with subnets and allow no internet ingress on all ports, FTP or "
-                     "SSH.",
+         description="Network ACLs are associated with subnets and allow no internet ingress (0.0.0.0/0, ::/0 or "
+                     "a range nearly as wide) on all ports, FTP or SSH.",
          validate=validate_nacl_ingress, level=MANDATORY, severity=Severity.HIGH,
          remediation="Allow only 80/443 and ephemeral return ports from 0.0.0.0/0 (components/network).",
+         config=NACL_CONFIG,
          anchors=("CKV_AWS_352", "CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_232", "CKV2_AWS_1")),
     Rule(name="awsx-vpc-values", area=ACCEPTANCE, resource_types=(AWSX_VPC,),
          description="The awsx VPC's layout is one awsx and EC2 accept: subnet CIDRs inside the VPC CIDR and not "
