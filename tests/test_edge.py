@@ -18,7 +18,7 @@ from components.edge.edge import Edge, EdgeArgs
 from components.edge.alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, default_route_service,
                                  elb_log_principal, path_rules, stage_rewrite, wildcard_to_regex)
 from components.edge.alb import MAX_VALUES_PER_RULE, check_condition_budget
-from components.edge.api import STAGE_NAME
+from components.edge.api import SHARED_ACCOUNT_ROLE_TAG, STAGE_NAME
 from components.edge.alb import PRIVATE_ORIGIN_TAG
 from components.edge.cdn import CACHE_OPTIMIZED, CLOUDFRONT_ZONE_ID, VIEWER_MIN_TLS, VPC_ORIGIN_SERVICE_SG
 from components.edge.origin_verify import ORIGIN_VERIFY_HEADER, build_origin_verification
@@ -652,6 +652,28 @@ def test_api_gateway_account_setting_can_be_left_to_another_stack():
     g = run_edge(settings_for("dev"), manage_api_gateway_account=False)
     assert not g.of_type("aws:apigateway/account:Account")
     assert not g.of_type("aws:iam/role:Role")
+    # the stage says so, for the pack's apigateway-logging-role (which cannot see the other stack)
+    stage = g.one("aws:apigateway/stage:Stage")["inputs"]
+    assert stage["tags"][SHARED_ACCOUNT_ROLE_TAG[0]] == SHARED_ACCOUNT_ROLE_TAG[1]
+    owner = run_edge(settings_for("dev")).one("aws:apigateway/stage:Stage")["inputs"]
+    assert SHARED_ACCOUNT_ROLE_TAG[0] not in owner["tags"]
+
+
+def test_the_shared_account_role_tag_is_the_one_the_pack_reads():
+    from platform_policies.rules import apigateway
+
+    assert apigateway.SHARED_ACCOUNT_ROLE_TAG == SHARED_ACCOUNT_ROLE_TAG
+
+
+def test_a_stack_that_leaves_the_account_role_to_another_passes_the_pack():
+    """docs/deploying.md: dev and prod in one account and region, dev without the account role."""
+    import pack_inproc
+
+    from preflight.program import record_plan
+
+    plan = record_plan("dev", ["edge.manageApiGatewayAccount=false"])
+    found = {v["policy"] for v in pack_inproc.evaluate(plan, "dev") if v["level"] == "mandatory"}
+    assert found == set(), found
 
 
 # ---- WAF ----------------------------------------------------------------------------------------------

@@ -75,6 +75,10 @@ def test_logging_role():
     assert check_stack(v, [stage, account]) == []
     assert check_stack(v, [stage])
     assert check_stack(v, [{"type": api.STAGE, "name": "s", "props": {"stageName": "v1"}}]) == []
+    # edge.manageApiGatewayAccount false: another stack owns the role, and the stage says so
+    shared = {**stage, "props": {**STAGE, "tags": {"api-gateway-account-role": "shared"}}}
+    assert check_stack(v, [shared]) == []
+    assert check_stack(v, [{**stage, "props": {**STAGE, "tags": {"api-gateway-account-role": "mine"}}}])
 
 
 def test_method_settings_constraints():

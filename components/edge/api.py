@@ -39,6 +39,11 @@ API_SECURITY_POLICY = "TLS_1_2"
 # logs (API Gateway developer guide, "Set up CloudWatch logging for REST APIs", 2026-11).
 PUSH_TO_LOGS_POLICY = "arn:{partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
+# A stack with edge.manageApiGatewayAccount false relies on another stack's account-level role;
+# the stage says so in a tag, which the pack's apigateway-logging-role reads (the pack cannot see
+# the other stack).  Kept equal to the pack's constant by tests/test_edge.py.
+SHARED_ACCOUNT_ROLE_TAG = ("api-gateway-account-role", "shared")
+
 ACCESS_LOG_FORMAT = json.dumps({
     "requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
     "apiKeyId": "$context.identity.apiKeyId", "requestTime": "$context.requestTime",
@@ -210,11 +215,12 @@ def build_api(name: str, settings: Settings, *, vpc_id: pulumi.Input[str],
     depends.append(aws.cloudwatch.LogGroup(
         f"{name}-api-execution", name=pulumi.Output.concat(EXECUTION_LOG_GROUP_PREFIX, rest_api.id, "/", STAGE_NAME),
         retention_in_days=cfg.logRetentionDays, tags=tags, opts=opts))
+    stage_tags = tags if manage_account else {**tags, SHARED_ACCOUNT_ROLE_TAG[0]: SHARED_ACCOUNT_ROLE_TAG[1]}
     stage = aws.apigateway.Stage(
         f"{name}-api-stage", rest_api=rest_api.id, deployment=deployment.id, stage_name=STAGE_NAME,
         xray_tracing_enabled=cfg.tracing,
         access_log_settings={"destination_arn": access_logs.arn, "format": ACCESS_LOG_FORMAT},
-        tags=tags, opts=pulumi.ResourceOptions(parent=parent, depends_on=depends))
+        tags=stage_tags, opts=pulumi.ResourceOptions(parent=parent, depends_on=depends))
     aws.apigateway.MethodSettings(
         f"{name}-api-methods", rest_api=rest_api.id, stage_name=stage.stage_name, method_path="*/*",
         settings={"metrics_enabled": True, "logging_level": "ERROR", "data_trace_enabled": False,

@@ -16,7 +16,7 @@ from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.graph import producers
 from ..support.policy_documents import listify, statements
-from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
+from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
 from ..support.report import report_problems
 
 REST_API = "aws:apigateway/restApi:RestApi"
@@ -159,15 +159,31 @@ def validate_stage_constraints(args, report_violation) -> None:
         report_problems(report_violation, _stage_problems(args.props))
 
 
+# The tag a stage carries when the stack leaves the account-level role to another stack of the same
+# account and region (edge.manageApiGatewayAccount false; components/edge/api.py, kept equal by a test).
+SHARED_ACCOUNT_ROLE_TAG = ("api-gateway-account-role", "shared")
+
+
+def _role_shared(resources) -> bool:
+    for r in resources:
+        if r.resource_type == STAGE:
+            tags = as_mapping(get(r.props, "tags"))
+            if not is_unknown(tags) and tags.get(SHARED_ACCOUNT_ROLE_TAG[0]) == SHARED_ACCOUNT_ROLE_TAG[1]:
+                return True
+    return False
+
+
 def validate_logging_role(args, report_violation) -> None:
     """Stack: logging needs the account-level CloudWatch role (else UpdateStage fails:
-    "CloudWatch Logs role ARN must be set in account settings to enable logging")."""
+    "CloudWatch Logs role ARN must be set in account settings to enable logging").  A stack whose
+    stage is tagged as relying on another stack's role (only one stack per account and region can
+    own it) is trusted to have it."""
     resources = list(args.resources)
     wants_logs = [r for r in resources
                   if (r.resource_type == STAGE and get(r.props, "accessLogSettings") is not None)
                   or (r.resource_type == METHOD_SETTINGS
                       and as_str(get(r.props, "settings.loggingLevel"), "OFF") in ("ERROR", "INFO"))]
-    if not wants_logs:
+    if not wants_logs or _role_shared(resources):
         return
     accounts = [r for r in resources if r.resource_type == ACCOUNT]
     if any(get(a.props, "cloudwatchRoleArn") not in (None, "") for a in accounts):
@@ -380,7 +396,9 @@ RULES = [
          stack=True,
          description="Stages that log have the account-level CloudWatch Logs role (aws.apigateway.Account).",
          validate=validate_logging_role, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create aws.apigateway.Account with cloudwatchRoleArn before the stage."),
+         remediation="Create aws.apigateway.Account with cloudwatchRoleArn before the stage, or - where another "
+                     "stack of the account and region owns it - set edge.manageApiGatewayAccount false (the stage "
+                     "is then tagged api-gateway-account-role=shared)."),
     Rule(name="apigateway-stage-references", area=ACCEPTANCE, resource_types=(STAGE, METHOD_SETTINGS, USAGE_PLAN),
          stack=True,
          description="Method settings and usage plans name stages the REST API has.",
