@@ -1,7 +1,7 @@
 """Saved plans (``check --plan``, ``cost --plan``, ``--base``): read and validate before judging.
 
 A plan is the ``--json`` result of a run (or a hand-edited copy): an object with
-a ``resources`` list.  Everything the later steps rely on is checked here, so a
+a non-empty ``resources`` list.  Everything the later steps rely on is checked here, so a
 malformed plan is an exit-2 message and never a traceback or a hang:
 
 - every resource is an object with a string ``urn`` of the engine's form
@@ -180,6 +180,8 @@ def validate_plan(doc: Any, what: str) -> dict[str, Any]:
     if not isinstance(resources, list):
         raise InputError(what, f"'resources' is {show(resources) if resources is None else type(resources).__name__}",
                          "a list of resource objects (the --json output of a run)")
+    if not resources:   # judged, it would "pass" at $0.00: nothing was checked
+        raise InputError(what, "'resources' is empty", "the resources of a run (the --json output of a run)")
     if len(resources) > MAX_RESOURCES:
         raise InputError(what, f"{len(resources):,} resources", f"at most {MAX_RESOURCES:,}")
     problems: list[str] = []

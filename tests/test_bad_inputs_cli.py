@@ -166,6 +166,7 @@ def _plan_cases() -> list[tuple[str, Callable[[Path], str | bytes], tuple[str, .
         ("true", "true", ("the document is bool",)),
         ("no resources", "{}", ("'resources'",)),
         ("resources null", {"resources": None}, ("'resources'",)),
+        ("resources empty", {"stack": "prod", "resources": []}, ("'resources' is empty",)),
         ("resources object", {"resources": {}}, ("'resources' is dict",)),
         ("resources string", {"resources": "a,b"}, ("'resources' is str",)),
         ("resources number", {"resources": 5}, ("'resources' is int",)),
