@@ -170,6 +170,8 @@ def test_advice_graviton_gp3_valkey_spot_commitments():
     spot = run_policy(cost_policies.validate_advice_spot, plan, cfg)
     # notification (critical=false), x86: (547.5 x 0.04048 + 1095 x 0.004445) x 50 % = 13.51515
     assert len(spot) == 1 and "notification-service" in spot[0][0] and "$13.52/month" in spot[0][0]
+    # On Graviton (the default) no Spot advice: Fargate Spot runs no ARM64 task, and dev allows ARM64 only.
+    assert run_policy(cost_policies.validate_advice_spot, build_plan("prod"), cfg) == []
     commit = run_policy(cost_policies.validate_advice_commitments, build_plan("prod"), cfg)
     # 216.2625 x 20 % + 315.36 x 30 % + 46.72 x 30 % = 43.2525 + 94.608 + 14.016 = 151.8765
     assert len(commit) == 1 and "~$151.88/month" in commit[0][0] and commit[0][1] is None

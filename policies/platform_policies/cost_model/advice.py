@@ -97,20 +97,21 @@ def advice(est: Mapping[str, Any], catalog: Optional[Catalog] = None) -> dict[st
                                               "Cost Explorer): " + "; ".join(f"{d} = ${s:,.2f}" for s, d in parts
                                                                              if s > 0)
                                               + f". Total ~${total:,.2f}/month."})
-    # Spot for non-critical services (tag critical=false), not yet on Spot.
+    # Spot for non-critical x86 services (tag critical=false), not yet on Spot.  Fargate Spot runs
+    # no ARM64 task (Amazon ECS developer guide, "Amazon ECS task definitions for 64-bit ARM
+    # workloads", read 2026-11): for a Graviton service, Spot would mean leaving ARM64, which a
+    # stack's allow-list may forbid (dev allows ARM64 only) - no advice there.
     disc = cat.usd("fargate/spot-discount") or 0
     for urn, ls in fargate_by_svc.items():
         od = [l for l in ls if not l["attrs"].get("spot")]
-        if not od or od[0]["attrs"].get("critical") != "false":
+        if not od or od[0]["attrs"].get("critical") != "false" or od[0]["attrs"].get("arch") == "ARM64":
             continue
         current = sum(l["monthly_usd"] for l in od)
         spot = sum(l["quantity"] * (cat.usd(f"fargate/{l['attrs']['part']}-hour/X86_64")
                                     or 0) * (1 - disc) for l in od)
         saving = current - spot
         if saving > 0.005:
-            arch = od[0]["attrs"].get("arch")
-            note = " (Spot is x86 only: the image must run on X86_64)" if arch == "ARM64" else ""
             out["spot"].append({"urn": urn, "resource": od[0]["resource"], "monthly_saving_usd": saving,
                                 "message": f"{od[0]['resource']} is not critical: FARGATE_SPOT capacity provider saves "
-                                           f"~${saving:,.2f}/month at {disc:.0%} off x86 (AWS: up to 70%){note}."})
+                                           f"~${saving:,.2f}/month at {disc:.0%} off x86 (AWS: up to 70%)."})
     return out

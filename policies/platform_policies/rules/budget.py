@@ -133,7 +133,7 @@ RULES = [
                  validate_advice_valkey),
     _advice_rule("cost-advice-commitments", "Always-on compute and databases qualify for Savings Plans / "
                                             "reserved capacity.", validate_advice_commitments),
-    _advice_rule("cost-advice-spot", "Non-critical services can run on Fargate Spot.", validate_advice_spot),
+    _advice_rule("cost-advice-spot", "Non-critical x86 services can run on Fargate Spot (it runs no ARM64 task).", validate_advice_spot),
 ]
 
 __all__ = ["RULES", "estimate_for", "validate_budget_cap", "validate_budget_warn",
