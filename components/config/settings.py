@@ -119,7 +119,7 @@ class ScheduleSettings:
                          pattern_hint="an IANA zone such as Europe/Berlin", check=timezone_problem, secret=False)
     days: str = spec("MON-FRI", doc="Days of the week services run: cron day names, single or as ranges "
                                     "(MON-FRI, MON-THU, MON,WED,FRI). The cost follows them: each day of the "
-                                    "week is 4.35 days in the average month.",
+                                    "week is 4.345 days in the average month (365 / 12 / 7).",
                      pattern=r"[A-Z]{3}(-[A-Z]{3})?(,[A-Z]{3}(-[A-Z]{3})?){0,6}",
                      pattern_hint="days like MON-FRI or MON,WED,FRI", check=days_problem, secret=False)
     startHour: int = spec(8, doc="Hour (0-23) services scale up on each of schedule.days.", minimum=0, maximum=23)
