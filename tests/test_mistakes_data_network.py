@@ -257,6 +257,12 @@ MISTAKES = [
     ("iam-trust-service-typo", _json("edge-apigw-logs", "assumeRolePolicy", lambda d: d["Statement"][0].update(
         Principal={"Service": "apigateways.amazonaws.com"})),
      "iam-policy-documents", ("prod", "dev")),
+    ("iam-trust-ecs-task-typo", _json("compute-gateway-task-role", "assumeRolePolicy",
+                                      lambda d: d["Statement"][0].update(Principal={"Service": "ecs-task.amazonaws.com"})),
+     "iam-policy-documents", ("prod", "dev")),
+    ("iam-trust-malformed-service", _json("compute-gateway-task-role", "assumeRolePolicy",
+                                          lambda d: d["Statement"][0].update(Principal={"Service": "ecs-tasks"})),
+     "iam-policy-documents", ("prod", "dev")),
     ("iam-session-50000", _set("edge-apigw-logs", "maxSessionDuration", 50000), "iam-policy-documents",
      ("prod", "dev")),
     ("iam-github-oidc-any-repo", _json("edge-apigw-logs", "assumeRolePolicy", lambda d: d["Statement"][0].update(
@@ -322,6 +328,10 @@ def _anomaly_band(name: str) -> Callable[[dict], None]:
 
 # Variants AWS accepts that must not turn into a mandatory finding: (id, mutation, stacks).
 ACCEPTED = [
+    *[(f"iam-trust-{who.split('.')[0]}", _json("compute-gateway-task-role", "assumeRolePolicy",
+                                               lambda d, who=who: d["Statement"][0].update(Principal={"Service": who})),
+       ("prod", "dev"))
+      for who in ("pipes.amazonaws.com", "sagemaker.amazonaws.com", "logs.us-east-1.amazonaws.com")],
     ("alarm-anomaly-detection-band", _anomaly_band("observability-gateway-cpu"), ("prod", "dev")),
 ]
 
