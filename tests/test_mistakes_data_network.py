@@ -328,6 +328,10 @@ def _anomaly_band(name: str) -> Callable[[dict], None]:
 
 # Variants AWS accepts that must not turn into a mandatory finding: (id, mutation, stacks).
 ACCEPTED = [
+    *[(f"fis-{aid.split(':')[1]}-action", _edit("chaos-order-db-failover",
+                                                lambda i, aid=aid: i["actions"][0].update(actionId=aid)), ("prod",))
+      for aid in ("aws:elasticache:replicationgroup-interrupt-az-power", "aws:ebs:pause-volume-io",
+                  "aws:eks:pod-network-latency")],
     *[(f"iam-trust-{who.split('.')[0]}", _json("compute-gateway-task-role", "assumeRolePolicy",
                                                lambda d, who=who: d["Statement"][0].update(Principal={"Service": who})),
        ("prod", "dev"))

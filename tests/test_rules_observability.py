@@ -165,3 +165,11 @@ def test_fis_action_ids_are_known():
     assert check_stack(v, [dict(role), template("aws:rds:reboot-db-instance")])  # typo
     assert check_stack(v, [dict(role), template("aws:rds:reboot-db-instance")],
                        {"knownActionIds": ["aws:rds:reboot-db-instance"]}) == []
+    for real in ("aws:elasticache:replicationgroup-interrupt-az-power", "aws:ebs:pause-volume-io",
+                 "aws:arc:start-zonal-autoshift", "aws:eks:pod-network-latency", "aws:ebs:volume-io-latency"):
+        assert check_stack(v, [dict(role), template(real)]) == [], real  # listed, or well-formed and not close
+    ((message, _),) = check_stack(v, [dict(role), template("aws:ecs:stop-tasks")])
+    assert "did you mean 'aws:ecs:stop-task'" in message
+    ((message, _),) = check_stack(v, [dict(role), template("aws:elasticahce:replicationgroup-interrupt-az-power")])
+    assert "did you mean 'aws:elasticache:replicationgroup-interrupt-az-power'" in message
+    assert check_stack(v, [dict(role), template("aws:rds reboot")])  # malformed
