@@ -126,6 +126,9 @@ MISTAKES = [
      ("prod", "dev")),
     ("rds-no-minor-upgrades", _set("data-user-db", "autoMinorVersionUpgrade", False), "rds-maintenance",
      ("prod", "dev")),
+    ("rds-backup-overlaps-maintenance", _edit("data-user-db", lambda i: i.update(
+        backupWindow="03:00-04:00", maintenanceWindow="sun:03:30-sun:04:30")), "rds-instance-values",
+     ("prod", "dev")),
     ("rds-max-storage-not-above", _set("data-user-db", "maxAllocatedStorage", 100), "rds-instance-values",
      ("prod",)),
     ("rds-no-master-password", _set("data-user-db", "manageMasterUserPassword", _DROP), "rds-instance-values",
@@ -154,6 +157,9 @@ MISTAKES = [
     ("cache-no-subnet-group", _set("data-cache-group", "subnetGroupName", _DROP), "elasticache-in-vpc",
      ("prod", "dev")),
     ("cache-engine-5-with-slow-log", _set("data-cache-group", "engineVersion", "5.0.6"),
+     "elasticache-replication-group-values", ("prod", "dev")),
+    ("cache-snapshot-overlaps-maintenance", _edit("data-cache-group", lambda i: i.update(
+        snapshotWindow="03:00-04:00", maintenanceWindow="sun:03:00-sun:04:00")),
      "elasticache-replication-group-values", ("prod", "dev")),
     ("cache-subnet-group-one-subnet", _keep_first("data-cache-subnets", "subnetIds"), "elasticache-subnet-group-azs",
      ("prod",)),
@@ -328,6 +334,10 @@ def _anomaly_band(name: str) -> Callable[[dict], None]:
 
 # Variants AWS accepts that must not turn into a mandatory finding: (id, mutation, stacks).
 ACCEPTED = [
+    ("rds-backup-before-maintenance", _edit("data-user-db", lambda i: i.update(
+        backupWindow="03:00-04:00", maintenanceWindow="sun:04:00-sun:04:30")), ("prod", "dev")),
+    ("cache-snapshot-apart-from-maintenance", _edit("data-cache-group", lambda i: i.update(
+        snapshotWindow="05:00-06:00", maintenanceWindow="sun:23:00-mon:00:30")), ("prod", "dev")),
     *[(f"fis-{aid.split(':')[1]}-action", _edit("chaos-order-db-failover",
                                                 lambda i, aid=aid: i["actions"][0].update(actionId=aid)), ("prod",))
       for aid in ("aws:elasticache:replicationgroup-interrupt-az-power", "aws:ebs:pause-volume-io",

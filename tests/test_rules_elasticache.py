@@ -84,3 +84,13 @@ def test_multi_az_subnet_group_spans_two_azs():
     found = check_stack(v, _cache_stack(["us-east-1a"]))
     assert found and found[0][1] == urn(elasticache.SUBNET_GROUP, "cache-subnets")
     assert check_stack(v, _cache_stack(["us-east-1a"], multi_az=False)) == []
+
+
+def test_snapshot_window_must_not_overlap_the_maintenance_window():
+    v = elasticache.validate_replication_group_values
+    windows = {**GOOD, "snapshotWindow": "05:00-06:00", "maintenanceWindow": "sun:03:00-sun:04:00"}
+    assert check(v, RG, windows) == []
+    assert check(v, RG, {**windows, "snapshotWindow": "03:00-04:00"})  # hashicorp/terraform#17247
+    assert check(v, RG, {**windows, "snapshotWindow": "23:00-03:30"})  # across midnight into sunday's window
+    assert check(v, RG, {**windows, "maintenanceWindow": "sun:03:00-sun:03:30"})  # under 60 minutes
+    assert check(v, RG, {**windows, "snapshotWindow": "05:00-6:00"})

@@ -16,6 +16,7 @@ from ..support.naming import LOWER_ID, NameRule
 from ..support.options import options, string_list
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.protection import require_protect_when_strict
+from ..support.windows import window_problems
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
@@ -97,6 +98,13 @@ _LOG_ENUMS = {"destinationType": ("cloudwatch-logs", "kinesis-firehose"), "logFo
               "logType": ("slow-log", "engine-log")}
 
 
+# CreateReplicationGroup (ElastiCache API reference, read 2026-11): PreferredMaintenanceWindow
+# "ddd:hh24:mi-ddd:hh24:mi" in UTC, "the minimum maintenance window is a 60 minute period"; SnapshotWindow
+# "hh24:mi-hh24:mi" in UTC; the two must not overlap (CreateReplicationGroup refuses it:
+# InvalidParameterCombination, "The snapshot window and maintenance window must not overlap").
+CACHE_WINDOW_MINUTES = (0, 60)
+
+
 def validate_replication_group_values(args, report_violation) -> None:
     if args.resource_type != REPLICATION_GROUP:
         return
@@ -129,6 +137,9 @@ def validate_replication_group_values(args, report_violation) -> None:
             if value and not is_unknown(value) and value not in allowed:
                 report_violation(f"logDeliveryConfigurations {key} {value!r} is not one of {', '.join(allowed)}.",
                                  None)
+    for problem in window_problems("snapshotWindow", get(p, "snapshotWindow"), "maintenanceWindow",
+                                   get(p, "maintenanceWindow"), *CACHE_WINDOW_MINUTES):
+        report_violation(problem + ".", None)
     engine, version = as_str(get(p, "engine"), "redis"), as_str(get(p, "engineVersion"))
     if engine == "valkey" and version and not is_unknown(version):
         major = as_int(version.split(".")[0], 0)
@@ -286,8 +297,8 @@ RULES = [
          validate=validate_elasticache_multi_az_prerequisites, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set automaticFailoverEnabled=true and numCacheClusters>=2, or turn Multi-AZ off."),
     Rule(name="elasticache-replication-group-values", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP,),
-         description="ElastiCache auth token, snapshot retention, node counts, log delivery and engine version "
-                     "are values ElastiCache accepts, and the engine version has the features the plan uses "
+         description="ElastiCache auth token, snapshot retention, node counts, log delivery, snapshot and "
+                     "maintenance windows (formats, no overlap) and engine version are values ElastiCache accepts, and the engine version has the features the plan uses "
                      "(slow-log and engine-log delivery, transitEncryptionMode).",
          validate=validate_replication_group_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (ElastiCache CreateReplicationGroup API reference)."),
