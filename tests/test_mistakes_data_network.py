@@ -161,6 +161,8 @@ MISTAKES = [
     ("cache-snapshot-overlaps-maintenance", _edit("data-cache-group", lambda i: i.update(
         snapshotWindow="03:00-04:00", maintenanceWindow="sun:03:00-sun:04:00")),
      "elasticache-replication-group-values", ("prod", "dev")),
+    ("cache-redis6-group-on-7", _set("data-cache-group", "parameterGroupName", "default.redis6.x"),
+     "elasticache-parameter-group-family", ("prod", "dev")),
     ("cache-subnet-group-one-subnet", _keep_first("data-cache-subnets", "subnetIds"), "elasticache-subnet-group-azs",
      ("prod",)),
     ("msk-unauthenticated", _set("messaging-kafka-cluster", "clientAuthentication.unauthenticated", True),
@@ -334,6 +336,9 @@ def _anomaly_band(name: str) -> Callable[[dict], None]:
 
 # Variants AWS accepts that must not turn into a mandatory finding: (id, mutation, stacks).
 ACCEPTED = [
+    ("cache-default-group-of-its-family", _edit("data-cache-group", lambda i: i.update(
+        parameterGroupName=f"default.{'valkey' if i.get('engine') == 'valkey' else 'redis'}"
+                           f"{str(i['engineVersion']).split('.')[0]}")), ("prod", "dev")),
     ("rds-backup-before-maintenance", _edit("data-user-db", lambda i: i.update(
         backupWindow="03:00-04:00", maintenanceWindow="sun:04:00-sun:04:30")), ("prod", "dev")),
     ("cache-snapshot-apart-from-maintenance", _edit("data-cache-group", lambda i: i.update(
