@@ -112,6 +112,10 @@ ALLOW_ALL_NACL = {"action": "allow", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "p
 
 # (id, mutation, policy that must report it as mandatory, stacks)
 MISTAKES = [
+    ("nacl-cidr-prefix-99", _edit("network-private-acl", lambda i: i["ingress"][0].update(cidrBlock="10.0.0.0/99")),
+     "network-values", ("prod", "dev")),
+    ("nacl-cidr-host-bits", _edit("network-private-acl", lambda i: i["egress"][0].update(cidrBlock="10.0.0.1/16")),
+     "network-values", ("prod", "dev")),
     ("rds-unencrypted", _set("data-user-db", "storageEncrypted", False), "encryption-at-rest", ("prod", "dev")),
     ("rds-public", _set("data-user-db", "publiclyAccessible", True), "no-public-stateful-resources", ("prod", "dev")),
     ("rds-no-deletion-protection", _set("data-user-db", "deletionProtection", False), "stateful-resource-protection",
@@ -336,6 +340,8 @@ def _anomaly_band(name: str) -> Callable[[dict], None]:
 
 # Variants AWS accepts that must not turn into a mandatory finding: (id, mutation, stacks).
 ACCEPTED = [
+    ("nacl-private-range", _edit("network-private-acl", lambda i: i["ingress"][0].update(cidrBlock="10.0.0.0/8")),
+     ("prod", "dev")),
     ("cache-default-group-of-its-family", _edit("data-cache-group", lambda i: i.update(
         parameterGroupName=f"default.{'valkey' if i.get('engine') == 'valkey' else 'redis'}"
                            f"{str(i['engineVersion']).split('.')[0]}")), ("prod", "dev")),
