@@ -262,6 +262,10 @@ MISTAKES = [
                                                       {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                                                        "Resource": "arn:aws:secretsmanager:*:*:secret:*"}),
      "iam-no-wildcard-resources", ("prod", "dev")),
+    ("iam-allow-not-resource", _add_statement("compute-gateway-task-policy", "policy",
+                                              {"Effect": "Allow", "Action": "s3:GetObject",
+                                               "NotResource": "arn:aws:s3:::nothing/*"}),
+     "iam-no-wildcard-resources", ("prod", "dev")),
     ("iam-action-without-service", _add_statement("compute-gateway-task-policy", "policy",
                                                   {"Effect": "Allow", "Action": "GetObject",
                                                    "Resource": "arn:aws:s3:::x/*"}),
@@ -340,6 +344,9 @@ def _anomaly_band(name: str) -> Callable[[dict], None]:
 
 # Variants AWS accepts that must not turn into a mandatory finding: (id, mutation, stacks).
 ACCEPTED = [
+    ("iam-deny-not-resource", _add_statement("compute-gateway-task-policy", "policy",
+                                             {"Effect": "Deny", "Action": "s3:DeleteObject",
+                                              "NotResource": "arn:aws:s3:::nothing/*"}), ("prod", "dev")),
     ("nacl-private-range", _edit("network-private-acl", lambda i: i["ingress"][0].update(cidrBlock="10.0.0.0/8")),
      ("prod", "dev")),
     ("cache-default-group-of-its-family", _edit("data-cache-group", lambda i: i.update(

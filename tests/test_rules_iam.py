@@ -32,6 +32,18 @@ def test_wildcard_resources():
     assert check(v, RP, {"policy": _doc(_allow("s3:GetObject"))}, config={"unscopedActions": ["s3:*"]}) == []
 
 
+def test_allow_with_not_resource_or_not_action_is_a_wildcard():
+    not_resource = {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::nothing/*"}
+    (message,) = check(iam.validate_no_wildcard_resources, RP, {"policy": _doc(not_resource)})
+    assert "NotResource" in message
+    scoped = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    assert check(iam.validate_no_wildcard_resources, RP, {"policy": _doc(scoped)}) == []
+    deny = {**not_resource, "Effect": "Deny"}  # a Deny with NotResource narrows, it grants nothing
+    assert check(iam.validate_no_wildcard_resources, RP, {"policy": _doc(deny, scoped)}) == []
+    not_action = {"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:s3:::b/*"}
+    assert check(iam.validate_no_wildcard_actions, RP, {"policy": _doc(not_action)})
+
+
 def test_privilege_escalation():
     v = iam.validate_no_privilege_escalation
     assert check(v, RP, {"policy": _doc(_allow("iam:PassRole", "arn:aws:iam::1:role/task"))}) == []

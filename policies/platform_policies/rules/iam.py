@@ -105,17 +105,21 @@ RESOURCE_CONFIG = {"unscopedActions": string_list(
 
 
 def validate_no_wildcard_resources(args, report_violation) -> None:
-    """Resource "*" only for actions that cannot be scoped (IAM5, CKV_AWS_355; cloudsplaining's unconstrained
+    """Resource "*" (or Allow with NotResource) only for actions that cannot be scoped (IAM5, CKV_AWS_355; cloudsplaining's unconstrained
     write, permissions-management, data-exfiltration findings CKV_AWS_288/289/290)."""
     allowed = [a.lower() for a in options(args, RESOURCE_CONFIG)["unscopedActions"]]
     for where, doc in policy_documents(args):
         for st in allow_statements(doc):
             actions = [a for a in listify(st.get("Action")) if isinstance(a, str)]
             resources = listify(st.get("Resource"))
-            if "*" in resources:
+            # Allow with NotResource grants every resource but the ones named, a wildcard in all but name
+            # (IAM JSON policy element reference "NotResource", read 2026-11; cdk-nag AwsSolutions-IAM5).
+            everything = "Resource '*'" if "*" in resources else (
+                "NotResource (every other resource)" if st.get("NotResource") is not None else None)
+            if everything:
                 loose = [a for a in actions if not any(fnmatch.fnmatchcase(a.lower(), pat) for pat in allowed)]
                 if loose:
-                    report_violation(f"{where} grants {', '.join(loose)} on Resource '*': scope them to the "
+                    report_violation(f"{where} grants {', '.join(loose)} on {everything}: scope them to the "
                                      f"resources the service uses.", None)
             for arn in resources:
                 problem = wildcard_arn_problem(arn) if isinstance(arn, str) else None
@@ -428,8 +432,9 @@ RULES = [
          remediation="List the actions the service calls (components/shared/access.py).", config=ACTION_CONFIG,
          anchors=("CKV_AWS_63", "CKV2_AWS_40", "AwsSolutions-IAM5")),
     Rule(name="iam-no-wildcard-resources", area=SECURITY, resource_types=_DOC_TYPES,
-         description="IAM policies grant Resource '*' only for actions without resource-level permissions, and "
-                     "no ARN with a wildcard account, region or resource id (role/*, secret:*).",
+         description="IAM policies grant Resource '*' (or Allow with NotResource) only for actions without "
+                     "resource-level permissions, and no ARN with a wildcard account, region or resource id "
+                     "(role/*, secret:*).",
          validate=validate_no_wildcard_resources, level=MANDATORY, severity=Severity.HIGH,
          remediation="Scope the statement to the ARNs the service uses (components/shared/access.py).",
          config=RESOURCE_CONFIG,
