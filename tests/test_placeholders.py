@@ -30,6 +30,8 @@ EXAMPLES = [
     ("notexample.com", "us-east-1", False),
     ("arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers", "us-east-1", False),
     ("arn:aws:s3:::my-bucket/alb/*", "us-east-1", False),
+    # the documentation account's digits inside a resource id, not in the account field
+    ("arn:aws:acm:us-east-1:210987654321:certificate/12345678-1234-1234-1234-123456789012", "us-east-1", False),
 ]
 
 
@@ -62,6 +64,15 @@ def test_the_pack_finds_tokens_inside_policy_documents_and_quotes_only_them():
     findings = list(pack_side.text_findings(doc, "us-east-1"))
     assert {f.token for f in findings} == {"123456789012", "example.com"}
     assert all("hunter2" not in f.token for f in findings)
+
+
+def test_the_pack_reads_an_account_only_where_a_text_names_one():
+    for text in ("123456789012", " 123456789012 ", '{"aws:SourceAccount": "123456789012"}',
+                 "123456789012.dkr.ecr.us-east-1.amazonaws.com/gateway:1", "arn:aws:iam::111122223333:root"):
+        assert pack_side.documentation_accounts(text), text
+    for text in ("certificate/12345678-1234-1234-1234-123456789012", "x-123456789012", "1234567890123",
+                 "build-123456789012.log", f"arn:aws:sns:us-east-1:{OWN}:alerts-123456789012"):
+        assert pack_side.documentation_accounts(text) == [], text
 
 
 def test_cloudfront_may_name_us_east_1_from_another_region():

@@ -109,6 +109,23 @@ def test_nacl_rule_numbers_are_unique_per_direction():
     assert check(v, NACL, {"ingress": [entry, {**entry, "fromPort": 80, "toPort": 80}]})
 
 
+def test_nacl_cidrs_are_networks():
+    v = ec2.validate_network_values
+    entry = {"ruleNo": 100, "protocol": "tcp", "fromPort": 443, "toPort": 443, "action": "allow",
+             "cidrBlock": "10.0.0.0/16"}
+    v6 = {**{k: x for k, x in entry.items() if k != "cidrBlock"}, "ruleNo": 110, "ipv6CidrBlock": "2001:db8::/32"}
+    assert check(v, NACL, {"ingress": [entry, v6], "egress": [entry]}) == []
+    for bad in ({**entry, "cidrBlock": "10.0.0.0/99"}, {**entry, "cidrBlock": "10.0.0.1/16"},
+                {**entry, "cidrBlock": "2001:db8::/32"}, {**v6, "ipv6CidrBlock": "10.0.0.0/8"}):
+        assert check(v, NACL, {"egress": [bad]}), bad
+    rule = ec2.NETWORK_ACL_RULE
+    standalone = {"networkAclId": "acl-1", "ruleNumber": 120, "protocol": "tcp", "ruleAction": "allow",
+                  "cidrBlock": "10.0.0.0/16", "fromPort": 443, "toPort": 443}
+    assert check(v, rule, standalone) == []
+    assert check(v, rule, {**standalone, "cidrBlock": "10.0.0.0/99"})
+    assert check(v, rule, {**standalone, "ruleNumber": 32767})
+
+
 VPC_PROPS = {"availabilityZoneNames": ["us-east-1a", "us-east-1b"], "cidrBlock": "10.0.0.0/16",
              "natGateways": {"strategy": "OnePerAz"},
              "subnetSpecs": [{"name": "public", "type": "Public", "cidrBlocks": ["10.0.128.0/22", "10.0.132.0/22"]},

@@ -84,3 +84,42 @@ def test_multi_az_subnet_group_spans_two_azs():
     found = check_stack(v, _cache_stack(["us-east-1a"]))
     assert found and found[0][1] == urn(elasticache.SUBNET_GROUP, "cache-subnets")
     assert check_stack(v, _cache_stack(["us-east-1a"], multi_az=False)) == []
+
+
+def test_snapshot_window_must_not_overlap_the_maintenance_window():
+    v = elasticache.validate_replication_group_values
+    windows = {**GOOD, "snapshotWindow": "05:00-06:00", "maintenanceWindow": "sun:03:00-sun:04:00"}
+    assert check(v, RG, windows) == []
+    assert check(v, RG, {**windows, "snapshotWindow": "03:00-04:00"})  # hashicorp/terraform#17247
+    assert check(v, RG, {**windows, "snapshotWindow": "23:00-03:30"})  # across midnight into sunday's window
+    assert check(v, RG, {**windows, "maintenanceWindow": "sun:03:00-sun:03:30"})  # under 60 minutes
+    assert check(v, RG, {**windows, "snapshotWindow": "05:00-6:00"})
+
+
+def _with_group(family=None, name=None, version="7.1", engine="redis"):
+    props = {**GOOD, "engine": engine, "engineVersion": version}
+    resources = []
+    if family:
+        resources.append({"type": elasticache.PARAMETER_GROUP, "name": "cache-params",
+                          "props": {"family": family, "name": "cache-params-1"}})
+        props["parameterGroupName"] = "cache-params-1"
+        deps = {"parameterGroupName": [urn(elasticache.PARAMETER_GROUP, "cache-params")]}
+    else:
+        props["parameterGroupName"] = name
+        deps = {}
+    return [*resources, {"type": RG, "name": "cache", "props": props, "deps": deps}]
+
+
+def test_parameter_group_family_matches_engine_and_major_version():
+    v = elasticache.validate_cache_parameter_group_family
+    assert check_stack(v, _with_group(name="default.redis7")) == []
+    assert check_stack(v, _with_group(name="default.redis7.cluster.on")) == []
+    assert check_stack(v, _with_group(name="default.redis6.x", version="6.2")) == []
+    assert check_stack(v, _with_group(name="default.valkey8", version="8.0", engine="valkey")) == []
+    assert check_stack(v, _with_group(family="valkey7", version="7.2", engine="valkey")) == []
+    assert check_stack(v, _with_group(name="my-own-group")) == []  # not created here: not judged
+    ((message, where),) = check_stack(v, _with_group(name="default.redis6.x"))
+    assert "redis7" in message and where == urn(RG, "cache")
+    assert check_stack(v, _with_group(family="redis6.x"))
+    assert check_stack(v, _with_group(family="redis7", version="8.0", engine="valkey"))
+    assert check_stack(v, _with_group(name="default.valkey7", version="8.0", engine="valkey"))

@@ -32,6 +32,18 @@ def test_wildcard_resources():
     assert check(v, RP, {"policy": _doc(_allow("s3:GetObject"))}, config={"unscopedActions": ["s3:*"]}) == []
 
 
+def test_allow_with_not_resource_or_not_action_is_a_wildcard():
+    not_resource = {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::nothing/*"}
+    (message,) = check(iam.validate_no_wildcard_resources, RP, {"policy": _doc(not_resource)})
+    assert "NotResource" in message
+    scoped = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    assert check(iam.validate_no_wildcard_resources, RP, {"policy": _doc(scoped)}) == []
+    deny = {**not_resource, "Effect": "Deny"}  # a Deny with NotResource narrows, it grants nothing
+    assert check(iam.validate_no_wildcard_resources, RP, {"policy": _doc(deny, scoped)}) == []
+    not_action = {"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:s3:::b/*"}
+    assert check(iam.validate_no_wildcard_actions, RP, {"policy": _doc(not_action)})
+
+
 def test_privilege_escalation():
     v = iam.validate_no_privilege_escalation
     assert check(v, RP, {"policy": _doc(_allow("iam:PassRole", "arn:aws:iam::1:role/task"))}) == []
@@ -151,6 +163,29 @@ def test_documents_refuse_bare_actions_long_sessions_and_unknown_service_princip
     assert check(v, ROLE, {"assumeRolePolicy": trust.replace("ecs-tasks", "ecs-task")})
     assert check(v, ROLE, {"assumeRolePolicy": trust.replace("ecs-tasks", "ecs-task")},
                  config={"knownServicePrincipals": ["ecs-task.amazonaws.com"]}) == []
+
+
+def test_service_principals_not_listed_pass_and_near_misses_do_not():
+    v = iam.validate_iam_documents
+    trust = _doc({"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"})
+    for real in ("pipes.amazonaws.com", "glue.amazonaws.com", "logs.us-east-1.amazonaws.com",
+                 "sagemaker.amazonaws.com", "lambda.amazonaws.com.cn", "ses.amazonaws.com", "eks.amazonaws.com"):
+        assert check(v, ROLE, {"assumeRolePolicy": trust.replace("ecs-tasks.amazonaws.com", real)}) == [], real
+    for typo, meant in (("lamda.amazonaws.com", "lambda.amazonaws.com"),
+                        ("ecs-task.eu-west-1.amazonaws.com", "ecs-tasks.eu-west-1.amazonaws.com"),
+                        ("schedular.amazonaws.com", "scheduler.amazonaws.com")):
+        (message,) = check(v, ROLE, {"assumeRolePolicy": trust.replace("ecs-tasks.amazonaws.com", typo)})
+        assert f"did you mean {meant!r}" in message
+    for malformed in ("ecs-tasks", "ecs-tasks.amazonaws", "ecs tasks.amazonaws.com", ".amazonaws.com"):
+        assert check(v, ROLE, {"assumeRolePolicy": trust.replace("ecs-tasks.amazonaws.com", malformed)}), malformed
+
+
+def test_near_miss_allows_fewer_edits_on_short_names():
+    from platform_policies.support.near_miss import edit_distance, near_miss
+    assert edit_distance("ecs-task", "ecs-tasks") == 1 and edit_distance("kitten", "sitting") == 3
+    assert near_miss("ecs-task", ["ecs-tasks"]) == "ecs-tasks"
+    assert near_miss("sns", ["sqs"]) is None  # both real: too short to call one a typo of the other
+    assert near_miss("ecs-tasks", ["ecs-tasks"]) is None
 
 
 def test_github_oidc_trust_pins_the_repository():

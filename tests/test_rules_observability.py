@@ -137,6 +137,21 @@ def test_alarm_metric_queries_return_exactly_one_series():
     assert check(v, ALARM, {**base, "metricQueries": [metric, {**expression, "returnData": False}]})
 
 
+def test_anomaly_detection_alarm_returns_its_band_as_well():
+    v = logs.validate_cloudwatch_values
+    base = {k: x for k, x in ALARM_OK.items() if k not in ("statistic", "metricName", "namespace", "period",
+                                                          "threshold")}
+    metric = {"id": "m1", "returnData": True, "metric": {"metricName": "x", "namespace": "AWS/ECS", "period": 60,
+                                                          "stat": "Average"}}
+    band = {"id": "ad1", "expression": "ANOMALY_DETECTION_BAND(m1, 2)", "returnData": True}
+    alarm = {**base, "comparisonOperator": "LessThanLowerOrGreaterThanUpperThreshold", "thresholdMetricId": "ad1",
+             "metricQueries": [metric, band]}
+    assert check(v, ALARM, alarm, provider_props={"region": "us-east-1"}) == []
+    # the band does not count, but the watched series still must be returned exactly once
+    assert check(v, ALARM, {**alarm, "metricQueries": [{**metric, "returnData": False}, band]})
+    assert check(v, ALARM, {**alarm, "thresholdMetricId": "zz"})
+
+
 def test_fis_action_ids_are_known():
     role = {"type": fis.ROLE, "name": "fis", "props": {"assumeRolePolicy": json.dumps({"Statement": [
         {"Effect": "Allow", "Principal": {"Service": "fis.amazonaws.com"}, "Action": "sts:AssumeRole"}]})}}
@@ -150,3 +165,11 @@ def test_fis_action_ids_are_known():
     assert check_stack(v, [dict(role), template("aws:rds:reboot-db-instance")])  # typo
     assert check_stack(v, [dict(role), template("aws:rds:reboot-db-instance")],
                        {"knownActionIds": ["aws:rds:reboot-db-instance"]}) == []
+    for real in ("aws:elasticache:replicationgroup-interrupt-az-power", "aws:ebs:pause-volume-io",
+                 "aws:arc:start-zonal-autoshift", "aws:eks:pod-network-latency", "aws:ebs:volume-io-latency"):
+        assert check_stack(v, [dict(role), template(real)]) == [], real  # listed, or well-formed and not close
+    ((message, _),) = check_stack(v, [dict(role), template("aws:ecs:stop-tasks")])
+    assert "did you mean 'aws:ecs:stop-task'" in message
+    ((message, _),) = check_stack(v, [dict(role), template("aws:elasticahce:replicationgroup-interrupt-az-power")])
+    assert "did you mean 'aws:elasticache:replicationgroup-interrupt-az-power'" in message
+    assert check_stack(v, [dict(role), template("aws:rds reboot")])  # malformed

@@ -127,3 +127,19 @@ def test_read_replica_takes_subnet_group_and_master_user_from_its_source():
     assert check(rds.validate_rds_in_vpc, DB, replica) == []
     assert check(rds.validate_rds_managed_password, DB, replica) == []
     assert check(rds.validate_rds_in_vpc, DB, {**replica, "vpcSecurityGroupIds": []})
+
+
+def test_backup_window_must_not_overlap_the_maintenance_window():
+    v = rds.validate_rds_instance_values
+    windows = {**GOOD, "backupWindow": "03:00-04:00", "maintenanceWindow": "sun:04:00-sun:05:00"}
+    assert check(v, DB, windows) == []  # one ending as the other starts is fine
+    (message,) = check(v, DB, {**windows, "maintenanceWindow": "sun:03:30-sun:04:30"})
+    assert "overlaps" in message
+    # across midnight, and across the end of the week
+    assert check(v, DB, {**windows, "backupWindow": "23:30-00:30", "maintenanceWindow": "Mon:00:00-Mon:01:00"})
+    assert check(v, DB, {**windows, "backupWindow": "23:50-00:20", "maintenanceWindow": "sun:23:00-mon:00:10"})
+    assert check(v, DB, {**windows, "backupWindow": "01:00-01:30", "maintenanceWindow": "sun:23:00-mon:00:30"}) == []
+    assert check(v, DB, {**windows, "backupWindow": "03:00-03:20"})  # under 30 minutes
+    assert check(v, DB, {**windows, "maintenanceWindow": "sun:04:00-sun:04:15"})  # under 30 minutes
+    assert check(v, DB, {**windows, "backupWindow": "3:00-04:00"})  # not hh24:mi
+    assert check(v, DB, {**windows, "maintenanceWindow": "sunday:04:00-sunday:05:00"})

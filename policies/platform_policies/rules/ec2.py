@@ -26,6 +26,7 @@ EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 VPC = "aws:ec2/vpc:Vpc"
 DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 NETWORK_ACL = "aws:ec2/networkAcl:NetworkAcl"
+NETWORK_ACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 EBS_VOLUME = "aws:ebs/volume:Volume"
@@ -439,11 +440,22 @@ def validate_security_group_values(args, report_violation) -> None:
         report_violation("The description has characters EC2 rejects or is over 255 characters.", None)
 
 
+def _nacl_cidr_problems(entry: Any) -> list[str]:
+    """CreateNetworkAclEntry CidrBlock / Ipv6CidrBlock (EC2 API reference, read 2026-11): a network in CIDR
+    notation, no host bits set (EC2 refuses 10.0.0.0/99 or 10.0.0.1/16 as malformed)."""
+    out = []
+    for key, version in (("cidrBlock", 4), ("ipv6CidrBlock", 6)):
+        problem = _cidr_problem(get(entry, key), version)
+        if problem:
+            out.append(f"{key} {problem}")
+    return out
+
+
 def validate_network_values(args, report_violation) -> None:
     """Flow logs (CreateFlowLogs: MaxAggregationInterval 60 or 600; DeliverLogsPermissionArn required for
     CloudWatch Logs; TrafficType ACCEPT/REJECT/ALL), VPC endpoints (CreateVpcEndpoint: Gateway endpoints take
     route tables only, Interface endpoints subnets and security groups; the service name's region is the
-    endpoint's region) and NACL entries (CreateNetworkAclEntry: RuleNumber 1-32766). EC2 API reference,
+    endpoint's region) and NACL entries (CreateNetworkAclEntry: RuleNumber 1-32766, CIDRs). EC2 API reference,
     read 2026-11."""
     t, p = args.resource_type, args.props
     if t == FLOW_LOG:
@@ -472,6 +484,12 @@ def validate_network_values(args, report_violation) -> None:
         if region and not is_unknown(service) and service.startswith("com.amazonaws.") \
                 and service.split(".")[2] != region:
             report_violation(f"serviceName {service} is in another region than the endpoint ({region}).", None)
+    elif t == NETWORK_ACL_RULE:
+        number = as_int(get(p, "ruleNumber"))
+        if number is not None and not is_unknown(number) and not 1 <= number <= 32766:
+            report_violation(f"ruleNumber {number} is outside 1-32766.", None)
+        for problem in _nacl_cidr_problems(p):
+            report_violation(problem + ".", None)
     elif t == NETWORK_ACL:
         for kind in ("ingress", "egress"):
             entries = as_list(get(p, kind))
@@ -486,6 +504,8 @@ def validate_network_values(args, report_violation) -> None:
                 number = as_int(get(e, "ruleNo"))
                 if number is not None and not is_unknown(number) and not 1 <= number <= 32766:
                     report_violation(f"{kind} ruleNo {number} is outside 1-32766.", None)
+                for problem in _nacl_cidr_problems(e):
+                    report_violation(f"{kind} rule {number}: {problem}.", None)
                 if str(get(e, "protocol")) not in ("-1", "all"):
                     low, high = as_int(get(e, "fromPort"), 0), as_int(get(e, "toPort"), 0)
                     if not is_unknown(low) and not is_unknown(high) and low > high:
@@ -637,9 +657,10 @@ RULES = [
                      "accepts.",
          validate=validate_security_group_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (EC2 AuthorizeSecurityGroupIngress API reference)."),
-    Rule(name="network-values", area=ACCEPTANCE, resource_types=(FLOW_LOG, VPC_ENDPOINT, NETWORK_ACL),
-         description="Flow log, VPC endpoint and network ACL settings (rule numbers unique per direction) are values "
-                     "and combinations EC2 accepts.",
+    Rule(name="network-values", area=ACCEPTANCE,
+         resource_types=(FLOW_LOG, VPC_ENDPOINT, NETWORK_ACL, NETWORK_ACL_RULE),
+         description="Flow log, VPC endpoint and network ACL settings (rule numbers unique per direction, CIDRs "
+                     "without host bits) are values and combinations EC2 accepts.",
          validate=validate_network_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (EC2 API reference)."),
 ]

@@ -16,10 +16,12 @@ from ..support.naming import LOWER_ID, NameRule
 from ..support.options import options, string_list
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.protection import require_protect_when_strict
+from ..support.windows import window_problems
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
 SUBNET_GROUP = "aws:elasticache/subnetGroup:SubnetGroup"
+PARAMETER_GROUP = "aws:elasticache/parameterGroup:ParameterGroup"
 
 
 def cache_has_replica(props: Any) -> Any:
@@ -97,6 +99,13 @@ _LOG_ENUMS = {"destinationType": ("cloudwatch-logs", "kinesis-firehose"), "logFo
               "logType": ("slow-log", "engine-log")}
 
 
+# CreateReplicationGroup (ElastiCache API reference, read 2026-11): PreferredMaintenanceWindow
+# "ddd:hh24:mi-ddd:hh24:mi" in UTC, "the minimum maintenance window is a 60 minute period"; SnapshotWindow
+# "hh24:mi-hh24:mi" in UTC; the two must not overlap (CreateReplicationGroup refuses it:
+# InvalidParameterCombination, "The snapshot window and maintenance window must not overlap").
+CACHE_WINDOW_MINUTES = (0, 60)
+
+
 def validate_replication_group_values(args, report_violation) -> None:
     if args.resource_type != REPLICATION_GROUP:
         return
@@ -129,6 +138,9 @@ def validate_replication_group_values(args, report_violation) -> None:
             if value and not is_unknown(value) and value not in allowed:
                 report_violation(f"logDeliveryConfigurations {key} {value!r} is not one of {', '.join(allowed)}.",
                                  None)
+    for problem in window_problems("snapshotWindow", get(p, "snapshotWindow"), "maintenanceWindow",
+                                   get(p, "maintenanceWindow"), *CACHE_WINDOW_MINUTES):
+        report_violation(problem + ".", None)
     engine, version = as_str(get(p, "engine"), "redis"), as_str(get(p, "engineVersion"))
     if engine == "valkey" and version and not is_unknown(version):
         major = as_int(version.split(".")[0], 0)
@@ -199,6 +211,58 @@ def validate_subnet_group_azs(args, report_violation) -> None:
             seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
             report_violation(f"The cache subnet group's {azs.subnets} subnet(s) cover {seen} AZ(s); a Multi-AZ "
                              f"replication group needs subnets in at least two AZs.", subnets.urn)
+
+
+# CreateCacheParameterGroup CacheParameterGroupFamily (ElastiCache API reference, and user guide "Parameter
+# group families", read 2026-11): redis2.6, redis2.8, redis3.2, redis4.0, redis5.0, redis6.x (Redis OSS 6.0 and
+# 6.2), redis7 (7.x), valkey7, valkey8; a cluster refuses a group of another family (InvalidParameterCombination,
+# "... parameter group ... is not compatible with engine version").  The default groups are named
+# default.<family>, and default.<family>.cluster.on for cluster mode.
+_DEFAULT_GROUP = re.compile(r"default\.(?P<family>[a-z]+[0-9.x]+?)(?:\.cluster\.on)?")
+
+
+def cache_family(engine: str, version: str) -> Any:
+    """The parameter group family an engine version needs, or None when the version is not one to judge."""
+    have = _version(version)
+    if not have:
+        return None
+    if engine == "valkey":
+        return f"valkey{have[0]}"
+    if engine != "redis":
+        return None
+    if have[0] >= 7:
+        return f"redis{have[0]}"
+    if have[0] == 6:
+        return "redis6.x"
+    return f"redis{have[0]}.{have[1]}" if len(have) > 1 else None
+
+
+def _cache_parameter_group(group, resources: list) -> tuple[Any, Any]:
+    """(family, where it comes from) of a replication group's parameter group, or (None, None) when not known."""
+    created = producer(group, "parameterGroupName", PARAMETER_GROUP)
+    name = as_str(get(group.props, "parameterGroupName"))
+    if created is None and name and not is_unknown(name):
+        created = next((g for g in of_type(resources, PARAMETER_GROUP) if as_str(get(g.props, "name")) == name),
+                       None)
+    if created is not None:
+        family = as_str(get(created.props, "family"))
+        return (None, None) if is_unknown(family) or not family else (family, created.name)
+    match = _DEFAULT_GROUP.fullmatch(name) if name and not is_unknown(name) else None
+    return (match.group("family"), name) if match else (None, None)
+
+
+def validate_cache_parameter_group_family(args, report_violation) -> None:
+    """A replication group's parameter group family matches its engine and major version."""
+    resources = list(args.resources)
+    for group in of_type(resources, REPLICATION_GROUP):
+        engine, version = as_str(get(group.props, "engine"), "redis"), as_str(get(group.props, "engineVersion"))
+        if is_unknown(engine) or is_unknown(version) or not version:
+            continue
+        want = cache_family(engine, version)
+        family, source = _cache_parameter_group(group, resources)
+        if want and family and family != want:
+            report_violation(f"engine {engine} {version} needs a parameter group of family {want}; {source} is "
+                             f"{family}.", group.urn)
 
 
 # ---- security -----------------------------------------------------------------------------------------
@@ -286,11 +350,18 @@ RULES = [
          validate=validate_elasticache_multi_az_prerequisites, level=MANDATORY, severity=Severity.HIGH,
          remediation="Set automaticFailoverEnabled=true and numCacheClusters>=2, or turn Multi-AZ off."),
     Rule(name="elasticache-replication-group-values", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP,),
-         description="ElastiCache auth token, snapshot retention, node counts, log delivery and engine version "
-                     "are values ElastiCache accepts, and the engine version has the features the plan uses "
+         description="ElastiCache auth token, snapshot retention, node counts, log delivery, snapshot and "
+                     "maintenance windows (formats, no overlap) and engine version are values ElastiCache accepts, and the engine version has the features the plan uses "
                      "(slow-log and engine-log delivery, transitEncryptionMode).",
          validate=validate_replication_group_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (ElastiCache CreateReplicationGroup API reference)."),
+    Rule(name="elasticache-parameter-group-family", area=ACCEPTANCE,
+         resource_types=(REPLICATION_GROUP, PARAMETER_GROUP), stack=True,
+         description="An ElastiCache replication group's parameter group family (a default.<family> group or a "
+                     "created one) matches its engine and major version (redis6.x, redis7, valkey7, valkey8).",
+         validate=validate_cache_parameter_group_family, level=MANDATORY, severity=Severity.HIGH,
+         remediation="Use the parameter group of the engine's family (default.redis7 for Redis OSS 7.x, "
+                     "default.valkey8 for Valkey 8), or leave parameterGroupName unset for the default."),
     Rule(name="elasticache-subnet-group-azs", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP, SUBNET_GROUP),
          stack=True,
          description="The subnet group of a Multi-AZ ElastiCache replication group covers at least two AZs.",

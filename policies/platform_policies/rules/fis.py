@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.graph import of_type, producer
+from ..support.near_miss import near_miss
 from ..support.options import options, string_list
 from ..support.props import as_list, as_str, get, is_unknown, parse_json
 from ..support.report import report_problems
@@ -43,22 +45,45 @@ _DURATION = re.compile(r"PT(\d+H)?(\d+M)?(\d+S)?")
 
 # Action ids of the FIS actions reference (FIS user guide, "AWS FIS Actions reference",
 # docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html, read 2026-11): the ones this platform
-# uses and their neighbours.  An id FIS does not offer fails CreateExperimentTemplate; a real one missing here
-# goes in the knownActionIds option.
+# uses and their neighbours.  An id FIS does not offer fails CreateExperimentTemplate, but FIS adds actions
+# often, so a well-formed id not listed passes; only a near-miss of a listed one (support/near_miss.py) is taken
+# for a typo.  Add a real one that is refused to the knownActionIds option.
 FIS_ACTION_IDS = [
     "aws:fis:inject-api-internal-error", "aws:fis:inject-api-throttle-error", "aws:fis:inject-api-unavailable-error",
-    "aws:fis:wait", "aws:cloudwatch:assert-alarm-state",
+    "aws:fis:wait", "aws:cloudwatch:assert-alarm-state", "aws:arc:start-zonal-autoshift",
+    "aws:dynamodb:global-table-pause-replication", "aws:ebs:pause-volume-io",
+    "aws:ec2:api-insufficient-instance-capacity-error", "aws:ec2:asg-insufficient-instance-capacity-error",
     "aws:ec2:reboot-instances", "aws:ec2:stop-instances", "aws:ec2:terminate-instances",
     "aws:ec2:send-spot-instance-interruptions",
     "aws:ecs:drain-container-instances", "aws:ecs:stop-task", "aws:ecs:task-cpu-stress", "aws:ecs:task-io-stress",
     "aws:ecs:task-kill-process", "aws:ecs:task-network-blackhole-port", "aws:ecs:task-network-latency",
     "aws:ecs:task-network-packet-loss",
+    "aws:elasticache:replicationgroup-interrupt-az-power",
+    "aws:lambda:invocation-add-delay", "aws:lambda:invocation-error",
     "aws:network:disrupt-connectivity",
     "aws:rds:failover-db-cluster", "aws:rds:reboot-db-instances",
+    "aws:s3:bucket-pause-replication",
     "aws:ssm:send-command", "aws:ssm:start-automation-execution",
 ]
 TEMPLATE_CONFIG = {"knownActionIds": string_list(
-    "FIS action ids experiment templates may use (an id not listed is taken for a typo).", FIS_ACTION_IDS)}
+    "FIS action ids experiment templates use often; a well-formed id not listed passes, one a couple of letters "
+    "away from a listed one is taken for a typo of it.", FIS_ACTION_IDS)}
+
+
+def action_id_guess(aid: str, known) -> Any:
+    """The listed id ``aid`` is probably a typo of, or None: its action compared with the listed actions of its
+    service, or (a service FIS does not have in the list) its service with the listed services."""
+    _, service, action = aid.split(":", 2)
+    by_service: dict[str, list[str]] = {}
+    for k in known:
+        parts = k.split(":", 2)
+        if len(parts) == 3:
+            by_service.setdefault(parts[1], []).append(parts[2])
+    if service in by_service:
+        guess = near_miss(action, by_service[service])
+        return guess and f"aws:{service}:{guess}"
+    guess = near_miss(service, list(by_service))
+    return guess and f"aws:{guess}:{action}"
 
 
 def _template_problems(t, known_actions: frozenset = frozenset(FIS_ACTION_IDS)) -> list[str]:
@@ -78,9 +103,10 @@ def _template_problems(t, known_actions: frozenset = frozenset(FIS_ACTION_IDS)) 
         aid = as_str(get(a, "actionId"))
         if aid and not is_unknown(aid) and not _ACTION_ID.fullmatch(aid):
             out.append(f"action {get(a, 'name')}: actionId {aid!r} is not aws:<service>:<action>")
-        elif aid and not is_unknown(aid) and aid not in known_actions:
-            out.append(f"action {get(a, 'name')}: actionId {aid!r} is not an FIS action this stack knows (FIS "
-                       f"actions reference); fix it or add it to knownActionIds")
+        elif aid and not is_unknown(aid) and aid not in known_actions and action_id_guess(aid, known_actions):
+            out.append(f"action {get(a, 'name')}: actionId {aid!r} is not an FIS action (FIS actions reference); "
+                       f"did you mean {action_id_guess(aid, known_actions)!r}? (if the id is right, add it to "
+                       f"knownActionIds)")
         target = as_str(get(a, "target.value"))
         if target and not is_unknown(target) and not is_unknown(targets) and target not in names:
             out.append(f"action {get(a, 'name')}: target {target!r} is not a target of the template")
@@ -129,7 +155,7 @@ RULES = [
          validate=validate_stop_conditions, level=MANDATORY, severity=Severity.HIGH,
          remediation="Add stopConditions with source aws:cloudwatch:alarm (components/chaos)."),
     Rule(name="fis-experiment-values", area=ACCEPTANCE, resource_types=(TEMPLATE, ROLE), stack=True,
-         description="FIS targets, actions (known action ids), durations, stop conditions and the role (trusting "
+         description="FIS targets, actions (no near-miss of a known action id), durations, stop conditions and the role (trusting "
                      "fis.amazonaws.com) are values CreateExperimentTemplate accepts.",
          validate=validate_experiment_templates, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (FIS CreateExperimentTemplate API reference).",

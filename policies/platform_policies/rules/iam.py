@@ -11,6 +11,7 @@ from pulumi_policy import Severity
 from ..baseline import Baseline
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
+from ..support.near_miss import near_miss
 from ..support.options import options, string_list
 from ..support.policy_documents import listify, statements
 from ..support.props import as_int, as_list, as_str, get, is_unknown, parse_json
@@ -104,17 +105,21 @@ RESOURCE_CONFIG = {"unscopedActions": string_list(
 
 
 def validate_no_wildcard_resources(args, report_violation) -> None:
-    """Resource "*" only for actions that cannot be scoped (IAM5, CKV_AWS_355; cloudsplaining's unconstrained
+    """Resource "*" (or Allow with NotResource) only for actions that cannot be scoped (IAM5, CKV_AWS_355; cloudsplaining's unconstrained
     write, permissions-management, data-exfiltration findings CKV_AWS_288/289/290)."""
     allowed = [a.lower() for a in options(args, RESOURCE_CONFIG)["unscopedActions"]]
     for where, doc in policy_documents(args):
         for st in allow_statements(doc):
             actions = [a for a in listify(st.get("Action")) if isinstance(a, str)]
             resources = listify(st.get("Resource"))
-            if "*" in resources:
+            # Allow with NotResource grants every resource but the ones named, a wildcard in all but name
+            # (IAM JSON policy element reference "NotResource", read 2026-11; cdk-nag AwsSolutions-IAM5).
+            everything = "Resource '*'" if "*" in resources else (
+                "NotResource (every other resource)" if st.get("NotResource") is not None else None)
+            if everything:
                 loose = [a for a in actions if not any(fnmatch.fnmatchcase(a.lower(), pat) for pat in allowed)]
                 if loose:
-                    report_violation(f"{where} grants {', '.join(loose)} on Resource '*': scope them to the "
+                    report_violation(f"{where} grants {', '.join(loose)} on {everything}: scope them to the "
                                      f"resources the service uses.", None)
             for arn in resources:
                 problem = wildcard_arn_problem(arn) if isinstance(arn, str) else None
@@ -310,36 +315,66 @@ _ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
 # CreateRole MaxSessionDuration: 3600-43200 seconds (IAM API reference, read 2026-11).
 SESSION_SECONDS = (3600, 43200)
 # Service principals a role may trust: each of AWS's own "<name>.amazonaws.com" (IAM user guide, "AWS services
-# that work with IAM", service-linked and service roles; read 2026-11).  A misspelt one (ecs-task.amazonaws.com)
-# fails CreateRole with MalformedPolicyDocument "Invalid principal in policy".  The list holds the services this
-# platform and its likely additions use; add a real one through the option.
+# that work with IAM" and "AWS JSON policy elements: Principal", service principals; read 2026-11), some also in a
+# regional form "<name>.<region>.amazonaws.com" (CloudWatch Logs: logs.<region>.amazonaws.com) and, in the China
+# partitions, ending ".amazonaws.com.cn".  A malformed or misspelt one (ecs-task.amazonaws.com) fails CreateRole with
+# MalformedPolicyDocument "Invalid principal in policy".  No list of every service is complete, so a well-formed
+# name not listed passes; only a near-miss of a listed one (support/near_miss.py) is taken for a typo.  The list
+# holds the services this platform and its likely additions use; add one through the option.
 SERVICE_PRINCIPALS = [
-    "apigateway.amazonaws.com", "application-autoscaling.amazonaws.com", "backup.amazonaws.com",
-    "budgets.amazonaws.com", "cloudformation.amazonaws.com", "cloudfront.amazonaws.com",
-    "cloudwatch.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com",
-    "delivery.logs.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs.amazonaws.com",
-    "edgelambda.amazonaws.com", "elasticache.amazonaws.com", "elasticloadbalancing.amazonaws.com",
-    "events.amazonaws.com", "firehose.amazonaws.com", "fis.amazonaws.com", "kafka.amazonaws.com",
-    "lambda.amazonaws.com", "logs.amazonaws.com", "monitoring.rds.amazonaws.com", "mq.amazonaws.com",
-    "rds.amazonaws.com", "scheduler.amazonaws.com", "secretsmanager.amazonaws.com", "sns.amazonaws.com",
-    "sqs.amazonaws.com", "ssm.amazonaws.com", "states.amazonaws.com", "vpc-flow-logs.amazonaws.com",
-    "xray.amazonaws.com",
+    "apigateway.amazonaws.com", "application-autoscaling.amazonaws.com", "autoscaling.amazonaws.com",
+    "backup.amazonaws.com", "batch.amazonaws.com", "budgets.amazonaws.com", "cloudformation.amazonaws.com",
+    "cloudfront.amazonaws.com", "cloudtrail.amazonaws.com", "cloudwatch.amazonaws.com", "codebuild.amazonaws.com",
+    "codedeploy.amazonaws.com", "codepipeline.amazonaws.com", "delivery.logs.amazonaws.com",
+    "dynamodb.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs.amazonaws.com",
+    "edgelambda.amazonaws.com", "eks.amazonaws.com", "elasticache.amazonaws.com",
+    "elasticloadbalancing.amazonaws.com", "events.amazonaws.com", "firehose.amazonaws.com", "fis.amazonaws.com",
+    "glue.amazonaws.com", "kafka.amazonaws.com", "lambda.amazonaws.com", "logs.amazonaws.com",
+    "monitoring.rds.amazonaws.com", "mq.amazonaws.com", "pipes.amazonaws.com", "rds.amazonaws.com",
+    "s3.amazonaws.com", "scheduler.amazonaws.com", "secretsmanager.amazonaws.com", "ses.amazonaws.com",
+    "sns.amazonaws.com", "sqs.amazonaws.com", "ssm.amazonaws.com", "states.amazonaws.com",
+    "vpc-flow-logs.amazonaws.com", "xray.amazonaws.com",
 ]
 DOCUMENT_CONFIG = {"knownServicePrincipals": string_list(
-    "Service principals a role trust policy may name (a principal not listed is taken for a typo).",
-    SERVICE_PRINCIPALS)}
+    "Service principals a role trust policy names often; a well-formed principal not listed passes, one a "
+    "couple of letters away from a listed one is taken for a typo of it.", SERVICE_PRINCIPALS)}
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_SERVICE_PRINCIPAL = re.compile(rf"(?P<name>{_LABEL}(?:\.{_LABEL})*?)"
+                                rf"(?:\.(?P<region>[a-z]{{2}}(?:-[a-z]+)+-\d+))?\.amazonaws\.com(?:\.cn)?",
+                                re.IGNORECASE)
+
+
+def _service_name(principal: str) -> str:
+    """The service part of a principal: logs.us-east-1.amazonaws.com -> logs."""
+    match = _SERVICE_PRINCIPAL.fullmatch(principal)
+    return match.group("name") if match else principal
+
+
+def service_principal_problem(principal: str, known: list[str]) -> Any:
+    """Why IAM would refuse this service principal, or None."""
+    if not _SERVICE_PRINCIPAL.fullmatch(principal):
+        return f"{principal!r} is not a service principal (<service>[.<region>].amazonaws.com)"
+    if principal in known:
+        return None
+    guess = near_miss(principal, known, key=_service_name)
+    if guess is None:
+        return None
+    region = _SERVICE_PRINCIPAL.fullmatch(principal).group("region")
+    if region:
+        guess = guess.replace(".amazonaws.com", f".{region}.amazonaws.com")
+    return f"{principal!r} is not an AWS service principal; did you mean {guess!r}?"
 
 
 def _trust_problems(args, raw: Any) -> list[str]:
     doc = parse_json(raw)
     if is_unknown(doc) or not isinstance(doc, dict):
         return []
-    known = set(options(args, DOCUMENT_CONFIG)["knownServicePrincipals"])
-    unknown = sorted({who for st in statements(doc) for kind, who in _principals(st)
-                      if kind == "Service" and not is_unknown(who) and who not in known})
-    return [f"assumeRolePolicy trusts service principal(s) {', '.join(unknown)}, which are not AWS service "
-            f"principals this stack knows (a typo fails CreateRole: 'Invalid principal in policy'); fix the "
-            f"name or add it to knownServicePrincipals"] if unknown else []
+    known = list(options(args, DOCUMENT_CONFIG)["knownServicePrincipals"])
+    found = sorted({problem for st in statements(doc) for kind, who in _principals(st)
+                    if kind == "Service" and not is_unknown(who)
+                    for problem in [service_principal_problem(who, known)] if problem})
+    return [f"assumeRolePolicy trusts {problem} (CreateRole refuses it: 'Invalid principal in policy'; if the "
+            f"name is right, add it to knownServicePrincipals)" for problem in found]
 
 
 def validate_iam_documents(args, report_violation) -> None:
@@ -397,8 +432,9 @@ RULES = [
          remediation="List the actions the service calls (components/shared/access.py).", config=ACTION_CONFIG,
          anchors=("CKV_AWS_63", "CKV2_AWS_40", "AwsSolutions-IAM5")),
     Rule(name="iam-no-wildcard-resources", area=SECURITY, resource_types=_DOC_TYPES,
-         description="IAM policies grant Resource '*' only for actions without resource-level permissions, and "
-                     "no ARN with a wildcard account, region or resource id (role/*, secret:*).",
+         description="IAM policies grant Resource '*' (or Allow with NotResource) only for actions without "
+                     "resource-level permissions, and no ARN with a wildcard account, region or resource id "
+                     "(role/*, secret:*).",
          validate=validate_no_wildcard_resources, level=MANDATORY, severity=Severity.HIGH,
          remediation="Scope the statement to the ARNs the service uses (components/shared/access.py).",
          config=RESOURCE_CONFIG,

@@ -116,10 +116,16 @@ def _alarm_problems(args) -> list[str]:
     queries = as_list(get(p, "metricQueries"))
     if queries and not is_unknown(queries):
         # PutMetricAlarm Metrics (CloudWatch API reference, read 2026-11): exactly one query returns the series
-        # the alarm watches (ReturnData true, the default when unset); the others set it false.
-        flags = [as_bool(get(q, "returnData"), True) for q in queries]
+        # the alarm watches (ReturnData true, the default when unset); the others set it false.  An anomaly-
+        # detection alarm also returns its ANOMALY_DETECTION_BAND expression, the query ThresholdMetricId names
+        # (CloudWatch User Guide "Create a CloudWatch alarm based on anomaly detection"; the Terraform
+        # aws_cloudwatch_metric_alarm anomaly-detection example): that one does not count.
+        band = get(p, "thresholdMetricId")
+        watched = [q for q in queries if is_unknown(band) or band in (None, "") or get(q, "id") != band]
+        flags = [as_bool(get(q, "returnData"), True) for q in watched]
         if not any(is_unknown(f) for f in flags) and sum(1 for f in flags if f is True) != 1:
-            out.append(f"metricQueries: {sum(1 for f in flags if f is True)} queries return data (returnData); "
+            out.append(f"metricQueries: {sum(1 for f in flags if f is True)} queries return data (returnData)"
+                       f"{' besides thresholdMetricId ' + repr(band) if len(watched) < len(queries) else ''}; "
                        f"exactly one must")
     statistic = as_str(get(p, "statistic"))
     if statistic and not is_unknown(statistic) and statistic not in STATISTICS:

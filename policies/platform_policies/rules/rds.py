@@ -14,6 +14,7 @@ from ..support.options import integer, options, string_list
 from ..support.azs import count_azs, stack_azs
 from ..support.graph import of_type, producer
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.windows import window_problems
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
@@ -300,6 +301,12 @@ def _storage_problems(p, engine: str, allocated) -> list[str]:
     return out
 
 
+# CreateDBInstance (RDS API reference, read 2026-11): PreferredBackupWindow "hh24:mi-hh24:mi" in UTC, at least
+# 30 minutes, "must not conflict with the preferred maintenance window"; PreferredMaintenanceWindow
+# "ddd:hh24:mi-ddd:hh24:mi" in UTC, at least 30 minutes.
+RDS_WINDOW_MINUTES = (30, 30)
+
+
 def validate_rds_instance_values(args, report_violation) -> None:
     if args.resource_type != RDS_INSTANCE:
         return
@@ -346,6 +353,8 @@ def validate_rds_instance_values(args, report_violation) -> None:
         report_violation("availabilityZone cannot be set on a Multi-AZ instance (RDS places the primary and "
                          "the standby).", None)
     problems = _storage_problems(p, engine, allocated)
+    problems += window_problems("backupWindow", get(p, "backupWindow"), "maintenanceWindow",
+                                get(p, "maintenanceWindow"), *RDS_WINDOW_MINUTES)
     if not is_read_replica(p) and get(p, "snapshotIdentifier") in (None, ""):
         problems += _credential_problems(p, engine)
     for problem in problems:
@@ -439,7 +448,8 @@ RULES = [
          config=STORAGE_CONFIG),
     Rule(name="rds-instance-values", area=ACCEPTANCE, resource_types=(RDS_INSTANCE,),
          description="RDS retention, monitoring, storage, IOPS and throughput, master user, password, database "
-                     "name, Multi-AZ placement and snapshot-identifier values are ones CreateDBInstance accepts.",
+                     "name, Multi-AZ placement, snapshot-identifier and backup/maintenance window values (formats, "
+                     "lengths, no overlap) are ones CreateDBInstance accepts.",
          validate=validate_rds_instance_values, level=MANDATORY, severity=Severity.HIGH,
          remediation="Fix the value named in the message (RDS CreateDBInstance API reference)."),
     Rule(name="rds-subnet-group-azs", area=ACCEPTANCE, resource_types=(SUBNET_GROUP,), stack=True,

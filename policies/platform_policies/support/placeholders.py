@@ -2,7 +2,8 @@
 components/config/placeholders.py, which judges the config keys; the pack cannot import the
 program).  tests/test_placeholders.py runs both over one table of examples so they agree.
 
-* documentation account ids (123456789012 and the IAM guide's 111122223333 / 444455556666);
+* documentation account ids (123456789012 and the IAM guide's 111122223333 / 444455556666) where the
+  text names an account: an ARN's account field, a bare account value, an ECR registry host;
 * domains reserved for documentation: example.com, example.net, example.org and their
   subdomains, and the .example top-level domain (RFC 2606, sections 2 and 3);
 * ARNs in another partition than the stack's region uses, or in another region than the
@@ -21,7 +22,12 @@ DOCUMENTATION_ACCOUNTS = frozenset({"123456789012", "111122223333", "44445555666
 EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 RESERVED_TLDS = ("example",)
 
-_ACCOUNT = re.compile(r"(?<!\d)(\d{12})(?!\d)")
+# Where a text names an account: an ARN's account field (ARN below), a value that is nothing but the twelve
+# digits (a whole input, or a quoted string in a JSON document: "aws:SourceAccount": "..."), or an ECR registry
+# host (<account>.dkr.ecr.<region>.amazonaws.com).  Any other run of twelve digits (a certificate id ending
+# -123456789012) is not an account.
+_ACCOUNT_VALUE = re.compile(r"(?<![^\"'\s])(\d{12})(?![^\"'\s])")
+_ECR_REGISTRY = re.compile(r"(?<![\w.-])(\d{12})\.dkr\.ecr\.")
 _HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}")
 ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
                  r"(?P<account>\d{12}|aws)?:(?P<resource>[^\s\"',;]*)")
@@ -41,7 +47,10 @@ def partition_of(region: str) -> str:
 
 
 def documentation_accounts(text: str) -> list[str]:
-    return sorted({m for m in _ACCOUNT.findall(text) if m in DOCUMENTATION_ACCOUNTS})
+    """Documentation account ids ``text`` names as an account (see _ACCOUNT_VALUE)."""
+    named = {m["account"] for m in ARN.finditer(text)}
+    named.update(_ACCOUNT_VALUE.findall(text), _ECR_REGISTRY.findall(text))
+    return sorted(named & DOCUMENTATION_ACCOUNTS)
 
 
 def example_domains(text: str) -> list[str]:
