@@ -14,6 +14,7 @@ from ..support.azs import count_azs, stack_azs
 from ..support.graph import of_type, producer
 from ..support.naming import LOWER_ID, NameRule
 from ..support.options import options, string_list
+from ..support.placement import placement_problems
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.protection import require_protect_when_strict
 from ..support.windows import window_problems
@@ -270,13 +271,8 @@ def validate_cache_parameter_group_family(args, report_violation) -> None:
 def validate_elasticache_in_vpc(args, report_violation) -> None:
     if args.resource_type != REPLICATION_GROUP:
         return
-    group = as_str(get(args.props, "subnetGroupName"))
-    if not is_unknown(group) and group in (None, "", "default"):
-        report_violation("subnetGroupName is not set (or 'default'): the cache lands in the default VPC's "
-                         "subnets. Use the platform's private subnet group.", None)
-    sgs = as_list(get(args.props, "securityGroupIds"))
-    if not is_unknown(sgs) and not sgs:
-        report_violation("securityGroupIds is empty: the cache gets the VPC's default security group.", None)
+    for problem in placement_problems(args.props, "subnetGroupName", "securityGroupIds", "the cache"):
+        report_violation(problem, None)
 
 
 def validate_elasticache_auth(args, report_violation) -> None:

@@ -13,6 +13,7 @@ from ..support.naming import LOWER_ID, NameRule
 from ..support.options import integer, options, string_list
 from ..support.azs import count_azs, stack_azs
 from ..support.graph import of_type, producer
+from ..support.placement import placement_problems
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.windows import window_problems
 
@@ -113,14 +114,10 @@ def validate_rds_in_vpc(args, report_violation) -> None:
     RDS places it in the default VPC (public subnets), where the platform's security groups do not exist."""
     if args.resource_type != RDS_INSTANCE:
         return
-    group = as_str(get(args.props, "dbSubnetGroupName"))
     # A same-region read replica takes its source's subnet group (Pulumi aws.rds.Instance dbSubnetGroupName).
-    if not is_read_replica(args.props) and not is_unknown(group) and group in (None, "", "default"):
-        report_violation("dbSubnetGroupName is not set (or 'default'): the database lands in the default VPC's "
-                         "subnets. Use the platform's private DB subnet group.", None)
-    groups = as_list(get(args.props, "vpcSecurityGroupIds"))
-    if not is_unknown(groups) and not groups:
-        report_violation("vpcSecurityGroupIds is empty: the database gets the VPC's default security group.", None)
+    for problem in placement_problems(args.props, "dbSubnetGroupName", "vpcSecurityGroupIds", "the database",
+                                      check_subnet_group=not is_read_replica(args.props)):
+        report_violation(problem, None)
 
 
 def validate_rds_managed_password(args, report_violation) -> None:
