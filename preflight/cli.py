@@ -29,7 +29,6 @@ from .program import ROOT, record_plan
 from .progress import Progress
 from .result import build, run_document, stage
 from .stackconfig import project_name, stacks
-from .schema import MISSING as SCHEMA_MISSING
 from .schema import POLICY_INFO as SCHEMA_POLICY
 from .schema import schema_findings as check_schema
 
@@ -306,7 +305,7 @@ def _priceable(plan: dict[str, Any], what: str) -> dict[str, Any]:
     (allocatedStorage "lots", containerDefinitions 5) would otherwise be priced as nothing and pass;
     `check --plan` reports it as a schema violation.  A missing input is not refused here: a sketch
     plan of the priced inputs only is a fair what-if for the cost model."""
-    found = [f for f in schema_findings(plan) if not f["message"].split(" (schema of ")[0].endswith(SCHEMA_MISSING)]
+    found = check_schema(plan["resources"], missing_inputs=False)
     if found:
         raise InputErrors(what, [f"{len(found)} input value(s) the provider schema refuses, so the plan cannot be "
                                  "priced; allowed: values that fit the schema (`check --plan` reports the same)"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from . import sdk
-from .check import check_object
+from .check import MISSING, check_object
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = ROOT / "build" / "schema"
@@ -78,9 +78,11 @@ class SchemaStore:
 
 
 def schema_findings(resources: Iterable[dict[str, Any]], cache_dir: Optional[Path] = CACHE_DIR,
-                    stores: Optional[dict[str, SchemaStore]] = None) -> list[dict[str, Any]]:
+                    stores: Optional[dict[str, SchemaStore]] = None,
+                    missing_inputs: bool = True) -> list[dict[str, Any]]:
     """Violations (policy ``schema``, mandatory) for every aws:*/awsx:* resource whose inputs
-    do not fit the installed SDK's schema."""
+    do not fit the installed SDK's schema; ``missing_inputs`` False leaves out required inputs that
+    are absent (only values the schema refuses remain)."""
     stores = stores if stores is not None else {}
     findings: list[dict[str, Any]] = []
     for r in resources:
@@ -94,7 +96,8 @@ def schema_findings(resources: Iterable[dict[str, Any]], cache_dir: Optional[Pat
         if shape is None:
             problems = [f"type {r['type']} is not in {package} {sdk.package_version(package)}"]
         else:
-            problems = list(check_object(r.get("inputs") or {}, shape, store.types))
+            problems = [problem for problem in check_object(r.get("inputs") or {}, shape, store.types)
+                        if missing_inputs or not problem.endswith(f": {MISSING}")]
         findings += [{"policy": POLICY, "level": "mandatory", "urn": r["urn"], "stage": "schema",
                       "message": f"{problem} (schema of {r['type']}, {package} "
                                  f"{sdk.package_version(package)})",
