@@ -392,32 +392,32 @@ def _fitted_memory(cpu: int, memory: int) -> int:
     return next((m for m in sizes if m >= memory), sizes[-1])
 
 
+def _sized_to_cpu(size: Any, given: Any, key: str, notes: list[str]) -> Any:
+    """``size`` (a service or the override) with a memory that fits its cpu, when the stack set the
+    cpu (``given`` is what it wrote) but not the memory and the default memory does not fit."""
+    if not isinstance(given, dict) or "cpu" not in given or "memory" in given \
+            or size.memory in FARGATE_SIZES.get(size.cpu, ()):
+        return size
+    fitted = _fitted_memory(size.cpu, size.memory)
+    notes.append(f"{key}.memory: the default {size.memory} MiB does not fit cpu {size.cpu}; using "
+                 f"{fitted} MiB (set {key}.memory to choose another)")
+    return dataclasses.replace(size, memory=fitted)
+
+
 def _follow_cpu(cfg: StackSettings, top: dict[str, Any], notes: list[str]) -> StackSettings:
     """A stack that changes a service's cpu without naming its memory (``pulumi config set --path
     services.order.cpu 1024``) keeps the default memory only where Fargate accepts it with the new cpu;
     otherwise the memory becomes the smallest size that fits, and a note says so.  The same for
     ``serviceSizeOverride.cpu``."""
     raw = top.get("services") if isinstance(top.get("services"), dict) else {}
-    services = dict(cfg.services)
-    for name, given in raw.items():
-        svc = services.get(name)
-        if svc is None or not isinstance(given, dict) or "cpu" not in given or "memory" in given:
-            continue
-        if svc.memory not in FARGATE_SIZES.get(svc.cpu, ()):
-            fitted = _fitted_memory(svc.cpu, svc.memory)
-            notes.append(f"services.{name}.memory: the default {svc.memory} MiB does not fit cpu {svc.cpu}; using "
-                         f"{fitted} MiB (set services.{name}.memory to choose another)")
-            services[name] = dataclasses.replace(svc, memory=fitted)
-    cfg = dataclasses.replace(cfg, services=services) if services != cfg.services else cfg
-    given = top.get("serviceSizeOverride")
-    size = cfg.serviceSizeOverride
-    if size is not None and isinstance(given, dict) and "cpu" in given and "memory" not in given \
-            and size.memory not in FARGATE_SIZES.get(size.cpu, ()):
-        fitted = _fitted_memory(size.cpu, size.memory)
-        notes.append(f"serviceSizeOverride.memory: the default {size.memory} MiB does not fit cpu {size.cpu}; using "
-                     f"{fitted} MiB (set serviceSizeOverride.memory to choose another)")
-        cfg = dataclasses.replace(cfg, serviceSizeOverride=dataclasses.replace(size, memory=fitted))
-    return cfg
+    services = {name: _sized_to_cpu(svc, raw.get(name), f"services.{name}", notes)
+                for name, svc in cfg.services.items()}
+    override = cfg.serviceSizeOverride
+    if override is not None:
+        override = _sized_to_cpu(override, top.get("serviceSizeOverride"), "serviceSizeOverride", notes)
+    if services == cfg.services and override == cfg.serviceSizeOverride:
+        return cfg
+    return dataclasses.replace(cfg, services=services, serviceSizeOverride=override)
 
 
 def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = frozenset()) -> list[str]:
