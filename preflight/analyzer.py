@@ -52,17 +52,37 @@ def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
     return s
 
 
-def _start_pack(policy_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def _spawn_pack(policy_dir: Path, env: dict[str, str]) -> subprocess.Popen:
     # Started as the engine starts a Python pack (the pack's virtualenv, `-m pulumi.policy`): preflight/packenv.py.
     cmd, env = packenv.command(policy_dir, env)
-    proc = subprocess.Popen(cmd, cwd=str(policy_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    return subprocess.Popen(cmd, cwd=str(policy_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def _port(proc: subprocess.Popen) -> int:
+    """The port the pack prints once it serves (the engine reads it the same way)."""
     assert proc.stdout is not None
     line = proc.stdout.readline().decode().strip()
     if not line.isdigit():
         err = proc.stderr.read().decode() if proc.stderr else ""
         proc.kill()
         raise RuntimeError(f"policy pack did not start (printed {line!r}):\n{err}")
-    return proc, int(line)
+    return int(line)
+
+
+def _start_pack(policy_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    proc = _spawn_pack(policy_dir, env)
+    return proc, _port(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    for stream in (proc.stdout, proc.stderr):
+        if stream:
+            stream.close()
 
 
 def build_policy_config(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> dict[str, dict]:
@@ -129,73 +149,187 @@ def _diagnostic(d: Any, stage: str) -> dict[str, Any]:
             "urn": d.urn, "message": message.strip(), "description": d.description, "stage": stage}
 
 
+# Resources per extra pack process: below this a second process costs more to start than it saves.
+MIN_RESOURCES_PER_WORKER = 150
+WORKERS_ENV = "PREFLIGHT_PACK_WORKERS"
+
+
+def pack_environment(stack: str, project: str, stack_config: dict[str, str], dry_run: bool) -> dict[str, str]:
+    """The environment the engine starts the pack with (analyzer_plugin.go ``constructEnv``)."""
+    env = {**os.environ, "PULUMI_PROJECT": project, "PULUMI_STACK": stack,
+           "PULUMI_DRY_RUN": "true" if dry_run else "false", "PULUMI_ORGANIZATION": "organization"}
+    env.pop("PULUMI_CONFIG", None)
+    if stack_config:  # the config, secrets decrypted, as JSON
+        env["PULUMI_CONFIG"] = json.dumps(stack_config)
+    return env
+
+
+def auto_workers(resource_count: int, parallel_stacks: int = 1) -> int:
+    """Pack processes for one plan: the cores this plan may use, one per MIN_RESOURCES_PER_WORKER
+    resources at least.  ``$PREFLIGHT_PACK_WORKERS`` fixes the number."""
+    fixed = os.environ.get(WORKERS_ENV, "").strip()
+    if fixed.isdigit() and int(fixed) > 0:
+        return int(fixed)
+    cores = max(1, (os.cpu_count() or 1) // max(1, parallel_stacks))
+    return max(1, min(cores, resource_count // MIN_RESOURCES_PER_WORKER))
+
+
+class Prestarted:
+    """Pack processes started before the plan exists (while the program runs under the mocks),
+    for the stack config and mode they were started with; ``run_policy_pack`` uses them only
+    when the plan matches, else stops them and starts its own."""
+
+    def __init__(self, policy_dir: Path, stack: str, project: str, stack_config: dict[str, str], dry_run: bool,
+                 workers: int):
+        self.policy_dir, self.stack, self.project = policy_dir, stack, project
+        self.stack_config, self.dry_run = stack_config, dry_run
+        env = pack_environment(stack, project, stack_config, dry_run)
+        self.procs = [_spawn_pack(policy_dir, env) for _ in range(max(1, workers))]
+
+    def matches(self, plan: dict[str, Any], policy_dir: Path, dry_run: bool) -> bool:
+        return (policy_dir == self.policy_dir and dry_run == self.dry_run and plan.get("stack") == self.stack
+                and plan.get("project", "microservices-platform") == self.project
+                and _stack_config(plan) == self.stack_config)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            _stop(proc)
+
+
 def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = None, *,
-                    policy_dir: Path = POLICY_DIR, dry_run: Optional[bool] = None) -> dict[str, Any]:
+                    policy_dir: Path = POLICY_DIR, dry_run: Optional[bool] = None, workers: Optional[int] = None,
+                    prestarted: Optional[Prestarted] = None, use_cache: bool = False) -> dict[str, Any]:
     """Evaluate the pack against ``plan``; return {"pack", "policies", "violations", "not_applicable"}.
 
-    ``dry_run`` defaults to the plan's own mode (a preview plan is judged as during ``pulumi preview``)."""
+    ``dry_run`` defaults to the plan's own mode (a preview plan is judged as during ``pulumi preview``).
+    ``workers`` pack processes share the ``Analyze`` calls (each gets the engine's full handshake;
+    the first also gets ``AnalyzeStack``); the pack keeps no state between calls, so the answer is
+    the one a single process gives (tests/test_analyzer.py).  ``use_cache``: the verdict cache
+    (preflight/plancache.py)."""
+    from . import plancache
+
     dry_run = bool(plan.get("preview")) if dry_run is None else dry_run
     file_config = json.loads(Path(config_path).read_text()) if config_path else {}
     stack_config = _stack_config(plan)
-    env = {**os.environ, "PULUMI_PROJECT": plan.get("project", "microservices-platform"),
-           "PULUMI_STACK": plan.get("stack", "stack"), "PULUMI_DRY_RUN": "true" if dry_run else "false",
-           "PULUMI_ORGANIZATION": "organization"}
-    env.pop("PULUMI_CONFIG", None)
-    if stack_config:  # analyzer_plugin.go constructEnv: the config, secrets decrypted, as JSON
-        env["PULUMI_CONFIG"] = json.dumps(stack_config)
-    proc, port = _start_pack(policy_dir, env)
+    resources = engine_resources(plan)
+    workers = workers or auto_workers(len(resources))
+    if prestarted is not None and not prestarted.matches(plan, policy_dir, dry_run):
+        prestarted.stop()
+        prestarted = None
+    env = pack_environment(plan.get("stack", "stack"), plan.get("project", "microservices-platform"),
+                           stack_config, dry_run)
+    key = None
+    if use_cache:
+        python = packenv.command(policy_dir, env)[0][0]
+        key = plancache.verdict_key(plan, policy_dir, Path(config_path) if config_path else None, python, dry_run)
+        cached = plancache.load("verdict", key)
+        if cached is not None:
+            if prestarted is not None:
+                prestarted.stop()
+            return cached
+    procs = prestarted.procs if prestarted is not None else [_spawn_pack(policy_dir, env) for _ in range(workers)]
     try:
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        result = _evaluate(plan, resources, procs, file_config, stack_config, dry_run)
+    finally:
+        for proc in procs:
+            _stop(proc)
+    if key is not None:
+        plancache.store("verdict", key, result)
+    return result
+
+
+def _evaluate(plan: dict[str, Any], resources: list[dict[str, Any]], procs: list[subprocess.Popen],
+              file_config: dict[str, Any], stack_config: dict[str, str], dry_run: bool) -> dict[str, Any]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    channels = [grpc.insecure_channel(f"127.0.0.1:{_port(proc)}") for proc in procs]
+    try:
+        stubs = []
+        for channel in channels:
             grpc.channel_ready_future(channel).result(timeout=30)
-            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-            info = stub.GetAnalyzerInfo(empty_pb2.Empty())
+            stubs.append(analyzer_pb2_grpc.AnalyzerStub(channel))
+        infos = [stub.GetAnalyzerInfo(empty_pb2.Empty()) for stub in stubs]
+        info = infos[0]
+        policy_config = build_policy_config(info, file_config)
+        configure = analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
+            name: analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[c["enforcementLevel"]],
+                                            properties=_struct(c["properties"]))
+            for name, c in policy_config.items()})
+        configure_stack = analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack=plan.get("stack", ""), project=plan.get("project", ""), organization="organization",
+            dry_run=dry_run, config=_struct(stack_config))
+        for stub in stubs:
             stub.GetPluginInfo(empty_pb2.Empty())
-            policy_config = build_policy_config(info, file_config)
-            stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
-                name: analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[c["enforcementLevel"]],
-                                                properties=_struct(c["properties"]))
-                for name, c in policy_config.items()}))
+            stub.Configure(configure)
             try:
-                stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
-                    stack=plan.get("stack", ""), project=plan.get("project", ""), organization="organization",
-                    dry_run=dry_run, config=_struct(stack_config)))
+                stub.ConfigureStack(configure_stack)
             except grpc.RpcError as err:  # older packs: the engine tolerates this too
                 if err.code() != grpc.StatusCode.UNIMPLEMENTED:
                     raise
-            violations: list[dict[str, Any]] = []
-            not_applicable: list[dict[str, str]] = []
-            resources = engine_resources(plan)
-            # Each resource's props, options and provider, converted once for both passes.
-            converted = [(_struct(r["properties"]), _options(r["options"]), _provider(r["provider"]))
-                         for r in resources]
-            for r, (props, opts, provider) in zip(resources, converted):
+        # Each resource's props, options and provider, converted once for both passes.
+        converted = [(_struct(r["properties"]), _options(r["options"]), _provider(r["provider"]))
+                     for r in resources]
+        stack_request = analyzer_pb2.AnalyzeStackRequest(resources=[
+            analyzer_pb2.AnalyzerResource(
+                type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
+                provider=provider, parent=r["parent"], dependencies=r["dependencies"],
+                propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+                                      for k, v in r["propertyDependencies"].items()})
+            for r, (props, opts, provider) in zip(resources, converted)])
+
+        def analyze(stub: Any, part: list[tuple[dict[str, Any], tuple]], with_stack: bool) -> tuple[list, list, Any]:
+            # One process answers one call at a time, as the engine asks: AnalyzeStack first here
+            # (it needs no Analyze answer), then this process's share of Analyze.
+            stack_resp = stub.AnalyzeStack(stack_request) if with_stack else None
+            found: list[dict[str, Any]] = []
+            skipped: list[dict[str, str]] = []
+            for r, (props, opts, provider) in part:
                 resp = stub.Analyze(analyzer_pb2.AnalyzeRequest(
                     type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
                     provider=provider))
                 for d in resp.diagnostics:
                     v = _diagnostic(d, "resource")
                     v["urn"] = v["urn"] or r["urn"]
-                    violations.append(v)
-                not_applicable += [{"policy": n.policy_name, "reason": n.reason} for n in resp.not_applicable]
-            stack_resp = stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
-                analyzer_pb2.AnalyzerResource(
-                    type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
-                    provider=provider, parent=r["parent"], dependencies=r["dependencies"],
-                    propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                                          for k, v in r["propertyDependencies"].items()})
-                for r, (props, opts, provider) in zip(resources, converted)]))
-            violations += [_diagnostic(d, "stack") for d in stack_resp.diagnostics]
-            policies = [{"name": p.name, "level": policy_config[p.name]["enforcementLevel"],
-                         "description": p.description} for p in info.policies]
-            return {"pack": info.name, "version": info.version, "policies": policies,
-                    "violations": violations, "not_applicable": not_applicable}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
+                    found.append(v)
+                skipped += [{"policy": n.policy_name, "reason": n.reason} for n in resp.not_applicable]
+            return found, skipped, stack_resp
 
+        pairs = list(zip(resources, converted))
+        parts, start = [], 0
+        for size in _shares(len(pairs), len(stubs)):
+            parts.append(pairs[start:start + size])
+            start += size
+        violations: list[dict[str, Any]] = []
+        not_applicable: list[dict[str, str]] = []
+        stack_resp: Any = None
+        if len(stubs) == 1:
+            # The engine's order: every Analyze, then AnalyzeStack.
+            violations, not_applicable, _ = analyze(stubs[0], parts[0], False)
+            stack_resp = stubs[0].AnalyzeStack(stack_request)
+        else:
+            with ThreadPoolExecutor(max_workers=len(stubs)) as pool:
+                answers = [pool.submit(analyze, stub, part, i == 0) for i, (stub, part) in enumerate(zip(stubs, parts))]
+                for answer in answers:   # collected in resource order, whichever process finished first
+                    found, skipped, resp = answer.result()
+                    violations += found
+                    not_applicable += skipped
+                    stack_resp = resp if resp is not None else stack_resp
+        violations += [_diagnostic(d, "stack") for d in stack_resp.diagnostics]
+        policies = [{"name": p.name, "level": policy_config[p.name]["enforcementLevel"],
+                     "description": p.description} for p in info.policies]
+        return {"pack": info.name, "version": info.version, "policies": policies,
+                "violations": violations, "not_applicable": not_applicable}
+    finally:
+        for channel in channels:
+            channel.close()
+
+
+def _shares(count: int, workers: int) -> list[int]:
+    """Analyze calls per process: equal shares, the first process (which also runs AnalyzeStack)
+    taking about half a share less."""
+    if workers <= 1:
+        return [count]
+    first = max(0, count // (2 * workers))
+    rest = count - first
+    each, extra = divmod(rest, workers - 1)
+    return [first] + [each + (1 if i < extra else 0) for i in range(workers - 1)]

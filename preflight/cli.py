@@ -25,7 +25,7 @@ from . import formats, outputs, packenv
 from .exits import EXIT_OK, EXIT_VIOLATION, InputError, InputErrors, InternalError, guard, show
 from .planfile import MAX_PLAN_BYTES, NAME, load_plan, validate_plan
 from .policyconfig import load_policy_config, setting_conflicts
-from .program import ROOT, record_plan
+from .program import ROOT, plan_config, recorded_plan
 from .progress import Progress
 from .result import build, run_document, stage
 from .stackconfig import project_name, stacks
@@ -72,9 +72,11 @@ def schema_findings(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return check_schema(plan["resources"])
 
 
-def _record(stack: str, overrides: list[str], preview: bool = False) -> dict[str, Any]:
+def _record(stack: str, overrides: list[str], preview: bool = False, use_cache: bool = False,
+            before_run: Any = None) -> tuple[dict[str, Any], bool]:
+    """(plan, served from the plan cache)."""
     try:
-        return record_plan(stack, overrides, preview=preview)
+        return recorded_plan(stack, overrides, preview=preview, use_cache=use_cache, before_run=before_run)
     except RuntimeError as err:   # ProgramConfigError (bad config) is exit 2 and passes through
         text = str(err).strip()
         last = text.splitlines()[-1] if text else ""
@@ -82,8 +84,11 @@ def _record(stack: str, overrides: list[str], preview: bool = False) -> dict[str
 
 
 def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: dict[str, Any],
-             progress: Optional[Progress] = None) -> dict[str, Any]:
-    """The stages after the settings stage, for one plan; returns the per-stack result document."""
+             progress: Optional[Progress] = None, use_cache: bool = False, workers: Optional[int] = None,
+             prestarted: Any = None) -> dict[str, Any]:
+    """The stages after the settings stage, for one plan; returns the per-stack result document.
+    ``use_cache``: the pack's verdict may come from the cache (preflight/plancache.py);
+    ``workers``/``prestarted``: pack processes (preflight/analyzer.py)."""
     from . import cost
     from .analyzer import run_policy_pack
 
@@ -94,7 +99,7 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
     schema = stage("schema", "failed" if found else "passed", len(found))
     with progress.step(f"{stack}: policy pack"):
         try:
-            pack = run_policy_pack(plan, policy_config)
+            pack = run_policy_pack(plan, policy_config, use_cache=use_cache, workers=workers, prestarted=prestarted)
         except RuntimeError as err:
             lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [""]
             cause = lines[0] if len(lines) == 1 else f"{lines[0].split(' (')[0]}: {lines[-1]}"
@@ -265,22 +270,85 @@ def cmd_check(args: argparse.Namespace) -> int:
             os.environ[packenv.PACK_VENV_ENV] = previous
 
 
+def _prestart(stack: str, overrides: list[str], preview: bool, workers: int) -> Any:
+    """Start the stack's pack processes while its program runs under the mocks: the pack's start-up
+    (about 0.4 s) overlaps the mock run.  None when the config cannot be read here (the run reports it)."""
+    from . import stackconfig
+    from .analyzer import POLICY_DIR, Prestarted
+
+    try:
+        sc, _ = stackconfig.validated_stack(ROOT, stack, overrides)
+    except (stackconfig.UsageError, stackconfig.ConfigError):
+        return None
+    return Prestarted(POLICY_DIR, stack, sc.project, _pack_config(plan_config(sc.config, sc.secret_keys)),
+                      preview, workers)
+
+
+def _pack_config(config: dict[str, Any]) -> dict[str, str]:
+    from .analyzer import _stack_config
+
+    return _stack_config({"config": config})
+
+
+def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optional[dict[str, Any]],
+                 progress: Progress, parallel: int) -> tuple[dict[str, Any], list[str]]:
+    """One stack from mock run to result: (result, notes for stderr)."""
+    from .analyzer import auto_workers
+
+    use_cache = not args.no_cache
+    messages: list[str] = []
+    started: list[Any] = []
+    workers = None
+    if plan is None:
+        workers = auto_workers(300, parallel)
+
+        def start_pack() -> None:
+            # A cache miss: the program runs, and the pack processes start now and wait for the
+            # plan (their cores are idle until then).
+            started.append(_prestart(stack, args.set, args.preview, workers))
+
+        try:
+            with progress.step(f"{stack}: program under mocks"):
+                plan, hit = _record(stack, args.set, preview=args.preview, use_cache=use_cache, before_run=start_pack)
+        except BaseException:
+            for pack in started:
+                if pack is not None:
+                    pack.stop()
+            raise
+        if hit:
+            workers = None   # sized for the plan below
+            messages.append(f"preflight: stack {stack}: note: plan from the plan cache (nothing it depends on "
+                            "changed; --no-cache runs the program again)")
+        notes = plan.get("notes") or []  # checks skipped for encrypted (secure:) values
+        messages += [f"preflight: stack {stack}: note: {n}" for n in notes]
+        settings = stage("settings", "passed", note="; ".join(notes))
+    else:
+        settings = stage("settings", "skipped", note="saved plan")
+    if workers is None:
+        workers = auto_workers(len(plan.get("resources") or []), parallel)
+    result = evaluate(plan, check.policy_configs[stack], settings=settings, progress=progress,
+                      use_cache=use_cache, workers=workers, prestarted=started[0] if started else None)
+    return result, messages
+
+
 def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     _, note = packenv.resolve(ROOT / "policies")
     if note:
         print(f"preflight: note: {note}", file=sys.stderr)
+    # Stacks are independent: each runs on its own core (the mock run and the pack are child
+    # processes, so threads here only wait).  Reports keep the order of the stacks given.
+    parallel = max(1, min(len(check.jobs), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        futures = [pool.submit(_judge_stack, args, check, stack, plan, progress, parallel)
+                   for stack, plan in check.jobs]
+        done = [f.result() for f in futures]
     results = []
-    for stack, plan in check.jobs:
-        if plan is None:
-            with progress.step(f"{stack}: program under mocks"):
-                plan = _record(stack, args.set, preview=args.preview)
-            notes = plan.get("notes") or []  # checks skipped for encrypted (secure:) values
-            for n in notes:
-                print(f"preflight: stack {stack}: note: {n}", file=sys.stderr)
-            settings = stage("settings", "passed", note="; ".join(notes))
-        else:
-            settings = stage("settings", "skipped", note="saved plan")
-        results.append(evaluate(plan, check.policy_configs[stack], settings=settings, progress=progress))
+    for result, messages in done:
+        for m in messages:
+            print(m, file=sys.stderr)
+        results.append(result)
     code = EXIT_VIOLATION if any(r["verdict"] == "failed" for r in results) else EXIT_OK
     run = run_document(results, code, check.bases)
     emit(formats.render(args.format, run, verbose=args.verbose))
@@ -327,7 +395,8 @@ def cmd_cost(args: argparse.Namespace) -> int:
     def is_file(ref: str) -> bool:
         return ref.endswith(".json") or "/" in ref
 
-    def load(ref: str, flag: str, overrides: list[str]) -> dict[str, Any]:
+    def read(ref: str, flag: str) -> Optional[dict[str, Any]]:
+        """A file side, read and checked now; None for a stack side (validated here, run below)."""
         if not ref.strip():
             raise InputError(flag, "empty value", "a stack name or a plan JSON file")
         if is_file(ref):
@@ -337,23 +406,34 @@ def cmd_cost(args: argparse.Namespace) -> int:
                 return doc    # a saved cost report
             return _priceable(validate_plan(doc, what), what)
         _stack_names([ref])
-        validate_stack_config(ref, overrides)
-        return _record(ref, overrides)
+        validate_stack_config(ref, overrides_of[flag])
+        return None
 
     this_ref, this_flag = (args.plan, "--plan") if args.plan is not None else (args.stack, "--stack")
-    this = load(this_ref, this_flag, args.set)
+    # The other side is as committed (or a saved plan/report): --set changes this side only.
+    overrides_of = {this_flag: args.set, "--against": []}
+    sides = [(this_ref, this_flag)] + ([(args.against, "--against")] if args.against else [])
+    loaded = [read(ref, flag) for ref, flag in sides]   # every input checked before any run
     if args.plan is not None and args.stack_given:
         # As `check --plan`: a plan priced as another stack would be held to that stack's cap.
-        named = this.get("stack")
+        named = loaded[0].get("stack")
         if named and named != args.stack:
             raise InputError("--stack", f"{args.stack!r} differs from the plan's stack {named!r}",
                              f"--stack {named} or no --stack")
-        if not named and "resources" in this:
-            this = {**this, "stack": args.stack}
+        if not named and "resources" in loaded[0]:
+            loaded[0] = {**loaded[0], "stack": args.stack}
+    # The stack sides run side by side (one core each), so a diff costs about one run.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(sides)) as pool:
+        runs = [None if doc is not None else
+                pool.submit(_record, ref, overrides_of[flag], use_cache=not args.no_cache)
+                for (ref, flag), doc in zip(sides, loaded)]
+        loaded = [doc if run is None else run.result()[0] for doc, run in zip(loaded, runs)]
+    this = loaded[0]
     report = cost.estimate(this)
     if args.against:
-        # The other side is as committed (or a saved plan/report): --set changes this side only.
-        other = cost.as_report(load(args.against, "--against", []))
+        other = cost.as_report(loaded[1])
         this_label = this_ref + (f" with --set {' '.join(args.set)}" if args.set else "")
         other_label = args.against + ("" if is_file(args.against) else " as committed")
         emit(cost.render_diff(cost.diff(other, report, a_label=other_label, b_label=this_label), args.format))
@@ -424,6 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="progress on stderr (default: when stderr is a terminal)")
     check.add_argument("--preview", action="store_true",
                        help="judge the program as a first `pulumi preview` of a new stack sees it (ids, ARNs unknown)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="run the program and the pack even when the plan cache holds this stack's plan")
     check.set_defaults(func=cmd_check)
     cost = sub.add_parser("cost", parents=[common], help="monthly cost breakdown of a stack, or a diff against another")
     cost.add_argument("--stack", action=Once)
@@ -433,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--format", action=Once, choices=("table", "json", "markdown"))
     cost.add_argument("--against", action=Once, metavar="STACK|PLAN.json", help="diff: this side (--stack with --set, or --plan) minus the other (a stack as committed, "
                            "or a saved plan or report)")
+    cost.add_argument("--no-cache", action="store_true", help="run the program even when the plan cache holds the plan")
     cost.set_defaults(func=cmd_cost)
     return ap
 

@@ -419,7 +419,9 @@ class RecordingMonitor(MockMonitor):
             self.stack_urn = urn
         inputs = _engine_value(json_format.MessageToDict(request.object))
         reg = self.resources.get(urn)
-        prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items()}
+        # The SDK gathers dependencies in sets, so their order changes from run to run (hash seeds);
+        # it means nothing to the engine.  Sorted, the same program records the same plan.
+        prop_deps = {k: sorted(v.urns) for k, v in sorted(request.propertyDependencies.items())}
         self.records.append({
             "urn": urn,
             "type": request.type,
@@ -429,7 +431,7 @@ class RecordingMonitor(MockMonitor):
             "custom": bool(request.custom),
             "remote": bool(request.remote),
             "id": reg.id if reg else None,
-            "dependencies": list(request.dependencies),
+            "dependencies": sorted(request.dependencies),
             "propertyDependencies": prop_deps,
             "protect": bool(request.protect),
             "provider": request.provider or "",

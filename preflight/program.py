@@ -14,15 +14,26 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 
 EXIT_OK, EXIT_CONFIG = 0, 2
 
+# The clock of a recorded plan (2026-01-01T00:00:00Z): the program stamps final-snapshot names with
+# the time of the run (components/data/database.py creation_stamp), which it reads from
+# SOURCE_DATE_EPOCH when set - the reproducible-builds convention - so the same commit and
+# config record the same plan, byte for byte.
+PLAN_EPOCH = "1767225600"
+
 
 class ProgramConfigError(Exception):
     """The program refused the stack config (message names the keys)."""
+
+
+def plan_config(config: dict[str, Any], secret_keys: list[str]) -> dict[str, Any]:
+    """The stack config as a plan records it (and the pack is started with): secrets masked."""
+    return {k: ("[secret]" if k in secret_keys else v) for k, v in sorted(config.items())}
 
 
 def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = False) -> dict[str, Any]:
@@ -52,7 +63,7 @@ def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = Fals
     finally:
         os.chdir(cwd)
     return {"stack": stack, "project": project, "region": config.get("aws:region", "us-east-1"), "preview": preview,
-            "config": {k: ("[secret]" if k in secret_keys else v) for k, v in sorted(config.items())},
+            "config": plan_config(config, secret_keys),
             # Sorted: registration order varies from run to run (async), the plan must not.
             "resources": sorted(monitor.records, key=lambda r: r["urn"]), "outputs": monitor.stack_outputs,
             "notes": list(settings.notes)}
@@ -78,7 +89,8 @@ def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROO
             cmd += ["--set", o]
         if preview:
             cmd.append("--preview")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+               "SOURCE_DATE_EPOCH": PLAN_EPOCH}
         env.pop("PULUMI_CONFIG", None)
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(root))
         if proc.returncode == EXIT_CONFIG:
@@ -86,6 +98,42 @@ def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROO
         if proc.returncode != EXIT_OK:
             raise RuntimeError(f"program run for stack {stack!r} failed:\n{proc.stderr.strip()}")
         return json.loads(out.read_text())
+
+
+def recorded_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT, *, preview: bool = False,
+                  use_cache: bool = True, before_run: Optional[Callable[[], Any]] = None
+                  ) -> tuple[dict[str, Any], bool]:
+    """``record_plan`` through the plan cache (preflight/plancache.py): (plan, served from the cache).
+    ``before_run`` is called when the program has to run (a miss), before it starts."""
+    from . import plancache
+
+    key = plancache.plan_key(root, stack, list(overrides or []), preview) if use_cache else None
+    cached = plancache.load("plan", key) if key else None
+    if cached is not None:
+        return cached, True
+    if before_run is not None:
+        before_run()
+    plan = record_plan(stack, overrides, root, preview=preview)
+    if key:
+        plancache.store("plan", key, plan)
+    return plan, False
+
+
+# Generation-0 threshold of the short-lived child (Python's default is 700).  A mock run makes
+# several hundred thousand small objects (SDK input classes, outputs, futures) that live to the
+# end; at the default threshold the collector re-scans them over and over: full collections took
+# a sixth to a quarter of the run (docs/preflight.md, "Speed").
+CHILD_GC_THRESHOLD = 50_000
+
+
+def quiet_collector() -> None:
+    """Collect rarely in this process: freeze what the imports made (never garbage) and raise the
+    generation-0 threshold.  Cycles are still collected, so memory stays bounded."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(CHILD_GC_THRESHOLD, 20, 20)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--preview", action="store_true")
     args = ap.parse_args(argv)
+    quiet_collector()
     try:
         plan = _run_here(args.stack, args.set, Path(args.root), preview=args.preview)
     except (ProgramConfigError, UsageError) as err:

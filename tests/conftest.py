@@ -50,6 +50,23 @@ def dev_settings() -> Settings:
     return settings_for("dev")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plan_cache_in_a_temporary_folder(tmp_path_factory):
+    """preflight's plan cache (preflight/plancache.py) for this session only: tests never write into
+    the checkout, and CLI runs of an unchanged stack within the session share recorded plans."""
+    import os
+
+    from preflight.plancache import CACHE_ENV
+
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("plan-cache"))
+    yield
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous
+
+
 _PLANS: dict[tuple[str, bool], dict] = {}
 
 

@@ -180,7 +180,9 @@ def test_progress_goes_to_stderr_only_on_a_terminal():
         progress = Progress(stream=stream)
         with progress.step("prod: program under mocks"):
             pass
-    assert tty.getvalue().startswith("preflight: prod: program under mocks ...") and tty.getvalue().endswith(" s\n")
+    lines = tty.getvalue().splitlines()
+    assert lines[0] == "preflight: prod: program under mocks ..."
+    assert lines[1].startswith("preflight: prod: program under mocks: ") and lines[1].endswith(" s")
     assert pipe.getvalue() == ""
 
 

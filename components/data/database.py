@@ -8,6 +8,7 @@ secret's ARN around.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -65,8 +66,14 @@ def creation_stamp() -> str:
     runs), and a stack that is destroyed and created again gets a new one.  Pulumi keeps
     an ignored input's old value when it replaces a resource (Pulumi docs,
     "ignoreChanges"; read 2026-11), so a replaced instance keeps the old name: delete
-    or rename that snapshot before deleting the replacement."""
-    return datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+    or rename that snapshot before deleting the replacement.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention) replaces the
+    clock when set: preflight sets it so two runs of one commit record the same plan; leave it
+    unset for ``pulumi up``."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    now = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return now.strftime("%Y%m%d%H%M%S")
 
 
 def engine_major(version: str) -> str:

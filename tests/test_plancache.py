@@ -1,0 +1,238 @@
+"""preflight/plancache.py: a cached plan or verdict is served only when nothing it depends on changed.
+
+Every input class of each key is changed once and must give a new key (a fresh run); putting
+it back must give the old key again (the cache is not invalidated by noise).  The end-to-end
+tests run the CLI: a second run of an unchanged stack is served from the cache and prints the
+same bytes as a fresh run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import preflight.analyzer as analyzer
+import preflight.program as program
+from preflight import plancache
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv(plancache.CACHE_ENV, str(where))
+    return where
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of what the program reads: the program, its components, project and stack files."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "requirements.txt"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "components", root / "components", ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def _edit(path: Path, extra: str = "\n# edited\n") -> str:
+    before = path.read_text()
+    path.write_text(before + extra)
+    return before
+
+
+# --------------------------------------------------------------------------- the plan key
+@pytest.mark.parametrize("relative", ["__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "requirements.txt",
+                                      "components/compute/autoscaling.py", "components/config/settings.py"])
+def test_each_program_input_file_changes_the_plan_key(project, relative):
+    before = plancache.plan_key(project, "prod", [], False)
+    original = _edit(project / relative)
+    assert plancache.plan_key(project, "prod", [], False) != before, relative
+    (project / relative).write_text(original)
+    assert plancache.plan_key(project, "prod", [], False) == before
+
+
+def test_a_new_component_file_changes_the_plan_key_and_another_stack_file_does_not(project):
+    before = plancache.plan_key(project, "prod", [], False)
+    (project / "components" / "compute" / "extra.py").write_text("X = 1\n")
+    assert plancache.plan_key(project, "prod", [], False) != before
+    (project / "components" / "compute" / "extra.py").unlink()
+    _edit(project / "Pulumi.dev.yaml")   # dev's file is not prod's input
+    assert plancache.plan_key(project, "prod", [], False) == before
+    (project / "components" / "compute" / "__pycache__").mkdir(exist_ok=True)
+    (project / "components" / "compute" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    assert plancache.plan_key(project, "prod", [], False) == before   # bytecode is not source
+
+
+def test_set_values_stack_and_preview_change_the_plan_key(project):
+    base = plancache.plan_key(project, "prod", [], False)
+    keys = {base,
+            plancache.plan_key(project, "dev", [], False),
+            plancache.plan_key(project, "prod", ["azCount=2"], False),
+            plancache.plan_key(project, "prod", ["azCount=3"], False),
+            plancache.plan_key(project, "prod", [], True)}
+    assert len(keys) == 5
+
+
+def test_sdk_versions_python_and_recorder_sources_change_the_plan_key(project, monkeypatch, tmp_path):
+    base = plancache.plan_key(project, "prod", [], False)
+    real = plancache.installed_versions
+    monkeypatch.setattr(plancache, "installed_versions",
+                        lambda names: {**real(names), "pulumi-aws": "0.0.0-other"})
+    assert plancache.plan_key(project, "prod", [], False) != base
+    monkeypatch.setattr(plancache, "installed_versions", real)
+    monkeypatch.setattr(plancache.sys, "version", "3.99.0 (another interpreter)")
+    assert plancache.plan_key(project, "prod", [], False) != base
+    monkeypatch.undo()
+    # preflight's recorder (the mocks here): a copy of preflight with one file edited.
+    fake_root = tmp_path / "tool"
+    shutil.copytree(ROOT / "preflight", fake_root / "preflight", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(plancache, "ROOT", fake_root)
+    same = plancache.plan_key(project, "prod", [], False)
+    assert same == base
+    _edit(fake_root / "preflight" / "mocks.py")
+    assert plancache.plan_key(project, "prod", [], False) != base
+
+
+# --------------------------------------------------------------------------- the verdict key
+def _pack_copy(tmp_path: Path) -> Path:
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "policies", pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    return pack
+
+
+def test_each_verdict_input_changes_the_verdict_key(tmp_path):
+    pack = _pack_copy(tmp_path)
+    config = pack / "config" / "prod.json"
+    plan = {"stack": "prod", "resources": [{"urn": "u", "type": "t", "inputs": {"a": 1}}]}
+    python = sys.executable
+    base = plancache.verdict_key(plan, pack, config, python, False)
+    assert plancache.verdict_key(json.loads(json.dumps(plan)), pack, config, python, False) == base
+    changed = {
+        "plan": plancache.verdict_key({**plan, "resources": [{"urn": "u", "type": "t", "inputs": {"a": 2}}]},
+                                      pack, config, python, False),
+        "dry run": plancache.verdict_key(plan, pack, config, python, True),
+        "interpreter": plancache.verdict_key(plan, pack, config, "/elsewhere/venv/bin/python", False),
+    }
+    for relative in ("platform_policies/rules/rds.py", "pricing/us-east-1.json", "usage/prod.json",
+                     "config/prod.json", "PulumiPolicy.yaml", "requirements.txt"):
+        original = _edit(pack / relative, "\n")
+        changed[relative] = plancache.verdict_key(plan, pack, config, python, False)
+        (pack / relative).write_text(original)
+    assert plancache.verdict_key(plan, pack, config, python, False) == base
+    same = [name for name, key in changed.items() if key == base]
+    assert not same, f"these changes kept the old verdict key: {same}"
+
+
+def test_an_outside_policy_config_file_and_the_pack_interpreters_packages_change_the_verdict_key(tmp_path):
+    pack = _pack_copy(tmp_path)
+    plan = {"stack": "prod", "resources": []}
+    outside = tmp_path / "mine.json"
+    outside.write_text("{}")
+    venv = tmp_path / "venv"
+    site = venv / "lib" / "python3.11" / "site-packages"
+    (site / "pulumi_policy-1.21.0.dist-info").mkdir(parents=True)
+    python = str(venv / "bin" / "python")
+    assert plancache.pack_interpreter_versions(python)["pulumi-policy"] == "1.21.0"
+    base = plancache.verdict_key(plan, pack, outside, python, False)
+    outside.write_text('{"rds-multi-az": "advisory"}')
+    assert plancache.verdict_key(plan, pack, outside, python, False) != base
+    outside.write_text("{}")
+    (site / "pulumi_policy-1.21.0.dist-info").rename(site / "pulumi_policy-1.22.0.dist-info")
+    assert plancache.verdict_key(plan, pack, outside, python, False) != base
+
+
+# --------------------------------------------------------------------------- storage
+def test_entries_round_trip_and_an_unreadable_one_is_a_miss_and_removed(cache):
+    plancache.store("plan", "k1", {"resources": [1, 2]})
+    assert plancache.load("plan", "k1") == {"resources": [1, 2]}
+    assert plancache.load("plan", "k2") is None
+    (cache / "plan-k1.json").write_text('{"key": "k1", "value": ')   # cut short
+    assert plancache.load("plan", "k1") is None and not (cache / "plan-k1.json").exists()
+    (cache / "plan-k3.json").write_text(json.dumps({"key": "other", "value": {}}))   # renamed by hand
+    assert plancache.load("plan", "k3") is None and not (cache / "plan-k3.json").exists()
+
+
+def test_the_cache_keeps_the_newest_entries_and_can_be_turned_off(cache, monkeypatch):
+    monkeypatch.setattr(plancache, "MAX_ENTRIES", 3)
+    for i in range(5):
+        plancache.store("verdict", f"k{i}", {"i": i})
+        os.utime(cache / f"verdict-k{i}.json", (1_000_000 + i, 1_000_000 + i))
+    plancache.store("verdict", "k5", {"i": 5})
+    assert sorted(p.name for p in cache.glob("verdict-*.json")) == ["verdict-k3.json", "verdict-k4.json",
+                                                                    "verdict-k5.json"]
+    monkeypatch.setenv(plancache.CACHE_ENV, "off")
+    assert plancache.cache_dir() is None and plancache.load("verdict", "k5") is None
+    plancache.store("verdict", "k6", {"i": 6})
+    assert not (cache / "verdict-k6.json").exists()
+
+
+def test_recorded_plan_runs_the_program_only_on_a_miss(project, cache, monkeypatch):
+    runs: list[tuple] = []
+
+    def fake_record(stack, overrides=None, root=None, *, preview=False):
+        runs.append((stack, tuple(overrides or ()), preview))
+        return {"stack": stack, "resources": [], "run": len(runs)}
+
+    started: list[int] = []
+    monkeypatch.setattr(program, "record_plan", fake_record)
+    first, hit1 = program.recorded_plan("prod", [], project, before_run=lambda: started.append(1))
+    second, hit2 = program.recorded_plan("prod", [], project, before_run=lambda: started.append(2))
+    assert (hit1, hit2) == (False, True) and first == second and len(runs) == 1 and started == [1]
+    _edit(project / "components" / "data" / "database.py")
+    third, hit3 = program.recorded_plan("prod", [], project)
+    assert not hit3 and third["run"] == 2
+    program.recorded_plan("prod", ["azCount=2"], project)
+    program.recorded_plan("prod", [], project, use_cache=False)
+    assert len(runs) == 4
+
+
+def test_the_verdict_cache_skips_the_pack_only_for_the_same_inputs(cache, tmp_path, monkeypatch):
+    spawned: list[subprocess.Popen] = []
+    real = subprocess.Popen
+
+    def popen(*a, **kw):
+        spawned.append(real(*a, **kw))
+        return spawned[-1]
+
+    monkeypatch.setattr(analyzer.subprocess, "Popen", popen)
+    plan = {"stack": "dev", "project": "microservices-platform", "resources": [
+        {"urn": "urn:pulumi:dev::microservices-platform::aws:s3/bucket:Bucket::b", "type": "aws:s3/bucket:Bucket",
+         "name": "b", "parent": None, "custom": True, "inputs": {"tags": {"service": "x"}}}]}
+    config = tmp_path / "dev.json"
+    config.write_text((ROOT / "policies" / "config" / "dev.json").read_text())
+    first = analyzer.run_policy_pack(plan, config, use_cache=True)
+    again = analyzer.run_policy_pack(plan, config, use_cache=True)
+    assert first == again and len(spawned) == 1
+    config.write_text(json.dumps({**json.loads(config.read_text()), "s3-bucket-baseline": {"enforcementLevel": "disabled"}}))
+    third = analyzer.run_policy_pack(plan, config, use_cache=True)
+    assert len(spawned) == 2
+    assert {p["name"]: p["level"] for p in third["policies"]}["s3-bucket-baseline"] == "disabled"
+
+
+# --------------------------------------------------------------------------- end to end
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "preflight", *args], capture_output=True, text=True,
+                          cwd=str(ROOT), env=env, timeout=300)
+
+
+def test_an_unchanged_stack_is_served_from_the_cache_with_the_same_report_bytes(tmp_path):
+    env = {**os.environ, plancache.CACHE_ENV: str(tmp_path / "cache"), "PYTHONHASHSEED": "1"}
+    fresh = _cli("--stack", "dev", "--json", str(tmp_path / "fresh.json"), env=env)
+    assert fresh.returncode == 0, fresh.stderr
+    assert "plan cache" not in fresh.stderr
+    env["PYTHONHASHSEED"] = "2"   # another hash seed: set and dict orders must not leak into the report
+    again = _cli("--stack", "dev", "--json", str(tmp_path / "again.json"), env=env)
+    assert again.returncode == 0 and "plan from the plan cache" in again.stderr, again.stderr
+    forced = _cli("--stack", "dev", "--no-cache", "--json", str(tmp_path / "forced.json"), env=env)
+    assert forced.returncode == 0 and "plan cache" not in forced.stderr
+    assert fresh.stdout == again.stdout == forced.stdout
+    fresh_json = (tmp_path / "fresh.json").read_bytes()
+    assert fresh_json == (tmp_path / "again.json").read_bytes() == (tmp_path / "forced.json").read_bytes()
