@@ -161,7 +161,9 @@ def pack_environment(stack: str, project: str, stack_config: dict[str, str], dry
     env.pop("PULUMI_CONFIG", None)
     if stack_config:  # the config, secrets decrypted, as JSON
         env["PULUMI_CONFIG"] = json.dumps(stack_config)
-    return env
+    from .plancache import bytecode_env
+
+    return bytecode_env(env)
 
 
 def auto_workers(resource_count: int, parallel_stacks: int = 1) -> int:
@@ -176,36 +178,108 @@ def auto_workers(resource_count: int, parallel_stacks: int = 1) -> int:
 
 class Prestarted:
     """Pack processes started before the plan exists (while the program runs under the mocks),
-    for the stack config and mode they were started with; ``run_policy_pack`` uses them only
-    when the plan matches, else stops them and starts its own."""
+    for the stack, config (as the plan records it) and mode they were started with;
+    ``run_policy_pack`` uses them only when the plan matches, else stops them and starts its own."""
 
-    def __init__(self, policy_dir: Path, stack: str, project: str, stack_config: dict[str, str], dry_run: bool,
+    def __init__(self, policy_dir: Path, stack: str, project: str, config: dict[str, Any], dry_run: bool,
                  workers: int):
         self.policy_dir, self.stack, self.project = policy_dir, stack, project
-        self.stack_config, self.dry_run = stack_config, dry_run
-        env = pack_environment(stack, project, stack_config, dry_run)
+        self.config, self.dry_run = config, dry_run
+        self.stack_config = _stack_config({"config": config})
+        env = pack_environment(stack, project, self.stack_config, dry_run)
         self.procs = [_spawn_pack(policy_dir, env) for _ in range(max(1, workers))]
 
     def matches(self, plan: dict[str, Any], policy_dir: Path, dry_run: bool) -> bool:
         return (policy_dir == self.policy_dir and dry_run == self.dry_run and plan.get("stack") == self.stack
                 and plan.get("project", "microservices-platform") == self.project
-                and _stack_config(plan) == self.stack_config)
+                and (plan.get("config") or {}) == self.config)
 
     def stop(self) -> None:
         for proc in self.procs:
             _stop(proc)
 
 
+class Session:
+    """One pack process after the engine's handshake: GetAnalyzerInfo, GetPluginInfo, Configure
+    (levels and options from the policy-config file), ConfigureStack."""
+
+    def __init__(self, proc: subprocess.Popen, stack: str, project: str, stack_config: dict[str, str],
+                 dry_run: bool, file_config: dict[str, Any]):
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{_port(proc)}")
+        try:
+            self._handshake(stack, project, stack_config, dry_run, file_config)
+        except BaseException:
+            self.channel.close()
+            raise
+
+    def _handshake(self, stack: str, project: str, stack_config: dict[str, str], dry_run: bool,
+                   file_config: dict[str, Any]) -> None:
+        grpc.channel_ready_future(self.channel).result(timeout=30)
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        self.info = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        self.stub.GetPluginInfo(empty_pb2.Empty())
+        self.policy_config = build_policy_config(self.info, file_config)
+        self.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
+            name: analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[c["enforcementLevel"]],
+                                            properties=_struct(c["properties"]))
+            for name, c in self.policy_config.items()}))
+        try:
+            self.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
+                stack=stack, project=project, organization="organization", dry_run=dry_run,
+                config=_struct(stack_config)))
+        except grpc.RpcError as err:  # older packs: the engine tolerates this too
+            if err.code() != grpc.StatusCode.UNIMPLEMENTED:
+                raise
+
+    def analyze(self, r: dict[str, Any], converted: tuple) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+        """Analyze one resource: (its violations, the policies not applicable to it)."""
+        props, opts, provider = converted
+        resp = self.stub.Analyze(analyzer_pb2.AnalyzeRequest(
+            type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts, provider=provider))
+        found = []
+        for d in resp.diagnostics:
+            v = _diagnostic(d, "resource")
+            v["urn"] = v["urn"] or r["urn"]
+            found.append(v)
+        return found, [{"policy": n.policy_name, "reason": n.reason} for n in resp.not_applicable]
+
+    def analyze_stack(self, resources: list[dict[str, Any]], converted: list[tuple]) -> list[dict[str, Any]]:
+        resp = self.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
+            analyzer_pb2.AnalyzerResource(
+                type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
+                provider=provider, parent=r["parent"], dependencies=r["dependencies"],
+                propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+                                      for k, v in r["propertyDependencies"].items()})
+            for r, (props, opts, provider) in zip(resources, converted)]))
+        return [_diagnostic(d, "stack") for d in resp.diagnostics]
+
+    def result(self, violations: list[dict[str, Any]], not_applicable: list[dict[str, str]]) -> dict[str, Any]:
+        policies = [{"name": p.name, "level": self.policy_config[p.name]["enforcementLevel"],
+                     "description": p.description} for p in self.info.policies]
+        return {"pack": self.info.name, "version": self.info.version, "policies": policies,
+                "violations": violations, "not_applicable": not_applicable}
+
+    def close(self) -> None:
+        self.channel.close()
+
+
+def convert(r: dict[str, Any]) -> tuple:
+    """A resource's props, options and provider as protobuf messages (made once, sent twice)."""
+    return _struct(r["properties"]), _options(r["options"]), _provider(r["provider"])
+
+
 def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = None, *,
                     policy_dir: Path = POLICY_DIR, dry_run: Optional[bool] = None, workers: Optional[int] = None,
-                    prestarted: Optional[Prestarted] = None, use_cache: bool = False) -> dict[str, Any]:
+                    prestarted: Optional[Prestarted] = None, use_cache: bool = False,
+                    stream: Any = None) -> dict[str, Any]:
     """Evaluate the pack against ``plan``; return {"pack", "policies", "violations", "not_applicable"}.
 
     ``dry_run`` defaults to the plan's own mode (a preview plan is judged as during ``pulumi preview``).
     ``workers`` pack processes share the ``Analyze`` calls (each gets the engine's full handshake;
     the first also gets ``AnalyzeStack``); the pack keeps no state between calls, so the answer is
-    the one a single process gives (tests/test_analyzer.py).  ``use_cache``: the verdict cache
-    (preflight/plancache.py)."""
+    the one a single process gives (tests/test_analyzer.py).  ``stream``: the resources were already
+    sent as the program registered them (preflight/streaming.py); it finishes the job.
+    ``use_cache``: the verdict cache (preflight/plancache.py)."""
     from . import plancache
 
     dry_run = bool(plan.get("preview")) if dry_run is None else dry_run
@@ -213,6 +287,10 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
     stack_config = _stack_config(plan)
     resources = engine_resources(plan)
     workers = workers or auto_workers(len(resources))
+    usable = stream is not None and stream.matches(plan, policy_dir, dry_run)
+    if stream is not None and not usable:
+        stream.abort()
+        stream = None
     if prestarted is not None and not prestarted.matches(plan, policy_dir, dry_run):
         prestarted.stop()
         prestarted = None
@@ -224,15 +302,20 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
         key = plancache.verdict_key(plan, policy_dir, Path(config_path) if config_path else None, python, dry_run)
         cached = plancache.load("verdict", key)
         if cached is not None:
+            if stream is not None:
+                stream.abort()
             if prestarted is not None:
                 prestarted.stop()
             return cached
-    procs = prestarted.procs if prestarted is not None else [_spawn_pack(policy_dir, env) for _ in range(workers)]
-    try:
-        result = _evaluate(plan, resources, procs, file_config, stack_config, dry_run)
-    finally:
-        for proc in procs:
-            _stop(proc)
+    if stream is not None:
+        result = stream.finish(resources)
+    else:
+        procs = prestarted.procs if prestarted is not None else [_spawn_pack(policy_dir, env) for _ in range(workers)]
+        try:
+            result = _evaluate(plan, resources, procs, file_config, stack_config, dry_run)
+        finally:
+            for proc in procs:
+                _stop(proc)
     if key is not None:
         plancache.store("verdict", key, result)
     return result
@@ -242,86 +325,49 @@ def _evaluate(plan: dict[str, Any], resources: list[dict[str, Any]], procs: list
               file_config: dict[str, Any], stack_config: dict[str, str], dry_run: bool) -> dict[str, Any]:
     from concurrent.futures import ThreadPoolExecutor
 
-    channels = [grpc.insecure_channel(f"127.0.0.1:{_port(proc)}") for proc in procs]
+    sessions: list[Session] = []
     try:
-        stubs = []
-        for channel in channels:
-            grpc.channel_ready_future(channel).result(timeout=30)
-            stubs.append(analyzer_pb2_grpc.AnalyzerStub(channel))
-        infos = [stub.GetAnalyzerInfo(empty_pb2.Empty()) for stub in stubs]
-        info = infos[0]
-        policy_config = build_policy_config(info, file_config)
-        configure = analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
-            name: analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[c["enforcementLevel"]],
-                                            properties=_struct(c["properties"]))
-            for name, c in policy_config.items()})
-        configure_stack = analyzer_pb2.AnalyzerStackConfigureRequest(
-            stack=plan.get("stack", ""), project=plan.get("project", ""), organization="organization",
-            dry_run=dry_run, config=_struct(stack_config))
-        for stub in stubs:
-            stub.GetPluginInfo(empty_pb2.Empty())
-            stub.Configure(configure)
-            try:
-                stub.ConfigureStack(configure_stack)
-            except grpc.RpcError as err:  # older packs: the engine tolerates this too
-                if err.code() != grpc.StatusCode.UNIMPLEMENTED:
-                    raise
-        # Each resource's props, options and provider, converted once for both passes.
-        converted = [(_struct(r["properties"]), _options(r["options"]), _provider(r["provider"]))
-                     for r in resources]
-        stack_request = analyzer_pb2.AnalyzeStackRequest(resources=[
-            analyzer_pb2.AnalyzerResource(
-                type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
-                provider=provider, parent=r["parent"], dependencies=r["dependencies"],
-                propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                                      for k, v in r["propertyDependencies"].items()})
-            for r, (props, opts, provider) in zip(resources, converted)])
+        for proc in procs:
+            sessions.append(Session(proc, plan.get("stack", ""), plan.get("project", ""), stack_config, dry_run,
+                                    file_config))
+        converted = [convert(r) for r in resources]
 
-        def analyze(stub: Any, part: list[tuple[dict[str, Any], tuple]], with_stack: bool) -> tuple[list, list, Any]:
+        def work(session: Session, part: range, with_stack: bool) -> tuple[list, list, list]:
             # One process answers one call at a time, as the engine asks: AnalyzeStack first here
             # (it needs no Analyze answer), then this process's share of Analyze.
-            stack_resp = stub.AnalyzeStack(stack_request) if with_stack else None
+            stack_found = session.analyze_stack(resources, converted) if with_stack else []
             found: list[dict[str, Any]] = []
             skipped: list[dict[str, str]] = []
-            for r, (props, opts, provider) in part:
-                resp = stub.Analyze(analyzer_pb2.AnalyzeRequest(
-                    type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
-                    provider=provider))
-                for d in resp.diagnostics:
-                    v = _diagnostic(d, "resource")
-                    v["urn"] = v["urn"] or r["urn"]
-                    found.append(v)
-                skipped += [{"policy": n.policy_name, "reason": n.reason} for n in resp.not_applicable]
-            return found, skipped, stack_resp
+            for i in part:
+                f, s = session.analyze(resources[i], converted[i])
+                found += f
+                skipped += s
+            return found, skipped, stack_found
 
-        pairs = list(zip(resources, converted))
         parts, start = [], 0
-        for size in _shares(len(pairs), len(stubs)):
-            parts.append(pairs[start:start + size])
+        for size in _shares(len(resources), len(sessions)):
+            parts.append(range(start, start + size))
             start += size
         violations: list[dict[str, Any]] = []
         not_applicable: list[dict[str, str]] = []
-        stack_resp: Any = None
-        if len(stubs) == 1:
+        if len(sessions) == 1:
             # The engine's order: every Analyze, then AnalyzeStack.
-            violations, not_applicable, _ = analyze(stubs[0], parts[0], False)
-            stack_resp = stubs[0].AnalyzeStack(stack_request)
+            violations, not_applicable, _ = work(sessions[0], parts[0], False)
+            stack_found = sessions[0].analyze_stack(resources, converted)
         else:
-            with ThreadPoolExecutor(max_workers=len(stubs)) as pool:
-                answers = [pool.submit(analyze, stub, part, i == 0) for i, (stub, part) in enumerate(zip(stubs, parts))]
+            with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+                answers = [pool.submit(work, session, part, i == 0)
+                           for i, (session, part) in enumerate(zip(sessions, parts))]
+                stack_found = []
                 for answer in answers:   # collected in resource order, whichever process finished first
-                    found, skipped, resp = answer.result()
+                    found, skipped, stack_part = answer.result()
                     violations += found
                     not_applicable += skipped
-                    stack_resp = resp if resp is not None else stack_resp
-        violations += [_diagnostic(d, "stack") for d in stack_resp.diagnostics]
-        policies = [{"name": p.name, "level": policy_config[p.name]["enforcementLevel"],
-                     "description": p.description} for p in info.policies]
-        return {"pack": info.name, "version": info.version, "policies": policies,
-                "violations": violations, "not_applicable": not_applicable}
+                    stack_found += stack_part
+        return sessions[0].result(violations + stack_found, not_applicable)
     finally:
-        for channel in channels:
-            channel.close()
+        for session in sessions:
+            session.close()
 
 
 def _shares(count: int, workers: int) -> list[int]:

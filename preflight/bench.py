@@ -1,28 +1,42 @@
-"""Time the two halves of preflight: the mock program run and the policy run.
+"""Speed and memory of preflight, in one run: figures to compare across changes, never assertions.
 
-    python -m preflight.bench [--repeat 3]
+    python -m preflight.bench [--repeat 3] [--series 7,25,50,100,200] [--quick]
+                              [--only e2e|halves|series ...] [--schema-cold]
 
-Prints wall-clock seconds (best of N) for prod, dev and a synthetic config of
-100 services (the seed's seven plus 93 internal ones; ``--services`` changes
-the size), and the child-process peak memory.  Figures, not assertions: compare them across changes.
-The schema stage is timed with its on-disk cache warm (the usual case); ``--schema-cold`` also
-times it once with an empty cache (the derivation from the SDK source, paid after an SDK upgrade
-or on a fresh checkout).
+Prints, each as the best of ``--repeat`` runs and as a ratio to a bare
+``python -c "import pulumi, pulumi_aws"`` timed in the same run (so a slower or busier machine
+shows the same ratios):
+
+* end to end, as a user runs it (``python -m preflight ...`` in a child process, report to
+  /dev/null): prod and dev alone, cold (``--no-cache``) and from the plan cache; both committed
+  stacks together; ``cost --stack prod --against dev``;
+* the two halves for prod and dev: the mock run (the program under the mocks, in its child
+  process) and the policy run (the pack processes, as many as ``check`` starts for one stack),
+  the cost model and the schema stage (its cache warm; ``--schema-cold`` also times it with an
+  empty cache: the derivation from the SDK source after an SDK upgrade);
+* the series: synthetic configs of 7 to 200 services (the seed's seven plus internal ones), mock
+  run and policy run per size, and the time per resource - flat when both halves are linear;
+* the peak memory of the child processes.
+
+docs/preflight.md ("Speed") holds the figures of the last run and the profiling recipe.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Callable
 
-from .analyzer import run_policy_pack
+from .analyzer import auto_workers, run_policy_pack
 from .cli import policy_config_path
-from .program import record_plan
-from .schema import schema_findings
+from .program import ROOT, record_plan
 from components.config.settings import SEED_SERVICES
 
 
@@ -33,7 +47,7 @@ def synthetic_services(n: int = 100) -> str:
     return json.dumps(services)
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:
+def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     best, value = float("inf"), None
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -42,31 +56,99 @@ def _best(fn, repeat: int) -> tuple[float, object]:
     return best, value
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(prog="python -m preflight.bench")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per case; the best is printed")
-    ap.add_argument("--services", type=int, default=100, help="size of the synthetic config")
-    ap.add_argument("--only", choices=("prod", "dev", "synthetic"), action="append",
-                    help="run only these cases (repeatable; default: all)")
-    ap.add_argument("--schema-cold", action="store_true", help="also time the schema stage with an empty cache")
-    args = ap.parse_args()
-    cases = [("prod", "prod", []), ("dev", "dev", []),
-             ("synthetic", "prod", [f"services={synthetic_services(args.services)}"])]
-    cases = [c for c in cases if not args.only or c[0] in args.only]
-    print(f"{'case':<14}{'resources':>10}{'mock run s':>12}{'policy run s':>14}{'schema s':>10}{'violations':>12}")
-    cold = None
-    for label, stack, overrides in cases:
-        t_mock, plan = _best(lambda: record_plan(stack, overrides), args.repeat)
-        t_pol, result = _best(lambda: run_policy_pack(plan, policy_config_path(stack)), args.repeat)
-        if args.schema_cold and cold is None:
+def _cli(args: list[str], env: dict[str, str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "preflight", *args], cwd=str(ROOT), env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"preflight {' '.join(args)} exited {proc.returncode}: {proc.stderr[-500:]}")
+
+
+def bare_import_seconds(repeat: int) -> float:
+    t, _ = _best(lambda: subprocess.run([sys.executable, "-c", "import pulumi, pulumi_aws"], check=True), repeat)
+    return t
+
+
+def end_to_end(line: Callable[..., None], repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "PREFLIGHT_CACHE_DIR": cache}
+        for stack in ("prod", "dev"):
+            t, _ = _best(lambda: _cli(["--stack", stack, "--no-cache"], env), repeat)
+            line(f"{stack} end to end, cold", t)
+            _cli(["--stack", stack], env)   # fills the cache
+            t, _ = _best(lambda: _cli(["--stack", stack], env), repeat)
+            line(f"{stack} end to end, from the plan cache", t)
+        t, _ = _best(lambda: _cli(["--no-cache"], env), repeat)
+        line("both committed stacks, cold", t)
+        t, _ = _best(lambda: _cli(["cost", "--stack", "prod", "--against", "dev", "--no-cache"], env), repeat)
+        line("cost --stack prod --against dev, cold", t)
+
+
+def halves(line: Callable[..., None], repeat: int, schema_cold: bool) -> None:
+    from . import cost
+    from .schema import schema_findings
+
+    for stack in ("prod", "dev"):
+        t_mock, plan = _best(lambda: record_plan(stack), repeat)
+        workers = auto_workers(len(plan["resources"]))
+        t_pol, _ = _best(lambda: run_policy_pack(plan, policy_config_path(stack), workers=workers), repeat)
+        t_one, _ = _best(lambda: run_policy_pack(plan, policy_config_path(stack), workers=1), repeat)
+        t_cost, _ = _best(lambda: cost.estimate(plan), repeat)
+        schema_findings(plan["resources"])   # warm the schema cache for this plan's types
+        t_schema, _ = _best(lambda: schema_findings(plan["resources"]), repeat)
+        line(f"{stack}: mock run ({len(plan['resources'])} resources)", t_mock)
+        line(f"{stack}: policy run ({workers} pack processes)", t_pol, f"{t_pol / t_mock:.2f} x mock run")
+        line(f"{stack}: policy run (1 pack process)", t_one, f"{t_one / t_mock:.2f} x mock run")
+        line(f"{stack}: cost model", t_cost)
+        line(f"{stack}: schema stage (cache warm)", t_schema)
+        if schema_cold and stack == "prod":
             with tempfile.TemporaryDirectory() as tmp:
                 cold, _ = _best(lambda: schema_findings(plan["resources"], cache_dir=Path(tmp)), 1)
-        schema_findings(plan["resources"])  # warm the cache for this plan's types
-        t_schema, _ = _best(lambda: schema_findings(plan["resources"]), args.repeat)
-        print(f"{label:<14}{len(plan['resources']):>10}{t_mock:>12.2f}{t_pol:>14.2f}{t_schema:>10.2f}"
-              f"{len(result['violations']):>12}")
-    if cold is not None:
-        print(f"schema stage with a cold cache (derivation from the SDK source, first case): {cold:.2f} s")
+            line("prod: schema stage (cache empty)", cold)
+
+
+def service_series(series: list[int], repeat: int, base: float) -> None:
+    print(f"{'services':>8}{'resources':>10}{'mock s':>9}{'x import':>9}{'policy s':>10}{'x import':>9}"
+          f"{'ms/res mock':>13}{'ms/res policy':>15}")
+    for n in series:
+        overrides = [f"services={synthetic_services(n)}"]
+        runs = 1 if n > 100 else repeat
+        t_mock, plan = _best(lambda: record_plan("prod", overrides), runs)
+        count = len(plan["resources"])
+        workers = auto_workers(count)
+        t_pol, _ = _best(lambda: run_policy_pack(plan, policy_config_path("prod"), workers=workers), runs)
+        print(f"{n:>8}{count:>10}{t_mock:>9.2f}{t_mock / base:>9.1f}{t_pol:>10.2f}{t_pol / base:>9.1f}"
+              f"{1000 * t_mock / count:>13.1f}{1000 * t_pol / count:>15.1f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m preflight.bench")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is printed")
+    ap.add_argument("--series", default="7,25,50,100,200", help="service counts of the synthetic series")
+    ap.add_argument("--quick", action="store_true", help="one run per figure, series up to 100 services")
+    ap.add_argument("--only", choices=("e2e", "halves", "series"), action="append",
+                    help="print only these sections (repeatable; default: all)")
+    ap.add_argument("--schema-cold", action="store_true", help="also time the schema stage with an empty cache")
+    args = ap.parse_args(argv)
+    sections = set(args.only or ("e2e", "halves", "series"))
+    repeat = 1 if args.quick else max(1, args.repeat)
+    series = [int(n) for n in args.series.split(",") if n.strip()]
+    if args.quick:
+        series = [n for n in series if n <= 100]
+
+    base = bare_import_seconds(repeat)
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; best of {repeat}")
+    print(f"{'figure':<52}{'seconds':>9}{'x import':>10}")
+
+    def line(label: str, seconds: float, extra: str = "") -> None:
+        print(f"{label:<52}{seconds:>9.2f}{seconds / base:>10.1f}  {extra}".rstrip())
+
+    line("bare `import pulumi, pulumi_aws`", base)
+    if "e2e" in sections:
+        end_to_end(line, repeat)
+    if "halves" in sections:
+        halves(line, repeat, args.schema_cold)
+    if "series" in sections:
+        service_series(series, repeat, base)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak child RSS: {peak:.0f} MiB")
 

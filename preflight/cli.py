@@ -8,7 +8,7 @@
 
 Formats: text (default), json, sarif, junit, markdown (the pull-request comment), github (annotations).
 Exit codes: 0 passed, 1 a mandatory violation, 2 bad input or usage, 3 internal
-error (preflight/exits.py).  Every input is checked before the 10-20 s run starts.
+error (preflight/exits.py).  Every input is checked before the program runs.
 """
 
 from __future__ import annotations
@@ -85,10 +85,11 @@ def _record(stack: str, overrides: list[str], preview: bool = False, use_cache: 
 
 def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: dict[str, Any],
              progress: Optional[Progress] = None, use_cache: bool = False, workers: Optional[int] = None,
-             prestarted: Any = None) -> dict[str, Any]:
+             stream: Any = None) -> dict[str, Any]:
     """The stages after the settings stage, for one plan; returns the per-stack result document.
     ``use_cache``: the pack's verdict may come from the cache (preflight/plancache.py);
-    ``workers``/``prestarted``: pack processes (preflight/analyzer.py)."""
+    ``workers``: pack processes (preflight/analyzer.py); ``stream``: the pack already judging the
+    resources as they were registered (preflight/streaming.py)."""
     from . import cost
     from .analyzer import run_policy_pack
 
@@ -99,7 +100,7 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
     schema = stage("schema", "failed" if found else "passed", len(found))
     with progress.step(f"{stack}: policy pack"):
         try:
-            pack = run_policy_pack(plan, policy_config, use_cache=use_cache, workers=workers, prestarted=prestarted)
+            pack = run_policy_pack(plan, policy_config, use_cache=use_cache, workers=workers, stream=stream)
         except RuntimeError as err:
             lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [""]
             cause = lines[0] if len(lines) == 1 else f"{lines[0].split(' (')[0]}: {lines[-1]}"
@@ -270,24 +271,24 @@ def cmd_check(args: argparse.Namespace) -> int:
             os.environ[packenv.PACK_VENV_ENV] = previous
 
 
-def _prestart(stack: str, overrides: list[str], preview: bool, workers: int) -> Any:
-    """Start the stack's pack processes while its program runs under the mocks: the pack's start-up
-    (about 0.4 s) overlaps the mock run.  None when the config cannot be read here (the run reports it)."""
+def _stream_to_pack(stack: str, overrides: list[str], preview: bool, workers: int,
+                    policy_config: Optional[Path]) -> Any:
+    """Pack processes for the stack, started while its program runs under the mocks, judging each
+    resource as it is registered (preflight/streaming.py).  None when the config cannot be read
+    here (the run reports it)."""
+    import json
+
     from . import stackconfig
     from .analyzer import POLICY_DIR, Prestarted
+    from .streaming import Streaming
 
     try:
         sc, _ = stackconfig.validated_stack(ROOT, stack, overrides)
     except (stackconfig.UsageError, stackconfig.ConfigError):
         return None
-    return Prestarted(POLICY_DIR, stack, sc.project, _pack_config(plan_config(sc.config, sc.secret_keys)),
-                      preview, workers)
-
-
-def _pack_config(config: dict[str, Any]) -> dict[str, str]:
-    from .analyzer import _stack_config
-
-    return _stack_config({"config": config})
+    file_config = json.loads(Path(policy_config).read_text()) if policy_config else {}
+    packs = Prestarted(POLICY_DIR, stack, sc.project, plan_config(sc.config, sc.secret_keys), preview, workers)
+    return Streaming(packs, file_config)
 
 
 def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optional[dict[str, Any]],
@@ -297,23 +298,25 @@ def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optio
 
     use_cache = not args.no_cache
     messages: list[str] = []
-    started: list[Any] = []
+    streams: list[Any] = []
     workers = None
     if plan is None:
         workers = auto_workers(300, parallel)
 
-        def start_pack() -> None:
-            # A cache miss: the program runs, and the pack processes start now and wait for the
-            # plan (their cores are idle until then).
-            started.append(_prestart(stack, args.set, args.preview, workers))
+        def start_pack() -> Any:
+            # A cache miss: the program runs, and the pack starts now and judges each resource as
+            # the program registers it (the engine's order), on the core the program leaves idle.
+            stream = _stream_to_pack(stack, args.set, args.preview, workers, check.policy_configs[stack])
+            streams.append(stream)
+            return stream.feed if stream is not None else None
 
         try:
             with progress.step(f"{stack}: program under mocks"):
                 plan, hit = _record(stack, args.set, preview=args.preview, use_cache=use_cache, before_run=start_pack)
         except BaseException:
-            for pack in started:
-                if pack is not None:
-                    pack.stop()
+            for stream in streams:
+                if stream is not None:
+                    stream.abort()
             raise
         if hit:
             workers = None   # sized for the plan below
@@ -326,8 +329,13 @@ def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optio
         settings = stage("settings", "skipped", note="saved plan")
     if workers is None:
         workers = auto_workers(len(plan.get("resources") or []), parallel)
-    result = evaluate(plan, check.policy_configs[stack], settings=settings, progress=progress,
-                      use_cache=use_cache, workers=workers, prestarted=started[0] if started else None)
+    stream = streams[0] if streams else None
+    try:
+        result = evaluate(plan, check.policy_configs[stack], settings=settings, progress=progress,
+                          use_cache=use_cache, workers=workers, stream=stream)
+    finally:
+        if stream is not None:
+            stream.abort()   # stopped already when used; here also when a stage failed first
     return result, messages
 
 

@@ -117,37 +117,40 @@ def _without_internal_keys(props: Any) -> Any:
     return props or {}
 
 
-def engine_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """The plan's resources as the engine presents them to a policy pack, in registration order:
-    ``{type, urn, name, properties, options, provider, parent, dependencies, propertyDependencies}``
-    with the default providers the engine would have registered added."""
-    stack, project = plan.get("stack", "stack"), plan.get("project", "project")
-    config = plan.get("config") or {}
-    secret_keys = set(plan.get("secretKeys") or [])
-    providers: dict[str, dict[str, Any]] = {}  # provider URN -> its engine view
-    defaults: dict[tuple[str, Optional[str]], str] = {}  # (package, version) -> default provider URN
-    out: list[dict[str, Any]] = []
+class EngineView:
+    """The engine's view of resources as they are registered, one at a time (``add``), for
+    streaming them to the pack during the mock run; ``engine_resources`` is the same over a whole
+    plan.  A resource whose explicit provider was not registered yet waits in ``pending``."""
 
-    def add(entry: dict[str, Any]) -> None:
+    def __init__(self, plan: dict[str, Any]):
+        self.stack, self.project = plan.get("stack", "stack"), plan.get("project", "project")
+        self.config = plan.get("config") or {}
+        self.secret_keys = set(plan.get("secretKeys") or [])
+        self.providers: dict[str, dict[str, Any]] = {}  # provider URN -> its engine view
+        self.defaults: dict[tuple[str, Optional[str]], str] = {}  # (package, version) -> default provider URN
+        self.entries: list[dict[str, Any]] = []
+
+    def _add(self, entry: dict[str, Any]) -> None:
         if entry["type"].startswith(PROVIDER_PREFIX):
-            providers[entry["urn"]] = entry
-        out.append(entry)
+            self.providers[entry["urn"]] = entry
+        self.entries.append(entry)
 
-    def default_provider(package: str, version: Optional[str]) -> str:
+    def _default_provider(self, package: str, version: Optional[str]) -> str:
         key = (package, version)
-        if key not in defaults:
+        if key not in self.defaults:
             name = default_provider_name(version)
-            urn = f"urn:pulumi:{stack}::{project}::{PROVIDER_PREFIX}{package}::{name}"
-            inputs = _package_config(config, package, secret_keys)
+            urn = f"urn:pulumi:{self.stack}::{self.project}::{PROVIDER_PREFIX}{package}::{name}"
+            inputs = _package_config(self.config, package, self.secret_keys)
             if version:
                 inputs["version"] = version
-            add({"type": f"{PROVIDER_PREFIX}{package}", "urn": urn, "name": name, "properties": inputs,
-                 "options": _options({}), "provider": None, "parent": "", "dependencies": [],
-                 "propertyDependencies": {}, "custom": True, "synthesized": True})
-            defaults[key] = urn
-        return defaults[key]
+            self._add({"type": f"{PROVIDER_PREFIX}{package}", "urn": urn, "name": name, "properties": inputs,
+                       "options": _options({}), "provider": None, "parent": "", "dependencies": [],
+                       "propertyDependencies": {}, "custom": True, "synthesized": True})
+            self.defaults[key] = urn
+        return self.defaults[key]
 
-    for r in plan["resources"]:
+    def add(self, r: dict[str, Any]) -> None:
+        """One recorded resource (and the default provider it needs, before it)."""
         props = undecrypted_as_unknown(_without_internal_keys(r.get("inputs")))
         if r["type"].startswith(PROVIDER_PREFIX) and r.get("version") and "version" not in props:
             props = {**props, "version": r["version"]}  # source_eval.go: SetProviderVersion
@@ -156,17 +159,39 @@ def engine_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
             ref = r.get("provider") or ""
             package = _package(r["type"])
             provider_urn = (ref.rsplit("::", 1)[0] if ref else
-                            default_provider(package, r.get("version") or _installed_version(package)))
-        add({"type": r["type"], "urn": r["urn"], "name": r["name"], "properties": props, "options": _options(r),
-             "provider_urn": provider_urn, "parent": r.get("parent") or "",
-             "dependencies": list(r.get("dependencies") or []),
-             "propertyDependencies": {k: list(v) for k, v in (r.get("propertyDependencies") or {}).items() if v},
-             "custom": bool(r.get("custom"))})
-    for entry in out:
-        urn = entry.pop("provider_urn", None)
-        if urn is not None and "provider" not in entry:
-            p = providers.get(urn)
-            entry["provider"] = (None if p is None else
-                                 {"type": p["type"], "urn": p["urn"], "name": p["name"], "properties": p["properties"]})
-        entry.setdefault("provider", None)
-    return out
+                            self._default_provider(package, r.get("version") or _installed_version(package)))
+        self._add({"type": r["type"], "urn": r["urn"], "name": r["name"], "properties": props,
+                   "options": _options(r), "provider_urn": provider_urn, "parent": r.get("parent") or "",
+                   "dependencies": list(r.get("dependencies") or []),
+                   "propertyDependencies": {k: list(v) for k, v in (r.get("propertyDependencies") or {}).items()
+                                            if v},
+                   "custom": bool(r.get("custom"))})
+
+    def ready(self, final: bool = False) -> list[dict[str, Any]]:
+        """The entries whose provider is known (all of them when ``final``), in order, taken out."""
+        done, waiting = [], []
+        for entry in self.entries:
+            urn = entry.get("provider_urn")
+            if urn is not None and urn not in self.providers and not final:
+                waiting.append(entry)
+                continue
+            entry.pop("provider_urn", None)
+            if urn is not None and "provider" not in entry:
+                p = self.providers.get(urn)
+                entry["provider"] = (None if p is None else
+                                     {"type": p["type"], "urn": p["urn"], "name": p["name"],
+                                      "properties": p["properties"]})
+            entry.setdefault("provider", None)
+            done.append(entry)
+        self.entries = waiting
+        return done
+
+
+def engine_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plan's resources as the engine presents them to a policy pack, in registration order:
+    ``{type, urn, name, properties, options, provider, parent, dependencies, propertyDependencies}``
+    with the default providers the engine would have registered added."""
+    view = EngineView(plan)
+    for r in plan["resources"]:
+        view.add(r)
+    return view.ready(final=True)

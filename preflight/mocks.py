@@ -16,7 +16,7 @@ import hashlib
 import json
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import unquote, urlparse
 
 from google.protobuf import json_format
@@ -411,6 +411,7 @@ class RecordingMonitor(MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self.stack_urn: Optional[str] = None
         self._states: dict[str, dict] = {}
+        self.on_record: Optional[Callable[[dict[str, Any]], None]] = None   # each record as it is made
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         resp = super().RegisterResource(request)
@@ -446,6 +447,8 @@ class RecordingMonitor(MockMonitor):
             "aliases": self._alias_urns(request),
             "source": source_position(request),
         })
+        if self.on_record is not None:
+            self.on_record(self.records[-1])
         return resp
 
     def _alias_urns(self, request) -> list[str]:

@@ -5,7 +5,7 @@ several stacks is refused (the second stack would overwrite the first), while a
 report format writes one file that covers every stack.  Missing directories are
 created (CI writes into a fresh ``build/``); a path that is a directory, runs
 through a regular file, or lies in a directory preflight cannot write to is an
-exit-2 error before the 10-20 s run, not a traceback after it; a write that still fails after
+exit-2 error before the program runs, not a traceback after it; a write that still fails after
 the run (a full disk) is exit 2 naming the file, after the verdict is printed.
 """
 

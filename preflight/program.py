@@ -36,7 +36,8 @@ def plan_config(config: dict[str, Any], secret_keys: list[str]) -> dict[str, Any
     return {k: ("[secret]" if k in secret_keys else v) for k, v in sorted(config.items())}
 
 
-def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = False) -> dict[str, Any]:
+def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = False,
+              stream: Optional[Any] = None) -> dict[str, Any]:
     """Run ``root/__main__.py`` in this process under mocks; return the plan dict.
 
     ``preview``: a first ``pulumi preview`` of a new stack (dry run, computed outputs unknown)."""
@@ -53,6 +54,11 @@ def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = Fals
     config, secret_keys, project = stack_config.config, stack_config.secret_keys, stack_config.project
     mocks = PlatformMocks(region=config.get("aws:region", "us-east-1"), preview=preview)
     monitor = start_mocked_runtime(mocks, config, secret_keys, project=project, stack=stack, dry_run=preview)
+    if stream is not None:   # each record to the parent as it is made (a JSON line)
+        def send(record: dict[str, Any]) -> None:
+            stream.write(json.dumps(record, sort_keys=True) + "\n")
+            stream.flush()
+        monitor.on_record = send
     sys.path.insert(0, str(root))
     cwd = os.getcwd()
     os.chdir(root)
@@ -70,12 +76,14 @@ def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = Fals
 
 
 def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT, *,
-                preview: bool = False) -> dict[str, Any]:
+                preview: bool = False, on_record: Optional[Callable[[dict[str, Any]], None]] = None) -> dict[str, Any]:
     """Run the program for ``stack`` in a child process and return its plan dict
-    (``preview=True``: as a first ``pulumi preview`` of a new stack sees it).
+    (``preview=True``: as a first ``pulumi preview`` of a new stack sees it).  ``on_record`` gets
+    each resource record while the program runs (from a thread of this process).
 
     Raises UsageError (bad ``--set``, no such stack), ProgramConfigError (bad config) or
     RuntimeError (program crash)."""
+    from . import plancache
     from .stackconfig import ConfigError, validate
 
     try:  # in this process first: a bad config costs no child process and no mock run
@@ -92,28 +100,61 @@ def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROO
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
                "SOURCE_DATE_EPOCH": PLAN_EPOCH}
         env.pop("PULUMI_CONFIG", None)
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(root))
-        if proc.returncode == EXIT_CONFIG:
-            raise ProgramConfigError(proc.stderr.strip())
-        if proc.returncode != EXIT_OK:
-            raise RuntimeError(f"program run for stack {stack!r} failed:\n{proc.stderr.strip()}")
+        env = plancache.bytecode_env(env)
+        if on_record is None:
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(root))
+            returncode, stderr = proc.returncode, proc.stderr
+        else:
+            returncode, stderr = _run_streaming(cmd, env, root, Path(tmp) / "stderr.txt", on_record)
+        if returncode == EXIT_CONFIG:
+            raise ProgramConfigError(stderr.strip())
+        if returncode != EXIT_OK:
+            raise RuntimeError(f"program run for stack {stack!r} failed:\n{stderr.strip()}")
         return json.loads(out.read_text())
 
 
+def _run_streaming(cmd: list[str], env: dict[str, str], root: Path, stderr_file: Path,
+                   on_record: Callable[[dict[str, Any]], None]) -> tuple[int, str]:
+    """Run the child with a pipe it writes each record to; hand each to ``on_record`` as it arrives.
+    Returns (exit code, stderr).  A failing ``on_record`` stops the calls, not the run (the pipe is
+    drained so the child never blocks), and is raised once the child has ended."""
+    read_fd, write_fd = os.pipe()
+    failure: Optional[BaseException] = None
+    with open(stderr_file, "w+") as err, os.fdopen(read_fd, "r") as records:
+        try:
+            proc = subprocess.Popen([*cmd, "--stream-fd", str(write_fd)], pass_fds=(write_fd,), env=env,
+                                    cwd=str(root), stdout=subprocess.DEVNULL, stderr=err, text=True)
+        finally:
+            os.close(write_fd)   # the child holds the only write end: EOF when it ends
+        for line in records:
+            if failure is None:
+                try:
+                    on_record(json.loads(line))
+                except BaseException as exc:  # noqa: BLE001 - raised below, after the child ended
+                    failure = exc
+        returncode = proc.wait()
+        err.seek(0)
+        stderr = err.read()
+    if failure is not None:
+        raise failure
+    return returncode, stderr
+
+
 def recorded_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT, *, preview: bool = False,
-                  use_cache: bool = True, before_run: Optional[Callable[[], Any]] = None
+                  use_cache: bool = True,
+                  before_run: Optional[Callable[[], Optional[Callable[[dict[str, Any]], None]]]] = None
                   ) -> tuple[dict[str, Any], bool]:
     """``record_plan`` through the plan cache (preflight/plancache.py): (plan, served from the cache).
-    ``before_run`` is called when the program has to run (a miss), before it starts."""
+    ``before_run`` is called when the program has to run (a miss), before it starts; what it
+    returns, when not None, gets each resource record as the program makes it."""
     from . import plancache
 
     key = plancache.plan_key(root, stack, list(overrides or []), preview) if use_cache else None
     cached = plancache.load("plan", key) if key else None
     if cached is not None:
         return cached, True
-    if before_run is not None:
-        before_run()
-    plan = record_plan(stack, overrides, root, preview=preview)
+    on_record = before_run() if before_run is not None else None
+    plan = record_plan(stack, overrides, root, preview=preview, on_record=on_record)
     if key:
         plancache.store("plan", key, plan)
     return plan, False
@@ -147,13 +188,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", required=True)
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--preview", action="store_true")
+    ap.add_argument("--stream-fd", type=int, help="write each record to this file descriptor as a JSON line")
     args = ap.parse_args(argv)
     quiet_collector()
+    stream = os.fdopen(args.stream_fd, "w") if args.stream_fd is not None else None
     try:
-        plan = _run_here(args.stack, args.set, Path(args.root), preview=args.preview)
+        plan = _run_here(args.stack, args.set, Path(args.root), preview=args.preview, stream=stream)
     except (ProgramConfigError, UsageError) as err:
         print(str(err), file=sys.stderr)
         return EXIT_CONFIG
+    finally:
+        if stream is not None:
+            stream.close()
     Path(args.out).write_text(json.dumps(plan, indent=1, sort_keys=True))
     return EXIT_OK
 

@@ -177,15 +177,24 @@ def test_the_cache_keeps_the_newest_entries_and_can_be_turned_off(cache, monkeyp
 def test_recorded_plan_runs_the_program_only_on_a_miss(project, cache, monkeypatch):
     runs: list[tuple] = []
 
-    def fake_record(stack, overrides=None, root=None, *, preview=False):
+    def fake_record(stack, overrides=None, root=None, *, preview=False, on_record=None):
         runs.append((stack, tuple(overrides or ()), preview))
+        if on_record is not None:
+            on_record({"urn": "u"})
         return {"stack": stack, "resources": [], "run": len(runs)}
 
     started: list[int] = []
+    streamed: list[dict] = []
+
+    def before_run(n: int):
+        started.append(n)
+        return streamed.append   # gets each record of the run
+
     monkeypatch.setattr(program, "record_plan", fake_record)
-    first, hit1 = program.recorded_plan("prod", [], project, before_run=lambda: started.append(1))
-    second, hit2 = program.recorded_plan("prod", [], project, before_run=lambda: started.append(2))
+    first, hit1 = program.recorded_plan("prod", [], project, before_run=lambda: before_run(1))
+    second, hit2 = program.recorded_plan("prod", [], project, before_run=lambda: before_run(2))
     assert (hit1, hit2) == (False, True) and first == second and len(runs) == 1 and started == [1]
+    assert streamed == [{"urn": "u"}]
     _edit(project / "components" / "data" / "database.py")
     third, hit3 = program.recorded_plan("prod", [], project)
     assert not hit3 and third["run"] == 2
@@ -217,6 +226,14 @@ def test_the_verdict_cache_skips_the_pack_only_for_the_same_inputs(cache, tmp_pa
     assert {p["name"]: p["level"] for p in third["policies"]}["s3-bucket-baseline"] == "disabled"
 
 
+def test_child_processes_keep_their_bytecode_in_the_cache_folder(cache, monkeypatch):
+    env = plancache.bytecode_env({"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/bin"})
+    assert "PYTHONDONTWRITEBYTECODE" not in env and env["PATH"] == "/bin"
+    assert env["PYTHONPYCACHEPREFIX"] == str((cache / "bytecode").absolute())
+    monkeypatch.setenv(plancache.CACHE_ENV, "off")
+    assert plancache.bytecode_env({"PYTHONDONTWRITEBYTECODE": "1"}) == {"PYTHONDONTWRITEBYTECODE": "1"}
+
+
 # --------------------------------------------------------------------------- end to end
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "preflight", *args], capture_output=True, text=True,
@@ -236,3 +253,6 @@ def test_an_unchanged_stack_is_served_from_the_cache_with_the_same_report_bytes(
     assert fresh.stdout == again.stdout == forced.stdout
     fresh_json = (tmp_path / "fresh.json").read_bytes()
     assert fresh_json == (tmp_path / "again.json").read_bytes() == (tmp_path / "forced.json").read_bytes()
+    compiled = {p.name for p in (tmp_path / "cache" / "bytecode").rglob("*.pyc")}
+    assert any(name.startswith("autoscaling.") for name in compiled)     # the program's
+    assert any(name.startswith("rds.") for name in compiled)   # the pack's (policies/.../rules/rds.py)

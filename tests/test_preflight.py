@@ -164,15 +164,19 @@ def test_unreadable_plan_exits_2(tmp_path):
 
 
 def test_bench_prints_its_figures():
-    proc = subprocess.run([sys.executable, "-m", "preflight.bench", "--repeat", "1", "--only", "synthetic",
-                           "--services", "10"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-m", "preflight.bench", "--repeat", "1", "--only", "series",
+                           "--series", "10"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    header, row, peak = proc.stdout.strip().splitlines()
-    assert header.split() == ["case", "resources", "mock", "run", "s", "policy", "run", "s", "schema", "s",
-                              "violations"]
-    case, resources, mock_s, policy_s, schema_s, violations = row.split()
-    assert case == "synthetic" and int(resources) > 300 and float(mock_s) > 0 and float(policy_s) > 0
-    assert float(schema_s) >= 0
+    machine, header, bare, series_header, row, peak = proc.stdout.strip().splitlines()
+    assert machine.startswith("machine: ") and header.split() == ["figure", "seconds", "x", "import"]
+    label, seconds, ratio = bare.rsplit(None, 2)
+    assert label == "bare `import pulumi, pulumi_aws`" and float(seconds) > 0 and float(ratio) == 1.0
+    assert series_header.split()[:4] == ["services", "resources", "mock", "s"]
+    services, resources, mock_s, mock_x, policy_s, policy_x, ms_mock, ms_policy = row.split()
+    assert services == "10" and int(resources) > 300 and float(mock_s) > 0 and float(policy_s) > 0
+    # The ratio column is the figure over the bare import (both rounded, so within a rounding step).
+    assert abs(float(mock_x) - float(mock_s) / float(seconds)) <= 0.1 + 0.01 * float(mock_x)
+    assert abs(float(ms_mock) - 1000 * float(mock_s) / int(resources)) <= 0.1
     assert peak.startswith("peak child RSS:")
 
 
