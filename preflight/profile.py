@@ -18,7 +18,6 @@ import cProfile
 import json
 import pstats
 import sys
-from pathlib import Path
 
 from .program import ROOT, _run_here, quiet_collector, record_plan
 

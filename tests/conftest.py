@@ -82,3 +82,21 @@ def plan_for(stack: str, preview: bool = False) -> dict:
 def preview_plan_for(stack: str) -> dict:
     """The committed stack as a first ``pulumi preview`` of a new stack sees it (cached)."""
     return plan_for(stack, preview=True)
+
+
+@pytest.fixture
+def spawned(monkeypatch):
+    """Every process preflight.analyzer starts (the pack processes), recorded in order."""
+    import subprocess
+
+    import preflight.analyzer as analyzer
+
+    procs: list[subprocess.Popen] = []
+    real = subprocess.Popen
+
+    def popen(*a, **kw):
+        procs.append(real(*a, **kw))
+        return procs[-1]
+
+    monkeypatch.setattr(analyzer.subprocess, "Popen", popen)
+    return procs

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
@@ -19,21 +18,6 @@ PLAN = {"stack": "dev", "project": "microservices-platform", "resources": [
                 "allocatedStorage": 20, "backupRetentionPeriod": 1, "engine": "postgres",
                 "tags": {"service": "user", "tier": "data", "stack": "dev", "cost-center": "x"}}},
 ]}
-
-
-@pytest.fixture
-def spawned(monkeypatch):
-    """Record the pack processes run_policy_pack starts."""
-    procs: list[subprocess.Popen] = []
-    real = subprocess.Popen
-
-    def popen(*a, **kw):
-        p = real(*a, **kw)
-        procs.append(p)
-        return p
-
-    monkeypatch.setattr(analyzer.subprocess, "Popen", popen)
-    return procs
 
 
 def test_levels_come_from_the_stack_config_and_options_from_schema_defaults(tmp_path, spawned):

@@ -203,15 +203,7 @@ def test_recorded_plan_runs_the_program_only_on_a_miss(project, cache, monkeypat
     assert len(runs) == 4
 
 
-def test_the_verdict_cache_skips_the_pack_only_for_the_same_inputs(cache, tmp_path, monkeypatch):
-    spawned: list[subprocess.Popen] = []
-    real = subprocess.Popen
-
-    def popen(*a, **kw):
-        spawned.append(real(*a, **kw))
-        return spawned[-1]
-
-    monkeypatch.setattr(analyzer.subprocess, "Popen", popen)
+def test_the_verdict_cache_skips_the_pack_only_for_the_same_inputs(cache, tmp_path, spawned):
     plan = {"stack": "dev", "project": "microservices-platform", "resources": [
         {"urn": "urn:pulumi:dev::microservices-platform::aws:s3/bucket:Bucket::b", "type": "aws:s3/bucket:Bucket",
          "name": "b", "parent": None, "custom": True, "inputs": {"tags": {"service": "x"}}}]}

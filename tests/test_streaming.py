@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
 
 import pytest
 
@@ -50,15 +49,7 @@ def test_a_record_streamed_differently_from_the_final_plan_is_judged_again(prod_
     assert run_policy_pack(plan, CONFIG, stream=stream) == prod_batch
 
 
-def test_a_stream_for_another_config_is_stopped_and_the_batch_path_answers(prod_batch, monkeypatch):
-    spawned: list[subprocess.Popen] = []
-    real = subprocess.Popen
-
-    def popen(*a, **kw):
-        spawned.append(real(*a, **kw))
-        return spawned[-1]
-
-    monkeypatch.setattr(analyzer.subprocess, "Popen", popen)
+def test_a_stream_for_another_config_is_stopped_and_the_batch_path_answers(prod_batch, spawned):
     plan = plan_for("prod")
     stale = _stream({**plan, "config": {**plan["config"], "aws:region": "eu-west-1"}}, {})
     assert run_policy_pack(plan, CONFIG, stream=stale, workers=1) == prod_batch
