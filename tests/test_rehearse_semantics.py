@@ -58,6 +58,28 @@ def test_capacity_10_plus_10_percent():
     assert step_capacity(10, "PercentChangeInCapacity", 10, 2) == 12
 
 
+def test_user_guide_step_scaling_example():
+    # The Application Auto Scaling user guide's step-scaling example (capacity 10; scale-out alarm at 60
+    # with steps [60, 70) +10 % and [70, inf) +30 %; scale-in alarm at 40 with (30, 40] -10 % and
+    # (-inf, 30] -30 %):
+    out_alarm = Alarm("high", "cpu", 60, "GreaterThanOrEqualToThreshold", 60, 1, 1)
+    in_alarm = Alarm("low", "cpu", 40, "LessThanOrEqualToThreshold", 60, 1, 1)
+    out = StepPolicy("out", "PercentChangeInCapacity", 0, 0, (Step(0.0, 10.0, 10), Step(10.0, None, 30)), (out_alarm,))
+    inn = StepPolicy("in", "PercentChangeInCapacity", 0, 0, (Step(-10.0, 0.0, -10), Step(None, -10.0, -30)), (in_alarm,))
+    model = svc(step=[out, inn])
+    st = {"out": PolicyState(), "in": PolicyState()}
+    # metric 60 (breach 0): +10 % of 10 = 1 -> 11
+    assert run_minute(model, st, minutes(cpu=[60]), 10, 60) == 11
+    # metric 70 (breach 10): +30 % of 11 = 3.3, rounded down to 3 -> 14
+    assert run_minute(model, st, minutes(cpu=[70]), 11, 120) == 14
+    # metric 40 (breach 0 below): -10 % of 14 = -1.4 -> -1 -> 13
+    assert run_minute(model, st, minutes(cpu=[40]), 14, 180) == 13
+    # metric 30 (breach -10, in (-inf, -10]): -30 % of 13 = -3.9 -> -3 -> 10
+    assert run_minute(model, st, minutes(cpu=[30]), 13, 240) == 10
+    # metric 50: neither alarm breaches: no change
+    assert run_minute(model, st, minutes(cpu=[50]), 10, 300) == 10
+
+
 @pytest.mark.parametrize("change,tasks", [
     (12.7, 12),     # above 1: rounded down
     (0.67, 1),      # between 0 and 1: 1
