@@ -57,9 +57,12 @@ DEFAULTS: dict[str, Any] = {
         "stepSeconds": 10,
         "taskStartSeconds": 60,         # Fargate provisioning + ENI + image pull + container start
         "metricDelaySeconds": 60,       # a minute's datapoint is visible this long after the minute ends
-        "scaleOutDatapoints": 3,        # target tracking's scale-out alarm: 3 of 3 one-minute datapoints
-        "scaleInDatapoints": 15,        # ... scale-in alarm: 15 of 15
-        "scaleInThresholdRatio": 0.9,   # ... scale-in alarm threshold = 90 % of the target value
+        # The alarms AWS creates for a target-tracking policy (not documented; observed in exports of
+        # them and reported in aws/containers-roadmap#1208, docs/rehearsal.md): scale-out above the
+        # target for 3 of 3 one-minute datapoints, scale-in below 90 % of it for 15 of 15.
+        "scaleOutDatapoints": 3,
+        "scaleInDatapoints": 15,
+        "scaleInThresholdRatio": 0.9,
     },
     "latency": {
         "model": "mm1",                 # per task an M/M/1 queue: mean response = S / (1 - rho)
