@@ -6,7 +6,6 @@ The prod plan is recorded once per session (conftest.plan_for); the rehearsal of
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 

@@ -85,7 +85,7 @@ def rehearse(plan: dict[str, Any], prof, *, advice: bool = True) -> dict[str, An
         results[svc.service] = res
         s = summarise(res, svc, prof, prices.get(svc.service_urn), model.latency_alarm, meta["hours_per_month"])
         if advice:
-            s["advice"] = advise(svc, prof, res, model.latency_alarm, prof.surge_start)
+            s["advice"] = advise(svc, prof, res, model.latency_alarm)
         summaries.append(s)
     alb = {"minutes": alb_latency_minutes(results, model, model.latency_alarm)}
     return document(model, prof, summaries, results, alb, meta)

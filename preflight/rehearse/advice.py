@@ -8,7 +8,7 @@ the key, the value and what the simulation shows with it.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from .model import LatencyAlarm, ServiceModel
 from .profile import Profile
@@ -55,8 +55,7 @@ def _cooldown_everywhere(svc: ServiceModel, seconds: float) -> ServiceModel:
     return svc.with_changes(step=steps)
 
 
-def advise(svc: ServiceModel, prof: Profile, base: Result, alarm: Optional[LatencyAlarm],
-           start_seconds: float) -> list[dict[str, Any]]:
+def advise(svc: ServiceModel, prof: Profile, base: Result, alarm: Optional[LatencyAlarm]) -> list[dict[str, Any]]:
     """Advice for one service (empty when it keeps up)."""
     cap: Capacity = capacity_of(svc, prof)
     now = score(base, alarm)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
-from .model import Alarm, LatencyAlarm, ServiceModel, Step, StepPolicy, TrackingPolicy
+from .model import LatencyAlarm, ServiceModel, Step
 from .profile import Profile
 from .schedule import fires
 
