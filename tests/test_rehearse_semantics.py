@@ -289,3 +289,18 @@ def test_mm1_latency_and_the_alarm():
     assert math.isinf(simulate(svc(lo=1, hi=1, desired=1), validate(
         {"load": {"users": 10000, "baselineUsers": 10000, "leadMinutes": 1, "rampUpMinutes": 0, "holdMinutes": 0,
                   "rampDownMinutes": 0, "tailMinutes": 0}}, "test")).latency[0])
+
+
+def test_scaled_to_zero_under_load_has_no_datapoints_and_no_crash():
+    # dev's stop action (min = max = 0) fires with users still there: no running task, no CPU datapoint, no
+    # RequestCountPerTarget (no healthy target): the policies have nothing to act on and the service stays at 0.
+    stop = ScheduledAction("stop", "cron(0 16 ? * MON-FRI *)", "UTC", 0, 0)
+    req = TrackingPolicy("req", "requests", 1000, 30, 300)
+    prof = validate({"load": {"users": 10000, "baselineUsers": 10000, "leadMinutes": 20, "rampUpMinutes": 0,
+                              "holdMinutes": 0, "rampDownMinutes": 0, "tailMinutes": 0,
+                              "start": "2026-11-30T15:55:00Z"}}, "test")
+    res = simulate(svc(tracking=[cpu_policy(60), req], lo=1, hi=2, desired=2, hc=HealthCheck(15, 3), scheduled=[stop]),
+                   prof)
+    i = res.times.index(300)                        # 15:55 + 5 min = 16:00
+    assert res.desired[i] == 0 and set(res.desired[i:]) == {0}
+    assert math.isinf(res.latency[i]) and math.isnan(res.minutes[-1]["requests"])

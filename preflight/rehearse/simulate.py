@@ -42,7 +42,7 @@ INF = float("inf")
 def tracking_capacity(current: int, metric: float, target: float) -> int:
     """Target tracking's new capacity: ceil(current x metric / target) (rounded up, so it never
     adds too little).  A tiny tolerance keeps 3 x 70 / 70 at 3, not 4, under float error."""
-    if target <= 0:
+    if target <= 0 or not math.isfinite(metric):
         return current
     return int(math.ceil(current * metric / target - 1e-9))
 
@@ -275,7 +275,8 @@ def _close_minute(m: dict[str, list[float]]) -> dict[str, float]:
     mean_lat = (sum(r * x for r, x in zip(rps, lat)) / total if total else (sum(lat) / len(lat) if lat else 0.0))
     return {"cpu": (sum(m["cpu"]) / len(m["cpu"])) if m["cpu"] else math.nan,
             "memory": (sum(m["memory"]) / len(m["memory"])) if m["memory"] else math.nan,
-            "requests": requests / serving if serving else (INF if requests else 0.0),
+            # No healthy target: the ALB publishes no RequestCountPerTarget datapoint (missing data).
+            "requests": requests / serving if serving else math.nan,
             "latency": mean_lat, "requestCount": requests}
 
 
