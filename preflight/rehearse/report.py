@@ -16,6 +16,11 @@ def _finite(x: float) -> Optional[float]:
     return None if x is None or math.isinf(x) or math.isnan(x) else round(x, 4)
 
 
+def _worst_minute(res: Result) -> Optional[float]:
+    worst = max((m["latency"] for m in res.minutes), default=0.0)
+    return None if math.isinf(worst) else round(worst * 1000, 1)
+
+
 def summarise(res: Result, svc, prof: Profile, price: Optional[float], alarm: Optional[LatencyAlarm],
               hours_per_month: float) -> dict[str, Any]:
     dt = res.step
@@ -47,6 +52,8 @@ def summarise(res: Result, svc, prof: Profile, price: Optional[float], alarm: Op
         "latency_alarm_minutes": lat_minutes,
         "peak_cpu_percent": round(max(res.cpu), 1) if res.cpu else 0.0,
         "peak_mean_latency_ms": None if not finite_lat else round(max(finite_lat) * 1000, 1),
+        # The worst one-minute mean response time (request-weighted); None: a minute was overloaded.
+        "worst_minute_latency_ms": _worst_minute(res),
         "scale_outs": sum(1 for e in res.events if "to" in e and e["to"] > e["from"]),
         "scale_ins": len(ins),
         "scale_in_reversed_within_10_min": reversals,
@@ -88,6 +95,10 @@ def _fmt_seconds(s: Optional[float]) -> str:
     return f"{int(s // 60)} min {int(s % 60):02d} s"
 
 
+def _ms(value: Optional[float]) -> str:
+    return "overload" if value is None else f"{value:.0f}"
+
+
 def render_text(doc: dict[str, Any]) -> str:
     pr = doc["profile"]["load"]
     lines = [f"== rehearsal of stack {doc['stack']}: {pr['users']:g} users (ramp {pr['rampUpMinutes']:g} min, "
@@ -100,22 +111,24 @@ def render_text(doc: dict[str, Any]) -> str:
                      f"(ALB-wide: {doc['alb_latency_alarm_minutes']} min in ALARM)")
     lines.append("")
     head = f"{'service':17} {'need':>4} {'max':>4} {'peak':>4} {'to need':>13} {'@max':>6} {'under':>6} " \
-           f"{'alarm':>6} {'flaps':>5} {'task-h':>7} {'cost':>8} {'daily/mo':>9}"
+           f"{'worst ms':>8} {'alarm':>6} {'flaps':>5} {'task-h':>7} {'cost':>8} {'daily/mo':>9}"
     lines += [head, "-" * len(head)]
     for s in doc["services"]:
         lines.append(f"{s['service']:17} {s['needed_at_peak']:>4} {s['scaling']['max']:>4} {s['peak_tasks']:>4} "
                      f"{_fmt_seconds(s['seconds_to_needed_capacity']):>13} {s['minutes_saturated_at_max']:>6.1f} "
-                     f"{s['minutes_under_provisioned']:>6.1f} {s['latency_alarm_minutes']:>6} "
+                     f"{s['minutes_under_provisioned']:>6.1f} {_ms(s['worst_minute_latency_ms']):>8} "
+                     f"{s['latency_alarm_minutes']:>6} "
                      f"{s['scale_in_reversed_within_10_min']:>5} {s['task_hours']:>7.2f} "
                      f"{'$' + format(s['rehearsal_usd'] or 0, '.2f'):>8} {'$' + format(s['daily_per_month_usd'] or 0, '.2f'):>9}")
     t = doc["totals"]
-    lines.append(f"{'total':17} {'':>4} {'':>4} {'':>4} {'':>13} {'':>6} {'':>6} {'':>6} {'':>5} "
+    lines.append(f"{'total':17} {'':>4} {'':>4} {'':>4} {'':>13} {'':>6} {'':>6} {'':>8} {'':>6} {'':>5} "
                  f"{t['task_hours']:>7.2f} {'$' + format(t['rehearsal_usd'], '.2f'):>8} "
                  f"{'$' + format(t['daily_per_month_usd'], '.2f'):>9}")
     lines.append("")
     lines.append("need: tasks that serve the peak at the CPU target; to need: from the ramp's start until that many "
                  "serve; @max: minutes at max capacity while more were needed; under: minutes with fewer serving "
-                 "tasks than needed; alarm: minutes the latency alarm would be in ALARM (M/M/1 per task); flaps: "
+                 "tasks than needed; worst ms: the worst minute's mean response time (overload: a minute with more "
+                 "requests than the tasks serve); alarm: minutes the latency alarm would be in ALARM (M/M/1 per task); flaps: "
                  "scale-ins undone by a scale-out within 10 min; cost: Fargate task-hours x the cost model's price "
                  f"(catalog {doc['pricing'].get('catalog_date', '?')}); daily/mo: the profile run every day for a month.")
     advice = [(s["service"], a) for s in doc["services"] for a in s.get("advice", [])]
