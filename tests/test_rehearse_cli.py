@@ -102,3 +102,16 @@ def test_full_run_text_json_and_charts(tmp_path):
     # 5 + 10 + 10 + 10 + 20 minutes
     assert doc["duration_seconds"] == 55 * 60
     assert len(list((tmp_path / "charts").glob("prod-*.png"))) == 7
+
+
+def test_a_json_path_that_cannot_be_written_is_exit_2(tmp_path, monkeypatch):
+    from preflight import rehearse
+
+    def fail(*_a, **_k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(rehearse, "rehearse", lambda plan, prof: {"services": [], "stack": "prod"})
+    monkeypatch.setattr(rehearse.Path, "write_text", fail)
+    monkeypatch.setattr(cli, "_record", lambda stack, overrides: {"resources": []})
+    code, _, err = run(["rehearse", "--json", str(tmp_path / "r.json")])
+    assert code == 2 and "--json" in err and "Permission denied" in err and "Traceback" not in err

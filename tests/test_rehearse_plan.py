@@ -125,7 +125,7 @@ def test_document_shape_and_cost_arithmetic(prod_doc):
     for s in prod_doc["services"]:
         assert len(prod_doc["series"][s["service"]]["t"]) == 510
         for key in ("needed_at_peak", "max_suffices", "seconds_to_needed_capacity", "minutes_saturated_at_max",
-                    "latency_alarm_minutes", "task_hours", "rehearsal_usd", "daily_per_month_usd", "advice"):
+                    "latency_alarm_minutes", "worst_minute_latency_ms", "task_hours", "rehearsal_usd", "daily_per_month_usd", "advice"):
             assert key in s, key
         # cost = task-hours x price; daily per month = cost x 730 / 24 days
         assert s["rehearsal_usd"] == pytest.approx(s["task_hours"] * s["usd_per_task_hour"], abs=1e-3)

@@ -92,17 +92,26 @@ def rehearse(plan: dict[str, Any], prof, *, advice: bool = True) -> dict[str, An
 
 
 def write_outputs(doc: dict[str, Any], json_path: Optional[str], charts: Optional[str]) -> list[Path]:
+    """Write --json and --charts; a write that fails is exit 2 naming the path (as for `check`'s outputs)."""
     written: list[Path] = []
     if json_path is not None:
-        Path(json_path).write_text(json.dumps(doc, indent=1, sort_keys=True, allow_nan=False))
+        try:
+            Path(json_path).write_text(json.dumps(doc, indent=1, sort_keys=True, allow_nan=False))
+        except OSError as err:
+            raise InputError(f"--json {show(json_path, 120)}", f"cannot be written ({err.strerror})",
+                             "a writable file path") from None
         written.append(Path(json_path))
     if charts is not None:
         from .chart import write_chart
 
         d = Path(charts)
-        d.mkdir(exist_ok=True)
-        for s in doc["services"]:
-            written.append(write_chart(d / f"{doc['stack']}-{s['service']}.png", s, doc["series"][s["service"]]))
+        try:
+            d.mkdir(exist_ok=True)
+            for s in doc["services"]:
+                written.append(write_chart(d / f"{doc['stack']}-{s['service']}.png", s, doc["series"][s["service"]]))
+        except OSError as err:
+            raise InputError(f"--charts {show(charts, 120)}", f"cannot be written ({err.strerror})",
+                             "a writable directory") from None
     return written
 
 
