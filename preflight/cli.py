@@ -5,6 +5,7 @@
                         [--preview]
     python -m preflight check --plan plan.json
     python -m preflight cost --stack prod [--format table|json|markdown] [--against dev|plan.json]
+    python -m preflight rehearse --stack prod [--profile FILE] [--json FILE] [--charts DIR]
 
 Formats: text (default), json, sarif, junit, markdown (the pull-request comment), github (annotations).
 Exit codes: 0 passed, 1 a mandatory violation, 2 bad input or usage, 3 internal
@@ -450,6 +451,16 @@ def cmd_cost(args: argparse.Namespace) -> int:
     return cost.exit_code(report)
 
 
+# --------------------------------------------------------------------------- rehearse
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    """Offline scaling rehearsal of the stack's recorded plan (preflight/rehearse/, docs/rehearsal.md)."""
+    from . import rehearse
+
+    # The plan through the plan cache: rehearsing an unchanged stack runs no program.
+    return rehearse.run(args, lambda stack, overrides: _record(stack, overrides, use_cache=True)[0],
+                        _stack_names, validate_stack_config, emit)
+
+
 # --------------------------------------------------------------------------- arguments
 class _Exit(Exception):
     def __init__(self, status: int):
@@ -525,12 +536,21 @@ def build_parser() -> argparse.ArgumentParser:
                            "or a saved plan or report)")
     cost.add_argument("--no-cache", action="store_true", help="run the program even when the plan cache holds the plan")
     cost.set_defaults(func=cmd_cost)
+    reh = sub.add_parser("rehearse", parents=[common], help="simulate autoscaling of the plan against a load profile")
+    reh.add_argument("--stack", action=Once, help="stack to rehearse (default prod)")
+    reh.add_argument("--profile", action=Once, metavar="FILE",
+                     help="load profile and capacity model, YAML or JSON (default: docs/rehearsal.md)")
+    reh.add_argument("--json", action=Once, metavar="FILE", help="also write the full result as JSON")
+    reh.add_argument("--charts", action=Once, metavar="DIR", help="write one PNG chart per service into DIR")
+    reh.set_defaults(func=cmd_rehearse)
     return ap
 
 
 def _defaults(args: argparse.Namespace) -> argparse.Namespace:
     if args.command == "check":
         args.format = args.format or "text"
+    elif args.command == "rehearse":
+        args.stack = args.stack if args.stack is not None else "prod"
     else:
         args.format = args.format or "table"
         args.stack_given = args.stack is not None
@@ -540,7 +560,7 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
 
 def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("check", "cost", "-h", "--help"):
+    if not argv or argv[0] not in ("check", "cost", "rehearse", "-h", "--help"):
         argv.insert(0, "check")
 
     def run() -> int:
