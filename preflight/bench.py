@@ -1,6 +1,6 @@
 """Speed and memory of preflight, in one run: figures to compare across changes, never assertions.
 
-    python -m preflight.bench [--repeat 3] [--series 7,25,50,100,200] [--quick]
+    python -m preflight.bench [--repeat 3] [--series 7,25,50,100] [--quick]
                               [--only e2e|halves|series ...] [--schema-cold]
 
 Prints, each as the best of ``--repeat`` runs and as a ratio to a bare
@@ -14,8 +14,9 @@ shows the same ratios):
   process) and the policy run (the pack processes, as many as ``check`` starts for one stack),
   the cost model and the schema stage (its cache warm; ``--schema-cold`` also times it with an
   empty cache: the derivation from the SDK source after an SDK upgrade);
-* the series: synthetic configs of 7 to 200 services (the seed's seven plus internal ones), mock
-  run and policy run per size, and the time per resource - flat when both halves are linear;
+* the series: synthetic configs of 7 to 100 services (the seed's seven plus internal ones; the
+  settings allow at most 100, components/config/schema.py ``MAX_ITEMS``), mock run and policy
+  run per size, and the time per resource - flat when both halves are linear;
 * the peak memory of the child processes.
 
 docs/preflight.md ("Speed") holds the figures of the last run and the profiling recipe.
@@ -37,6 +38,7 @@ from typing import Any, Callable
 from .analyzer import auto_workers, run_policy_pack
 from .cli import policy_config_path
 from .program import ROOT, record_plan
+from components.config.schema import MAX_ITEMS
 from components.config.settings import SEED_SERVICES
 
 
@@ -111,7 +113,7 @@ def service_series(series: list[int], repeat: int, base: float) -> None:
           f"{'ms/res mock':>13}{'ms/res policy':>15}")
     for n in series:
         overrides = [f"services={synthetic_services(n)}"]
-        runs = 1 if n > 100 else repeat
+        runs = 1 if n > 50 else repeat
         t_mock, plan = _best(lambda: record_plan("prod", overrides), runs)
         count = len(plan["resources"])
         workers = auto_workers(count)
@@ -123,17 +125,22 @@ def service_series(series: list[int], repeat: int, base: float) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m preflight.bench")
     ap.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is printed")
-    ap.add_argument("--series", default="7,25,50,100,200", help="service counts of the synthetic series")
-    ap.add_argument("--quick", action="store_true", help="one run per figure, series up to 100 services")
+    ap.add_argument("--series", default="7,25,50,100", help="service counts of the synthetic series (7 to 100)")
+    ap.add_argument("--quick", action="store_true", help="one run per figure")
     ap.add_argument("--only", choices=("e2e", "halves", "series"), action="append",
                     help="print only these sections (repeatable; default: all)")
     ap.add_argument("--schema-cold", action="store_true", help="also time the schema stage with an empty cache")
     args = ap.parse_args(argv)
     sections = set(args.only or ("e2e", "halves", "series"))
     repeat = 1 if args.quick else max(1, args.repeat)
-    series = [int(n) for n in args.series.split(",") if n.strip()]
-    if args.quick:
-        series = [n for n in series if n <= 100]
+    try:
+        series = [int(n) for n in args.series.split(",") if n.strip()]
+    except ValueError:
+        ap.error(f"--series {args.series!r}: service counts separated by commas, e.g. 7,25,50,100")
+    refused = [n for n in series if not 7 <= n <= MAX_ITEMS]
+    if refused:
+        ap.error(f"--series {','.join(map(str, refused))}: the settings take 7 (the seed's services) to "
+                 f"{MAX_ITEMS} services")
 
     base = bare_import_seconds(repeat)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; best of {repeat}")
