@@ -548,10 +548,9 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
 
 
 def _load_test_errors(cfg: StackSettings) -> list[str]:
-    """A load test that cannot run as configured (only checked when loadTest.enabled)."""
+    """A load test that cannot run as configured (sizes and worker count also while it is off, so turning it on
+    never meets an old mistake)."""
     lt, p = cfg.loadTest, PROJECT + ":loadTest."
-    if not lt.enabled:
-        return []
     errors = []
     for role, cpu, memory in (("worker", lt.workerCpu, lt.workerMemory), ("master", lt.masterCpu, lt.masterMemory)):
         if memory not in FARGATE_SIZES.get(cpu, ()):
@@ -561,7 +560,7 @@ def _load_test_errors(cfg: StackSettings) -> list[str]:
         errors.append(f"{p}usersPerWorker: users {lt.users} / usersPerWorker {lt.usersPerWorker} needs "
                       f"{lt.workers()} workers; allowed: at most {LOAD_TEST_MAX_WORKERS} (ECS tasks per service), "
                       f"so usersPerWorker >= {-(-lt.users // LOAD_TEST_MAX_WORKERS)}")
-    if not cfg.edge.cdn:
+    if lt.enabled and not cfg.edge.cdn:
         errors.append(f"{PROJECT}:edge.cdn: false, but the load test enters through CloudFront (the API stage "
                       f"needs an API key and its usage plan would throttle the test); allowed: edge.cdn true, or "
                       f"loadTest.enabled false")
