@@ -64,6 +64,14 @@ def test_workers_are_users_over_users_per_worker_rounded_up(users, per_worker, w
     assert lt.workers() == workers
 
 
+def test_the_image_is_the_locust_the_tests_run():
+    """loadTest.image pins the official image by the exact version requirements.txt pins for the tests."""
+    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    image = settings_for("prod").config.loadTest.image
+    assert image == f"locustio/locust:{pins['locust']}"
+
+
 # ---- the recorded plan ---------------------------------------------------------------------------
 
 def test_prod_plan_with_the_load_test():

@@ -186,8 +186,11 @@ class LoadTest(pulumi.ComponentResource):
     def _results_bucket(self, name: str, s: Settings, tags: dict[str, str]) -> aws.s3.Bucket:
         """The platform's bucket baseline (as the ALB log bucket): ACLs off, public access blocked,
         SSE-S3, versioned, results and old versions expire, a TLS-only policy.  CloudWatch Logs may
-        write exported log data (`aws logs create-export-task`) under runs/, for this account only
-        (CloudWatch Logs user guide, "Exporting log data to Amazon S3", bucket permissions, read 2026-11)."""
+        write exported log data (`aws logs create-export-task`) under runs/, for this account only: it
+        checks the bucket's ACL and puts objects as the service principal logs.<region>.amazonaws.com
+        (CloudWatch Logs user guide, "Exporting log data to Amazon S3", read 2026-11), and "exporting to
+        S3 buckets that are encrypted with AES-256 is supported" (CloudWatch Logs API reference,
+        CreateExportTask, read 2026-11)."""
         opts = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(f"{name}-results", force_destroy=not s.config.deletionProtection,
                                tags=tags, opts=opts)
