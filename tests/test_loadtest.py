@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -306,3 +307,49 @@ def test_the_locustfile_records_a_failing_route():
     _, stats = _run_locust(routes, failing="/orders")
     assert stats["order"]["num_failures"] == stats["order"]["num_requests"] > 0
     assert all(s["num_failures"] == 0 for n, s in stats.items() if n != "order")
+
+
+def test_the_master_and_worker_command_lines_run_a_distributed_test(tmp_path):
+    """The containers' shell commands as the task definitions carry them, run here: the worker joins the
+    master, the master writes the locustfile, runs, prints its CSV results and the end marker.  Changed only
+    where this machine differs: the home directory, the master's address and port, the run time (the
+    setting counts minutes), and the final idle sleep."""
+    cfg = settings_for("prod", **{"loadTest.users": "3", "loadTest.spawnRate": "3",
+                                  "loadTest.usersPerWorker": "3"}).config
+    stub = _Stub()
+    threading.Thread(target=stub.serve_forever, daemon=True).start()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def local(cmd: str) -> str:
+        out = (cmd.replace(lt_plan.HOME, str(tmp_path)).replace(f"--run-time {cfg.loadTest.runMinutes}m", "--run-time 3s")
+               .replace(f"-port {lt_plan.MASTER_PORT}", f"-port {port}")  # --master-bind-port, --master-port
+               .replace(f"--master-host {lt_plan.MASTER_DNS_NAME}", "--master-host 127.0.0.1")
+               .replace("exec sleep infinity", "exit 0"))
+        assert out != cmd
+        return out
+
+    env = {**os.environ, **lt_plan.environment(cfg), "LOAD_TEST_WAIT_MIN": "0", "LOAD_TEST_WAIT_MAX": "0.05",
+           "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])}
+    master_cmd = local(lt_plan.master_command(cfg.loadTest, "http://stub")).replace(
+        "--host http://stub", f"--host http://127.0.0.1:{stub.server_address[1]}")
+    worker_cmd = local(lt_plan.worker_command())
+    worker = subprocess.Popen(["sh", "-c", worker_cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              cwd=str(tmp_path))
+    try:
+        master = subprocess.run(["sh", "-c", master_cmd], env=env, capture_output=True, text=True, timeout=90,
+                                cwd=str(tmp_path))
+        worker.wait(timeout=30)  # the master tells its workers to quit at the end
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        stub.shutdown()
+        stub.server_close()
+    out = master.stdout
+    assert master.returncode == 0, master.stderr[-2000:]
+    assert "== load test finished (locust exit 0)" in out, out[-2000:]
+    stats = out[out.index("== stats.csv"):out.index("== failures.csv")]
+    for route in lt_plan.routes(cfg):
+        assert f'GET,{route["service"]},' in stats
+    assert {r["path"] for r in lt_plan.routes(cfg)} <= stub.seen
