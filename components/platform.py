@@ -12,11 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from .config.settings import Settings
-from .shared.naming import cluster_name
-
-
-def settings_cluster_name(settings: Settings) -> str:
-    return cluster_name(settings.stack)
 
 CONTRACT_VERSION = "1.0.0"
 
@@ -99,15 +94,19 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         pipelines = delivery.pipeline_names
     if settings.config.loadTest.enabled:  # idle at 0 tasks; a run is started by hand (docs/load-test.md)
         from .loadtest.loadtest import LoadTest, LoadTestArgs
+        from .shared.naming import cluster_name
 
         LoadTest("loadtest", LoadTestArgs(
             settings=settings,
             cluster_arn=compute.cluster_arn,
-            cluster_name=settings_cluster_name(settings),
+            cluster_name=cluster_name(settings.stack),
             namespace_arn=compute.namespace_arn,
             vpc_id=network.vpc_id,
             private_subnet_ids=network.private_subnet_ids,
             target_url=edge.cdn_domain.apply(lambda d: f"https://{d}"),
+            tls_authority_arn=compute.private_ca_arn,
+            tls_role_arn=compute.tls_role_arn,
+            depends_on=compute.tls_dependencies,
         ))
     Budget("budget", BudgetArgs(settings=settings, sns_topic_arn=observability.alarm_topic_arn))
 

@@ -122,6 +122,9 @@ def test_prod_plan_with_the_load_test():
     assert published["discoveryName"] == "locust-master"
     assert published["clientAlias"] == [{"port": 5557, "dnsName": "locust-master"}]
     assert not services["loadtest-worker"]["serviceConnectConfiguration"].get("services")
+    # prod has serviceConnectTls: the master's endpoint takes the cluster's CA, as the services' do.
+    ca = one(plan, "aws:acmpca/certificateAuthority:CertificateAuthority", "compute-private-ca")
+    assert published["tls"]["issuerCertAuthority"]["awsPcaAuthorityArn"] == ca["id"]
 
 
 def test_results_bucket_has_the_bucket_baseline():

@@ -65,6 +65,12 @@ class LoadTestArgs:
     """Private subnets (one per AZ); the tasks reach CloudFront through the NAT gateways."""
     target_url: pulumi.Input[str]
     """The public entry Locust aims at (https://<CloudFront domain>)."""
+    tls_authority_arn: Optional[pulumi.Input[str]] = None
+    """The cluster's Private CA for Service Connect TLS (serviceConnectTls); None = plaintext in the VPC."""
+    tls_role_arn: Optional[pulumi.Input[str]] = None
+    """The role ECS issues Service Connect certificates with (with ``tls_authority_arn``)."""
+    depends_on: Optional[list[pulumi.Resource]] = None
+    """What the master's service waits for (the CA's activation)."""
 
 
 def minutes_per_run(settings: Settings) -> int:
@@ -147,9 +153,17 @@ class LoadTest(pulumi.ComponentResource):
             log_driver="awslogs", options={"awslogs-group": self.log_group.name, "awslogs-region": s.region,
                                            "awslogs-stream-prefix": "service-connect"})
         run_minutes = str(minutes_per_run(s))
+        # Between the workers' and the master's proxies: TLS from the cluster's CA, like the services.
+        tls = None
+        if args.tls_authority_arn is not None:
+            tls = aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs(
+                issuer_cert_authority=aws.ecs.ServiceServiceConnectConfigurationServiceTlsIssuerCertAuthorityArgs(
+                    aws_pca_authority_arn=args.tls_authority_arn),
+                role_arn=args.tls_role_arn)
 
         def service(ecs_name: str, td: aws.ecs.TaskDefinition, tasks_per_run: int,
-                    sc: aws.ecs.ServiceServiceConnectConfigurationArgs) -> aws.ecs.Service:
+                    sc: aws.ecs.ServiceServiceConnectConfigurationArgs,
+                    depends_on: Optional[list[pulumi.Resource]] = None) -> aws.ecs.Service:
             return aws.ecs.Service(
                 f"{name}-{ecs_name.split('-')[-1]}-service", name=ecs_name, cluster=args.cluster_arn,
                 task_definition=td.arn, launch_type="FARGATE", desired_count=0,
@@ -162,14 +176,14 @@ class LoadTest(pulumi.ComponentResource):
                       TASKS_PER_RUN_TAG: str(tasks_per_run), MINUTES_PER_RUN_TAG: run_minutes},
                 # The run's task count is set with `aws ecs update-service`; a `pulumi up` during a run
                 # must not stop it.
-                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"]))
+                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"], depends_on=depends_on))
 
         self.master = service(MASTER_SERVICE, master_td, 1, aws.ecs.ServiceServiceConnectConfigurationArgs(
             enabled=True, namespace=args.namespace_arn, log_configuration=sc_logs,
             services=[aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
                 port_name=plan.PORT_NAME, discovery_name=plan.MASTER_DNS_NAME,
                 client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
-                    port=plan.MASTER_PORT, dns_name=plan.MASTER_DNS_NAME)])]))
+                    port=plan.MASTER_PORT, dns_name=plan.MASTER_DNS_NAME)], tls=tls)]), args.depends_on)
         # Workers are Service Connect clients only: they publish nothing.
         self.worker = service(WORKER_SERVICE, worker_td, lt.workers(), aws.ecs.ServiceServiceConnectConfigurationArgs(
             enabled=True, namespace=args.namespace_arn, log_configuration=sc_logs))
