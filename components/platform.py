@@ -3,7 +3,8 @@
 Order: network -> edge (ALB, target groups) -> data, messaging (publish what
 each service may reach) -> observability (alarms, by deterministic names) ->
 compute (services, wired to the grants and to the alarms for canary rollback)
--> chaos, delivery (only with delivery.repositoryOwner), budget (alerts to the alarm topic).
+-> chaos, delivery (only with delivery.repositoryOwner), load test (only with loadTest.enabled),
+budget (alerts to the alarm topic).
 """
 
 from __future__ import annotations
@@ -91,6 +92,22 @@ def build_platform(settings: Settings) -> dict[str, Any]:
                                for svc in settings.config.services},
         ))
         pipelines = delivery.pipeline_names
+    if settings.config.loadTest.enabled:  # idle at 0 tasks; a run is started by hand (docs/load-test.md)
+        from .loadtest.loadtest import LoadTest, LoadTestArgs
+        from .shared.naming import cluster_name
+
+        LoadTest("loadtest", LoadTestArgs(
+            settings=settings,
+            cluster_arn=compute.cluster_arn,
+            cluster_name=cluster_name(settings.stack),
+            namespace_arn=compute.namespace_arn,
+            vpc_id=network.vpc_id,
+            private_subnet_ids=network.private_subnet_ids,
+            target_url=edge.cdn_domain.apply(lambda d: f"https://{d}"),
+            tls_authority_arn=compute.private_ca_arn,
+            tls_role_arn=compute.tls_role_arn,
+            depends_on=compute.tls_dependencies,
+        ))
     Budget("budget", BudgetArgs(settings=settings, sns_topic_arn=observability.alarm_topic_arn))
 
     return {

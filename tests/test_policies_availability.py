@@ -79,6 +79,18 @@ def test_ecs_service_multi_az_counts_azs_not_subnets():
     assert check_stack(v, [*spread, _svc(["subnet-0", "subnet-1"], desired=2)], config={"minTasks": 3}) != []
 
 
+def test_ecs_service_multi_az_exempts_only_an_idle_load_generator_from_the_task_floor():
+    v = ecs.validate_ecs_service_multi_az
+    spread = _subnets("us-east-1a", "us-east-1b")
+    tagged = {"tags": {"workload": "load-test"}}
+    assert check_stack(v, [*spread, _svc(["subnet-0", "subnet-1"], desired=0, **tagged)]) == []
+    assert check_stack(v, [*spread, _svc(["subnet-0", "subnet-1"], desired=1, **tagged)])  # running: judged
+    assert check_stack(v, [*spread, _svc(["subnet-0", "subnet-1"], desired=0)])  # no tag: judged
+    assert check_stack(v, [*spread, _svc(["subnet-0", "subnet-1"], desired=0, tags={"workload": "batch"})])
+    out = check_stack(v, [*_subnets("us-east-1a", "us-east-1a"), _svc(["subnet-0", "subnet-1"], desired=0, **tagged)])
+    assert len(out) == 1 and "1 AZ" in out[0][0]  # the AZ spread still counts
+
+
 def test_ecs_service_multi_az_decides_unknown_ids_from_the_graph():
     """First preview: the ids are unknown; the awsx VPC they come from says how many AZs there can be."""
     v = ecs.validate_ecs_service_multi_az

@@ -85,6 +85,8 @@ class Compute(pulumi.ComponentResource):
     execution_role_arns: dict[str, pulumi.Output[str]]
     peer_security_group_id: pulumi.Output[str]
     private_ca_arn: Optional[pulumi.Output[str]]
+    tls_role_arn: Optional[pulumi.Output[str]]
+    tls_dependencies: list[pulumi.Resource]
 
     def __init__(self, name: str, args: ComputeArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:compute:Compute", name, None, opts)
@@ -173,6 +175,9 @@ class Compute(pulumi.ComponentResource):
         self.namespace_arn = self.namespace.arn
         self.peer_security_group_id = self.peer_security_group.id
         self.private_ca_arn = tls_arn
+        # For other Service Connect services in the cluster (the load test): the same TLS issuer.
+        self.tls_role_arn = tls_role_arn
+        self.tls_dependencies = tls_deps
         self.service_arns = {n: m.service_arn for n, m in self.services.items()}
         self.ecr_repository_names = {n: m.repository_name for n, m in self.services.items()}
         self.ecr_repository_urls = {n: m.repository_url for n, m in self.services.items()}

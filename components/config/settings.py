@@ -276,6 +276,53 @@ class DeliverySettings:
                        check=git_branch_problem)
 
 
+# Load test (components/loadtest/): Locust's own guidance is one Locust process per CPU core, and
+# "a single Locust process (limited to one CPU core) can do around 16000 requests per second using
+# FastHttpUser" in the best case (Locust docs 2.46.7, "Increase performance with a more efficient
+# HTTP client", docs.locust.io, read 2026-11).  A worker here is one process on 1 vCPU; its users
+# wait 1-5 s between requests (about 0.33 requests/s each), so 2,000 users ask ~670 requests/s of
+# it: a few thousand users per worker, far from the best-case ceiling, with room for TLS and payloads.
+LOAD_TEST_USERS_PER_WORKER = 2000
+# ECS runs at most 5,000 tasks per service (Amazon ECS service quotas, "Tasks per service", read 2026-11).
+LOAD_TEST_MAX_WORKERS = 5000
+
+
+@dataclass(frozen=True)
+class LoadTestSettings:
+    """Distributed Locust on Fargate aimed at the stack's public entry (docs/load-test.md)."""
+
+    enabled: bool = spec(False, doc="Deploy the load test (a Locust master and workers, idle at 0 tasks until "
+                                    "you start a run; priced per run, docs/load-test.md). Needs edge.cdn: the "
+                                    "test enters through CloudFront.")
+    users: int = spec(10000, doc="Concurrent simulated users of a run.", minimum=1, maximum=1_000_000)
+    spawnRate: float = spec(100.0, doc="Users started per second until `users` run.", minimum=0.1,
+                            maximum=10000)
+    runMinutes: int = spec(30, doc="Length of a run; the master stops the test after it.", minimum=1,
+                           maximum=1440)
+    usersPerWorker: int = spec(LOAD_TEST_USERS_PER_WORKER,
+                               doc="Users per worker task (one Locust process on workerCpu); workers = "
+                                   "ceil(users / usersPerWorker). Default: a few thousand per process (Locust "
+                                   "docs, 'Increase performance': ~16000 requests/s per process at best with "
+                                   "FastHttpUser; a user here sends ~0.33 requests/s).",
+                               minimum=1, maximum=50000)
+    workerCpu: int = spec(1024, doc="CPU units of a worker task (Locust uses one core per process).",
+                          choices=tuple(FARGATE_SIZES))
+    workerMemory: int = spec(2048, doc="Memory MiB of a worker task; a Fargate pair for workerCpu.",
+                             minimum=512, maximum=122880)
+    masterCpu: int = spec(512, doc="CPU units of the master task (it hands out work and aggregates statistics).",
+                          choices=tuple(FARGATE_SIZES))
+    masterMemory: int = spec(1024, doc="Memory MiB of the master task; a Fargate pair for masterCpu.",
+                             minimum=512, maximum=122880)
+    image: str = spec("locustio/locust:2.47.0",
+                      doc="Locust image of master and workers: the official image by exact version (a digest "
+                          "`@sha256:...` is accepted too; docs/load-test.md).",
+                      pattern=r"[A-Za-z0-9_.:/#@-]{1,255}", pattern_hint="an image reference, at most 255 characters")
+
+    def workers(self) -> int:
+        """Worker tasks of a run: ceil(users / usersPerWorker)."""
+        return -(-self.users // self.usersPerWorker)
+
+
 # The seed's seven services: shared by the project default and the tests.
 SEED_SERVICES: dict[str, dict[str, Any]] = {
     "gateway": {"cpu": 256, "memory": 512, "public": True, "path": "/*"},
@@ -329,6 +376,7 @@ class StackSettings:
     efs: EfsSettings = spec(doc="EFS.", default_factory=EfsSettings)
     edge: EdgeSettings = spec(doc="Edge tier.", default_factory=EdgeSettings)
     delivery: DeliverySettings = spec(doc="Delivery pipelines.", default_factory=DeliverySettings)
+    loadTest: LoadTestSettings = spec(doc="Load test (Locust on Fargate).", default_factory=LoadTestSettings)
 
     # ---- derived views (never stored in config) ----
     def service_size(self, name: str) -> tuple[int, int]:
@@ -495,6 +543,27 @@ def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = fr
         errors.append(f"{p}schedule: startHour + hoursPerDay is {cfg.schedule.startHour + cfg.schedule.hoursPerDay}; "
                       f"allowed: at most 24 (the schedule ends the same day)")
     errors += _days_per_month_errors(cfg.schedule)
+    errors += _load_test_errors(cfg)
+    return errors
+
+
+def _load_test_errors(cfg: StackSettings) -> list[str]:
+    """A load test that cannot run as configured (sizes and worker count also while it is off, so turning it on
+    never meets an old mistake)."""
+    lt, p = cfg.loadTest, PROJECT + ":loadTest."
+    errors = []
+    for role, cpu, memory in (("worker", lt.workerCpu, lt.workerMemory), ("master", lt.masterCpu, lt.masterMemory)):
+        if memory not in FARGATE_SIZES.get(cpu, ()):
+            errors.append(f"{p}{role}Memory: {memory} MiB is not valid with {role}Cpu {cpu}; allowed for cpu {cpu}: "
+                          f"{', '.join(map(str, FARGATE_SIZES[cpu]))}")
+    if lt.workers() > LOAD_TEST_MAX_WORKERS:
+        errors.append(f"{p}usersPerWorker: users {lt.users} / usersPerWorker {lt.usersPerWorker} needs "
+                      f"{lt.workers()} workers; allowed: at most {LOAD_TEST_MAX_WORKERS} (ECS tasks per service), "
+                      f"so usersPerWorker >= {-(-lt.users // LOAD_TEST_MAX_WORKERS)}")
+    if lt.enabled and not cfg.edge.cdn:
+        errors.append(f"{PROJECT}:edge.cdn: false, but the load test enters through CloudFront (the API stage "
+                      f"needs an API key and its usage plan would throttle the test); allowed: edge.cdn true, or "
+                      f"loadTest.enabled false")
     return errors
 
 
@@ -645,5 +714,5 @@ def load_settings() -> Settings:
 __all__ = [
     "FARGATE_SIZES", "LOG_RETENTION_DAYS", "PROJECT", "SECRET_PLACEHOLDER", "SEED_SERVICES", "Settings",
     "SettingsError", "format_problems",
-    "StackSettings", "ServiceSettings", "load_settings", "parse_settings",
+    "StackSettings", "ServiceSettings", "LoadTestSettings", "load_settings", "parse_settings",
 ]

@@ -4,7 +4,10 @@
   ``[minCapacity, maxCapacity]`` (Application Auto Scaling moves the count into that range when the
   target is registered), and inside the range a scheduled start action sets;
 * peak tasks = the largest ``maxCapacity`` of the target and of its scheduled actions;
-* hours = the catalog's hours a month, or what the scheduled actions leave on (schedule.py).
+* hours = the catalog's hours a month, or what the scheduled actions leave on (schedule.py);
+* a load generator (tag workload=load-test, components/loadtest/) idles at 0 tasks and runs only when
+  started: its tasks are the run's (tag load-test-tasks-per-run) for the billed minutes of a run (tag
+  load-test-minutes-per-run) times the runs a month of the usage profile (loadTest.runsPerMonth).
 
 A target or action is matched to its service by ``resourceId`` (``service/<cluster>/<service>``);
 when that is unknown (a preview), through its ``resourceId`` property dependency.  The MSK storage
@@ -13,11 +16,11 @@ target (``kafka:broker-storage:VolumeSize``) is matched to its cluster the same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from .context import EstimateContext
-from .resources import Res, num
+from .resources import Res, num, tags_of
 from .schedule import schedule_of
 
 SERVICE = "aws:ecs/service:Service"
@@ -35,6 +38,29 @@ class Capacity:
     hours: float
     scheduled: bool
     basis: str
+    usage: dict = field(default_factory=dict)
+    """Usage keys the hours come from (a load generator's runs), empty for a service that runs on its own."""
+
+
+# Tags of a load generator (components/loadtest/loadtest.py; kept equal by tests/test_loadtest.py).
+LOAD_TEST_TAG = ("workload", "load-test")
+TASKS_PER_RUN_TAG = "load-test-tasks-per-run"
+MINUTES_PER_RUN_TAG = "load-test-minutes-per-run"
+
+
+def load_test_capacity(ctx: EstimateContext, svc: Res) -> Optional[Capacity]:
+    """Tasks and hours of a load generator: its run's tasks for runs x minutes a run; None for other services."""
+    tags = tags_of(svc.inputs)
+    if tags.get(LOAD_TEST_TAG[0]) != LOAD_TEST_TAG[1]:
+        return None
+    tasks, minutes = num(tags.get(TASKS_PER_RUN_TAG)), num(tags.get(MINUTES_PER_RUN_TAG))
+    if tasks is None or minutes is None:
+        return None
+    runs = ctx.use("loadTest", "runsPerMonth")
+    hours = min(runs * minutes / 60.0, ctx.hours)
+    basis = f"{runs:g} run(s) a month x {minutes:g} min a run (usage loadTest.runsPerMonth)"
+    ctx.assume(f"{svc.name}: load generator at 0 tasks between runs; {tasks:g} task(s) for {basis}")
+    return Capacity(tasks, tasks, hours, True, basis, {"loadTest.runsPerMonth": runs})
 
 
 def _services_named(ctx: EstimateContext, resource_id: str) -> list[str]:
@@ -93,6 +119,10 @@ def service_capacities(ctx: EstimateContext) -> dict[str, Capacity]:
     weeks = ctx.cat.fact("weeks-per-month")
     out: dict[str, Capacity] = {}
     for svc in ctx.of_type(SERVICE):
+        per_run = load_test_capacity(ctx, svc)
+        if per_run is not None:
+            out[svc.urn] = per_run
+            continue
         desired = num(svc.inputs.get("desiredCount"))
         if desired is None:
             desired = 0.0

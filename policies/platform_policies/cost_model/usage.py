@@ -37,6 +37,8 @@ DEFAULT_USAGE: dict[str, Any] = {
     "codebuild": {"buildMinutesPerProject": 100},
     "privateCa": {"certificatesPerMonth": 150},
     "fis": {"actionMinutesPerMonth": 0},
+    # Load test runs a month (loadTest.enabled; each as long as loadTest.runMinutes plus its start).
+    "loadTest": {"runsPerMonth": 4},
 }
 
 _URN_STACK = re.compile(r"^urn:pulumi:([^:]+)::")

@@ -69,6 +69,18 @@ MULTI_AZ_CONFIG = {
 }
 
 
+# The load generator (components/loadtest/): a service tagged workload=load-test that the program leaves at
+# desiredCount 0 is idle until someone starts a run, which is no outage to survive; it is exempt from the task
+# floor (its subnets are still judged).  Only at 0: a tagged service that runs tasks is judged like any other,
+# so the tag cannot lower a real service's count.  Kept equal to components/loadtest/loadtest.WORKLOAD_TAG by
+# tests/test_loadtest.py.
+LOAD_TEST_TAG = ("workload", "load-test")
+
+
+def idle_load_generator(props, desired) -> bool:
+    return as_str(get(props, f"tags.{LOAD_TEST_TAG[0]}")) == LOAD_TEST_TAG[1] and desired == 0
+
+
 def validate_ecs_service_multi_az(args, report_violation) -> None:
     opts = options(args, MULTI_AZ_CONFIG)
     min_tasks, min_azs = as_int(opts["minTasks"], 2), as_int(opts["minAzs"], 2)
@@ -80,7 +92,7 @@ def validate_ecs_service_multi_az(args, report_violation) -> None:
         if as_str(get(svc.props, "schedulingStrategy"), "REPLICA") == "DAEMON":
             continue  # a daemon runs on every instance; there is no count to spread
         desired = as_int(get(svc.props, "desiredCount"), 0)  # provider default 0
-        if not is_unknown(desired) and desired < min_tasks:
+        if not is_unknown(desired) and desired < min_tasks and not idle_load_generator(svc.props, desired):
             report_violation(f"desiredCount is {desired}; at least {min_tasks} tasks are needed to survive "
                              f"the loss of an AZ.", svc.urn)
         if get(svc.props, "networkConfiguration") is None:
@@ -815,7 +827,8 @@ def validate_service_constraints(args, report_violation) -> None:
 
 RULES = [
     Rule(name="ecs-service-multi-az", area=AVAILABILITY, resource_types=(ECS_SERVICE,), stack=True,
-         description="ECS services run at least `minTasks` tasks in subnets of at least `minAzs` distinct AZs.",
+         description="ECS services run at least `minTasks` tasks in subnets of at least `minAzs` distinct AZs (an idle "
+                     "load generator - tag workload=load-test at desiredCount 0 - only the AZs).",
          validate=validate_ecs_service_multi_az, level=ADVISORY, severity=Severity.MEDIUM,
          remediation="Set desiredCount>=2 (settings scaling.desiredCount) and list one private subnet per AZ in "
                      "networkConfiguration.subnets.", config=MULTI_AZ_CONFIG),

@@ -84,15 +84,17 @@ def _ecs_service(ctx: EstimateContext, svc: Res) -> None:
                   "vcpu": vcpu, "gb": gb, "scheduled": cap.scheduled,
                   "critical": str(tags_of(svc.inputs).get("critical", "")).lower()}
     sched_txt = f", {hours:g} h" if cap.scheduled else ""
+    # A load generator's hours come from the usage profile (runs a month): usage lines.
+    how = {"kind": "usage", "usage": cap.usage} if cap.usage else {}
     od = 1.0 - spot_share
     if od > 0:
         q, pq = count * od, peak * od
         ctx.add(svc, f"Fargate vCPU ({arch}, {q:g} task(s) x {vcpu:g} vCPU{sched_txt})", q * vcpu * hours,
                 "vCPU-hour", f"fargate/vcpu-hour/{arch}", attrs={**base_attrs, "part": "vcpu", "spot": False},
-                resource=svc.name, peak=pq * vcpu * hours, basis=cap.basis)
+                resource=svc.name, peak=pq * vcpu * hours, basis=cap.basis, **how)
         ctx.add(svc, f"Fargate memory ({arch}, {q:g} task(s) x {gb:g} GB{sched_txt})", q * gb * hours,
                 "GB-hour", f"fargate/gb-hour/{arch}", attrs={**base_attrs, "part": "gb", "spot": False},
-                resource=svc.name, peak=pq * gb * hours, basis=cap.basis)
+                resource=svc.name, peak=pq * gb * hours, basis=cap.basis, **how)
     if spot_share > 0:
         disc = ctx.cat.usd("fargate/spot-discount") or 0.0
         q, pq = count * spot_share, peak * spot_share
@@ -102,19 +104,20 @@ def _ecs_service(ctx: EstimateContext, svc: Res) -> None:
             ctx.add(svc, f"Fargate Spot {part} (X86_64, {q:g} task(s){sched_txt})", q * size * hours, unit,
                     key, attrs={**base_attrs, "part": part, "spot": True}, resource=svc.name,
                     peak=pq * size * hours, factor=1 - disc, rule=f"Spot = on-demand x (1 - {disc:g})",
-                    basis=cap.basis)
+                    basis=cap.basis, **how)
     eph = num((td.inputs.get("ephemeralStorage") or {}).get("sizeInGib"))
     included = ctx.cat.fact("fargate/ephemeral-included-gb")
     if eph is not None and eph > included:
         extra = eph - included
         ctx.add(svc, f"Fargate ephemeral storage above {included:g} GB ({extra:g} GB x {count:g} task(s))",
                 count * extra * hours, "GB-hour", "fargate/ephemeral-gb-hour", resource=svc.name,
-                peak=peak * extra * hours, attrs={"service_urn": svc.urn, "part": "ephemeral"}, basis=cap.basis)
+                peak=peak * extra * hours, attrs={"service_urn": svc.urn, "part": "ephemeral"}, basis=cap.basis,
+                **how)
     sc = svc.inputs.get("serviceConnectConfiguration") or {}
     if truthy(sc.get("enabled")) and sc.get("services"):
         ctx.add(svc, "Cloud Map registered instances (Service Connect)", count * hours / ctx.hours,
                 "instance-month", "cloudmap/registered-instance-month", attrs={"service_urn": svc.urn},
-                resource=svc.name, peak=peak * hours / ctx.hours, basis=cap.basis)
+                resource=svc.name, peak=peak * hours / ctx.hours, basis=cap.basis, **how)
     n_tls = tls_services(svc)
     if n_tls:
         # ECS keeps each TLS endpoint's private key in a Secrets Manager secret it manages (Amazon ECS

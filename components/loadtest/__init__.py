@@ -1,0 +1,1 @@
+"""Load test tier (loadTest.enabled): a distributed Locust deployment on ECS Fargate aimed at the stack's public entry (loadtest.py), its command lines, containers and routes (plan.py) and the test plan itself (locustfile.py)."""

@@ -1,0 +1,247 @@
+"""Load test tier: a distributed Locust deployment on ECS Fargate, idle until you start a run.
+
+Built only with loadTest.enabled (docs/load-test.md).  In the platform's cluster:
+
+- ``loadtest-master``: one Locust master (headless, ``--run-time``), reachable by the workers at
+  ``locust-master:5557`` through Service Connect (the cluster's namespace);
+- ``loadtest-worker``: ceil(users / usersPerWorker) workers, Service Connect clients of the master;
+- both services at desiredCount 0: ``pulumi up`` starts nothing.  A run is `aws ecs
+  update-service --desired-count` (master 1, workers N) and ends with the same command back to 0;
+  the cost model prices the tasks per run (policies/usage/<stack>.json loadTest.runsPerMonth);
+- the target is the stack's CloudFront URL, the public entry: the ALB itself is internal and
+  answers only requests carrying the secret origin header, and the API stage wants an API key and
+  throttles to its usage plan;
+- logs: the master's summary and CSV results and every worker's output go to one CloudWatch log
+  group (retention logRetentionDays); a results bucket (the platform's bucket baseline) receives
+  them with `aws logs create-export-task` after a run;
+- tasks: no public IP, private subnets, the image's non-root user, their own security group
+  (the master's port from the load test's tasks only; egress HTTPS and the VPC), an execution role
+  that may only write the log group and a task role with no permissions (Locust calls no AWS API).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..config.settings import Settings
+from ..shared import naming
+from ..shared.iam import assume_role_policy
+from . import plan
+
+TIER = "loadtest"
+MASTER_SERVICE = "loadtest-master"
+WORKER_SERVICE = "loadtest-worker"
+# The tag the policy pack and the cost model recognise the load generator by (a service with it and
+# desiredCount 0 is exempt from ecs-service-multi-az's task floor; its tasks are priced per run).
+WORKLOAD_TAG = ("workload", "load-test")
+TASKS_PER_RUN_TAG = "load-test-tasks-per-run"
+MINUTES_PER_RUN_TAG = "load-test-minutes-per-run"
+# Fargate bills a task from the start of its image pull to its stop, per second with a one-minute
+# minimum (aws.amazon.com/fargate/pricing, read 2026-11): a run is billed for its runMinutes plus
+# the start (image pull, workers joining) and the minutes until you scale it back to 0.  Priced as 5.
+STARTUP_MINUTES = 5
+# Results kept in the bucket (and old versions) before they expire.
+RESULTS_RETENTION_DAYS = 90
+RESULTS_PREFIX = "runs"
+
+
+@dataclass
+class LoadTestArgs:
+    settings: Settings
+    """Stack settings (loadTest.*, services for the routes, logRetentionDays, vpcCidr)."""
+    cluster_arn: pulumi.Input[str]
+    """The platform's ECS cluster."""
+    cluster_name: str
+    """Its name (explicit, known at plan time)."""
+    namespace_arn: pulumi.Input[str]
+    """The cluster's Service Connect namespace (the workers find the master there)."""
+    vpc_id: pulumi.Input[str]
+    private_subnet_ids: pulumi.Input[list[str]]
+    """Private subnets (one per AZ); the tasks reach CloudFront through the NAT gateways."""
+    target_url: pulumi.Input[str]
+    """The public entry Locust aims at (https://<CloudFront domain>)."""
+    tls_authority_arn: Optional[pulumi.Input[str]] = None
+    """The cluster's Private CA for Service Connect TLS (serviceConnectTls); None = plaintext in the VPC."""
+    tls_role_arn: Optional[pulumi.Input[str]] = None
+    """The role ECS issues Service Connect certificates with (with ``tls_authority_arn``)."""
+    depends_on: Optional[list[pulumi.Resource]] = None
+    """What the master's service waits for (the CA's activation)."""
+
+
+def minutes_per_run(settings: Settings) -> int:
+    return settings.config.loadTest.runMinutes + STARTUP_MINUTES
+
+
+class LoadTest(pulumi.ComponentResource):
+    master_service_name: pulumi.Output[str]
+    worker_service_name: pulumi.Output[str]
+    log_group_name: pulumi.Output[str]
+    results_bucket: pulumi.Output[str]
+
+    def __init__(self, name: str, args: LoadTestArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("platform:loadtest:LoadTest", name, None, opts)
+        s, cfg = args.settings, args.settings.config
+        lt = cfg.loadTest
+        tags = s.tags(TIER)
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs", name=f"/ecs/{args.cluster_name}/loadtest",
+            retention_in_days=cfg.logRetentionDays, tags=tags, opts=child)
+        self.bucket = self._results_bucket(name, s, tags)
+
+        # ---- roles ---------------------------------------------------------------------
+        role_name = lambda suffix: naming.fit(f"{name}-{suffix}", naming.LIMITS["iam_role"], autonamed=True)  # noqa: E731
+        execution_role = aws.iam.Role(
+            role_name("exec-role"), description="ECS agent for the load test: write its log group",
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"), tags=tags, opts=child)
+        aws.iam.RolePolicy(
+            f"{name}-exec-policy", role=execution_role.id,
+            policy=self.log_group.arn.apply(lambda a: json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{a}:*"}]})),
+            opts=child)
+        # Locust calls no AWS API: the task role has no policy (its own, so it never gets the agent's).
+        task_role = aws.iam.Role(
+            role_name("task-role"), description="Load test tasks: no AWS permissions",
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"), tags=tags, opts=child)
+
+        # ---- network -------------------------------------------------------------------
+        sg = aws.ec2.SecurityGroup(
+            f"{name}-sg", vpc_id=args.vpc_id, description="Load test tasks (Locust master and workers)",
+            tags={**tags, "Name": f"{s.stack}-loadtest"}, opts=child)
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-from-workers", security_group_id=sg.id, referenced_security_group_id=sg.id,
+            ip_protocol="tcp", from_port=plan.MASTER_PORT, to_port=plan.MASTER_PORT,
+            description="Locust workers to the master", tags=tags, opts=child)
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-to-vpc", security_group_id=sg.id, ip_protocol="-1", cidr_ipv4=cfg.vpcCidr,
+            description="Service Connect, DNS and VPC endpoints inside the VPC", tags=tags, opts=child)
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-to-https", security_group_id=sg.id, ip_protocol="tcp", from_port=443, to_port=443,
+            cidr_ipv4="0.0.0.0/0", description="HTTPS to the CloudFront entry and the image registry (via NAT)",
+            tags=tags, opts=child)
+
+        # ---- task definitions ----------------------------------------------------------
+        def task_definition(role: str, cpu: int, memory: int, container) -> aws.ecs.TaskDefinition:
+            defs = pulumi.Output.all(args.target_url, self.log_group.name).apply(
+                lambda v: json.dumps([container(v[0], v[1])]))
+            return aws.ecs.TaskDefinition(
+                f"{name}-{role}-task", family=f"{args.cluster_name}-loadtest-{role}",
+                requires_compatibilities=["FARGATE"], network_mode="awsvpc", cpu=str(cpu), memory=str(memory),
+                runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                    operating_system_family="LINUX", cpu_architecture=plan.ARCHITECTURE),
+                execution_role_arn=execution_role.arn, task_role_arn=task_role.arn,
+                container_definitions=defs, tags={**tags, "service": f"loadtest-{role}"}, opts=child)
+
+        master_td = task_definition(
+            "master", lt.masterCpu, lt.masterMemory,
+            lambda url, group: plan.master_container(cfg, url, group, s.region))
+        worker_td = task_definition(
+            "worker", lt.workerCpu, lt.workerMemory,
+            lambda url, group: plan.worker_container(cfg, group, s.region))
+
+        # ---- services (desiredCount 0: a run is started and stopped by hand) --------------
+        network = aws.ecs.ServiceNetworkConfigurationArgs(
+            subnets=args.private_subnet_ids, security_groups=[sg.id], assign_public_ip=False)
+        sc_logs = aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
+            log_driver="awslogs", options={"awslogs-group": self.log_group.name, "awslogs-region": s.region,
+                                           "awslogs-stream-prefix": "service-connect"})
+        run_minutes = str(minutes_per_run(s))
+        # Between the workers' and the master's proxies: TLS from the cluster's CA, like the services.
+        tls = None
+        if args.tls_authority_arn is not None:
+            tls = aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs(
+                issuer_cert_authority=aws.ecs.ServiceServiceConnectConfigurationServiceTlsIssuerCertAuthorityArgs(
+                    aws_pca_authority_arn=args.tls_authority_arn),
+                role_arn=args.tls_role_arn)
+
+        def service(ecs_name: str, td: aws.ecs.TaskDefinition, tasks_per_run: int,
+                    sc: aws.ecs.ServiceServiceConnectConfigurationArgs,
+                    depends_on: Optional[list[pulumi.Resource]] = None) -> aws.ecs.Service:
+            return aws.ecs.Service(
+                f"{name}-{ecs_name.split('-')[-1]}-service", name=ecs_name, cluster=args.cluster_arn,
+                task_definition=td.arn, launch_type="FARGATE", desired_count=0,
+                network_configuration=network, service_connect_configuration=sc,
+                deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
+                deployment_configuration=aws.ecs.ServiceDeploymentConfigurationArgs(strategy="ROLLING"),
+                deployment_controller=aws.ecs.ServiceDeploymentControllerArgs(type="ECS"),
+                propagate_tags="SERVICE", enable_ecs_managed_tags=True,
+                tags={**tags, "service": ecs_name, "critical": "false", WORKLOAD_TAG[0]: WORKLOAD_TAG[1],
+                      TASKS_PER_RUN_TAG: str(tasks_per_run), MINUTES_PER_RUN_TAG: run_minutes},
+                # The run's task count is set with `aws ecs update-service`; a `pulumi up` during a run
+                # must not stop it.
+                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"], depends_on=depends_on))
+
+        self.master = service(MASTER_SERVICE, master_td, 1, aws.ecs.ServiceServiceConnectConfigurationArgs(
+            enabled=True, namespace=args.namespace_arn, log_configuration=sc_logs,
+            services=[aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
+                port_name=plan.PORT_NAME, discovery_name=plan.MASTER_DNS_NAME,
+                client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
+                    port=plan.MASTER_PORT, dns_name=plan.MASTER_DNS_NAME)], tls=tls)]), args.depends_on)
+        # Workers are Service Connect clients only: they publish nothing.
+        self.worker = service(WORKER_SERVICE, worker_td, lt.workers(), aws.ecs.ServiceServiceConnectConfigurationArgs(
+            enabled=True, namespace=args.namespace_arn, log_configuration=sc_logs))
+
+        self.master_service_name = self.master.name
+        self.worker_service_name = self.worker.name
+        self.log_group_name = self.log_group.name
+        self.results_bucket = self.bucket.bucket
+        self.register_outputs({
+            "master_service_name": self.master_service_name, "worker_service_name": self.worker_service_name,
+            "log_group_name": self.log_group_name, "results_bucket": self.results_bucket,
+        })
+
+    def _results_bucket(self, name: str, s: Settings, tags: dict[str, str]) -> aws.s3.Bucket:
+        """The platform's bucket baseline (as the ALB log bucket): ACLs off, public access blocked,
+        SSE-S3, versioned, results and old versions expire, a TLS-only policy.  CloudWatch Logs may
+        write exported log data (`aws logs create-export-task`) under runs/, for this account only: it
+        checks the bucket's ACL and puts objects as the service principal logs.<region>.amazonaws.com
+        (CloudWatch Logs user guide, "Exporting log data to Amazon S3", read 2026-11), and "exporting to
+        S3 buckets that are encrypted with AES-256 is supported" (CloudWatch Logs API reference,
+        CreateExportTask, read 2026-11)."""
+        opts = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(f"{name}-results", force_destroy=not s.config.deletionProtection,
+                               tags=tags, opts=opts)
+        aws.s3.BucketOwnershipControls(f"{name}-results-owner", bucket=bucket.id,
+                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=opts)
+        public_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-results-public", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
+            ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-results-sse", bucket=bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=opts)
+        aws.s3.BucketVersioning(f"{name}-results-versioning", bucket=bucket.id,
+                                versioning_configuration={"status": "Enabled"}, opts=opts)
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-results-expiry", bucket=bucket.id,
+            rules=[{"id": "expire-results", "status": "Enabled", "filter": {},
+                    "expiration": {"days": RESULTS_RETENTION_DAYS},
+                    "noncurrent_version_expiration": {"noncurrent_days": RESULTS_RETENTION_DAYS},
+                    "abort_incomplete_multipart_upload": {"days_after_initiation": 1}}],
+            opts=opts)
+        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        logs_principal = {"Service": f"logs.{s.region}.amazonaws.com"}
+        policy = pulumi.Output.all(bucket.arn, identity.account_id).apply(lambda a: json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "LogsExportAcl", "Effect": "Allow", "Principal": logs_principal, "Action": "s3:GetBucketAcl",
+                 "Resource": a[0], "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}}},
+                {"Sid": "LogsExportWrite", "Effect": "Allow", "Principal": logs_principal, "Action": "s3:PutObject",
+                 "Resource": f"{a[0]}/{RESULTS_PREFIX}/*",
+                 "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}}},
+                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": [a[0], f"{a[0]}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            ]}))
+        aws.s3.BucketPolicy(f"{name}-results-policy", bucket=bucket.id, policy=policy,
+                            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_block]))
+        return bucket
+
+
+__all__ = ["LoadTest", "LoadTestArgs", "MASTER_SERVICE", "WORKER_SERVICE", "WORKLOAD_TAG", "TASKS_PER_RUN_TAG",
+           "MINUTES_PER_RUN_TAG", "STARTUP_MINUTES", "minutes_per_run"]
