@@ -161,9 +161,7 @@ def pack_environment(stack: str, project: str, stack_config: dict[str, str], dry
     env.pop("PULUMI_CONFIG", None)
     if stack_config:  # the config, secrets decrypted, as JSON
         env["PULUMI_CONFIG"] = json.dumps(stack_config)
-    from .plancache import bytecode_env
-
-    return bytecode_env(env)
+    return env
 
 
 def auto_workers(resource_count: int, parallel_stacks: int = 1) -> int:

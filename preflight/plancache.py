@@ -56,20 +56,6 @@ def cache_dir() -> Optional[Path]:
     return Path(value) if value else DEFAULT_DIR
 
 
-def bytecode_env(env: dict[str, str]) -> dict[str, str]:
-    """``env`` for a child process (the mock run, a pack process) that keeps its compiled bytecode
-    in the cache folder: with PYTHONDONTWRITEBYTECODE set (common in CI images) every run compiled
-    the program's and the pack's ~180 modules again, about 0.3 s a process.  Nothing is written
-    into the checkout; with the cache off, ``env`` is returned unchanged."""
-    base = cache_dir()
-    if base is None:
-        return env
-    env = dict(env)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str((base / "bytecode").absolute())
-    return env
-
-
 def _files(base: Path) -> Iterable[Path]:
     """Every regular file under ``base`` (sorted, virtualenvs and bytecode left out)."""
     if base.is_file():

@@ -83,7 +83,6 @@ def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROO
 
     Raises UsageError (bad ``--set``, no such stack), ProgramConfigError (bad config) or
     RuntimeError (program crash)."""
-    from . import plancache
     from .stackconfig import ConfigError, validate
 
     try:  # in this process first: a bad config costs no child process and no mock run
@@ -100,7 +99,6 @@ def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROO
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
                "SOURCE_DATE_EPOCH": PLAN_EPOCH}
         env.pop("PULUMI_CONFIG", None)
-        env = plancache.bytecode_env(env)
         if on_record is None:
             proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(root))
             returncode, stderr = proc.returncode, proc.stderr
