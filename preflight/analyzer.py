@@ -321,51 +321,51 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
 
 def _evaluate(plan: dict[str, Any], resources: list[dict[str, Any]], procs: list[subprocess.Popen],
               file_config: dict[str, Any], stack_config: dict[str, str], dry_run: bool) -> dict[str, Any]:
-    from concurrent.futures import ThreadPoolExecutor
-
     sessions: list[Session] = []
     try:
         for proc in procs:
             sessions.append(Session(proc, plan.get("stack", ""), plan.get("project", ""), stack_config, dry_run,
                                     file_config))
         converted = [convert(r) for r in resources]
-
-        def work(session: Session, part: range, with_stack: bool) -> tuple[list, list, list]:
-            # One process answers one call at a time, as the engine asks: AnalyzeStack first here
-            # (it needs no Analyze answer), then this process's share of Analyze.
-            stack_found = session.analyze_stack(resources, converted) if with_stack else []
-            found: list[dict[str, Any]] = []
-            skipped: list[dict[str, str]] = []
-            for i in part:
-                f, s = session.analyze(resources[i], converted[i])
-                found += f
-                skipped += s
-            return found, skipped, stack_found
-
-        parts, start = [], 0
-        for size in _shares(len(resources), len(sessions)):
-            parts.append(range(start, start + size))
-            start += size
-        violations: list[dict[str, Any]] = []
-        not_applicable: list[dict[str, str]] = []
-        if len(sessions) == 1:
-            # The engine's order: every Analyze, then AnalyzeStack.
-            violations, not_applicable, _ = work(sessions[0], parts[0], False)
-            stack_found = sessions[0].analyze_stack(resources, converted)
-        else:
-            with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
-                answers = [pool.submit(work, session, part, i == 0)
-                           for i, (session, part) in enumerate(zip(sessions, parts))]
-                stack_found = []
-                for answer in answers:   # collected in resource order, whichever process finished first
-                    found, skipped, stack_part = answer.result()
-                    violations += found
-                    not_applicable += skipped
-                    stack_found += stack_part
+        answers, stack_found = answer(sessions, resources, converted, range(len(resources)))
+        violations = [v for i in range(len(resources)) for v in answers[i][0]]
+        not_applicable = [n for i in range(len(resources)) for n in answers[i][1]]
         return sessions[0].result(violations + stack_found, not_applicable)
     finally:
         for session in sessions:
             session.close()
+
+
+def answer(sessions: list[Session], resources: list[dict[str, Any]], converted: list[tuple],
+           todo: Any) -> tuple[dict[int, tuple[list, list]], list[dict[str, Any]]]:
+    """``Analyze`` for the resources at the indices ``todo`` and one ``AnalyzeStack`` for all, shared by
+    the sessions: ({index: (violations, not applicable)}, the stack policies' violations)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    todo = list(todo)
+
+    def work(session: Session, part: list[int], with_stack: bool) -> tuple[dict[int, tuple[list, list]], list]:
+        # One process answers one call at a time, as the engine asks: AnalyzeStack first here
+        # (it needs no Analyze answer), then this process's share of Analyze.
+        stack_found = session.analyze_stack(resources, converted) if with_stack else []
+        return {i: session.analyze(resources[i], converted[i]) for i in part}, stack_found
+
+    if len(sessions) == 1:
+        # The engine's order: every Analyze, then AnalyzeStack.
+        found, _ = work(sessions[0], todo, False)
+        return found, sessions[0].analyze_stack(resources, converted)
+    parts, start = [], 0
+    for size in _shares(len(todo), len(sessions)):
+        parts.append(todo[start:start + size])
+        start += size
+    found, stack_found = {}, []
+    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+        futures = [pool.submit(work, session, part, i == 0) for i, (session, part) in enumerate(zip(sessions, parts))]
+        for future in futures:
+            part_found, part_stack = future.result()
+            found.update(part_found)
+            stack_found += part_stack
+    return found, stack_found
 
 
 def _shares(count: int, workers: int) -> list[int]:

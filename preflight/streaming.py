@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-from .analyzer import Prestarted, Session, convert
+from .analyzer import Prestarted, Session, answer, convert
 from .engine import EngineView
 
 _DONE = object()
@@ -43,6 +43,7 @@ class Streaming:
         self.answers: dict[str, tuple[str, list[dict[str, Any]], list[dict[str, str]]]] = {}
         self.session: Optional[Session] = None
         self.error: Optional[BaseException] = None
+        self.closing = False   # set by finish: what is still queued is shared out between the processes
         self.inbox: "queue.Queue[Any]" = queue.Queue()
         self.thread = threading.Thread(target=self._work, name=f"analyze-{packs.stack}", daemon=True)
         self.thread.start()
@@ -60,6 +61,8 @@ class Streaming:
                 record = self.inbox.get()
                 if record is _DONE:
                     return
+                if self.closing:
+                    continue
                 self.view.add(record)
                 for entry in self.view.ready():
                     found, skipped = self.session.analyze(entry, convert(entry))
@@ -73,39 +76,37 @@ class Streaming:
         return self.packs.matches(plan, policy_dir, dry_run)
 
     def finish(self, resources: list[dict[str, Any]]) -> dict[str, Any]:
-        """The pack's answer for the plan whose engine view is ``resources``."""
-        from concurrent.futures import ThreadPoolExecutor
-
+        """The pack's answer for the plan whose engine view is ``resources``.  What the stream did
+        not answer yet (or answered for a request that differs) is shared out between the pack
+        processes, the second of which answers ``AnalyzeStack`` first."""
+        self.closing = True
         self.inbox.put(_DONE)
         self.thread.join()
+        sessions: list[Session] = []
         try:
             if self.error is not None:
                 raise self.error
             assert self.session is not None
-            converted = [convert(r) for r in resources]
             p = self.packs
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                # AnalyzeStack on a second process, if there is one, while the first re-checks.
-                second = (Session(p.procs[1], p.stack, p.project, p.stack_config, p.dry_run, self.file_config)
-                          if len(p.procs) > 1 else None)
-                stack_future = pool.submit(second.analyze_stack, resources, converted) if second else None
-                violations: list[dict[str, Any]] = []
-                not_applicable: list[dict[str, str]] = []
-                for r, c in zip(resources, converted):
-                    key = _request_key(r)
-                    answer = self.answers.get(r["urn"])
-                    if answer is None or answer[0] != key:   # not streamed, or streamed differently
-                        found, skipped = self.session.analyze(r, c)
-                    else:
-                        found, skipped = answer[1], answer[2]
-                    violations += found
-                    not_applicable += skipped
-                stack_found = (stack_future.result() if stack_future is not None
-                               else self.session.analyze_stack(resources, converted))
-                if second is not None:
-                    second.close()
+            sessions = [Session(proc, p.stack, p.project, p.stack_config, p.dry_run, self.file_config)
+                        for proc in p.procs[1:]] + [self.session]
+            converted = [convert(r) for r in resources]
+            answers: dict[int, tuple[list, list]] = {}
+            todo = []
+            for i, r in enumerate(resources):
+                streamed = self.answers.get(r["urn"])
+                if streamed is not None and streamed[0] == _request_key(r):
+                    answers[i] = (streamed[1], streamed[2])
+                else:   # not streamed, or streamed differently
+                    todo.append(i)
+            found, stack_found = answer(sessions, resources, converted, todo)
+            answers.update(found)
+            violations = [v for i in range(len(resources)) for v in answers[i][0]]
+            not_applicable = [n for i in range(len(resources)) for n in answers[i][1]]
             return self.session.result(violations + stack_found, not_applicable)
         finally:
+            for session in sessions[:-1]:
+                session.close()
             self.abort()
 
     def abort(self) -> None:
