@@ -46,10 +46,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, plan_for
+from conftest import ROOT, plan_for, shared_verdict
 from platform_policies import cost_model
 
 analyzer = pytest.importorskip("preflight.analyzer")
+
+# the views' verdicts (_judge) are kept per process: the module runs whole on one xdist worker
+# (conftest.ONE_WORKER_MODULES)
+pytestmark = pytest.mark.heavy
 
 AWSX_VPC = "awsx:ec2:Vpc"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown sentinel (pulumi sdk rpc.py)
@@ -190,7 +194,8 @@ _RESULTS: dict[tuple, dict] = {}
 def _judge(stack: str, view: str, plan: dict, config: Path | None = None) -> dict:
     key = (stack, view, str(config))
     if key not in _RESULTS:
-        _RESULTS[key] = analyzer.run_policy_pack(plan, config or ROOT / "policies" / "config" / f"{stack}.json")
+        # the real pack over gRPC; the committed plans' verdicts are shared with test_preview
+        _RESULTS[key] = shared_verdict(plan, config or ROOT / "policies" / "config" / f"{stack}.json")
     return _RESULTS[key]
 
 

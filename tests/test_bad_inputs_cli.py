@@ -458,7 +458,7 @@ def test_output_directories_are_created_and_checked_before_the_run(tmp_path, mon
     """A good path in a missing directory is fine (CI writes to a fresh build/); nothing runs before the checks."""
     calls = []
     (tmp_path / "file.txt").write_text("x")
-    monkeypatch.setattr(cli, "record_plan", lambda *a, **k: calls.append(a) or (_ for _ in ()).throw(AssertionError))
+    monkeypatch.setattr(cli, "recorded_plan", lambda *a, **k: calls.append(a) or (_ for _ in ()).throw(AssertionError))
     code, _, err = run(["--stack", "prod", "--json", str(tmp_path / "a" / "b" / "{stack}.json"),
                         "--output", f"sarif={tmp_path / 'file.txt' / 'x.sarif'}"])
     assert code == 2 and not calls, err
@@ -482,11 +482,11 @@ def test_internal_error_is_exit_3_with_the_traceback_only_under_debug(tmp_path, 
 
 
 def test_program_crash_is_exit_3_not_a_violation(monkeypatch):
-    def crash(stack, overrides=None, root=None, preview=False):
+    def crash(stack, overrides=None, root=None, *, preview=False, use_cache=True, before_run=None):
         raise RuntimeError("program run for stack 'prod' failed:\nTraceback (most recent call last):\n  File x\n"
                            "KeyError: 'vpcId'")
 
-    monkeypatch.setattr(cli, "record_plan", crash)
+    monkeypatch.setattr(cli, "recorded_plan", crash)   # the plan, from the program run or the plan cache
     code, out, err = run(["--stack", "prod"])
     assert code == 3 and "the program crashed under the mocks (stack prod): KeyError: 'vpcId'" in err
     assert "Traceback" not in err and out == ""
@@ -541,7 +541,7 @@ def test_stack_config_validator_is_called_before_the_run_and_its_errors_are_exit
         raise stackconfig.ConfigError(["microservices-platform:azCount: got 7; allowed: one of 2, 3"])
 
     monkeypatch.setattr(stackconfig, "validate", validate, raising=False)
-    monkeypatch.setattr(cli, "record_plan", lambda *a, **k: pytest.fail("ran before validating"))
+    monkeypatch.setattr(cli, "recorded_plan", lambda *a, **k: pytest.fail("ran before validating"))
     code, out, err = run(["--stack", "prod", "--set", "azCount=7"])
     assert_contract(code, err, ("stack prod", "azCount", "one of 2, 3"))
     assert seen == [("prod", ["azCount=7"])] and out == ""
