@@ -159,13 +159,14 @@ def shared_verdict(plan: dict, config: Path | str | None) -> dict:
         return run_policy_pack(plan, config, use_cache=True)
 
 
-# ---- scheduling on xdist workers (pytest.ini: -n auto --dist loadgroup) -----------------------------
+# ---- scheduling on xdist workers (pytest.ini: -n auto --dist loadgroup --no-loadscope-reorder) ------
 #
 # Modules whose tests share an expensive per-process result (a module fixture, a table of pack
-# verdicts) run whole on one worker; every other test is a unit of its own.  pytest-xdist's own
-# loadgroup (the xdist_group mark) cannot do this under pytest 9.2: it renames nodeids through an
-# attribute pytest 9.2 no longer reads, and the controller, which schedules, sees nodeids only.
-ONE_WORKER_MODULES = frozenset({"test_preview.py", "test_awsx_equivalence.py", "test_preflight.py", "test_stackconfig.py"})
+# verdicts) run whole on one worker, the longest first; then the tests marked ``heavy``; then the
+# rest, test by test, in the order of the files.  pytest-xdist's own loadgroup (the xdist_group
+# mark) cannot do this under pytest 9.2: it renames nodeids through an attribute pytest 9.2 no
+# longer reads, and the controller, which schedules, sees nodeids only.
+ONE_WORKER_MODULES = ("test_preview.py", "test_awsx_equivalence.py", "test_preflight.py", "test_stackconfig.py")
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -174,8 +175,8 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class ModuleGroups(LoadScopeScheduling):
-        """Scopes: a whole module for ONE_WORKER_MODULES, else the test.  Multi-test scopes go out
-        first (largest first, xdist's --loadscope-reorder), then single tests in collection order."""
+        """Scopes: a whole module for ONE_WORKER_MODULES, else the test; handed out in the order the
+        workers collected them (pytest_collection_modifyitems below)."""
 
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
@@ -185,10 +186,18 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_collection_modifyitems(config, items):
-    """On an xdist worker, tests marked ``heavy`` (a whole-program run or a pack run of their own)
-    first, so no worker is left with a long one at the end; otherwise the order of the files.
-    Every worker sorts the same way (xdist requires identical collections)."""
+    """On an xdist worker: ONE_WORKER_MODULES in that order, then the tests marked ``heavy`` (a
+    whole-program run or a pack run of their own), then the rest - so that no worker is left with a
+    long test at the end.  Every worker sorts the same way (xdist requires identical collections)."""
     import os
 
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def rank(item) -> tuple[int, int]:
+        module = item.path.name
+        if module in ONE_WORKER_MODULES:
+            return (0, ONE_WORKER_MODULES.index(module))
+        return (1, 0) if item.get_closest_marker("heavy") else (2, 0)
+
+    items.sort(key=rank)

@@ -53,7 +53,6 @@ analyzer = pytest.importorskip("preflight.analyzer")
 
 # the views' verdicts (_judge) are kept per process: the module runs whole on one xdist worker
 # (conftest.ONE_WORKER_MODULES)
-pytestmark = pytest.mark.heavy
 
 AWSX_VPC = "awsx:ec2:Vpc"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown sentinel (pulumi sdk rpc.py)
@@ -375,19 +374,21 @@ def _stack_view(plan: dict, outputs: bool) -> list[dict]:
 
 
 def _stack_messages(plan: dict, stack: str, outputs: bool = True) -> dict[str, list[tuple[str, str]]]:
-    from pulumi_policy import StackValidationPolicy
+    from pulumi_policy import StackValidationArgs, StackValidationPolicy
     from platform_policies import all_policies
-    from test_policies_support import stack_args
+    from test_policies_support import stack_args, wire_config
 
     config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
     out: dict[str, list[tuple[str, str]]] = {}
     names = {r["urn"]: r["name"] for r in plan["resources"]}
+    # one AnalyzeStack request: every stack policy sees the same resources, each with its own config
+    resources = stack_args(_stack_view(plan, outputs)).resources
     for policy in all_policies():
         if not isinstance(policy, StackValidationPolicy):
             continue
         props = {k: v for k, v in (config.get(policy.name) or {}).items() if k != "enforcementLevel"}
         found: list[tuple[str, str]] = []
-        policy.validate(stack_args(_stack_view(plan, outputs), props),
+        policy.validate(StackValidationArgs(resources, wire_config(props)),
                         lambda msg, urn=None: found.append((names.get(urn, str(urn)), msg)))
         out[policy.name] = sorted(found)
     return out

@@ -12,7 +12,6 @@ from conftest import ROOT, plan_for, shared_plan, shared_verdict
 
 # the module-wide CLI run (both_stacks) is shared by its tests: the module runs whole on one xdist
 # worker (conftest.ONE_WORKER_MODULES)
-pytestmark = pytest.mark.heavy
 
 
 def preflight(*args: str) -> subprocess.CompletedProcess:

@@ -20,7 +20,6 @@ from preflight.preview import mandatory_verdicts, mock_gaps
 
 # the parity fixture below is module-wide: the module runs whole on one xdist worker
 # (conftest.ONE_WORKER_MODULES)
-pytestmark = pytest.mark.heavy
 
 
 def policy_config(stack: str):

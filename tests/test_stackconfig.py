@@ -142,7 +142,6 @@ def secure_plan(tmp_path_factory):
     return record_plan("qa", root=root)
 
 
-@pytest.mark.heavy
 def test_the_whole_program_marks_every_input_holding_a_secure_value(secure_plan):
     from preflight.mocks import SECRET_SIG
 
@@ -156,7 +155,6 @@ def test_the_whole_program_marks_every_input_holding_a_secure_value(secure_plan)
     assert len(plan["notes"]) == 2 and plan["config"]["microservices-platform:alertEmail"] == "[secret]"
 
 
-@pytest.mark.heavy
 def test_a_secure_value_in_edge_keeps_managed_certificates_working(tmp_path):
     """The whole `edge` object becomes secret when one of its keys is `secure:`; the ACM certificate's
     domainName then reaches the mocks as a secret and its validation records must still be built."""
@@ -175,7 +173,6 @@ def test_a_secure_value_in_edge_keeps_managed_certificates_working(tmp_path):
     assert all(SECRET_PLACEHOLDER in json.dumps(r["inputs"]["zoneId"]) for r in records)
 
 
-@pytest.mark.heavy
 def test_the_pack_does_not_judge_the_text_of_a_value_preflight_could_not_decrypt(secure_plan):
     """A secure alertEmail reaches the pack as an unknown (the engine would send the plaintext): the
     sns-values check of the e-mail endpoint is skipped like during a preview, not failed on the placeholder."""
