@@ -169,6 +169,7 @@ def shared_verdict(plan: dict, config: Path | str | None) -> dict:
 ONE_WORKER_MODULES = ("test_preview.py", "test_awsx_equivalence.py", "test_preflight.py", "test_stackconfig.py")
 
 
+@pytest.hookimpl(optionalhook=True)   # a hook of pytest-xdist
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadgroup":
         return None
