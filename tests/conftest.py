@@ -6,13 +6,25 @@
   under the platform mocks and get a Graph of recorded resources (engine
   camelCase inputs, parents, dependencies).
 - ``plan_for(stack)``: the recorded plan of the whole program (cached per session);
-  ``preview_plan_for(stack)`` the same as a first ``pulumi preview`` sees it.
+  ``preview_plan_for(stack)`` the same as a first ``pulumi preview`` sees it;
+  ``shared_plan(stack, overrides)`` any other ``--set`` combination, recorded once per session.
+- ``shared_verdict(plan, config)``: the real pack's answer (preflight.analyzer.run_policy_pack over
+  gRPC) for a plan the session judges more than once, computed once per session.
+
+The suite runs on pytest-xdist workers (pytest.ini).  Every worker and every CLI run the tests start
+share one plan cache (preflight/plancache.py) in the session's temporary folder: a plan or verdict
+is computed by the first process that needs it (the others wait for it on a file lock) and read from
+the cache by everyone after.  Nothing is written into the checkout.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, Sequence
 
 import pytest
 
@@ -50,33 +62,84 @@ def dev_settings() -> Settings:
     return settings_for("dev")
 
 
+def _shared_cache_dir(tmp_path_factory) -> Path:
+    """The session's plan cache.  On an xdist worker, the folder of the whole test run (the parent of
+    the worker's own basetemp, which the controller made), so that all workers share it."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "plan-cache"
+        shared.mkdir(exist_ok=True)
+        return shared
+    return tmp_path_factory.mktemp("plan-cache")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _plan_cache_in_a_temporary_folder(tmp_path_factory):
     """preflight's plan cache (preflight/plancache.py) for this session only: tests never write into
-    the checkout, and CLI runs of an unchanged stack within the session share recorded plans."""
+    the checkout, and CLI runs of an unchanged stack within the session share recorded plans.
+    With several xdist workers, one pack process per policy run (each worker has a core already)."""
     import os
 
+    from preflight.analyzer import WORKERS_ENV
     from preflight.plancache import CACHE_ENV
 
-    previous = os.environ.get(CACHE_ENV)
-    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("plan-cache"))
+    saved = {name: os.environ.get(name) for name in (CACHE_ENV, WORKERS_ENV)}
+    os.environ[CACHE_ENV] = str(_shared_cache_dir(tmp_path_factory))
+    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1) > 1 and not saved[WORKERS_ENV]:
+        os.environ[WORKERS_ENV] = "1"
     yield
-    if previous is None:
-        os.environ.pop(CACHE_ENV, None)
-    else:
-        os.environ[CACHE_ENV] = previous
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
-_PLANS: dict[tuple[str, bool], dict] = {}
+@contextmanager
+def _exclusive(*key: object) -> Iterator[None]:
+    """Held by one process of the test run at a time for ``key`` (a lock file in the plan cache):
+    a second worker wanting the same plan or verdict waits and then reads it from the cache."""
+    from preflight.plancache import cache_dir
+
+    base = cache_dir()
+    try:
+        import fcntl
+    except ImportError:   # no POSIX locks: each process computes its own (still correct)
+        fcntl = None
+    if base is None or fcntl is None:
+        yield
+        return
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / f".lock-{digest}", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_PLANS: dict[tuple[str, tuple[str, ...], bool], dict] = {}
+
+
+def shared_plan(stack: str, overrides: Sequence[str] = (), preview: bool = False) -> dict:
+    """The whole-program plan of a committed stack with ``--set`` overrides, recorded once per test
+    run (preflight.program.recorded_plan through the session's plan cache: the same plan
+    ``record_plan`` returns, and the one a CLI run with the same inputs is served).  Shared: copy it
+    before changing it."""
+    key = (stack, tuple(overrides), bool(preview))
+    if key not in _PLANS:
+        from preflight.program import recorded_plan
+
+        with _exclusive("plan", *key):
+            _PLANS[key], _ = recorded_plan(stack, list(overrides), preview=preview, use_cache=True)
+    return _PLANS[key]
 
 
 def plan_for(stack: str, preview: bool = False) -> dict:
     """Whole-program plan for a committed stack (recorded once per test session)."""
-    if (stack, preview) not in _PLANS:
-        from preflight.program import record_plan
-
-        _PLANS[(stack, preview)] = record_plan(stack, preview=preview)
-    return _PLANS[(stack, preview)]
+    return shared_plan(stack, (), preview)
 
 
 def preview_plan_for(stack: str) -> dict:
@@ -100,3 +163,60 @@ def spawned(monkeypatch):
 
     monkeypatch.setattr(analyzer.subprocess, "Popen", popen)
     return procs
+
+
+def shared_verdict(plan: dict, config: Path | str | None) -> dict:
+    """``run_policy_pack(plan, config)`` - the real pack process over gRPC - computed once per test
+    run for the same plan and policy config (the verdict cache, preflight/plancache.py).  For plans
+    several tests judge; tests of the gRPC driver itself call run_policy_pack directly."""
+    from preflight.analyzer import run_policy_pack
+
+    text = json.dumps(plan, sort_keys=True, default=str)
+    with _exclusive("verdict", hashlib.sha256(text.encode()).hexdigest(), str(config),
+                    Path(config).read_text() if config else None):
+        return run_policy_pack(plan, config, use_cache=True)
+
+
+# ---- scheduling on xdist workers (pytest.ini: -n auto --dist loadgroup --no-loadscope-reorder) ------
+#
+# Modules whose tests share an expensive per-process result (a module fixture, a table of pack
+# verdicts) run whole on one worker, the longest first; then the tests marked ``heavy``; then the
+# rest, test by test, in the order of the files.  pytest-xdist's own loadgroup (the xdist_group
+# mark) cannot do this under pytest 9.2: it renames nodeids through an attribute pytest 9.2 no
+# longer reads, and the controller, which schedules, sees nodeids only.
+ONE_WORKER_MODULES = ("test_preview.py", "test_awsx_equivalence.py", "test_preflight.py", "test_stackconfig.py")
+
+
+@pytest.hookimpl(optionalhook=True)   # a hook of pytest-xdist
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleGroups(LoadScopeScheduling):
+        """Scopes: a whole module for ONE_WORKER_MODULES, else the test; handed out in the order the
+        workers collected them (pytest_collection_modifyitems below)."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.rsplit("/", 1)[-1] in ONE_WORKER_MODULES else nodeid
+
+    return ModuleGroups(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker: ONE_WORKER_MODULES in that order, then the tests marked ``heavy`` (a
+    whole-program run or a pack run of their own), then the rest - so that no worker is left with a
+    long test at the end.  Every worker sorts the same way (xdist requires identical collections)."""
+    import os
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def rank(item) -> tuple[int, int]:
+        module = item.path.name
+        if module in ONE_WORKER_MODULES:
+            return (0, ONE_WORKER_MODULES.index(module))
+        return (1, 0) if item.get_closest_marker("heavy") else (2, 0)
+
+    items.sort(key=rank)

@@ -59,6 +59,15 @@ def _wired(inputs: dict) -> Any:
     return _WIRED[key]
 
 
+# A resource rule's findings for one resource, by (the resource's type, urn, name, protect, parent and
+# wired props) and (the rule, its effective config): a resource validator sees nothing else (its
+# ResourceValidationArgs), so the same inputs give the same findings.  A mutated plan differs from
+# its source in a resource or two; the other resources' findings are reused.  Stack rules see the
+# whole plan and always run.
+_RESOURCE_FINDINGS: dict[tuple, dict[int, tuple[tuple[str, Optional[str]], ...]]] = {}
+_RULE_KEYS: dict[tuple[str, str], int] = {}
+
+
 def evaluate(plan: dict, stack: str, skip_areas: tuple[str, ...] = ("cost",)) -> list[dict]:
     """Every violation the pack reports on ``plan``: {policy, level, urn, message}.
 
@@ -79,6 +88,9 @@ def evaluate(plan: dict, stack: str, skip_areas: tuple[str, ...] = ("cost",)) ->
         for prop, urns in (r.get("propertyDependencies") or {}).items():
             res.property_dependencies[prop] = [built[u] for u in urns if u in built]
         res.dependencies = [built[u] for u in r.get("dependencies", []) if u in built]
+    findings_of = {r["urn"]: _RESOURCE_FINDINGS.setdefault(
+        (r["type"], r["urn"], r["name"], bool(r.get("protect")), r.get("parent") or None, id(props[r["urn"]])), {})
+        for r in resources}
     for rule in all_rules():
         if rule.area in skip_areas:
             continue
@@ -93,9 +105,18 @@ def evaluate(plan: dict, stack: str, skip_areas: tuple[str, ...] = ("cost",)) ->
         if rule.stack:
             rule.validate(StackValidationArgs(list(built.values()), cfg), report)
             continue
+        rule_key = _RULE_KEYS.setdefault((rule.name, json.dumps(effective, sort_keys=True, default=str)),
+                                         len(_RULE_KEYS))
         for r in resources:
-            args = ResourceValidationArgs(r["type"], props[r["urn"]], r["urn"], r["name"], opts[r["urn"]], None, cfg)
-            rule.validate(args, lambda message, urn=None, _u=r["urn"]: report(message, urn or _u))
+            known = findings_of[r["urn"]]
+            if rule_key not in known:
+                found: list[tuple[str, Optional[str]]] = []
+                args = ResourceValidationArgs(r["type"], props[r["urn"]], r["urn"], r["name"], opts[r["urn"]], None,
+                                              cfg)
+                rule.validate(args, lambda message, urn=None, _found=found: _found.append((message, urn)))
+                known[rule_key] = tuple(found)
+            for message, urn in known[rule_key]:
+                report(message, urn or r["urn"])
     return out
 
 

@@ -95,6 +95,7 @@ def test_auto_workers_follow_the_cores_left_per_stack_and_the_plan_size(monkeypa
     assert analyzer.auto_workers(10) == 3
 
 
+@pytest.mark.heavy
 def test_two_pack_processes_give_the_answer_of_one(spawned):
     from conftest import plan_for
 

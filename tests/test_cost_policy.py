@@ -234,6 +234,7 @@ def test_budget_args_without_settings_and_bad_amount():
         BudgetArgs(stack="x", amount_usd=10).resolved()
 
 
+@pytest.mark.heavy
 def test_budget_cap_through_the_policy_pack_analyzer():
     """The pack as the engine drives it (gRPC, policies/config/prod.json): mandatory only over the cap."""
     from preflight.analyzer import run_policy_pack

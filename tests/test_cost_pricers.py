@@ -61,6 +61,7 @@ def test_replica_without_a_source_in_the_plan_is_unpriced():
     assert [u["resource"] for u in price([rep])["unpriced"]] == ["r"]
 
 
+@pytest.mark.heavy
 def test_three_replicas_per_database_on_the_real_program():
     """The issue's case: 3 databases x 3 replicas x 100 GB x $0.115 = $103.50 a month of replica storage."""
     from preflight.program import record_plan
@@ -254,6 +255,7 @@ def test_every_usage_line_names_its_usage_keys_and_the_assumptions_list_them_all
         ctx.add(Res("t", "n", "u"), "x", 1, "GB", "s3/standard/gb-month", kind="usage")
 
 
+@pytest.mark.heavy
 def test_cloudfront_off_removes_its_lines_on_the_real_program():
     from preflight.program import record_plan
 

@@ -205,14 +205,14 @@ def test_recorded_plan(stack):
         assert tls == []  # serviceConnectTls is off in dev
 
 
+@pytest.mark.heavy
 def test_multi_az_flip_on_the_real_program_doubles_exactly_the_standby_lines():
     """prod with and without the database and broker standbys: RDS instance-hours and storage
     (3 x 730 h x $0.072 and 3 x 100 GB x $0.115 Single-AZ) and MQ host-hours (730 h x $0.288)
     double; the only other change is the second broker's heap metric on its alarm ($0.10)."""
-    from conftest import plan_for
-    from preflight.program import record_plan
+    from conftest import plan_for, shared_plan
 
-    single = cost.estimate(record_plan("prod", ["multiAz.database=false", "multiAz.broker=false"]))
+    single = cost.estimate(shared_plan("prod", ["multiAz.database=false", "multiAz.broker=false"]))
     d = cost.diff(single, cost.estimate(plan_for("prod")))
     changed = [e for e in d["lines"] if e["status"] != "same"]
     doubled = [e for e in changed if e["type"] in ("aws:rds/instance:Instance", "aws:mq/broker:Broker")]
@@ -227,8 +227,12 @@ def test_against_applies_set_to_this_side_only(capsys):
     """`cost --stack prod --set multiAz.database=false --against prod` prices the change: this side has the
     --set, the other side is prod as committed; the three databases lose their standbys:
     3 x 730 h x $0.072 + 3 x 100 GB x $0.115 = $192.18 a month less."""
+    from conftest import plan_for, shared_plan
     from preflight import cli
 
+    # both sides' plans recorded once per test run (test_preflight's CLI runs share them): the CLI
+    # is served them from the session's plan cache
+    shared_plan("prod", ["multiAz.database=false"]), plan_for("prod")
     code = cli.main(["cost", "--stack", "prod", "--set", "multiAz.database=false", "--against", "prod",
                      "--format", "json"])
     d = json.loads(capsys.readouterr().out)

@@ -122,6 +122,7 @@ def test_expected_tasks_held_inside_the_scalable_target_and_peak_at_its_maximum(
     assert _fargate(est, peak=True) == pytest.approx(20 * H * ARM_TASK_HOUR)
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("days, hours", [("MON-FRI", 217.262), ("MON-THU", 173.810), ("MON,TUE,WED,THU", 173.810)])
 def test_the_recorded_dev_stack_with_a_10_hour_day(days, hours):
     """On the real program: schedule.hoursPerDay=10 on schedule.days -> 10 h x days a week x 365 / 84."""

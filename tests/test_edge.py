@@ -665,6 +665,7 @@ def test_the_shared_account_role_tag_is_the_one_the_pack_reads():
     assert apigateway.SHARED_ACCOUNT_ROLE_TAG == SHARED_ACCOUNT_ROLE_TAG
 
 
+@pytest.mark.heavy
 def test_a_stack_that_leaves_the_account_role_to_another_passes_the_pack():
     """docs/deploying.md: dev and prod in one account and region, dev without the account role."""
     import pack_inproc

@@ -391,6 +391,7 @@ def test_accepted_variant_passes(stack, mutate):
     assert mandatory(evaluate(plan, stack)) == set()
 
 
+@pytest.mark.heavy
 def test_one_mistake_through_the_real_pack(tmp_path):
     """End to end over gRPC (preflight.analyzer): a missing EFS mount target fails the prod plan."""
     from preflight import analyzer

@@ -224,6 +224,7 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           cwd=str(ROOT), env=env, timeout=300)
 
 
+@pytest.mark.heavy
 def test_an_unchanged_stack_is_served_from_the_cache_with_the_same_report_bytes(tmp_path):
     env = {**os.environ, plancache.CACHE_ENV: str(tmp_path / "cache"), "PYTHONHASHSEED": "1"}
     fresh = _cli("--stack", "dev", "--json", str(tmp_path / "fresh.json"), env=env)

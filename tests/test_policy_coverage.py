@@ -33,6 +33,7 @@ def _program_types() -> set[str]:
     return {t for t in types if t.startswith(("aws:", "awsx:"))}
 
 
+@pytest.mark.heavy
 def test_every_resource_type_belongs_to_exactly_one_baseline():
     owners: dict[str, list[str]] = {}
     for b in all_baselines():

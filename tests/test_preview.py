@@ -14,11 +14,12 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from conftest import ROOT, plan_for, preview_plan_for, run_mocked
-from preflight.analyzer import run_policy_pack
+from conftest import ROOT, plan_for, preview_plan_for, run_mocked, shared_plan, shared_verdict
 from preflight.mocks import UNKNOWN, PlatformMocks
 from preflight.preview import mandatory_verdicts, mock_gaps
-from preflight.program import record_plan
+
+# the parity fixture below is module-wide: the module runs whole on one xdist worker
+# (conftest.ONE_WORKER_MODULES)
 
 
 def policy_config(stack: str):
@@ -97,9 +98,10 @@ def _verdicts(case):
     stack, sets = case
     out = {}
     for preview in (False, True):
-        # the committed stacks' plans are shared with the other tests of the session
-        plan = record_plan(stack, list(sets), preview=preview) if sets else plan_for(stack, preview=preview)
-        result = run_policy_pack(plan, policy_config(stack))
+        # plans and verdicts are shared with the other tests of the session (the committed stacks'
+        # with test_awsx_equivalence and the CLI runs of test_preflight)
+        plan = shared_plan(stack, sets, preview=preview)
+        result = shared_verdict(plan, policy_config(stack))
         out[preview] = (mandatory_verdicts(result["violations"]),
                         [v["policy"] for v in result["violations"] if "can't run policy" in v["message"]])
     return out
@@ -127,6 +129,7 @@ def test_check_preview_on_the_command_line(tmp_path):
     import sys
 
     out = tmp_path / "dev.json"
+    preview_plan_for("dev")   # recorded once per test run: the CLI is served it from the plan cache
     proc = subprocess.run([sys.executable, "-m", "preflight", "check", "--preview", "--stack", "dev", "--json", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr

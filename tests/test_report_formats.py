@@ -152,6 +152,7 @@ def test_text_and_json_formats_are_deterministic(big_run):
     assert {v["stage"] for v in doc["stacks"][0]["violations"]} == {"schema", "policies"}
 
 
+@pytest.mark.heavy
 def test_pr_comment_for_a_100_service_config_is_under_the_limit(tmp_path):
     """The done criterion of issue 15, on the real program: 100 services, the comment below 60,000 characters."""
     from preflight.bench import synthetic_services

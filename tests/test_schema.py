@@ -147,6 +147,7 @@ def test_committed_stacks_fit_the_schema_in_both_views(stack):
         assert full["compute-private-ca-activation"]["certificate"].startswith("-----BEGIN CERTIFICATE")
 
 
+@pytest.mark.heavy
 def test_a_schema_finding_fails_preflight_like_a_mandatory_violation(tmp_path):
     plan = json.loads(json.dumps(plan_for("dev")))
     alias = next(r for r in plan["resources"] if r["type"] == "aws:kms/alias:Alias")

@@ -130,14 +130,22 @@ def test_inputs_and_outputs_holding_a_secret_are_marked_secret():
     assert graph.outputs["contact"][SIG_KEY] == SECRET_SIG and graph.outputs["plain"] == "x"
 
 
-def test_the_whole_program_marks_every_input_holding_a_secure_value(tmp_path):
+@pytest.fixture(scope="module")
+def secure_plan(tmp_path_factory):
+    """The whole program's plan for the project of SECURE_STACK (one mock run for the tests below;
+    the module runs whole on one xdist worker, conftest.ONE_WORKER_MODULES)."""
     from preflight.program import record_plan
-    from preflight.mocks import SECRET_SIG
 
-    root = _secure_project(tmp_path)
+    root = _secure_project(tmp_path_factory.mktemp("secure"))
     for name in ("__main__.py", "components"):
         (root / name).symlink_to(ROOT / name)
-    plan = record_plan("qa", root=root)
+    return record_plan("qa", root=root)
+
+
+def test_the_whole_program_marks_every_input_holding_a_secure_value(secure_plan):
+    from preflight.mocks import SECRET_SIG
+
+    plan = secure_plan
     holding = [r for r in plan["resources"] if SECRET_PLACEHOLDER in json.dumps(r["inputs"])]
     assert {r["type"] for r in holding} >= {"aws:sns/topicSubscription:TopicSubscription", "aws:route53/record:Record"}
     for r in holding:
@@ -165,15 +173,10 @@ def test_a_secure_value_in_edge_keeps_managed_certificates_working(tmp_path):
     assert all(SECRET_PLACEHOLDER in json.dumps(r["inputs"]["zoneId"]) for r in records)
 
 
-def test_the_pack_does_not_judge_the_text_of_a_value_preflight_could_not_decrypt(tmp_path):
+def test_the_pack_does_not_judge_the_text_of_a_value_preflight_could_not_decrypt(secure_plan):
     """A secure alertEmail reaches the pack as an unknown (the engine would send the plaintext): the
     sns-values check of the e-mail endpoint is skipped like during a preview, not failed on the placeholder."""
     from preflight.analyzer import run_policy_pack
-    from preflight.program import record_plan
 
-    root = _secure_project(tmp_path)
-    for name in ("__main__.py", "components"):
-        (root / name).symlink_to(ROOT / name)
-    plan = record_plan("qa", root=root)
-    found = run_policy_pack(plan, ROOT / "policies" / "config" / "prod.json")["violations"]
+    found = run_policy_pack(secure_plan, ROOT / "policies" / "config" / "prod.json")["violations"]
     assert not [v for v in found if v["policy"] == "sns-values" or SECRET_PLACEHOLDER in v["message"]]
