@@ -13,13 +13,13 @@ Used by :class:`components.edge.edge.Edge`; every resource is a child of that co
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
+from ..shared.buckets import private_bucket, tls_only_policy
 from ..shared.naming import LIMITS, fit
 from .mode import HTTP_PORT, HTTPS_PORT, EdgeMode
 from .routing import CATCH_ALL_PATH, DEFAULT_ROUTE_PATHS, path_problem, stage_rewrite, wildcard_to_regex
@@ -244,42 +244,20 @@ class AlbResources:
 
 def _access_log_bucket(name: str, settings: Settings, parent: pulumi.Resource) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
     cfg = settings.config
-    opts = pulumi.ResourceOptions(parent=parent)
-    bucket = aws.s3.Bucket(
-        f"{name}-alb-logs",
-        force_destroy=not cfg.deletionProtection,  # dev may delete a bucket that still holds logs
-        tags=settings.tags("edge", "alb"),
-        opts=opts)
-    aws.s3.BucketOwnershipControls(
-        f"{name}-alb-logs-owner", bucket=bucket.id,
-        rule={"object_ownership": "BucketOwnerEnforced"}, opts=opts)
-    public_block = aws.s3.BucketPublicAccessBlock(
-        f"{name}-alb-logs-public", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
-        ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
-    aws.s3.BucketServerSideEncryptionConfiguration(
-        f"{name}-alb-logs-sse", bucket=bucket.id,
-        rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": ACCESS_LOG_SSE}}], opts=opts)
+    # force_destroy: dev may delete a bucket that still holds logs.
+    bucket, public_block = private_bucket(f"{name}-alb-logs", force_destroy=not cfg.deletionProtection,
+                                          tags=settings.tags("edge", "alb"), parent=parent,
+                                          sse_algorithm=ACCESS_LOG_SSE)
     aws.s3.BucketLifecycleConfiguration(
         f"{name}-alb-logs-expiry", bucket=bucket.id,
         rules=[{"id": "expire-access-logs", "status": "Enabled", "filter": {},
                 "expiration": {"days": cfg.logRetentionDays},
                 "abort_incomplete_multipart_upload": {"days_after_initiation": 1}}],
-        opts=opts)
-
-    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent))
+        opts=pulumi.ResourceOptions(parent=parent))
     principal = elb_log_principal(settings.region)
-    policy = pulumi.Output.all(bucket.arn, identity.account_id).apply(lambda a: json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Sid": "ElbAccessLogDelivery", "Effect": "Allow", "Principal": principal, "Action": "s3:PutObject",
-             "Resource": f"{a[0]}/{ACCESS_LOG_PREFIX}/AWSLogs/{a[1]}/*"},
-            {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-             "Resource": [a[0], f"{a[0]}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-        ]}))
-    # The public access block must exist first: S3 rejects policy changes racing it.
-    bucket_policy = aws.s3.BucketPolicy(
-        f"{name}-alb-logs-policy", bucket=bucket.id, policy=policy,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[public_block]))
+    bucket_policy = tls_only_policy(f"{name}-alb-logs", bucket, public_block, lambda arn, account: [
+        {"Sid": "ElbAccessLogDelivery", "Effect": "Allow", "Principal": principal, "Action": "s3:PutObject",
+         "Resource": f"{arn}/{ACCESS_LOG_PREFIX}/AWSLogs/{account}/*"}], parent)
     return bucket, bucket_policy
 
 

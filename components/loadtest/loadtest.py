@@ -30,6 +30,7 @@ import pulumi_aws as aws
 
 from ..config.settings import Settings
 from ..shared import naming
+from ..shared.buckets import private_bucket, tls_only_policy
 from ..shared.iam import assume_role_policy
 from . import plan
 
@@ -205,17 +206,9 @@ class LoadTest(pulumi.ComponentResource):
         (CloudWatch Logs user guide, "Exporting log data to Amazon S3", read 2026-11), and "exporting to
         S3 buckets that are encrypted with AES-256 is supported" (CloudWatch Logs API reference,
         CreateExportTask, read 2026-11)."""
+        bucket, public_block = private_bucket(f"{name}-results", force_destroy=not s.config.deletionProtection,
+                                              tags=tags, parent=self)
         opts = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(f"{name}-results", force_destroy=not s.config.deletionProtection,
-                               tags=tags, opts=opts)
-        aws.s3.BucketOwnershipControls(f"{name}-results-owner", bucket=bucket.id,
-                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=opts)
-        public_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-results-public", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
-            ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-results-sse", bucket=bucket.id,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=opts)
         aws.s3.BucketVersioning(f"{name}-results-versioning", bucket=bucket.id,
                                 versioning_configuration={"status": "Enabled"}, opts=opts)
         aws.s3.BucketLifecycleConfiguration(
@@ -225,21 +218,13 @@ class LoadTest(pulumi.ComponentResource):
                     "noncurrent_version_expiration": {"noncurrent_days": RESULTS_RETENTION_DAYS},
                     "abort_incomplete_multipart_upload": {"days_after_initiation": 1}}],
             opts=opts)
-        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
         logs_principal = {"Service": f"logs.{s.region}.amazonaws.com"}
-        policy = pulumi.Output.all(bucket.arn, identity.account_id).apply(lambda a: json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Sid": "LogsExportAcl", "Effect": "Allow", "Principal": logs_principal, "Action": "s3:GetBucketAcl",
-                 "Resource": a[0], "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}}},
-                {"Sid": "LogsExportWrite", "Effect": "Allow", "Principal": logs_principal, "Action": "s3:PutObject",
-                 "Resource": f"{a[0]}/{RESULTS_PREFIX}/*",
-                 "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}}},
-                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                 "Resource": [a[0], f"{a[0]}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-            ]}))
-        aws.s3.BucketPolicy(f"{name}-results-policy", bucket=bucket.id, policy=policy,
-                            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_block]))
+        tls_only_policy(f"{name}-results", bucket, public_block, lambda arn, account: [
+            {"Sid": "LogsExportAcl", "Effect": "Allow", "Principal": logs_principal, "Action": "s3:GetBucketAcl",
+             "Resource": arn, "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
+            {"Sid": "LogsExportWrite", "Effect": "Allow", "Principal": logs_principal, "Action": "s3:PutObject",
+             "Resource": f"{arn}/{RESULTS_PREFIX}/*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": account}}}], self)
         return bucket
 
 
