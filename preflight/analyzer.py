@@ -164,14 +164,22 @@ def pack_environment(stack: str, project: str, stack_config: dict[str, str], dry
     return env
 
 
+def _fixed_workers() -> Optional[int]:
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def cores_per_stack(parallel_stacks: int = 1) -> int:
+    """The pack processes one stack may use: its share of the cores (``$PREFLIGHT_PACK_WORKERS``
+    fixes the number)."""
+    return _fixed_workers() or max(1, (os.cpu_count() or 1) // max(1, parallel_stacks))
+
+
 def auto_workers(resource_count: int, parallel_stacks: int = 1) -> int:
-    """Pack processes for one plan: the cores this plan may use, one per MIN_RESOURCES_PER_WORKER
-    resources at least.  ``$PREFLIGHT_PACK_WORKERS`` fixes the number."""
-    fixed = os.environ.get(WORKERS_ENV, "").strip()
-    if fixed.isdigit() and int(fixed) > 0:
-        return int(fixed)
-    cores = max(1, (os.cpu_count() or 1) // max(1, parallel_stacks))
-    return max(1, min(cores, resource_count // MIN_RESOURCES_PER_WORKER))
+    """Pack processes for a plan of ``resource_count`` resources: the stack's share of the cores,
+    at most one per MIN_RESOURCES_PER_WORKER resources (``$PREFLIGHT_PACK_WORKERS`` fixes the number)."""
+    return _fixed_workers() or max(1, min(cores_per_stack(parallel_stacks),
+                                          resource_count // MIN_RESOURCES_PER_WORKER))
 
 
 class Prestarted:

@@ -295,14 +295,14 @@ def _stream_to_pack(stack: str, overrides: list[str], preview: bool, workers: in
 def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optional[dict[str, Any]],
                  progress: Progress, parallel: int) -> tuple[dict[str, Any], list[str]]:
     """One stack from mock run to result: (result, notes for stderr)."""
-    from .analyzer import auto_workers
+    from .analyzer import auto_workers, cores_per_stack
 
     use_cache = not args.no_cache
     messages: list[str] = []
     streams: list[Any] = []
     workers = None
     if plan is None:
-        workers = auto_workers(300, parallel)
+        workers = cores_per_stack(parallel)   # the plan's size is not known before the run
 
         def start_pack() -> Any:
             # A cache miss: the program runs, and the pack starts now and judges each resource as
