@@ -164,9 +164,20 @@ def pack_environment(stack: str, project: str, stack_config: dict[str, str], dry
     return env
 
 
+MAX_WORKERS = 16
+
+
+def workers_env_problem() -> Optional[str]:
+    """Why ``$PREFLIGHT_PACK_WORKERS`` is unusable (None when unset or fine): bad input for the CLI."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value and not (value.isdigit() and 1 <= int(value) <= MAX_WORKERS):
+        return f"got {value[:40]!r}"
+    return None
+
+
 def _fixed_workers() -> Optional[int]:
     value = os.environ.get(WORKERS_ENV, "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return int(value) if workers_env_problem() is None and value else None
 
 
 def cores_per_stack(parallel_stacks: int = 1) -> int:

@@ -150,6 +150,19 @@ def _stack_names(given: list[str]) -> list[str]:
     return seen
 
 
+def check_environment() -> None:
+    """The environment variables that tune a run, before anything runs."""
+    from .analyzer import MAX_WORKERS, WORKERS_ENV, workers_env_problem
+    from .plancache import CACHE_ENV, cache_dir_problem
+
+    problem = cache_dir_problem()
+    if problem:
+        raise InputError(CACHE_ENV, problem, "a directory (made when missing) or 'off'")
+    problem = workers_env_problem()
+    if problem:
+        raise InputError(WORKERS_ENV, problem, f"a whole number of pack processes from 1 to {MAX_WORKERS}, or unset")
+
+
 def _check_set(values: list[str]) -> None:
     seen: dict[str, str] = {}
     project = project_name(ROOT) if len(values) > 1 else ""
@@ -190,6 +203,7 @@ def _load_base(template: str, stack: str, several: bool) -> Optional[dict[str, A
 
 def prepare_check(args: argparse.Namespace) -> Check:
     """Every input of ``check``, validated before anything runs."""
+    check_environment()
     _check_set(args.set)
     given = _stack_names(args.stack or [])
     if args.plan is not None:
@@ -396,6 +410,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     from . import cost
     from .jsonfile import read_json
 
+    check_environment()
     _check_set(args.set)
     if args.plan is not None and args.set:
         raise InputError("--set", "cannot apply to --plan: a saved plan has no stack config to override",
@@ -456,6 +471,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     """Offline scaling rehearsal of the stack's recorded plan (preflight/rehearse/, docs/rehearsal.md)."""
     from . import rehearse
 
+    check_environment()
     # The plan through the plan cache: rehearsing an unchanged stack runs no program.
     return rehearse.run(args, lambda stack, overrides: _record(stack, overrides, use_cache=True)[0],
                         _stack_names, validate_stack_config, emit)

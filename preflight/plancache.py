@@ -48,6 +48,17 @@ DRIVER_SOURCES = ("analyzer.py", "engine.py", "packenv.py", "plancache.py")
 SKIP_DIRS = {"__pycache__", "venv", ".venv", "node_modules"}
 
 
+def cache_dir_problem() -> Optional[str]:
+    """Why ``$PREFLIGHT_CACHE_DIR`` cannot hold the cache (None when it can, or when it is off):
+    the CLI reports it as bad input before anything runs."""
+    base = cache_dir()
+    if base is None:
+        return None
+    if base.exists() and not base.is_dir():
+        return f"{str(base)[:120]!r} exists and is not a directory"
+    return None
+
+
 def cache_dir() -> Optional[Path]:
     """Where entries live; None when the cache is off."""
     value = os.environ.get(CACHE_ENV, "").strip()
@@ -153,16 +164,23 @@ def load(kind: str, key: str) -> Optional[dict[str, Any]]:
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
-        path.unlink(missing_ok=True)
+        _discard(path)
         return None
     if not isinstance(doc, dict) or doc.get("key") != key or not isinstance(doc.get("value"), dict):
-        path.unlink(missing_ok=True)
+        _discard(path)
         return None
     try:
         os.utime(path)   # recently used: kept by the pruning
     except OSError:
         pass
     return doc["value"]
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:   # a read-only cache: the entry stays a miss
+        pass
 
 
 def store(kind: str, key: str, value: dict[str, Any]) -> None:
@@ -185,4 +203,4 @@ def store(kind: str, key: str, value: dict[str, Any]) -> None:
 def _prune(base: Path, kind: str) -> None:
     entries = sorted(base.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[MAX_ENTRIES:]:
-        stale.unlink(missing_ok=True)
+        _discard(stale)

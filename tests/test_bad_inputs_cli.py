@@ -562,3 +562,22 @@ def test_a_setting_that_a_mandatory_policy_always_refuses_stops_at_the_settings_
     assert setting_conflicts(off, {"apigateway-xray": "advisory"}, "c.json") == []
     assert setting_conflicts(off, {"all": "advisory"}, "c.json") == []
     assert setting_conflicts(stackconfig.validate(ROOT, "dev", []), {}, "c.json") == []
+
+
+# --------------------------------------------------------------------------- tuning variables
+@pytest.mark.parametrize("command", [["--stack", "dev"], ["cost", "--stack", "dev"], ["rehearse", "--stack", "dev"]])
+@pytest.mark.parametrize("name,value,expect", [
+    ("PREFLIGHT_CACHE_DIR", "FILE", ("PREFLIGHT_CACHE_DIR", "is not a directory", "'off'")),
+    ("PREFLIGHT_PACK_WORKERS", "two", ("PREFLIGHT_PACK_WORKERS", "got 'two'", "from 1 to 16")),
+    ("PREFLIGHT_PACK_WORKERS", "0", ("PREFLIGHT_PACK_WORKERS", "got '0'",)),
+    ("PREFLIGHT_PACK_WORKERS", "500", ("PREFLIGHT_PACK_WORKERS", "got '500'",)),
+])
+def test_a_bad_tuning_variable_is_exit_2_before_anything_runs(command, name, value, expect, tmp_path, monkeypatch):
+    if value == "FILE":
+        (tmp_path / "cache").write_text("not a folder")
+        value = str(tmp_path / "cache")
+    monkeypatch.setenv(name, value)
+    monkeypatch.setattr(program, "record_plan", lambda *a, **k: pytest.fail("ran before checking the environment"))
+    code, out, err = run(command)
+    assert_contract(code, err, expect)
+    assert out == ""

@@ -238,3 +238,15 @@ def test_an_unchanged_stack_is_served_from_the_cache_with_the_same_report_bytes(
     assert fresh.stdout == again.stdout == forced.stdout
     fresh_json = (tmp_path / "fresh.json").read_bytes()
     assert fresh_json == (tmp_path / "again.json").read_bytes() == (tmp_path / "forced.json").read_bytes()
+
+
+def test_a_cache_folder_that_is_a_file_is_reported_and_never_crashes_a_read_or_write(tmp_path, monkeypatch):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file")
+    monkeypatch.setenv(plancache.CACHE_ENV, str(blocker))
+    assert "is not a directory" in plancache.cache_dir_problem()   # the CLI's exit 2
+    assert plancache.load("plan", "k") is None                      # and a library caller gets misses
+    plancache.store("plan", "k", {"resources": []})
+    assert blocker.read_text() == "a file"
+    monkeypatch.setenv(plancache.CACHE_ENV, str(tmp_path / "new" / "folder"))
+    assert plancache.cache_dir_problem() is None                    # made when first written
