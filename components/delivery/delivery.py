@@ -25,6 +25,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..shared import naming
+from ..shared.buckets import deny_insecure_transport
 from ..compute.containers import APP_CONTAINER
 from ..config.settings import Settings
 
@@ -164,9 +165,8 @@ class Delivery(pulumi.ComponentResource):
         # Requests without TLS are refused (S3 user guide, "Enforce encryption in transit", read 2026-11).
         aws.s3.BucketPolicy(
             f"{self._name}-artifacts-tls-only", bucket=bucket.id,
-            policy=bucket.arn.apply(lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})),
+            policy=bucket.arn.apply(lambda arn: json.dumps({"Version": "2012-10-17",
+                                                            "Statement": [deny_insecure_transport(arn)]})),
             opts=opts)
         aws.s3.BucketOwnershipControls(
             f"{self._name}-artifacts-ownership", bucket=bucket.id,
