@@ -69,11 +69,6 @@ def _port(proc: subprocess.Popen) -> int:
     return int(line)
 
 
-def _start_pack(policy_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    proc = _spawn_pack(policy_dir, env)
-    return proc, _port(proc)
-
-
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -195,8 +190,8 @@ def auto_workers(resource_count: int, parallel_stacks: int = 1) -> int:
 
 class Prestarted:
     """Pack processes started before the plan exists (while the program runs under the mocks),
-    for the stack, config (as the plan records it) and mode they were started with;
-    ``run_policy_pack`` uses them only when the plan matches, else stops them and starts its own."""
+    for the stack, config (as the plan records it) and mode they were started with; the stream
+    that uses them (preflight/streaming.py) is used only when the plan matches."""
 
     def __init__(self, policy_dir: Path, stack: str, project: str, config: dict[str, Any], dry_run: bool,
                  workers: int):
@@ -287,8 +282,7 @@ def convert(r: dict[str, Any]) -> tuple:
 
 def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = None, *,
                     policy_dir: Path = POLICY_DIR, dry_run: Optional[bool] = None, workers: Optional[int] = None,
-                    prestarted: Optional[Prestarted] = None, use_cache: bool = False,
-                    stream: Any = None) -> dict[str, Any]:
+                    use_cache: bool = False, stream: Any = None) -> dict[str, Any]:
     """Evaluate the pack against ``plan``; return {"pack", "policies", "violations", "not_applicable"}.
 
     ``dry_run`` defaults to the plan's own mode (a preview plan is judged as during ``pulumi preview``).
@@ -304,13 +298,9 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
     stack_config = _stack_config(plan)
     resources = engine_resources(plan)
     workers = workers or auto_workers(len(resources))
-    usable = stream is not None and stream.matches(plan, policy_dir, dry_run)
-    if stream is not None and not usable:
-        stream.abort()
+    if stream is not None and not (stream.matches(plan, policy_dir, dry_run) and stream.file_config == file_config):
+        stream.abort()   # started for another stack, config or policy config: judged afresh below
         stream = None
-    if prestarted is not None and not prestarted.matches(plan, policy_dir, dry_run):
-        prestarted.stop()
-        prestarted = None
     env = pack_environment(plan.get("stack", "stack"), plan.get("project", "microservices-platform"),
                            stack_config, dry_run)
     key = None
@@ -321,13 +311,11 @@ def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = No
         if cached is not None:
             if stream is not None:
                 stream.abort()
-            if prestarted is not None:
-                prestarted.stop()
             return cached
     if stream is not None:
         result = stream.finish(resources)
     else:
-        procs = prestarted.procs if prestarted is not None else [_spawn_pack(policy_dir, env) for _ in range(workers)]
+        procs = [_spawn_pack(policy_dir, env) for _ in range(workers)]
         try:
             result = _evaluate(plan, resources, procs, file_config, stack_config, dry_run)
         finally:

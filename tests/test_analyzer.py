@@ -106,12 +106,3 @@ def test_two_pack_processes_give_the_answer_of_one(spawned):
     assert one == two and one["violations"]
     packs = [p for p in spawned if "pulumi.policy" in p.args]   # not the program run plan_for may start
     assert len(packs) == 3 and all(p.poll() is not None for p in packs)
-
-
-def test_prestarted_packs_for_another_config_are_stopped_and_not_used(spawned):
-    stale = analyzer.Prestarted(analyzer.POLICY_DIR, "dev", "microservices-platform", {"aws:region": "eu-west-1"},
-                                False, 1)
-    result = run_policy_pack(PLAN, None, prestarted=stale)
-    assert len(spawned) == 2 and spawned[0].poll() is not None     # the stale one stopped, a new one used
-    right = analyzer.Prestarted(analyzer.POLICY_DIR, "dev", "microservices-platform", {}, False, 1)
-    assert run_policy_pack(PLAN, None, prestarted=right) == result and len(spawned) == 3

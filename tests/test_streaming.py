@@ -56,11 +56,23 @@ def test_a_stream_for_another_config_is_stopped_and_the_batch_path_answers(prod_
     assert len(spawned) == 2 and all(p.poll() is not None for p in spawned)
 
 
-def test_a_bad_policy_config_is_reported_and_the_packs_stopped():
+def test_a_bad_policy_config_is_reported_and_the_packs_stopped(tmp_path):
     plan = plan_for("dev")
-    stream = _stream(plan, {"rds-multi-az": "sometimes"})
+    bad = {"rds-multi-az": "sometimes"}
+    config = tmp_path / "dev.json"
+    config.write_text(json.dumps(bad))
+    stream = _stream(plan, bad)
     for record in plan["resources"][:5]:
         stream.feed(record)
     with pytest.raises(PolicyConfigError, match="rds-multi-az.enforcementLevel: got 'sometimes'"):
-        run_policy_pack(plan, None, stream=stream)
+        run_policy_pack(plan, config, stream=stream)
     assert all(p.poll() is not None for p in stream.packs.procs)
+
+
+def test_a_stream_started_with_another_policy_config_is_not_used(prod_batch, spawned):
+    plan = plan_for("prod")
+    other = _stream(plan, {"rds-multi-az": {"enforcementLevel": "disabled"}})
+    for record in plan["resources"]:
+        other.feed(record)
+    assert run_policy_pack(plan, CONFIG, stream=other, workers=1) == prod_batch
+    assert len(spawned) == 2 and all(p.poll() is not None for p in spawned)
