@@ -659,11 +659,6 @@ def test_api_gateway_account_setting_can_be_left_to_another_stack():
     assert SHARED_ACCOUNT_ROLE_TAG[0] not in owner["tags"]
 
 
-def test_the_shared_account_role_tag_is_the_one_the_pack_reads():
-    from platform_policies.rules import apigateway
-
-    assert apigateway.SHARED_ACCOUNT_ROLE_TAG == SHARED_ACCOUNT_ROLE_TAG
-
 
 @pytest.mark.heavy
 def test_a_stack_that_leaves_the_account_role_to_another_passes_the_pack():

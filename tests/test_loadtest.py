@@ -170,11 +170,6 @@ def test_the_multi_az_exemption_holds_only_for_an_idle_load_generator():
         assert ("ecs-service-multi-az", "loadtest-master-service") in mandatory(evaluate(p, "prod"))
 
 
-def test_the_pack_and_the_cost_model_know_the_program_s_tags():
-    assert ecs_rules.LOAD_TEST_TAG == capacity.LOAD_TEST_TAG == loadtest.WORKLOAD_TAG
-    assert capacity.TASKS_PER_RUN_TAG == loadtest.TASKS_PER_RUN_TAG
-    assert capacity.MINUTES_PER_RUN_TAG == loadtest.MINUTES_PER_RUN_TAG
-
 
 # ---- cost ----------------------------------------------------------------------------------------
 

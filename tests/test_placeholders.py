@@ -50,13 +50,6 @@ def test_both_sides_judge_alike(text, region, expected):
     assert _pack_verdict(text, region) is expected
 
 
-def test_both_sides_know_the_same_reserved_names():
-    assert settings_side.DOCUMENTATION_ACCOUNTS == pack_side.DOCUMENTATION_ACCOUNTS
-    assert settings_side.EXAMPLE_DOMAINS == pack_side.EXAMPLE_DOMAINS
-    assert settings_side.RESERVED_TLDS == pack_side.RESERVED_TLDS
-    for region in ("us-east-1", "cn-north-1", "us-gov-west-1"):
-        assert settings_side.partition_of(region) == pack_side.partition_of(region)
-
 
 def test_the_pack_finds_tokens_inside_policy_documents_and_quotes_only_them():
     doc = ('{"Statement": [{"Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Condition": '

@@ -13,11 +13,6 @@ TD = "aws:ecs/taskDefinition:TaskDefinition"
 FARGATE = {"requiresCompatibilities": ["FARGATE"]}
 
 
-def test_fargate_table_matches_settings():
-    from components.config.settings import FARGATE_SIZES
-
-    assert ecs.FARGATE_SIZES == FARGATE_SIZES
-
 
 def test_fargate_cpu_memory():
     assert check(ecs.validate_fargate_cpu_memory, TD, {**FARGATE, "cpu": "256", "memory": "512"}) == []

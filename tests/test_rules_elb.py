@@ -149,11 +149,6 @@ def test_access_log_bucket_region_and_prefix():
     assert check_stack(v, _log_stack([{**grant, "Principal": {"AWS": acct("999988887777")}}], prefix="alb"))
 
 
-def test_elb_log_accounts_match_the_program():
-    from components.edge import alb
-    assert elb.ELB_LOG_ACCOUNTS == alb.ELB_LOG_ACCOUNTS
-    assert elb.ELB_LOG_DELIVERY_PRINCIPAL == alb.ELB_LOG_DELIVERY_PRINCIPAL
-
 
 def test_load_balancer_constraints():
     v = elb.validate_load_balancer_constraints

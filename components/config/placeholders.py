@@ -14,30 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Optional
 
-# Account ids the AWS documentation uses in its examples: 123456789012 throughout, 111122223333
-# (and 444455556666 as the second account) in the IAM and API Gateway guides (e.g. API Gateway
-# developer guide, "Set up a private integration", read 2026-11).  Never a real account of ours.
-DOCUMENTATION_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666"})
+from platform_policies.facts.partitions import partition_of
+from platform_policies.facts.placeholders import DOCUMENTATION_ACCOUNTS, EXAMPLE_DOMAINS, RESERVED_TLDS
 
-# Names reserved for documentation (RFC 2606, section 3: example.com, example.net, example.org;
-# section 2: the top-level domain .example): nobody can own them, so no certificate can be issued
-# and no mailbox exists there.  (.test, .invalid and .localhost are reserved too, but for other
-# uses; they are not matched, to keep false findings out of the pack's scan of every input.)
-EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
-RESERVED_TLDS = ("example",)
 
 _DOMAIN_IN_TEXT = re.compile(r"[A-Za-z0-9.-]+")
 _ARN = re.compile(r"arn:(?P<partition>[a-z-]+):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
                   r"(?P<account>\d{12}|aws|)?:")
-
-
-def partition_of(region: str) -> str:
-    """ARN partition of a region (aws-cn for China, aws-us-gov for GovCloud, else aws)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def example_domain(text: str) -> Optional[str]:

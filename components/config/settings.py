@@ -28,24 +28,11 @@ from .checks import dns_name_problem, email_problem, git_branch_problem, timezon
 from .schema import SECRET_PLACEHOLDER, SettingsError, decode_json_text, format_problems, parse, spec
 from .placeholders import placeholder_problems
 
+from platform_policies.facts.fargate import FARGATE_SIZES
+from platform_policies.facts.logs import LOG_RETENTION_DAYS
+
 PROJECT = "microservices-platform"
 
-# Fargate task sizes AWS accepts (cpu units -> memory MiB).  Source: Amazon ECS
-# developer guide, "Task CPU and memory" (docs.aws.amazon.com/AmazonECS/latest/
-# developerguide/fargate-tasks-services.html#fargate-tasks-size), read 2026-11.
-FARGATE_SIZES: dict[int, tuple[int, ...]] = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1024, 4096 + 1, 1024)),
-    1024: tuple(range(2048, 8192 + 1, 1024)),
-    2048: tuple(range(4096, 16384 + 1, 1024)),
-    4096: tuple(range(8192, 30720 + 1, 1024)),
-    8192: tuple(range(16384, 61440 + 1, 4096)),
-    16384: tuple(range(32768, 122880 + 1, 8192)),
-}
-
-# CloudWatch Logs accepts only these retention values (PutRetentionPolicy API).
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
-                      1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 SERVICE_NAME = r"[a-z][a-z0-9-]{0,18}[a-z0-9]"
 SERVICE_NAME_HINT = "lowercase letters, digits and hyphens, 2-20 characters, starting with a letter"

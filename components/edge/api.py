@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
+from platform_policies.facts.tags import SHARED_ACCOUNT_ROLE_TAG
 
 from ..shared.iam import assume_role_policy
 from .mode import EdgeMode
@@ -39,10 +40,6 @@ API_SECURITY_POLICY = "TLS_1_2"
 # logs (API Gateway developer guide, "Set up CloudWatch logging for REST APIs", 2026-11).
 PUSH_TO_LOGS_POLICY = "arn:{partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
-# A stack with edge.manageApiGatewayAccount false relies on another stack's account-level role;
-# the stage says so in a tag, which the pack's apigateway-logging-role reads (the pack cannot see
-# the other stack).  Kept equal to the pack's constant by tests/test_edge.py.
-SHARED_ACCOUNT_ROLE_TAG = ("api-gateway-account-role", "shared")
 
 ACCESS_LOG_FORMAT = json.dumps({
     "requestId": "$context.requestId", "ip": "$context.identity.sourceIp",

@@ -27,6 +27,7 @@ from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
+from platform_policies.facts.tags import LOAD_TEST_TAG as WORKLOAD_TAG, MINUTES_PER_RUN_TAG, TASKS_PER_RUN_TAG
 
 from ..config.settings import Settings
 from ..shared import naming
@@ -37,11 +38,6 @@ from . import plan
 TIER = "loadtest"
 MASTER_SERVICE = "loadtest-master"
 WORKER_SERVICE = "loadtest-worker"
-# The tag the policy pack and the cost model recognise the load generator by (a service with it and
-# desiredCount 0 is exempt from ecs-service-multi-az's task floor; its tasks are priced per run).
-WORKLOAD_TAG = ("workload", "load-test")
-TASKS_PER_RUN_TAG = "load-test-tasks-per-run"
-MINUTES_PER_RUN_TAG = "load-test-minutes-per-run"
 # Fargate bills a task from the start of its image pull to its stop, per second with a one-minute
 # minimum (aws.amazon.com/fargate/pricing, read 2026-11): a run is billed for its runMinutes plus
 # the start (image pull, workers joining) and the minutes until you scale it back to 0.  Priced as 5.

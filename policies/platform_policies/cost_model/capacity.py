@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..facts.tags import LOAD_TEST_TAG, MINUTES_PER_RUN_TAG, TASKS_PER_RUN_TAG
 from .context import EstimateContext
 from .resources import Res, num, tags_of
 from .schedule import schedule_of
@@ -42,10 +43,6 @@ class Capacity:
     """Usage keys the hours come from (a load generator's runs), empty for a service that runs on its own."""
 
 
-# Tags of a load generator (components/loadtest/loadtest.py; kept equal by tests/test_loadtest.py).
-LOAD_TEST_TAG = ("workload", "load-test")
-TASKS_PER_RUN_TAG = "load-test-tasks-per-run"
-MINUTES_PER_RUN_TAG = "load-test-minutes-per-run"
 
 
 def load_test_capacity(ctx: EstimateContext, svc: Res) -> Optional[Capacity]:

@@ -13,6 +13,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
+from ..facts.tags import SHARED_ACCOUNT_ROLE_TAG
 from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.graph import producers
 from ..support.policy_documents import listify, statements
@@ -159,9 +160,7 @@ def validate_stage_constraints(args, report_violation) -> None:
         report_problems(report_violation, _stage_problems(args.props))
 
 
-# The tag a stage carries when the stack leaves the account-level role to another stack of the same
-# account and region (edge.manageApiGatewayAccount false; components/edge/api.py, kept equal by a test).
-SHARED_ACCOUNT_ROLE_TAG = ("api-gateway-account-role", "shared")
+# facts.tags.SHARED_ACCOUNT_ROLE_TAG: the stack leaves the account-level role to another stack.
 
 
 def _role_shared(resources) -> bool:

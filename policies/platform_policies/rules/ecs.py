@@ -1,7 +1,4 @@
 """Amazon ECS on Fargate: services, task definitions and their autoscaling targets.
-
-The pack must not import the program, so the Fargate size table is a copy (kept equal to
-components/settings.FARGATE_SIZES by tests/test_policies_constraints.py).
 """
 
 from __future__ import annotations
@@ -12,6 +9,8 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
+from ..facts.fargate import FARGATE_SIZES
+from ..facts.tags import LOAD_TEST_TAG
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.graph import producers
@@ -69,14 +68,8 @@ MULTI_AZ_CONFIG = {
 }
 
 
-# The load generator (components/loadtest/): a service tagged workload=load-test that the program leaves at
-# desiredCount 0 is idle until someone starts a run, which is no outage to survive; it is exempt from the task
-# floor (its subnets are still judged).  Only at 0: a tagged service that runs tasks is judged like any other,
-# so the tag cannot lower a real service's count.  Kept equal to components/loadtest/loadtest.WORKLOAD_TAG by
-# tests/test_loadtest.py.
-LOAD_TEST_TAG = ("workload", "load-test")
-
-
+# An idle load generator (facts.tags.LOAD_TEST_TAG, desiredCount 0) is exempt from the task floor; its
+# subnets are still judged.
 def idle_load_generator(props, desired) -> bool:
     return as_str(get(props, f"tags.{LOAD_TEST_TAG[0]}")) == LOAD_TEST_TAG[1] and desired == 0
 
@@ -185,19 +178,6 @@ def _scheduled_count_limits(props, low: int, high: int, report_violation) -> Non
 
 
 # ---- acceptance: cpu/memory pairs Fargate runs ---------------------------------------------------------
-
-# Fargate task cpu units -> valid memory MiB.  Source: Amazon ECS developer guide, "Task CPU and
-# memory" (docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html), read 2026-11.
-FARGATE_SIZES: dict[int, tuple[int, ...]] = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1024, 4096 + 1, 1024)),
-    1024: tuple(range(2048, 8192 + 1, 1024)),
-    2048: tuple(range(4096, 16384 + 1, 1024)),
-    4096: tuple(range(8192, 30720 + 1, 1024)),
-    8192: tuple(range(16384, 61440 + 1, 4096)),
-    16384: tuple(range(32768, 122880 + 1, 8192)),
-}
-
 
 def validate_fargate_cpu_memory(args, report_violation) -> None:
     if args.resource_type != TASK_DEFINITION or not is_fargate_task(args.props):

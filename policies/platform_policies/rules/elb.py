@@ -23,6 +23,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..baseline import Baseline
+from ..facts.elb_logs import ELB_LOG_ACCOUNTS, ELB_LOG_DELIVERY_PRINCIPAL
 from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
 from ..support.azs import count_azs, stack_azs
 from ..support.graph import producers, region_of, stack_region
@@ -371,24 +372,7 @@ def _listener_key(rule) -> Any:
     return arn if isinstance(arn, str) and arn else None
 
 
-# The bucket of ALB access logs: ELB user guide, "Enable access logs for your Application Load Balancer"
-# (read 2026-11): the bucket policy must let the ELB account *of the load balancer's region* (regions opened
-# before August 2022) or the log-delivery service principal (newer regions; it works in every region) put
-# objects under "<prefix>/AWSLogs/<account-id>/", and SSE-S3 is the only server-side encryption supported;
-# otherwise enabling access logs fails (AccessDenied).  Table of step 2 "Attach a policy to your S3 bucket",
-# kept equal to components/edge/alb.py by tests/test_rules_elb.py (the pack may not import the program).
-ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com"
-ELB_LOG_ACCOUNTS = {
-    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980",
-    "us-west-2": "797873946194", "af-south-1": "098369216593", "ap-east-1": "754344448648",
-    "ap-southeast-3": "589379963580", "ap-south-1": "718504428378", "ap-northeast-3": "383597477331",
-    "ap-northeast-2": "600734575887", "ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266",
-    "ap-northeast-1": "582318560864", "ca-central-1": "985666609251", "eu-central-1": "054676820928",
-    "eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-south-1": "635631232127",
-    "eu-west-3": "009996457667", "eu-north-1": "897822967062", "me-south-1": "076674570225",
-    "sa-east-1": "507241528517", "us-gov-west-1": "048591011584", "us-gov-east-1": "190560391635",
-    "cn-north-1": "638102146993", "cn-northwest-1": "037604701340",
-}
+# ALB access-log delivery (who may put the objects): platform_policies.facts.elb_logs.
 _ACCOUNT_IN = re.compile(r"^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::root)?$")
 _BUCKET_OBJECT = re.compile(r"^arn:aws[a-z-]*:s3:::([^/]+)/(.*)$")
 

@@ -12,16 +12,13 @@ from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
 from ..support.naming import NameRule
 from ..support.options import integer, options
 from ..support.props import arn_region, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json, provider_region
+from ..facts.logs import LOG_RETENTION_DAYS
 from ..support.report import report_problems
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LOG_RESOURCE_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
-
-# CloudWatch Logs PutRetentionPolicy accepted values (API reference, read 2026-11).
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
-                      1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 # Why a per-stack minimum: logs are the evidence of an incident, and an incident is often found weeks after it
 # started (the AWS Security Incident Response Guide asks for retention that covers the detection and

@@ -1,6 +1,5 @@
-"""Placeholder matchers for any text a resource input holds (the pack's twin of the program's
-components/config/placeholders.py, which judges the config keys; the pack cannot import the
-program).  tests/test_placeholders.py runs both over one table of examples so they agree.
+"""Placeholder matchers for any text a resource input holds (components/config/placeholders.py judges
+the config keys with the same facts, platform_policies.facts.placeholders).
 
 * documentation account ids (123456789012 and the IAM guide's 111122223333 / 444455556666) where the
   text names an account: an ARN's account field, a bare account value, an ECR registry host;
@@ -18,9 +17,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator, NamedTuple, Optional
 
-DOCUMENTATION_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666"})
-EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
-RESERVED_TLDS = ("example",)
+from ..facts.partitions import partition_of
+from ..facts.placeholders import DOCUMENTATION_ACCOUNTS, EXAMPLE_DOMAINS, RESERVED_TLDS
 
 # Where a text names an account: an ARN's account field (ARN below), a value that is nothing but the twelve
 # digits (a whole input, or a quoted string in a JSON document: "aws:SourceAccount": "..."), or an ECR registry
@@ -36,14 +34,6 @@ ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<reg
 class Finding(NamedTuple):
     token: str
     problem: str
-
-
-def partition_of(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def documentation_accounts(text: str) -> list[str]:
