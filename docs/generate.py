@@ -16,16 +16,14 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+# Everything this script reads from the program and the pack; adjust here when modules move.
+from components.config.schema import ConfigKey, describe
+from components.config.settings import FARGATE_SIZES, SEED_SERVICES, ServiceSettings, StackSettings
+from platform_policies.baseline import coverage_markdown
+from platform_policies.reference import policies_table_markdown
+
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "policies"))
-
-# Everything this script reads from the program and the pack; adjust here when modules move.
-from components.config.schema import ConfigKey, describe  # noqa: E402
-from components.config.settings import FARGATE_SIZES, SEED_SERVICES, ServiceSettings, StackSettings  # noqa: E402
-from platform_policies.baseline import coverage_markdown  # noqa: E402
-from platform_policies.reference import policies_table_markdown  # noqa: E402
 
 POLICY_CONFIG_DIR = ROOT / "policies" / "config"
 COMPONENTS = ROOT / "components"

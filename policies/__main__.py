@@ -6,14 +6,10 @@ without starting the gRPC server this file starts.
 """
 
 import gc
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pulumi_policy import EnforcementLevel, PolicyPack
 
-from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
-
-from platform_policies import all_policies  # noqa: E402
+from platform_policies import all_policies
 
 POLICIES = all_policies()
 # The rules, the SDK and the price catalog live as long as the process: freeze them so the

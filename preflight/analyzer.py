@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Optional
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
+from platform_policies.policy_config import configured
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from . import packenv
@@ -32,10 +32,6 @@ from .engine import engine_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_DIR = ROOT / "policies"
-if str(POLICY_DIR) not in sys.path:
-    sys.path.insert(0, str(POLICY_DIR))
-
-from platform_policies.policy_config import configured  # noqa: E402
 
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
           "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}

@@ -33,9 +33,6 @@ from .stackconfig import project_name, stacks
 from .schema import POLICY_INFO as SCHEMA_POLICY
 from .schema import schema_findings as check_schema
 
-if str(ROOT) not in sys.path:   # the settings validator lives in components/
-    sys.path.insert(0, str(ROOT))
-
 
 def policy_config_path(stack: str) -> Path:
     return ROOT / "policies" / "config" / f"{stack}.json"

@@ -18,16 +18,13 @@ Functions for the CLI:
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from platform_policies import cost_model
+
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_CONFIG_DIR = ROOT / "policies" / "config"
-if str(ROOT / "policies") not in sys.path:
-    sys.path.insert(0, str(ROOT / "policies"))
-
-from platform_policies import cost_model  # noqa: E402
 
 CAP_POLICY, WARN_POLICY = "monthly-budget-cap", "monthly-budget-warn"
 

@@ -22,19 +22,15 @@ this check needs no pack process and runs before the mock run.
 from __future__ import annotations
 
 import difflib
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from platform_policies.policy_config import schema_defaults
+
 from .exits import InputError, InputErrors, cut, show
 from .jsonfile import read_json
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "policies") not in sys.path:
-    sys.path.insert(0, str(ROOT / "policies"))
-
-from platform_policies.policy_config import schema_defaults  # noqa: E402
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 MAX_CONFIG_BYTES = 1024 * 1024

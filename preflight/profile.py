@@ -32,7 +32,6 @@ def profile_mock(stack: str) -> cProfile.Profile:
 
 
 def profile_pack(stack: str) -> cProfile.Profile:
-    sys.path.insert(0, str(ROOT / "policies"))
     from pulumi.runtime.proto import analyzer_pb2
     from pulumi_policy import EnforcementLevel
     from pulumi_policy.policy import _PolicyAnalyzerServicer

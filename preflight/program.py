@@ -59,7 +59,6 @@ def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = Fals
             stream.write(json.dumps(record, sort_keys=True) + "\n")
             stream.flush()
         monitor.on_record = send
-    sys.path.insert(0, str(root))
     cwd = os.getcwd()
     os.chdir(root)
     try:
@@ -96,8 +95,8 @@ def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROO
             cmd += ["--set", o]
         if preview:
             cmd.append("--preview")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-               "SOURCE_DATE_EPOCH": PLAN_EPOCH}
+        # cwd = the project folder, as Pulumi runs a program: its ``components`` is found next to __main__.py.
+        env = {**os.environ, "SOURCE_DATE_EPOCH": PLAN_EPOCH}
         env.pop("PULUMI_CONFIG", None)
         if on_record is None:
             proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(root))

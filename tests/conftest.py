@@ -21,20 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "policies"))
+from components.config.settings import Settings, parse_settings
+from preflight.harness import Graph, run_mocked  # noqa: F401
+from preflight.stackconfig import load_stack_config
 
-from components.config.settings import Settings, parse_settings  # noqa: E402
-from preflight.harness import Graph, run_mocked  # noqa: E402,F401
-from preflight.stackconfig import load_stack_config  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # A stack file in the "own certificate" edge mode, with values a real user could have (no placeholders):

@@ -21,10 +21,10 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidatio
 
 from test_policies_support import _opts, wire, wire_config
 
-ROOT = Path(__file__).resolve().parent.parent
+from platform_policies import all_rules
+from platform_policies.policy_config import effective_config
 
-from platform_policies import all_rules  # noqa: E402  (test_policies_support put policies/ on sys.path)
-from platform_policies.policy_config import effective_config  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def stack_config(stack: str) -> dict:

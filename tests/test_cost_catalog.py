@@ -8,19 +8,16 @@ policies/pricing/us-east-1.json makes ``test_every_allowed_*`` fail.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Optional
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "policies"))
+from components.config.settings import FARGATE_SIZES
+from platform_policies import cost_model
+from platform_policies.cost_model import Res
 
-from components.config.settings import FARGATE_SIZES  # noqa: E402
-from platform_policies import cost_model  # noqa: E402
-from platform_policies.cost_model import Res  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 H = 730
 CATALOG = json.loads((ROOT / "policies" / "pricing" / "us-east-1.json").read_text())

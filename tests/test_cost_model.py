@@ -17,10 +17,9 @@ from typing import Any, Optional
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "policies"))
+from platform_policies import cost_model
 
-from platform_policies import cost_model  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 H = 730  # hours a month (catalog hoursPerMonth)
 SEVEN = ["gateway", "user", "order", "inventory", "payment", "notification", "stream-processor"]

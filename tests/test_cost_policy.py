@@ -4,7 +4,6 @@ AWS Budgets component under the platform mocks."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,10 @@ from pulumi_policy import EnforcementLevel, StackValidationArgs
 from pulumi_policy.policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions
 from pulumi_policy.proxy import unknown_checking_proxy
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "policies"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from platform_policies.rules import budget as cost_policies
+from test_cost_model import DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE, build_plan
 
-from platform_policies.rules import budget as cost_policies  # noqa: E402
-from test_cost_model import DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE, build_plan  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,977.65; peak 3,761.04
 DEV_TOTAL = DEV_BASELINE + DEV_USAGE     # 292.40

@@ -4,17 +4,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "policies"))
+from platform_policies import cost_model
+from platform_policies.cost_model import Res
 
-from platform_policies import cost_model  # noqa: E402
-from platform_policies.cost_model import Res  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 H = 730
 

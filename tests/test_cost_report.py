@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import inspect
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from preflight import cost  # noqa: E402
-from test_cost_model import (DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE,  # noqa: E402
+from preflight import cost
+from test_cost_model import (DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE,
                              build_plan)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,977.65
 

@@ -4,18 +4,15 @@ task counts a scalable target allows (expected and peak)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "policies"))
+from platform_policies import cost_model
+from platform_policies.cost_model import Res
+from platform_policies.cost_model.schedule import schedule_of, weekly_firings
 
-from platform_policies import cost_model  # noqa: E402
-from platform_policies.cost_model import Res  # noqa: E402
-from platform_policies.cost_model.schedule import schedule_of, weekly_firings  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 H = 730
 WEEKS = 365 / 12 / 7  # 4.345 weeks in the average month behind 730 h

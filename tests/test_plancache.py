@@ -203,6 +203,15 @@ def test_recorded_plan_runs_the_program_only_on_a_miss(project, cache, monkeypat
     assert len(runs) == 4
 
 
+def test_a_copied_project_runs_its_own_components_not_the_installed_ones(project):
+    """The program runs with the project folder as working directory, as Pulumi runs it: the copy's
+    ``components`` is imported, so the cache tests above judge the copy they edit."""
+    (project / "__main__.py").write_text("import pulumi\nimport components\n\n"
+                                         "pulumi.export('components', components.__file__)\n")
+    plan = program.record_plan("prod", [], project)
+    assert Path(plan["outputs"]["components"]).parent == project / "components"
+
+
 def test_the_verdict_cache_skips_the_pack_only_for_the_same_inputs(cache, tmp_path, spawned):
     plan = {"stack": "dev", "project": "microservices-platform", "resources": [
         {"urn": "urn:pulumi:dev::microservices-platform::aws:s3/bucket:Bucket::b", "type": "aws:s3/bucket:Bucket",

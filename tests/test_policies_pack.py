@@ -38,9 +38,8 @@ def pack_dir(tmp_path_factory) -> Path:
     if _full_pack_available():
         return ROOT / "policies"
     d = tmp_path_factory.mktemp("pack")
+    (d / "platform_policies").symlink_to(ROOT / "policies" / "platform_policies")   # beside __main__.py, as in policies/
     (d / "__main__.py").write_text(textwrap.dedent(f"""
-        import sys
-        sys.path.insert(0, {str(ROOT / 'policies')!r})
         from pulumi_policy import EnforcementLevel, PolicyPack
         from platform_policies import all_rules
         PolicyPack(name="microservices-platform-guardrails", enforcement_level=EnforcementLevel.ADVISORY,

@@ -7,7 +7,6 @@ Also tests of the tolerant readers in platform_policies/support/props.py.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -18,11 +17,9 @@ from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import (UNKNOWN_ARRAY_VALUE, UNKNOWN_BOOLEAN_VALUE, UNKNOWN_NUMBER_VALUE,
                                  UNKNOWN_STRING_VALUE, unknown_checking_proxy)
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "policies") not in sys.path:
-    sys.path.insert(0, str(ROOT / "policies"))
+from platform_policies.support import props as readers
 
-from platform_policies.support import props as readers  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 U_STR, U_NUM, U_BOOL, U_LIST = UNKNOWN_STRING_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_BOOLEAN_VALUE, UNKNOWN_ARRAY_VALUE
 STACK, PROJECT = "prod", "microservices-platform"

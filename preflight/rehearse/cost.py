@@ -7,15 +7,9 @@ the price of one task-hour is its Fargate lines over the task-hours they price.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-if str(ROOT / "policies") not in sys.path:
-    sys.path.insert(0, str(ROOT / "policies"))
-
-from platform_policies import cost_model  # noqa: E402
+from platform_policies import cost_model
 
 
 def task_hour_prices(plan: dict[str, Any]) -> tuple[dict[str, float], dict[str, Any]]:
