@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from . import formats, outputs, packenv
+from . import formats, packenv, report_files
 from .exits import EXIT_OK, EXIT_VIOLATION, InputError, InputErrors, InternalError, guard, show
 from .planfile import MAX_PLAN_BYTES, NAME, load_plan, validate_plan
-from .policyconfig import load_policy_config, setting_conflicts
+from .pack_options import load_policy_config, setting_conflicts
 from .program import ROOT, plan_config, recorded_plan
 from .progress import Progress
 from .result import build, run_document, stage
@@ -125,7 +125,7 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
 class Check:
     jobs: list[tuple[str, Optional[dict[str, Any]]]]          # (stack, saved plan or None = run the program)
     policy_configs: dict[str, Path]
-    targets: list[outputs.Target] = field(default_factory=list)
+    targets: list[report_files.Target] = field(default_factory=list)
     bases: dict[str, Optional[dict[str, Any]]] = field(default_factory=dict)
 
 
@@ -180,10 +180,10 @@ def _load_base(template: str, stack: str, several: bool) -> Optional[dict[str, A
     from . import cost
     from .jsonfile import read_json
 
-    if several and outputs.PLACEHOLDER not in template:
+    if several and report_files.PLACEHOLDER not in template:
         raise InputError("--base", f"{show(template)} names one file for several stacks",
                          "a path with {stack}, e.g. build/base-{stack}.json")
-    path = template.replace(outputs.PLACEHOLDER, stack)
+    path = template.replace(report_files.PLACEHOLDER, stack)
     if not Path(path).exists():
         return None   # the base branch could not produce it: the reports say "no base"
     what = f"--base {show(path, 120)}"
@@ -244,14 +244,14 @@ def prepare_check(args: argparse.Namespace) -> Check:
                                  f"a committed config ({committed}) or --policy-config FILE")
             config_texts[s] = (load_policy_config(path, f"policies/config/{s}.json"), f"policies/config/{s}.json")
             configs[s] = path
-    targets = ([outputs.Target("--json", "result", args.json)] if args.json is not None else [])
+    targets = ([report_files.Target("--json", "result", args.json)] if args.json is not None else [])
     for spec in args.output:
         fmt, sep, file = spec.partition("=")
         if not sep or fmt not in formats.FORMATS:
             raise InputError("--output", f"got {show(spec)}", f"FORMAT=FILE with FORMAT one of {', '.join(formats.FORMATS)}")
-        targets.append(outputs.Target(f"--output {fmt}", fmt, file))
+        targets.append(report_files.Target(f"--output {fmt}", fmt, file))
     for target in targets:
-        outputs.check_target(target, names)
+        report_files.check_target(target, names)
     bases = {s: _load_base(args.base, s, len(names) > 1) for s in names} if args.base is not None else {}
     if args.pack_venv is not None:
         try:
@@ -377,13 +377,13 @@ def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> in
             import json
 
             for r in results:
-                outputs.write(target, json.dumps(r, indent=1, sort_keys=True, default=str), r["stack"])
+                report_files.write(target, json.dumps(r, indent=1, sort_keys=True, default=str), r["stack"])
         elif target.per_stack:
             for r in results:
                 one = run_document([r], code, check.bases)
-                outputs.write(target, formats.render(target.fmt, one, verbose=args.verbose), r["stack"])
+                report_files.write(target, formats.render(target.fmt, one, verbose=args.verbose), r["stack"])
         else:
-            outputs.write(target, formats.render(target.fmt, run, verbose=args.verbose))
+            report_files.write(target, formats.render(target.fmt, run, verbose=args.verbose))
     return code
 
 

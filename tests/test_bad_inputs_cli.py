@@ -259,15 +259,15 @@ def test_a_write_that_fails_after_the_run_is_exit_2_naming_the_file(tmp_path, mo
     """The path passed the check before the run, then the disk filled (as --output sarif=/dev/full does)."""
     import errno
 
-    from preflight import exits, outputs
+    from preflight import exits, report_files
 
     def full(self, text):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(Path, "write_text", full)
-    target = outputs.Target("--output sarif", "sarif", str(tmp_path / "report.sarif"))
+    target = report_files.Target("--output sarif", "sarif", str(tmp_path / "report.sarif"))
     with pytest.raises(exits.InputError) as caught:
-        outputs.write(target, "{}")
+        report_files.write(target, "{}")
     assert "--output sarif" in caught.value.text() and "report.sarif" in caught.value.text()
     assert os.strerror(errno.ENOSPC) in caught.value.text() and "allowed" in caught.value.text()
 
@@ -377,7 +377,7 @@ def test_every_problem_of_a_policy_config_is_listed_at_once(tmp_path):
 
 
 def test_the_committed_policy_configs_are_valid():
-    from preflight.policyconfig import load_policy_config
+    from preflight.pack_options import load_policy_config
 
     for stack in ("prod", "dev"):
         assert load_policy_config(ROOT / "policies" / "config" / f"{stack}.json", stack)
@@ -551,7 +551,7 @@ def test_a_setting_that_a_mandatory_policy_always_refuses_stops_at_the_settings_
     """tracing=false turns X-Ray off on the API stage; with apigateway-xray mandatory every run would fail, so
     the settings stage says so at once, with both ways out (exit 2, before the mock run)."""
     from preflight import stackconfig
-    from preflight.policyconfig import setting_conflicts
+    from preflight.pack_options import setting_conflicts
 
     code, _, err = run(["check", "--stack", "dev", "--set", "tracing=false"])
     assert code == 2 and "Traceback" not in err, err

@@ -74,7 +74,7 @@ def test_levels_and_options_match_preflight():
 
 
 def test_all_as_an_object_sets_every_level_like_the_string_form():
-    # policyconfig accepts both "all": "<level>" and "all": {"enforcementLevel": "<level>"}; both must apply.
+    # preflight.pack_options accepts both "all": "<level>" and "all": {"enforcementLevel": "<level>"}; both must apply.
     rules = {r.name: r for r in all_rules()}
     for every in ("disabled", {"enforcementLevel": "disabled"}):
         assert effective_config(rules["efs-regional"], {"all": every})["enforcementLevel"] == "disabled"

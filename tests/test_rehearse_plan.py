@@ -13,7 +13,7 @@ from conftest import plan_for
 from preflight.rehearse import rehearse, write_outputs
 from preflight.rehearse.cost import task_hour_prices
 from preflight.rehearse.model import read_plan
-from preflight.rehearse.profile import default_profile
+from preflight.rehearse.load_profile import default_profile
 
 SERVICES = ["gateway", "inventory", "notification", "order", "payment", "stream-processor", "user"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

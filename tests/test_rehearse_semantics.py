@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pytest
 
 from preflight.rehearse.model import Alarm, HealthCheck, ScheduledAction, ServiceModel, Step, StepPolicy, TrackingPolicy
-from preflight.rehearse.profile import validate
+from preflight.rehearse.load_profile import validate
 from preflight.rehearse.schedule import fires
 from preflight.rehearse.simulate import (PolicyState, _evaluate, alarm_state, latency_alarm_minutes, matching_step,
                                          period_points, round_percent_change, simulate, step_capacity,

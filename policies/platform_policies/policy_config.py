@@ -6,7 +6,7 @@ is replaced by a top-level ``"all"`` level, then by the policy's entry - a level
 whose ``enforcementLevel`` and options override the defaults.
 
 The one implementation of that merge: the docs table (reference.py), preflight's gRPC driver
-(preflight.analyzer), preflight's config check (preflight.policyconfig) and the in-process test judge
+(preflight.analyzer), preflight's config check (preflight.pack_options) and the in-process test judge
 use it.  Nothing here runs in the pack process and nothing here imports preflight.
 """
 

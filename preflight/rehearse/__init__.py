@@ -120,7 +120,7 @@ def run(args: Any, record: Callable[[str, list[str]], dict[str, Any]],
         emit: Callable[[str], None]) -> int:
     """The subcommand: inputs first (profile, outputs, stack), then record the plan and rehearse.
     Exit 0 when every service keeps up (no latency-alarm minute, max suffices), 1 otherwise."""
-    from .profile import load_profile
+    from .load_profile import load_profile
     from .report import render_text
 
     prof = load_profile(args.profile)

@@ -11,7 +11,7 @@ import math
 from typing import Any, Optional
 
 from .model import LatencyAlarm, ServiceModel
-from .profile import Profile
+from .load_profile import Profile
 from .simulate import Capacity, Result, capacity_of, cpu_target, latency_alarm_minutes, simulate
 
 Score = dict[str, float]

@@ -6,7 +6,7 @@ import math
 from typing import Any, Optional
 
 from .model import LatencyAlarm, PlanModel
-from .profile import Profile
+from .load_profile import Profile
 from .simulate import Result, cpu_target, latency_alarm_minutes
 
 SCHEMA_VERSION = 1

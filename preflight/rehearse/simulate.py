@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any, Optional
 
 from .model import LatencyAlarm, ServiceModel, Step
-from .profile import Profile
+from .load_profile import Profile
 from .schedule import fires
 
 INF = float("inf")

@@ -1,6 +1,6 @@
 """Where a preflight run spends its time: the profiling recipe of docs/preflight.md ("Speed").
 
-    python -m preflight.profile [--stack prod] [--part mock|pack] [--top 25] [--sort tottime]
+    python -m preflight.profiler [--stack prod] [--part mock|pack] [--top 25] [--sort tottime]
 
 ``mock``: the program under the mocks, in this process, with the child's collector settings
 (preflight/program.py ``quiet_collector``), profiled by cProfile; the SDK hands each
@@ -68,7 +68,7 @@ def profile_pack(stack: str) -> cProfile.Profile:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m preflight.profile")
+    ap = argparse.ArgumentParser(prog="python -m preflight.profiler")
     ap.add_argument("--stack", default="prod")
     ap.add_argument("--part", choices=("mock", "pack"), default="mock")
     ap.add_argument("--top", type=int, default=25)

@@ -1,4 +1,4 @@
-"""preflight/profile.py: the profiling recipe of docs/preflight.md runs and shows the parts it names."""
+"""preflight/profiler.py: the profiling recipe of docs/preflight.md runs and shows the parts it names."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _profile(*args: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "preflight.profile", *args], cwd=ROOT, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "preflight.profiler", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
