@@ -20,33 +20,19 @@ def build_platform(settings: Settings) -> dict[str, Any]:
     from .budget.budget import Budget, BudgetArgs
     from .chaos.chaos import Chaos, ChaosArgs
     from .compute.compute import Compute, ComputeArgs
-    from .data.data import Data, DataArgs
+    from .data.data import Data
     from .delivery.delivery import Delivery, DeliveryArgs
-    from .edge.edge import Edge, EdgeArgs
-    from .messaging.messaging import Messaging, MessagingArgs
-    from .network.network import Network, NetworkArgs
+    from .edge.edge import Edge
+    from .messaging.messaging import Messaging
+    from .network.network import Network
     from .observability.observability import Observability, ObservabilityArgs
 
-    network = Network("network", NetworkArgs(settings=settings))
-    edge = Edge("edge", EdgeArgs(
-        settings=settings,
-        vpc_id=network.vpc_id,
-        private_subnet_ids=network.private_subnet_ids,
-        manage_api_gateway_account=settings.config.edge.manageApiGatewayAccount,
-        cdn_aliases=list(settings.config.edge.cdnAliases),
-        origin_verify_generation=settings.config.edge.originVerifyGeneration,
-        origin_verify_accept_previous=settings.config.edge.originVerifyAcceptPrevious,
-    ))
-    data = Data("data", DataArgs(
-        settings=settings,
-        vpc_id=network.vpc_id,
-        private_subnet_ids=network.private_subnet_ids,
-    ))
-    messaging = Messaging("messaging", MessagingArgs(
-        settings=settings,
-        vpc_id=network.vpc_id,
-        private_subnet_ids=network.private_subnet_ids,
-    ))
+    from .stack_args import data_args, edge_args, messaging_args, network_args
+
+    network = Network("network", network_args(settings))
+    edge = Edge("edge", edge_args(settings, network))
+    data = Data("data", data_args(settings, network))
+    messaging = Messaging("messaging", messaging_args(settings, network))
     observability = Observability("observability", ObservabilityArgs(
         settings=settings,
         alb_arn_suffix=edge.alb_arn_suffix,

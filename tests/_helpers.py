@@ -22,3 +22,9 @@ def assert_required_tags(graph, tier: str, stack: str, untaggable: set[str]) -> 
         tags = r["inputs"].get("tags") or {}
         assert all(tags.get(k) for k in REQUIRED_TAGS), (r["name"], tags)
         assert tags["tier"] == tier and tags["stack"] == stack
+
+
+def base_tags(stack: str) -> dict[str, str]:
+    """The stack-wide tags the root gives every tier (the committed cost center and owner)."""
+    return {"stack": stack, "cost-center": "platform-engineering", "owner": "platform-team",
+            "managed-by": "pulumi", "project": "microservices-platform"}

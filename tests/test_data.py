@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 
-from _helpers import assert_required_tags, private_subnets, resources_by_urn
+from _helpers import assert_required_tags, base_tags, private_subnets, resources_by_urn
+from components.data.cache import CacheOptions
+from components.data.data import Data, DataArgs
+from components.data.database import DatabaseOptions
 from conftest import run_mocked, settings_for
 from preflight.mocks import SECRET_SIG, SIG_KEY
 
@@ -25,22 +29,36 @@ def _access_view(a) -> dict:
                                                "path": a.efs.container_path}}
 
 
-def _run(stack: str, **overrides: str):
+# dev: single-AZ and the smallest sizes; prod: the defaults.
+DEV_DATABASE = DatabaseOptions(instance_class="db.t3.micro", allocated_storage_gb=20, max_allocated_storage_gb=100,
+                               backup_retention_days=1, multi_az=False)
+DEV_CACHE = CacheOptions(node_type="cache.t4g.micro", replicas=0, multi_az=False)
+
+
+def data_args(stack: str, subnets, **changes) -> DataArgs:
+    prod = stack == "prod"
+    dev = {} if prod else dict(database=DEV_DATABASE, cache=DEV_CACHE, az_count=2, deletion_protection=False,
+                               log_retention_days=7)
+    return DataArgs(stack=stack, vpc_id="vpc-0abc", private_subnet_ids=subnets, base_tags=base_tags(stack),
+                    **{**dev, **changes})
+
+
+def _run(stack: str, **changes):
     import pulumi
 
-    from components.data.data import Data, DataArgs
-
-    settings = settings_for(stack, **overrides)
+    holder = {}
 
     def build():
-        subnets = pulumi.Output.from_input(private_subnets(settings.config.azCount))
-        data = Data("data", DataArgs(settings=settings, vpc_id="vpc-0abc", private_subnet_ids=subnets))
+        subnets = pulumi.Output.from_input(private_subnets(3 if stack == "prod" else 2))
+        holder["args"] = args = data_args(stack, subnets, **changes)
+        data = Data("data", args)
         return {"databases": data.databases, "db_instance_ids": data.db_instance_ids,
                 "db_instance_arns": data.db_instance_arns, "cache_id": data.cache_replication_group_id,
                 "redis_endpoint": data.redis_endpoint, "efs_id": data.efs_id,
                 "access": [_access_view(a) for a in data.access]}
 
-    return settings, run_mocked(build, stack=stack)
+    g = run_mocked(build, stack=stack)
+    return holder["args"], g
 
 
 @pytest.fixture(scope="module", params=["prod", "dev"])
@@ -55,21 +73,21 @@ def _is_secret(v) -> bool:
 # ---- RDS ---------------------------------------------------------------------------------------------
 
 def test_one_postgres_instance_per_owner_sized_from_settings(run):
-    settings, g = run
-    db = settings.config.database
-    prod = settings.stack == "prod"
+    args, g = run
+    db = args.database
+    prod = args.stack == "prod"
     instances = {r["inputs"]["identifier"]: r for r in g.of_type(RDS)}
-    assert set(instances) == {f"{settings.stack}-{o}-db" for o in db.owners}
+    assert set(instances) == {f"{args.stack}-{o}-db" for o in args.database_owners}
     for ident, r in instances.items():
         i = r["inputs"]
         assert len(ident) <= 63 and LOWER_ID.fullmatch(ident)
-        assert i["engine"] == "postgres" and i["engineVersion"] == db.engineVersion.split(".")[0]
-        assert i["instanceClass"] == ("db.t3.medium" if prod else "db.t3.micro") == db.instanceClass
+        assert i["engine"] == "postgres" and i["engineVersion"] == db.engine_version.split(".")[0]
+        assert i["instanceClass"] == ("db.t3.medium" if prod else "db.t3.micro") == db.instance_class
         assert i["multiAz"] is prod
         assert i["storageType"] == "gp3" and i["storageEncrypted"] is True
-        assert i["allocatedStorage"] == db.allocatedStorageGb
-        assert i["maxAllocatedStorage"] == db.maxAllocatedStorageGb > db.allocatedStorageGb
-        assert i["backupRetentionPeriod"] == db.backupRetentionDays == (7 if prod else 1)
+        assert i["allocatedStorage"] == db.allocated_storage_gb
+        assert i["maxAllocatedStorage"] == db.max_allocated_storage_gb > db.allocated_storage_gb
+        assert i["backupRetentionPeriod"] == db.backup_retention_days == (7 if prod else 1)
         assert i["publiclyAccessible"] is False
         assert i["caCertIdentifier"] == "rds-ca-rsa2048-g1" and i["autoMinorVersionUpgrade"] is True
         assert i["performanceInsightsEnabled"] is True and i["databaseInsightsMode"] == "standard"
@@ -88,9 +106,9 @@ def test_master_password_is_managed_by_rds_never_given(run):
 
 
 def test_stateful_protection_follows_deletion_protection(run):
-    settings, g = run
-    prod = settings.stack == "prod"
-    assert settings.config.deletionProtection is prod
+    args, g = run
+    prod = args.stack == "prod"
+    assert args.deletion_protection is prod
     for r in g.of_type(RDS):
         i = r["inputs"]
         assert r["protect"] is prod
@@ -104,8 +122,8 @@ def test_final_snapshot_names_are_unique_per_created_resource(run):
     """A fixed "<id>-final" fails the second delete of a re-created instance
     (DBSnapshotAlreadyExists): the name carries the creating run's UTC stamp, and
     ignore_changes keeps it from changing on later runs."""
-    settings, g = run
-    prod = settings.stack == "prod"
+    args, g = run
+    prod = args.stack == "prod"
     primaries = [r for r in g.of_type(RDS) if "replicateSourceDb" not in r["inputs"]]
     assert primaries
     for r in primaries:
@@ -145,18 +163,18 @@ def test_generated_secret_keeps_its_first_value_and_rotates_by_generation():
 
 
 def test_parameter_group_forces_tls_for_the_engine_major(run):
-    settings, g = run
+    args, g = run
     by_urn = resources_by_urn(g)
     for r in g.of_type(RDS):
         (pg_urn,) = r["propertyDependencies"]["parameterGroupName"]
         pg = by_urn[pg_urn]["inputs"]
-        assert pg["family"] == "postgres16" == f"postgres{settings.config.database.engineVersion.split('.')[0]}"
+        assert pg["family"] == "postgres16" == f"postgres{args.database.engine_version.split('.')[0]}"
         params = {p["name"]: p["value"] for p in pg["parameters"]}
         assert params["rds.force_ssl"] == "1"
 
 
 def test_each_database_has_its_own_closed_security_group_and_private_subnets(run):
-    settings, g = run
+    args, g = run
     by_urn = resources_by_urn(g)
     sgs = set()
     for r in g.of_type(RDS):
@@ -166,14 +184,14 @@ def test_each_database_has_its_own_closed_security_group_and_private_subnets(run
         assert sg["vpcId"] == "vpc-0abc"
         sgs.add(sg_urn)
         (sn_urn,) = r["propertyDependencies"]["dbSubnetGroupName"]
-        assert by_urn[sn_urn]["inputs"]["subnetIds"] == private_subnets(settings.config.azCount)
-    assert len(sgs) == len(settings.config.database.owners)
+        assert by_urn[sn_urn]["inputs"]["subnetIds"] == private_subnets(args.az_count)
+    assert len(sgs) == len(args.database_owners)
     # No rules of our own anywhere: only the compute tier opens these groups.
     assert not [r for r in g.resources if "securityGroup" in r["type"] and r["type"] != SG]
 
 
 def test_rds_log_groups_exist_with_retention_before_the_instance(run):
-    settings, g = run
+    args, g = run
     by_urn = resources_by_urn(g)
     for r in g.of_type(RDS):
         ident = r["inputs"]["identifier"]
@@ -182,12 +200,12 @@ def test_rds_log_groups_exist_with_retention_before_the_instance(run):
                                                        f"/aws/rds/instance/{ident}/upgrade"}
         assert r["inputs"]["enabledCloudwatchLogsExports"] == ["postgresql", "upgrade"]
     for lg in g.of_type("aws:cloudwatch/logGroup:LogGroup"):
-        assert lg["inputs"]["retentionInDays"] == settings.config.logRetentionDays
+        assert lg["inputs"]["retentionInDays"] == args.log_retention_days
 
 
 def test_read_replicas_replicate_the_primary_without_own_credentials():
-    settings, g = _run("prod", **{"database.readReplicas": "2"})
-    owners = settings.config.database.owners
+    args, g = _run("prod", database=DatabaseOptions(read_replicas=2))
+    owners = args.database_owners
     replicas = [r for r in g.of_type(RDS) if "replicateSourceDb" in r["inputs"]]
     primaries = [r for r in g.of_type(RDS) if "replicateSourceDb" not in r["inputs"]]
     assert len(replicas) == 2 * len(owners) and len(primaries) == len(owners)
@@ -210,9 +228,9 @@ def test_read_replicas_replicate_the_primary_without_own_credentials():
 # ---- ElastiCache ------------------------------------------------------------------------------------
 
 def test_cache_is_multi_az_with_failover_in_prod_and_one_node_in_dev(run):
-    settings, g = run
+    args, g = run
     i = g.one(RG)["inputs"]
-    if settings.stack == "prod":
+    if args.stack == "prod":
         assert (i["numCacheClusters"], i["automaticFailoverEnabled"], i["multiAzEnabled"]) == (2, True, True)
         assert i["nodeType"] == "cache.t4g.small" and i["snapshotRetentionLimit"] == 1
     else:
@@ -220,11 +238,11 @@ def test_cache_is_multi_az_with_failover_in_prod_and_one_node_in_dev(run):
         assert i["nodeType"] == "cache.t4g.micro" and i["snapshotRetentionLimit"] == 0
     assert i["engine"] == "redis" and i["engineVersion"] == "7.1" and i["port"] == 6379
     gid = i["replicationGroupId"]
-    assert gid == f"{settings.stack}-inventory-cache" and len(gid) <= 40 and LOWER_ID.fullmatch(gid)
+    assert gid == f"{args.stack}-inventory-cache" and len(gid) <= 40 and LOWER_ID.fullmatch(gid)
 
 
 def test_cache_is_encrypted_and_authenticated_from_a_secret(run):
-    settings, g = run
+    args, g = run
     by_urn = resources_by_urn(g)
     rg = g.one(RG)
     i = rg["inputs"]
@@ -237,28 +255,28 @@ def test_cache_is_encrypted_and_authenticated_from_a_secret(run):
     (sg_urn,) = rg["propertyDependencies"]["securityGroupIds"]
     assert "ingress" not in by_urn[sg_urn]["inputs"] and "egress" not in by_urn[sg_urn]["inputs"]
     (sn_urn,) = rg["propertyDependencies"]["subnetGroupName"]
-    assert by_urn[sn_urn]["inputs"]["subnetIds"] == private_subnets(settings.config.azCount)
+    assert by_urn[sn_urn]["inputs"]["subnetIds"] == private_subnets(args.az_count)
     (log,) = i["logDeliveryConfigurations"]
     assert log["destinationType"] == "cloudwatch-logs" and log["logType"] == "slow-log"
 
 
 def test_valkey_is_a_config_option_and_bad_versions_are_refused():
-    _, g = _run("dev", **{"cache.engine": "valkey", "cache.engineVersion": "8.0"})
+    _, g = _run("dev", cache=dataclasses.replace(DEV_CACHE, engine="valkey", engine_version="8.0"))
     i = g.one(RG)["inputs"]
     assert i["engine"] == "valkey" and i["engineVersion"] == "8.0" and i["transitEncryptionEnabled"] is True
     with pytest.raises(Exception, match="valkey"):
-        _run("dev", **{"cache.engine": "valkey"})  # 7.1 exists for Redis OSS only
+        settings_for("dev", **{"cache.engine": "valkey"})  # 7.1 exists for Redis OSS only
 
 
 # ---- EFS --------------------------------------------------------------------------------------------
 
 def test_efs_encrypted_backed_up_with_a_mount_target_per_private_subnet(run):
-    settings, g = run
+    args, g = run
     fs = g.one("aws:efs/fileSystem:FileSystem")
     assert fs["inputs"]["encrypted"] is True and "availabilityZoneName" not in fs["inputs"]
     assert fs["inputs"]["throughputMode"] == "elastic"
     mts = g.of_type("aws:efs/mountTarget:MountTarget")
-    assert sorted(m["inputs"]["subnetId"] for m in mts) == private_subnets(settings.config.azCount)
+    assert sorted(m["inputs"]["subnetId"] for m in mts) == private_subnets(args.az_count)
     assert len({tuple(m["inputs"]["securityGroups"]) for m in mts}) == 1
     assert g.one("aws:efs/backupPolicy:BackupPolicy")["inputs"]["backupPolicy"] == {"status": "ENABLED"}
     policy = json.loads(g.one("aws:efs/fileSystemPolicy:FileSystemPolicy")["inputs"]["policy"])
@@ -268,12 +286,12 @@ def test_efs_encrypted_backed_up_with_a_mount_target_per_private_subnet(run):
 
 
 def test_efs_access_point_per_mounting_service(run):
-    settings, g = run
+    args, g = run
     aps = g.of_type("aws:efs/accessPoint:AccessPoint")
-    assert {a["inputs"]["tags"]["service"] for a in aps} == set(settings.config.efs.mountedBy)
+    assert {a["inputs"]["tags"]["service"] for a in aps} == set(args.efs_mounted_by)
     # Tasks mount by access point id: it must not exist before every mount target does.
     mts = {m["urn"] for m in g.of_type("aws:efs/mountTarget:MountTarget")}
-    assert len(mts) == settings.config.azCount
+    assert len(mts) == args.az_count
     for a in aps:
         assert mts <= set(a["dependencies"])
     for a in aps:
@@ -284,12 +302,11 @@ def test_efs_access_point_per_mounting_service(run):
 # ---- access records (what compute wires) -----------------------------------------------------------
 
 def test_access_grants_only_the_owners(run):
-    settings, g = run
-    cfg = settings.config
+    args, g = run
     access = g.outputs["access"]
     ids = {r["id"]: r for r in g.of_type(SG)}
     dbs = [a for a in access if a["port"] == 5432]
-    assert sorted(a["service"] for a in dbs) == sorted(cfg.database.owners)
+    assert sorted(a["service"] for a in dbs) == sorted(args.database_owners)
     assert len({a["sg"] for a in dbs}) == len(dbs)  # one group per database
     for a in dbs:
         secret = g.outputs["databases"][a["service"]]["secret_arn"]
@@ -299,11 +316,11 @@ def test_access_grants_only_the_owners(run):
         assert a["env"]["DB_HOST"] == g.outputs["databases"][a["service"]]["address"]
         assert a["sg"] in ids
     (cache,) = [a for a in access if a["port"] == 6379]
-    assert cache["service"] == cfg.cache.owner == "inventory"
+    assert cache["service"] == args.cache.owner == "inventory"
     assert cache["secrets"]["REDIS_AUTH_TOKEN"].endswith(":password::") and cache["exec"]
     assert cache["env"]["REDIS_TLS"] == "true"
     efs = [a for a in access if a["port"] == 2049]
-    assert sorted(a["service"] for a in efs) == sorted(cfg.efs.mountedBy)
+    assert sorted(a["service"] for a in efs) == sorted(args.efs_mounted_by)
     ap_ids = {a["efs"]["ap"] for a in efs}
     assert len(ap_ids) == len(efs)  # each its own access point
     for a in efs:
@@ -314,7 +331,7 @@ def test_access_grants_only_the_owners(run):
 
 
 def test_outputs_carry_endpoints_and_secret_arns_never_values(run):
-    settings, g = run
+    args, g = run
     out = g.outputs
     for owner, d in out["databases"].items():
         assert set(d) == {"endpoint", "address", "port", "secret_arn", "identifier"}
@@ -323,17 +340,17 @@ def test_outputs_carry_endpoints_and_secret_arns_never_values(run):
         assert out["db_instance_arns"][owner].startswith("arn:aws:rds:")
         assert out["db_instance_ids"][owner] == d["identifier"]
     assert re.fullmatch(r"master\..+:6379", out["redis_endpoint"])
-    assert out["cache_id"] == f"{settings.stack}-inventory-cache"
+    assert out["cache_id"] == f"{args.stack}-inventory-cache"
     assert out["efs_id"].startswith("fs-")
     assert "password" not in json.dumps({k: v for k, v in out.items() if k != "access"}).lower().replace(
         "password::", "")
 
 
 def test_every_taggable_resource_has_the_required_tags(run):
-    settings, g = run
+    args, g = run
     untaggable = {"aws:efs/mountTarget:MountTarget", "aws:efs/backupPolicy:BackupPolicy",
                   "aws:efs/fileSystemPolicy:FileSystemPolicy", "aws:secretsmanager/secretVersion:SecretVersion"}
-    assert_required_tags(g, "data", settings.stack, untaggable)
+    assert_required_tags(g, "data", args.stack, untaggable)
 
 
 def test_identifiers_stay_valid_for_long_or_odd_stack_names():

@@ -4,7 +4,6 @@ committed mode (no domain: default endpoints) and with a domain (own or managed 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from functools import lru_cache
@@ -12,19 +11,16 @@ from typing import Any, Optional
 
 import pytest
 
-from _helpers import REQUIRED_TAGS
-from conftest import run_mocked, settings_for
-from components.edge.edge import Edge, EdgeArgs
-from components.edge.alb import (ALB_TLS_POLICY, ELB_LOG_DELIVERY_PRINCIPAL, default_route_service,
-                                 elb_log_principal, path_rules, stage_rewrite, wildcard_to_regex)
-from components.edge.alb import MAX_VALUES_PER_RULE, check_condition_budget
+from _helpers import REQUIRED_TAGS, base_tags
+from conftest import plan_for, run_mocked
+from components.edge.alb import ALB_TLS_POLICY, MAX_VALUES_PER_RULE, PRIVATE_ORIGIN_TAG, check_condition_budget
 from components.edge.api import SHARED_ACCOUNT_ROLE_TAG, STAGE_NAME
-from components.edge.alb import PRIVATE_ORIGIN_TAG
 from components.edge.cdn import CACHE_OPTIMIZED, CLOUDFRONT_ZONE_ID, VIEWER_MIN_TLS, VPC_ORIGIN_SERVICE_SG
+from components.edge.edge import ApiOptions, CdnOptions, Edge, EdgeArgs, PublicService
 from components.edge.origin_verify import ORIGIN_VERIFY_HEADER, build_origin_verification
+from components.edge.routing import default_route_service, path_rules, stage_rewrite, wildcard_to_regex
 from components.edge.waf import DESCRIPTION_PATTERN, MANAGED_RULE_GROUPS, WAF_LOG_GROUP_PREFIX
-from components.config.settings import ServiceSettings
-from conftest import plan_for
+from platform_policies.facts.elb_logs import ELB_LOG_DELIVERY_PRINCIPAL, elb_log_principal
 from preflight.mocks import ACCOUNT, SECRET_SIG, SIG_KEY, autoname
 
 STACKS = ("prod", "dev")
@@ -52,21 +48,29 @@ STAGE_TRANSFORM = {"type": "url-rewrite", "urlRewriteConfig": {"rewrite": {
     "regex": r"^/v1(/|$)(.*)$", "replace": "/$2"}}}
 
 
-def with_config(settings, region: Optional[str] = None, **changes: Any):
-    """Settings with StackSettings fields replaced (``edge`` may be a dict of EdgeSettings fields)."""
-    cfg = settings.config
-    if isinstance(changes.get("edge"), dict):
-        changes["edge"] = dataclasses.replace(cfg.edge, **changes["edge"])
-    return dataclasses.replace(settings, config=dataclasses.replace(cfg, **changes),
-                               region=region or settings.region)
+# The committed stacks' public services (all on port 8080 with /health checks).
+SERVICES = {"gateway": PublicService(path="/*"), "user": PublicService(path="/users/*"),
+            "order": PublicService(path="/orders/*"), "inventory": PublicService(path="/inventory/*"),
+            "payment": PublicService(path="/payments/*")}
 
 
-def run_edge(settings, region: str = "us-east-1", **arg_overrides: Any):
+def edge_args(stack: str, **changes: Any) -> EdgeArgs:
+    """prod: the defaults; dev: its own VPC block, no deletion protection, 7-day logs."""
+    dev = {} if stack == "prod" else dict(vpc_cidr="10.1.0.0/16", deletion_protection=False, log_retention_days=7)
+    return EdgeArgs(**{**dict(stack=stack, region="us-east-1", base_tags=base_tags(stack), vpc_id=VPC_ID,
+                              vpc_cidr="10.0.0.0/16", private_subnet_ids=PRIVATE_SUBNETS, services=SERVICES),
+                       **dev, **changes})
+
+
+def paths(services: dict[str, PublicService] = SERVICES) -> dict[str, str]:
+    return {n: svc.path for n, svc in services.items()}
+
+
+def run_edge(args: EdgeArgs):
     holder: dict[str, Edge] = {}
 
     def build():
-        edge = Edge("edge", EdgeArgs(settings=settings, vpc_id=VPC_ID, private_subnet_ids=PRIVATE_SUBNETS,
-                                     **arg_overrides))
+        edge = Edge("edge", args)
         holder["edge"] = edge
         return {"alb_dns_name": edge.alb_dns_name, "api_url": edge.api_url, "cdn_domain": edge.cdn_domain,
                 "alb_arn": edge.alb_arn, "alb_arn_suffix": edge.alb_arn_suffix,
@@ -80,27 +84,26 @@ def run_edge(settings, region: str = "us-east-1", **arg_overrides: Any):
                 "web_acl_arn": edge.web_acl_arn, "cdn_web_acl_arn": edge.cdn_web_acl_arn,
                 "origin_verify_secret_arn": edge.origin_verify_secret_arn}
 
-    return run_mocked(build, stack=settings.stack, region=region)
+    return run_mocked(build, stack=args.stack, region=args.region)
 
 
 @lru_cache(maxsize=None)
 def graph(stack: str):
-    """The committed config: no domain, so HTTP from the VPC origin and the VPC link to the ALB."""
-    return run_edge(settings_for(stack))
+    """No domain (the committed mode): HTTP from the VPC origin and the VPC link to the ALB."""
+    return run_edge(edge_args(stack))
 
 
 @lru_cache(maxsize=None)
 def tls_graph(stack: str):
     """With a domain and its own certificate (edge mode OWN_CERTIFICATE)."""
-    return run_edge(with_config(settings_for(stack), edge={"certificateArn": CERT, "domainName": DOMAIN}))
+    return run_edge(edge_args(stack, certificate_arn=CERT, domain_name=DOMAIN))
 
 
 @lru_cache(maxsize=None)
 def managed_graph():
     """A domain, its hosted zone and a CloudFront alias: the stack requests both certificates."""
-    s = settings_for("prod", **{"edge.domainName": DOMAIN, "edge.hostedZoneId": ZONE,
-                                "edge.cdnAliases": '["www.acme-shop.io"]'})
-    return run_edge(s, cdn_aliases=["www.acme-shop.io"])
+    return run_edge(edge_args("prod", domain_name=DOMAIN, hosted_zone_id=ZONE,
+                              cdn=CdnOptions(aliases=["www.acme-shop.io"])))
 
 
 def serving_listener(g) -> dict:
@@ -121,9 +124,8 @@ def alb_sg(g) -> dict:
 # ---- routing (pure) ------------------------------------------------------------------------------
 
 def test_gateway_is_default_route_and_others_get_path_rules():
-    s = settings_for("prod")
-    assert default_route_service(s) == "gateway"
-    rules = {r.service: r for r in path_rules(s, STAGE_NAME)}
+    assert default_route_service(paths()) == "gateway"
+    rules = {r.service: r for r in path_rules(paths(), STAGE_NAME)}
     assert set(rules) == set(PUBLIC)
     assert rules["user"].path == "/users/*"
     assert rules["user"].regex == r"^(/v1)?/users(/.*)?$" and STAGE_NAME == "v1"
@@ -135,24 +137,19 @@ def test_gateway_is_default_route_and_others_get_path_rules():
 
 
 def test_more_specific_paths_get_lower_priorities():
-    s = settings_for("prod")
-    services = dict(s.config.services)
-    services["order"] = ServiceSettings(public=True, path="/orders/*")
-    services["payment"] = ServiceSettings(public=True, path="/orders/payments/*")
-    rules = {r.service: r.priority for r in path_rules(with_config(s, services=services), STAGE_NAME)}
+    rules = {r.service: r.priority
+             for r in path_rules({**paths(), "order": "/orders/*", "payment": "/orders/payments/*"}, STAGE_NAME)}
     assert rules["payment"] < rules["order"]
 
 
 def test_rule_priorities_do_not_move_when_services_come_or_go():
     # ALB rejects a priority another rule still holds, and Pulumi updates the surviving
     # rules before deleting a removed one: renumbering by position fails `pulumi up`.
-    s = settings_for("prod")
-    before = {r.service: r.priority for r in path_rules(s, STAGE_NAME)}
-    fewer = {n: v for n, v in s.config.services.items() if n != "inventory"}
-    more = {**s.config.services, "cart": ServiceSettings(public=True, path="/carts/*"),
-            "search": ServiceSettings(public=True, path="/search/items/*")}
-    for services in (fewer, more):
-        after = {r.service: r.priority for r in path_rules(with_config(s, services=services), STAGE_NAME)}
+    before = {r.service: r.priority for r in path_rules(paths(), STAGE_NAME)}
+    fewer = {n: p for n, p in paths().items() if n != "inventory"}
+    more = {**paths(), "cart": "/carts/*", "search": "/search/items/*"}
+    for routes in (fewer, more):
+        after = {r.service: r.priority for r in path_rules(routes, STAGE_NAME)}
         assert {n: p for n, p in after.items() if n in before} == {n: p for n, p in before.items() if n in after}
         assert len(set(after.values())) == len(after)
         assert all(100 <= p < 50000 for n, p in after.items() if n != "gateway")
@@ -217,20 +214,17 @@ def test_stage_rewrite_strips_only_a_leading_stage_segment():
 
 
 def test_a_service_path_under_the_stage_prefix_is_rejected():
-    s = settings_for("dev")
     for path in ("/v1/*", "/v1/things/*"):
-        services = {**s.config.services, "order": ServiceSettings(public=True, path=path)}
         with pytest.raises(ValueError, match="stage"):
-            path_rules(with_config(s, services=services), STAGE_NAME)
-    services = {**s.config.services, "order": ServiceSettings(public=True, path="/v1beta/*")}
-    assert any(r.path == "/v1beta/*" for r in path_rules(with_config(s, services=services), STAGE_NAME))
+            path_rules({**paths(), "order": path}, STAGE_NAME)
+    assert any(r.path == "/v1beta/*" for r in path_rules({**paths(), "order": "/v1beta/*"}, STAGE_NAME))
 
 
 # ---- ALB --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_alb_is_internal_hardened_and_logged(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     lb = g.one(LB)["inputs"]
     # Internal in every edge mode (`internal` cannot change in place): the same with a domain.
     assert lb["loadBalancerType"] == "application" and lb["internal"] is True
@@ -238,7 +232,7 @@ def test_alb_is_internal_hardened_and_logged(stack):
     assert lb["subnets"] == PRIVATE_SUBNETS
     assert lb["securityGroups"] == [alb_sg(g)["id"]]
     assert lb["dropInvalidHeaderFields"] is True
-    assert lb["enableDeletionProtection"] is s.config.deletionProtection
+    assert lb["enableDeletionProtection"] is s.deletion_protection
     assert lb["enableDeletionProtection"] is (stack == "prod")
     bucket = g.one("aws:s3/bucket:Bucket")
     assert lb["accessLogs"] == {"enabled": True, "bucket": bucket["id"], "prefix": "alb"}
@@ -289,15 +283,15 @@ def test_without_a_domain_one_private_http_listener_serves(stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_one_ip_target_group_per_public_service_with_config_health_check(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     groups = {r["inputs"]["tags"]["service"]: r["inputs"] for r in g.of_type(TG)}
     assert sorted(groups) == sorted(PUBLIC)
     for svc, tg in groups.items():
-        conf = s.config.services[svc]
+        conf = s.services[svc]
         assert tg["targetType"] == "ip"
         assert tg["port"] == conf.port and tg["protocol"] == "HTTP"
         assert tg["vpcId"] == VPC_ID
-        assert tg["healthCheck"]["path"] == conf.healthCheckPath
+        assert tg["healthCheck"]["path"] == conf.health_check_path
         assert tg["healthCheck"]["enabled"] is True
 
 
@@ -321,7 +315,7 @@ def test_listener_rules_route_paths_to_their_target_groups(stack):
     assert set(rules) == set(PUBLIC)
     for svc, record in rules.items():
         rule = record["inputs"]
-        path = settings_for(stack).config.services[svc].path
+        path = SERVICES[svc].path
         assert rule["conditions"][0]["pathPattern"] == {"regexValues": [wildcard_to_regex(path, STAGE_NAME)]}
         # All traffic to the primary group; ECS shifts the weights during a canary.
         assert rule["actions"] == [{"type": "forward", "forward": {"targetGroups": [
@@ -362,10 +356,10 @@ def _route(g, path: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_api_and_cloudfront_paths_reach_the_same_service_with_the_same_path(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     rules = {r["inputs"]["tags"]["service"]: r["inputs"]["conditions"][0]["pathPattern"]["regexValues"][0]
              for r in g.of_type(RULE)}
-    prefixes = {svc: s.config.services[svc].path[:-2] for svc in PUBLIC if svc != "gateway"}
+    prefixes = {svc: s.services[svc].path[:-2] for svc in PUBLIC if svc != "gateway"}
     assert prefixes == {"user": "/users", "order": "/orders", "inventory": "/inventory", "payment": "/payments"}
     for svc, prefix in prefixes.items():
         regex = rules[svc]
@@ -385,10 +379,7 @@ def test_api_and_cloudfront_paths_reach_the_same_service_with_the_same_path(stac
 
 
 def test_without_a_default_service_the_listener_answers_404():
-    s = settings_for("dev")
-    services = dict(s.config.services)
-    services["gateway"] = ServiceSettings(public=True, path="/gw/*")
-    g = run_edge(with_config(s, services=services))
+    g = run_edge(edge_args("dev", services={**SERVICES, "gateway": PublicService(path="/gw/*")}))
     serving = serving_listener(g)["inputs"]
     assert serving["defaultActions"][0]["type"] == "fixed-response"
     assert serving["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"  # unverified
@@ -410,11 +401,8 @@ def test_without_a_default_service_the_listener_answers_404():
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_alb_and_target_group_names_fit_32_characters_after_autonaming(stack):
-    s = settings_for(stack)
-    services = dict(s.config.services)
     long_name = "a-very-long-service1"  # 20 characters, the longest settings allow
-    services[long_name] = ServiceSettings(public=True, path="/long/*")
-    g = run_edge(with_config(s, services=services))
+    g = run_edge(edge_args(stack, services={**SERVICES, long_name: PublicService(path="/long/*")}))
     names = [r["inputs"].get("name") or autoname(r["name"]) for r in g.of_type(TG) + g.of_type(LB)]
     assert len(names) == 2 * (len(PUBLIC) + 1) + 1  # primary + alternate per public service, one ALB
     assert all(len(n) <= 32 for n in names), names
@@ -425,9 +413,9 @@ def test_alb_and_target_group_names_fit_32_characters_after_autonaming(stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_access_log_bucket_is_private_sse_s3_and_expires(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     bucket = g.one("aws:s3/bucket:Bucket")
-    assert bucket["inputs"].get("forceDestroy", False) is (not s.config.deletionProtection)
+    assert bucket["inputs"].get("forceDestroy", False) is (not s.deletion_protection)
     sse = g.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")["inputs"]
     assert sse["bucket"] == bucket["id"]
     assert sse["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}  # ALB: SSE-S3 only
@@ -436,7 +424,7 @@ def test_access_log_bucket_is_private_sse_s3_and_expires(stack):
                                           "restrictPublicBuckets"))
     lifecycle = g.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["inputs"]
     assert lifecycle["rules"][0]["status"] == "Enabled"
-    assert lifecycle["rules"][0]["expiration"]["days"] == s.config.logRetentionDays
+    assert lifecycle["rules"][0]["expiration"]["days"] == s.log_retention_days
     owner = g.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls")["inputs"]
     assert owner["rule"]["objectOwnership"] == "BucketOwnerEnforced"
 
@@ -459,8 +447,7 @@ def test_newer_regions_use_the_log_delivery_service_principal():
     assert elb_log_principal("eu-west-1") == {"AWS": "arn:aws:iam::156460612806:root"}
     assert elb_log_principal("us-gov-west-1") == {"AWS": "arn:aws-us-gov:iam::048591011584:root"}
     assert elb_log_principal("mx-central-1") == {"Service": ELB_LOG_DELIVERY_PRINCIPAL}
-    s = settings_for("prod")
-    g = run_edge(with_config(s, region="mx-central-1"), region="mx-central-1")
+    g = run_edge(edge_args("prod", region="mx-central-1"))
     doc = json.loads(g.one("aws:s3/bucketPolicy:BucketPolicy")["inputs"]["policy"])
     assert doc["Statement"][0]["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
 
@@ -512,12 +499,12 @@ def test_no_other_security_group_allows_the_internet(stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_alb_egress_reaches_only_service_ports_inside_the_vpc(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     alb_id = alb_sg(g)["id"]
     egress = [r["inputs"] for r in g.of_type(EGRESS) if r["inputs"]["securityGroupId"] == alb_id]
-    ports = {s.config.services[n].port for n in PUBLIC}
+    ports = {s.services[n].port for n in PUBLIC}
     assert {(e["fromPort"], e["toPort"]) for e in egress} == {(p, p) for p in ports}
-    assert all(e["cidrIpv4"] == s.config.vpcCidr and e["ipProtocol"] == "tcp" for e in egress)
+    assert all(e["cidrIpv4"] == s.vpc_cidr and e["ipProtocol"] == "tcp" for e in egress)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -572,17 +559,17 @@ def test_api_reaches_the_alb_through_vpc_link_v2(stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_stage_logs_traces_and_throttles(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     stage = g.one("aws:apigateway/stage:Stage")["inputs"]
     assert stage["xrayTracingEnabled"] is True
     log_group = g.named("edge-api-access")
     assert stage["accessLogSettings"]["destinationArn"].endswith(":log-group:" + autoname("edge-api-access"))
     assert json.loads(stage["accessLogSettings"]["format"])["requestId"] == "$context.requestId"
-    assert log_group["inputs"]["retentionInDays"] == s.config.logRetentionDays
+    assert log_group["inputs"]["retentionInDays"] == s.log_retention_days
     settings = g.one("aws:apigateway/methodSettings:MethodSettings")["inputs"]
     assert settings["methodPath"] == "*/*"
-    assert settings["settings"]["throttlingRateLimit"] == s.config.edge.apiThrottleRatePerSecond
-    assert settings["settings"]["throttlingBurstLimit"] == s.config.edge.apiThrottleBurst
+    assert settings["settings"]["throttlingRateLimit"] == s.api.throttle_rate_per_second
+    assert settings["settings"]["throttlingBurstLimit"] == s.api.throttle_burst
     assert settings["settings"]["dataTraceEnabled"] is False  # no request bodies in logs
     # API Gateway refuses stage logging until the account has a CloudWatch role.
     account = g.one("aws:apigateway/account:Account")
@@ -593,11 +580,11 @@ def test_stage_logs_traces_and_throttles(stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_api_execution_log_group_exists_before_logging_with_retention(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     api_id = g.one("aws:apigateway/restApi:RestApi")["id"]
     group = g.named("edge-api-execution")
     assert group["inputs"]["name"] == f"API-Gateway-Execution-Logs_{api_id}/v1"
-    assert group["inputs"]["retentionInDays"] == s.config.logRetentionDays
+    assert group["inputs"]["retentionInDays"] == s.log_retention_days
     # Stage (and so the method settings that switch logging on) wait for it.
     assert group["urn"] in g.one("aws:apigateway/stage:Stage")["dependencies"]
 
@@ -612,19 +599,19 @@ def test_api_deployment_waits_for_every_method_and_is_redeployed_on_change(stack
     stage = g.one("aws:apigateway/stage:Stage")["inputs"]
     assert stage["deployment"] == deployment["id"]
     # A changed routing surface (here: an authorizer) must yield a new deployment.
-    with_auth = run_edge(settings_for(stack), authorizer_lambda_arn=AUTHORIZER_ARN)
+    with_auth = run_edge(edge_args(stack, api=ApiOptions(authorizer_lambda_arn=AUTHORIZER_ARN)))
     assert (with_auth.one("aws:apigateway/deployment:Deployment")["inputs"]["triggers"]["redeployment"]
             != deployment["inputs"]["triggers"]["redeployment"])
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_usage_plan_and_api_key(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     plan = g.one("aws:apigateway/usagePlan:UsagePlan")
     inputs = plan["inputs"]
-    assert inputs["throttleSettings"] == {"rateLimit": s.config.edge.apiThrottleRatePerSecond,
-                                          "burstLimit": s.config.edge.apiThrottleBurst}
-    assert inputs["quotaSettings"] == {"limit": s.config.edge.apiQuotaPerMonth, "period": "MONTH"}
+    assert inputs["throttleSettings"] == {"rateLimit": s.api.throttle_rate_per_second,
+                                          "burstLimit": s.api.throttle_burst}
+    assert inputs["quotaSettings"] == {"limit": s.api.quota_per_month, "period": "MONTH"}
     assert inputs["apiStages"] == [{"apiId": g.one("aws:apigateway/restApi:RestApi")["id"], "stage": "v1"}]
     key = g.one("aws:apigateway/apiKey:ApiKey")
     assert "value" not in key["inputs"]  # AWS generates it
@@ -635,7 +622,7 @@ def test_usage_plan_and_api_key(stack):
 
 
 def test_lambda_authorizer_is_attached_when_given():
-    g = run_edge(settings_for("prod"), authorizer_lambda_arn=AUTHORIZER_ARN)
+    g = run_edge(edge_args("prod", api=ApiOptions(authorizer_lambda_arn=AUTHORIZER_ARN)))
     auth = g.one("aws:apigateway/authorizer:Authorizer")
     assert auth["inputs"]["type"] == "REQUEST"
     assert auth["inputs"]["authorizerUri"] == (
@@ -649,13 +636,13 @@ def test_lambda_authorizer_is_attached_when_given():
 
 
 def test_api_gateway_account_setting_can_be_left_to_another_stack():
-    g = run_edge(settings_for("dev"), manage_api_gateway_account=False)
+    g = run_edge(edge_args("dev", api=ApiOptions(manage_account=False)))
     assert not g.of_type("aws:apigateway/account:Account")
     assert not g.of_type("aws:iam/role:Role")
     # the stage says so, for the pack's apigateway-logging-role (which cannot see the other stack)
     stage = g.one("aws:apigateway/stage:Stage")["inputs"]
     assert stage["tags"][SHARED_ACCOUNT_ROLE_TAG[0]] == SHARED_ACCOUNT_ROLE_TAG[1]
-    owner = run_edge(settings_for("dev")).one("aws:apigateway/stage:Stage")["inputs"]
+    owner = run_edge(edge_args("dev")).one("aws:apigateway/stage:Stage")["inputs"]
     assert SHARED_ACCOUNT_ROLE_TAG[0] not in owner["tags"]
 
 
@@ -685,7 +672,7 @@ def _rate_rule(acl: dict) -> dict:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_regional_web_acl_protects_alb_and_api_stage(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     acl = g.named("edge-waf")
     inputs = acl["inputs"]
     assert inputs["scope"] == "REGIONAL" and inputs["defaultAction"] == {"allow": {}}
@@ -694,7 +681,7 @@ def test_regional_web_acl_protects_alb_and_api_stage(stack):
     assert all(r["overrideAction"] == {"none": {}} for r in inputs["rules"] if "managedRuleGroupStatement" in r["statement"])
     rate = _rate_rule(inputs)
     assert rate["action"] == {"block": {}}
-    assert rate["statement"]["rateBasedStatement"]["limit"] == s.config.edge.wafRateLimit
+    assert rate["statement"]["rateBasedStatement"]["limit"] == s.waf_rate_limit
     assert rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
     assert len({r["priority"] for r in inputs["rules"]}) == len(inputs["rules"])
     acl_arn = g.outputs["web_acl_arn"]
@@ -717,23 +704,23 @@ def test_waf_names_and_descriptions_are_accepted_by_aws(stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_rate_rule_on_the_alb_does_not_count_the_vpc_link(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     ip_set = g.one("aws:wafv2/ipSet:IpSet")["inputs"]
-    assert ip_set["addresses"] == [s.config.vpcCidr] and ip_set["scope"] == "REGIONAL"
+    assert ip_set["addresses"] == [s.vpc_cidr] and ip_set["scope"] == "REGIONAL"
     scope_down = _rate_rule(g.named("edge-waf")["inputs"])["statement"]["rateBasedStatement"]["scopeDownStatement"]
     assert "ipSetReferenceStatement" in scope_down["notStatement"]["statement"]
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_waf_logs_go_to_aws_waf_logs_groups_with_secrets_redacted(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     logging = g.of_type("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
     acl_arns = {g.outputs["web_acl_arn"], g.outputs["cdn_web_acl_arn"]}
     assert {c["inputs"]["resourceArn"] for c in logging} == acl_arns
     groups = {r["inputs"]["name"]: r["inputs"] for r in g.of_type("aws:cloudwatch/logGroup:LogGroup")
               if r["inputs"].get("name", "").startswith(WAF_LOG_GROUP_PREFIX)}
     assert len(groups) == 2
-    assert all(gr["retentionInDays"] == s.config.logRetentionDays for gr in groups.values())
+    assert all(gr["retentionInDays"] == s.log_retention_days for gr in groups.values())
     for c in logging:
         dest = c["inputs"]["logDestinationConfigs"][0]
         assert dest.split(":log-group:")[1].startswith("aws-waf-logs-") and not dest.endswith(":*")
@@ -759,7 +746,7 @@ def test_cloudfront_acl_and_logs_live_in_us_east_1_via_an_explicit_provider(stac
 
 
 def test_cloudfront_acl_stays_in_us_east_1_when_the_stack_is_elsewhere():
-    g = run_edge(with_config(settings_for("prod"), region="eu-west-1"), region="eu-west-1")
+    g = run_edge(edge_args("prod", region="eu-west-1"))
     assert g.one("pulumi:providers:aws")["inputs"]["region"] == "us-east-1"
     assert ":wafv2:us-east-1:" in g.one(DISTRIBUTION)["inputs"]["webAclId"]
     assert ":wafv2:eu-west-1:" in g.outputs["web_acl_arn"]
@@ -801,7 +788,7 @@ def test_distribution_serves_https_with_static_caching_from_a_vpc_origin(stack):
 
 def test_custom_cdn_certificate_enforces_tls_1_2():
     cert = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/cdn"
-    g = run_edge(with_config(settings_for("prod"), edge={"cdnCertificateArn": cert}), cdn_aliases=["cdn.acme-shop.io"])
+    g = run_edge(edge_args("prod", cdn=CdnOptions(aliases=["cdn.acme-shop.io"], certificate_arn=cert)))
     d = g.one(DISTRIBUTION)["inputs"]
     assert d["viewerCertificate"] == {"acmCertificateArn": cert, "sslSupportMethod": "sni-only",
                                       "minimumProtocolVersion": VIEWER_MIN_TLS}
@@ -853,7 +840,7 @@ def test_without_a_domain_nothing_is_certified_or_named():
 
 
 def test_cdn_can_be_switched_off():
-    g = run_edge(with_config(settings_for("dev"), edge={"cdn": False}))
+    g = run_edge(edge_args("dev", cdn=None))
     assert not g.of_type(DISTRIBUTION) and not g.of_type("pulumi:providers:aws") and not g.of_type(VPC_ORIGIN)
     assert "edge-alb-from-cloudfront" not in {r["name"] for r in g.of_type(INGRESS)}
     assert [a["inputs"]["scope"] for a in g.of_type(WEB_ACL)] == ["REGIONAL"]
@@ -1009,11 +996,11 @@ def test_cloudfront_origin_sends_the_origin_header(stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_origin_header_value_is_a_secret_and_never_exported(stack):
-    g, s = graph(stack), settings_for(stack)
+    g, s = graph(stack), edge_args(stack)
     value = origin_value(g)
     secret = g.one("aws:secretsmanager/secret:Secret")
     assert secret["inputs"]["tags"]["tier"] == "edge"
-    assert secret["inputs"]["recoveryWindowInDays"] == (30 if s.config.deletionProtection else 7)
+    assert secret["inputs"]["recoveryWindowInDays"] == (30 if s.deletion_protection else 7)
     assert g.outputs["origin_verify_secret_arn"] == secret["id"]
     # Wherever the value is an input, it is marked secret; no output carries it.
     for r in g.resources:
@@ -1035,7 +1022,7 @@ def test_rotation_accepts_both_values_until_the_previous_one_is_dropped():
     before = graph("prod")
     old = origin_value(before)
     # Step 1: new generation, previous still accepted.
-    g = run_edge(settings_for("prod"), origin_verify_generation=2, origin_verify_accept_previous=True)
+    g = run_edge(edge_args("prod", origin_verify_generation=2, origin_verify_accept_previous=True))
     new = origin_value(g, 2)
     assert origin_value(g, 1) == old  # the previous generation's secret is kept as is
     assert len(g.of_type("aws:secretsmanager/secret:Secret")) == 2
@@ -1049,13 +1036,13 @@ def test_rotation_accepts_both_values_until_the_previous_one_is_dropped():
     assert trigger(g) != trigger(before)
     assert new not in trigger(g) and old not in trigger(before)
     # Step 2: only the new generation.
-    done = run_edge(settings_for("prod"), origin_verify_generation=2)
+    done = run_edge(edge_args("prod", origin_verify_generation=2))
     assert [r["name"] for r in done.of_type("aws:secretsmanager/secret:Secret")] == ["edge-origin-verify-g2-secret"]
     _assert_every_rule_needs_the_header(done, accepted=[origin_value(done, 2)])
 
 
 def test_rotation_arguments_are_validated():
     with pytest.raises(ValueError):
-        build_origin_verification("edge", settings_for("dev"), 1, True, parent=None)
+        build_origin_verification("edge", 1, True, None, stack="dev", tags={}, deletion_protection=False)
     with pytest.raises(ValueError):
-        build_origin_verification("edge", settings_for("dev"), 0, False, parent=None)
+        build_origin_verification("edge", 0, False, None, stack="dev", tags={}, deletion_protection=False)

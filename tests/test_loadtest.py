@@ -20,8 +20,7 @@ from platform_policies import cost_model
 from platform_policies.cost_model import capacity
 from platform_policies.rules import ecs as ecs_rules
 
-from components.edge.alb import default_route_service, path_rules
-from components.edge.routing import API_STAGE
+from components.edge.routing import API_STAGE, default_route_service, path_rules
 from components.loadtest import loadtest, plan as lt_plan
 
 ON = ["loadTest.enabled=true"]
@@ -226,10 +225,11 @@ def test_no_runs_no_task_cost():
 
 def _routed_to(settings, path: str) -> str:
     """The service the ALB sends ``path`` to: the first matching rule by priority, else the default route."""
-    for rule in sorted(path_rules(settings, API_STAGE), key=lambda r: r.priority):
+    paths = {n: s.path for n, s in settings.config.services.items() if s.public}
+    for rule in sorted(path_rules(paths, API_STAGE), key=lambda r: r.priority):
         if re.match(rule.regex, path):
             return rule.service
-    return default_route_service(settings)
+    return default_route_service(paths)
 
 
 @pytest.mark.parametrize("overrides", [

@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
-from _helpers import assert_required_tags, private_subnets, resources_by_urn
-from preflight.mocks import ACCOUNT
-from conftest import run_mocked, settings_for
-from preflight.mocks import SECRET_SIG, SIG_KEY
+from _helpers import assert_required_tags, base_tags, private_subnets, resources_by_urn
+from components.messaging.kafka import KafkaOptions
+from components.messaging.messaging import Messaging, MessagingArgs
+from components.messaging.mq import MqOptions
+from conftest import run_mocked
+from preflight.mocks import ACCOUNT, SECRET_SIG, SIG_KEY
 
 MSK = "aws:msk/cluster:Cluster"
 MQ = "aws:mq/broker:Broker"
 SG = "aws:ec2/securityGroup:SecurityGroup"
 
 
-def _run(stack: str, **overrides: str):
+# dev: 2 AZs (one broker each), the smallest sizes, a single-instance broker; prod: the defaults.
+DEV_KAFKA = KafkaOptions(broker_type="kafka.t3.small", broker_count=2, storage_gb=20, max_storage_gb=100)
+DEV_MQ = MqOptions(host_type="mq.t3.micro", deployment_mode="SINGLE_INSTANCE")
+
+
+def _run(stack: str, **changes):
     import pulumi
 
-    from components.messaging.messaging import Messaging, MessagingArgs
-
-    settings = settings_for(stack, **overrides)
+    prod = stack == "prod"
+    holder = {}
 
     def build():
-        m = Messaging("messaging", MessagingArgs(
-            settings=settings, vpc_id="vpc-0abc",
-            private_subnet_ids=pulumi.Output.from_input(private_subnets(settings.config.azCount))))
+        dev = {} if prod else dict(kafka=DEV_KAFKA, mq=DEV_MQ, deletion_protection=False, log_retention_days=7)
+        holder["args"] = args = MessagingArgs(
+            stack=stack, region="us-east-1", vpc_id="vpc-0abc",
+            private_subnet_ids=pulumi.Output.from_input(private_subnets(3 if prod else 2)),
+            base_tags=base_tags(stack), **{**dev, **changes})
+        m = Messaging("messaging", args)
         out = {k: getattr(m, k) for k in (
             "kafka_cluster_arn", "kafka_cluster_name", "kafka_bootstrap_brokers_tls", "kafka_bootstrap_brokers_iam",
             "mq_broker_name", "mq_endpoints", "mq_secret_arn")}
@@ -35,7 +45,8 @@ def _run(stack: str, **overrides: str):
                           "exec": a.execution_secret_arns, "efs": a.efs is not None} for a in m.access]
         return out
 
-    return settings, run_mocked(build, stack=stack)
+    g = run_mocked(build, stack=stack)
+    return holder["args"], g
 
 
 @pytest.fixture(scope="module", params=["prod", "dev"])
@@ -50,21 +61,21 @@ def _props(text: str) -> dict[str, str]:
 # ---- MSK --------------------------------------------------------------------------------------------
 
 def test_msk_brokers_span_every_private_subnet(run):
-    settings, g = run
-    prod = settings.stack == "prod"
+    args, g = run
+    prod = args.stack == "prod"
     i = g.one(MSK)["inputs"]
     info = i["brokerNodeGroupInfo"]
-    assert info["clientSubnets"] == private_subnets(settings.config.azCount)
-    assert i["numberOfBrokerNodes"] == (3 if prod else 2) == settings.config.kafka_broker_count
+    assert info["clientSubnets"] == private_subnets(3 if prod else 2)
+    assert i["numberOfBrokerNodes"] == (3 if prod else 2) == args.kafka.broker_count
     assert i["numberOfBrokerNodes"] % len(info["clientSubnets"]) == 0
     assert info["instanceType"] == ("kafka.m5.large" if prod else "kafka.t3.small")
-    assert info["storageInfo"]["ebsStorageInfo"]["volumeSize"] == settings.config.kafka.storageGb
+    assert info["storageInfo"]["ebsStorageInfo"]["volumeSize"] == args.kafka.storage_gb
     assert info["connectivityInfo"]["publicAccess"]["type"] == "DISABLED"
-    assert i["kafkaVersion"] == settings.config.kafka.kafkaVersion
+    assert i["kafkaVersion"] == args.kafka.kafka_version
 
 
-def test_msk_broker_count_follows_brokers_per_az():
-    _, g = _run("prod", **{"kafka.brokersPerAz": "2"})
+def test_msk_takes_the_given_broker_count():
+    _, g = _run("prod", kafka=KafkaOptions(broker_count=6))
     i = g.one(MSK)["inputs"]
     assert i["numberOfBrokerNodes"] == 6 and len(i["brokerNodeGroupInfo"]["clientSubnets"]) == 3
 
@@ -79,19 +90,19 @@ def test_msk_encrypts_and_authenticates_with_iam_only(run):
 
 
 def test_msk_logs_to_cloudwatch_with_retention(run):
-    settings, g = run
+    args, g = run
     msk = g.one(MSK)
     by_urn = resources_by_urn(g)
     logs = msk["inputs"]["loggingInfo"]["brokerLogs"]["cloudwatchLogs"]
     assert logs["enabled"] is True
     (lg_urn,) = msk["propertyDependencies"]["loggingInfo"]
-    assert by_urn[lg_urn]["inputs"]["retentionInDays"] == settings.config.logRetentionDays
+    assert by_urn[lg_urn]["inputs"]["retentionInDays"] == args.log_retention_days
     assert by_urn[lg_urn]["id"] == logs["logGroup"]  # auto-named: the id is the name
 
 
 def test_msk_configuration_is_safe_for_the_broker_count(run):
-    settings, g = run
-    prod = settings.stack == "prod"
+    args, g = run
+    prod = args.stack == "prod"
     msk = g.one(MSK)
     cfg = g.one("aws:msk/configuration:Configuration")
     props = _props(cfg["inputs"]["serverProperties"])
@@ -99,24 +110,24 @@ def test_msk_configuration_is_safe_for_the_broker_count(run):
     assert props["default.replication.factor"] == ("3" if prod else "2")
     assert props["min.insync.replicas"] == ("2" if prod else "1")
     assert props["unclean.leader.election.enable"] == "false"
-    assert cfg["inputs"]["kafkaVersions"] == [settings.config.kafka.kafkaVersion]
+    assert cfg["inputs"]["kafkaVersions"] == [args.kafka.kafka_version]
     assert msk["inputs"]["configurationInfo"]["arn"].startswith("arn:aws:kafka:")
     assert msk["propertyDependencies"]["configurationInfo"] == [cfg["urn"]]
 
 
 def test_msk_storage_autoscales_up_to_the_ceiling(run):
-    settings, g = run
+    args, g = run
     msk = g.one(MSK)
     target = g.one("aws:appautoscaling/target:Target")["inputs"]
     assert target["serviceNamespace"] == "kafka"
     assert target["scalableDimension"] == "kafka:broker-storage:VolumeSize"
     assert target["resourceId"] == g.outputs["kafka_cluster_arn"]
-    assert target["maxCapacity"] == settings.config.kafka.maxStorageGb > settings.config.kafka.storageGb
+    assert target["maxCapacity"] == args.kafka.max_storage_gb > args.kafka.storage_gb
     policy = g.one("aws:appautoscaling/policy:Policy")["inputs"]
     tt = policy["targetTrackingScalingPolicyConfiguration"]
     assert policy["policyType"] == "TargetTrackingScaling" and tt["disableScaleIn"] is True
     assert tt["predefinedMetricSpecification"]["predefinedMetricType"] == "KafkaBrokerStorageUtilization"
-    assert msk["protect"] is (settings.stack == "prod")
+    assert msk["protect"] is (args.stack == "prod")
 
 
 def test_autoscaled_storage_and_generated_password_survive_the_next_up(run):
@@ -130,34 +141,34 @@ def test_autoscaled_storage_and_generated_password_survive_the_next_up(run):
 
 
 def test_no_storage_autoscaling_without_headroom():
-    _, g = _run("dev", **{"kafka.maxStorageGb": "20"})
+    _, g = _run("dev", kafka=dataclasses.replace(DEV_KAFKA, max_storage_gb=20))
     assert not g.of_type("aws:appautoscaling/target:Target")
 
 
 # ---- Amazon MQ --------------------------------------------------------------------------------------
 
 def test_mq_active_standby_on_two_subnets_in_prod_single_in_dev(run):
-    settings, g = run
+    args, g = run
     i = g.one(MQ)["inputs"]
-    if settings.stack == "prod":
+    if args.stack == "prod":
         assert i["deploymentMode"] == "ACTIVE_STANDBY_MULTI_AZ" and i["subnetIds"] == private_subnets(3)[:2]
         assert i["hostInstanceType"] == "mq.m5.large"
         assert len(g.outputs["mq_endpoints"]) == 4  # two instances x (OpenWire, AMQP) under the mocks
     else:
         assert i["deploymentMode"] == "SINGLE_INSTANCE" and i["subnetIds"] == private_subnets(2)[:1]
         assert i["hostInstanceType"] == "mq.t3.micro"
-    assert i["engineType"] == "ActiveMQ" and i["engineVersion"] == settings.config.mq.engineVersion
+    assert i["engineType"] == "ActiveMQ" and i["engineVersion"] == args.mq.engine_version
 
 
 def test_mq_is_private_encrypted_logged_and_protected(run):
-    settings, g = run
+    args, g = run
     mq = g.one(MQ)
     i = mq["inputs"]
     assert i["publiclyAccessible"] is False
     assert i["logs"] == {"general": True, "audit": True}
     assert i["encryptionOptions"] == {"useAwsOwnedKey": False}
     assert i["autoMinorVersionUpgrade"] is True and i["authenticationStrategy"] == "simple"
-    assert mq["protect"] is (settings.stack == "prod")
+    assert mq["protect"] is (args.stack == "prod")
     # Amazon MQ may write its logs only once this policy exists.
     by_urn = resources_by_urn(g)
     policies = [by_urn[u] for u in mq["dependencies"]
@@ -240,7 +251,7 @@ def test_outputs_and_names(run):
 
 
 def test_every_taggable_resource_has_the_required_tags(run):
-    settings, g = run
+    args, g = run
     untaggable = {"aws:secretsmanager/secretVersion:SecretVersion", "aws:appautoscaling/policy:Policy",
                   "aws:msk/configuration:Configuration", "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"}
-    assert_required_tags(g, "messaging", settings.stack, untaggable)
+    assert_required_tags(g, "messaging", args.stack, untaggable)

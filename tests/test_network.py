@@ -9,7 +9,8 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import run_mocked, settings_for
+from _helpers import base_tags
+from conftest import run_mocked
 from components.network.network import INTERFACE_ENDPOINT_SERVICES, Network, NetworkArgs, subnet_layout
 
 VPC = "awsx:ec2:Vpc"
@@ -17,12 +18,19 @@ VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint"
 REQUIRED_TAGS = {"service", "tier", "stack", "cost-center"}
 
 
+def network_args(stack: str, **changes) -> NetworkArgs:
+    """prod: the defaults (3 AZs, a NAT gateway per AZ); dev: 2 AZs, one NAT gateway, 7-day logs."""
+    dev = {} if stack == "prod" else dict(vpc_cidr="10.1.0.0/16", az_count=2, nat_gateway_per_az=False,
+                                          log_retention_days=7)
+    return NetworkArgs(stack=stack, region="us-east-1", base_tags=base_tags(stack), **{**dev, **changes})
+
+
 @lru_cache(maxsize=None)
 def _run(stack: str):
-    s = settings_for(stack)
+    s = network_args(stack)
 
     def build():
-        n = Network("network", NetworkArgs(settings=s))
+        n = Network("network", s)
         return {"vpc_id": n.vpc_id, "private": n.private_subnet_ids, "public": n.public_subnet_ids,
                 "azs": n.az_names, "cidr": n.vpc_cidr}
 
@@ -33,9 +41,9 @@ def _run(stack: str):
 def test_vpc_inputs_carry_az_spread_and_nat_strategy(stack, azs, nat):
     s, g = _run(stack)
     vpc = g.one(VPC)["inputs"]
-    assert len(vpc["availabilityZoneNames"]) == azs == s.config.azCount
+    assert len(vpc["availabilityZoneNames"]) == azs == s.az_count
     assert vpc["natGateways"] == {"strategy": nat}
-    assert vpc["cidrBlock"] == s.config.vpcCidr
+    assert vpc["cidrBlock"] == s.vpc_cidr
     assert vpc["enableDnsHostnames"] is True and vpc["enableDnsSupport"] is True
     # Explicit layout: every spec lists one CIDR per AZ.
     specs = {sp["type"]: sp for sp in vpc["subnetSpecs"]}
@@ -77,7 +85,7 @@ def test_vpc_endpoints_are_private_and_reach_only_from_the_vpc(stack):
              if r["inputs"]["securityGroupId"] == sg["id"]]
     assert len(rules) == 1
     assert (rules[0]["fromPort"], rules[0]["toPort"], rules[0]["ipProtocol"]) == (443, 443, "tcp")
-    assert rules[0]["cidrIpv4"] == s.config.vpcCidr
+    assert rules[0]["cidrIpv4"] == s.vpc_cidr
 
 
 @pytest.mark.parametrize("stack,days", [("prod", 30), ("dev", 7)])
@@ -88,7 +96,7 @@ def test_flow_logs_go_to_cloudwatch_with_retention(stack, days):
     assert fl["trafficType"] == "ALL" and fl["logDestinationType"] == "cloud-watch-logs"
     assert fl["vpcId"] == g.outputs["vpc_id"]
     assert fl["logDestination"].endswith(group["inputs"]["name"])
-    assert group["inputs"]["retentionInDays"] == days == s.config.logRetentionDays
+    assert group["inputs"]["retentionInDays"] == days == s.log_retention_days
     role = g.one("aws:iam/role:Role", "network-flow-logs-role")["inputs"]
     trust = json.loads(role["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
@@ -111,11 +119,11 @@ def test_network_acls_per_tier(stack):
     # From outside the VPC, private subnets accept only replies on ephemeral ports.
     outside = [r for r in private["ingress"] if r["cidrBlock"] == "0.0.0.0/0"]
     assert outside and all(r["fromPort"] >= 1024 and r["protocol"] in ("tcp", "udp") for r in outside)
-    assert any(r["cidrBlock"] == s.config.vpcCidr and r["protocol"] == "-1" for r in private["ingress"])
+    assert any(r["cidrBlock"] == s.vpc_cidr and r["protocol"] == "-1" for r in private["ingress"])
     # Public subnets take HTTPS from the internet (ALB), VPC traffic (NAT forwarding, targets'
     # replies) and the internet's replies to the NAT gateways on ephemeral ports (stateless).
     assert any(r["fromPort"] == 443 and r["cidrBlock"] == "0.0.0.0/0" for r in public["ingress"])
-    assert any(r["cidrBlock"] == s.config.vpcCidr and r["protocol"] == "-1" for r in public["ingress"])
+    assert any(r["cidrBlock"] == s.vpc_cidr and r["protocol"] == "-1" for r in public["ingress"])
     for proto in ("tcp", "udp"):
         assert any(r["protocol"] == proto and r["cidrBlock"] == "0.0.0.0/0"
                    and (r["fromPort"], r["toPort"]) == (1024, 65535) for r in public["ingress"]), proto
@@ -144,8 +152,7 @@ def test_taggable_resources_carry_required_tags(stack):
 
 
 def test_pinned_availability_zones_are_used():
-    s = settings_for("dev")
-    g = run_mocked(lambda: {"azs": Network("network", NetworkArgs(
-        settings=s, availability_zone_names=["us-east-1b", "us-east-1d"])).az_names}, stack="dev")
+    s = network_args("dev", availability_zone_names=["us-east-1b", "us-east-1d"])
+    g = run_mocked(lambda: {"azs": Network("network", s).az_names}, stack="dev")
     assert g.one(VPC)["inputs"]["availabilityZoneNames"] == ["us-east-1b", "us-east-1d"]
     assert g.outputs["azs"] == ["us-east-1b", "us-east-1d"]

@@ -277,9 +277,9 @@ def test_the_three_edge_modes_parse():
     managed = settings_for("prod", **{"edge.domainName": "api.acme-shop.io", "edge.hostedZoneId": "Z0123456789ABC"})
     own = settings_for("prod", **{"edge.domainName": "api.acme-shop.io",
                                   "edge.certificateArn": f"arn:aws:acm:us-east-1:{OWN}:certificate/x"})
-    assert edge_mode(managed.config.edge) is EdgeMode.MANAGED_CERTIFICATE
-    assert edge_mode(own.config.edge) is EdgeMode.OWN_CERTIFICATE
-    assert edge_mode(settings_for("prod").config.edge) is EdgeMode.DEFAULT_ENDPOINTS
+    for s, mode in ((managed, EdgeMode.MANAGED_CERTIFICATE), (own, EdgeMode.OWN_CERTIFICATE),
+                    (settings_for("prod"), EdgeMode.DEFAULT_ENDPOINTS)):
+        assert edge_mode(s.config.edge.certificateArn, s.config.edge.domainName) is mode
     assert EdgeMode.DEFAULT_ENDPOINTS.alb_port == 80 and EdgeMode.OWN_CERTIFICATE.alb_port == 443
 
 

@@ -8,8 +8,8 @@ with an AUTH token generated into Secrets Manager (see credentials.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -17,28 +17,53 @@ import pulumi_aws as aws
 from ..shared import naming
 from ..shared.access import ServiceAccess
 from ..shared.credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days, secret_key_ref
+from ..shared.tags import tier_tags
 from .database import creation_stamp, lower_identifier
-from ..config.settings import VALKEY_MIN_VERSION, Settings, version_tuple
 
 PORT = 6379
 # Snapshots are a convenience for a cache (the data can be rebuilt): keep one day's
-# where deletion protection is on.  Wanted as a settings key: cache.snapshotRetentionDays.
+# where deletion protection is on.
 SNAPSHOT_RETENTION_DAYS = 1
-# Raise to rotate the AUTH token (credentials.py).  Wanted as a settings key:
-# cache.authTokenGeneration.
+# Raise to rotate the AUTH token (credentials.py).
 AUTH_TOKEN_GENERATION = 1
+
+
+@dataclass(frozen=True)
+class CacheOptions:
+    """Engine and size of the cache."""
+
+    owner: str = "inventory"
+    """The service that uses the cache; the only one its security group is opened to."""
+    engine: str = "redis"
+    """redis (Redis OSS) or valkey."""
+    engine_version: str = "7.1"
+    """Engine version (the in-transit encryption mode needs Redis OSS 7.0 or later, or Valkey)."""
+    node_type: str = "cache.t4g.small"
+    """Node type of the primary and the replicas."""
+    replicas: int = 1
+    """Replicas of the primary; one or more turns on automatic failover."""
+    multi_az: bool = True
+    """Replicas in other AZs with automatic failover (needs ``replicas`` >= 1)."""
 
 
 @dataclass
 class CacheArgs:
-    """The cache of ``settings.config.cache.owner``."""
+    """The cache of one service."""
 
-    settings: Settings
-    """Stack settings (cache.*, multiAz.cache, deletionProtection, logRetentionDays)."""
+    stack: str
+    """Stack name, in the replication group id and descriptions."""
     vpc_id: pulumi.Input[str]
     """VPC of the security group."""
     subnet_ids: pulumi.Input[list[str]]
     """Private subnets (one per AZ) for the subnet group."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the cache adds ``service`` (the owner) and ``tier``."""
+    options: CacheOptions = field(default_factory=CacheOptions)
+    """Engine and size."""
+    deletion_protection: bool = True
+    """Daily snapshots with a final one on delete, and Pulumi ``protect``."""
+    log_retention_days: int = 30
+    """Retention of the slow-log group."""
 
 
 class Cache(pulumi.ComponentResource):
@@ -55,15 +80,11 @@ class Cache(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: CacheArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("platform:data:Cache", name, None, opts)
-        cfg = args.settings.config
-        cache = cfg.cache
+        cache = args.options
         owner = cache.owner
-        tags = args.settings.tags("data", owner)
-        protect = cfg.deletionProtection
-        if cache.engine == "valkey" and version_tuple(cache.engineVersion) < VALKEY_MIN_VERSION:
-            raise ValueError(f"cache.engineVersion {cache.engineVersion} does not exist for valkey; "
-                             f"allowed: 7.2 or later")
-        group_id = lower_identifier(args.settings.stack, owner, "cache", limit=naming.LIMITS["elasticache"])
+        tags = tier_tags(args.base_tags, "data", owner)
+        protect = args.deletion_protection
+        group_id = lower_identifier(args.stack, owner, "cache", limit=naming.LIMITS["elasticache"])
 
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
@@ -85,7 +106,7 @@ class Cache(pulumi.ComponentResource):
             f"{name}-auth",
             GeneratedCredentialsArgs(
                 username="default",  # the user an AUTH token authenticates as
-                description=f"{owner} {cache.engine} AUTH token ({args.settings.stack})",
+                description=f"{owner} {cache.engine} AUTH token ({args.stack})",
                 tags=tags,
                 recovery_window_days=recovery_window_days(protect),
                 generation=AUTH_TOKEN_GENERATION,
@@ -95,22 +116,43 @@ class Cache(pulumi.ComponentResource):
 
         slow_log = aws.cloudwatch.LogGroup(
             f"{name}-slow-log",
-            retention_in_days=cfg.logRetentionDays,
+            retention_in_days=args.log_retention_days,
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+        self.group = self._replication_group(name, args, group_id, subnet_group, slow_log, tags)
+
+        # The group's id is its replicationGroupId; reading the input-backed output keeps it known in a
+        # first preview (the id is not), so the alarms built from it can be judged and priced there.
+        self.replication_group_id = self.group.replication_group_id
+        self.primary_endpoint_address = self.group.primary_endpoint_address
+        self.reader_endpoint_address = self.group.reader_endpoint_address
+        self.port = self.group.port.apply(lambda p: p or PORT)
+        self.endpoint = pulumi.Output.concat(self.primary_endpoint_address, ":", self.port.apply(str))
+        self.auth_secret_arn = self.credentials.secret_arn
+        self.security_group_id = self.security_group.id
+
+        self.access = self._grant(owner)
+        self.register_outputs({
+            "replication_group_id": self.replication_group_id, "endpoint": self.endpoint,
+            "auth_secret_arn": self.auth_secret_arn,
+        })
+
+    def _replication_group(self, name: str, args: CacheArgs, group_id: str, subnet_group: aws.elasticache.SubnetGroup,
+                           slow_log: aws.cloudwatch.LogGroup, tags: dict[str, str]) -> aws.elasticache.ReplicationGroup:
+        cache, protect = args.options, args.deletion_protection
         replicas = cache.replicas
-        self.group = aws.elasticache.ReplicationGroup(
+        return aws.elasticache.ReplicationGroup(
             f"{name}-group",
             replication_group_id=group_id,
-            description=f"{owner} {cache.engine} ({args.settings.stack})",
+            description=f"{cache.owner} {cache.engine} ({args.stack})",
             engine=cache.engine,
-            engine_version=cache.engineVersion,
-            node_type=cache.nodeType,
+            engine_version=cache.engine_version,
+            node_type=cache.node_type,
             num_cache_clusters=1 + replicas,
             automatic_failover_enabled=replicas >= 1,
-            multi_az_enabled=cfg.multiAz.cache,
+            multi_az_enabled=cache.multi_az,
             port=PORT,
             subnet_group_name=subnet_group.name,
             security_group_ids=[self.security_group.id],
@@ -134,17 +176,8 @@ class Cache(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=protect, ignore_changes=["finalSnapshotIdentifier"]),
         )
 
-        # The group's id is its replicationGroupId; reading the input-backed output keeps it known in a
-        # first preview (the id is not), so the alarms built from it can be judged and priced there.
-        self.replication_group_id = self.group.replication_group_id
-        self.primary_endpoint_address = self.group.primary_endpoint_address
-        self.reader_endpoint_address = self.group.reader_endpoint_address
-        self.port = self.group.port.apply(lambda p: p or PORT)
-        self.endpoint = pulumi.Output.concat(self.primary_endpoint_address, ":", self.port.apply(str))
-        self.auth_secret_arn = self.credentials.secret_arn
-        self.security_group_id = self.security_group.id
-
-        self.access = ServiceAccess(
+    def _grant(self, owner: str) -> ServiceAccess:
+        return ServiceAccess(
             service=owner,
             description=f"{owner} cache",
             security_group_id=self.security_group.id,
@@ -158,7 +191,3 @@ class Cache(pulumi.ComponentResource):
             secrets={"REDIS_AUTH_TOKEN": secret_key_ref(self.auth_secret_arn, "password")},
             execution_secret_arns=[self.auth_secret_arn],
         )
-        self.register_outputs({
-            "replication_group_id": self.replication_group_id, "endpoint": self.endpoint,
-            "auth_secret_arn": self.auth_secret_arn,
-        })

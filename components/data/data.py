@@ -8,30 +8,45 @@ container environment/secrets and EFS volumes.  Only secret ARNs leave this tier
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared.access import ServiceAccess
-from .cache import Cache, CacheArgs
-from .database import Database, DatabaseArgs
+from ..shared.tags import tier_tags
+from .cache import Cache, CacheArgs, CacheOptions
+from .database import Database, DatabaseArgs, DatabaseOptions
 from .efs import SharedFileSystem, SharedFileSystemArgs
-from ..config.settings import Settings
 
 
 @dataclass
 class DataArgs:
     """Inputs of the data tier."""
 
-    settings: Settings
-    """Stack settings: database.*, cache.*, efs.mountedBy, multiAz.database/cache, azCount,
-    deletionProtection (also the Pulumi ``protect`` option on stateful resources), logRetentionDays."""
+    stack: str
+    """Stack name, in identifiers and Name tags."""
     vpc_id: pulumi.Input[str]
     """VPC of the security groups."""
     private_subnet_ids: pulumi.Output[list[str]]
-    """Private subnets, ``settings.config.azCount`` of them (one per AZ)."""
+    """Private subnets, ``az_count`` of them (one per AZ)."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
+    database_owners: Sequence[str] = ("user", "order", "inventory")
+    """Services that own a PostgreSQL database (one instance each)."""
+    database: DatabaseOptions = field(default_factory=DatabaseOptions)
+    """Engine and size of every database."""
+    cache: CacheOptions = field(default_factory=CacheOptions)
+    """The cache and its owner."""
+    efs_mounted_by: Sequence[str] = ("inventory", "stream-processor")
+    """Services that mount the shared file system."""
+    az_count: int = 3
+    """AZs of the private subnets (EFS mount targets)."""
+    deletion_protection: bool = True
+    """Deletion protection, final snapshots and Pulumi ``protect`` on the stateful resources."""
+    log_retention_days: int = 30
+    """Retention of the log groups."""
 
 
 class Data(pulumi.ComponentResource):
@@ -52,27 +67,30 @@ class Data(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DataArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("platform:data:Data", name, None, opts)
-        settings = args.settings
-        cfg = settings.config
         child = pulumi.ResourceOptions(parent=self)
+        tags, protect, retention = args.base_tags, args.deletion_protection, args.log_retention_days
 
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-db-subnets",
             description="PostgreSQL databases: private subnets",
             subnet_ids=args.private_subnet_ids,
-            tags=settings.tags("data"),
+            tags=tier_tags(tags, "data"),
             opts=child,
         )
         self.database_components: dict[str, Database] = {
             owner: Database(f"{name}-{owner}", DatabaseArgs(
-                settings=settings, owner=owner, vpc_id=args.vpc_id, subnet_group_name=subnet_group.name,
-            ), opts=child)
-            for owner in cfg.database.owners
+                stack=args.stack, owner=owner, vpc_id=args.vpc_id, subnet_group_name=subnet_group.name,
+                base_tags=tags, options=args.database, deletion_protection=protect, log_retention_days=retention),
+                opts=child)
+            for owner in args.database_owners
         }
         self.cache = Cache(f"{name}-cache", CacheArgs(
-            settings=settings, vpc_id=args.vpc_id, subnet_ids=args.private_subnet_ids), opts=child)
+            stack=args.stack, vpc_id=args.vpc_id, subnet_ids=args.private_subnet_ids, base_tags=tags,
+            options=args.cache, deletion_protection=protect, log_retention_days=retention), opts=child)
         self.shared_fs = SharedFileSystem(f"{name}-efs", SharedFileSystemArgs(
-            settings=settings, vpc_id=args.vpc_id, subnet_ids=args.private_subnet_ids), opts=child)
+            stack=args.stack, vpc_id=args.vpc_id, subnet_ids=args.private_subnet_ids,
+            base_tags=tags, mounted_by=args.efs_mounted_by, az_count=args.az_count, deletion_protection=protect),
+            opts=child)
 
         dbs = self.database_components
         self.databases = pulumi.Output.all(**{

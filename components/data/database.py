@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -20,7 +20,7 @@ import pulumi_aws as aws
 from ..shared import naming
 from ..shared.access import ServiceAccess
 from ..shared.credentials import secret_key_ref
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
 
 PORT = 5432
 MASTER_USERNAME = "dbadmin"
@@ -29,7 +29,7 @@ MASTER_USERNAME = "dbadmin"
 CA_CERT = "rds-ca-rsa2048-g1"
 # Database Insights "standard" is free with the 7-day Performance Insights retention;
 # "advanced" needs a 465-day retention and is billed per vCPU (CloudWatch pricing,
-# Database Insights; read 2026-11).  Wanted as a settings key: database.insightsMode.
+# Database Insights; read 2026-11).
 DATABASE_INSIGHTS_MODE = "standard"
 PERFORMANCE_INSIGHTS_RETENTION_DAYS = {"standard": 7, "advanced": 465}
 # Logs RDS publishes to CloudWatch (/aws/rds/instance/<id>/<log>).
@@ -81,18 +81,46 @@ def engine_major(version: str) -> str:
     return version.split(".")[0]
 
 
+@dataclass(frozen=True)
+class DatabaseOptions:
+    """Engine and size of each owner's PostgreSQL instance."""
+
+    engine_version: str = "16"
+    """PostgreSQL major (a minor such as 16.11 is accepted, not pinned: RDS applies minor upgrades)."""
+    instance_class: str = "db.t3.medium"
+    """RDS instance class of the primary and its replicas."""
+    allocated_storage_gb: int = 100
+    """Initial gp3 storage (GiB)."""
+    max_allocated_storage_gb: int = 500
+    """Storage autoscaling ceiling (GiB), above ``allocated_storage_gb``."""
+    backup_retention_days: int = 7
+    """Automated backup retention."""
+    read_replicas: int = 0
+    """Read replicas per database."""
+    multi_az: bool = True
+    """A standby in another AZ."""
+
+
 @dataclass
 class DatabaseArgs:
     """One PostgreSQL database owned by one service."""
 
-    settings: Settings
-    """Stack settings (database.*, multiAz.database, deletionProtection, logRetentionDays)."""
+    stack: str
+    """Stack name, in the DB identifiers."""
     owner: str
     """The owning service; the only one its security group is opened to (by the compute tier)."""
     vpc_id: pulumi.Input[str]
     """VPC of the security group."""
     subnet_group_name: pulumi.Input[str]
     """DB subnet group on the private subnets."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the database adds ``service`` (the owner) and ``tier``."""
+    options: DatabaseOptions = field(default_factory=DatabaseOptions)
+    """Engine and size."""
+    deletion_protection: bool = True
+    """RDS deletion protection, a final snapshot, kept backups, and Pulumi ``protect``."""
+    log_retention_days: int = 30
+    """Retention of the log groups RDS writes to."""
 
 
 class Database(pulumi.ComponentResource):
@@ -110,13 +138,12 @@ class Database(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DatabaseArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("platform:data:Database", name, None, opts)
-        cfg = args.settings.config
-        db = cfg.database
+        db = args.options
         owner = args.owner
-        tags = args.settings.tags("data", owner)
-        protect = cfg.deletionProtection
-        major = engine_major(db.engineVersion)
-        ident = rds_identifier(args.settings.stack, owner, "db")
+        tags = tier_tags(args.base_tags, "data", owner)
+        protect = args.deletion_protection
+        major = engine_major(db.engine_version)
+        ident = rds_identifier(args.stack, owner, "db")
 
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
@@ -138,24 +165,11 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-        def log_groups(logical: str, instance_id: str) -> list[aws.cloudwatch.LogGroup]:
-            """Pre-create the log groups RDS writes to, so they carry a retention."""
-            return [
-                aws.cloudwatch.LogGroup(
-                    f"{logical}-log-{log}",
-                    name=f"/aws/rds/instance/{instance_id}/{log}",
-                    retention_in_days=cfg.logRetentionDays,
-                    tags=tags,
-                    opts=pulumi.ResourceOptions(parent=self),
-                )
-                for log in LOG_EXPORTS
-            ]
-
         insights = DATABASE_INSIGHTS_MODE
         common = dict(
-            instance_class=db.instanceClass,
+            instance_class=db.instance_class,
             storage_type="gp3",
-            max_allocated_storage=db.maxAllocatedStorageGb,
+            max_allocated_storage=db.max_allocated_storage_gb,
             parameter_group_name=params.name,
             vpc_security_group_ids=[self.security_group.id],
             publicly_accessible=False,
@@ -169,45 +183,8 @@ class Database(pulumi.ComponentResource):
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             tags=tags,
         )
-        self.instance = aws.rds.Instance(
-            f"{name}-db",
-            identifier=ident,
-            engine="postgres",
-            # Major only: with auto minor upgrades the provider accepts a version prefix and does
-            # not try to "downgrade" after AWS upgrades the minor (pulumi-aws rds.Instance docs).
-            engine_version=major,
-            allocated_storage=db.allocatedStorageGb,
-            storage_encrypted=True,
-            multi_az=cfg.multiAz.database,
-            db_subnet_group_name=args.subnet_group_name,
-            db_name=f"{re.sub(r'[^a-z0-9]', '', owner.lower())}db",  # "order"/"user" are reserved words
-            username=MASTER_USERNAME,
-            manage_master_user_password=True,
-            backup_retention_period=db.backupRetentionDays,
-            delete_automated_backups=not protect,
-            skip_final_snapshot=not protect,
-            # Always set (also where skipped: RDS then takes no snapshot), so turning
-            # deletionProtection on later finds a name in state despite ignore_changes.
-            final_snapshot_identifier=f"{ident}-final-{creation_stamp()}",
-            **common,
-            opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=log_groups(name, ident),
-                                        ignore_changes=["finalSnapshotIdentifier"]),
-        )
-
-        self.replicas: list[aws.rds.Instance] = []
-        for i in range(1, db.readReplicas + 1):
-            rid = rds_identifier(args.settings.stack, owner, "db", f"r{i}")
-            # A same-region replica takes the source identifier, inherits engine version,
-            # encryption, subnet group and master user; it has no final snapshot of its own.
-            self.replicas.append(aws.rds.Instance(
-                f"{name}-replica{i}",
-                identifier=rid,
-                replicate_source_db=self.instance.identifier,
-                skip_final_snapshot=True,
-                **common,
-                opts=pulumi.ResourceOptions(parent=self, protect=protect,
-                                            depends_on=log_groups(f"{name}-replica{i}", rid)),
-            ))
+        self.instance = self._primary(name, args, ident, major, common)
+        self.replicas = [self._replica(name, args, i, common) for i in range(1, db.read_replicas + 1)]
 
         self.identifier = self.instance.identifier
         self.arn = self.instance.arn
@@ -217,9 +194,68 @@ class Database(pulumi.ComponentResource):
         self.secret_arn = self.instance.master_user_secrets.apply(lambda s: s[0].secret_arn)
         self.security_group_id = self.security_group.id
         self.replica_identifiers = [r.identifier for r in self.replicas]
+        self.access = self._grant(owner)
+        self.register_outputs({
+            "identifier": self.identifier, "endpoint": self.endpoint, "secret_arn": self.secret_arn,
+        })
 
+    def _primary(self, name: str, args: DatabaseArgs, ident: str, major: str, common: dict) -> aws.rds.Instance:
+        db, protect = args.options, args.deletion_protection
+        return aws.rds.Instance(
+            f"{name}-db",
+            identifier=ident,
+            engine="postgres",
+            # Major only: with auto minor upgrades the provider accepts a version prefix and does
+            # not try to "downgrade" after AWS upgrades the minor (pulumi-aws rds.Instance docs).
+            engine_version=major,
+            allocated_storage=db.allocated_storage_gb,
+            storage_encrypted=True,
+            multi_az=db.multi_az,
+            db_subnet_group_name=args.subnet_group_name,
+            db_name=f"{re.sub(r'[^a-z0-9]', '', args.owner.lower())}db",  # "order"/"user" are reserved words
+            username=MASTER_USERNAME,
+            manage_master_user_password=True,
+            backup_retention_period=db.backup_retention_days,
+            delete_automated_backups=not protect,
+            skip_final_snapshot=not protect,
+            # Always set (also where skipped: RDS then takes no snapshot), so turning
+            # deletion protection on later finds a name in state despite ignore_changes.
+            final_snapshot_identifier=f"{ident}-final-{creation_stamp()}",
+            **common,
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, depends_on=self._log_groups(name, ident, args),
+                                        ignore_changes=["finalSnapshotIdentifier"]),
+        )
+
+    def _replica(self, name: str, args: DatabaseArgs, i: int, common: dict) -> aws.rds.Instance:
+        rid = rds_identifier(args.stack, args.owner, "db", f"r{i}")
+        # A same-region replica takes the source identifier, inherits engine version,
+        # encryption, subnet group and master user; it has no final snapshot of its own.
+        return aws.rds.Instance(
+            f"{name}-replica{i}",
+            identifier=rid,
+            replicate_source_db=self.instance.identifier,
+            skip_final_snapshot=True,
+            **common,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.deletion_protection,
+                                        depends_on=self._log_groups(f"{name}-replica{i}", rid, args)),
+        )
+
+    def _log_groups(self, logical: str, instance_id: str, args: DatabaseArgs) -> list[aws.cloudwatch.LogGroup]:
+        """Pre-create the log groups RDS writes to, so they carry a retention."""
+        return [
+            aws.cloudwatch.LogGroup(
+                f"{logical}-log-{log}",
+                name=f"/aws/rds/instance/{instance_id}/{log}",
+                retention_in_days=args.log_retention_days,
+                tags=tier_tags(args.base_tags, "data", args.owner),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for log in LOG_EXPORTS
+        ]
+
+    def _grant(self, owner: str) -> ServiceAccess:
         replica_hosts = pulumi.Output.all(*[r.address for r in self.replicas]).apply(",".join)
-        self.access = ServiceAccess(
+        return ServiceAccess(
             service=owner,
             description=f"{owner} database",
             security_group_id=self.security_group.id,
@@ -243,6 +279,3 @@ class Database(pulumi.ComponentResource):
             },
             execution_secret_arns=[self.secret_arn],
         )
-        self.register_outputs({
-            "identifier": self.identifier, "endpoint": self.endpoint, "secret_arn": self.secret_arn,
-        })

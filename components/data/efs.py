@@ -1,4 +1,4 @@
-"""EFS shared storage for the services in ``efs.mountedBy``.
+"""EFS shared storage for the services that mount it.
 
 Regional (multi-AZ) and encrypted, with a mount target in every private subnet,
 automatic backups, and one access point per service.  A file system policy
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared.access import EfsMount, ServiceAccess
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
 
 PORT = 2049  # NFS
 # All services share one POSIX identity in one directory, so files one writes the
@@ -30,14 +30,22 @@ CONTAINER_PATH = "/mnt/shared"
 
 @dataclass
 class SharedFileSystemArgs:
-    """The shared file system of ``settings.config.efs.mountedBy``."""
+    """The file system the services ``mounted_by`` share."""
 
-    settings: Settings
-    """Stack settings (efs.mountedBy, azCount, deletionProtection)."""
+    stack: str
+    """Stack name, in Name tags."""
     vpc_id: pulumi.Input[str]
     """VPC of the security group."""
     subnet_ids: pulumi.Output[list[str]]
-    """Private subnets: ``settings.config.azCount`` of them, one mount target each."""
+    """Private subnets, one mount target in each of the first ``az_count``."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the file system adds ``service`` and ``tier``."""
+    mounted_by: Sequence[str] = ("inventory", "stream-processor")
+    """Services that mount it, each through its own access point."""
+    az_count: int = 3
+    """Mount targets (one per AZ)."""
+    deletion_protection: bool = True
+    """Pulumi ``protect`` on the file system."""
 
 
 class SharedFileSystem(pulumi.ComponentResource):
@@ -51,16 +59,15 @@ class SharedFileSystem(pulumi.ComponentResource):
     def __init__(self, name: str, args: SharedFileSystemArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("platform:data:SharedFileSystem", name, None, opts)
-        cfg = args.settings.config
-        tags = args.settings.tags("data")
-        protect = cfg.deletionProtection
+        tags = tier_tags(args.base_tags, "data")
+        protect = args.deletion_protection
         child = pulumi.ResourceOptions(parent=self)
 
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
             description="Shared EFS: opened only to the services that mount it",
-            tags={**tags, "Name": f"{args.settings.stack}-shared-efs-sg"},
+            tags={**tags, "Name": f"{args.stack}-shared-efs-sg"},
             opts=child,
         )  # no rules: the compute tier adds NFS ingress from each mounting service's SG
 
@@ -75,7 +82,7 @@ class SharedFileSystem(pulumi.ComponentResource):
                 aws.efs.FileSystemLifecyclePolicyArgs(transition_to_ia="AFTER_30_DAYS"),
                 aws.efs.FileSystemLifecyclePolicyArgs(transition_to_primary_storage_class="AFTER_1_ACCESS"),
             ],
-            tags={**tags, "Name": f"{args.settings.stack}-shared"},
+            tags={**tags, "Name": f"{args.stack}-shared"},
             opts=pulumi.ResourceOptions(parent=self, protect=protect),
         )
         fs_id = self.file_system.id
@@ -95,11 +102,11 @@ class SharedFileSystem(pulumi.ComponentResource):
                 security_groups=[self.security_group.id],
                 opts=child,
             )
-            for i in range(cfg.azCount)
+            for i in range(args.az_count)
         ]
 
         self.access_points: dict[str, aws.efs.AccessPoint] = {}
-        for service in cfg.efs.mountedBy:
+        for service in args.mounted_by:
             self.access_points[service] = aws.efs.AccessPoint(
                 f"{name}-ap-{service}",
                 file_system_id=fs_id,
@@ -109,7 +116,7 @@ class SharedFileSystem(pulumi.ComponentResource):
                     creation_info=aws.efs.AccessPointRootDirectoryCreationInfoArgs(
                         owner_uid=POSIX_UID, owner_gid=POSIX_GID, permissions="0775"),
                 ),
-                tags={**args.settings.tags("data", service), "Name": f"{args.settings.stack}-shared-{service}"},
+                tags={**tier_tags(args.base_tags, "data", service), "Name": f"{args.stack}-shared-{service}"},
                 # Tasks mount through the access point id, and a mount works only once a mount
                 # target is available in the task's subnet (EFS user guide, "Creating mount
                 # targets"; read 2026-11): anything that takes this id waits for all of them.

@@ -20,16 +20,15 @@ alias certificate are created through an explicit us-east-1 provider whatever th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
+from ..shared.tags import ServiceTags
 from .mode import HTTP_PORT, HTTPS_PORT, EdgeMode
-from .waf import build_web_acl
-from ..config.settings import Settings
+from .origin_verify import OriginVerification
 
 CDN_REGION = "us-east-1"
 ORIGIN_ID = "alb"
@@ -59,22 +58,32 @@ ORIGIN_TLS_PROTOCOLS = ["TLSv1.2"]
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 
 
+@dataclass(frozen=True)
+class CdnOptions:
+    """CloudFront in front of the ALB."""
+
+    aliases: Sequence[str] = ()
+    """Alternate domain names; ``certificate_arn`` must cover them, or the edge requests a
+    certificate validated in its hosted zone.  Default none: the *.cloudfront.net name only."""
+    certificate_arn: str = ""
+    """Your own ACM certificate in us-east-1 for the aliases; "" = a managed one when the edge has
+    a hosted zone."""
+
+
 @dataclass
 class CdnResources:
-    web_acl: aws.wafv2.WebAcl
     vpc_origin: aws.cloudfront.VpcOrigin
     distribution: aws.cloudfront.Distribution
 
 
-def us_east_1_provider(name: str, settings: Settings, parent: pulumi.Resource) -> aws.Provider:
-    """Explicit provider for CloudFront's global dependencies.
+def us_east_1_provider(name: str, tags: Mapping[str, str], parent: pulumi.Resource) -> aws.Provider:
+    """Explicit provider for CloudFront's global dependencies, tagging with ``tags``.
 
     An explicit provider does not read the stack's aws:* config, only the environment;
     carry over a configured profile so both providers use the same credentials."""
     profile = pulumi.Config("aws").get("profile")
     return aws.Provider(
-        f"{name}-{CDN_REGION}", region=CDN_REGION, profile=profile,
-        default_tags={"tags": settings.tags("edge", "cdn")},
+        f"{name}-{CDN_REGION}", region=CDN_REGION, profile=profile, default_tags={"tags": dict(tags)},
         opts=pulumi.ResourceOptions(parent=parent))
 
 
@@ -86,32 +95,25 @@ def viewer_certificate(certificate_arn: Optional[pulumi.Input[str]]) -> dict:
     return {"cloudfront_default_certificate": True}
 
 
-def origin_domain(settings: Settings, alb_dns_name: pulumi.Input[str]) -> pulumi.Input[str]:
-    """With a domain the ALB certificate covers edge.domainName, and CloudFront verifies the
-    origin's certificate against the origin name: use the domain.  Without one the VPC origin
-    speaks HTTP and the ALB's own DNS name is the origin name."""
-    return settings.config.edge.domainName or alb_dns_name
-
-
-def _vpc_origin(name: str, settings: Settings, alb_arn: pulumi.Input[str], mode: EdgeMode,
+def _vpc_origin(name: str, stack: str, alb_arn: pulumi.Input[str], mode: EdgeMode, tags: dict[str, str],
                 parent: pulumi.Resource) -> aws.cloudfront.VpcOrigin:
     return aws.cloudfront.VpcOrigin(
         f"{name}-vpc-origin",
         vpc_origin_endpoint_config={
-            "name": f"microservices-{settings.stack}-alb", "arn": alb_arn,
+            "name": f"microservices-{stack}-alb", "arn": alb_arn,
             "http_port": HTTP_PORT, "https_port": HTTPS_PORT,
             "origin_protocol_policy": "https-only" if mode.tls_to_alb else "http-only",
             # Required by the API even for http-only (unused then).
             "origin_ssl_protocols": {"items": ORIGIN_TLS_PROTOCOLS, "quantity": len(ORIGIN_TLS_PROTOCOLS)}},
-        tags=settings.tags("edge", "cdn"),
+        tags=tags,
         # Switching edge modes changes the protocol: a new VPC origin (the distribution moves over,
         # then the old one goes) rather than an in-place change of one the distribution is using.
         opts=pulumi.ResourceOptions(parent=parent,
                                     replace_on_changes=["vpcOriginEndpointConfig.originProtocolPolicy"]))
 
 
-def admit_vpc_origin(name: str, settings: Settings, vpc_id: pulumi.Input[str], alb_security_group_id: pulumi.Input[str],
-                     vpc_origin: aws.cloudfront.VpcOrigin, port: int,
+def admit_vpc_origin(name: str, vpc_id: pulumi.Input[str], alb_security_group_id: pulumi.Input[str],
+                     vpc_origin: aws.cloudfront.VpcOrigin, port: int, tags: dict[str, str],
                      parent: pulumi.Resource) -> aws.vpc.SecurityGroupIngressRule:
     """The ALB's ingress from CloudFront's VPC-origin group (and nothing else of CloudFront's)."""
     service_sg = aws.ec2.get_security_group_output(
@@ -120,32 +122,29 @@ def admit_vpc_origin(name: str, settings: Settings, vpc_id: pulumi.Input[str], a
     return aws.vpc.SecurityGroupIngressRule(
         f"{name}-alb-from-cloudfront", security_group_id=alb_security_group_id, ip_protocol="tcp",
         from_port=port, to_port=port, referenced_security_group_id=service_sg.id,
-        description="CloudFront VPC origin", tags=settings.tags("edge", "alb"),
+        description="CloudFront VPC origin", tags=tags,
         # Also a plain dependency: the policy pack ties this source to the VPC origin even while the
         # group's id is unknown (first preview).
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[vpc_origin]))
 
 
-def _slug(domain: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", domain.lower()).strip("-")
-
-
-def build_cdn(name: str, settings: Settings, alb: aws.lb.LoadBalancer, parent: pulumi.Resource,
-              aliases: Sequence[str] = (), *, mode: EdgeMode, provider: aws.Provider,
-              vpc_id: pulumi.Input[str], alb_security_group_id: pulumi.Input[str],
-              origin_header_name: str, origin_header_value: pulumi.Input[str],
+def build_cdn(name: str, *, stack: str, alb: aws.lb.LoadBalancer, alb_security_group_id: pulumi.Input[str],
+              vpc_id: pulumi.Input[str], mode: EdgeMode, domain_name: str, web_acl_arn: pulumi.Input[str],
+              origin: OriginVerification, aliases: Sequence[str] = (),
               viewer_certificate_arn: Optional[pulumi.Input[str]] = None,
-              alb_rules: Sequence[pulumi.Resource] = ()) -> CdnResources:
-    """``origin_header_*``: the secret header CloudFront adds to every origin request so the
-    ALB routes it (components/edge/origin_verify.py); CloudFront replaces a viewer's header of the
-    same name.  ``alb_rules``: the distribution changes only after the ALB accepts the value.
+              alb_rules: Sequence[pulumi.Resource] = (), tags: ServiceTags, parent: pulumi.Resource) -> CdnResources:
+    """``origin``: the secret header CloudFront adds to every origin request so the ALB routes
+    it (components/edge/origin_verify.py); CloudFront replaces a viewer's header of the same
+    name.  ``alb_rules``: the distribution changes only after the ALB accepts the value.
     ``viewer_certificate_arn``: the aliases' certificate in us-east-1 (None = the default
-    *.cloudfront.net one; then there are no aliases)."""
+    *.cloudfront.net one; then there are no aliases).  With a ``domain_name`` the ALB certificate
+    covers it and CloudFront verifies the origin against the origin name, so that is the origin;
+    without one the VPC origin speaks HTTP to the ALB's own DNS name."""
     if aliases and viewer_certificate_arn is None:
-        raise ValueError("CloudFront aliases need a certificate (edge.cdnCertificateArn or edge.hostedZoneId)")
-    acl = build_web_acl(f"{name}-waf-cdn", "CLOUDFRONT", settings, parent, service="cdn", provider=provider)
-    vpc_origin = _vpc_origin(name, settings, alb.arn, mode, parent)
-    admit_vpc_origin(name, settings, vpc_id, alb_security_group_id, vpc_origin, mode.alb_port, parent)
+        raise ValueError("CloudFront aliases need a certificate (your own, or a managed one in the hosted zone)")
+    cdn_tags = tags("cdn")
+    vpc_origin = _vpc_origin(name, stack, alb.arn, mode, cdn_tags, parent)
+    admit_vpc_origin(name, vpc_id, alb_security_group_id, vpc_origin, mode.alb_port, tags("alb"), parent)
     behaviour = {"target_origin_id": ORIGIN_ID, "viewer_protocol_policy": "redirect-to-https",
                  "cached_methods": ["GET", "HEAD"], "response_headers_policy_id": SECURITY_HEADERS, "compress": True}
     dynamic = {**behaviour, "allowed_methods": ALL_METHODS, "cache_policy_id": CACHE_DISABLED,
@@ -154,25 +153,15 @@ def build_cdn(name: str, settings: Settings, alb: aws.lb.LoadBalancer, parent: p
               "cache_policy_id": CACHE_OPTIMIZED}
     distribution = aws.cloudfront.Distribution(
         f"{name}-cdn", enabled=True, is_ipv6_enabled=True, http_version="http2and3",
-        comment=f"{settings.stack} platform edge",
+        comment=f"{stack} platform edge",
         price_class=PRICE_CLASS, aliases=list(aliases) or None,
-        origins=[{"origin_id": ORIGIN_ID, "domain_name": origin_domain(settings, alb.dns_name),
-                  "custom_headers": [{"name": origin_header_name,
-                                      "value": pulumi.Output.secret(origin_header_value)}],
+        origins=[{"origin_id": ORIGIN_ID, "domain_name": domain_name or alb.dns_name,
+                  "custom_headers": [{"name": origin.header_name, "value": pulumi.Output.secret(origin.value)}],
                   "vpc_origin_config": {"vpc_origin_id": vpc_origin.id}}],
         default_cache_behavior=dynamic, ordered_cache_behaviors=[static],
         restrictions={"geo_restriction": {"restriction_type": "none"}},
         viewer_certificate=viewer_certificate(viewer_certificate_arn),
-        web_acl_id=acl.arn,  # WAFv2: the ACL's ARN, not its id
-        tags=settings.tags("edge", "cdn"),
+        web_acl_id=web_acl_arn,  # WAFv2: the ACL's ARN, not its id
+        tags=cdn_tags,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(alb_rules)))
-    zone = settings.config.edge.hostedZoneId
-    if zone:
-        for alias in aliases:
-            for record_type, suffix in (("A", ""), ("AAAA", "-ipv6")):
-                aws.route53.Record(
-                    f"{name}-cdn-alias-{_slug(alias)}{suffix}", zone_id=zone, name=alias, type=record_type,
-                    aliases=[aws.route53.RecordAliasArgs(name=distribution.domain_name, zone_id=CLOUDFRONT_ZONE_ID,
-                                                         evaluate_target_health=False)],
-                    opts=pulumi.ResourceOptions(parent=parent))
-    return CdnResources(acl, vpc_origin, distribution)
+    return CdnResources(vpc_origin, distribution)

@@ -11,24 +11,22 @@ before it is valid (an unissued certificate makes CreateListener fail).
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
-
-from ..config.settings import Settings
 
 VALIDATION_METHOD = "DNS"
 VALIDATION_RECORD_TTL = 300
 
 
-def _slug(domain: str) -> str:
+def domain_slug(domain: str) -> str:
+    """``www.acme-shop.io`` -> ``www-acme-shop-io`` (for resource names)."""
     return re.sub(r"[^a-z0-9]+", "-", domain.lower()).strip("-")
 
 
-def validated_certificate(name: str, settings: Settings, domains: Sequence[str], zone_id: str,
-                          parent: pulumi.Resource, *, service: str,
-                          provider: Optional[aws.Provider] = None,
+def validated_certificate(name: str, domains: Sequence[str], zone_id: str, parent: pulumi.Resource, *,
+                          tags: Mapping[str, str], provider: Optional[aws.Provider] = None,
                           region: Optional[str] = None) -> pulumi.Output[str]:
     """Request a certificate for ``domains`` (first = subject, the rest = SANs), write its DNS
     validation records into ``zone_id`` and return the ARN once ACM has issued it.
@@ -40,7 +38,7 @@ def validated_certificate(name: str, settings: Settings, domains: Sequence[str],
     opts = pulumi.ResourceOptions(parent=parent, provider=provider)
     cert = aws.acm.Certificate(
         name, domain_name=domains[0], subject_alternative_names=list(domains[1:]) or None,
-        validation_method=VALIDATION_METHOD, region=region, tags=settings.tags("edge", service), opts=opts)
+        validation_method=VALIDATION_METHOD, region=region, tags=tags, opts=opts)
     fqdns = []
     for domain in domains:
         option = cert.domain_validation_options.apply(
@@ -49,7 +47,7 @@ def validated_certificate(name: str, settings: Settings, domains: Sequence[str],
         # allow_overwrite: a re-requested certificate for the same domain may find the record ACM asked
         # for earlier still in the zone.
         record = aws.route53.Record(
-            f"{name}-dns-{_slug(domain)}", zone_id=zone_id, name=option.resource_record_name,
+            f"{name}-dns-{domain_slug(domain)}", zone_id=zone_id, name=option.resource_record_name,
             type=option.resource_record_type, records=[option.resource_record_value],
             ttl=VALIDATION_RECORD_TTL, allow_overwrite=True, opts=pulumi.ResourceOptions(parent=parent))
         fqdns.append(record.fqdn)
@@ -58,4 +56,4 @@ def validated_certificate(name: str, settings: Settings, domains: Sequence[str],
     return validation.certificate_arn
 
 
-__all__ = ["validated_certificate", "VALIDATION_METHOD"]
+__all__ = ["domain_slug", "validated_certificate", "VALIDATION_METHOD"]

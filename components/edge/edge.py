@@ -6,7 +6,7 @@
 - Regional REST API reaching the ALB through a VPC link v2 (components/edge/api.py): API
   keys, usage plan, access logs, X-Ray, optional Lambda authorizer.
 - CloudFront (components/edge/cdn.py) reaching the ALB through a VPC origin, with its own
-  us-east-1 web ACL, when edge.cdn.
+  us-east-1 web ACL.
 - Certificates the stack requests and validates itself (components/edge/certificates.py).
 - AWS WAF (components/edge/waf.py): one regional web ACL on the ALB and the API stage.
 - Origin verification (components/edge/origin_verify.py): API Gateway and CloudFront add a secret
@@ -17,48 +17,71 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
-from .alb import build_alb
-from .api import STAGE_NAME, build_api
-from .cdn import CDN_REGION, build_cdn, us_east_1_provider
-from .certificates import validated_certificate
-from .mode import EdgeMode, edge_mode, manages_cdn_certificate
-from .origin_verify import build_origin_verification
+from ..shared.tags import ServiceTags, tier_tags
+from .alb import AlbResources, PublicService, build_alb
+from .api import ApiOptions, ApiResources, build_api
+from .cdn import CDN_REGION, CLOUDFRONT_ZONE_ID, CdnOptions, build_cdn, us_east_1_provider
+from .certificates import domain_slug, validated_certificate
+from .mode import EdgeMode, edge_mode
+from .origin_verify import OriginVerification, build_origin_verification
 from .waf import build_web_acl
-from ..config.settings import Settings
+
+TIER = "edge"
+
+__all__ = ["ApiOptions", "CdnOptions", "Edge", "EdgeArgs", "PublicService"]
 
 
 @dataclass
 class EdgeArgs:
-    settings: Settings
-    """Stack settings (reads edge.*, services, deletionProtection, logRetentionDays, tracing, vpcCidr)."""
+    """Inputs of the edge tier."""
+
+    stack: str
+    """Stack name, in descriptions, log group and WAF metric names."""
+    region: str
+    """Region of the stack: who delivers ALB access logs, the authorizer's invocation URI."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
     vpc_id: pulumi.Input[str]
     """VPC of the ALB, target groups, VPC link and CloudFront VPC origin."""
+    vpc_cidr: str
+    """The VPC's block: the ALB's egress, and the sources the WAF rate rule does not count."""
     private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Private subnets (one per AZ, at least two) of the internal ALB and the VPC link ENIs."""
-    authorizer_lambda_arn: Optional[pulumi.Input[str]] = None
-    """Lambda REQUEST authorizer for every API method (identity: Authorization header), in
-    addition to the API key. Default None: API key only."""
-    manage_api_gateway_account: bool = True
-    """Create the region-wide API Gateway account setting (CloudWatch logging role). Default
-    True. Set False in every stack but one when several stacks share an account and region:
-    the setting is a singleton and the last stack deployed (or deleted) owns it."""
-    cdn_aliases: list[str] = field(default_factory=list)
-    """Alternate domain names for CloudFront; edge.cdnCertificateArn must cover them, or the stack
-    requests a certificate validated in edge.hostedZoneId. Default none: the distribution answers
-    on its *.cloudfront.net name."""
+    services: Mapping[str, PublicService]
+    """The services the ALB routes to (the public ones), in config order."""
+    domain_name: str = ""
+    """DNS name of the ALB that API Gateway and CloudFront verify its certificate against;
+    "" = no domain (HTTP to the ALB inside the VPC, HTTPS on the default endpoints)."""
+    certificate_arn: str = ""
+    """Your own ACM certificate for ``domain_name``; "" = a managed one when ``hosted_zone_id`` is set."""
+    hosted_zone_id: str = ""
+    """Route 53 public zone of ``domain_name`` and the CloudFront aliases: alias records and the
+    DNS validation of managed certificates; "" = DNS managed elsewhere."""
+    api: ApiOptions = field(default_factory=ApiOptions)
+    """The REST API's limits, tracing, account setting and authorizer."""
+    cdn: Optional[CdnOptions] = field(default_factory=CdnOptions)
+    """CloudFront in front of the ALB; None = no CloudFront."""
+    waf_rate_limit: int = 2000
+    """Requests per 5 minutes per client IP before WAF blocks."""
     origin_verify_generation: int = 1
     """Generation of the secret origin header API Gateway and CloudFront send to the ALB.
-    Default 1. Raising it rotates the value (a new secret per generation); do it together
-    with ``origin_verify_accept_previous=True`` (see docs/edge.md)."""
+    Raising it rotates the value (a new secret per generation), together with
+    ``origin_verify_accept_previous=True`` (docs/edge.md)."""
     origin_verify_accept_previous: bool = False
     """Mid-rotation: the ALB also accepts the previous generation's value (and keeps its
-    secret). Default False. Clear it once CloudFront has deployed the new value."""
+    secret).  Clear it once CloudFront has deployed the new value."""
+    deletion_protection: bool = True
+    """ALB deletion protection; False also lets the log bucket be destroyed with its objects and
+    gives a deleted origin-verify secret a 7-day (not 30-day) recovery window."""
+    log_retention_days: int = 30
+    """Retention of the log groups and of the ALB access logs."""
 
 
 class Edge(pulumi.ComponentResource):
@@ -89,73 +112,99 @@ class Edge(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EdgeArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:edge:Edge", name, None, opts)
-        settings, cfg = args.settings, args.settings.config
-        mode = edge_mode(cfg.edge)
-        self.mode = mode
+        self.mode = mode = edge_mode(args.certificate_arn, args.domain_name)
+        tags: ServiceTags = functools.partial(tier_tags, args.base_tags, TIER)
 
         certificate = None
         if mode is EdgeMode.MANAGED_CERTIFICATE:
-            certificate = validated_certificate(f"{name}-alb-cert", settings, [cfg.edge.domainName],
-                                                cfg.edge.hostedZoneId, self, service="alb")
+            certificate = validated_certificate(f"{name}-alb-cert", [args.domain_name], args.hosted_zone_id, self,
+                                                tags=tags("alb"))
         elif mode is EdgeMode.OWN_CERTIFICATE:
-            certificate = pulumi.Output.from_input(cfg.edge.certificateArn)
+            certificate = pulumi.Output.from_input(args.certificate_arn)
 
-        origin = build_origin_verification(name, settings, args.origin_verify_generation,
-                                           args.origin_verify_accept_previous, self)
-        alb = build_alb(name, settings, args.vpc_id, args.private_subnet_ids,
-                        origin.header_name, origin.accepted_values, STAGE_NAME, mode, certificate, self)
+        origin = build_origin_verification(name, args.origin_verify_generation, args.origin_verify_accept_previous,
+                                           self, stack=args.stack, tags=tags("alb"),
+                                           deletion_protection=args.deletion_protection)
+        alb = build_alb(name, services=args.services, vpc_id=args.vpc_id, vpc_cidr=args.vpc_cidr,
+                        subnet_ids=args.private_subnet_ids, region=args.region, origin=origin, mode=mode,
+                        certificate_arn=certificate, tags=tags, deletion_protection=args.deletion_protection,
+                        log_retention_days=args.log_retention_days, parent=self)
         lb = alb.load_balancer
         # Senders switch value only after the ALB rules accept it (rotation without 403s).
         alb_rules = [*alb.listener_rules.values(), *([alb.unrouted_rule] if alb.unrouted_rule else [])]
-        api = build_api(name, settings, vpc_id=args.vpc_id, private_subnet_ids=args.private_subnet_ids,
-                        alb_arn=lb.arn, alb_dns_name=lb.dns_name,
-                        alb_security_group_id=alb.security_group.id,
-                        authorizer_lambda_arn=args.authorizer_lambda_arn,
-                        manage_account=args.manage_api_gateway_account,
-                        origin_header_name=origin.header_name, origin_header_value=origin.value,
-                        origin_generation=origin.generation, alb_rules=alb_rules, mode=mode, parent=self)
+        api = build_api(name, stack=args.stack, region=args.region, vpc_id=args.vpc_id,
+                        subnet_ids=args.private_subnet_ids, alb=lb, alb_security_group_id=alb.security_group.id,
+                        domain_name=args.domain_name, options=args.api, origin=origin, alb_rules=alb_rules,
+                        mode=mode, tags=tags, log_retention_days=args.log_retention_days, parent=self)
+        web_acl = self._regional_waf(name, args, tags, lb, api)
 
-        # One regional ACL for both entry points; the VPC (VPC link ENIs) is exempt from the
-        # per-IP rate rule, which the API stage already applies per real client.
-        web_acl = build_web_acl(f"{name}-waf", "REGIONAL", settings, self, service="alb",
-                                exempt_cidrs=(cfg.vpcCidr,))
-        aws.wafv2.WebAclAssociation(f"{name}-waf-alb", resource_arn=lb.arn,
-                                    web_acl_arn=web_acl.arn, opts=pulumi.ResourceOptions(parent=self))
-        aws.wafv2.WebAclAssociation(f"{name}-waf-api", resource_arn=api.stage.arn,
-                                    web_acl_arn=web_acl.arn, opts=pulumi.ResourceOptions(parent=self))
-
-        if cfg.edge.cdn:
-            # CloudFront's global dependencies (web ACL, alias certificate) live in us-east-1.
-            provider = us_east_1_provider(name, settings, self)
-            cdn_certificate: Optional[pulumi.Input[str]] = cfg.edge.cdnCertificateArn or None
-            if manages_cdn_certificate(cfg.edge) and args.cdn_aliases:
-                cdn_certificate = validated_certificate(f"{name}-cdn-cert", settings, args.cdn_aliases,
-                                                        cfg.edge.hostedZoneId, self, service="cdn",
-                                                        provider=provider, region=CDN_REGION)
-            if cdn_certificate is not None and not args.cdn_aliases:
-                pulumi.log.warn("edge.cdnCertificateArn is set but no CloudFront aliases are: viewers can only "
-                                "use the *.cloudfront.net name.", self)
-                cdn_certificate = None
-            cdn = build_cdn(name, settings, lb, self, args.cdn_aliases, mode=mode, provider=provider,
-                            vpc_id=args.vpc_id, alb_security_group_id=alb.security_group.id,
-                            origin_header_name=origin.header_name, origin_header_value=origin.value,
-                            viewer_certificate_arn=cdn_certificate, alb_rules=alb_rules)
-            self.cdn_web_acl_arn = cdn.web_acl.arn
-            self.cdn_distribution_id = cdn.distribution.id
-            self.cdn_domain = cdn.distribution.domain_name
+        if args.cdn is not None:
+            self._cdn(name, args, args.cdn, tags, alb, origin, alb_rules)
         else:
             self.cdn_web_acl_arn = pulumi.Output.from_input("")
             self.cdn_distribution_id = pulumi.Output.from_input("")
             self.cdn_domain = pulumi.Output.from_input("")
 
-        if cfg.edge.hostedZoneId:
-            # edge.domainName -> the internal ALB: the name API Gateway and CloudFront verify its
+        if args.hosted_zone_id:
+            # The domain -> the internal ALB: the name API Gateway and CloudFront verify its
             # certificate against (it resolves to private addresses).
             aws.route53.Record(
-                f"{name}-alb-dns", zone_id=cfg.edge.hostedZoneId, name=cfg.edge.domainName, type="A",
+                f"{name}-alb-dns", zone_id=args.hosted_zone_id, name=args.domain_name, type="A",
                 aliases=[aws.route53.RecordAliasArgs(name=lb.dns_name, zone_id=lb.zone_id,
                                                      evaluate_target_health=True)],
                 opts=pulumi.ResourceOptions(parent=self))
+        self._export(alb, api, web_acl, origin, certificate)
+
+    def _regional_waf(self, name: str, args: EdgeArgs, tags: ServiceTags, lb: aws.lb.LoadBalancer,
+                      api: ApiResources) -> aws.wafv2.WebAcl:
+        """One regional ACL for both entry points; the VPC (VPC link ENIs) is exempt from the
+        per-IP rate rule, which the API stage already applies per real client."""
+        web_acl = build_web_acl(f"{name}-waf", "REGIONAL", self, stack=args.stack, service="alb", tags=tags("alb"),
+                                rate_limit=args.waf_rate_limit, log_retention_days=args.log_retention_days,
+                                exempt_cidrs=(args.vpc_cidr,))
+        aws.wafv2.WebAclAssociation(f"{name}-waf-alb", resource_arn=lb.arn,
+                                    web_acl_arn=web_acl.arn, opts=pulumi.ResourceOptions(parent=self))
+        aws.wafv2.WebAclAssociation(f"{name}-waf-api", resource_arn=api.stage.arn,
+                                    web_acl_arn=web_acl.arn, opts=pulumi.ResourceOptions(parent=self))
+        return web_acl
+
+    def _cdn(self, name: str, args: EdgeArgs, cdn: CdnOptions, tags: ServiceTags, alb: AlbResources,
+             origin: OriginVerification, alb_rules: Sequence[pulumi.Resource]) -> None:
+        # CloudFront's global dependencies (web ACL, alias certificate) live in us-east-1.
+        provider = us_east_1_provider(name, tags("cdn"), self)
+        aliases = list(cdn.aliases)
+        certificate: Optional[pulumi.Input[str]] = cdn.certificate_arn or None
+        if aliases and not cdn.certificate_arn and args.hosted_zone_id:
+            certificate = validated_certificate(f"{name}-cdn-cert", aliases, args.hosted_zone_id, self,
+                                                tags=tags("cdn"), provider=provider, region=CDN_REGION)
+        if certificate is not None and not aliases:
+            pulumi.log.warn("edge.cdnCertificateArn is set but no CloudFront aliases are: viewers can only "
+                            "use the *.cloudfront.net name.", self)
+            certificate = None
+        acl = build_web_acl(f"{name}-waf-cdn", "CLOUDFRONT", self, stack=args.stack, service="cdn", tags=tags("cdn"),
+                            rate_limit=args.waf_rate_limit, log_retention_days=args.log_retention_days,
+                            provider=provider)
+        distribution = build_cdn(
+            name, stack=args.stack, alb=alb.load_balancer, alb_security_group_id=alb.security_group.id,
+            vpc_id=args.vpc_id, mode=self.mode, domain_name=args.domain_name, web_acl_arn=acl.arn, origin=origin,
+            aliases=aliases, viewer_certificate_arn=certificate, alb_rules=alb_rules, tags=tags,
+            parent=self).distribution
+        if args.hosted_zone_id:
+            for alias in aliases:
+                for record_type, suffix in (("A", ""), ("AAAA", "-ipv6")):
+                    aws.route53.Record(
+                        f"{name}-cdn-alias-{domain_slug(alias)}{suffix}", zone_id=args.hosted_zone_id, name=alias,
+                        type=record_type,
+                        aliases=[aws.route53.RecordAliasArgs(name=distribution.domain_name,
+                                                             zone_id=CLOUDFRONT_ZONE_ID, evaluate_target_health=False)],
+                        opts=pulumi.ResourceOptions(parent=self))
+        self.cdn_web_acl_arn = acl.arn
+        self.cdn_distribution_id = distribution.id
+        self.cdn_domain = distribution.domain_name
+
+    def _export(self, alb: AlbResources, api: ApiResources, web_acl: aws.wafv2.WebAcl, origin: OriginVerification,
+                certificate: Optional[pulumi.Input[str]]) -> None:
+        lb = alb.load_balancer
         self.alb_arn = lb.arn
         self.alb_arn_suffix = lb.arn_suffix
         self.alb_dns_name = lb.dns_name
@@ -181,19 +230,4 @@ class Edge(pulumi.ComponentResource):
         self.api_key_id = api.api_key.id  # the id only; the key value stays secret in state
         self.web_acl_arn = web_acl.arn
         self.origin_verify_secret_arn = origin.secret_arn  # the ARN only; the value is never exported
-
-        self.register_outputs({
-            "alb_arn": self.alb_arn, "alb_arn_suffix": self.alb_arn_suffix, "alb_dns_name": self.alb_dns_name,
-            "alb_zone_id": self.alb_zone_id, "alb_security_group_id": self.alb_security_group_id,
-            "https_listener_arn": self.https_listener_arn, "listener_arn": self.listener_arn,
-            "certificate_arn": self.certificate_arn, "target_group_arns": self.target_group_arns,
-            "target_group_arn_suffixes": self.target_group_arn_suffixes,
-            "alternate_target_group_arns": self.alternate_target_group_arns,
-            "alternate_target_group_arn_suffixes": self.alternate_target_group_arn_suffixes,
-            "production_listener_rule_arns": self.production_listener_rule_arns,
-            "access_log_bucket": self.access_log_bucket, "api_id": self.api_id,
-            "api_stage_name": self.api_stage_name, "api_url": self.api_url, "api_key_id": self.api_key_id,
-            "web_acl_arn": self.web_acl_arn, "cdn_web_acl_arn": self.cdn_web_acl_arn,
-            "cdn_distribution_id": self.cdn_distribution_id, "cdn_domain": self.cdn_domain,
-            "origin_verify_secret_arn": self.origin_verify_secret_arn,
-        })
+        self.register_outputs({k: getattr(self, k) for k in Edge.__annotations__ if k != "load_balancer_dependencies"})

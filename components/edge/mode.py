@@ -1,8 +1,8 @@
-"""The edge mode a stack's settings select (pure: no Pulumi here).
+"""The edge mode: how the entry points reach the ALB (pure: no Pulumi here).
 
-* ``MANAGED_CERTIFICATE``: edge.domainName and edge.hostedZoneId, no edge.certificateArn - the
-  stack requests an ACM certificate for the domain, validates it by DNS in the zone and waits.
-* ``OWN_CERTIFICATE``: edge.certificateArn (and edge.domainName) - the certificate you bring.
+* ``MANAGED_CERTIFICATE``: a domain and its hosted zone, no certificate of your own - the stack
+  requests an ACM certificate for the domain, validates it by DNS in the zone and waits.
+* ``OWN_CERTIFICATE``: the certificate you bring (and the domain it covers).
 * ``DEFAULT_ENDPOINTS``: no domain (the committed default) - HTTPS on CloudFront's
   ``*.cloudfront.net`` and API Gateway's ``execute-api`` names; the internal ALB takes plain HTTP
   from the CloudFront VPC origin and the API's VPC link only (docs/edge.md).
@@ -13,8 +13,6 @@ The ALB is internal in every mode, so switching modes never replaces it.
 from __future__ import annotations
 
 from enum import Enum
-
-from ..config.settings import EdgeSettings
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
@@ -36,17 +34,13 @@ class EdgeMode(str, Enum):
         return HTTPS_PORT if self.tls_to_alb else HTTP_PORT
 
 
-def edge_mode(edge: EdgeSettings) -> EdgeMode:
-    if edge.certificateArn:
+def edge_mode(certificate_arn: str, domain_name: str) -> EdgeMode:
+    """The mode of an edge with your own ``certificate_arn`` and/or a ``domain_name`` (either may be "")."""
+    if certificate_arn:
         return EdgeMode.OWN_CERTIFICATE
-    if edge.domainName:
+    if domain_name:
         return EdgeMode.MANAGED_CERTIFICATE  # settings require edge.hostedZoneId with it
     return EdgeMode.DEFAULT_ENDPOINTS
 
 
-def manages_cdn_certificate(edge: EdgeSettings) -> bool:
-    """CloudFront aliases without edge.cdnCertificateArn: the stack requests one in us-east-1."""
-    return bool(edge.cdnAliases) and not edge.cdnCertificateArn and bool(edge.hostedZoneId)
-
-
-__all__ = ["EdgeMode", "HTTP_PORT", "HTTPS_PORT", "edge_mode", "manages_cdn_certificate"]
+__all__ = ["EdgeMode", "HTTP_PORT", "HTTPS_PORT", "edge_mode"]

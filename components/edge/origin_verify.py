@@ -21,11 +21,11 @@ never loses the value still in use by the senders mid-rotation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import pulumi
 
 from ..shared.credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days
-from ..config.settings import Settings
 
 # 15 characters; the ALB http-header condition allows header names up to 40 characters
 # (ELB API reference, HttpHeaderConditionConfig, read 2026-11).  Not a header clients
@@ -51,13 +51,14 @@ def _secret_name(name: str, generation: int) -> str:
     return base if generation == 1 else f"{base}-g{generation}"
 
 
-def build_origin_verification(name: str, settings: Settings, generation: int, accept_previous: bool,
-                              parent: pulumi.Resource) -> OriginVerification:
+def build_origin_verification(name: str, generation: int, accept_previous: bool, parent: pulumi.Resource, *,
+                              stack: str, tags: Mapping[str, str], deletion_protection: bool) -> OriginVerification:
+    """The secret(s) of ``generation`` (and of the previous one when ``accept_previous``);
+    ``deletion_protection`` keeps a deleted secret recoverable for 30 days instead of 7."""
     if generation < 1:
         raise ValueError(f"origin verify generation must be >= 1; got {generation}")
     if accept_previous and generation == 1:
         raise ValueError("origin verify accept_previous needs a previous generation (generation >= 2)")
-    protect = settings.config.deletionProtection
 
     def credentials(gen: int) -> GeneratedCredentials:
         return GeneratedCredentials(
@@ -65,9 +66,9 @@ def build_origin_verification(name: str, settings: Settings, generation: int, ac
             GeneratedCredentialsArgs(
                 username=ORIGIN_VERIFY_HEADER,
                 description=f"{ORIGIN_VERIFY_HEADER} value API Gateway and CloudFront send to the ALB "
-                            f"({settings.stack}, generation {gen})",
-                tags=settings.tags("edge", "alb"),
-                recovery_window_days=recovery_window_days(protect)),
+                            f"({stack}, generation {gen})",
+                tags=dict(tags),
+                recovery_window_days=recovery_window_days(deletion_protection)),
             opts=pulumi.ResourceOptions(parent=parent))
 
     current = credentials(generation)

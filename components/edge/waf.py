@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
-
-from ..config.settings import Settings
 
 # AWS managed rule groups (WAF developer guide, "AWS Managed Rules rule groups list", read
 # 2026-11).  Each counts as one rule plus its WCUs against the 5,000 WCU web ACL limit
@@ -63,31 +61,31 @@ def web_acl_rules(prefix: str, rate_limit: int, exempt_ip_set_arn: Optional[pulu
     return rules
 
 
-def build_web_acl(name: str, scope: str, settings: Settings, parent: pulumi.Resource, *,
-                  service: str, exempt_cidrs: tuple[str, ...] = (),
-                  provider: Optional[aws.Provider] = None) -> aws.wafv2.WebAcl:
-    """A web ACL with the managed groups and rate rule, logging to ``aws-waf-logs-*``.
+def build_web_acl(name: str, scope: str, parent: pulumi.Resource, *, stack: str, service: str,
+                  tags: Mapping[str, str], rate_limit: int, log_retention_days: int,
+                  exempt_cidrs: tuple[str, ...] = (), provider: Optional[aws.Provider] = None) -> aws.wafv2.WebAcl:
+    """A web ACL with the managed groups and a per-IP rate rule (``rate_limit`` requests per 5
+    minutes), logging to ``aws-waf-logs-*``.
 
     ``provider``: required for CLOUDFRONT scope, which AWS only accepts in us-east-1."""
     opts = pulumi.ResourceOptions(parent=parent, provider=provider)
-    tags = settings.tags("edge", service)
     exempt_arn = None
     if exempt_cidrs:
         ip_set = aws.wafv2.IpSet(
             f"{name}-exempt", scope=scope, ip_address_version="IPV4", addresses=list(exempt_cidrs),
             description="Sources the rate rule does not count: VPC link ENIs", tags=tags, opts=opts)
         exempt_arn = ip_set.arn
-    metric = f"{settings.stack}-{name}".replace("_", "-")
+    metric = f"{stack}-{name}".replace("_", "-")
     acl = aws.wafv2.WebAcl(
-        name, scope=scope, description=f"{scope} web ACL of the {settings.stack} edge: {service}",
+        name, scope=scope, description=f"{scope} web ACL of the {stack} edge: {service}",
         default_action={"allow": {}},
-        rules=web_acl_rules(metric, settings.config.edge.wafRateLimit, exempt_arn),
+        rules=web_acl_rules(metric, rate_limit, exempt_arn),
         visibility_config=_visibility(metric),
         tags=tags, opts=opts)
     log_group = aws.cloudwatch.LogGroup(
         f"{name}-logs",
-        name=f"{WAF_LOG_GROUP_PREFIX}microservices-{settings.stack}-{service}",
-        retention_in_days=settings.config.logRetentionDays, tags=tags, opts=opts)
+        name=f"{WAF_LOG_GROUP_PREFIX}microservices-{stack}-{service}",
+        retention_in_days=log_retention_days, tags=tags, opts=opts)
     # WAF adds the log group resource policy for delivery itself when the deployer may
     # call logs:PutResourcePolicy (WAF developer guide, CloudWatch Logs destination).
     aws.wafv2.WebAclLoggingConfiguration(

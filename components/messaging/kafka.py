@@ -1,22 +1,22 @@
 """Amazon MSK (provisioned) for event streaming.
 
-``azCount x kafka.brokersPerAz`` brokers over all private subnets (MSK needs the
-broker count to be a multiple of the client subnets).  TLS between clients and
+Brokers over all private subnets (MSK needs the broker count to be a multiple of the
+client subnets).  TLS between clients and
 brokers and inside the cluster, IAM authentication only, encryption at rest with
 the AWS managed key, broker logs to CloudWatch, and EBS storage that grows by
-Application Auto Scaling up to ``kafka.maxStorageGb``.
+Application Auto Scaling up to a ceiling.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared.access import ServiceAccess
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
 
 # Port of the IAM (SASL/IAM over TLS) listener (MSK developer guide, "Port information";
 # read 2026-11).
@@ -44,16 +44,42 @@ def server_properties(brokers: int) -> str:
     return "".join(f"{k}={v}\n" for k, v in props.items())
 
 
+@dataclass(frozen=True)
+class KafkaOptions:
+    """Version, size and clients of the MSK cluster."""
+
+    kafka_version: str = "3.8.x"
+    """Kafka version MSK still supports for new clusters."""
+    broker_type: str = "kafka.m5.large"
+    """Broker instance type."""
+    broker_count: int = 3
+    """Brokers in total: a multiple of the client subnets."""
+    storage_gb: int = 100
+    """EBS storage per broker (GiB) at creation."""
+    max_storage_gb: int = 1000
+    """Storage autoscaling ceiling per broker (GiB); none when not above ``storage_gb``."""
+    clients: Sequence[str] = ("order", "inventory", "notification", "stream-processor")
+    """Services that produce or consume events (IAM access to the cluster)."""
+
+
 @dataclass
 class KafkaClusterArgs:
     """An MSK cluster in the private subnets."""
 
-    settings: Settings
-    """Stack settings (kafka.*, azCount, deletionProtection, logRetentionDays)."""
+    stack: str
+    """Stack name, in Name tags."""
     vpc_id: pulumi.Input[str]
     """VPC of the security group."""
     subnet_ids: pulumi.Input[list[str]]
-    """Client subnets: all private subnets (2 or 3, one per AZ)."""
+    """Client subnets: all private subnets (one per AZ)."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the cluster adds ``service`` and ``tier``."""
+    options: KafkaOptions = field(default_factory=KafkaOptions)
+    """Version, size and clients."""
+    deletion_protection: bool = True
+    """Pulumi ``protect`` on the cluster."""
+    log_retention_days: int = 30
+    """Retention of the broker log group."""
 
 
 class KafkaCluster(pulumi.ComponentResource):
@@ -68,47 +94,64 @@ class KafkaCluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: KafkaClusterArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("platform:messaging:KafkaCluster", name, None, opts)
-        cfg = args.settings.config
-        kafka = cfg.kafka
-        tags = args.settings.tags("messaging")
-        protect = cfg.deletionProtection
-        brokers = cfg.kafka_broker_count
+        kafka = args.options
+        tags = tier_tags(args.base_tags, "messaging")
+        brokers = kafka.broker_count
         child = pulumi.ResourceOptions(parent=self)
 
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
             description="MSK brokers: opened only to the Kafka client services",
-            tags={**tags, "Name": f"{args.settings.stack}-kafka-sg"},
+            tags={**tags, "Name": f"{args.stack}-kafka-sg"},
             opts=child,
         )  # no rules: the compute tier adds 9098 ingress from each client service's SG
 
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-broker-logs",
-            retention_in_days=cfg.logRetentionDays,
+            retention_in_days=args.log_retention_days,
             tags=tags,
             opts=child,
         )
 
         configuration = aws.msk.Configuration(
             f"{name}-config",
-            kafka_versions=[kafka.kafkaVersion],
+            kafka_versions=[kafka.kafka_version],
             server_properties=server_properties(brokers),
             description=f"Platform broker settings ({brokers} brokers)",
             opts=child,
         )
 
-        self.cluster = aws.msk.Cluster(
+        self.cluster = self._cluster(name, args, configuration, log_group, tags)
+
+        if kafka.max_storage_gb > kafka.storage_gb:
+            self._storage_autoscaling(name, kafka.max_storage_gb, tags)
+
+        self.cluster_arn = self.cluster.arn
+        self.cluster_name = self.cluster.cluster_name
+        # Empty in AWS while only IAM auth is on (the 9094 listener serves TLS/mTLS clients only).
+        self.bootstrap_brokers_tls = self.cluster.bootstrap_brokers_tls.apply(lambda s: s or "")
+        self.bootstrap_brokers_iam = self.cluster.bootstrap_brokers_sasl_iam
+        self.security_group_id = self.security_group.id
+        self.access = [self._grant(service) for service in kafka.clients]
+        self.register_outputs({
+            "cluster_arn": self.cluster_arn, "bootstrap_brokers_iam": self.bootstrap_brokers_iam,
+        })
+
+    def _cluster(self, name: str, args: KafkaClusterArgs, configuration: aws.msk.Configuration,
+                 log_group: aws.cloudwatch.LogGroup, tags: dict[str, str]) -> aws.msk.Cluster:
+        kafka = args.options
+        return aws.msk.Cluster(
             f"{name}-cluster",
-            kafka_version=kafka.kafkaVersion,
-            number_of_broker_nodes=brokers,
+            kafka_version=kafka.kafka_version,
+            number_of_broker_nodes=kafka.broker_count,
             broker_node_group_info=aws.msk.ClusterBrokerNodeGroupInfoArgs(
-                instance_type=kafka.brokerType,
+                instance_type=kafka.broker_type,
                 client_subnets=args.subnet_ids,
                 security_groups=[self.security_group.id],
                 storage_info=aws.msk.ClusterBrokerNodeGroupInfoStorageInfoArgs(
                     ebs_storage_info=aws.msk.ClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfoArgs(
-                        volume_size=kafka.storageGb),
+                        volume_size=kafka.storage_gb),
                 ),
                 connectivity_info=aws.msk.ClusterBrokerNodeGroupInfoConnectivityInfoArgs(
                     public_access=aws.msk.ClusterBrokerNodeGroupInfoConnectivityInfoPublicAccessArgs(
@@ -135,50 +178,39 @@ class KafkaCluster(pulumi.ComponentResource):
             enhanced_monitoring="DEFAULT",
             tags=tags,
             opts=pulumi.ResourceOptions(
-                parent=self, protect=protect,
-                # Storage autoscaling grows the volumes; never "shrink" them back to storageGb.
+                parent=self, protect=args.deletion_protection,
+                # Storage autoscaling grows the volumes; never "shrink" them back to storage_gb.
                 ignore_changes=["brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize"],
             ),
         )
 
-        if kafka.maxStorageGb > kafka.storageGb:
-            target = aws.appautoscaling.Target(
-                f"{name}-storage",
-                service_namespace="kafka",
-                scalable_dimension="kafka:broker-storage:VolumeSize",
-                resource_id=self.cluster.arn,
-                min_capacity=1,
-                max_capacity=kafka.maxStorageGb,
-                tags=tags,
-                opts=child,
-            )
-            aws.appautoscaling.Policy(
-                f"{name}-storage",
-                service_namespace=target.service_namespace,
-                scalable_dimension=target.scalable_dimension,
-                resource_id=target.resource_id,
-                policy_type="TargetTrackingScaling",
-                target_tracking_scaling_policy_configuration=(
-                    aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
-                        target_value=STORAGE_TARGET_PERCENT,
-                        disable_scale_in=True,
-                        predefined_metric_specification=_PredefinedMetric(
-                            predefined_metric_type="KafkaBrokerStorageUtilization"),
-                    )),
-                opts=child,
-            )
-
-        self.cluster_arn = self.cluster.arn
-        self.cluster_name = self.cluster.cluster_name
-        # Empty in AWS while only IAM auth is on (the 9094 listener serves TLS/mTLS clients only).
-        self.bootstrap_brokers_tls = self.cluster.bootstrap_brokers_tls.apply(lambda s: s or "")
-        self.bootstrap_brokers_iam = self.cluster.bootstrap_brokers_sasl_iam
-        self.security_group_id = self.security_group.id
-        clients = cfg.kafka.clients  # validated against the configured services
-        self.access = [self._grant(service) for service in clients]
-        self.register_outputs({
-            "cluster_arn": self.cluster_arn, "bootstrap_brokers_iam": self.bootstrap_brokers_iam,
-        })
+    def _storage_autoscaling(self, name: str, max_storage_gb: int, tags: dict[str, str]) -> None:
+        """Grow broker storage (target tracking on its utilisation) up to ``max_storage_gb``."""
+        target = aws.appautoscaling.Target(
+            f"{name}-storage",
+            service_namespace="kafka",
+            scalable_dimension="kafka:broker-storage:VolumeSize",
+            resource_id=self.cluster.arn,
+            min_capacity=1,
+            max_capacity=max_storage_gb,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.appautoscaling.Policy(
+            f"{name}-storage",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            policy_type="TargetTrackingScaling",
+            target_tracking_scaling_policy_configuration=(
+                aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                    target_value=STORAGE_TARGET_PERCENT,
+                    disable_scale_in=True,
+                    predefined_metric_specification=_PredefinedMetric(
+                        predefined_metric_type="KafkaBrokerStorageUtilization"),
+                )),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     def _grant(self, service: str) -> ServiceAccess:
         arn = self.cluster.arn

@@ -7,28 +7,38 @@ ports and attaches the IAM statements, environment and secrets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
 
 import pulumi
 
 from ..shared.access import ServiceAccess
-from .kafka import KafkaCluster, KafkaClusterArgs
-from .mq import MessageBroker, MessageBrokerArgs
-from ..config.settings import Settings
+from .kafka import KafkaCluster, KafkaClusterArgs, KafkaOptions
+from .mq import MessageBroker, MessageBrokerArgs, MqOptions
 
 
 @dataclass
 class MessagingArgs:
     """Inputs of the messaging tier."""
 
-    settings: Settings
-    """Stack settings: kafka.*, mq.*, multiAz.broker, azCount, deletionProtection (also the Pulumi
-    ``protect`` option on MSK and MQ), logRetentionDays."""
+    stack: str
+    """Stack name, in Name tags and descriptions."""
+    region: str
+    """Region of the stack (the broker's log resource policy)."""
     vpc_id: pulumi.Input[str]
     """VPC of the security groups."""
     private_subnet_ids: pulumi.Output[list[str]]
-    """Private subnets, ``settings.config.azCount`` of them (one per AZ)."""
+    """Private subnets, one per AZ."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
+    kafka: KafkaOptions = field(default_factory=KafkaOptions)
+    """The MSK cluster."""
+    mq: MqOptions = field(default_factory=MqOptions)
+    """The ActiveMQ broker."""
+    deletion_protection: bool = True
+    """Pulumi ``protect`` on MSK and MQ."""
+    log_retention_days: int = 30
+    """Retention of the broker log group."""
 
 
 class Messaging(pulumi.ComponentResource):
@@ -52,9 +62,12 @@ class Messaging(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.kafka = KafkaCluster(f"{name}-kafka", KafkaClusterArgs(
-            settings=args.settings, vpc_id=args.vpc_id, subnet_ids=args.private_subnet_ids), opts=child)
+            stack=args.stack, vpc_id=args.vpc_id, subnet_ids=args.private_subnet_ids, base_tags=args.base_tags,
+            options=args.kafka, deletion_protection=args.deletion_protection,
+            log_retention_days=args.log_retention_days), opts=child)
         self.mq = MessageBroker(f"{name}-mq", MessageBrokerArgs(
-            settings=args.settings, vpc_id=args.vpc_id, subnet_ids=args.private_subnet_ids), opts=child)
+            stack=args.stack, region=args.region, vpc_id=args.vpc_id, subnet_ids=args.private_subnet_ids,
+            base_tags=args.base_tags, options=args.mq, deletion_protection=args.deletion_protection), opts=child)
 
         self.kafka_cluster_arn = self.kafka.cluster_arn
         self.kafka_cluster_name = self.kafka.cluster_name

@@ -1,8 +1,7 @@
 """Amazon MQ (ActiveMQ) for the broker owner (payment).
 
-ACTIVE_STANDBY_MULTI_AZ on exactly the first two private subnets when
-``multiAz.broker`` is on, SINGLE_INSTANCE on the first one otherwise (mq.t3.micro
-supports only that).  Private, encrypted with the aws/mq KMS key, general and
+ACTIVE_STANDBY_MULTI_AZ on exactly the first two private subnets, or SINGLE_INSTANCE
+on the first one (mq.t3.micro supports only that).  Private, encrypted with the aws/mq KMS key, general and
 audit logs to CloudWatch; the one application user's password is generated into
 Secrets Manager (see credentials.py).
 """
@@ -10,15 +9,15 @@ Secrets Manager (see credentials.py).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Optional
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared.access import ServiceAccess
 from ..shared.credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days, secret_key_ref
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
 
 # Client ports (Amazon MQ developer guide, "Amazon MQ for ActiveMQ: network ports"; read 2026-11).
 OPENWIRE_PORT = 61617
@@ -27,21 +26,42 @@ AMQP_PORT = 5671
 SUBNETS_PER_MODE = {"SINGLE_INSTANCE": 1, "ACTIVE_STANDBY_MULTI_AZ": 2}
 # Raise to rotate the user's password (credentials.py).  Amazon MQ applies user changes
 # only at the next reboot or maintenance window (Amazon MQ REST API reference, "User";
-# read 2026-11): reboot the broker right after such an update.  Wanted as a settings
-# key: mq.passwordGeneration.
+# read 2026-11): reboot the broker right after such an update.
 PASSWORD_GENERATION = 1
+
+
+@dataclass(frozen=True)
+class MqOptions:
+    """Version, size and owner of the ActiveMQ broker."""
+
+    owner: str = "payment"
+    """The service that uses the broker (its user is named after it)."""
+    engine_version: str = "5.18"
+    """ActiveMQ major.minor (Amazon MQ applies the patches)."""
+    host_type: str = "mq.m5.large"
+    """Broker host type."""
+    deployment_mode: str = "ACTIVE_STANDBY_MULTI_AZ"
+    """ACTIVE_STANDBY_MULTI_AZ (two subnets) or SINGLE_INSTANCE (one)."""
 
 
 @dataclass
 class MessageBrokerArgs:
-    """The broker of ``settings.config.mq.owner``."""
+    """The broker of one service."""
 
-    settings: Settings
-    """Stack settings (mq.*, multiAz.broker, deletionProtection)."""
+    stack: str
+    """Stack name, in Name tags, descriptions and the log resource policy's name."""
+    region: str
+    """Region of the broker, in the log resource policy."""
     vpc_id: pulumi.Input[str]
     """VPC of the security group."""
     subnet_ids: pulumi.Output[list[str]]
     """Private subnets; the broker takes the first one or two."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the broker adds ``service`` (the owner) and ``tier``."""
+    options: MqOptions = field(default_factory=MqOptions)
+    """Version, size and owner."""
+    deletion_protection: bool = True
+    """Pulumi ``protect`` on the broker, and a 30-day (not 7-day) recovery window for its secret."""
 
 
 class MessageBroker(pulumi.ComponentResource):
@@ -56,12 +76,11 @@ class MessageBroker(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MessageBrokerArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("platform:messaging:MessageBroker", name, None, opts)
-        settings = args.settings
-        cfg = settings.config
-        owner = cfg.mq.owner
-        tags = settings.tags("messaging", owner)
-        protect = cfg.deletionProtection
-        mode = cfg.mq_deployment_mode
+        mq = args.options
+        owner = mq.owner
+        tags = tier_tags(args.base_tags, "messaging", owner)
+        protect = args.deletion_protection
+        mode = mq.deployment_mode
         subnet_count = SUBNETS_PER_MODE[mode]
         child = pulumi.ResourceOptions(parent=self)
 
@@ -69,7 +88,7 @@ class MessageBroker(pulumi.ComponentResource):
             f"{name}-sg",
             vpc_id=args.vpc_id,
             description=f"{owner} ActiveMQ: opened only to the {owner} service",
-            tags={**tags, "Name": f"{settings.stack}-{owner}-mq-sg"},
+            tags={**tags, "Name": f"{args.stack}-{owner}-mq-sg"},
             opts=child,
         )  # no rules: the compute tier adds 61617/5671 ingress from the owner's SG
 
@@ -77,7 +96,7 @@ class MessageBroker(pulumi.ComponentResource):
             f"{name}-user",
             GeneratedCredentialsArgs(
                 username=owner,
-                description=f"{owner} ActiveMQ user ({settings.stack})",
+                description=f"{owner} ActiveMQ user ({args.stack})",
                 tags=tags,
                 recovery_window_days=recovery_window_days(protect),
                 generation=PASSWORD_GENERATION,
@@ -91,8 +110,8 @@ class MessageBroker(pulumi.ComponentResource):
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         logs_policy = aws.cloudwatch.LogResourcePolicy(
             f"{name}-logs",
-            policy_name=f"{settings.stack}-amazonmq-logs",
-            policy_document=account.apply(lambda acct: _logs_policy(settings.region, acct)),
+            policy_name=f"{args.stack}-amazonmq-logs",
+            policy_document=account.apply(lambda acct: _logs_policy(args.region, acct)),
             opts=child,
         )
 
@@ -100,8 +119,8 @@ class MessageBroker(pulumi.ComponentResource):
         self.broker = aws.mq.Broker(
             f"{name}-broker",
             engine_type="ActiveMQ",
-            engine_version=cfg.mq.engineVersion,
-            host_instance_type=cfg.mq.hostType,
+            engine_version=mq.engine_version,
+            host_instance_type=mq.host_type,
             deployment_mode=mode,
             subnet_ids=args.subnet_ids.apply(lambda ids: ids[:subnet_count]),
             security_groups=[self.security_group.id],
@@ -125,10 +144,15 @@ class MessageBroker(pulumi.ComponentResource):
         self.secret_arn = creds.secret_arn
         self.security_group_id = self.security_group.id
 
+        self.access = self._grants(owner)
+        self.register_outputs({"broker_name": self.broker_name, "endpoints": self.endpoints})
+
+    def _grants(self, owner: str) -> list[ServiceAccess]:
+        """OpenWire with the user's credentials, and AMQP (the same user; only the port differs)."""
         openwire = self.endpoints.apply(
             lambda eps: "failover:(" + ",".join(e for e in eps if e.startswith("ssl://")) + ")")
         amqp = self.endpoints.apply(lambda eps: ",".join(e for e in eps if e.startswith("amqp+ssl://")))
-        self.access = [
+        return [
             ServiceAccess(
                 service=owner,
                 description=f"{owner} ActiveMQ (OpenWire/TLS)",
@@ -148,7 +172,6 @@ class MessageBroker(pulumi.ComponentResource):
                 port=AMQP_PORT,
             ),
         ]
-        self.register_outputs({"broker_name": self.broker_name, "endpoints": self.endpoints})
 
 
 def _endpoints(instances: Optional[list[Any]]) -> list[str]:

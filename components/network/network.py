@@ -12,13 +12,13 @@ from __future__ import annotations
 import ipaddress
 import json
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
 
 TIER = "network"
 
@@ -45,13 +45,25 @@ EPHEMERAL_PORTS = (1024, 65535)
 class NetworkArgs:
     """Inputs of the network tier."""
 
-    settings: Settings
-    """Stack settings (azCount, vpcCidr, multiAz.natGatewayPerAz, logRetentionDays, tags)."""
+    stack: str
+    """Stack name, in Name tags and the flow-log group name."""
+    region: str
+    """Region of the VPC: endpoint service names and the flow-log role's trust condition."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
+    vpc_cidr: str = "10.0.0.0/16"
+    """The VPC's /16 block."""
+    az_count: int = 3
+    """Availability zones (1 to MAX_AZS) when ``availability_zone_names`` is not given."""
+    nat_gateway_per_az: bool = True
+    """One NAT gateway per AZ; False = a single one."""
+    log_retention_days: int = 30
+    """Retention of the flow-log group."""
     availability_zone_names: Optional[Sequence[str]] = None
-    """Pin the AZs by name; default None = the first ``azCount`` AZs of the region that need
+    """Pin the AZs by name; default None = the first ``az_count`` AZs of the region that need
     no opt-in (looked up once, in a stable order)."""
     flow_log_traffic_type: str = "ALL"
-    """VPC flow log traffic type (ACCEPT, REJECT or ALL); default ALL."""
+    """VPC flow log traffic type: ACCEPT, REJECT or ALL."""
 
 
 def subnet_layout(vpc_cidr: str, az_count: int) -> dict[str, list[str]]:
@@ -97,20 +109,18 @@ class Network(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:network:Network", name, None, opts)
-        s = args.settings
-        cfg = s.config
-        tags = s.tags(TIER)
+        tags = tier_tags(args.base_tags, TIER)
         child = pulumi.ResourceOptions(parent=self)
 
-        self.az_names = list(args.availability_zone_names or _default_azs(cfg.azCount))
-        self.vpc_cidr = cfg.vpcCidr
-        layout = subnet_layout(cfg.vpcCidr, len(self.az_names))
+        self.az_names = list(args.availability_zone_names or _default_azs(args.az_count))
+        self.vpc_cidr = args.vpc_cidr
+        layout = subnet_layout(args.vpc_cidr, len(self.az_names))
 
-        nat_strategy = (awsx.ec2.NatGatewayStrategy.ONE_PER_AZ if cfg.multiAz.natGatewayPerAz
+        nat_strategy = (awsx.ec2.NatGatewayStrategy.ONE_PER_AZ if args.nat_gateway_per_az
                         else awsx.ec2.NatGatewayStrategy.SINGLE)
         self.vpc = awsx.ec2.Vpc(
             f"{name}-vpc",
-            cidr_block=cfg.vpcCidr,
+            cidr_block=args.vpc_cidr,
             availability_zone_names=self.az_names,
             subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
             subnet_specs=[
@@ -130,8 +140,8 @@ class Network(pulumi.ComponentResource):
         self.public_subnet_ids = self.vpc.public_subnet_ids
         self.private_subnet_ids = self.vpc.private_subnet_ids
 
-        self._endpoints(name, s, tags)
-        self._flow_logs(name, s, tags, args.flow_log_traffic_type)
+        self._endpoints(name, args, tags)
+        self._flow_logs(name, args, tags)
         self._network_acls(name, tags)
 
         self.register_outputs({
@@ -144,13 +154,13 @@ class Network(pulumi.ComponentResource):
         })
 
     # ---- VPC endpoints ---------------------------------------------------------------
-    def _endpoints(self, name: str, s: Settings, tags: dict[str, str]) -> None:
+    def _endpoints(self, name: str, args: NetworkArgs, tags: dict[str, str]) -> None:
         child = pulumi.ResourceOptions(parent=self)
         self.endpoint_security_group = aws.ec2.SecurityGroup(
             f"{name}-endpoints-sg",
             vpc_id=self.vpc_id,
             description="Interface VPC endpoints: HTTPS from inside the VPC only",
-            tags={**tags, "Name": f"{s.stack}-vpc-endpoints"},
+            tags={**tags, "Name": f"{args.stack}-vpc-endpoints"},
             opts=child,
         )
         self.endpoint_security_group_id = self.endpoint_security_group.id
@@ -158,7 +168,7 @@ class Network(pulumi.ComponentResource):
             f"{name}-endpoints-https",
             security_group_id=self.endpoint_security_group.id,
             ip_protocol="tcp", from_port=443, to_port=443,
-            cidr_ipv4=s.config.vpcCidr,
+            cidr_ipv4=args.vpc_cidr,
             description="HTTPS from the VPC",
             tags=tags,
             opts=child,
@@ -167,10 +177,10 @@ class Network(pulumi.ComponentResource):
         self.endpoints["s3"] = aws.ec2.VpcEndpoint(
             f"{name}-s3",
             vpc_id=self.vpc_id,
-            service_name=f"com.amazonaws.{s.region}.s3",
+            service_name=f"com.amazonaws.{args.region}.s3",
             vpc_endpoint_type="Gateway",
             route_table_ids=self.vpc.route_tables.apply(_private_route_table_ids),
-            tags={**tags, "Name": f"{s.stack}-s3"},
+            tags={**tags, "Name": f"{args.stack}-s3"},
             opts=child,
         )
         for svc in INTERFACE_ENDPOINT_SERVICES:
@@ -178,22 +188,22 @@ class Network(pulumi.ComponentResource):
             self.endpoints[svc] = aws.ec2.VpcEndpoint(
                 f"{name}-{slug}",
                 vpc_id=self.vpc_id,
-                service_name=f"com.amazonaws.{s.region}.{svc}",
+                service_name=f"com.amazonaws.{args.region}.{svc}",
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
                 subnet_ids=self.private_subnet_ids,
                 security_group_ids=[self.endpoint_security_group.id],
-                tags={**tags, "Name": f"{s.stack}-{slug}"},
+                tags={**tags, "Name": f"{args.stack}-{slug}"},
                 opts=child,
             )
 
     # ---- flow logs -------------------------------------------------------------------
-    def _flow_logs(self, name: str, s: Settings, tags: dict[str, str], traffic_type: str) -> None:
+    def _flow_logs(self, name: str, args: NetworkArgs, tags: dict[str, str]) -> None:
         child = pulumi.ResourceOptions(parent=self)
         group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
-            name=f"/vpc/{s.stack}/flow-logs",
-            retention_in_days=s.config.logRetentionDays,
+            name=f"/vpc/{args.stack}/flow-logs",
+            retention_in_days=args.log_retention_days,
             tags=tags,
             opts=child,
         )
@@ -208,7 +218,7 @@ class Network(pulumi.ComponentResource):
                 # Confused-deputy guard: only flow logs of this account and region.
                 "Condition": {
                     "StringEquals": {"aws:SourceAccount": acct},
-                    "ArnLike": {"aws:SourceArn": f"arn:aws:ec2:{s.region}:{acct}:vpc-flow-log/*"},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:ec2:{args.region}:{acct}:vpc-flow-log/*"},
                 },
             }],
         }))
@@ -231,7 +241,7 @@ class Network(pulumi.ComponentResource):
         self.flow_log = aws.ec2.FlowLog(
             f"{name}-flow-log",
             vpc_id=self.vpc_id,
-            traffic_type=traffic_type,
+            traffic_type=args.flow_log_traffic_type,
             log_destination_type="cloud-watch-logs",
             log_destination=group.arn,
             iam_role_arn=role.arn,

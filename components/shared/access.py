@@ -32,7 +32,7 @@ class ServiceAccess:
     """One grant from a resource to one service."""
 
     service: str
-    """Service name (key of settings.config.services)."""
+    """Name of the service the grant is for."""
     description: str
     """Human-readable purpose, used in rule descriptions, e.g. "order database"."""
     security_group_id: Optional[pulumi.Input[str]] = None
