@@ -58,19 +58,14 @@ def rds_identifier(*parts: str) -> str:
 def creation_stamp() -> str:
     """UTC time of this program run, ``YYYYMMDDhhmmss``, for final-snapshot names.
 
-    A final snapshot name must be new each time an instance is deleted: a fixed
-    ``<id>-final`` makes the *second* delete of a re-created instance fail with
-    DBSnapshotAlreadyExists (GitHub issues terraform-aws-modules/terraform-aws-rds#445,
-    cloudposse/terraform-aws-rds-cluster#129; read 2026-11).  Used together with ``ignore_changes=["finalSnapshotIdentifier"]``:
-    the stamp of the run that *created* the resource stays in state (no diff on later
-    runs), and a stack that is destroyed and created again gets a new one.  Pulumi keeps
-    an ignored input's old value when it replaces a resource (Pulumi docs,
-    "ignoreChanges"; read 2026-11), so a replaced instance keeps the old name: delete
-    or rename that snapshot before deleting the replacement.
-
-    ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention) replaces the
-    clock when set: preflight sets it so two runs of one commit record the same plan; leave it
-    unset for ``pulumi up``."""
+    A fixed ``<id>-final`` makes the second delete of a re-created instance fail with
+    DBSnapshotAlreadyExists (terraform-aws-modules/terraform-aws-rds#445,
+    cloudposse/terraform-aws-rds-cluster#129; read 2026-11).  With
+    ``ignore_changes=["finalSnapshotIdentifier"]`` the creating run's stamp stays in state; a
+    replaced instance keeps it too (Pulumi docs, "ignoreChanges", read 2026-11), so delete or
+    rename that snapshot before deleting the replacement.  ``SOURCE_DATE_EPOCH`` (the
+    reproducible-builds convention) replaces the clock: preflight sets it so two runs of one
+    commit record the same plan."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     now = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
     return now.strftime("%Y%m%d%H%M%S")

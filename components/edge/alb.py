@@ -229,7 +229,7 @@ def _listener_rules(name: str, paths: Mapping[str, str], serving: aws.lb.Listene
             opts=pulumi.ResourceOptions(parent=parent, ignore_changes=["actions"]))
     unrouted = None
     if default_route_service(paths) is None:
-        # Keeps "verified but no such route" a 404 now that the default action is 403.
+        # Verified requests no rule routes: 404 (the default action answers unverified ones 403).
         unrouted = aws.lb.ListenerRule(
             f"{name}-rule-unrouted", listener_arn=serving.arn, priority=CATCH_ALL_PRIORITY,
             conditions=rule_conditions((CATCH_ALL_PATH,), origin.header_name, origin.accepted_values),

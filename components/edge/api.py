@@ -17,10 +17,10 @@ import pulumi_aws as aws
 from platform_policies.facts.tags import SHARED_ACCOUNT_ROLE_TAG
 
 from ..shared.iam import assume_role_policy
+from ..shared.tags import ServiceTags
 from .mode import EdgeMode
 from .origin_verify import OriginVerification
 from .routing import API_STAGE
-from ..shared.tags import ServiceTags
 
 # The only stage.  Over the private integration API Gateway prefixes backend paths with
 # "/<stage>"; the ALB rules accept and strip that prefix (routing.stage_rewrite).

@@ -6,7 +6,7 @@ private subnets through network interfaces it manages in the VPC, so the ALB nee
 address ("You can use Application Load Balancers (ALBs), Network Load Balancers (NLBs), and EC2
 instances in private subnets as VPC origins"; the VPC must belong to the distribution's account:
 CloudFront developer guide, "Restrict access with VPC origins", read 2026-11).  The VPC origin
-speaks HTTPS to the ALB when there is a domain (the ALB's certificate covers edge.domainName, the
+speaks HTTPS to the ALB when there is a domain (the ALB's certificate covers the domain, the
 origin's name) and HTTP without one (origin protocol policy ``http-only``; CloudFront API
 reference, VpcOriginEndpointConfig, read 2026-11).  The ALB admits it through its security group
 from the group CloudFront creates in the VPC with the first VPC origin,
@@ -70,12 +70,6 @@ class CdnOptions:
     a hosted zone."""
 
 
-@dataclass
-class CdnResources:
-    vpc_origin: aws.cloudfront.VpcOrigin
-    distribution: aws.cloudfront.Distribution
-
-
 def us_east_1_provider(name: str, tags: Mapping[str, str], parent: pulumi.Resource) -> aws.Provider:
     """Explicit provider for CloudFront's global dependencies, tagging with ``tags``.
 
@@ -132,7 +126,8 @@ def build_cdn(name: str, *, stack: str, alb: aws.lb.LoadBalancer, alb_security_g
               vpc_id: pulumi.Input[str], mode: EdgeMode, domain_name: str, web_acl_arn: pulumi.Input[str],
               origin: OriginVerification, aliases: Sequence[str] = (),
               viewer_certificate_arn: Optional[pulumi.Input[str]] = None,
-              alb_rules: Sequence[pulumi.Resource] = (), tags: ServiceTags, parent: pulumi.Resource) -> CdnResources:
+              alb_rules: Sequence[pulumi.Resource] = (), tags: ServiceTags,
+              parent: pulumi.Resource) -> aws.cloudfront.Distribution:
     """``origin``: the secret header CloudFront adds to every origin request so the ALB routes
     it (components/edge/origin_verify.py); CloudFront replaces a viewer's header of the same
     name.  ``alb_rules``: the distribution changes only after the ALB accepts the value.
@@ -151,7 +146,7 @@ def build_cdn(name: str, *, stack: str, alb: aws.lb.LoadBalancer, alb_security_g
                "origin_request_policy_id": ORIGIN_ALL_VIEWER_EXCEPT_HOST}
     static = {**behaviour, "path_pattern": STATIC_PATH, "allowed_methods": ["GET", "HEAD", "OPTIONS"],
               "cache_policy_id": CACHE_OPTIMIZED}
-    distribution = aws.cloudfront.Distribution(
+    return aws.cloudfront.Distribution(
         f"{name}-cdn", enabled=True, is_ipv6_enabled=True, http_version="http2and3",
         comment=f"{stack} platform edge",
         price_class=PRICE_CLASS, aliases=list(aliases) or None,
@@ -164,4 +159,3 @@ def build_cdn(name: str, *, stack: str, alb: aws.lb.LoadBalancer, alb_security_g
         web_acl_id=web_acl_arn,  # WAFv2: the ACL's ARN, not its id
         tags=cdn_tags,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(alb_rules)))
-    return CdnResources(vpc_origin, distribution)

@@ -1,18 +1,7 @@
-"""Edge tier: the platform's entry points, API Gateway and CloudFront, and the ALB behind them.
-
-- Internal Application Load Balancer in the private subnets (components/edge/alb.py): one
-  target group per public service; HTTPS with a modern TLS policy when there is a domain,
-  plain HTTP inside the VPC without one (the edge modes: components/edge/mode.py).
-- Regional REST API reaching the ALB through a VPC link v2 (components/edge/api.py): API
-  keys, usage plan, access logs, X-Ray, optional Lambda authorizer.
-- CloudFront (components/edge/cdn.py) reaching the ALB through a VPC origin, with its own
-  us-east-1 web ACL.
-- Certificates the stack requests and validates itself (components/edge/certificates.py).
-- AWS WAF (components/edge/waf.py): one regional web ACL on the ALB and the API stage.
-- Origin verification (components/edge/origin_verify.py): API Gateway and CloudFront add a secret
-  header; the ALB routes only requests carrying it and answers everything else 403.
-- The ALB's path rules accept API Gateway's `/<stage>` path prefix and strip it before
-  forwarding, so services see the same paths through the API and through CloudFront.
+"""Edge tier: the platform's entry points, API Gateway (api.py) and CloudFront (cdn.py), and the
+internal ALB behind them (alb.py, routed by routing.py), with WAF (waf.py), certificates the stack
+requests itself (certificates.py) and a secret origin header (origin_verify.py); the edge modes
+are in mode.py, the whole picture in docs/edge.md.
 """
 
 from __future__ import annotations
@@ -188,7 +177,7 @@ class Edge(pulumi.ComponentResource):
             name, stack=args.stack, alb=alb.load_balancer, alb_security_group_id=alb.security_group.id,
             vpc_id=args.vpc_id, mode=self.mode, domain_name=args.domain_name, web_acl_arn=acl.arn, origin=origin,
             aliases=aliases, viewer_certificate_arn=certificate, alb_rules=alb_rules, tags=tags,
-            parent=self).distribution
+            parent=self)
         if args.hosted_zone_id:
             for alias in aliases:
                 for record_type, suffix in (("A", ""), ("AAAA", "-ipv6")):

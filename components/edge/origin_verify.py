@@ -1,21 +1,11 @@
 """Origin verification: a secret header only API Gateway and CloudFront send to the ALB.
 
-The ALB is internal and admits only the VPC link and CloudFront's VPC origin
-(components/edge/alb.py); this header is the second line, so that anything else that reaches
-the ALB inside the VPC still cannot skip the API key, usage plan, throttling and
-authorizer.  A value generated once and kept in Secrets
-Manager (components/shared/credentials.py; username = the header name) is added by the API
-integrations and the CloudFront origin; the ALB's listener rules forward only requests
-that carry it and the listener's default action answers 403.
-
-Rotation (two `pulumi up` runs, see docs/edge.md):
-1. raise ``generation`` and set ``accept_previous``: a new secret is created, the ALB
-   accepts both values (the rules are updated before the senders: they depend on the
-   rules), then API Gateway and CloudFront switch to the new value;
-2. once CloudFront has finished deploying, clear ``accept_previous``: the previous
-   generation's secret is deleted and the ALB accepts only the new value.
-Each generation is its own secret (its own logical name), so raising the generation
-never loses the value still in use by the senders mid-rotation.
+The ALB admits only the VPC link and CloudFront's VPC origin (components/edge/alb.py); this
+header is the second line, so nothing else inside the VPC can skip the API key, usage plan,
+throttling and authorizer.  The value is generated once into Secrets Manager
+(components/shared/credentials.py; username = the header name); the ALB's rules forward only
+requests that carry it.  Each generation is its own secret, so a rotation (two `pulumi up` runs
+with ``accept_previous`` in between, docs/edge.md) never loses the value the senders still use.
 """
 
 from __future__ import annotations

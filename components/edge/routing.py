@@ -55,7 +55,7 @@ def wildcard_to_regex(pattern: str, stage: str) -> str:
 
     ``*`` matches any characters and ``?`` one character, as in ALB path patterns; every
     other character is literal.  A trailing ``/*`` also matches the bare prefix (``/users/*``
-    matches ``/users``), as the separate bare value used to; the default route (``/*`` or
+    matches ``/users``); the default route (``/*`` or
     ``''``) matches every path.  E.g. ``/users/*`` on stage v1 -> ``^(/v1)?/users(/.*)?$``.
     """
     head = CATCH_ALL_PATH if pattern in DEFAULT_ROUTE_PATHS else pattern

@@ -8,8 +8,7 @@ test's results bucket are built by it.
   cdk-nag AwsSolutions-S10), together with the
   statements the caller needs.
 
-Resource names are ``<name>``, ``<name>-owner``, ``<name>-public``, ``<name>-sse`` and
-``<name>-policy``: the names the two buckets had before this module, so their URNs did not move.
+Resource names: ``<name>``, ``<name>-owner``, ``<name>-public``, ``<name>-sse`` and ``<name>-policy``.
 """
 
 from __future__ import annotations

@@ -1,20 +1,12 @@
-"""Generated credentials whose single source of truth is a Secrets Manager secret.
+"""A generated password whose single source of truth is a Secrets Manager secret (ElastiCache AUTH
+tokens, Amazon MQ users, the origin-verify header; RDS manages its own master password).
 
-ElastiCache auth tokens and Amazon MQ users need a password we generate
-(RDS manages its own master password).  The value is drawn once from the
-Secrets Manager ``GetRandomPassword`` API and stored as the secret's version;
-``ignore_changes`` keeps that first value on later runs (the API returns a new
-one each time), and consumers read the password back *from the secret version*,
-so a replaced broker or cache always gets the value services read from the
-secret.  To rotate, raise ``generation``: the version gets a new logical name, so
-Pulumi creates it from a fresh value (AWSCURRENT moves to it) and deletes the old
-one.  ``pulumi up --replace <version URN>`` does *not* rotate: on a replacement
-Pulumi keeps an ignored input's value from state (Pulumi docs, "ignoreChanges":
-program values are used only when the state has none; read 2026-11).
-
-Why not pulumi-random: it would be a second provider plugin (and dependency)
-for one feature; this uses only pulumi-aws.  The value is still in Pulumi state
-(encrypted as a secret): any resource input is.
+The value is drawn once (``GetRandomPassword``) into the secret's version; ``ignore_changes`` keeps
+it on later runs, and consumers read it back from the version, so a replaced broker or cache gets
+what services read.  Raise ``generation`` to rotate: a new version (new logical name) from a fresh
+value.  ``pulumi up --replace`` on the version does not rotate: Pulumi keeps an ignored input's value
+from state (Pulumi docs, "ignoreChanges", read 2026-11).  Only pulumi-aws, no second provider plugin
+for one feature; the value is in Pulumi state, encrypted like any secret input.
 """
 
 from __future__ import annotations
@@ -95,7 +87,7 @@ class GeneratedCredentials(pulumi.ComponentResource):
             lambda pw: json.dumps({"username": username, "password": pw}))
         if args.generation < 1:
             raise ValueError(f"generation must be >= 1; got {args.generation}")
-        # Generation 1 keeps the original logical name (no churn for existing stacks).
+        # Generation 1 has the plain name; each later one its own.
         version_name = f"{name}-value" if args.generation == 1 else f"{name}-value-g{args.generation}"
         version = aws.secretsmanager.SecretVersion(
             version_name,
