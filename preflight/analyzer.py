@@ -10,7 +10,14 @@ config, dry run) -> ``Analyze`` once per resource -> ``AnalyzeStack`` once with
 every resource (parents and dependencies set).  Each resource goes out as the
 engine presents it (:mod:`preflight.engine`): options, its provider with the
 provider's inputs, and the default providers the engine registers.  The pack
-gets the stack config in ``PULUMI_CONFIG`` as the engine starts it.  The
+gets the stack config in ``PULUMI_CONFIG`` as the engine starts it.
+
+Like the engine, preflight calls ``Analyze`` for each resource as the program
+registers it (:class:`PackRun` ``feed``, while the mock run goes on: the pack's
+work overlaps the program's on the second core) and ``AnalyzeStack`` once the
+plan is complete (``finish``).  ``finish`` analyses what was not fed (all of a
+saved or cached plan) and again any resource whose request differs from the one
+fed, so the answer depends on the plan only (tests/test_streaming.py).  The
 process is stopped afterwards, also on error.
 """
 
@@ -18,7 +25,9 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any, Optional
 
@@ -28,10 +37,11 @@ from platform_policies.policy_config import configured
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from . import packenv
-from .engine import engine_resources
+from .engine import EngineView, engine_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_DIR = ROOT / "policies"
+DEFAULT_PROJECT = "microservices-platform"
 
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
           "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
@@ -46,12 +56,6 @@ def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
     s = struct_pb2.Struct()
     json_format.ParseDict(value or {}, s)
     return s
-
-
-def _spawn_pack(policy_dir: Path, env: dict[str, str]) -> subprocess.Popen:
-    # Started as the engine starts a Python pack (the pack's virtualenv, `-m pulumi.policy`): preflight/packenv.py.
-    cmd, env = packenv.command(policy_dir, env)
-    return subprocess.Popen(cmd, cwd=str(policy_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
 def _port(proc: subprocess.Popen) -> int:
@@ -126,9 +130,9 @@ def _provider(p: Optional[dict]) -> Optional[analyzer_pb2.AnalyzerProviderResour
                                                  properties=_struct(p["properties"]))
 
 
-def _stack_config(plan: dict) -> dict[str, str]:
-    """The stack config as the engine hands it to the pack (values as strings)."""
-    return {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in (plan.get("config") or {}).items()}
+def convert(r: dict[str, Any]) -> tuple:
+    """A resource's props, options and provider as protobuf messages (made once, sent twice)."""
+    return _struct(r["properties"]), _options(r["options"]), _provider(r["provider"])
 
 
 def _diagnostic(d: Any, stage: str) -> dict[str, Any]:
@@ -140,11 +144,6 @@ def _diagnostic(d: Any, stage: str) -> dict[str, Any]:
             "urn": d.urn, "message": message.strip(), "description": d.description, "stage": stage}
 
 
-# Resources per extra pack process: below this a second process costs more to start than it saves.
-MIN_RESOURCES_PER_WORKER = 150
-WORKERS_ENV = "PREFLIGHT_PACK_WORKERS"
-
-
 def pack_environment(stack: str, project: str, stack_config: dict[str, str], dry_run: bool) -> dict[str, str]:
     """The environment the engine starts the pack with (analyzer_plugin.go ``constructEnv``)."""
     env = {**os.environ, "PULUMI_PROJECT": project, "PULUMI_STACK": stack,
@@ -153,58 +152,6 @@ def pack_environment(stack: str, project: str, stack_config: dict[str, str], dry
     if stack_config:  # the config, secrets decrypted, as JSON
         env["PULUMI_CONFIG"] = json.dumps(stack_config)
     return env
-
-
-MAX_WORKERS = 16
-
-
-def workers_env_problem() -> Optional[str]:
-    """Why ``$PREFLIGHT_PACK_WORKERS`` is unusable (None when unset or fine): bad input for the CLI."""
-    value = os.environ.get(WORKERS_ENV, "").strip()
-    if value and not (value.isdigit() and 1 <= int(value) <= MAX_WORKERS):
-        return f"got {value[:40]!r}"
-    return None
-
-
-def _fixed_workers() -> Optional[int]:
-    value = os.environ.get(WORKERS_ENV, "").strip()
-    return int(value) if workers_env_problem() is None and value else None
-
-
-def cores_per_stack(parallel_stacks: int = 1) -> int:
-    """The pack processes one stack may use: its share of the cores (``$PREFLIGHT_PACK_WORKERS``
-    fixes the number)."""
-    return _fixed_workers() or max(1, (os.cpu_count() or 1) // max(1, parallel_stacks))
-
-
-def auto_workers(resource_count: int, parallel_stacks: int = 1) -> int:
-    """Pack processes for a plan of ``resource_count`` resources: the stack's share of the cores,
-    at most one per MIN_RESOURCES_PER_WORKER resources (``$PREFLIGHT_PACK_WORKERS`` fixes the number)."""
-    return _fixed_workers() or max(1, min(cores_per_stack(parallel_stacks),
-                                          resource_count // MIN_RESOURCES_PER_WORKER))
-
-
-class Prestarted:
-    """Pack processes started before the plan exists (while the program runs under the mocks),
-    for the stack, config (as the plan records it) and mode they were started with; the stream
-    that uses them (preflight/streaming.py) is used only when the plan matches."""
-
-    def __init__(self, policy_dir: Path, stack: str, project: str, config: dict[str, Any], dry_run: bool,
-                 workers: int):
-        self.policy_dir, self.stack, self.project = policy_dir, stack, project
-        self.config, self.dry_run = config, dry_run
-        self.stack_config = _stack_config({"config": config})
-        env = pack_environment(stack, project, self.stack_config, dry_run)
-        self.procs = [_spawn_pack(policy_dir, env) for _ in range(max(1, workers))]
-
-    def matches(self, plan: dict[str, Any], policy_dir: Path, dry_run: bool) -> bool:
-        return (policy_dir == self.policy_dir and dry_run == self.dry_run and plan.get("stack") == self.stack
-                and plan.get("project", "microservices-platform") == self.project
-                and (plan.get("config") or {}) == self.config)
-
-    def stop(self) -> None:
-        for proc in self.procs:
-            _stop(proc)
 
 
 class Session:
@@ -271,112 +218,104 @@ class Session:
         self.channel.close()
 
 
-def convert(r: dict[str, Any]) -> tuple:
-    """A resource's props, options and provider as protobuf messages (made once, sent twice)."""
-    return _struct(r["properties"]), _options(r["options"]), _provider(r["provider"])
+def _request_key(entry: dict[str, Any]) -> str:
+    """What an Analyze request is made of, canonical: equal keys, equal requests."""
+    return json.dumps({k: entry.get(k) for k in ("type", "urn", "name", "properties", "options", "provider")},
+                      sort_keys=True, default=str)
+
+
+_DONE = object()
+
+
+class PackRun:
+    """One pack process judging one stack: started with the stack, its config (as the plan records
+    it: ``program.plan_config``), the dry-run flag and the policy-config file's content.  A thread
+    makes the handshake and analyses each record ``feed`` hands it; ``finish`` gives the verdict."""
+
+    def __init__(self, stack: str, project: str, config: dict[str, Any], dry_run: bool,
+                 file_config: dict[str, Any], policy_dir: Path = POLICY_DIR):
+        self.started_for = (stack, project, config, dry_run)
+        self.view = EngineView({"stack": stack, "project": project, "config": config})
+        self.answers: dict[str, tuple[str, tuple[list, list]]] = {}   # urn -> (request key, answer)
+        self.session: Optional[Session] = None
+        self.error: Optional[BaseException] = None
+        self.inbox: "queue.Queue[Any]" = queue.Queue()
+        stack_config = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in config.items()}  # as strings
+        cmd, env = packenv.command(policy_dir, pack_environment(stack, project, stack_config, dry_run))
+        self.proc = subprocess.Popen(cmd, cwd=str(policy_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=env)
+        self.thread = threading.Thread(target=self._work, args=(stack, project, stack_config, dry_run, file_config),
+                                       name=f"analyze-{stack}", daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def for_plan(cls, plan: dict[str, Any], file_config: dict[str, Any], policy_dir: Path = POLICY_DIR,
+                 dry_run: Optional[bool] = None) -> "PackRun":
+        """Started for a plan that exists already (``dry_run`` defaults to the plan's own mode)."""
+        stack, project, config, preview = _plan_identity(plan)
+        return cls(stack, project, config, preview if dry_run is None else dry_run, file_config, policy_dir)
+
+    def feed(self, record: dict[str, Any]) -> None:
+        """One resource record as the program registers it (from the thread reading the mock run)."""
+        self.inbox.put(record)
+
+    def _work(self, stack: str, project: str, stack_config: dict[str, str], dry_run: bool,
+              file_config: dict[str, Any]) -> None:
+        try:
+            self.session = Session(self.proc, stack, project, stack_config, dry_run, file_config)
+            while (record := self.inbox.get()) is not _DONE:
+                self.view.add(record)
+                for entry in self.view.ready():
+                    self.answers[entry["urn"]] = (_request_key(entry), self.session.analyze(entry, convert(entry)))
+        except BaseException as err:  # noqa: BLE001 - raised by finish()
+            self.error = err
+            while self.inbox.get() is not _DONE:   # keep taking records: the feeder never blocks
+                pass
+
+    def finish(self, plan: dict[str, Any]) -> dict[str, Any]:
+        """{"pack", "version", "policies", "violations", "not_applicable"} for the complete ``plan``;
+        the pack process is stopped."""
+        try:
+            self.inbox.put(_DONE)
+            self.thread.join()
+            if self.error is not None:
+                raise self.error
+            assert self.session is not None
+            stack, project, config, _ = _plan_identity(plan)
+            if (stack, project, config) != self.started_for[:3]:
+                raise RuntimeError(f"the pack was started for stack {self.started_for[0]!r} with another config "
+                                   f"than the plan's (stack {stack!r})")
+            resources = engine_resources(plan)
+            converted = [convert(r) for r in resources]
+            answers = []
+            for r, c in zip(resources, converted):
+                fed = self.answers.get(r["urn"])
+                answers.append(fed[1] if fed is not None and fed[0] == _request_key(r) else self.session.analyze(r, c))
+            stack_found = self.session.analyze_stack(resources, converted)
+            return self.session.result([v for found, _ in answers for v in found] + stack_found,
+                                       [n for _, skipped in answers for n in skipped])
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the pack process (also when the run is not finished: what is queued is dropped)."""
+        self.inbox.put(_DONE)
+        _stop(self.proc)
+        self.thread.join()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+def _plan_identity(plan: dict[str, Any]) -> tuple[str, str, dict[str, Any], bool]:
+    return (plan.get("stack", "stack"), plan.get("project", DEFAULT_PROJECT), plan.get("config") or {},
+            bool(plan.get("preview")))
 
 
 def run_policy_pack(plan: dict[str, Any], config_path: Optional[Path | str] = None, *,
-                    policy_dir: Path = POLICY_DIR, dry_run: Optional[bool] = None, workers: Optional[int] = None,
-                    use_cache: bool = False, stream: Any = None) -> dict[str, Any]:
-    """Evaluate the pack against ``plan``; return {"pack", "policies", "violations", "not_applicable"}.
-
-    ``dry_run`` defaults to the plan's own mode (a preview plan is judged as during ``pulumi preview``).
-    ``workers`` pack processes share the ``Analyze`` calls (each gets the engine's full handshake;
-    the first also gets ``AnalyzeStack``); the pack keeps no state between calls, so the answer is
-    the one a single process gives (tests/test_analyzer.py).  ``stream``: the resources were already
-    sent as the program registered them (preflight/streaming.py); it finishes the job.
-    ``use_cache``: the verdict cache (preflight/plancache.py)."""
-    from . import plancache
-
-    dry_run = bool(plan.get("preview")) if dry_run is None else dry_run
+                    policy_dir: Path = POLICY_DIR, dry_run: Optional[bool] = None) -> dict[str, Any]:
+    """The pack's verdict on a complete ``plan`` with the policy-config file at ``config_path``:
+    {"pack", "version", "policies", "violations", "not_applicable"}.  ``dry_run`` defaults to the
+    plan's own mode (a preview plan is judged as during ``pulumi preview``)."""
     file_config = json.loads(Path(config_path).read_text()) if config_path else {}
-    stack_config = _stack_config(plan)
-    resources = engine_resources(plan)
-    workers = workers or auto_workers(len(resources))
-    if stream is not None and not (stream.matches(plan, policy_dir, dry_run) and stream.file_config == file_config):
-        stream.abort()   # started for another stack, config or policy config: judged afresh below
-        stream = None
-    env = pack_environment(plan.get("stack", "stack"), plan.get("project", "microservices-platform"),
-                           stack_config, dry_run)
-    key = None
-    if use_cache:
-        python = packenv.command(policy_dir, env)[0][0]
-        key = plancache.verdict_key(plan, policy_dir, Path(config_path) if config_path else None, python, dry_run)
-        cached = plancache.load("verdict", key)
-        if cached is not None:
-            if stream is not None:
-                stream.abort()
-            return cached
-    if stream is not None:
-        result = stream.finish(resources)
-    else:
-        procs = [_spawn_pack(policy_dir, env) for _ in range(workers)]
-        try:
-            result = _evaluate(plan, resources, procs, file_config, stack_config, dry_run)
-        finally:
-            for proc in procs:
-                _stop(proc)
-    if key is not None:
-        plancache.store("verdict", key, result)
-    return result
-
-
-def _evaluate(plan: dict[str, Any], resources: list[dict[str, Any]], procs: list[subprocess.Popen],
-              file_config: dict[str, Any], stack_config: dict[str, str], dry_run: bool) -> dict[str, Any]:
-    sessions: list[Session] = []
-    try:
-        for proc in procs:
-            sessions.append(Session(proc, plan.get("stack", ""), plan.get("project", ""), stack_config, dry_run,
-                                    file_config))
-        converted = [convert(r) for r in resources]
-        answers, stack_found = answer(sessions, resources, converted, range(len(resources)))
-        violations = [v for i in range(len(resources)) for v in answers[i][0]]
-        not_applicable = [n for i in range(len(resources)) for n in answers[i][1]]
-        return sessions[0].result(violations + stack_found, not_applicable)
-    finally:
-        for session in sessions:
-            session.close()
-
-
-def answer(sessions: list[Session], resources: list[dict[str, Any]], converted: list[tuple],
-           todo: Any) -> tuple[dict[int, tuple[list, list]], list[dict[str, Any]]]:
-    """``Analyze`` for the resources at the indices ``todo`` and one ``AnalyzeStack`` for all, shared by
-    the sessions: ({index: (violations, not applicable)}, the stack policies' violations)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    todo = list(todo)
-
-    def work(session: Session, part: list[int], with_stack: bool) -> tuple[dict[int, tuple[list, list]], list]:
-        # One process answers one call at a time, as the engine asks: AnalyzeStack first here
-        # (it needs no Analyze answer), then this process's share of Analyze.
-        stack_found = session.analyze_stack(resources, converted) if with_stack else []
-        return {i: session.analyze(resources[i], converted[i]) for i in part}, stack_found
-
-    if len(sessions) == 1:
-        # The engine's order: every Analyze, then AnalyzeStack.
-        found, _ = work(sessions[0], todo, False)
-        return found, sessions[0].analyze_stack(resources, converted)
-    parts, start = [], 0
-    for size in _shares(len(todo), len(sessions)):
-        parts.append(todo[start:start + size])
-        start += size
-    found, stack_found = {}, []
-    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
-        futures = [pool.submit(work, session, part, i == 0) for i, (session, part) in enumerate(zip(sessions, parts))]
-        for future in futures:
-            part_found, part_stack = future.result()
-            found.update(part_found)
-            stack_found += part_stack
-    return found, stack_found
-
-
-def _shares(count: int, workers: int) -> list[int]:
-    """Analyze calls per process: equal shares, the first process (which also runs AnalyzeStack)
-    taking about half a share less."""
-    if workers <= 1:
-        return [count]
-    first = max(0, count // (2 * workers))
-    rest = count - first
-    each, extra = divmod(rest, workers - 1)
-    return [first] + [each + (1 if i < extra else 0) for i in range(workers - 1)]
+    return PackRun.for_plan(plan, file_config, policy_dir, dry_run).finish(plan)

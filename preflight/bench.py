@@ -11,8 +11,8 @@ shows the same ratios):
   /dev/null): prod and dev alone, cold (``--no-cache``) and from the plan cache; both committed
   stacks together; ``cost --stack prod --against dev``;
 * the two halves for prod and dev: the mock run (the program under the mocks, in its child
-  process) and the policy run (the pack processes, as many as ``check`` starts for one stack),
-  the cost model and the schema stage (its cache warm; ``--schema-cold`` also times it with an
+  process) and the policy run (the pack process judging the finished plan, as for a saved or
+  cached plan; during a cold ``check`` it overlaps the mock run), the cost model and the schema stage (its cache warm; ``--schema-cold`` also times it with an
   empty cache: the derivation from the SDK source after an SDK upgrade);
 * the series: synthetic configs of 7 to 100 services (the seed's seven plus internal ones; the
   settings allow at most 100, components/config/schema.py ``MAX_ITEMS``), mock run and policy
@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from .analyzer import auto_workers, run_policy_pack
+from .analyzer import run_policy_pack
 from .cli import policy_config_path
 from .program import ROOT, record_plan
 from components.config.schema import MAX_ITEMS
@@ -91,15 +91,12 @@ def halves(line: Callable[..., None], repeat: int, schema_cold: bool) -> None:
 
     for stack in ("prod", "dev"):
         t_mock, plan = _best(lambda: record_plan(stack), repeat)
-        workers = auto_workers(len(plan["resources"]))
-        t_pol, _ = _best(lambda: run_policy_pack(plan, policy_config_path(stack), workers=workers), repeat)
-        t_one, _ = _best(lambda: run_policy_pack(plan, policy_config_path(stack), workers=1), repeat)
+        t_pol, _ = _best(lambda: run_policy_pack(plan, policy_config_path(stack)), repeat)
         t_cost, _ = _best(lambda: cost.estimate(plan), repeat)
         schema_findings(plan["resources"])   # warm the schema cache for this plan's types
         t_schema, _ = _best(lambda: schema_findings(plan["resources"]), repeat)
         line(f"{stack}: mock run ({len(plan['resources'])} resources)", t_mock)
-        line(f"{stack}: policy run ({workers} pack processes)", t_pol, f"{t_pol / t_mock:.2f} x mock run")
-        line(f"{stack}: policy run (1 pack process)", t_one, f"{t_one / t_mock:.2f} x mock run")
+        line(f"{stack}: policy run (after the mock run)", t_pol, f"{t_pol / t_mock:.2f} x mock run")
         line(f"{stack}: cost model", t_cost)
         line(f"{stack}: schema stage (cache warm)", t_schema)
         if schema_cold and stack == "prod":
@@ -116,8 +113,7 @@ def service_series(series: list[int], repeat: int, base: float) -> None:
         runs = 1 if n > 50 else repeat
         t_mock, plan = _best(lambda: record_plan("prod", overrides), runs)
         count = len(plan["resources"])
-        workers = auto_workers(count)
-        t_pol, _ = _best(lambda: run_policy_pack(plan, policy_config_path("prod"), workers=workers), runs)
+        t_pol, _ = _best(lambda: run_policy_pack(plan, policy_config_path("prod")), runs)
         print(f"{n:>8}{count:>10}{t_mock:>9.2f}{t_mock / base:>9.1f}{t_pol:>10.2f}{t_pol / base:>9.1f}"
               f"{1000 * t_mock / count:>13.1f}{1000 * t_pol / count:>15.1f}")
 

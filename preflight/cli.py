@@ -20,7 +20,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import formats, packenv, report_files
 from .exits import EXIT_OK, EXIT_VIOLATION, InputError, InputErrors, InternalError, guard, show
@@ -29,9 +29,12 @@ from .pack_options import load_policy_config, setting_conflicts
 from .program import ROOT, plan_config, recorded_plan
 from .progress import Progress
 from .result import build, run_document, stage
-from .stackconfig import project_name, stacks
+from .stackconfig import StackConfig, project_name, stacks
 from .schema import POLICY_INFO as SCHEMA_POLICY
 from .schema import schema_findings as check_schema
+
+if TYPE_CHECKING:
+    from .analyzer import PackRun
 
 
 def policy_config_path(stack: str) -> Path:
@@ -52,14 +55,14 @@ def emit(text: str) -> None:
 
 
 # --------------------------------------------------------------------------- stages
-def validate_stack_config(stack: str, overrides: list[str]) -> Any:
+def validate_stack_config(stack: str, overrides: list[str]) -> StackConfig:
     """The settings stage, before any mock run: the one call site of the stack-config validator
-    (bounded YAML loading and every settings rule).  Returns the Settings (with ``notes`` on
-    checks skipped for encrypted values)."""
+    (bounded YAML loading and every settings rule).  Returns the StackConfig with its Settings
+    (``notes`` on checks skipped for encrypted values), handed on to the mock run."""
     from . import stackconfig
 
     try:
-        return stackconfig.validate(ROOT, stack, overrides)
+        return stackconfig.validated_stack(ROOT, stack, overrides)
     except stackconfig.UsageError as err:  # ConfigError included: bad config is exit 2
         raise InputError(f"stack {stack}", str(err)) from None
 
@@ -70,39 +73,42 @@ def schema_findings(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return check_schema(plan["resources"])
 
 
-def _record(stack: str, overrides: list[str], preview: bool = False, use_cache: bool = False,
+def _record(validated: StackConfig, overrides: list[str], preview: bool = False, use_cache: bool = False,
             before_run: Any = None) -> tuple[dict[str, Any], bool]:
-    """(plan, served from the plan cache)."""
+    """(plan, served from the plan cache) of the validated stack."""
+    stack = validated.stack
     try:
-        return recorded_plan(stack, overrides, preview=preview, use_cache=use_cache, before_run=before_run)
+        return recorded_plan(stack, overrides, preview=preview, use_cache=use_cache, validated=validated,
+                             before_run=before_run)
     except RuntimeError as err:   # ProgramConfigError (bad config) is exit 2 and passes through
         text = str(err).strip()
         last = text.splitlines()[-1] if text else ""
         raise InternalError(f"the program crashed under the mocks (stack {stack}): {last[:300]}", detail=text) from None
 
 
-def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: dict[str, Any],
-             progress: Optional[Progress] = None, use_cache: bool = False, workers: Optional[int] = None,
-             stream: Any = None) -> dict[str, Any]:
-    """The stages after the settings stage, for one plan; returns the per-stack result document.
-    ``use_cache``: the pack's verdict may come from the cache (preflight/plancache.py);
-    ``workers``: pack processes (preflight/analyzer.py); ``stream``: the pack already judging the
-    resources as they were registered (preflight/streaming.py)."""
+def evaluate(plan: dict[str, Any], file_config: dict[str, Any], *, settings: dict[str, Any],
+             progress: Optional[Progress] = None, pack_run: Optional[PackRun] = None) -> dict[str, Any]:
+    """The stages after the settings stage, for one plan and the content of its policy-config
+    file; returns the per-stack result document.  ``pack_run``: the pack already judging the
+    resources as the program registered them (preflight/analyzer.py); else one starts now."""
     from . import cost
-    from .analyzer import run_policy_pack
+    from .analyzer import PackRun
 
     progress = progress or Progress(enabled=False)
     stack = plan.get("stack")
     plan = {**plan, "resources": sorted(plan["resources"], key=lambda r: r["urn"])}
-    found = schema_findings(plan)
-    schema = stage("schema", "failed" if found else "passed", len(found))
+    pack_run = pack_run or PackRun.for_plan(plan, file_config)
     with progress.step(f"{stack}: policy pack"):
         try:
-            pack = run_policy_pack(plan, policy_config, use_cache=use_cache, workers=workers, stream=stream)
+            pack = pack_run.finish(plan)
         except RuntimeError as err:
             lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [""]
             cause = lines[0] if len(lines) == 1 else f"{lines[0].split(' (')[0]}: {lines[-1]}"
             raise InternalError(f"the policy pack failed (stack {stack}): {cause[:400]}", detail=str(err)) from None
+        finally:
+            pack_run.close()
+    found = schema_findings(plan)
+    schema = stage("schema", "failed" if found else "passed", len(found))
     policy_findings = [{**v, "stage": "policies"} for v in pack["violations"]]
     mandatory = sum(1 for v in policy_findings if v["level"] == "mandatory")
     with progress.step(f"{stack}: cost model"):
@@ -124,9 +130,10 @@ def evaluate(plan: dict[str, Any], policy_config: Optional[Path], *, settings: d
 @dataclass
 class Check:
     jobs: list[tuple[str, Optional[dict[str, Any]]]]          # (stack, saved plan or None = run the program)
-    policy_configs: dict[str, Path]
+    policy_configs: dict[str, dict[str, Any]]                 # the policy-config file's content, checked
     targets: list[report_files.Target] = field(default_factory=list)
     bases: dict[str, Optional[dict[str, Any]]] = field(default_factory=dict)
+    validated: dict[str, StackConfig] = field(default_factory=dict)   # read and validated once, handed on
 
 
 def _stack_names(given: list[str]) -> list[str]:
@@ -148,16 +155,12 @@ def _stack_names(given: list[str]) -> list[str]:
 
 
 def check_environment() -> None:
-    """The environment variables that tune a run, before anything runs."""
-    from .analyzer import MAX_WORKERS, WORKERS_ENV, workers_env_problem
+    """The environment variable that tunes a run, before anything runs."""
     from .plancache import CACHE_ENV, cache_dir_problem
 
     problem = cache_dir_problem()
     if problem:
         raise InputError(CACHE_ENV, problem, "a directory (made when missing) or 'off'")
-    problem = workers_env_problem()
-    if problem:
-        raise InputError(WORKERS_ENV, problem, f"a whole number of pack processes from 1 to {MAX_WORKERS}, or unset")
 
 
 def _check_set(values: list[str]) -> None:
@@ -226,15 +229,13 @@ def prepare_check(args: argparse.Namespace) -> Check:
     else:
         jobs = [(s, None) for s in (given or stacks(ROOT))]
     names = [s for s, _ in jobs]
-    configs: dict[str, Path] = {}
-    config_texts: dict[str, tuple[dict[str, Any], str]] = {}
+    configs: dict[str, tuple[dict[str, Any], str]] = {}   # (content, what names it in messages)
     if args.policy_config is not None:
         if not args.policy_config.strip():
             raise InputError("--policy-config", "empty path", "a policy config JSON file")
         what = f"--policy-config {show(args.policy_config, 120)}"
         loaded = load_policy_config(args.policy_config, what)
-        configs = {s: Path(args.policy_config) for s in names}
-        config_texts = {s: (loaded, what) for s in names}
+        configs = {s: (loaded, what) for s in names}
     else:
         for s in names:
             path = policy_config_path(s)
@@ -242,8 +243,7 @@ def prepare_check(args: argparse.Namespace) -> Check:
                 committed = ", ".join(p.name for p in sorted(path.parent.glob("*.json")))
                 raise InputError(f"stack {s}", f"no policy config policies/config/{s}.json",
                                  f"a committed config ({committed}) or --policy-config FILE")
-            config_texts[s] = (load_policy_config(path, f"policies/config/{s}.json"), f"policies/config/{s}.json")
-            configs[s] = path
+            configs[s] = (load_policy_config(path, f"policies/config/{s}.json"), f"policies/config/{s}.json")
     targets = ([report_files.Target("--json", "result", args.json)] if args.json is not None else [])
     for spec in args.output:
         fmt, sep, file = spec.partition("=")
@@ -259,13 +259,15 @@ def prepare_check(args: argparse.Namespace) -> Check:
         except packenv.PackVenvError as err:
             raise InputError("--pack-venv", str(err), "a virtualenv made from policies/requirements.txt, "
                              "'auto' or 'current'") from None
+    validated = {}
     if args.plan is None:
         for s in names:   # the settings stage of every stack, before the first mock run
-            settings = validate_stack_config(s, args.set)
-            conflicts = setting_conflicts(settings, *config_texts[s])
+            validated[s] = validate_stack_config(s, args.set)
+            conflicts = setting_conflicts(validated[s].settings, *configs[s])
             if conflicts:
                 raise InputErrors(f"stack {s}", conflicts)
-    return Check(jobs=jobs, policy_configs=configs, targets=targets, bases=bases)
+    return Check(jobs=jobs, policy_configs={s: content for s, (content, _) in configs.items()}, targets=targets,
+                 bases=bases, validated=validated)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -283,55 +285,33 @@ def cmd_check(args: argparse.Namespace) -> int:
             os.environ[packenv.PACK_VENV_ENV] = previous
 
 
-def _stream_to_pack(stack: str, overrides: list[str], preview: bool, workers: int,
-                    policy_config: Optional[Path]) -> Any:
-    """Pack processes for the stack, started while its program runs under the mocks, judging each
-    resource as it is registered (preflight/streaming.py).  None when the config cannot be read
-    here (the run reports it)."""
-    import json
-
-    from . import stackconfig
-    from .analyzer import POLICY_DIR, Prestarted
-    from .streaming import Streaming
-
-    try:
-        sc, _ = stackconfig.validated_stack(ROOT, stack, overrides)
-    except (stackconfig.UsageError, stackconfig.ConfigError):
-        return None
-    file_config = json.loads(Path(policy_config).read_text()) if policy_config else {}
-    packs = Prestarted(POLICY_DIR, stack, sc.project, plan_config(sc.config, sc.secret_keys), preview, workers)
-    return Streaming(packs, file_config)
-
-
 def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optional[dict[str, Any]],
-                 progress: Progress, parallel: int) -> tuple[dict[str, Any], list[str]]:
+                 progress: Progress) -> tuple[dict[str, Any], list[str]]:
     """One stack from mock run to result: (result, notes for stderr)."""
-    from .analyzer import auto_workers, cores_per_stack
+    from .analyzer import PackRun
 
-    use_cache = not args.no_cache
     messages: list[str] = []
-    streams: list[Any] = []
-    workers = None
+    pack_run: Optional[PackRun] = None
     if plan is None:
-        workers = cores_per_stack(parallel)   # the plan's size is not known before the run
+        sc = check.validated[stack]
 
         def start_pack() -> Any:
             # A cache miss: the program runs, and the pack starts now and judges each resource as
             # the program registers it (the engine's order), on the core the program leaves idle.
-            stream = _stream_to_pack(stack, args.set, args.preview, workers, check.policy_configs[stack])
-            streams.append(stream)
-            return stream.feed if stream is not None else None
+            nonlocal pack_run
+            pack_run = PackRun(stack, sc.project, plan_config(sc.config, sc.secret_keys), args.preview,
+                               check.policy_configs[stack])
+            return pack_run.feed
 
         try:
             with progress.step(f"{stack}: program under mocks"):
-                plan, hit = _record(stack, args.set, preview=args.preview, use_cache=use_cache, before_run=start_pack)
+                plan, hit = _record(sc, args.set, preview=args.preview, use_cache=not args.no_cache,
+                                    before_run=start_pack)
         except BaseException:
-            for stream in streams:
-                if stream is not None:
-                    stream.abort()
+            if pack_run is not None:
+                pack_run.close()
             raise
         if hit:
-            workers = None   # sized for the plan below
             messages.append(f"preflight: stack {stack}: note: plan from the plan cache (nothing it depends on "
                             "changed; --no-cache runs the program again)")
         notes = plan.get("notes") or []  # checks skipped for encrypted (secure:) values
@@ -339,16 +319,7 @@ def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optio
         settings = stage("settings", "passed", note="; ".join(notes))
     else:
         settings = stage("settings", "skipped", note="saved plan")
-    if workers is None:
-        workers = auto_workers(len(plan.get("resources") or []), parallel)
-    stream = streams[0] if streams else None
-    try:
-        result = evaluate(plan, check.policy_configs[stack], settings=settings, progress=progress,
-                          use_cache=use_cache, workers=workers, stream=stream)
-    finally:
-        if stream is not None:
-            stream.abort()   # stopped already when used; here also when a stage failed first
-    return result, messages
+    return evaluate(plan, check.policy_configs[stack], settings=settings, progress=progress, pack_run=pack_run), messages
 
 
 def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> int:
@@ -361,7 +332,7 @@ def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> in
     # processes, so threads here only wait).  Reports keep the order of the stacks given.
     parallel = max(1, min(len(check.jobs), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=parallel) as pool:
-        futures = [pool.submit(_judge_stack, args, check, stack, plan, progress, parallel)
+        futures = [pool.submit(_judge_stack, args, check, stack, plan, progress)
                    for stack, plan in check.jobs]
         done = [f.result() for f in futures]
     results = []
@@ -427,12 +398,13 @@ def cmd_cost(args: argparse.Namespace) -> int:
                 return doc    # a saved cost report
             return _priceable(validate_plan(doc, what), what)
         _stack_names([ref])
-        validate_stack_config(ref, overrides_of[flag])
+        validated[flag] = validate_stack_config(ref, overrides_of[flag])
         return None
 
     this_ref, this_flag = (args.plan, "--plan") if args.plan is not None else (args.stack, "--stack")
     # The other side is as committed (or a saved plan/report): --set changes this side only.
     overrides_of = {this_flag: args.set, "--against": []}
+    validated: dict[str, StackConfig] = {}
     sides = [(this_ref, this_flag)] + ([(args.against, "--against")] if args.against else [])
     loaded = [read(ref, flag) for ref, flag in sides]   # every input checked before any run
     if args.plan is not None and args.stack_given:
@@ -448,7 +420,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
     with ThreadPoolExecutor(max_workers=len(sides)) as pool:
         runs = [None if doc is not None else
-                pool.submit(_record, ref, overrides_of[flag], use_cache=not args.no_cache)
+                pool.submit(_record, validated[flag], overrides_of[flag], use_cache=not args.no_cache)
                 for (ref, flag), doc in zip(sides, loaded)]
         loaded = [doc if run is None else run.result()[0] for doc, run in zip(loaded, runs)]
     this = loaded[0]
@@ -470,8 +442,8 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
 
     check_environment()
     # The plan through the plan cache: rehearsing an unchanged stack runs no program.
-    return rehearse.run(args, lambda stack, overrides: _record(stack, overrides, use_cache=True)[0],
-                        _stack_names, validate_stack_config, emit)
+    return rehearse.run(args, _stack_names, lambda stack: _record(validate_stack_config(stack, []), [],
+                                                                   use_cache=True)[0], emit)
 
 
 # --------------------------------------------------------------------------- arguments

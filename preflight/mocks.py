@@ -379,7 +379,8 @@ def source_position(request: Any) -> Optional[dict[str, Any]]:
 
     The SDK sends the caller's position (``sourcePosition``) and stack (``stackTrace``);
     the first of them inside the repository wins, so a resource made inside a component
-    points at the component's line, not at the SDK or a library."""
+    points at the component's line, not at the SDK, a library or preflight (the root stack,
+    which preflight's runner makes, has none: its position would change with every edit)."""
     positions = [request.sourcePosition] + [f.pc for f in request.stackTrace.frames]
     for pos in positions:
         if not pos.uri.startswith("file://"):
@@ -389,7 +390,7 @@ def source_position(request: Any) -> Optional[dict[str, Any]]:
             rel = path.relative_to(REPO_ROOT)
         except ValueError:
             continue
-        if "site-packages" not in rel.parts and rel.parts[:1] != ("venv",):
+        if "site-packages" not in rel.parts and rel.parts[0] not in ("venv", "preflight"):
             return {"path": rel.as_posix(), "line": int(pos.line)}
     return None
 

@@ -1,24 +1,17 @@
-"""The plan cache: a stack nothing changed in is judged from its recorded plan and verdict.
+"""The plan cache: a stack nothing changed in is judged from its recorded plan, without a mock run.
 
-Two entries, each keyed on a content hash (SHA-256) of everything that determines it:
-
-* **plan** (what the mock run records): the program (``__main__.py``, every file under
-  ``components/``), the project and stack files (``Pulumi.yaml``, ``Pulumi.<stack>.yaml``),
-  the ``--set`` values, ``--preview``, the pinned requirements, preflight's own sources (the
-  mocks, the harness, the recorder), the Python version and the installed versions of the
-  packages the program imports;
-* **verdict** (what the pack answers for that plan): the plan's canonical JSON, every file of
-  the pack folder (rules, prices, usage, policy configs, ``PulumiPolicy.yaml``, requirements)
-  but its virtualenv, the policy-config file used, the interpreter that runs the pack with the
-  versions of the packages it imports, the dry-run flag and preflight's driver sources.
-
-A key that differs is a miss and a fresh run; an entry that cannot be read is a miss too
-(and is removed).  Nothing is served on a partial key: every input class above has a test that
-changes it and sees a fresh run (tests/test_plancache.py).
+An entry is keyed on a content hash (SHA-256) of everything that determines the plan: the
+program (``__main__.py``, every file under ``components/``), the project and stack files
+(``Pulumi.yaml``, ``Pulumi.<stack>.yaml``), the ``--set`` values, ``--preview``, the pinned
+requirements, preflight's own sources that record it (the mocks, the harness, the recorder),
+the Python version and the installed versions of the packages the program imports.  A key that
+differs is a miss and a fresh run; an entry that cannot be read is a miss too (and is removed).
+Nothing is served on a partial key: every input above has a test that changes it and sees a
+fresh run (tests/test_plancache.py).
 
 Where: ``$PREFLIGHT_CACHE_DIR`` (``off`` turns the cache off), else ``.preflight-cache/`` in
 the repository (git-ignored).  ``--no-cache`` turns it off for one run.  The newest
-``MAX_ENTRIES`` of each kind are kept.
+``MAX_ENTRIES`` are kept.
 """
 
 from __future__ import annotations
@@ -39,12 +32,9 @@ MAX_ENTRIES = 32
 KEY_VERSION = "1"   # bump when an entry's shape changes
 
 # The distributions the program (and preflight's recorder) import: their versions shape the plan.
-PROGRAM_DISTRIBUTIONS = ("pulumi", "pulumi-aws", "pulumi-awsx", "PyYAML", "jsonschema", "tzdata", "protobuf")
-# What the pack process imports: pulumi-policy and its runtime.
-PACK_DISTRIBUTIONS = ("pulumi-policy", "pulumi", "protobuf", "grpcio")
+PROGRAM_DISTRIBUTIONS = ("pulumi", "pulumi-aws", "pulumi-awsx", "PyYAML", "jsonschema", "pydantic", "tzdata", "protobuf")
 # preflight sources the recorded plan depends on (the rest of preflight only reads the plan).
 RECORDER_SOURCES = ("program.py", "harness.py", "mocks.py", "stackconfig.py", "plancache.py")
-DRIVER_SOURCES = ("analyzer.py", "engine.py", "packenv.py", "plancache.py")
 SKIP_DIRS = {"__pycache__", "venv", ".venv", "node_modules"}
 
 
@@ -108,22 +98,6 @@ def installed_versions(names: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def pack_interpreter_versions(python: str) -> dict[str, str]:
-    """The pack interpreter's package versions, read from its site-packages' ``*.dist-info`` names
-    (no process start): ``pulumi_policy-1.21.0.dist-info`` -> {"pulumi-policy": "1.21.0"}."""
-    wanted = {n.lower().replace("-", "_"): n for n in PACK_DISTRIBUTIONS}
-    found = {n: "absent" for n in PACK_DISTRIBUTIONS}
-    venv = Path(python).parent.parent
-    for site in sorted(venv.glob("lib*/python*/site-packages")):
-        for info in site.glob("*.dist-info"):
-            stem = info.name[:-len(".dist-info")]
-            name, _, version = stem.partition("-")
-            key = name.lower().replace("-", "_")
-            if key in wanted:
-                found[wanted[key]] = version
-    return found
-
-
 def plan_key(root: Path, stack: str, overrides: list[str], preview: bool) -> str:
     """The content hash of everything that determines the plan of ``stack``."""
     h = hashlib.sha256(f"plan\0{KEY_VERSION}\0".encode())
@@ -138,27 +112,12 @@ def plan_key(root: Path, stack: str, overrides: list[str], preview: bool) -> str
     return h.hexdigest()
 
 
-def verdict_key(plan: dict[str, Any], policy_dir: Path, config_path: Optional[Path], pack_python: str,
-                dry_run: bool) -> str:
-    """The content hash of everything that determines the pack's answer for ``plan``."""
-    h = hashlib.sha256(f"verdict\0{KEY_VERSION}\0".encode())
-    h.update(json.dumps(plan, sort_keys=True, default=str).encode())
-    _feed_files(h, policy_dir, [policy_dir])
-    if config_path is not None:
-        _feed_files(h, Path(config_path).parent, [Path(config_path)])
-    _feed_files(h, ROOT, [ROOT / "preflight" / name for name in DRIVER_SOURCES])
-    _feed(h, "pack-python", pack_python)
-    _feed(h, "pack-versions", pack_interpreter_versions(pack_python))
-    _feed(h, "dry-run", bool(dry_run))
-    return h.hexdigest()
-
-
-def load(kind: str, key: str) -> Optional[dict[str, Any]]:
-    """The cached entry, or None (cache off, absent or unreadable - an unreadable one is removed)."""
+def load(key: str) -> Optional[dict[str, Any]]:
+    """The cached plan, or None (cache off, absent or unreadable - an unreadable one is removed)."""
     base = cache_dir()
     if base is None:
         return None
-    path = base / f"{kind}-{key}.json"
+    path = base / f"plan-{key}.json"
     try:
         doc = json.loads(path.read_text())
     except FileNotFoundError:
@@ -183,7 +142,7 @@ def _discard(path: Path) -> None:
         pass
 
 
-def store(kind: str, key: str, value: dict[str, Any]) -> None:
+def store(key: str, value: dict[str, Any]) -> None:
     """Write the entry atomically (a reader never sees half a file); a full or read-only disk
     only costs the next run its speed."""
     base = cache_dir()
@@ -191,16 +150,16 @@ def store(kind: str, key: str, value: dict[str, Any]) -> None:
         return
     try:
         base.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=base)
+        fd, tmp = tempfile.mkstemp(prefix=".plan-", suffix=".tmp", dir=base)
         with os.fdopen(fd, "w") as out:
             json.dump({"key": key, "value": value}, out, sort_keys=True)
-        os.replace(tmp, base / f"{kind}-{key}.json")
-        _prune(base, kind)
+        os.replace(tmp, base / f"plan-{key}.json")
+        _prune(base)
     except OSError:
         pass
 
 
-def _prune(base: Path, kind: str) -> None:
-    entries = sorted(base.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(base: Path) -> None:
+    entries = sorted(base.glob("plan-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[MAX_ENTRIES:]:
         _discard(stale)

@@ -20,13 +20,14 @@ import pstats
 import sys
 
 from .program import ROOT, _run_here, quiet_collector, record_plan
+from .stackconfig import validated_stack
 
 
 def profile_mock(stack: str) -> cProfile.Profile:
     quiet_collector()
     prof = cProfile.Profile()
     prof.enable()
-    _run_here(stack, [], ROOT)
+    _run_here(validated_stack(ROOT, stack), ROOT)
     prof.disable()
     return prof
 

@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from .stackconfig import StackConfig
+
 ROOT = Path(__file__).resolve().parent.parent
 
 EXIT_OK, EXIT_CONFIG = 0, 2
@@ -36,24 +38,20 @@ def plan_config(config: dict[str, Any], secret_keys: list[str]) -> dict[str, Any
     return {k: ("[secret]" if k in secret_keys else v) for k, v in sorted(config.items())}
 
 
-def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = False,
-              stream: Optional[Any] = None) -> dict[str, Any]:
-    """Run ``root/__main__.py`` in this process under mocks; return the plan dict.
-
-    ``preview``: a first ``pulumi preview`` of a new stack (dry run, computed outputs unknown)."""
+def _run_here(sc: StackConfig, root: Path, preview: bool = False, stream: Optional[Any] = None) -> dict[str, Any]:
+    """Run ``root/__main__.py`` in this process under mocks with the stack config ``sc``; return
+    the plan dict.  ``preview``: a first ``pulumi preview`` of a new stack (dry run, computed
+    outputs unknown)."""
     import pulumi
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
     from .harness import start_mocked_runtime
     from .mocks import PlatformMocks
-    from .stackconfig import validated_stack
 
-    # Validate before the mock runtime starts: a bad config ends here with exit code 2.
-    stack_config, settings = validated_stack(root, stack, overrides)
-    config, secret_keys, project = stack_config.config, stack_config.secret_keys, stack_config.project
-    mocks = PlatformMocks(region=config.get("aws:region", "us-east-1"), preview=preview)
-    monitor = start_mocked_runtime(mocks, config, secret_keys, project=project, stack=stack, dry_run=preview)
+    region = sc.config.get("aws:region", "us-east-1")
+    monitor = start_mocked_runtime(PlatformMocks(region=region, preview=preview), sc.config, sc.secret_keys,
+                                   project=sc.project, stack=sc.stack, dry_run=preview)
     if stream is not None:   # each record to the parent as it is made (a JSON line)
         def send(record: dict[str, Any]) -> None:
             stream.write(json.dumps(record, sort_keys=True) + "\n")
@@ -67,32 +65,33 @@ def _run_here(stack: str, overrides: list[str], root: Path, preview: bool = Fals
         raise ProgramConfigError(str(err)) from None
     finally:
         os.chdir(cwd)
-    return {"stack": stack, "project": project, "region": config.get("aws:region", "us-east-1"), "preview": preview,
-            "config": plan_config(config, secret_keys),
+    return {"stack": sc.stack, "project": sc.project, "region": region, "preview": preview,
+            "config": plan_config(sc.config, sc.secret_keys),
             # Sorted: registration order varies from run to run (async), the plan must not.
-            "resources": sorted(monitor.records, key=lambda r: r["urn"]), "outputs": monitor.stack_outputs,
-            "notes": list(settings.notes)}
+            "resources": sorted(monitor.records, key=lambda r: r["urn"]), "outputs": monitor.stack_outputs}
 
 
-def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT, *,
-                preview: bool = False, on_record: Optional[Callable[[dict[str, Any]], None]] = None) -> dict[str, Any]:
+def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT, *, preview: bool = False,
+                on_record: Optional[Callable[[dict[str, Any]], None]] = None,
+                validated: Optional[StackConfig] = None) -> dict[str, Any]:
     """Run the program for ``stack`` in a child process and return its plan dict
     (``preview=True``: as a first ``pulumi preview`` of a new stack sees it).  ``on_record`` gets
-    each resource record while the program runs (from a thread of this process).
+    each resource record while the program runs (from a thread of this process).  ``validated``:
+    the stack config as the caller read and validated it (else it is read here).
 
     Raises UsageError (bad ``--set``, no such stack), ProgramConfigError (bad config) or
     RuntimeError (program crash)."""
-    from .stackconfig import ConfigError, validate
+    from .stackconfig import ConfigError, validated_stack
 
-    try:  # in this process first: a bad config costs no child process and no mock run
-        validate(root, stack, overrides)
-    except ConfigError as err:
-        raise ProgramConfigError(str(err)) from None
+    if validated is None:
+        try:  # in this process: a bad config costs no child process and no mock run
+            validated = validated_stack(root, stack, overrides)
+        except ConfigError as err:
+            raise ProgramConfigError(str(err)) from None
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "plan.json"
-        cmd = [sys.executable, "-m", "preflight.program", "--stack", stack, "--root", str(root), "--out", str(out)]
-        for o in overrides or []:
-            cmd += ["--set", o]
+        out, given = Path(tmp) / "plan.json", Path(tmp) / "stack-config.json"
+        given.write_text(json.dumps(validated.program_input()))
+        cmd = [sys.executable, "-m", "preflight.program", "--stack-config", str(given), "--out", str(out)]
         if preview:
             cmd.append("--preview")
         # cwd = the project folder, as Pulumi runs a program: its ``components`` is found next to __main__.py.
@@ -107,7 +106,7 @@ def record_plan(stack: str, overrides: list[str] | None = None, root: Path = ROO
             raise ProgramConfigError(stderr.strip())
         if returncode != EXIT_OK:
             raise RuntimeError(f"program run for stack {stack!r} failed:\n{stderr.strip()}")
-        return json.loads(out.read_text())
+        return {**json.loads(out.read_text()), "notes": list(validated.settings.notes)}
 
 
 def _run_streaming(cmd: list[str], env: dict[str, str], root: Path, stderr_file: Path,
@@ -138,7 +137,7 @@ def _run_streaming(cmd: list[str], env: dict[str, str], root: Path, stderr_file:
 
 
 def recorded_plan(stack: str, overrides: list[str] | None = None, root: Path = ROOT, *, preview: bool = False,
-                  use_cache: bool = True,
+                  use_cache: bool = True, validated: Optional[StackConfig] = None,
                   before_run: Optional[Callable[[], Optional[Callable[[dict[str, Any]], None]]]] = None
                   ) -> tuple[dict[str, Any], bool]:
     """``record_plan`` through the plan cache (preflight/plancache.py): (plan, served from the cache).
@@ -147,13 +146,13 @@ def recorded_plan(stack: str, overrides: list[str] | None = None, root: Path = R
     from . import plancache
 
     key = plancache.plan_key(root, stack, list(overrides or []), preview) if use_cache else None
-    cached = plancache.load("plan", key) if key else None
+    cached = plancache.load(key) if key else None
     if cached is not None:
         return cached, True
     on_record = before_run() if before_run is not None else None
-    plan = record_plan(stack, overrides, root, preview=preview, on_record=on_record)
+    plan = record_plan(stack, overrides, root, preview=preview, on_record=on_record, validated=validated)
     if key:
-        plancache.store("plan", key, plan)
+        plancache.store(key, plan)
     return plan, False
 
 
@@ -175,23 +174,21 @@ def quiet_collector() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The mock run's child process: the program of the project folder (the working directory)."""
     import argparse
 
-    from .stackconfig import UsageError
-
     ap = argparse.ArgumentParser(prog="python -m preflight.program")
-    ap.add_argument("--stack", required=True)
-    ap.add_argument("--root", default=str(ROOT))
+    ap.add_argument("--stack-config", required=True, help="the validated stack config (JSON, from record_plan)")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--preview", action="store_true")
     ap.add_argument("--stream-fd", type=int, help="write each record to this file descriptor as a JSON line")
     args = ap.parse_args(argv)
     quiet_collector()
+    sc = StackConfig(**json.loads(Path(args.stack_config).read_text()))
     stream = os.fdopen(args.stream_fd, "w") if args.stream_fd is not None else None
     try:
-        plan = _run_here(args.stack, args.set, Path(args.root), preview=args.preview, stream=stream)
-    except (ProgramConfigError, UsageError) as err:
+        plan = _run_here(sc, Path.cwd(), preview=args.preview, stream=stream)
+    except ProgramConfigError as err:
         print(str(err), file=sys.stderr)
         return EXIT_CONFIG
     finally:

@@ -369,12 +369,18 @@ def _holds_secret(value: Any) -> bool:
 
 @dataclass
 class StackConfig:
-    """What the program of ``stack`` receives: the flat config map and the secret keys."""
+    """What the program of ``stack`` receives: the flat config map and the secret keys; ``settings``
+    once validated (read and validated once per run, then handed on)."""
 
     stack: str
     project: str
     config: dict[str, str]
     secret_keys: list[str] = field(default_factory=list)
+    settings: Any = None
+
+    def program_input(self) -> dict[str, Any]:
+        """What the mock run's child process needs (JSON)."""
+        return {"stack": self.stack, "project": self.project, "config": self.config, "secret_keys": self.secret_keys}
 
 
 def read_stack_config(root: Path, stack: str, overrides: Optional[list[str]] = None) -> StackConfig:
@@ -404,23 +410,24 @@ def load_stack_config(root: Path, stack: str, overrides: list[str] | None = None
     return sc.config, sc.secret_keys
 
 
-def validated_stack(root: Path, stack: str, overrides: Optional[list[str]] = None) -> tuple[StackConfig, Any]:
-    """(StackConfig, Settings) of ``stack``; raises UsageError or ConfigError (both exit code 2)."""
+def validated_stack(root: Path, stack: str, overrides: Optional[list[str]] = None) -> StackConfig:
+    """Read and validate ``stack``'s config before any mock run: its StackConfig with the Settings
+    the program will build from (``notes`` on checks skipped for encrypted values).  Raises
+    UsageError (bad ``--set``, missing stack) or ConfigError (invalid YAML or settings); both mean
+    exit code 2, and ``str(err)`` is a bounded message naming each offending key and what is allowed."""
     from components.config.settings import SettingsError, parse_settings
 
     sc = read_stack_config(root, stack, overrides)
     try:
-        return sc, parse_settings(sc.config, stack, sc.secret_keys)
+        sc.settings = parse_settings(sc.config, stack, sc.secret_keys)
     except SettingsError as err:
         raise ConfigError(err.errors) from None
+    return sc
 
 
 def validate(root: Path, stack: str, overrides: Optional[list[str]] = None) -> Any:
-    """Read and validate ``stack``'s config before any mock run: the Settings the program will
-    build from, with ``notes`` on checks skipped for encrypted values.  Raises UsageError (bad
-    ``--set``, missing stack) or ConfigError (invalid YAML or settings); both mean exit code 2,
-    and ``str(err)`` is a bounded message naming each offending key and what is allowed."""
-    return validated_stack(root, stack, overrides)[1]
+    """The Settings of ``validated_stack``."""
+    return validated_stack(root, stack, overrides).settings
 
 
 __all__ = ["ConfigError", "SECRET_PLACEHOLDER", "StackConfig", "UsageError", "apply_override", "load_stack_config",

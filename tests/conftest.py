@@ -12,9 +12,10 @@
   gRPC) for a plan the session judges more than once, computed once per session.
 
 The suite runs on pytest-xdist workers (pytest.ini).  Every worker and every CLI run the tests start
-share one plan cache (preflight/plancache.py) in the session's temporary folder: a plan or verdict
-is computed by the first process that needs it (the others wait for it on a file lock) and read from
-the cache by everyone after.  Nothing is written into the checkout.
+share one plan cache (preflight/plancache.py) in the session's temporary folder: a plan is recorded
+by the first process that needs it (the others wait for it on a file lock) and read from the cache
+by everyone after; shared verdicts are kept beside the plans the same way.  Nothing is written into
+the checkout.
 """
 
 from __future__ import annotations
@@ -74,23 +75,18 @@ def _shared_cache_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def _plan_cache_in_a_temporary_folder(tmp_path_factory):
     """preflight's plan cache (preflight/plancache.py) for this session only: tests never write into
-    the checkout, and CLI runs of an unchanged stack within the session share recorded plans.
-    With several xdist workers, one pack process per policy run (each worker has a core already)."""
+    the checkout, and CLI runs of an unchanged stack within the session share recorded plans."""
     import os
 
-    from preflight.analyzer import WORKERS_ENV
     from preflight.plancache import CACHE_ENV
 
-    saved = {name: os.environ.get(name) for name in (CACHE_ENV, WORKERS_ENV)}
+    saved = os.environ.get(CACHE_ENV)
     os.environ[CACHE_ENV] = str(_shared_cache_dir(tmp_path_factory))
-    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1) > 1 and not saved[WORKERS_ENV]:
-        os.environ[WORKERS_ENV] = "1"
     yield
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    if saved is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = saved
 
 
 @contextmanager
@@ -162,16 +158,29 @@ def spawned(monkeypatch):
     return procs
 
 
+_VERDICTS: dict[str, dict] = {}
+
+
 def shared_verdict(plan: dict, config: Path | str | None) -> dict:
     """``run_policy_pack(plan, config)`` - the real pack process over gRPC - computed once per test
-    run for the same plan and policy config (the verdict cache, preflight/plancache.py).  For plans
-    several tests judge; tests of the gRPC driver itself call run_policy_pack directly."""
+    run for the same plan and policy config (a file beside the session's plans, so every xdist
+    worker shares it).  For plans several tests judge; tests of the gRPC driver itself call
+    run_policy_pack directly.  Shared: copy it before changing it."""
     from preflight.analyzer import run_policy_pack
+    from preflight.plancache import cache_dir
 
-    text = json.dumps(plan, sort_keys=True, default=str)
-    with _exclusive("verdict", hashlib.sha256(text.encode()).hexdigest(), str(config),
-                    Path(config).read_text() if config else None):
-        return run_policy_pack(plan, config, use_cache=True)
+    key = hashlib.sha256(json.dumps([plan, str(config), Path(config).read_text() if config else None],
+                                    sort_keys=True, default=str).encode()).hexdigest()[:32]
+    if key not in _VERDICTS:
+        with _exclusive("verdict", key):
+            saved = cache_dir() / f"verdict-{key}.json" if cache_dir() is not None else None
+            if saved is not None and saved.exists():
+                _VERDICTS[key] = json.loads(saved.read_text())
+            else:
+                _VERDICTS[key] = run_policy_pack(plan, config)
+                if saved is not None:
+                    saved.write_text(json.dumps(_VERDICTS[key]))
+    return _VERDICTS[key]
 
 
 # ---- scheduling on xdist workers (pytest.ini: -n auto --dist loadgroup --no-loadscope-reorder) ------

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-import preflight.analyzer as analyzer
 from preflight.analyzer import PolicyConfigError, run_policy_pack
 
 PLAN = {"stack": "dev", "project": "microservices-platform", "resources": [
@@ -74,35 +73,3 @@ def test_the_engine_calls_are_made_with_options_parents_and_dependencies(tmp_pat
     assert ("each", f"aws:rds/instance:Instance protect=True parent={plan['resources'][0]['urn']}") in messages
     assert ("stack", "db parent=microservices-platform-dev deps=['microservices-platform-dev']") in messages
     assert ("stack", "microservices-platform-dev parent=None deps=[]") in messages
-
-
-def test_shares_split_every_resource_once_with_the_stack_process_taking_less():
-    assert analyzer._shares(359, 1) == [359]
-    # 359 // 4 = 89 for the process that also answers AnalyzeStack; 270 for the other.
-    assert analyzer._shares(359, 2) == [89, 270]
-    # 100 // 6 = 16; 84 over two processes = 42 + 42.
-    assert analyzer._shares(100, 3) == [16, 42, 42]
-    assert analyzer._shares(1, 2) == [0, 1]
-
-
-def test_auto_workers_follow_the_cores_left_per_stack_and_the_plan_size(monkeypatch):
-    monkeypatch.setattr(analyzer.os, "cpu_count", lambda: 2)
-    monkeypatch.delenv(analyzer.WORKERS_ENV, raising=False)
-    assert analyzer.auto_workers(359) == 2          # one stack: both cores
-    assert analyzer.auto_workers(359, parallel_stacks=2) == 1
-    assert analyzer.auto_workers(100) == 1          # below MIN_RESOURCES_PER_WORKER per process
-    monkeypatch.setenv(analyzer.WORKERS_ENV, "3")
-    assert analyzer.auto_workers(10) == 3
-
-
-@pytest.mark.heavy
-def test_two_pack_processes_give_the_answer_of_one(spawned):
-    from conftest import plan_for
-
-    plan = plan_for("prod")
-    config = analyzer.ROOT / "policies" / "config" / "prod.json"
-    one = run_policy_pack(plan, config, workers=1)
-    two = run_policy_pack(plan, config, workers=2)
-    assert one == two and one["violations"]
-    packs = [p for p in spawned if "pulumi.policy" in p.args]   # not the program run plan_for may start
-    assert len(packs) == 3 and all(p.poll() is not None for p in packs)

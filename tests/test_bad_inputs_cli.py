@@ -473,7 +473,7 @@ def test_internal_error_is_exit_3_with_the_traceback_only_under_debug(tmp_path, 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug in preflight")
 
-    monkeypatch.setattr("preflight.analyzer.run_policy_pack", broken)
+    monkeypatch.setattr("preflight.analyzer.PackRun.finish", broken)
     code, _, err = run(["check", "--plan", str(path)])
     assert code == 3 and "internal error: ZeroDivisionError: a bug in preflight" in err
     assert "Traceback" not in err and "--debug" in err and len(err) < MAX_CHARS
@@ -482,7 +482,7 @@ def test_internal_error_is_exit_3_with_the_traceback_only_under_debug(tmp_path, 
 
 
 def test_program_crash_is_exit_3_not_a_violation(monkeypatch):
-    def crash(stack, overrides=None, root=None, preview=False, on_record=None):
+    def crash(stack, overrides=None, root=None, preview=False, on_record=None, validated=None):
         raise RuntimeError("program run for stack 'prod' failed:\nTraceback (most recent call last):\n  File x\n"
                            "KeyError: 'vpcId'")
 
@@ -531,16 +531,16 @@ def test_a_pack_that_cannot_start_is_exit_3(tmp_path):
 
 
 def test_stack_config_validator_is_called_before_the_run_and_its_errors_are_exit_2(monkeypatch):
-    """The settings stage's one call site: preflight.stackconfig.validate, before any mock run."""
+    """The settings stage's one call site: preflight.stackconfig.validated_stack, before any mock run."""
     import preflight.stackconfig as stackconfig
 
     seen = []
 
-    def validate(root, stack, overrides):
+    def validated_stack(root, stack, overrides):
         seen.append((stack, list(overrides)))
         raise stackconfig.ConfigError(["microservices-platform:azCount: got 7; allowed: one of 2, 3"])
 
-    monkeypatch.setattr(stackconfig, "validate", validate, raising=False)
+    monkeypatch.setattr(stackconfig, "validated_stack", validated_stack)
     monkeypatch.setattr(program, "record_plan", lambda *a, **k: pytest.fail("ran before validating"))
     code, out, err = run(["--stack", "prod", "--set", "azCount=7"])
     assert_contract(code, err, ("stack prod", "azCount", "one of 2, 3"))
@@ -568,9 +568,6 @@ def test_a_setting_that_a_mandatory_policy_always_refuses_stops_at_the_settings_
 @pytest.mark.parametrize("command", [["--stack", "dev"], ["cost", "--stack", "dev"], ["rehearse", "--stack", "dev"]])
 @pytest.mark.parametrize("name,value,expect", [
     ("PREFLIGHT_CACHE_DIR", "FILE", ("PREFLIGHT_CACHE_DIR", "is not a directory", "'off'")),
-    ("PREFLIGHT_PACK_WORKERS", "two", ("PREFLIGHT_PACK_WORKERS", "got 'two'", "from 1 to 16")),
-    ("PREFLIGHT_PACK_WORKERS", "0", ("PREFLIGHT_PACK_WORKERS", "got '0'",)),
-    ("PREFLIGHT_PACK_WORKERS", "500", ("PREFLIGHT_PACK_WORKERS", "got '500'",)),
 ])
 def test_a_bad_tuning_variable_is_exit_2_before_anything_runs(command, name, value, expect, tmp_path, monkeypatch):
     if value == "FILE":

@@ -1,6 +1,6 @@
-"""preflight/plancache.py: a cached plan or verdict is served only when nothing it depends on changed.
+"""preflight/plancache.py: a cached plan is served only when nothing it depends on changed.
 
-Every input class of each key is changed once and must give a new key (a fresh run); putting
+Every input class of the key is changed once and must give a new key (a fresh run); putting
 it back must give the old key again (the cache is not invalidated by noise).  The end-to-end
 tests run the CLI: a second run of an unchanged stack is served from the cache and prints the
 same bytes as a fresh run.
@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-import preflight.analyzer as analyzer
 import preflight.program as program
 from preflight import plancache
 
@@ -101,83 +100,34 @@ def test_sdk_versions_python_and_recorder_sources_change_the_plan_key(project, m
     assert plancache.plan_key(project, "prod", [], False) != base
 
 
-# --------------------------------------------------------------------------- the verdict key
-def _pack_copy(tmp_path: Path) -> Path:
-    pack = tmp_path / "pack"
-    shutil.copytree(ROOT / "policies", pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
-    return pack
-
-
-def test_each_verdict_input_changes_the_verdict_key(tmp_path):
-    pack = _pack_copy(tmp_path)
-    config = pack / "config" / "prod.json"
-    plan = {"stack": "prod", "resources": [{"urn": "u", "type": "t", "inputs": {"a": 1}}]}
-    python = sys.executable
-    base = plancache.verdict_key(plan, pack, config, python, False)
-    assert plancache.verdict_key(json.loads(json.dumps(plan)), pack, config, python, False) == base
-    changed = {
-        "plan": plancache.verdict_key({**plan, "resources": [{"urn": "u", "type": "t", "inputs": {"a": 2}}]},
-                                      pack, config, python, False),
-        "dry run": plancache.verdict_key(plan, pack, config, python, True),
-        "interpreter": plancache.verdict_key(plan, pack, config, "/elsewhere/venv/bin/python", False),
-    }
-    for relative in ("platform_policies/rules/rds.py", "pricing/us-east-1.json", "usage/prod.json",
-                     "config/prod.json", "PulumiPolicy.yaml", "requirements.txt"):
-        original = _edit(pack / relative, "\n")
-        changed[relative] = plancache.verdict_key(plan, pack, config, python, False)
-        (pack / relative).write_text(original)
-    assert plancache.verdict_key(plan, pack, config, python, False) == base
-    same = [name for name, key in changed.items() if key == base]
-    assert not same, f"these changes kept the old verdict key: {same}"
-
-
-def test_an_outside_policy_config_file_and_the_pack_interpreters_packages_change_the_verdict_key(tmp_path):
-    pack = _pack_copy(tmp_path)
-    plan = {"stack": "prod", "resources": []}
-    outside = tmp_path / "mine.json"
-    outside.write_text("{}")
-    venv = tmp_path / "venv"
-    site = venv / "lib" / "python3.11" / "site-packages"
-    (site / "pulumi_policy-1.21.0.dist-info").mkdir(parents=True)
-    python = str(venv / "bin" / "python")
-    assert plancache.pack_interpreter_versions(python)["pulumi-policy"] == "1.21.0"
-    base = plancache.verdict_key(plan, pack, outside, python, False)
-    outside.write_text('{"rds-multi-az": "advisory"}')
-    assert plancache.verdict_key(plan, pack, outside, python, False) != base
-    outside.write_text("{}")
-    (site / "pulumi_policy-1.21.0.dist-info").rename(site / "pulumi_policy-1.22.0.dist-info")
-    assert plancache.verdict_key(plan, pack, outside, python, False) != base
-
-
 # --------------------------------------------------------------------------- storage
 def test_entries_round_trip_and_an_unreadable_one_is_a_miss_and_removed(cache):
-    plancache.store("plan", "k1", {"resources": [1, 2]})
-    assert plancache.load("plan", "k1") == {"resources": [1, 2]}
-    assert plancache.load("plan", "k2") is None
+    plancache.store("k1", {"resources": [1, 2]})
+    assert plancache.load("k1") == {"resources": [1, 2]}
+    assert plancache.load("k2") is None
     (cache / "plan-k1.json").write_text('{"key": "k1", "value": ')   # cut short
-    assert plancache.load("plan", "k1") is None and not (cache / "plan-k1.json").exists()
+    assert plancache.load("k1") is None and not (cache / "plan-k1.json").exists()
     (cache / "plan-k3.json").write_text(json.dumps({"key": "other", "value": {}}))   # renamed by hand
-    assert plancache.load("plan", "k3") is None and not (cache / "plan-k3.json").exists()
+    assert plancache.load("k3") is None and not (cache / "plan-k3.json").exists()
 
 
 def test_the_cache_keeps_the_newest_entries_and_can_be_turned_off(cache, monkeypatch):
     monkeypatch.setattr(plancache, "MAX_ENTRIES", 3)
     for i in range(5):
-        plancache.store("verdict", f"k{i}", {"i": i})
-        os.utime(cache / f"verdict-k{i}.json", (1_000_000 + i, 1_000_000 + i))
-    plancache.store("verdict", "k5", {"i": 5})
-    assert sorted(p.name for p in cache.glob("verdict-*.json")) == ["verdict-k3.json", "verdict-k4.json",
-                                                                    "verdict-k5.json"]
+        plancache.store(f"k{i}", {"i": i})
+        os.utime(cache / f"plan-k{i}.json", (1_000_000 + i, 1_000_000 + i))
+    plancache.store("k5", {"i": 5})
+    assert sorted(p.name for p in cache.glob("plan-*.json")) == ["plan-k3.json", "plan-k4.json", "plan-k5.json"]
     monkeypatch.setenv(plancache.CACHE_ENV, "off")
-    assert plancache.cache_dir() is None and plancache.load("verdict", "k5") is None
-    plancache.store("verdict", "k6", {"i": 6})
-    assert not (cache / "verdict-k6.json").exists()
+    assert plancache.cache_dir() is None and plancache.load("k5") is None
+    plancache.store("k6", {"i": 6})
+    assert not (cache / "plan-k6.json").exists()
 
 
 def test_recorded_plan_runs_the_program_only_on_a_miss(project, cache, monkeypatch):
     runs: list[tuple] = []
 
-    def fake_record(stack, overrides=None, root=None, *, preview=False, on_record=None):
+    def fake_record(stack, overrides=None, root=None, *, preview=False, on_record=None, validated=None):
         runs.append((stack, tuple(overrides or ()), preview))
         if on_record is not None:
             on_record({"urn": "u"})
@@ -212,21 +162,6 @@ def test_a_copied_project_runs_its_own_components_not_the_installed_ones(project
     assert Path(plan["outputs"]["components"]).parent == project / "components"
 
 
-def test_the_verdict_cache_skips_the_pack_only_for_the_same_inputs(cache, tmp_path, spawned):
-    plan = {"stack": "dev", "project": "microservices-platform", "resources": [
-        {"urn": "urn:pulumi:dev::microservices-platform::aws:s3/bucket:Bucket::b", "type": "aws:s3/bucket:Bucket",
-         "name": "b", "parent": None, "custom": True, "inputs": {"tags": {"service": "x"}}}]}
-    config = tmp_path / "dev.json"
-    config.write_text((ROOT / "policies" / "config" / "dev.json").read_text())
-    first = analyzer.run_policy_pack(plan, config, use_cache=True)
-    again = analyzer.run_policy_pack(plan, config, use_cache=True)
-    assert first == again and len(spawned) == 1
-    config.write_text(json.dumps({**json.loads(config.read_text()), "s3-bucket-baseline": {"enforcementLevel": "disabled"}}))
-    third = analyzer.run_policy_pack(plan, config, use_cache=True)
-    assert len(spawned) == 2
-    assert {p["name"]: p["level"] for p in third["policies"]}["s3-bucket-baseline"] == "disabled"
-
-
 # --------------------------------------------------------------------------- end to end
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "preflight", *args], capture_output=True, text=True,
@@ -254,8 +189,8 @@ def test_a_cache_folder_that_is_a_file_is_reported_and_never_crashes_a_read_or_w
     blocker.write_text("a file")
     monkeypatch.setenv(plancache.CACHE_ENV, str(blocker))
     assert "is not a directory" in plancache.cache_dir_problem()   # the CLI's exit 2
-    assert plancache.load("plan", "k") is None                      # and a library caller gets misses
-    plancache.store("plan", "k", {"resources": []})
+    assert plancache.load("k") is None                              # and a library caller gets misses
+    plancache.store("k", {"resources": []})
     assert blocker.read_text() == "a file"
     monkeypatch.setenv(plancache.CACHE_ENV, str(tmp_path / "new" / "folder"))
     assert plancache.cache_dir_problem() is None                    # made when first written

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, plan_for, shared_plan, shared_verdict
+from conftest import ROOT, plan_for, shared_plan
 
 # the module-wide CLI run (both_stacks) is shared by its tests: the module runs whole on one xdist
 # worker (conftest.ONE_WORKER_MODULES)
@@ -27,12 +27,11 @@ def run_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def both_stacks(run_dir):
     out = run_dir
-    # The committed stacks' plans and verdicts, computed once per test run (test_preview and
-    # test_awsx_equivalence judge them too): the CLI is served them from the session's plan cache
-    # and runs the settings, schema and cost stages and the reports itself.  A cold CLI run of a
-    # stack: test_plancache.
+    # The committed stacks' plans, recorded once per test run (test_preview and test_awsx_equivalence
+    # judge them too): the CLI is served them from the session's plan cache and runs the pack, the
+    # settings, schema and cost stages and the reports itself.  A cold CLI run of a stack: test_plancache.
     for stack in ("prod", "dev"):
-        shared_verdict(plan_for(stack), ROOT / "policies" / "config" / f"{stack}.json")
+        plan_for(stack)
     proc = preflight("--json", str(out / "{stack}.json"), "--output", f"sarif={out / 'preflight.sarif'}",
                      "--output", f"markdown={out / 'comment.md'}", "--output", f"junit={out / 'junit.xml'}")
     return proc, {s: json.loads((out / f"{s}.json").read_text()) for s in ("prod", "dev")}
@@ -152,7 +151,6 @@ def test_unknown_stack_and_bad_usage_exit_2():
 
 def test_saved_plan_is_judged_the_same_way(tmp_path):
     plan = plan_for("prod")
-    shared_verdict(plan, ROOT / "policies" / "config" / "prod.json")   # the pack's answer, served from the cache
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
     ok = preflight("check", "--plan", str(path))

@@ -115,19 +115,17 @@ def write_outputs(doc: dict[str, Any], json_path: Optional[str], charts: Optiona
     return written
 
 
-def run(args: Any, record: Callable[[str, list[str]], dict[str, Any]],
-        check_stack: Callable[[list[str]], list[str]], validate_stack: Callable[[str, list[str]], Any],
+def run(args: Any, check_stack: Callable[[list[str]], list[str]], record: Callable[[str], dict[str, Any]],
         emit: Callable[[str], None]) -> int:
-    """The subcommand: inputs first (profile, outputs, stack), then record the plan and rehearse.
-    Exit 0 when every service keeps up (no latency-alarm minute, max suffices), 1 otherwise."""
+    """The subcommand: inputs first (profile, outputs, stack name), then validate the stack, record
+    its plan and rehearse.  Exit 0 when every service keeps up (no latency-alarm minute, max
+    suffices), 1 otherwise."""
     from .load_profile import load_profile
     from .report import render_text
 
     prof = load_profile(args.profile)
     check_outputs(args.json, args.charts)
-    stack = check_stack([args.stack])[0]
-    validate_stack(stack, [])
-    plan = record(stack, [])
+    plan = record(check_stack([args.stack])[0])
     doc = rehearse(plan, prof)
     write_outputs(doc, args.json, args.charts)
     emit(render_text(doc))
