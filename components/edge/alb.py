@@ -26,14 +26,12 @@ from .mode import HTTP_PORT, HTTPS_PORT, EdgeMode
 from .origin_verify import OriginVerification
 from .routing import API_STAGE, CATCH_ALL_PATH, CATCH_ALL_PRIORITY, default_route_service, path_rules, stage_rewrite
 
-# TLS 1.3 + TLS 1.2 with forward-secret AEAD ciphers only; the policy AWS recommends for
-# new HTTPS listeners (ELB user guide, "Security policies for your Application Load
-# Balancer", read 2026-11).
+# TLS 1.3 + 1.2, forward-secret AEAD ciphers only: AWS's recommendation for new HTTPS listeners
+# (ELB user guide, "Security policies for your Application Load Balancer", read 2026-11).
 ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
-# Only SSE-S3 is supported on an ALB access-log bucket ("The only server-side encryption
-# option that's supported is Amazon S3-managed keys (SSE-S3)": ELB user guide, "Enable
-# access logs for your Application Load Balancer", read 2026-11).
+# An access-log bucket takes SSE-S3 only (ELB user guide, "Enable access logs for your
+# Application Load Balancer", read 2026-11).
 ACCESS_LOG_SSE = "AES256"
 ACCESS_LOG_PREFIX = "alb"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -44,12 +42,9 @@ HSTS = "max-age=31536000; includeSubDomains"
 # claim against the graph (internal ALB, no source but those two): the tag alone proves nothing.
 PRIVATE_ORIGIN_TAG = ("origin-access", "cloudfront-vpc-origin+api-vpc-link")
 
-# Every rule also needs the origin-verify header (components/edge/origin_verify.py).  ALB allows
-# at most 3 match values per condition and 5 per rule, regex values included ("You can
-# specify up to three match evaluations per condition ... up to five match evaluations per
-# rule": ELB user guide, "Condition types for listener rules", read 2026-11): a path rule has
-# 1 regex value (at most 128 characters, routing.MAX_PATH_REGEX_LENGTH), plus 1 header value
-# (2 mid-rotation).
+# ALB takes at most 3 match values per condition and 5 per rule, regex values included (ELB user
+# guide, "Condition types for listener rules", read 2026-11): a rule has 1 path regex plus the
+# origin-verify header's 1 value (2 mid-rotation).
 MAX_VALUES_PER_CONDITION = 3
 MAX_VALUES_PER_RULE = 5
 

@@ -66,12 +66,9 @@ class ApiOptions:
     tracing: bool = True
     """X-Ray tracing on the stage."""
     manage_account: bool = True
-    """Create the region-wide API Gateway account setting (CloudWatch logging role).  It is a
-    singleton per account and region (the last stack deployed or deleted owns it): False in every
-    stack but one that share an account and region."""
+    """Own the region-wide API Gateway logging role (a singleton: one stack per account and region)."""
     authorizer_lambda_arn: Optional[pulumi.Input[str]] = None
-    """Lambda REQUEST authorizer for every method (identity: the Authorization header), in
-    addition to the API key; None = the API key only."""
+    """Lambda REQUEST authorizer (Authorization header) on every method; None = the API key only."""
 
 
 @dataclass

@@ -1,16 +1,12 @@
 """CloudFront in front of the internal ALB: static assets cached at the edge, everything else
 passed through uncached; HTTPS to viewers; its own CLOUDFRONT-scope web ACL.
 
-The ALB is reached through a CloudFront *VPC origin*: CloudFront connects to an internal ALB in
-private subnets through network interfaces it manages in the VPC, so the ALB needs no public
-address ("You can use Application Load Balancers (ALBs), Network Load Balancers (NLBs), and EC2
-instances in private subnets as VPC origins"; the VPC must belong to the distribution's account:
-CloudFront developer guide, "Restrict access with VPC origins", read 2026-11).  The VPC origin
-speaks HTTPS to the ALB when there is a domain (the ALB's certificate covers the domain, the
-origin's name) and HTTP without one (origin protocol policy ``http-only``; CloudFront API
-reference, VpcOriginEndpointConfig, read 2026-11).  The ALB admits it through its security group
-from the group CloudFront creates in the VPC with the first VPC origin,
-``CloudFront-VPCOrigins-Service-SG`` (looked up once the VPC origin exists).
+The ALB is reached through a CloudFront *VPC origin*: network interfaces CloudFront manages in the
+VPC (of the distribution's account), so the internal ALB needs no public address (CloudFront
+developer guide, "Restrict access with VPC origins", read 2026-11).  It speaks HTTPS to the ALB with
+a domain (the origin's name, which the ALB certificate covers) and HTTP without one (``http-only``;
+CloudFront API reference, VpcOriginEndpointConfig, read 2026-11).  The ALB admits the group
+CloudFront creates with the VPC's first VPC origin, ``CloudFront-VPCOrigins-Service-SG``.
 
 CloudFront reads web ACLs and ACM certificates only from us-east-1 (CloudFront developer
 guide, "Requirements for using SSL/TLS certificates with CloudFront"; WAF developer guide,
@@ -63,11 +59,9 @@ class CdnOptions:
     """CloudFront in front of the ALB."""
 
     aliases: Sequence[str] = ()
-    """Alternate domain names; ``certificate_arn`` must cover them, or the edge requests a
-    certificate validated in its hosted zone.  Default none: the *.cloudfront.net name only."""
+    """Alternate domain names (covered by ``certificate_arn`` or a managed one); none = *.cloudfront.net."""
     certificate_arn: str = ""
-    """Your own ACM certificate in us-east-1 for the aliases; "" = a managed one when the edge has
-    a hosted zone."""
+    """Your own us-east-1 ACM certificate for the aliases; "" = managed in the edge's hosted zone."""
 
 
 def us_east_1_provider(name: str, tags: Mapping[str, str], parent: pulumi.Resource) -> aws.Provider:

@@ -46,13 +46,11 @@ class EdgeArgs:
     services: Mapping[str, PublicService]
     """The services the ALB routes to (the public ones), in config order."""
     domain_name: str = ""
-    """DNS name of the ALB that API Gateway and CloudFront verify its certificate against;
-    "" = no domain (HTTP to the ALB inside the VPC, HTTPS on the default endpoints)."""
+    """The ALB's name API Gateway and CloudFront verify its certificate against; "" = no domain."""
     certificate_arn: str = ""
     """Your own ACM certificate for ``domain_name``; "" = a managed one when ``hosted_zone_id`` is set."""
     hosted_zone_id: str = ""
-    """Route 53 public zone of ``domain_name`` and the CloudFront aliases: alias records and the
-    DNS validation of managed certificates; "" = DNS managed elsewhere."""
+    """Route 53 zone of the domain and aliases (records, managed certificates); "" = DNS elsewhere."""
     api: ApiOptions = field(default_factory=ApiOptions)
     """The REST API's limits, tracing, account setting and authorizer."""
     cdn: Optional[CdnOptions] = field(default_factory=CdnOptions)
@@ -60,15 +58,11 @@ class EdgeArgs:
     waf_rate_limit: int = 2000
     """Requests per 5 minutes per client IP before WAF blocks."""
     origin_verify_generation: int = 1
-    """Generation of the secret origin header API Gateway and CloudFront send to the ALB.
-    Raising it rotates the value (a new secret per generation), together with
-    ``origin_verify_accept_previous=True`` (docs/edge.md)."""
+    """Generation of the secret origin header; raising it rotates the value (docs/edge.md)."""
     origin_verify_accept_previous: bool = False
-    """Mid-rotation: the ALB also accepts the previous generation's value (and keeps its
-    secret).  Clear it once CloudFront has deployed the new value."""
+    """Mid-rotation: the ALB also accepts (and keeps) the previous generation's value."""
     deletion_protection: bool = True
-    """ALB deletion protection; False also lets the log bucket be destroyed with its objects and
-    gives a deleted origin-verify secret a 7-day (not 30-day) recovery window."""
+    """ALB deletion protection; False also frees the log bucket and shortens secret recovery to 7 days."""
     log_retention_days: int = 30
     """Retention of the log groups and of the ALB access logs."""
 

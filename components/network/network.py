@@ -60,8 +60,7 @@ class NetworkArgs:
     log_retention_days: int = 30
     """Retention of the flow-log group."""
     availability_zone_names: Optional[Sequence[str]] = None
-    """Pin the AZs by name; default None = the first ``az_count`` AZs of the region that need
-    no opt-in (looked up once, in a stable order)."""
+    """Pin the AZs by name; None = the region's first ``az_count`` AZs that need no opt-in."""
     flow_log_traffic_type: str = "ALL"
     """VPC flow log traffic type: ACCEPT, REJECT or ALL."""
 
