@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from conftest import run_mocked, settings_for
+from _helpers import base_tags
+from conftest import run_mocked
 from components.chaos.chaos import FIS_PARALLEL_ACTIONS, Chaos, ChaosArgs, task_selection
 
 TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
@@ -15,19 +16,26 @@ STOP_ALARMS = [f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:x-alb-5xx-rate",
                f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:x-alb-response-time"]
 
 
-def build(stack: str, *, stop_alarms=STOP_ALARMS, **overrides: str):
-    s = settings_for(stack, **overrides)
+SERVICES = ("gateway", "user", "order", "inventory", "payment", "notification", "stream-processor")
+DB_OWNERS = ("user", "order", "inventory")
+
+
+def build(stack: str, *, stop_alarms=STOP_ALARMS):
+    """The seed's services and databases; prod runs 3 tasks each and Multi-AZ databases, dev 1 and none."""
     cluster = f"microservices-{stack}"
+    args = ChaosArgs(
+        stack=stack, region="us-east-1", base_tags=base_tags(stack),
+        cluster_arn=f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/{cluster}",
+        service_arns={n: f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/{cluster}/{n}" for n in SERVICES},
+        desired_counts={n: 3 if stack == "prod" else 1 for n in SERVICES},
+        db_instance_arns={o: f"arn:aws:rds:us-east-1:{ACCOUNT}:db:{stack}-{o}" for o in DB_OWNERS},
+        db_multi_az=stack == "prod", stop_alarm_arns=stop_alarms)
 
     def program():
-        chaos = Chaos("chaos", ChaosArgs(
-            settings=s, cluster_arn=f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/{cluster}",
-            service_arns={n: f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/{cluster}/{n}" for n in s.config.services},
-            db_instance_arns={o: f"arn:aws:rds:us-east-1:{ACCOUNT}:db:{stack}-{o}" for o in s.config.database.owners},
-            stop_alarm_arns=stop_alarms))
+        chaos = Chaos("chaos", args)
         return {"templates": chaos.experiment_template_ids, "role": chaos.role_arn}
 
-    return s, run_mocked(program, stack=stack)
+    return args, run_mocked(program, stack=stack)
 
 
 @pytest.fixture(scope="module", params=["prod", "dev"])
@@ -44,7 +52,7 @@ def test_every_template_stops_on_the_alarms_and_uses_the_fis_role(stack):
     name, s, graph = stack
     role_arn = graph.outputs["role"]
     found = templates(graph)
-    assert len(found) == len(s.config.services) + 1 + len(s.config.database.owners)
+    assert len(found) == len(s.service_arns) + 1 + len(s.db_instance_arns)
     for t in found.values():
         assert t["stopConditions"] == [{"source": "aws:cloudwatch:alarm", "value": a} for a in STOP_ALARMS]
         assert t["roleArn"] == role_arn
@@ -54,12 +62,12 @@ def test_every_template_stops_on_the_alarms_and_uses_the_fis_role(stack):
 
 def test_stop_tasks_targets_one_service_by_cluster_and_service(stack):
     name, s, graph = stack
-    for svc in s.config.services:
+    for svc in s.service_arns:
         t = templates(graph)[f"chaos-{svc}-stop-tasks"]
         (target,) = t["targets"]
         assert target["resourceType"] == "aws:ecs:task"
         assert target["parameters"] == {"cluster": f"microservices-{name}", "service": svc}
-        assert target["selectionMode"] == task_selection(s.config.scaling.desiredCount, 30)
+        assert target["selectionMode"] == task_selection(s.desired_counts[svc], 30)
         (action,) = t["actions"]
         assert action["actionId"] == "aws:ecs:stop-task" and action["target"] == {"key": "Tasks", "value": "tasks"}
 
@@ -73,7 +81,7 @@ def test_selection_never_resolves_to_zero_tasks():
 def test_az_experiment_stops_all_tasks_of_every_service_in_one_az(stack):
     _, s, graph = stack
     t = templates(graph)["chaos-az-tasks"]
-    assert {tg["parameters"]["service"] for tg in t["targets"]} == set(s.config.services)
+    assert {tg["parameters"]["service"] for tg in t["targets"]} == set(s.service_arns)
     for tg in t["targets"]:
         assert tg["selectionMode"] == "ALL"
         assert tg["filters"] == [{"path": "AvailabilityZone", "values": ["us-east-1a"]}]
@@ -85,7 +93,7 @@ def test_az_experiment_stops_all_tasks_of_every_service_in_one_az(stack):
 
 def test_db_failover_forces_failover_only_with_a_standby(stack):
     name, s, graph = stack
-    for owner in s.config.database.owners:
+    for owner in s.db_instance_arns:
         t = templates(graph)[f"chaos-{owner}-db-failover"]
         (target,) = t["targets"]
         assert target["resourceType"] == "aws:rds:db"
@@ -93,9 +101,9 @@ def test_db_failover_forces_failover_only_with_a_standby(stack):
         (action,) = t["actions"]
         assert action["actionId"] == "aws:rds:reboot-db-instances"
         assert action["target"]["key"] == "DBInstances"
-        expected = "true" if s.config.multiAz.database else "false"
+        expected = "true" if s.db_multi_az else "false"
         assert action["parameters"] == [{"key": "forceFailover", "value": expected}]
-    assert (name == "prod") == s.config.multiAz.database
+    assert (name == "prod") == s.db_multi_az
 
 
 def test_role_is_trusted_by_fis_only_and_least_privilege(stack):

@@ -10,14 +10,17 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import run_mocked, settings_for
+from _helpers import base_tags
+from conftest import run_mocked
 from preflight.mocks import ACCOUNT
 from components.shared import naming
 from components.shared.access import EfsMount, ServiceAccess
-from components.compute.autoscaling import STEP_IN_CPU_PERCENT, STEP_OUT_CPU_PERCENT, schedule_crons
+from components.compute.autoscaling import (STEP_IN_CPU_PERCENT, STEP_OUT_CPU_PERCENT, BusinessHours, ServiceScaling,
+                                            schedule_crons)
 from components.compute.compute import Compute, ComputeArgs
 from components.compute.containers import ADOT_CONTAINER, APP_CONTAINER
-from components.config.settings import FARGATE_SIZES, ServiceSettings
+from components.compute.microservice import ServiceSpec
+from components.config.settings import FARGATE_SIZES
 
 SERVICE = "aws:ecs/service:Service"
 TASKDEF = "aws:ecs/taskDefinition:TaskDefinition"
@@ -61,32 +64,60 @@ def _access() -> list[ServiceAccess]:
     ]
 
 
-def _public(s) -> list[str]:
-    return [n for n, v in s.config.services.items() if v.public]
+# The seed's services as prod deploys them; dev runs every one at the smallest size, 1..2 tasks.
+SEED = (ServiceSpec("gateway", 256, 512, public=True), ServiceSpec("user", 512, 1024, public=True),
+        ServiceSpec("order", 256, 512, public=True), ServiceSpec("inventory", 512, 1024, public=True),
+        ServiceSpec("payment", 256, 512, public=True), ServiceSpec("notification", critical=False),
+        ServiceSpec("stream-processor", 512, 1024))
+DEV_SCALING = ServiceScaling(desired_count=1, min_count=1, max_count=2)
+
+
+def stack_services(stack: str) -> tuple[ServiceSpec, ...]:
+    if stack == "prod":
+        return SEED
+    return tuple(dataclasses.replace(s, cpu=256, memory=512, scaling=DEV_SCALING) for s in SEED)
+
+
+def compute_args(stack: str, services: tuple[ServiceSpec, ...] = (), **extra) -> ComputeArgs:
+    """ComputeArgs as the committed ``stack`` gives them (prod: 3 AZs, TLS; dev: 2 AZs, schedule)."""
+    prod = stack == "prod"
+    services = services or stack_services(stack)
+    return ComputeArgs(
+        stack=stack, region="us-east-1", base_tags=base_tags(stack), services=list(services), vpc_id="vpc-1",
+        vpc_cidr="10.0.0.0/16" if prod else "10.1.0.0/16", private_subnet_ids=SUBNETS[: 3 if prod else 2],
+        alb_security_group_id=ALB_SG, target_group_arns={s.name: _tg(s.name) for s in services if s.public},
+        log_retention_days=30 if prod else 7, deletion_protection=prod, service_connect_tls=prod,
+        schedule=None if prod else BusinessHours(), **extra)
+
+
+def _public(args: ComputeArgs) -> list[str]:
+    return [s.name for s in args.services if s.public]
+
+
+def _specs(args: ComputeArgs) -> dict[str, ServiceSpec]:
+    return {s.name: s for s in args.services}
 
 
 @lru_cache(maxsize=None)
-def _run(stack: str, blue_green: bool = False, services_json: str = ""):
-    s = settings_for(stack, services=services_json) if services_json else settings_for(stack)
-    pub = _public(s)
+def _run(stack: str, blue_green: bool = False, services: tuple[ServiceSpec, ...] = ()):
+    base = compute_args(stack, services)
+    pub = _public(base)
+    args = dataclasses.replace(
+        base, access=_access(),
+        deployment_alarm_names={s.name: naming.service_alarm_names(stack, s.name, s.public) for s in base.services},
+        alb_arn_suffix="app/microservices-alb/50dc6c495c0c9188",
+        alternate_target_group_arns={n: _tg(n + "-alt") for n in pub} if blue_green else {},
+        production_listener_rule_arns={n: f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:"
+                                          f"listener-rule/app/alb/1/2/{n}" for n in pub} if blue_green else {})
 
     def build():
-        c = Compute("compute", ComputeArgs(
-            settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS[: s.config.azCount],
-            alb_security_group_id=ALB_SG, target_group_arns={n: _tg(n) for n in pub},
-            access=_access(),
-            deployment_alarm_names={n: naming.service_alarm_names(stack, n, n in pub) for n in s.config.services},
-            alb_arn_suffix="app/microservices-alb/50dc6c495c0c9188",
-            alternate_target_group_arns={n: _tg(n + "-alt") for n in pub} if blue_green else {},
-            production_listener_rule_arns={n: f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:"
-                                              f"listener-rule/app/alb/1/2/{n}" for n in pub} if blue_green else {},
-        ))
+        c = Compute("compute", args)
         return {"cluster_name": c.cluster_name, "cluster_arn": c.cluster_arn,
                 "namespace": c.service_connect_namespace, "service_arns": c.service_arns,
                 "ecr": c.ecr_repository_names, "task_roles": c.task_role_arns,
                 "sgs": c.service_security_group_ids}
 
-    return s, run_mocked(build, stack=stack)
+    return args, run_mocked(build, stack=stack)
 
 
 def _of(g, type_, suffix):
@@ -125,7 +156,7 @@ def test_prod_service_scales_3_to_20_with_the_seed_policies(svc):
     assert [a["scalingAdjustment"] for a in out["stepAdjustments"]] == [100] and out["cooldown"] == 30
     assert [a["scalingAdjustment"] for a in inn["stepAdjustments"]] == [-50] and inn["cooldown"] == 300
     # Only public services also track ALB requests per target.
-    public = s.config.services[svc].public
+    public = _specs(s)[svc].public
     assert ("requests-target" in pols) is public
     assert len(pols) == (5 if public else 4)
     if public:
@@ -156,12 +187,12 @@ def test_step_scaling_alarms_trigger_their_policies_and_do_not_collide():
 
 def test_dev_scales_to_zero_outside_business_hours():
     s, g = _run("dev")
-    sched = s.config.schedule
+    sched = s.schedule
     start, stop = schedule_crons(sched)
     assert start == "cron(0 8 ? * MON-FRI *)" and stop == "cron(0 16 ? * MON-FRI *)"
     actions = g.of_type(SCHEDULED)
-    assert len(actions) == 2 * len(s.config.services)
-    for svc in s.config.services:
+    assert len(actions) == 2 * len(s.services)
+    for svc in _specs(s):
         a_stop = _of(g, SCHEDULED, f"{svc}-schedule-stop")["inputs"]
         a_start = _of(g, SCHEDULED, f"{svc}-schedule-start")["inputs"]
         assert a_stop["resourceId"] == a_start["resourceId"] == f"service/microservices-dev/{svc}"
@@ -174,8 +205,8 @@ def test_dev_scales_to_zero_outside_business_hours():
 def test_prod_has_no_schedule_and_a_full_day_ends_at_midnight():
     _, g = _run("prod")
     assert g.of_type(SCHEDULED) == []
-    s = settings_for("dev", **{"schedule.startHour": "16", "schedule.hoursPerDay": "8"})
-    assert schedule_crons(s.config.schedule) == ("cron(0 16 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)")
+    assert schedule_crons(BusinessHours(start_hour=16, hours_per_day=8)) == (
+        "cron(0 16 ? * MON-FRI *)", "cron(0 0 ? * TUE-SAT *)")
 
 
 @pytest.mark.parametrize("days, start_days, stop_days", [
@@ -185,10 +216,10 @@ def test_prod_has_no_schedule_and_a_full_day_ends_at_midnight():
     ("FRI,SAT", "FRI-SAT", "SUN,SAT"),  # Saturday's midnight stop is on Sunday
 ])
 def test_the_crons_run_on_schedule_days_and_a_midnight_stop_lands_on_the_next_day(days, start_days, stop_days):
-    s = settings_for("dev", **{"schedule.days": days})
-    assert schedule_crons(s.config.schedule) == (f"cron(0 8 ? * {start_days} *)", f"cron(0 16 ? * {start_days} *)")
-    s = settings_for("dev", **{"schedule.days": days, "schedule.startHour": "14", "schedule.hoursPerDay": "10"})
-    assert schedule_crons(s.config.schedule) == (f"cron(0 14 ? * {start_days} *)", f"cron(0 0 ? * {stop_days} *)")
+    assert schedule_crons(BusinessHours(days=days)) == (f"cron(0 8 ? * {start_days} *)",
+                                                        f"cron(0 16 ? * {start_days} *)")
+    assert schedule_crons(BusinessHours(days=days, start_hour=14, hours_per_day=10)) == (
+        f"cron(0 14 ? * {start_days} *)", f"cron(0 0 ? * {stop_days} *)")
 
 
 # ---- deployment safety -----------------------------------------------------------------------
@@ -196,17 +227,17 @@ def test_the_crons_run_on_schedule_days_and_a_midnight_stop_lands_on_the_next_da
 @pytest.mark.parametrize("stack", ["prod", "dev"])
 def test_circuit_breaker_and_alarm_rollback_on_every_service(stack):
     s, g = _run(stack)
-    for svc in s.config.services:
+    for svc, spec in _specs(s).items():
         inp = _of(g, SERVICE, f"{svc}-service")["inputs"]
         assert inp["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
         assert inp["alarms"]["enable"] is True and inp["alarms"]["rollback"] is True
-        assert inp["alarms"]["alarmNames"] == naming.service_alarm_names(stack, svc, s.config.services[svc].public)
+        assert inp["alarms"]["alarmNames"] == naming.service_alarm_names(stack, svc, spec.public)
         assert inp["name"] == naming.ecs_service_name(svc)
 
 
 def test_service_connect_only_services_deploy_canary_10_percent():
     s, g = _run("prod")
-    internal = [n for n, v in s.config.services.items() if not v.public]
+    internal = [n for n, v in _specs(s).items() if not v.public]
     assert internal
     for svc in internal:
         dc = _of(g, SERVICE, f"{svc}-service")["inputs"]["deploymentConfiguration"]
@@ -234,7 +265,7 @@ def test_ecs_owns_the_target_groups_of_a_canary_service():
     # After each canary ECS swaps primary and alternate in the service's loadBalancers; a later
     # `pulumi up` must not put them back (hashicorp/terraform-provider-aws#45678).
     s, g = _run("prod", blue_green=True)
-    for svc, spec in s.config.services.items():
+    for svc, spec in _specs(s).items():
         record = _of(g, SERVICE, f"{svc}-service")
         expected = ["desiredCount", "loadBalancers"] if spec.public else ["desiredCount"]
         assert record["ignoreChanges"] == expected, svc
@@ -244,7 +275,7 @@ def test_ecs_owns_the_target_groups_of_a_canary_service():
 
 
 def test_the_committed_plans_leave_canary_target_groups_to_ecs():
-    from conftest import plan_for
+    from conftest import plan_for, settings_for
 
     for stack in ("prod", "dev"):
         services = {r["name"]: r for r in plan_for(stack)["resources"] if r["type"] == SERVICE}
@@ -274,16 +305,16 @@ def test_public_services_without_blue_green_resources_fall_back_to_rolling():
 @pytest.mark.parametrize("stack", ["prod", "dev"])
 def test_tasks_are_private_fargate_with_valid_sizes(stack):
     s, g = _run(stack)
-    for svc, spec in s.config.services.items():
+    for svc, spec in _specs(s).items():
         inp = _of(g, SERVICE, f"{svc}-service")["inputs"]
         net = inp["networkConfiguration"]
         assert net["assignPublicIp"] is False
-        assert net["subnets"] == SUBNETS[: s.config.azCount]
+        assert net["subnets"] == s.private_subnet_ids
         assert inp["launchType"] == "FARGATE"
-        assert inp["desiredCount"] == s.config.scaling.desiredCount
+        assert inp["desiredCount"] == spec.scaling.desired_count
         td = _of(g, TASKDEF, f"{svc}-task")["inputs"]
         cpu, mem = int(td["cpu"]), int(td["memory"])
-        assert (cpu, mem) == s.config.service_size(svc)
+        assert (cpu, mem) == (spec.cpu, spec.memory)
         assert mem in FARGATE_SIZES[cpu]
         assert td["networkMode"] == "awsvpc" and td["requiresCompatibilities"] == ["FARGATE"]
         assert td["runtimePlatform"]["cpuArchitecture"] == spec.architecture == "ARM64"
@@ -291,21 +322,21 @@ def test_tasks_are_private_fargate_with_valid_sizes(stack):
         assert app["portMappings"][0]["containerPort"] == spec.port
         assert app["image"].endswith(f"microservices-{stack}/{svc}:latest")
         group = _of(g, "aws:cloudwatch/logGroup:LogGroup", f"{svc}-logs")["inputs"]
-        assert group["retentionInDays"] == s.config.logRetentionDays
+        assert group["retentionInDays"] == s.log_retention_days
         assert app["logConfiguration"]["options"]["awslogs-group"] == group["name"]
 
 
 def test_security_groups_admit_only_the_alb_and_service_connect_peers():
     s, g = _run("prod")
     peers = _of(g, "aws:ec2/securityGroup:SecurityGroup", "peers-sg")["id"]
-    for svc, spec in s.config.services.items():
+    for svc, spec in _specs(s).items():
         sg = g.outputs["sgs"][svc]
         rules = [r["inputs"] for r in g.of_type(INGRESS) if r["inputs"]["securityGroupId"] == sg]
         sources = sorted(r["referencedSecurityGroupId"] for r in rules)
         assert sources == sorted([peers] + ([ALB_SG] if spec.public else []))
         # Peers reach the Service Connect proxy (its own port on TLS public services), the ALB the app.
         expected = {r["referencedSecurityGroupId"]: spec.port for r in rules}
-        if spec.public and s.config.serviceConnectTls:
+        if spec.public and s.service_connect_tls:
             expected[peers] = 15443
         assert all(r["fromPort"] == r["toPort"] == expected[r["referencedSecurityGroupId"]] for r in rules)
         assert not any("cidrIpv4" in r for r in rules)
@@ -324,9 +355,9 @@ def test_access_grants_open_only_the_granted_resource_to_the_granted_service():
 
 def test_each_service_has_its_own_least_privilege_roles():
     s, g = _run("prod")
-    task_roles = {_of(g, TASKDEF, f"{svc}-task")["inputs"]["taskRoleArn"] for svc in s.config.services}
-    exec_roles = {_of(g, TASKDEF, f"{svc}-task")["inputs"]["executionRoleArn"] for svc in s.config.services}
-    assert len(task_roles) == len(exec_roles) == len(s.config.services)
+    task_roles = {_of(g, TASKDEF, f"{svc}-task")["inputs"]["taskRoleArn"] for svc in _specs(s)}
+    exec_roles = {_of(g, TASKDEF, f"{svc}-task")["inputs"]["executionRoleArn"] for svc in _specs(s)}
+    assert len(task_roles) == len(exec_roles) == len(s.services)
     assert not task_roles & exec_roles
 
     order = json.dumps(_policy_doc(g, "compute-order-task-policy"))
@@ -340,7 +371,7 @@ def test_each_service_has_its_own_least_privilege_roles():
     assert secret_reads == [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [ORDER_SECRET]}]
     pulls = [st for st in order_exec if "ecr:BatchGetImage" in st["Action"]]
     assert pulls[0]["Resource"].endswith("repository/microservices-prod/order")
-    for svc in s.config.services:
+    for svc in _specs(s):
         for st in _policy_doc(g, f"compute-{svc}-exec-policy")["Statement"]:
             assert not (st["Action"] == "*" or st["Action"] == ["*"])
     gw_exec = json.dumps(_policy_doc(g, "compute-gateway-exec-policy"))
@@ -350,7 +381,6 @@ def test_each_service_has_its_own_least_privilege_roles():
 def test_execution_role_reads_every_injected_secret_by_its_bare_arn():
     # ECS takes `<arn>:<json-key>::` in valueFrom, IAM only the secret ARN: a grant that lists a
     # secret only under `secrets`, or with its JSON-key suffix, must still be readable at start.
-    s = settings_for("dev")
     other = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mq-payment-XyZ123"
     access = [ServiceAccess(service="payment", description="broker",
                             secrets={"MQ_USER": f"{other}:username::", "MQ_PASSWORD": f"{other}:password::",
@@ -358,9 +388,7 @@ def test_execution_role_reads_every_injected_secret_by_its_bare_arn():
                             execution_secret_arns=[f"{ORDER_SECRET}:password::"]),
               ServiceAccess(service="user", description="ssm only",
                             secrets={"FLAG": "arn:aws:ssm:us-east-1:123456789012:parameter/flag"})]
-    g = run_mocked(lambda: Compute("compute", ComputeArgs(
-        settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS[:2], alb_security_group_id=ALB_SG,
-        target_group_arns={n: _tg(n) for n in _public(s)}, access=access)), stack="dev")
+    g = run_mocked(lambda: Compute("compute", compute_args("dev", access=access)), stack="dev")
     reads = [st for st in _policy_doc(g, "compute-payment-exec-policy")["Statement"]
              if st["Action"] == "secretsmanager:GetSecretValue"]
     assert reads == [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
@@ -386,7 +414,7 @@ def test_grants_reach_the_containers():
 
 def test_tracing_sidecar_sends_to_xray():
     s, g = _run("prod")
-    for svc in s.config.services:
+    for svc in _specs(s):
         c = _containers(g, svc)
         adot = c[ADOT_CONTAINER]
         assert "aws-otel-collector" in adot["image"] and adot["essential"] is False
@@ -404,13 +432,13 @@ def test_prod_service_connect_uses_private_ca_tls():
     assert REQUIRED_TAGS <= set(ca["inputs"]["tags"])
     activation = g.one("aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate")
     ns = g.one("aws:servicediscovery/httpNamespace:HttpNamespace")
-    for svc in s.config.services:
+    for svc in _specs(s):
         res = _of(g, SERVICE, f"{svc}-service")
         sc = res["inputs"]["serviceConnectConfiguration"]
         assert sc["enabled"] is True and sc["namespace"].endswith(f"namespace/{ns['id']}")
         entry = sc["services"][0]
         assert entry["portName"] == "http" and entry["discoveryName"] == svc
-        assert entry["clientAlias"] == [{"port": s.config.services[svc].port, "dnsName": svc}]
+        assert entry["clientAlias"] == [{"port": _specs(s)[svc].port, "dnsName": svc}]
         assert entry["tls"]["issuerCertAuthority"]["awsPcaAuthorityArn"] == ca["id"]
         assert entry["tls"]["roleArn"].endswith(_of(g, ROLE, "sc-tls-role")["id"])
         assert activation["urn"] in res["dependencies"]
@@ -420,7 +448,7 @@ def test_prod_service_connect_uses_private_ca_tls():
 def test_dev_service_connect_without_tls_has_no_private_ca():
     s, g = _run("dev")
     assert g.of_type("aws:acmpca/certificateAuthority:CertificateAuthority") == []
-    for svc in s.config.services:
+    for svc in _specs(s):
         sc = _of(g, SERVICE, f"{svc}-service")["inputs"]["serviceConnectConfiguration"]
         assert sc["enabled"] is True and "tls" not in sc["services"][0]
 
@@ -431,13 +459,13 @@ def test_cluster_and_repositories(stack):
     cluster = g.one("aws:ecs/cluster:Cluster")["inputs"]
     assert cluster["name"] == naming.cluster_name(stack) == g.outputs["cluster_name"]
     assert {"name": "containerInsights", "value": "enabled"} in cluster["settings"]
-    for svc in s.config.services:
+    for svc in _specs(s):
         repo = _of(g, "aws:ecr/repository:Repository", f"{svc}-repo")["inputs"]
         # Commit tags immutable; only the deploy pointer `latest` may move.
         assert repo["imageTagMutability"] == "IMMUTABLE_WITH_EXCLUSION"
         assert repo["imageTagMutabilityExclusionFilters"] == [{"filter": "latest", "filterType": "WILDCARD"}]
         assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
-        assert repo["forceDelete"] is (not s.config.deletionProtection)
+        assert repo["forceDelete"] is (stack == "dev")
         rules = json.loads(_of(g, "aws:ecr/lifecyclePolicy:LifecyclePolicy", f"{svc}-repo-lifecycle")
                            ["inputs"]["policy"])["rules"]
         assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "any"]
@@ -461,13 +489,9 @@ def test_auto_named_resources_fit_aws_limits(stack):
 
 
 def test_long_service_names_keep_role_names_within_64():
-    base = settings_for("dev")
     long_name = "a-twenty-char-servic"  # the longest name settings accept (20 characters)
-    services = {**base.config.services, long_name: ServiceSettings()}
-    s = dataclasses.replace(base, config=dataclasses.replace(base.config, services=services))
-    g = run_mocked(lambda: Compute("compute-tier-long", ComputeArgs(
-        settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS[:2], alb_security_group_id=ALB_SG,
-        target_group_arns={n: _tg(n) for n in _public(s)})), stack="dev")
+    services = (*stack_services("dev"), ServiceSpec(long_name))
+    g = run_mocked(lambda: Compute("compute-tier-long", compute_args("dev", services)), stack="dev")
     roles = [r["id"] for r in g.of_type(ROLE)]
     assert any("a-twenty" in r for r in roles)
     assert all(len(r) <= 64 for r in roles)
@@ -481,17 +505,15 @@ def test_taggable_resources_carry_service_tags(stack):
         for r in g.of_type(t):
             tags = r["inputs"]["tags"]
             assert REQUIRED_TAGS <= set(tags) and tags["tier"] == "compute", r["name"]
-    for svc, spec in s.config.services.items():
+    for svc, spec in _specs(s).items():
         tags = _of(g, SERVICE, f"{svc}-service")["inputs"]["tags"]
         assert tags["service"] == svc and tags["critical"] == str(spec.critical).lower()
 
 
 def test_public_service_without_target_group_is_rejected():
-    s = settings_for("prod")
+    args = dataclasses.replace(compute_args("prod"), target_group_arns={})
     with pytest.raises(Exception, match="without a target group"):
-        run_mocked(lambda: Compute("compute", ComputeArgs(
-            settings=s, vpc_id="vpc-1", private_subnet_ids=SUBNETS, alb_security_group_id=ALB_SG,
-            target_group_arns={})), stack="prod")
+        run_mocked(lambda: Compute("compute", args), stack="prod")
 
 
 def test_service_connect_tls_proxy_leaves_the_app_port_to_the_alb():
@@ -501,8 +523,8 @@ def test_service_connect_tls_proxy_leaves_the_app_port_to_the_alb():
 
     for stack in ("prod", "dev"):
         s, g = _run(stack)
-        tls = s.config.serviceConnectTls
-        for svc, spec in s.config.services.items():
+        tls = s.service_connect_tls
+        for svc, spec in _specs(s).items():
             service = _of(g, SERVICE, f"{svc}-service")["inputs"]
             sc = service["serviceConnectConfiguration"]["services"][0]
             peers = _of(g, INGRESS, f"{svc}-from-peers")["inputs"]
@@ -520,14 +542,14 @@ def test_service_connect_tls_proxy_leaves_the_app_port_to_the_alb():
 def test_request_count_tracking_covers_both_target_groups_of_the_canary_pair():
     """ECS moves production traffic between the two groups at each deployment."""
     s, g = _run("prod", blue_green=True)
-    for svc, spec in s.config.services.items():
+    for svc, spec in _specs(s).items():
         policies = [r for r in g.of_type(POLICY) if r["name"].endswith(f"{svc}-requests-target")]
         if not spec.public:
             assert not policies
             continue
         (policy,) = policies
         cfg = policy["inputs"]["targetTrackingScalingPolicyConfiguration"]
-        assert cfg["targetValue"] == s.config.scaling.requestsPerTarget and "predefinedMetricSpecification" not in cfg
+        assert cfg["targetValue"] == spec.scaling.requests_per_target and "predefinedMetricSpecification" not in cfg
         metrics = cfg["customizedMetricSpecification"]["metrics"]
         groups = [m["metricStat"]["metric"]["dimensions"][0]["value"] for m in metrics if "metricStat" in m]
         assert len(set(groups)) == 2 and all(grp.startswith("targetgroup/") for grp in groups)
@@ -543,10 +565,9 @@ def test_request_count_tracking_without_a_canary_pair_uses_the_predefined_metric
 
 
 def test_a_service_with_its_own_counts_gets_them_in_ecs_and_autoscaling():
-    from components.config.settings import SEED_SERVICES
-
-    seed = {**SEED_SERVICES, "payment": {**SEED_SERVICES["payment"], "desiredCount": 5, "minCount": 4, "maxCount": 40}}
-    s, g = _run("prod", services_json=json.dumps(seed))
+    own = ServiceScaling(desired_count=5, min_count=4, max_count=40)
+    services = tuple(dataclasses.replace(sv, scaling=own) if sv.name == "payment" else sv for sv in SEED)
+    s, g = _run("prod", services=services)
     pay = _of(g, SERVICE, "payment-service")["inputs"]
     target = _of(g, TARGET, "payment-scaling-target")["inputs"]
     assert pay["desiredCount"] == 5 and (target["minCapacity"], target["maxCapacity"]) == (4, 40)

@@ -189,46 +189,47 @@ def test_advice_quiet_on_an_optimised_stack():
 
 # --------------------------------------------------------------------------- budget component
 def test_budget_component_under_mocks():
-    from conftest import settings_for
+    from _helpers import base_tags
     from preflight.harness import run_mocked
 
     from components.budget.budget import Budget, BudgetArgs
 
     topic = "arn:aws:sns:us-east-1:314159265358:microservices-alarms"
-    for stack in ("prod", "dev"):
-        s = settings_for(stack)
-        g = run_mocked(lambda: Budget("budget", BudgetArgs(settings=s, sns_topic_arn=topic)), stack=stack)
+    for stack, amount in (("prod", 3000.0), ("dev", 500.0)):  # the committed monthlyBudgetUsd
+        args = BudgetArgs(stack=stack, amount_usd=amount, base_tags=base_tags(stack), sns_topic_arn=topic)
+        g = run_mocked(lambda: Budget("budget", args), stack=stack)
         comp = g.one("platform:cost:Budget")
         b = g.one("aws:budgets/budget:Budget")
         assert b["name"] == "budget-monthly" and b["parent"] == comp["urn"]
         i = b["inputs"]
         assert i["budgetType"] == "COST" and i["timeUnit"] == "MONTHLY" and i["limitUnit"] == "USD"
-        assert float(i["limitAmount"]) == float(s.config.monthlyBudgetUsd)
+        assert float(i["limitAmount"]) == amount
         assert i["costFilters"] == [{"name": "TagKeyValue", "values": [f"user:stack${stack}"]}]
         notes = sorted(i["notifications"], key=lambda n: n["threshold"])
         assert [n["threshold"] for n in notes] == [80, 100]
         for n in notes:
             assert n["notificationType"] == "FORECASTED" and n["thresholdType"] == "PERCENTAGE"
             assert n["comparisonOperator"] == "GREATER_THAN"
-            # The committed stacks set no alertEmail: the alarm topic is the one subscriber.
+            # No alert address: the alarm topic is the one subscriber.
             assert n["subscriberSnsTopicArns"] == [topic] and "subscriberEmailAddresses" not in n
         assert i["tags"]["stack"] == stack and i["tags"]["tier"] == "cost"
     # With an address, the alerts are mailed too.
-    s = settings_for("prod", alertEmail="ops@acme-shop.io")
-    g = run_mocked(lambda: Budget("budget", BudgetArgs(settings=s, sns_topic_arn=topic)), stack="prod")
+    args = BudgetArgs(stack="prod", amount_usd=3000.0, base_tags=base_tags("prod"), sns_topic_arn=topic,
+                      alert_email="ops@acme-shop.io")
+    g = run_mocked(lambda: Budget("budget", args), stack="prod")
     for n in g.one("aws:budgets/budget:Budget")["inputs"]["notifications"]:
         assert n["subscriberEmailAddresses"] == ["ops@acme-shop.io"] and n["subscriberSnsTopicArns"] == [topic]
 
 
-def test_budget_args_without_settings_and_bad_amount():
+def test_budget_args_need_a_positive_amount_and_a_subscriber():
     from components.budget.budget import BudgetArgs
 
-    assert BudgetArgs(stack="x", amount_usd=10, alert_email="a@b.c").resolved() == ("x", 10, "a@b.c", {})
-    assert BudgetArgs(stack="x", amount_usd=10, sns_topic_arn="arn:topic").resolved() == ("x", 10, None, {})
-    with pytest.raises(ValueError):
-        BudgetArgs(stack="x").resolved()
+    assert BudgetArgs(stack="x", amount_usd=10, base_tags={}, alert_email="a@b.c").sns_topic_arn is None
+    assert BudgetArgs(stack="x", amount_usd=10, base_tags={}, sns_topic_arn="arn:topic").alert_email is None
+    with pytest.raises(ValueError, match="amount_usd"):
+        BudgetArgs(stack="x", amount_usd=0, base_tags={}, sns_topic_arn="arn:topic")
     with pytest.raises(ValueError):  # nobody to tell
-        BudgetArgs(stack="x", amount_usd=10).resolved()
+        BudgetArgs(stack="x", amount_usd=10, base_tags={})
 
 
 @pytest.mark.heavy

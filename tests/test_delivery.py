@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
 import yaml
 
-from conftest import ROOT, run_mocked, settings_for
+from _helpers import base_tags
+from conftest import ROOT, run_mocked
 from components.compute.containers import APP_CONTAINER
 from components.delivery.delivery import BUILDSPEC, Delivery, DeliveryArgs
 
@@ -17,18 +17,26 @@ PROJECT = "aws:codebuild/project:Project"
 from preflight.mocks import ACCOUNT
 
 
-def build(stack: str, connection: str | None = None, **overrides: str):
-    s = settings_for(stack, **overrides)
+SERVICES = ("gateway", "user", "order", "inventory", "payment", "notification", "stream-processor")
+
+
+def delivery_args(stack: str, services=SERVICES, **extra) -> DeliveryArgs:
+    """The seed's services on ARM64; dev keeps 7 days of logs and no deletion protection."""
+    return DeliveryArgs(
+        stack=stack, region="us-east-1", base_tags=base_tags(stack), cluster_name=f"microservices-{stack}",
+        ecr_repository_names={n: f"{stack}-{n}" for n in services}, architectures={n: "ARM64" for n in SERVICES},
+        repositories={n: ("acme/edge-gateway" if n == "gateway" else f"acme/{n}") for n in services},
+        log_retention_days=30 if stack == "prod" else 7, deletion_protection=stack == "prod", **extra)
+
+
+def build(stack: str, connection: str | None = None):
+    args = delivery_args(stack, source_connection_arn=connection)
 
     def program():
-        d = Delivery("delivery", DeliveryArgs(
-            settings=s, cluster_name=f"microservices-{stack}",
-            ecr_repository_names={n: f"{stack}-{n}" for n in s.config.services},
-            source_connection_arn=connection,
-            repositories={n: ("acme/edge-gateway" if n == "gateway" else f"acme/{n}") for n in s.config.services}))
+        d = Delivery("delivery", args)
         return {"pipelines": d.pipeline_names, "bucket": d.artifact_bucket}
 
-    return s, run_mocked(program, stack=stack)
+    return args, run_mocked(program, stack=stack)
 
 
 @pytest.fixture(scope="module", params=["prod", "dev"])
@@ -44,8 +52,8 @@ def by_name(graph, type_: str) -> dict[str, dict]:
 def test_one_v2_pipeline_per_service_with_source_build_deploy(stack):
     name, s, graph = stack
     pipelines = by_name(graph, PIPELINE)
-    assert graph.outputs["pipelines"] == {svc: f"microservices-{name}-{svc}" for svc in s.config.services}
-    for svc in s.config.services:
+    assert graph.outputs["pipelines"] == {svc: f"microservices-{name}-{svc}" for svc in s.ecr_repository_names}
+    for svc in s.ecr_repository_names:
         p = pipelines[f"microservices-{name}-{svc}"]
         assert p["pipelineType"] == "V2"
         assert [st["name"] for st in p["stages"]] == ["Source", "Build", "Deploy"]
@@ -69,9 +77,9 @@ def test_one_v2_pipeline_per_service_with_source_build_deploy(stack):
 def test_builds_run_on_the_service_architecture_and_push_to_its_repository(stack):
     name, s, graph = stack
     projects = by_name(graph, PROJECT)
-    for svc, sc in s.config.services.items():
+    for svc, arch in s.architectures.items():
         env = projects[f"microservices-{name}-{svc}"]["environment"]
-        assert env["type"] == ("ARM_CONTAINER" if sc.architecture == "ARM64" else "LINUX_CONTAINER")
+        assert env["type"] == ("ARM_CONTAINER" if arch == "ARM64" else "LINUX_CONTAINER")
         assert env["privilegedMode"] is True
         variables = {v["name"]: v["value"] for v in env["environmentVariables"]}
         assert variables["REPOSITORY_URI"] == f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{name}-{svc}"
@@ -80,12 +88,9 @@ def test_builds_run_on_the_service_architecture_and_push_to_its_repository(stack
 
 
 def test_x86_services_build_on_x86():
-    s = settings_for("dev")
-    services = dict(s.config.services)
-    services["gateway"] = dataclasses.replace(services["gateway"], architecture="X86_64")
-    s2 = dataclasses.replace(s, config=dataclasses.replace(s.config, services=services))
     graph = run_mocked(lambda: Delivery("delivery", DeliveryArgs(
-        settings=s2, cluster_name="c", ecr_repository_names={"gateway": "gw"},
+        stack="dev", region="us-east-1", base_tags=base_tags("dev"), cluster_name="c",
+        ecr_repository_names={"gateway": "gw"}, architectures={"gateway": "X86_64"},
         repositories={"gateway": "acme/gateway"})), stack="dev")
     env = graph.one(PROJECT)["inputs"]["environment"]
     assert env["type"] == "LINUX_CONTAINER" and "x86_64" in env["image"]
@@ -93,11 +98,10 @@ def test_x86_services_build_on_x86():
 
 
 def test_every_service_needs_its_source_repository():
-    s = settings_for("dev")
+    args = delivery_args("dev", ("gateway", "user"))
+    args.repositories = {"gateway": "acme/gateway"}
     with pytest.raises(ValueError, match="no source repository for service"):
-        run_mocked(lambda: Delivery("delivery", DeliveryArgs(
-            settings=s, cluster_name="c", ecr_repository_names={"gateway": "gw", "user": "us"},
-            repositories={"gateway": "acme/gateway"})), stack="dev")
+        run_mocked(lambda: Delivery("delivery", args), stack="dev")
 
 
 def test_buildspec_pushes_the_commit_tag_and_moves_latest_and_writes_image_definitions():
@@ -130,15 +134,15 @@ def test_artifact_bucket_is_private_encrypted_and_expires(stack):
     rule = graph.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["inputs"]["rules"][0]
     assert rule["status"] == "Enabled" and rule["expiration"]["days"] == 30
     bucket = graph.one("aws:s3/bucket:Bucket")["inputs"]
-    assert bucket["forceDestroy"] is (not s.config.deletionProtection)
+    assert bucket["forceDestroy"] is (not s.deletion_protection)
     assert bucket["tags"]["tier"] == "delivery"
 
 
 def test_build_logs_expire_with_the_stack_retention(stack):
     _, s, graph = stack
     groups = graph.of_type("aws:cloudwatch/logGroup:LogGroup")
-    assert len(groups) == len(s.config.services)
-    assert all(g["inputs"]["retentionInDays"] == s.config.logRetentionDays for g in groups)
+    assert len(groups) == len(s.ecr_repository_names)
+    assert all(g["inputs"]["retentionInDays"] == s.log_retention_days for g in groups)
     projects = {p["inputs"]["logsConfig"]["cloudwatchLogs"]["groupName"] for p in graph.of_type(PROJECT)}
     assert projects == {g["inputs"]["name"] for g in groups}
 

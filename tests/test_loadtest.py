@@ -3,6 +3,7 @@ which routes it requests, and the locustfile itself run headless against a local
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import json
 import os
@@ -22,6 +23,7 @@ from platform_policies.rules import ecs as ecs_rules
 
 from components.edge.routing import API_STAGE, default_route_service, path_rules
 from components.loadtest import loadtest, plan as lt_plan
+from components.stack_args import load_run
 
 ON = ["loadTest.enabled=true"]
 SERVICE = "aws:ecs/service:Service"
@@ -100,7 +102,7 @@ def test_prod_plan_with_the_load_test():
             "awslogs-stream-prefix": c["name"]}}
         env = {e["name"]: e["value"] for e in c["environment"]}
         assert env["LOCUSTFILE"] == lt_plan.LOCUSTFILE.read_text()
-        assert json.loads(env["LOAD_TEST_ROUTES"]) == lt_plan.routes(settings_for("prod").config)
+        assert json.loads(env["LOAD_TEST_ROUTES"]) == _prod_routes()
     assert master["portMappings"] == [{"name": "locust", "containerPort": 5557, "protocol": "tcp"}]
     group = one(plan, "aws:cloudwatch/logGroup:LogGroup", "loadtest-logs")["inputs"]
     assert group["name"] == "/ecs/microservices-prod/loadtest" and group["retentionInDays"] == 30
@@ -223,6 +225,10 @@ def test_no_runs_no_task_cost():
 
 # ---- routes --------------------------------------------------------------------------------------
 
+def _prod_routes() -> list[dict[str, str]]:
+    return lt_plan.routes(load_run(settings_for("prod")).paths)
+
+
 def _routed_to(settings, path: str) -> str:
     """The service the ALB sends ``path`` to: the first matching rule by priority, else the default route."""
     paths = {n: s.path for n, s in settings.config.services.items() if s.public}
@@ -240,7 +246,7 @@ def _routed_to(settings, path: str) -> str:
 ])
 def test_every_public_service_has_a_route_the_alb_sends_to_it(overrides):
     settings = settings_for("prod", **overrides)
-    routes = lt_plan.routes(settings.config)
+    routes = lt_plan.routes(load_run(settings).paths)
     public = [n for n, s in settings.config.services.items() if s.public]
     assert [r["service"] for r in routes] == public
     for r in routes:
@@ -293,7 +299,7 @@ def _run_locust(routes: list[dict], failing: str = "") -> tuple[set[str], dict[s
 
 
 def test_the_locustfile_requests_every_route_without_failures():
-    routes = lt_plan.routes(settings_for("prod").config)
+    routes = _prod_routes()
     seen, stats = _run_locust(routes)
     assert {r["path"] for r in routes} <= seen
     assert set(stats) == {r["service"] for r in routes}
@@ -301,7 +307,7 @@ def test_the_locustfile_requests_every_route_without_failures():
 
 
 def test_the_locustfile_records_a_failing_route():
-    routes = lt_plan.routes(settings_for("prod").config)
+    routes = _prod_routes()
     _, stats = _run_locust(routes, failing="/orders")
     assert stats["order"]["num_failures"] == stats["order"]["num_requests"] > 0
     assert all(s["num_failures"] == 0 for n, s in stats.items() if n != "order")
@@ -312,8 +318,7 @@ def test_the_master_and_worker_command_lines_run_a_distributed_test(tmp_path):
     master, the master writes the locustfile, runs, prints its CSV results and the end marker.  Changed only
     where this machine differs: the home directory, the master's address and port, the run time (the
     setting counts minutes), and the final idle sleep."""
-    cfg = settings_for("prod", **{"loadTest.users": "3", "loadTest.spawnRate": "3",
-                                  "loadTest.usersPerWorker": "3"}).config
+    run = dataclasses.replace(load_run(settings_for("prod")), users=3, spawn_rate=3, workers=1)
     stub = _Stub()
     threading.Thread(target=stub.serve_forever, daemon=True).start()
     with socket.socket() as s:
@@ -321,16 +326,16 @@ def test_the_master_and_worker_command_lines_run_a_distributed_test(tmp_path):
         port = s.getsockname()[1]
 
     def local(cmd: str) -> str:
-        out = (cmd.replace(lt_plan.HOME, str(tmp_path)).replace(f"--run-time {cfg.loadTest.runMinutes}m", "--run-time 3s")
+        out = (cmd.replace(lt_plan.HOME, str(tmp_path)).replace(f"--run-time {run.run_minutes}m", "--run-time 3s")
                .replace(f"-port {lt_plan.MASTER_PORT}", f"-port {port}")  # --master-bind-port, --master-port
                .replace(f"--master-host {lt_plan.MASTER_DNS_NAME}", "--master-host 127.0.0.1")
                .replace("exec sleep infinity", "exit 0"))
         assert out != cmd
         return out
 
-    env = {**os.environ, **lt_plan.environment(cfg), "LOAD_TEST_WAIT_MIN": "0", "LOAD_TEST_WAIT_MAX": "0.05",
+    env = {**os.environ, **lt_plan.environment(run), "LOAD_TEST_WAIT_MIN": "0", "LOAD_TEST_WAIT_MAX": "0.05",
            "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])}
-    master_cmd = local(lt_plan.master_command(cfg.loadTest, "http://stub")).replace(
+    master_cmd = local(lt_plan.master_command(run, "http://stub")).replace(
         "--host http://stub", f"--host http://127.0.0.1:{stub.server_address[1]}")
     worker_cmd = local(lt_plan.worker_command())
     worker = subprocess.Popen(["sh", "-c", worker_cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -348,6 +353,6 @@ def test_the_master_and_worker_command_lines_run_a_distributed_test(tmp_path):
     assert master.returncode == 0, master.stderr[-2000:]
     assert "== load test finished (locust exit 0)" in out, out[-2000:]
     stats = out[out.index("== stats.csv"):out.index("== failures.csv")]
-    for route in lt_plan.routes(cfg):
+    for route in lt_plan.routes(run.paths):
         assert f'GET,{route["service"]},' in stats
-    assert {r["path"] for r in lt_plan.routes(cfg)} <= stub.seen
+    assert {r["path"] for r in lt_plan.routes(run.paths)} <= stub.seen

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from _helpers import REQUIRED_TAGS
-from conftest import run_mocked, settings_for
+from _helpers import REQUIRED_TAGS, base_tags
+from conftest import run_mocked
 from preflight.mocks import ACCOUNT
 from components.shared import naming
 from components.observability.observability import (Observability, ObservabilityArgs, cache_member_ids, db_connection_threshold,
@@ -17,25 +17,33 @@ from components.observability.observability import (Observability, Observability
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
-def build(stack: str, *, alternates: bool = True, **overrides: str):
-    s = settings_for(stack, **overrides)
-    holder = {}
-    public = [n for n, v in s.config.services.items() if v.public]
+# The seed's services (name -> behind the ALB) and database owners; what prod and dev size differently.
+SERVICES = {"gateway": True, "user": True, "order": True, "inventory": True, "payment": True,
+            "notification": False, "stream-processor": False}
+DB_OWNERS = ("user", "order", "inventory")
+STACKS = {"prod": dict(db_instance_class="db.t3.medium", cache_replicas=1, mq_deployment_mode="ACTIVE_STANDBY_MULTI_AZ"),
+          "dev": dict(db_instance_class="db.t3.micro", cache_replicas=0, mq_deployment_mode="SINGLE_INSTANCE")}
+
+
+def build(stack: str, *, alternates: bool = True, **extra):
+    public = [n for n, behind_alb in SERVICES.items() if behind_alb]
+    args = ObservabilityArgs(
+        stack=stack, region="us-east-1", base_tags=base_tags(stack), services=SERVICES,
+        alb_arn_suffix="app/edge-alb-1234567/50dc6c495c0c9188",
+        target_group_arn_suffixes={n: f"targetgroup/{n}-tg/73e2d6bc24d8a067" for n in public},
+        alternate_target_group_arn_suffixes={n: f"targetgroup/{n}-alt/0a1b2c3d4e5f6a7b" for n in public}
+        if alternates else {},
+        db_instance_ids={o: f"{stack}-{o}-db" for o in DB_OWNERS},
+        cache_replication_group_id=f"{stack}-inventory-cache", cache_owner="inventory",
+        kafka_cluster_name=f"{stack}-kafka", mq_broker_name=f"{stack}-payments", mq_owner="payment",
+        **{**STACKS[stack], **extra})
 
     def program():
-        obs = Observability("observability", ObservabilityArgs(
-            settings=s, alb_arn_suffix="app/edge-alb-1234567/50dc6c495c0c9188",
-            target_group_arn_suffixes={n: f"targetgroup/{n}-tg/73e2d6bc24d8a067" for n in public},
-            alternate_target_group_arn_suffixes={n: f"targetgroup/{n}-alt/0a1b2c3d4e5f6a7b" for n in public}
-            if alternates else {},
-            db_instance_ids={o: f"{stack}-{o}-db" for o in s.config.database.owners},
-            cache_replication_group_id=f"{stack}-inventory-cache",
-            kafka_cluster_name=f"{stack}-kafka", mq_broker_name=f"{stack}-payments"))
-        holder["obs"] = obs
+        obs = Observability("observability", args)
         return {"topic": obs.alarm_topic_arn, "service_alarms": obs.service_alarm_names,
                 "stop": obs.chaos_stop_alarm_arns, "dashboard": obs.dashboard_name}
 
-    return s, run_mocked(program, stack=stack)
+    return args, run_mocked(program, stack=stack)
 
 
 @pytest.fixture(scope="module", params=["prod", "dev"])
@@ -51,16 +59,16 @@ def alarms(graph) -> dict[str, dict]:
 def test_service_alarm_names_match_naming_and_are_outputs_of_the_alarms(stack):
     name, s, graph = stack
     by_name = alarms(graph)
-    assert set(graph.outputs["service_alarms"]) == set(s.config.services)
-    for svc, sc in s.config.services.items():
-        expected = naming.service_alarm_names(name, svc, sc.public)
+    assert set(graph.outputs["service_alarms"]) == set(s.services)
+    for svc, public in s.services.items():
+        expected = naming.service_alarm_names(name, svc, public)
         assert graph.outputs["service_alarms"][svc] == expected
         assert all(n in by_name for n in expected), "the canary rollback alarms exist with exactly these names"
 
 
 def test_service_cpu_alarm_is_80_percent_for_5_minutes(stack):
     name, s, graph = stack
-    for svc in s.config.services:
+    for svc in s.services:
         a = alarms(graph)[f"{name}-{svc}-cpu-high"]
         assert (a["namespace"], a["metricName"], a["statistic"]) == ("AWS/ECS", "CPUUtilization", "Average")
         assert a["dimensions"] == {"ClusterName": naming.cluster_name(name), "ServiceName": naming.ecs_service_name(svc)}
@@ -84,7 +92,7 @@ def test_error_rate_alarms_use_metric_math_over_10_minutes(stack):
     assert alb["threshold"] == 1 and alb["evaluationPeriods"] * 60 == 600
     assert all(q["metric"]["dimensions"]["LoadBalancer"] == "app/edge-alb-1234567/50dc6c495c0c9188"
                for q in queries.values() if "metric" in q)
-    for svc in [n for n, v in s.config.services.items() if v.public]:
+    for svc in [n for n, public in s.services.items() if public]:
         a = by_name[f"{name}-{svc}-5xx-rate"]
         dims = [q["metric"]["dimensions"] for q in a["metricQueries"] if "metric" in q]
         assert {d["TargetGroup"] for d in dims} == {f"targetgroup/{svc}-tg/73e2d6bc24d8a067",
@@ -95,7 +103,7 @@ def test_error_rate_alarms_use_metric_math_over_10_minutes(stack):
 def test_service_error_rate_sums_both_target_groups_of_the_canary_pair(stack):
     """ECS shifts traffic between the two groups: errors and requests of both count, each id used."""
     name, s, graph = stack
-    for svc in [n for n, v in s.config.services.items() if v.public]:
+    for svc in [n for n, public in s.services.items() if public]:
         a = alarms(graph)[f"{name}-{svc}-5xx-rate"]
         metrics = {q["id"]: q["metric"] for q in a["metricQueries"] if "metric" in q}
         (expr,) = [q["expression"] for q in a["metricQueries"] if q.get("returnData")]
@@ -110,7 +118,7 @@ def test_service_error_rate_sums_both_target_groups_of_the_canary_pair(stack):
 def test_single_target_group_rate_without_an_alternate():
     s, graph = build("dev", alternates=False)
     by_name = alarms(graph)
-    for svc in [n for n, v in s.config.services.items() if v.public]:
+    for svc in [n for n, public in s.services.items() if public]:
         a = by_name[f"dev-{svc}-5xx-rate"]
         assert [q["id"] for q in a["metricQueries"]] == ["errors", "requests", "e1"]
         assert a["metricQueries"][-1]["expression"] == "100 * (FILL(errors, 0)) / (FILL(requests, 0))"
@@ -143,8 +151,8 @@ def test_response_time_alarm_is_1_second_for_5_minutes(stack):
 
 def test_db_connection_alarm_is_90_percent_of_max_connections_for_2_minutes(stack):
     name, s, graph = stack
-    klass = s.config.database.instanceClass
-    for owner in s.config.database.owners:
+    klass = s.db_instance_class
+    for owner in s.db_instance_ids:
         a = alarms(graph)[f"{name}-{owner}-db-connections"]
         assert a["dimensions"] == {"DBInstanceIdentifier": f"{name}-{owner}-db"}
         assert a["threshold"] == db_connection_threshold(klass)
@@ -163,18 +171,18 @@ def test_max_connections_follow_the_rds_formula():
 def test_cache_and_broker_health_alarms(stack):
     name, s, graph = stack
     by_name = alarms(graph)
-    nodes = cache_member_ids(f"{name}-inventory-cache", s.config.cache.replicas)
+    nodes = cache_member_ids(f"{name}-inventory-cache", s.cache_replicas)
     cpu = by_name[f"{name}-cache-engine-cpu"]
     assert sorted(q["metric"]["dimensions"]["CacheClusterId"] for q in cpu["metricQueries"] if "metric" in q) == nodes
     assert f"{name}-cache-memory" in by_name
-    assert (f"{name}-cache-replication-lag" in by_name) == (s.config.cache.replicas > 0)
+    assert (f"{name}-cache-replication-lag" in by_name) == (s.cache_replicas > 0)
     assert by_name[f"{name}-kafka-offline-partitions"]["dimensions"] == {"Cluster Name": f"{name}-kafka"}
     controller = by_name[f"{name}-kafka-active-controller"]
     assert controller["comparisonOperator"] == "LessThanThreshold" and controller["treatMissingData"] == "breaching"
     heap = by_name[f"{name}-mq-heap-usage"]
     brokers = sorted(q["metric"]["dimensions"]["Broker"] for q in heap["metricQueries"] if "metric" in q)
-    assert brokers == mq_instance_names(f"{name}-payments", s.config.mq_deployment_mode)
-    assert len(brokers) == (2 if s.config.multiAz.broker else 1)
+    assert brokers == mq_instance_names(f"{name}-payments", s.mq_deployment_mode)
+    assert len(brokers) == (2 if s.mq_deployment_mode == "ACTIVE_STANDBY_MULTI_AZ" else 1)
 
 
 def test_every_alarm_notifies_the_topic_and_is_tagged(stack):
@@ -204,12 +212,12 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(stack):
     budgets = [st for st in policy if st["Principal"] == {"Service": "budgets.amazonaws.com"}]
     assert [st["Action"] for st in budgets] == ["sns:Publish"]
     assert budgets[0]["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:budgets::{ACCOUNT}:*"}
-    # The committed stacks set no alertEmail: no subscription (the topic ARN is an output).
-    assert s.config.alertEmail is None and not graph.of_type("aws:sns/topicSubscription:TopicSubscription")
+    # No alert address: no subscription (the topic ARN is an output).
+    assert s.alert_email is None and not graph.of_type("aws:sns/topicSubscription:TopicSubscription")
 
 
 def test_alert_email_subscribes_to_the_topic():
-    _, graph = build("prod", alertEmail="ops@acme-shop.io")
+    _, graph = build("prod", alert_email="ops@acme-shop.io")
     sub = graph.one("aws:sns/topicSubscription:TopicSubscription")["inputs"]
     assert sub["protocol"] == "email" and sub["endpoint"] == "ops@acme-shop.io"
 
@@ -229,12 +237,12 @@ def test_dashboard_shows_latency_throughput_errors_cpu_memory_db_and_cache(stack
     assert {"TargetResponseTime", "RequestCount", "HTTPCode_Target_5XX_Count", "CPUUtilization",
             "MemoryUtilization", "DatabaseConnections", "CacheHits", "CacheMisses"} <= metrics
     cpu = next(w for w in widgets if w["properties"]["title"].startswith("ECS CPU"))
-    assert len(cpu["properties"]["metrics"]) == len(s.config.services)
+    assert len(cpu["properties"]["metrics"]) == len(s.services)
     assert all(w["properties"]["region"] == "us-east-1" for w in widgets)
 
 
 def test_missing_target_group_for_a_public_service_is_refused():
-    s = settings_for("prod")
     with pytest.raises(Exception, match="gateway"):
         run_mocked(lambda: Observability("observability", ObservabilityArgs(
-            settings=s, alb_arn_suffix="app/x/y", target_group_arn_suffixes={}, db_instance_ids={})))
+            stack="prod", region="us-east-1", base_tags=base_tags("prod"), services=SERVICES,
+            alb_arn_suffix="app/x/y", target_group_arn_suffixes={}, db_instance_ids={})))

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared import naming
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
 
 TIER = "chaos"
 
@@ -35,16 +35,24 @@ FIS_DESCRIPTION_MAX = 512
 class ChaosArgs:
     """Inputs of the chaos tier."""
 
-    settings: Settings
-    """Stack settings (services, scaling.desiredCount, multiAz.database)."""
+    stack: str
+    """Stack name, in descriptions and Name tags."""
+    region: str
+    """Region of the tasks the role may stop."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
     cluster_arn: pulumi.Input[str]
     """ECS cluster ARN."""
     service_arns: dict[str, pulumi.Input[str]]
-    """Service -> ECS service ARN (templates are created after the services)."""
+    """Service -> ECS service ARN, one stop-tasks template each (created after the services)."""
+    desired_counts: Mapping[str, int]
+    """Service -> its task count at deploy time (a stop-tasks selection never resolves to zero tasks)."""
     db_instance_arns: dict[str, pulumi.Input[str]]
     """Owning service -> RDS DB instance ARN."""
     stop_alarm_arns: list[pulumi.Input[str]]
     """CloudWatch alarm ARNs that stop any experiment (at least one; AWS allows 5 per template)."""
+    db_multi_az: bool = True
+    """The databases have a Multi-AZ standby, so the reboot forces a failover."""
     task_stop_percent: int = 30
     """Share of a service's tasks the stop-tasks experiment stops (at least one task)."""
     availability_zone: Optional[str] = None
@@ -70,7 +78,7 @@ class Chaos(pulumi.ComponentResource):
             raise ValueError("chaos: at least one stop-condition alarm is required (experiments must be stoppable)")
         if not 1 <= args.task_stop_percent <= 100:
             raise ValueError(f"chaos: task_stop_percent must be 1-100; got {args.task_stop_percent}")
-        self._name, self._args, self._s = name, args, args.settings
+        self._name, self._args, self._stack = name, args, args.stack
         self._cluster_name = pulumi.Output.from_input(args.cluster_arn).apply(lambda a: a.split("/")[-1])
         self._stop_conditions = [aws.fis.ExperimentTemplateStopConditionArgs(source="aws:cloudwatch:alarm", value=a)
                                  for a in args.stop_alarm_arns]
@@ -78,7 +86,7 @@ class Chaos(pulumi.ComponentResource):
         role = self._role()
         self.role_arn = role.arn
         self.experiment_template_ids = {}
-        for svc in self._s.config.services:
+        for svc in args.service_arns:
             self.experiment_template_ids[f"{svc}-stop-tasks"] = self._stop_tasks(svc, role).id
         self.experiment_template_ids["az-tasks"] = self._az_tasks(role).id
         for owner, arn in args.db_instance_arns.items():
@@ -98,11 +106,11 @@ class Chaos(pulumi.ComponentResource):
                            "Condition": {"StringEquals": {"aws:SourceAccount": acct}}}]}))
         role = aws.iam.Role(
             f"{self._name}-fis-role",
-            description=f"FIS experiments of the {self._s.stack} platform (stop tasks, reboot databases)",
+            description=f"FIS experiments of the {self._stack} platform (stop tasks, reboot databases)",
             assume_role_policy=trust,
-            tags=self._s.tags(TIER),
+            tags=tier_tags(self._args.base_tags, TIER),
             opts=pulumi.ResourceOptions(parent=self))
-        region = self._s.region
+        region = self._args.region
         db_arns = list(self._args.db_instance_arns.values())
         policy = pulumi.Output.all(
             account, partition, self._args.cluster_arn, self._cluster_name,
@@ -145,7 +153,7 @@ class Chaos(pulumi.ComponentResource):
             experiment_options=aws.fis.ExperimentTemplateExperimentOptionsArgs(
                 account_targeting="single-account",
                 empty_target_resolution_mode="skip" if skip_empty else "fail"),
-            tags={**self._s.tags(TIER, service), "Name": f"{self._s.stack}-{suffix}"},
+            tags={**tier_tags(self._args.base_tags, TIER, service), "Name": f"{self._stack}-{suffix}"},
             opts=pulumi.ResourceOptions(parent=self))
 
     def _service_target(self, target: str, svc: str, selection: str,
@@ -159,10 +167,10 @@ class Chaos(pulumi.ComponentResource):
 
     def _stop_tasks(self, svc: str, role: aws.iam.Role) -> aws.fis.ExperimentTemplate:
         pct = self._args.task_stop_percent
-        selection = task_selection(self._s.config.service_scaling(svc).desiredCount, pct)
+        selection = task_selection(self._args.desired_counts[svc], pct)
         return self._template(
             f"{svc}-stop-tasks",
-            f"{self._s.stack}: stop {pct} % (at least one) of the {svc} service's tasks; ECS must replace "
+            f"{self._stack}: stop {pct} % (at least one) of the {svc} service's tasks; ECS must replace "
             f"them without customer-facing errors.",
             role, service=svc,
             targets=[self._service_target("tasks", svc, selection)],
@@ -172,7 +180,7 @@ class Chaos(pulumi.ComponentResource):
 
     def _az_tasks(self, role: aws.iam.Role) -> aws.fis.ExperimentTemplate:
         az = self._args.availability_zone or aws.get_availability_zones_output(state="available").names[0]
-        services = list(self._s.config.services)
+        services = list(self._args.service_arns)
         targets, actions = [], []
         for i, svc in enumerate(services):
             target = naming.fit(f"{svc}-tasks", 64)
@@ -186,18 +194,18 @@ class Chaos(pulumi.ComponentResource):
                 target=aws.fis.ExperimentTemplateActionTargetArgs(key="Tasks", value=target)))
         return self._template(
             "az-tasks",
-            f"{self._s.stack}: stop every platform task in one Availability Zone; the services must keep "
+            f"{self._stack}: stop every platform task in one Availability Zone; the services must keep "
             f"serving from the other AZs while ECS replaces them.",
             # A service with no task in that AZ is skipped rather than failing the experiment.
             role, targets=targets, actions=actions, skip_empty=True)
 
     def _db_failover(self, owner: str, arn: pulumi.Input[str], role: aws.iam.Role) -> aws.fis.ExperimentTemplate:
         # RDS refuses ForceFailover on a Single-AZ instance, so without a standby this is a plain reboot.
-        failover = self._s.config.multiAz.database
+        failover = self._args.db_multi_az
         what = "reboot with failover to the Multi-AZ standby" if failover else "reboot (Single-AZ: no standby)"
         return self._template(
             f"{owner}-db-failover",
-            f"{self._s.stack}: {what} of the {owner} database; the service must reconnect.",
+            f"{self._stack}: {what} of the {owner} database; the service must reconnect.",
             role, service=owner,
             targets=[aws.fis.ExperimentTemplateTargetArgs(
                 name="database", resource_type="aws:rds:db", selection_mode="ALL", resource_arns=[arn])],

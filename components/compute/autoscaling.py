@@ -5,8 +5,7 @@
   (several target-tracking policies: scale out if any asks, scale in only if all agree);
 - step scaling: +100 % capacity (30 s cooldown) on high CPU, -50 % (300 s cooldown) on low
   CPU, each triggered by its own CloudWatch alarm;
-- optional business-hours schedule (dev): scale to 0 outside working hours, back at start, on
-  the days of ``schedule.days``.
+- optional business hours (dev): scale to 0 outside them, back at their start.
 """
 
 from __future__ import annotations
@@ -17,16 +16,56 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..config.settings import ScalingSettings, ScheduleSettings
 from ..config.weekdays import next_days, parse_days, render_days
 
-# Step-scaling alarm thresholds (no settings key yet; wanted: scaling.stepOutCpuPercent,
-# scaling.stepInCpuPercent).  Out: well above the 70 % tracking target, so step scaling
-# reacts to spikes tracking is too slow for.  In: clearly idle.
+# Step-scaling alarm thresholds.  Out: well above the 70 % tracking target, so step scaling reacts
+# to spikes tracking is too slow for.  In: clearly idle.
 STEP_OUT_CPU_PERCENT = 85.0
 STEP_IN_CPU_PERCENT = 20.0
 STEP_OUT_EVALUATION_MINUTES = 1
 STEP_IN_EVALUATION_MINUTES = 15
+
+NAMESPACE, DIMENSION = "ecs", "ecs:service:DesiredCount"
+
+
+@dataclass(frozen=True)
+class ServiceScaling:
+    """Task counts and autoscaling numbers of one service (the seed's by default)."""
+
+    desired_count: int = 3
+    """Tasks at deploy time; autoscaling owns the count after that."""
+    min_count: int = 3
+    """Autoscaling minimum."""
+    max_count: int = 20
+    """Autoscaling maximum."""
+    cpu_target_percent: float = 70.0
+    """Target-tracking average CPU utilisation."""
+    memory_target_percent: float = 80.0
+    """Target-tracking average memory utilisation."""
+    requests_per_target: int = 1000
+    """Target-tracking ALB requests per task (services behind the ALB)."""
+    scale_out_percent: int = 100
+    """Step scaling: capacity added on high CPU, in percent."""
+    scale_out_cooldown_seconds: int = 30
+    """Cooldown after a scale-out (step and tracking policies)."""
+    scale_in_percent: int = 50
+    """Step scaling: capacity removed on low CPU, in percent."""
+    scale_in_cooldown_seconds: int = 300
+    """Cooldown after a scale-in (step and tracking policies)."""
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """Run on some hours of some days of the week, scaled to zero otherwise."""
+
+    days: str = "MON-FRI"
+    """Cron day-of-week names, single or as ranges (MON-FRI, MON,WED,FRI)."""
+    start_hour: int = 8
+    """Hour (0-23) the service scales up on each of ``days``."""
+    hours_per_day: int = 8
+    """Hours it runs on each of ``days``; start_hour + hours_per_day is at most 24."""
+    timezone: str = "UTC"
+    """IANA time zone of the hours."""
 
 
 @dataclass
@@ -36,8 +75,9 @@ class ScalingInputs:
     stack: str
     cluster_name: str
     service_name: str
-    scaling: ScalingSettings
-    schedule: ScheduleSettings
+    scaling: ServiceScaling
+    schedule: Optional[BusinessHours]
+    """None = always on."""
     tags: dict[str, str]
     request_count_resource_label: Optional[pulumi.Input[str]] = None
     """``app/<alb>/<id>/targetgroup/<tg>/<id>`` for ALB request-count tracking; None = skip."""
@@ -46,16 +86,18 @@ class ScalingInputs:
     With two (an ECS canary pair, whose live group alternates between deployments) the
     request-count policy tracks the sum of both groups' RequestCountPerTarget."""
 
+    @property
+    def resource_id(self) -> str:
+        return f"service/{self.cluster_name}/{self.service_name}"
 
-def schedule_crons(schedule: ScheduleSettings) -> tuple[str, str]:
-    """(start, stop) Application Auto Scaling cron expressions on the days of ``schedule.days``."""
-    start_h = schedule.startHour
-    end = start_h + schedule.hoursPerDay
-    # The settings have checked the days; written back in one canonical form (MON,TUE,... = MON-...).
-    days = parse_days(schedule.days) or frozenset()
-    start = f"cron(0 {start_h} ? * {render_days(days)} *)"
-    # startHour + hoursPerDay <= 24 is validated in settings; ending at 24 means
-    # midnight of the next day, so the stop fires on the day after each running day.
+
+def schedule_crons(hours: BusinessHours) -> tuple[str, str]:
+    """(start, stop) Application Auto Scaling cron expressions on ``hours.days``."""
+    end = hours.start_hour + hours.hours_per_day
+    # Written back in one canonical form (MON,TUE,... = MON-...).
+    days = parse_days(hours.days) or frozenset()
+    start = f"cron(0 {hours.start_hour} ? * {render_days(days)} *)"
+    # Ending at 24 means midnight of the next day, so the stop fires on the day after each running day.
     stop = (f"cron(0 {end} ? * {render_days(days)} *)" if end < 24
             else f"cron(0 0 ? * {render_days(next_days(days))} *)")
     return start, stop
@@ -89,28 +131,33 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
                     parent: pulumi.Resource) -> dict[str, pulumi.Resource]:
     """Create the scaling resources as children of ``parent``; returns them by role."""
     sc = inp.scaling
-    resource_id = f"service/{inp.cluster_name}/{inp.service_name}"
-    ns, dim = "ecs", "ecs:service:DesiredCount"
-    child = pulumi.ResourceOptions(parent=parent)
-    out: dict[str, pulumi.Resource] = {}
-
     # The schedule changes min/max at run time; do not fight it on the next `pulumi up`.
-    ignore = ["minCapacity", "maxCapacity"] if inp.schedule.enabled else []
+    ignore = ["minCapacity", "maxCapacity"] if inp.schedule is not None else []
     target = aws.appautoscaling.Target(
         f"{name}-scaling-target",
-        service_namespace=ns,
-        scalable_dimension=dim,
-        resource_id=resource_id,
-        min_capacity=sc.minCount,
-        max_capacity=sc.maxCount,
+        service_namespace=NAMESPACE,
+        scalable_dimension=DIMENSION,
+        resource_id=inp.resource_id,
+        min_capacity=sc.min_count,
+        max_capacity=sc.max_count,
         # No schedule figures in the tags: the cost model reads the hours and the days from the
         # scheduled actions' crons (docs/cost.md, "Scheduled services").
         tags=inp.tags,
         # The service must exist before Application Auto Scaling accepts the target.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[service], ignore_changes=ignore),
     )
-    out["target"] = target
     on_target = pulumi.ResourceOptions(parent=parent, depends_on=[target])
+    out: dict[str, pulumi.Resource] = {"target": target}
+    out.update(_tracking_policies(name, inp, on_target))
+    out.update(_step_scaling(name, inp, on_target, pulumi.ResourceOptions(parent=parent)))
+    if inp.schedule is not None:
+        out.update(_scheduled_actions(name, inp, inp.schedule, on_target))
+    return out
+
+
+def _tracking_policies(name: str, inp: ScalingInputs, opts: pulumi.ResourceOptions) -> dict[str, pulumi.Resource]:
+    """CPU and memory target tracking, plus ALB requests per target where the service has a target group."""
+    sc, out = inp.scaling, {}
 
     def tracking(role: str, value: float, metric: Optional[str] = None, label: Optional[pulumi.Input[str]] = None,
                  customized: Optional[aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs] = None):
@@ -122,25 +169,32 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
             f"{name}-{role}",
             name=f"{inp.service_name}-{role}",
             policy_type="TargetTrackingScaling",
-            service_namespace=ns, scalable_dimension=dim, resource_id=resource_id,
+            service_namespace=NAMESPACE, scalable_dimension=DIMENSION, resource_id=inp.resource_id,
             target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
                 target_value=value,
                 predefined_metric_specification=predefined,
                 customized_metric_specification=customized,
-                scale_out_cooldown=sc.scaleOutCooldownSeconds,
-                scale_in_cooldown=sc.scaleInCooldownSeconds,
+                scale_out_cooldown=sc.scale_out_cooldown_seconds,
+                scale_in_cooldown=sc.scale_in_cooldown_seconds,
             ),
-            opts=on_target,
+            opts=opts,
         )
 
-    tracking("cpu-target", sc.cpuTargetPercent, "ECSServiceAverageCPUUtilization")
-    tracking("memory-target", sc.memoryTargetPercent, "ECSServiceAverageMemoryUtilization")
+    tracking("cpu-target", sc.cpu_target_percent, "ECSServiceAverageCPUUtilization")
+    tracking("memory-target", sc.memory_target_percent, "ECSServiceAverageMemoryUtilization")
     if len(inp.request_count_target_groups) > 1:
-        tracking("requests-target", float(sc.requestsPerTarget),
+        tracking("requests-target", float(sc.requests_per_target),
                  customized=requests_over_both_groups(inp.request_count_target_groups))
     elif inp.request_count_resource_label is not None:
-        tracking("requests-target", float(sc.requestsPerTarget), "ALBRequestCountPerTarget",
+        tracking("requests-target", float(sc.requests_per_target), "ALBRequestCountPerTarget",
                  inp.request_count_resource_label)
+    return out
+
+
+def _step_scaling(name: str, inp: ScalingInputs, on_target: pulumi.ResourceOptions,
+                  child: pulumi.ResourceOptions) -> dict[str, pulumi.Resource]:
+    """Step policies out and in, each triggered by its own CPU alarm."""
+    sc, out = inp.scaling, {}
 
     def step(role: str, percent: int, cooldown: int, upper: bool) -> aws.appautoscaling.Policy:
         # Bounds are relative to the alarm threshold: out acts at/above it, in at/below it.
@@ -149,11 +203,11 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
             metric_interval_lower_bound="0" if upper else None,
             metric_interval_upper_bound=None if upper else "0",
         )
-        policy = aws.appautoscaling.Policy(
+        out[role] = aws.appautoscaling.Policy(
             f"{name}-{role}",
             name=f"{inp.service_name}-{role}",
             policy_type="StepScaling",
-            service_namespace=ns, scalable_dimension=dim, resource_id=resource_id,
+            service_namespace=NAMESPACE, scalable_dimension=DIMENSION, resource_id=inp.resource_id,
             step_scaling_policy_configuration=aws.appautoscaling.PolicyStepScalingPolicyConfigurationArgs(
                 adjustment_type="PercentChangeInCapacity",
                 cooldown=cooldown,
@@ -164,13 +218,13 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
             ),
             opts=on_target,
         )
-        out[role] = policy
-        return policy
+        return out[role]
 
-    step_out = step("step-out", sc.scaleOutPercent, sc.scaleOutCooldownSeconds, upper=True)
-    step_in = step("step-in", sc.scaleInPercent, sc.scaleInCooldownSeconds, upper=False)
+    step_out = step("step-out", sc.scale_out_percent, sc.scale_out_cooldown_seconds, upper=True)
+    step_in = step("step-in", sc.scale_in_percent, sc.scale_in_cooldown_seconds, upper=False)
 
     dims = {"ClusterName": inp.cluster_name, "ServiceName": inp.service_name}
+
     # Named "<stack>-<service>-scale-*": never collides with the observability tier's
     # "<stack>-<service>-cpu-high" (naming.service_alarm_names).
     def cpu_alarm(direction: str, operator: str, threshold: float, minutes: int,
@@ -189,24 +243,30 @@ def add_autoscaling(name: str, inp: ScalingInputs, service: aws.ecs.Service,
         )
 
     cpu_alarm("out", ">=", STEP_OUT_CPU_PERCENT, STEP_OUT_EVALUATION_MINUTES, step_out,
-              f"add {sc.scaleOutPercent} % tasks")
+              f"add {sc.scale_out_percent} % tasks")
     cpu_alarm("in", "<=", STEP_IN_CPU_PERCENT, STEP_IN_EVALUATION_MINUTES, step_in,
-              f"remove {sc.scaleInPercent} % tasks")
-
-    if inp.schedule.enabled:
-        start, stop = schedule_crons(inp.schedule)
-        for role, cron, lo, hi in (("stop", stop, 0, 0), ("start", start, sc.minCount, sc.maxCount)):
-            out[f"schedule-{role}"] = aws.appautoscaling.ScheduledAction(
-                f"{name}-schedule-{role}",
-                name=f"{inp.stack}-{inp.service_name}-{role}",
-                service_namespace=ns, scalable_dimension=dim, resource_id=resource_id,
-                schedule=cron,
-                timezone=inp.schedule.timezone,
-                scalable_target_action=aws.appautoscaling.ScheduledActionScalableTargetActionArgs(
-                    min_capacity=lo, max_capacity=hi),
-                opts=on_target,
-            )
+              f"remove {sc.scale_in_percent} % tasks")
     return out
 
 
-__all__ = ["ScalingInputs", "add_autoscaling", "schedule_crons", "STEP_OUT_CPU_PERCENT", "STEP_IN_CPU_PERCENT"]
+def _scheduled_actions(name: str, inp: ScalingInputs, hours: BusinessHours,
+                       opts: pulumi.ResourceOptions) -> dict[str, pulumi.Resource]:
+    """Scale to 0 at the end of the hours, back to min/max at their start."""
+    sc, out = inp.scaling, {}
+    start, stop = schedule_crons(hours)
+    for role, cron, lo, hi in (("stop", stop, 0, 0), ("start", start, sc.min_count, sc.max_count)):
+        out[f"schedule-{role}"] = aws.appautoscaling.ScheduledAction(
+            f"{name}-schedule-{role}",
+            name=f"{inp.stack}-{inp.service_name}-{role}",
+            service_namespace=NAMESPACE, scalable_dimension=DIMENSION, resource_id=inp.resource_id,
+            schedule=cron,
+            timezone=hours.timezone,
+            scalable_target_action=aws.appautoscaling.ScheduledActionScalableTargetActionArgs(
+                min_capacity=lo, max_capacity=hi),
+            opts=opts,
+        )
+    return out
+
+
+__all__ = ["BusinessHours", "ScalingInputs", "ServiceScaling", "add_autoscaling", "schedule_crons",
+           "STEP_OUT_CPU_PERCENT", "STEP_IN_CPU_PERCENT"]

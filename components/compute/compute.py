@@ -9,7 +9,7 @@ Connect uses, the optional AWS Private CA that issues Service Connect TLS certif
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -17,15 +17,16 @@ import pulumi_aws as aws
 from ..shared import naming
 from ..shared.access import ServiceAccess
 from ..shared.iam import assume_role_policy
-from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
+from .autoscaling import BusinessHours
+from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs, ServiceSpec
 
 TIER = "compute"
 
 # Private CA mode for Service Connect TLS.  Service Connect certificates are short-lived
 # and rotated by ECS, so the cheaper short-lived mode fits: $50 per CA-month versus $400
 # for general-purpose (AWS Private CA pricing, aws.amazon.com/private-ca/pricing, read
-# 2026-11).  Override with ComputeArgs.private_ca_usage_mode.
+# 2026-11).
 PRIVATE_CA_USAGE_MODE = "SHORT_LIVED_CERTIFICATE"
 PRIVATE_CA_VALIDITY_YEARS = 10
 # Minimum restore window AWS allows before a deleted CA is gone (7-30 days).
@@ -41,33 +42,52 @@ LB_INFRA_POLICY = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForL
 class ComputeArgs:
     """Inputs of the compute tier."""
 
-    settings: Settings
-    """Stack settings (services, scaling, schedule, serviceConnectTls, tracing, ...)."""
+    stack: str
+    """Stack name: the cluster is ``microservices-<stack>``."""
+    region: str
+    """Region of the tasks' log groups."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
+    services: Sequence[ServiceSpec]
+    """The services, one MicroService each, in this order."""
     vpc_id: pulumi.Input[str]
     """VPC of the tasks."""
+    vpc_cidr: str
+    """CIDR of the VPC (the tasks' egress inside it)."""
     private_subnet_ids: pulumi.Input[list[str]]
     """Private subnets (one per AZ) the tasks run in."""
     alb_security_group_id: pulumi.Input[str]
     """Security group of the ALB; public services accept their port from it only."""
     target_group_arns: dict[str, pulumi.Input[str]]
     """Service -> ALB target group ARN, public services only (the edge tier owns them)."""
+    log_retention_days: int = 30
+    """Retention of the services' log groups."""
+    deletion_protection: bool = True
+    """Refuse to delete ECR repositories that still hold images (False: they go with the stack)."""
+    tracing: bool = True
+    """ADOT sidecar in every task, traces to X-Ray."""
+    schedule: Optional[BusinessHours] = None
+    """Business hours every service runs in; None = always."""
+    service_connect_tls: bool = True
+    """Service Connect TLS with certificates from an AWS Private CA of the cluster."""
+    ca_organization: str = "platform-team"
+    """Organisation in the Private CA's subject (at most 64 characters are used)."""
     access: list[ServiceAccess] = field(default_factory=list)
     """Grants published by data and messaging; each service gets only its own."""
     deployment_alarm_names: dict[str, pulumi.Input[list[str]]] = field(default_factory=dict)
     """Service -> CloudWatch alarm names that roll a deployment back (observability tier)."""
     alb_arn_suffix: Optional[pulumi.Input[str]] = None
-    """ALB ARN suffix; enables ALB request-count target tracking on public services. Default None."""
+    """ALB ARN suffix; enables ALB request-count target tracking on public services."""
     alternate_target_group_arns: dict[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Service -> second target group for ECS canary traffic shifting (edge tier). Default empty."""
+    """Service -> second target group for ECS canary traffic shifting (edge tier)."""
     production_listener_rule_arns: dict[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Service -> listener rule forwarding to both target groups (edge tier). Default empty.
-    A public service without both deploys ROLLING (with circuit breaker) instead of CANARY."""
+    """Service -> listener rule forwarding to both target groups (edge tier). A public service
+    without both deploys ROLLING (with circuit breaker) instead of CANARY."""
     load_balancer_dependencies: list[pulumi.Resource] = field(default_factory=list)
     """Resources ECS services must wait for (the ALB listener/rules: ECS rejects a target group
-    that is not attached to a load balancer). Default empty."""
+    that is not attached to a load balancer)."""
     private_ca_usage_mode: str = PRIVATE_CA_USAGE_MODE
-    """AWS Private CA mode when serviceConnectTls is on: SHORT_LIVED_CERTIFICATE (default) or
-    GENERAL_PURPOSE."""
+    """AWS Private CA mode: SHORT_LIVED_CERTIFICATE or GENERAL_PURPOSE."""
 
 
 class Compute(pulumi.ComponentResource):
@@ -90,13 +110,11 @@ class Compute(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ComputeArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:compute:Compute", name, None, opts)
-        s = args.settings
-        cfg = s.config
-        tags = s.tags(TIER)
+        tags = tier_tags(args.base_tags, TIER)
         child = pulumi.ResourceOptions(parent=self)
-        cluster_name = naming.cluster_name(s.stack)
+        cluster_name = naming.cluster_name(args.stack)
 
-        missing = [n for n, sv in cfg.services.items() if sv.public and n not in args.target_group_arns]
+        missing = [sv.name for sv in args.services if sv.public and sv.name not in args.target_group_arns]
         if missing:
             raise ValueError(f"public services without a target group: {', '.join(missing)}")
 
@@ -120,50 +138,45 @@ class Compute(pulumi.ComponentResource):
             f"{name}-peers-sg",
             vpc_id=args.vpc_id,
             description="Every platform task: the source Service Connect peers accept",
-            tags={**tags, "Name": f"{s.stack}-service-peers"},
+            tags={**tags, "Name": f"{args.stack}-service-peers"},
             opts=child,
         )
-
-        tls_arn, tls_role_arn, tls_deps = self._private_ca(name, s, cluster_name, tags, args.private_ca_usage_mode)
-
-        lb_role_arn = None
-        public_with_bg = [n for n, sv in cfg.services.items() if sv.public
-                          and n in args.alternate_target_group_arns and n in args.production_listener_rule_arns]
-        if public_with_bg:
-            lb_role = aws.iam.Role(
-                f"{name}-lb-infra-role",
-                description="ECS shifts ALB listener-rule weights during canary deployments",
-                assume_role_policy=assume_role_policy("ecs.amazonaws.com"),
-                tags=tags,
-                opts=child,
-            )
-            aws.iam.RolePolicyAttachment(f"{name}-lb-infra-policy", role=lb_role.name,
-                                         policy_arn=LB_INFRA_POLICY, opts=child)
-            lb_role_arn = lb_role.arn
+        tls_arn, tls_role_arn, tls_deps = (self._private_ca(name, args, cluster_name, tags)
+                                           if args.service_connect_tls else (None, None, []))
+        canary_pairs = [sv.name for sv in args.services if sv.public and sv.name in args.alternate_target_group_arns
+                        and sv.name in args.production_listener_rule_arns]
+        lb_role_arn = self._lb_infrastructure_role(name, tags) if canary_pairs else None
 
         self.services: dict[str, MicroService] = {}
-        for svc, spec in cfg.services.items():
+        for spec in args.services:
+            svc = spec.name
             bg = None
-            if svc in public_with_bg:
+            if svc in canary_pairs:
                 bg = BlueGreenTargets(alternate_target_group_arn=args.alternate_target_group_arns[svc],
                                       production_listener_rule_arn=args.production_listener_rule_arns[svc])
-            alarms = args.deployment_alarm_names.get(svc)
             self.services[svc] = MicroService(f"{name}-{svc}", MicroServiceArgs(
-                settings=s,
-                service=svc,
+                service=spec,
+                stack=args.stack,
+                region=args.region,
+                base_tags=args.base_tags,
                 cluster_arn=self.cluster.arn,
                 cluster_name=cluster_name,
                 vpc_id=args.vpc_id,
+                vpc_cidr=args.vpc_cidr,
                 private_subnet_ids=args.private_subnet_ids,
                 peer_security_group_id=self.peer_security_group.id,
                 namespace_arn=self.namespace.arn,
+                log_retention_days=args.log_retention_days,
+                deletion_protection=args.deletion_protection,
+                tracing=args.tracing,
+                schedule=args.schedule,
                 alb_security_group_id=args.alb_security_group_id if spec.public else None,
                 target_group_arn=args.target_group_arns.get(svc) if spec.public else None,
                 alb_arn_suffix=args.alb_arn_suffix if spec.public else None,
                 blue_green=bg,
                 lb_infrastructure_role_arn=lb_role_arn,
                 access=args.access,
-                deployment_alarm_names=alarms,
+                deployment_alarm_names=args.deployment_alarm_names.get(svc),
                 tls_authority_arn=tls_arn,
                 tls_role_arn=tls_role_arn,
                 depends_on=[*tls_deps, *(args.load_balancer_dependencies if spec.public else [])],
@@ -192,22 +205,33 @@ class Compute(pulumi.ComponentResource):
             "ecr_repository_names": self.ecr_repository_names,
         })
 
-    def _private_ca(self, name: str, s: Settings, cluster: str, tags: dict[str, str], usage_mode: str
-                    ) -> tuple[Optional[pulumi.Output[str]], Optional[pulumi.Output[str]], list[pulumi.Resource]]:
-        """Root CA for Service Connect TLS (settings serviceConnectTls); (arn, role arn, deps)."""
-        if not s.config.serviceConnectTls:
-            return None, None, []
+    def _lb_infrastructure_role(self, name: str, tags: dict[str, str]) -> pulumi.Output[str]:
+        """The role ECS assumes to shift ALB listener-rule weights in a canary; its ARN."""
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            f"{name}-lb-infra-role",
+            description="ECS shifts ALB listener-rule weights during canary deployments",
+            assume_role_policy=assume_role_policy("ecs.amazonaws.com"),
+            tags=tags,
+            opts=child,
+        )
+        aws.iam.RolePolicyAttachment(f"{name}-lb-infra-policy", role=role.name, policy_arn=LB_INFRA_POLICY, opts=child)
+        return role.arn
+
+    def _private_ca(self, name: str, args: ComputeArgs, cluster: str, tags: dict[str, str]
+                    ) -> tuple[pulumi.Output[str], pulumi.Output[str], list[pulumi.Resource]]:
+        """Root CA for Service Connect TLS; (arn, role arn, what a TLS service must wait for)."""
         child = pulumi.ResourceOptions(parent=self)
         ca = aws.acmpca.CertificateAuthority(
             f"{name}-private-ca",
             type="ROOT",
-            usage_mode=usage_mode,
+            usage_mode=args.private_ca_usage_mode,
             certificate_authority_configuration=aws.acmpca.CertificateAuthorityCertificateAuthorityConfigurationArgs(
                 # Service Connect accepts 256-bit ECDSA and 2048-bit RSA certificates.
                 key_algorithm="EC_prime256v1",
                 signing_algorithm="SHA256WITHECDSA",
                 subject=aws.acmpca.CertificateAuthorityCertificateAuthorityConfigurationSubjectArgs(
-                    common_name=f"{cluster} service connect", organization=s.config.owner[:64]),
+                    common_name=f"{cluster} service connect", organization=args.ca_organization[:64]),
             ),
             permanent_deletion_time_in_days=PRIVATE_CA_DELETION_DAYS,
             # ECS's managed TLS policy acts on CAs it is told to manage.
@@ -243,4 +267,4 @@ class Compute(pulumi.ComponentResource):
         return ca.arn, role.arn, [activation, attach]
 
 
-__all__ = ["Compute", "ComputeArgs"]
+__all__ = ["Compute", "ComputeArgs", "ServiceSpec"]

@@ -13,25 +13,24 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared import naming
 from ..shared.access import ServiceAccess
-from .autoscaling import ScalingInputs, add_autoscaling
-from .containers import APP_CONTAINER, PORT_NAME, container_definitions
 from ..shared.iam import assume_role_policy
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
+from .autoscaling import BusinessHours, ScalingInputs, ServiceScaling, add_autoscaling
+from .containers import APP_CONTAINER, PORT_NAME, container_definitions
 
 TIER = "compute"
 
-# ECS-native canary (no settings key yet; wanted: deployment.canaryPercent,
-# deployment.canaryBakeMinutes, deployment.bakeMinutes).  10 % of traffic first, then
-# bake while the service's alarms watch; the old revision stays up for the final bake so
-# a rollback is instant.  Valid: canaryPercent 0.1-100, bake times 0-1440 minutes
-# (Amazon ECS API reference, CanaryConfiguration / DeploymentConfiguration, read 2026-11).
+# ECS-native canary: 10 % of traffic first, then bake while the service's alarms watch; the old
+# revision stays up for the final bake so a rollback is instant.  Valid: canaryPercent 0.1-100,
+# bake times 0-1440 minutes (Amazon ECS API reference, CanaryConfiguration /
+# DeploymentConfiguration, read 2026-11).
 CANARY_PERCENT = 10.0
 CANARY_BAKE_MINUTES = 10
 DEPLOYMENT_BAKE_MINUTES = 10
@@ -65,6 +64,30 @@ XRAY_WRITE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 
 
+@dataclass(frozen=True)
+class ServiceSpec:
+    """One service as compute deploys it."""
+
+    name: str
+    """Service name: the ECS service, its Service Connect name and part of its resource names."""
+    cpu: int = 256
+    """Task CPU units (a Fargate size with ``memory``)."""
+    memory: int = 512
+    """Task memory in MiB."""
+    port: int = 8080
+    """Container port."""
+    public: bool = False
+    """Behind the ALB (needs a target group) rather than reachable over Service Connect only."""
+    architecture: str = "ARM64"
+    """CPU architecture of the task: ARM64 or X86_64."""
+    image: str = ""
+    """Container image; empty = the service's ECR repository at ``latest``."""
+    critical: bool = True
+    """Value of the ``critical`` tag (critical services never run on Fargate Spot)."""
+    scaling: ServiceScaling = field(default_factory=ServiceScaling)
+    """Task counts and autoscaling."""
+
+
 @dataclass
 class BlueGreenTargets:
     """ALB resources ECS needs to shift traffic in a canary (edge tier)."""
@@ -79,22 +102,36 @@ class BlueGreenTargets:
 class MicroServiceArgs:
     """Inputs of one service."""
 
-    settings: Settings
-    """Stack settings."""
-    service: str
-    """Service name (key of settings.config.services)."""
+    service: ServiceSpec
+    """What to deploy."""
+    stack: str
+    """Stack name, in Name tags and alarm names."""
+    region: str
+    """Region of the log groups the containers and the proxy write to."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the service adds ``service`` and ``tier``."""
     cluster_arn: pulumi.Input[str]
     """ECS cluster ARN."""
     cluster_name: str
     """ECS cluster name (explicit, known at plan time)."""
     vpc_id: pulumi.Input[str]
     """VPC of the tasks."""
+    vpc_cidr: str
+    """CIDR of the VPC, where the tasks may reach peers, data stores and endpoints."""
     private_subnet_ids: pulumi.Input[list[str]]
     """Subnets of the tasks (one per AZ); tasks never get public IPs."""
     peer_security_group_id: pulumi.Input[str]
     """Security group every task of the platform carries (Service Connect clients)."""
     namespace_arn: pulumi.Input[str]
     """Cloud Map namespace of Service Connect."""
+    log_retention_days: int = 30
+    """Retention of the service's log group."""
+    deletion_protection: bool = True
+    """Refuse to delete the ECR repository while it holds images (False: it goes with the stack)."""
+    tracing: bool = True
+    """Run the ADOT sidecar and let the task role write traces to X-Ray."""
+    schedule: Optional[BusinessHours] = None
+    """Business hours the service runs in; None = always."""
     alb_security_group_id: Optional[pulumi.Input[str]] = None
     """ALB security group; required for public services."""
     target_group_arn: Optional[pulumi.Input[str]] = None
@@ -184,22 +221,50 @@ class MicroService(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MicroServiceArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:compute:MicroService", name, None, opts)
-        s, svc = args.settings, args.service
-        cfg = s.config
-        spec = cfg.services[svc]
+        spec = args.service
         if spec.public and (args.target_group_arn is None or args.alb_security_group_id is None):
-            raise ValueError(f"public service {svc!r} needs target_group_arn and alb_security_group_id")
-        tags = s.tags(TIER, svc)
-        child = pulumi.ResourceOptions(parent=self)
-        grants = [a for a in args.access if a.service == svc]
-        ecs_name = naming.ecs_service_name(svc)
-        cpu, memory = cfg.service_size(svc)
-        scaling = cfg.service_scaling(svc)
+            raise ValueError(f"public service {spec.name!r} needs target_group_arn and alb_security_group_id")
+        self._name, self._args, self._spec = name, args, spec
+        self._tags = tier_tags(args.base_tags, TIER, spec.name)
+        self._child = pulumi.ResourceOptions(parent=self)
+        grants = [a for a in args.access if a.service == spec.name]
+        proxy_port = service_connect_ingress_port(spec.public, spec.port, args.tls_authority_arn is not None)
 
-        # ---- image repository --------------------------------------------------------
-        self.repository = aws.ecr.Repository(
+        self.repository = self._repository()
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=f"/ecs/{args.cluster_name}/{spec.name}",
+            retention_in_days=args.log_retention_days,
+            tags=self._tags,
+            opts=self._child,
+        )
+        self.execution_role, self.task_role = self._roles(grants)
+        self.security_group = self._security_group(grants, proxy_port)
+        self.task_definition = self._task_definition(grants)
+        self.service = self._ecs_service(proxy_port)
+        self.scaling = self._autoscaling()
+
+        self.service_arn = self.service.arn
+        self.service_name = self.service.name
+        self.security_group_id = self.security_group.id
+        self.task_role_arn = self.task_role.arn
+        self.execution_role_arn = self.execution_role.arn
+        self.repository_name = self.repository.name
+        self.repository_url = self.repository.repository_url
+        self.log_group_name = self.log_group.name
+        self.task_definition_arn = self.task_definition.arn
+        self.register_outputs({
+            "service_arn": self.service_arn,
+            "security_group_id": self.security_group_id,
+            "task_role_arn": self.task_role_arn,
+            "repository_name": self.repository_name,
+        })
+
+    def _repository(self) -> aws.ecr.Repository:
+        name, svc = self._name, self._spec.name
+        repository = aws.ecr.Repository(
             f"{name}-repo",
-            name=f"{args.cluster_name}/{svc}",
+            name=f"{self._args.cluster_name}/{svc}",
             # Release tags (the commit) are immutable; `latest` alone moves: it is the deploy
             # pointer the task definition names, so a later `pulumi up` runs the image the
             # pipeline last shipped instead of rolling it back.  ECS pins the digest per
@@ -209,13 +274,13 @@ class MicroService(pulumi.ComponentResource):
                 filter=DEPLOY_TAG, filter_type="WILDCARD")],
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
             encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS")],
-            force_delete=not cfg.deletionProtection,
-            tags=tags,
-            opts=child,
+            force_delete=not self._args.deletion_protection,
+            tags=self._tags,
+            opts=self._child,
         )
         aws.ecr.LifecyclePolicy(
             f"{name}-repo-lifecycle",
-            repository=self.repository.name,
+            repository=repository.name,
             policy=json.dumps({"rules": [
                 {"rulePriority": 1, "description": f"expire untagged images after {ECR_UNTAGGED_DAYS} days",
                  "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
@@ -226,21 +291,15 @@ class MicroService(pulumi.ComponentResource):
                                "countNumber": ECR_KEEP_IMAGES},
                  "action": {"type": "expire"}},
             ]}),
-            opts=child,
+            opts=self._child,
         )
+        return repository
 
-        # ---- logs --------------------------------------------------------------------
-        self.log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs",
-            name=f"/ecs/{args.cluster_name}/{svc}",
-            retention_in_days=cfg.logRetentionDays,
-            tags=tags,
-            opts=child,
-        )
-
-        # ---- roles -------------------------------------------------------------------
+    def _roles(self, grants: list[ServiceAccess]) -> tuple[aws.iam.Role, aws.iam.Role]:
+        """(execution role, task role), each with only this service's permissions."""
+        name, svc, tags, child = self._name, self._spec.name, self._tags, self._child
         role_name = lambda suffix: naming.fit(f"{name}-{suffix}", naming.LIMITS["iam_role"], autonamed=True)  # noqa: E731
-        self.execution_role = aws.iam.Role(
+        execution_role = aws.iam.Role(
             role_name("exec-role"),
             description=f"ECS agent for {svc}: pull its image, write its logs, read its secrets",
             assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
@@ -260,10 +319,10 @@ class MicroService(pulumi.ComponentResource):
                        *(ref for g in grants for ref in g.secrets.values())]
         if secret_refs:
             exec_statements.append(pulumi.Output.all(*secret_refs).apply(_secret_read_statement))
-        aws.iam.RolePolicy(f"{name}-exec-policy", role=self.execution_role.id,
+        aws.iam.RolePolicy(f"{name}-exec-policy", role=execution_role.id,
                            policy=_policy_json(exec_statements), opts=child)
 
-        self.task_role = aws.iam.Role(
+        task_role = aws.iam.Role(
             role_name("task-role"),
             description=f"Application role of {svc}: only its own data, queues and topics",
             assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
@@ -271,23 +330,25 @@ class MicroService(pulumi.ComponentResource):
             opts=child,
         )
         task_statements = [st for g in grants for st in g.policy_statements]
-        if cfg.tracing:
+        if self._args.tracing:
             task_statements.append({"Effect": "Allow", "Action": XRAY_WRITE_ACTIONS, "Resource": "*"})
         if task_statements:
-            aws.iam.RolePolicy(f"{name}-task-policy", role=self.task_role.id,
+            aws.iam.RolePolicy(f"{name}-task-policy", role=task_role.id,
                                policy=_policy_json(task_statements), opts=child)
+        return execution_role, task_role
 
-        # ---- network -----------------------------------------------------------------
-        self.security_group = aws.ec2.SecurityGroup(
+    def _security_group(self, grants: list[ServiceAccess], proxy_port: Optional[int]) -> aws.ec2.SecurityGroup:
+        """The tasks' group: in from peers (and the ALB), out to the VPC and HTTPS; plus the grants' rules."""
+        name, args, spec, tags, child = self._name, self._args, self._spec, self._tags, self._child
+        svc, port = spec.name, spec.port
+        security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
             description=f"{svc} tasks",
-            tags={**tags, "Name": f"{s.stack}-{svc}"},
+            tags={**tags, "Name": f"{args.stack}-{svc}"},
             opts=child,
         )
-        sg_id = self.security_group.id
-        port = spec.port
-        proxy_port = service_connect_ingress_port(spec.public, port, args.tls_authority_arn is not None)
+        sg_id = security_group.id
         peer_port = proxy_port or port
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-from-peers", security_group_id=sg_id, referenced_security_group_id=args.peer_security_group_id,
@@ -299,7 +360,7 @@ class MicroService(pulumi.ComponentResource):
                 ip_protocol="tcp", from_port=port, to_port=port,
                 description="ALB", tags=tags, opts=child)
         aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-vpc", security_group_id=sg_id, ip_protocol="-1", cidr_ipv4=cfg.vpcCidr,
+            f"{name}-to-vpc", security_group_id=sg_id, ip_protocol="-1", cidr_ipv4=args.vpc_cidr,
             description="Peers, data stores, VPC endpoints and DNS inside the VPC", tags=tags, opts=child)
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-to-https", security_group_id=sg_id, ip_protocol="tcp", from_port=443, to_port=443,
@@ -322,8 +383,10 @@ class MicroService(pulumi.ComponentResource):
                 tags=tags,
                 opts=child,
             )
+        return security_group
 
-        # ---- task definition ---------------------------------------------------------
+    def _task_definition(self, grants: list[ServiceAccess]) -> aws.ecs.TaskDefinition:
+        args, spec = self._args, self._spec
         image: pulumi.Input[str] = spec.image or self.repository.repository_url.apply(lambda u: f"{u}:{DEPLOY_TAG}")
         environment = {k: v for g in grants for k, v in g.environment.items()}
         secrets = {k: v for g in grants for k, v in g.secrets.items()}
@@ -346,45 +409,51 @@ class MicroService(pulumi.ComponentResource):
             image=image, log_group=self.log_group.name,
             environment=pulumi.Output.from_input(environment), secrets=pulumi.Output.from_input(secrets),
         ).apply(lambda v: json.dumps(container_definitions(
-            service=svc, image=v["image"], port=port, log_group=v["log_group"], region=s.region,
-            environment=v["environment"], secrets=v["secrets"], mounts=mounts, tracing=cfg.tracing)))
-        self.task_definition = aws.ecs.TaskDefinition(
-            f"{name}-task",
-            family=f"{args.cluster_name}-{svc}",
+            service=spec.name, image=v["image"], port=spec.port, log_group=v["log_group"], region=args.region,
+            environment=v["environment"], secrets=v["secrets"], mounts=mounts, tracing=args.tracing)))
+        return aws.ecs.TaskDefinition(
+            f"{self._name}-task",
+            family=f"{args.cluster_name}-{spec.name}",
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
-            cpu=str(cpu),
-            memory=str(memory),
+            cpu=str(spec.cpu),
+            memory=str(spec.memory),
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 operating_system_family="LINUX", cpu_architecture=spec.architecture),
             execution_role_arn=self.execution_role.arn,
             task_role_arn=self.task_role.arn,
             container_definitions=defs,
             volumes=volumes or None,
-            tags=tags,
-            opts=child,
+            tags=self._tags,
+            opts=self._child,
         )
 
-        # ---- service -----------------------------------------------------------------
+    def _load_balancers(self) -> Optional[list[aws.ecs.ServiceLoadBalancerArgs]]:
+        """The ALB target group of a public service (with the canary pair when the edge gave one)."""
+        args, spec = self._args, self._spec
+        if not spec.public:
+            return None
+        advanced = None
+        if args.blue_green is not None:
+            if args.lb_infrastructure_role_arn is None:
+                raise ValueError(f"{spec.name}: blue_green needs lb_infrastructure_role_arn")
+            advanced = aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
+                alternate_target_group_arn=args.blue_green.alternate_target_group_arn,
+                production_listener_rule=args.blue_green.production_listener_rule_arn,
+                role_arn=args.lb_infrastructure_role_arn,
+            )
+        return [aws.ecs.ServiceLoadBalancerArgs(target_group_arn=args.target_group_arn,
+                                                container_name=APP_CONTAINER, container_port=spec.port,
+                                                advanced_configuration=advanced)]
+
+    def _ecs_service(self, proxy_port: Optional[int]) -> aws.ecs.Service:
+        args, spec = self._args, self._spec
+        svc = spec.name
         canary = canary_enabled(spec.public, args.blue_green)
         if spec.public and not canary:
             pulumi.log.warn(f"{svc}: no alternate target group/listener rule from the edge tier; "
                             "deploying ROLLING with circuit breaker instead of CANARY", resource=self)
-        lb = None
-        if spec.public:
-            advanced = None
-            if args.blue_green is not None:
-                if args.lb_infrastructure_role_arn is None:
-                    raise ValueError(f"{svc}: blue_green needs lb_infrastructure_role_arn")
-                advanced = aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
-                    alternate_target_group_arn=args.blue_green.alternate_target_group_arn,
-                    production_listener_rule=args.blue_green.production_listener_rule_arn,
-                    role_arn=args.lb_infrastructure_role_arn,
-                )
-            lb = [aws.ecs.ServiceLoadBalancerArgs(target_group_arn=args.target_group_arn,
-                                                  container_name=APP_CONTAINER, container_port=port,
-                                                  advanced_configuration=advanced)]
-
+        lb = self._load_balancers()
         tls = None
         if args.tls_authority_arn is not None:
             tls = aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs(
@@ -396,16 +465,16 @@ class MicroService(pulumi.ComponentResource):
         if args.deployment_alarm_names is not None:
             alarms = aws.ecs.ServiceAlarmsArgs(alarm_names=args.deployment_alarm_names, enable=True, rollback=True)
 
-        self.service = aws.ecs.Service(
-            f"{name}-service",
-            name=ecs_name,
+        return aws.ecs.Service(
+            f"{self._name}-service",
+            name=naming.ecs_service_name(svc),
             cluster=args.cluster_arn,
             task_definition=self.task_definition.arn,
             launch_type="FARGATE",
-            desired_count=scaling.desiredCount,
+            desired_count=spec.scaling.desired_count,
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=args.private_subnet_ids,
-                security_groups=[sg_id, args.peer_security_group_id],
+                security_groups=[self.security_group.id, args.peer_security_group_id],
                 assign_public_ip=False,
             ),
             load_balancers=lb,
@@ -417,13 +486,13 @@ class MicroService(pulumi.ComponentResource):
                     port_name=PORT_NAME,
                     discovery_name=svc,
                     client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
-                        port=port, dns_name=svc)],
+                        port=spec.port, dns_name=svc)],
                     ingress_port_override=proxy_port,
                     tls=tls,
                 )],
                 log_configuration=aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
                     log_driver="awslogs",
-                    options={"awslogs-group": self.log_group.name, "awslogs-region": s.region,
+                    options={"awslogs-group": self.log_group.name, "awslogs-region": args.region,
                              "awslogs-stream-prefix": "service-connect"},
                 ),
             ),
@@ -438,7 +507,7 @@ class MicroService(pulumi.ComponentResource):
             alarms=alarms,
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
-            tags={**tags, "critical": str(spec.critical).lower()},
+            tags={**self._tags, "critical": str(spec.critical).lower()},
             # Autoscaling owns the task count after the first deployment.  ECS owns the load balancer
             # mapping of a canary service: after each deployment the alternate target group becomes
             # the primary and the two swap in the service's loadBalancers (ECS developer guide,
@@ -450,6 +519,8 @@ class MicroService(pulumi.ComponentResource):
                                         ignore_changes=SERVICE_IGNORED_CHANGES if canary and lb else ["desiredCount"]),
         )
 
+    def _autoscaling(self) -> dict[str, pulumi.Resource]:
+        args, spec = self._args, self._spec
         label, groups = None, []
         if spec.public and args.alb_arn_suffix is not None:
             tg_suffix = _target_group_suffix(args.target_group_arn)
@@ -457,27 +528,11 @@ class MicroService(pulumi.ComponentResource):
             groups = [tg_suffix]
             if args.blue_green is not None:
                 groups.append(_target_group_suffix(args.blue_green.alternate_target_group_arn))
-        self.scaling = add_autoscaling(name, ScalingInputs(
-            stack=s.stack, cluster_name=args.cluster_name, service_name=ecs_name,
-            scaling=scaling, schedule=cfg.schedule, tags=tags,
+        return add_autoscaling(self._name, ScalingInputs(
+            stack=args.stack, cluster_name=args.cluster_name, service_name=naming.ecs_service_name(spec.name),
+            scaling=spec.scaling, schedule=args.schedule, tags=self._tags,
             request_count_resource_label=label, request_count_target_groups=groups), self.service, self)
 
-        self.service_arn = self.service.arn
-        self.service_name = self.service.name
-        self.security_group_id = sg_id
-        self.task_role_arn = self.task_role.arn
-        self.execution_role_arn = self.execution_role.arn
-        self.repository_name = self.repository.name
-        self.repository_url = self.repository.repository_url
-        self.log_group_name = self.log_group.name
-        self.task_definition_arn = self.task_definition.arn
-        self.register_outputs({
-            "service_arn": self.service_arn,
-            "security_group_id": self.security_group_id,
-            "task_role_arn": self.task_role_arn,
-            "repository_name": self.repository_name,
-        })
 
-
-__all__ = ["MicroService", "MicroServiceArgs", "BlueGreenTargets", "canary_enabled", "secret_resource_arn",
-           "CANARY_PERCENT", "CANARY_BAKE_MINUTES", "SERVICE_IGNORED_CHANGES"]
+__all__ = ["MicroService", "MicroServiceArgs", "ServiceSpec", "BlueGreenTargets", "canary_enabled",
+           "secret_resource_arn", "CANARY_PERCENT", "CANARY_BAKE_MINUTES", "SERVICE_IGNORED_CHANGES"]

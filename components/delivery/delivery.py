@@ -19,20 +19,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared import naming
 from ..shared.buckets import deny_insecure_transport
+from ..shared.tags import tier_tags
 from ..compute.containers import APP_CONTAINER
-from ..config.settings import Settings
 
 TIER = "delivery"
 
-# Default of DeliveryArgs.branch; the stack passes the `delivery.branch` setting.  There is no
-# default repository owner: without `delivery.repositoryOwner` the stack builds no pipelines.
 DEFAULT_BRANCH = "main"
 
 # CodeBuild curated images (CodeBuild user guide, "Docker images provided by CodeBuild", read 2026-11):
@@ -89,12 +87,18 @@ artifacts:
 class DeliveryArgs:
     """Inputs of the delivery tier."""
 
-    settings: Settings
-    """Stack settings (services and their architecture, logRetentionDays, deletionProtection)."""
+    stack: str
+    """Stack name, in pipeline, project and log group names."""
+    region: str
+    """Region of the repositories and the ECS services."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
     cluster_name: pulumi.Input[str]
     """ECS cluster the pipelines deploy to."""
     ecr_repository_names: dict[str, pulumi.Input[str]]
     """Service -> ECR repository name (one pipeline per entry)."""
+    architectures: Mapping[str, str]
+    """Service -> CPU architecture its image is built for (ARM64 or X86_64); every service of the stack."""
     source_connection_arn: Optional[pulumi.Input[str]] = None
     """Existing CodeConnections connection ARN; None = create a GitHub connection (PENDING until an
     administrator completes the handshake in the console)."""
@@ -105,8 +109,12 @@ class DeliveryArgs:
     container_names: dict[str, str] = field(default_factory=dict)
     """Service -> container to update in the task definition; default = compute's app container."""
     service_role_arns: dict[str, list[pulumi.Input[str]]] = field(default_factory=dict)
-    """Service -> its task and execution role ARNs, the only roles its pipeline may pass to ECS.
-    Default empty: any role, still only to ecs-tasks.amazonaws.com."""
+    """Service -> its task and execution role ARNs, the only roles its pipeline may pass to ECS
+    (none given: any role, still only to ecs-tasks.amazonaws.com)."""
+    log_retention_days: int = 30
+    """Retention of the build log groups."""
+    deletion_protection: bool = True
+    """Keep the artifact bucket when it holds objects (False: it is emptied with the stack)."""
 
 
 def pipeline_name(stack: str, service: str) -> str:
@@ -122,8 +130,8 @@ class Delivery(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:delivery:Delivery", name, None, opts)
-        self._name, self._args, self._s = name, args, args.settings
-        unknown = sorted(set(args.ecr_repository_names) - set(self._s.config.services))
+        self._name, self._args, self._stack = name, args, args.stack
+        unknown = sorted(set(args.ecr_repository_names) - set(args.architectures))
         if unknown:
             raise ValueError(f"delivery: ECR repositories for unknown service(s) {', '.join(unknown)}")
         without_source = sorted(set(args.ecr_repository_names) - set(args.repositories))
@@ -139,9 +147,9 @@ class Delivery(pulumi.ComponentResource):
         else:
             connection = aws.codeconnections.Connection(
                 f"{name}-github",
-                name=naming.fit(f"microservices-{self._s.stack}-github", 32),
+                name=naming.fit(f"microservices-{self._stack}-github", 32),
                 provider_type="GitHub",
-                tags=self._s.tags(TIER),
+                tags=tier_tags(args.base_tags, TIER),
                 opts=pulumi.ResourceOptions(parent=self))
             self.connection_arn = connection.arn
 
@@ -156,8 +164,8 @@ class Delivery(pulumi.ComponentResource):
         bucket = aws.s3.Bucket(
             f"{self._name}-artifacts",
             # Artifacts are rebuildable; without deletion protection (dev) the stack can be destroyed.
-            force_destroy=not self._s.config.deletionProtection,
-            tags=self._s.tags(TIER),
+            force_destroy=not self._args.deletion_protection,
+            tags=tier_tags(self._args.base_tags, TIER),
             opts=opts)
         aws.s3.BucketPublicAccessBlock(
             f"{self._name}-artifacts-public-access", bucket=bucket.id, block_public_acls=True,
@@ -196,14 +204,59 @@ class Delivery(pulumi.ComponentResource):
                            "Condition": {"StringEquals": {"aws:SourceAccount": acct}}}]}))
         return aws.iam.Role(
             naming.fit(f"{self._name}-{svc}-{suffix}", naming.LIMITS["iam_role"], autonamed=True),
-            assume_role_policy=trust, tags=self._s.tags(TIER, svc), opts=pulumi.ResourceOptions(parent=self))
+            assume_role_policy=trust, tags=tier_tags(self._args.base_tags, TIER, svc),
+            opts=pulumi.ResourceOptions(parent=self))
 
     # ---- per service ----------------------------------------------------------------------------------
     def _service_pipeline(self, svc: str, repository: pulumi.Input[str], bucket: aws.s3.Bucket) -> pulumi.Output[str]:
-        cfg, region = self._s.config, self._s.region
-        arch = cfg.services[svc].architecture
+        region, tags = self._args.region, tier_tags(self._args.base_tags, TIER, svc)
+        project, build_policy = self._build(svc, repository, bucket, tags)
+        pipeline_role = self._role("pipeline", "codepipeline.amazonaws.com", svc)
+        service_arn = pulumi.Output.all(self._partition, self._account, self._args.cluster_name).apply(
+            lambda v: f"arn:{v[0]}:ecs:{region}:{v[1]}:service/{v[2]}/{naming.ecs_service_name(svc)}")
+        pipeline_policy = aws.iam.RolePolicy(
+            f"{self._name}-{svc}-pipeline-policy", role=pipeline_role.id,
+            policy=pulumi.Output.all(bucket.arn, self.connection_arn, project.arn, service_arn, self._partition,
+                                     self._account, pulumi.Output.all(*self._args.service_role_arns.get(svc, []))
+                                     ).apply(lambda v: json.dumps(self._pipeline_policy(*v))),
+            opts=pulumi.ResourceOptions(parent=self))
+        pipeline = aws.codepipeline.Pipeline(
+            f"{self._name}-{svc}-pipeline",
+            name=pipeline_name(self._stack, svc),
+            pipeline_type="V2",
+            execution_mode="QUEUED",  # every merged commit is deployed, one canary at a time
+            role_arn=pipeline_role.arn,
+            artifact_stores=[aws.codepipeline.PipelineArtifactStoreArgs(location=bucket.bucket, type="S3")],
+            stages=[
+                aws.codepipeline.PipelineStageArgs(name="Source", actions=[aws.codepipeline.PipelineStageActionArgs(
+                    name="Source", category="Source", owner="AWS", provider="CodeStarSourceConnection", version="1",
+                    output_artifacts=["source"],
+                    configuration={"ConnectionArn": self.connection_arn, "FullRepositoryId": self._args.repositories[svc],
+                                   "BranchName": self._args.branch, "OutputArtifactFormat": "CODE_ZIP"})]),
+                aws.codepipeline.PipelineStageArgs(name="Build", actions=[aws.codepipeline.PipelineStageActionArgs(
+                    name="BuildImage", category="Build", owner="AWS", provider="CodeBuild", version="1",
+                    input_artifacts=["source"], output_artifacts=["image"],
+                    configuration={"ProjectName": project.name})]),
+                aws.codepipeline.PipelineStageArgs(name="Deploy", actions=[aws.codepipeline.PipelineStageActionArgs(
+                    name="DeployToEcs", category="Deploy", owner="AWS", provider="ECS", version="1",
+                    input_artifacts=["image"],
+                    configuration={"ClusterName": self._args.cluster_name,
+                                   "ServiceName": naming.ecs_service_name(svc),
+                                   "FileName": "imagedefinitions.json",
+                                   "DeploymentTimeout": str(ECS_DEPLOY_TIMEOUT_MINUTES)})]),
+            ],
+            tags=tags,
+            # A new pipeline starts its first execution at once (CodePipeline user guide, "Create a
+            # pipeline", read 2026-11): its role and the build role must already hold their permissions,
+            # and the inline policies are separate resources that Pulumi would otherwise create in parallel.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[pipeline_policy, build_policy]))
+        return pipeline.name
+
+    def _build(self, svc: str, repository: pulumi.Input[str], bucket: aws.s3.Bucket, tags: dict[str, str]
+               ) -> tuple[aws.codebuild.Project, aws.iam.RolePolicy]:
+        """The service's CodeBuild project (image build and push) and its role's policy."""
+        region, arch = self._args.region, self._args.architectures[svc]
         env_type, image = BUILD_ENVIRONMENTS[arch]
-        tags = self._s.tags(TIER, svc)
         opts = pulumi.ResourceOptions(parent=self)
         repo_uri = pulumi.Output.all(self._account, repository).apply(
             lambda v: f"{v[0]}.dkr.ecr.{region}.amazonaws.com/{v[1]}")
@@ -212,8 +265,8 @@ class Delivery(pulumi.ComponentResource):
 
         # Explicit log group so build logs expire like every other log of the stack.
         logs = aws.cloudwatch.LogGroup(
-            f"{self._name}-{svc}-build-logs", name=f"/aws/codebuild/microservices-{self._s.stack}-{svc}",
-            retention_in_days=cfg.logRetentionDays, tags=tags, opts=opts)
+            f"{self._name}-{svc}-build-logs", name=f"/aws/codebuild/microservices-{self._stack}-{svc}",
+            retention_in_days=self._args.log_retention_days, tags=tags, opts=opts)
         build_role = self._role("build", "codebuild.amazonaws.com", svc)
         build_policy = aws.iam.RolePolicy(
             f"{self._name}-{svc}-build-policy", role=build_role.id,
@@ -233,7 +286,7 @@ class Delivery(pulumi.ComponentResource):
             opts=opts)
         project = aws.codebuild.Project(
             f"{self._name}-{svc}-build",
-            name=f"microservices-{self._s.stack}-{svc}",
+            name=f"microservices-{self._stack}-{svc}",
             description=f"Builds the {svc} image ({arch}) and pushes it to ECR",
             service_role=build_role.arn,
             build_timeout=30,
@@ -254,49 +307,7 @@ class Delivery(pulumi.ComponentResource):
                 cloudwatch_logs=aws.codebuild.ProjectLogsConfigCloudwatchLogsArgs(group_name=logs.name)),
             tags=tags,
             opts=opts)
-
-        name = pipeline_name(self._s.stack, svc)
-        pipeline_role = self._role("pipeline", "codepipeline.amazonaws.com", svc)
-        service_arn = pulumi.Output.all(self._partition, self._account, self._args.cluster_name).apply(
-            lambda v: f"arn:{v[0]}:ecs:{region}:{v[1]}:service/{v[2]}/{naming.ecs_service_name(svc)}")
-        pipeline_policy = aws.iam.RolePolicy(
-            f"{self._name}-{svc}-pipeline-policy", role=pipeline_role.id,
-            policy=pulumi.Output.all(bucket.arn, self.connection_arn, project.arn, service_arn, self._partition,
-                                     self._account, pulumi.Output.all(*self._args.service_role_arns.get(svc, []))
-                                     ).apply(lambda v: json.dumps(self._pipeline_policy(*v))),
-            opts=opts)
-        repo_id = self._args.repositories[svc]
-        pipeline = aws.codepipeline.Pipeline(
-            f"{self._name}-{svc}-pipeline",
-            name=name,
-            pipeline_type="V2",
-            execution_mode="QUEUED",  # every merged commit is deployed, one canary at a time
-            role_arn=pipeline_role.arn,
-            artifact_stores=[aws.codepipeline.PipelineArtifactStoreArgs(location=bucket.bucket, type="S3")],
-            stages=[
-                aws.codepipeline.PipelineStageArgs(name="Source", actions=[aws.codepipeline.PipelineStageActionArgs(
-                    name="Source", category="Source", owner="AWS", provider="CodeStarSourceConnection", version="1",
-                    output_artifacts=["source"],
-                    configuration={"ConnectionArn": self.connection_arn, "FullRepositoryId": repo_id,
-                                   "BranchName": self._args.branch, "OutputArtifactFormat": "CODE_ZIP"})]),
-                aws.codepipeline.PipelineStageArgs(name="Build", actions=[aws.codepipeline.PipelineStageActionArgs(
-                    name="BuildImage", category="Build", owner="AWS", provider="CodeBuild", version="1",
-                    input_artifacts=["source"], output_artifacts=["image"],
-                    configuration={"ProjectName": project.name})]),
-                aws.codepipeline.PipelineStageArgs(name="Deploy", actions=[aws.codepipeline.PipelineStageActionArgs(
-                    name="DeployToEcs", category="Deploy", owner="AWS", provider="ECS", version="1",
-                    input_artifacts=["image"],
-                    configuration={"ClusterName": self._args.cluster_name,
-                                   "ServiceName": naming.ecs_service_name(svc),
-                                   "FileName": "imagedefinitions.json",
-                                   "DeploymentTimeout": str(ECS_DEPLOY_TIMEOUT_MINUTES)})]),
-            ],
-            tags=tags,
-            # A new pipeline starts its first execution at once (CodePipeline user guide, "Create a
-            # pipeline", read 2026-11): its role and the build role must already hold their permissions,
-            # and the inline policies are separate resources that Pulumi would otherwise create in parallel.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[pipeline_policy, build_policy]))
-        return pipeline.name
+        return project, build_policy
 
     @staticmethod
     def _pipeline_policy(bucket_arn: str, connection_arn: str, project_arn: str, service_arn: str,

@@ -1,8 +1,8 @@
 """What the load test runs, as plain values (no Pulumi here, so tests read it directly).
 
-* :func:`routes`: one request path per public service, derived from the same settings and
-  path rules the ALB routes by (components/edge/routing.py), so the test plan cannot drift from
-  the routing: the request path of a service is its ALB path pattern made concrete.
+* :func:`routes`: one request path per public service, derived from the same path patterns the
+  ALB routes by (components/edge/routing.py), so the test plan cannot drift from the routing: the
+  request path of a service is its ALB path pattern made concrete.
 * :func:`master_command` / :func:`worker_command`: the Locust command lines.
 * :func:`container_definitions`: the master's and a worker's container.
 
@@ -24,10 +24,10 @@ ecs-read-only-root-filesystem is advisory for that reason).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from ..config.settings import LoadTestSettings, StackSettings
 from ..edge.routing import CATCH_ALL_PATH, DEFAULT_ROUTE_PATHS
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -48,6 +48,24 @@ EXPECT_WORKERS_MAX_WAIT_SECONDS = 600
 RESULT_FILES = ("stats", "failures", "exceptions")
 
 
+@dataclass(frozen=True)
+class LoadRun:
+    """One run: the image, the users, how long, and the routes they request."""
+
+    image: str
+    """Locust image of master and workers."""
+    paths: Mapping[str, str]
+    """Public service -> its ALB path pattern; each is one route the users request, in order."""
+    users: int = 10000
+    """Concurrent simulated users."""
+    spawn_rate: float = 100.0
+    """Users started per second until ``users`` run."""
+    run_minutes: int = 30
+    """Length of the run; the master stops the test after it."""
+    workers: int = 5
+    """Worker tasks; the master waits for all of them."""
+
+
 def request_path(pattern: str) -> str:
     """A concrete path the ALB routes by ``pattern``: ``/users/*`` -> ``/users``, the default
     route -> ``/``, other wildcards filled with ``x``."""
@@ -57,21 +75,20 @@ def request_path(pattern: str) -> str:
     return path.replace("*", "x").replace("?", "x") or "/"
 
 
-def routes(cfg: StackSettings) -> list[dict[str, str]]:
-    """One route per public service, in config order: ``{"service": name, "path": path}``."""
-    return [{"service": name, "path": request_path(svc.path)}
-            for name, svc in cfg.services.items() if svc.enabled and svc.public]
+def routes(paths: Mapping[str, str]) -> list[dict[str, str]]:
+    """One route per public service (service -> ALB path pattern), in order: ``{"service", "path"}``."""
+    return [{"service": name, "path": request_path(path)} for name, path in paths.items()]
 
 
 def _locust(*args: str) -> str:
     return " ".join(["locust", "-f", f"{HOME}/locustfile.py", *args])
 
 
-def master_command(lt: LoadTestSettings, target_url: str) -> str:
-    """The master's shell command: headless, waits for every worker, stops after runMinutes."""
+def master_command(lr: LoadRun, target_url: str) -> str:
+    """The master's shell command: headless, waits for every worker, stops after the run's minutes."""
     run = _locust("--master", "--headless", f"--master-bind-port {MASTER_PORT}",
-                  f"--users {lt.users}", f"--spawn-rate {lt.spawnRate:g}", f"--run-time {lt.runMinutes}m",
-                  f"--expect-workers {lt.workers()}",
+                  f"--users {lr.users}", f"--spawn-rate {lr.spawn_rate:g}", f"--run-time {lr.run_minutes}m",
+                  f"--expect-workers {lr.workers}",
                   f"--expect-workers-max-wait {EXPECT_WORKERS_MAX_WAIT_SECONDS}",
                   f"--host {target_url}", f"--csv {RESULTS_PREFIX}", "--only-summary")
     show = " ".join(f"echo '== {f}.csv'; cat {RESULTS_PREFIX}_{f}.csv;" for f in RESULT_FILES)
@@ -111,21 +128,20 @@ def _container(name: str, image: str, command: str, environment: dict[str, str],
     }
 
 
-def environment(cfg: StackSettings) -> dict[str, str]:
-    return {"LOCUSTFILE": LOCUSTFILE.read_text(), "LOAD_TEST_ROUTES": json.dumps(routes(cfg)),
+def environment(lr: LoadRun) -> dict[str, str]:
+    return {"LOCUSTFILE": LOCUSTFILE.read_text(), "LOAD_TEST_ROUTES": json.dumps(routes(lr.paths)),
             "PYTHONDONTWRITEBYTECODE": "1"}
 
 
-def master_container(cfg: StackSettings, target_url: str, log_group: str, region: str) -> dict[str, Any]:
+def master_container(lr: LoadRun, target_url: str, log_group: str, region: str) -> dict[str, Any]:
     ports = [{"name": PORT_NAME, "containerPort": MASTER_PORT, "protocol": "tcp"}]
-    return _container(MASTER_CONTAINER, cfg.loadTest.image, master_command(cfg.loadTest, target_url),
-                      environment(cfg), log_group, region, ports)
+    return _container(MASTER_CONTAINER, lr.image, master_command(lr, target_url), environment(lr), log_group,
+                      region, ports)
 
 
-def worker_container(cfg: StackSettings, log_group: str, region: str) -> dict[str, Any]:
-    return _container(WORKER_CONTAINER, cfg.loadTest.image, worker_command(), environment(cfg), log_group,
-                      region, [])
+def worker_container(lr: LoadRun, log_group: str, region: str) -> dict[str, Any]:
+    return _container(WORKER_CONTAINER, lr.image, worker_command(), environment(lr), log_group, region, [])
 
 
-__all__ = ["routes", "request_path", "master_command", "worker_command", "master_container", "worker_container",
+__all__ = ["LoadRun", "routes", "request_path", "master_command", "worker_command", "master_container", "worker_container",
            "MASTER_PORT", "MASTER_DNS_NAME", "ARCHITECTURE"]

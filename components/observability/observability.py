@@ -18,13 +18,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared import naming
-from ..config.settings import Settings
+from ..shared.tags import tier_tags
 
 TIER = "observability"
 
@@ -107,23 +107,41 @@ def mq_instance_names(broker_name: str, deployment_mode: str) -> list[str]:
 class ObservabilityArgs:
     """Inputs of the observability tier."""
 
-    settings: Settings
-    """Stack settings (alertEmail, services, database, cache, multiAz)."""
+    stack: str
+    """Stack name, the prefix of every alarm name."""
+    region: str
+    """Region the dashboard's widgets show."""
+    base_tags: Mapping[str, str]
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
+    services: Mapping[str, bool]
+    """Service name -> whether it is behind the ALB (then it also gets a 5xx-rate alarm), in order."""
     alb_arn_suffix: pulumi.Input[str]
     """ALB ARN suffix (`app/<name>/<id>`), the `LoadBalancer` metric dimension."""
     target_group_arn_suffixes: dict[str, pulumi.Input[str]]
     """Public service -> target group ARN suffix (`targetgroup/<name>/<id>`)."""
     db_instance_ids: dict[str, pulumi.Input[str]]
     """Owning service -> RDS DB instance identifier."""
+    db_instance_class: str = "db.t3.medium"
+    """RDS instance class of the databases; sizes the connection alarm."""
     cache_replication_group_id: Optional[pulumi.Input[str]] = None
     """ElastiCache replication group id; None = no cache alarms."""
+    cache_replicas: int = 1
+    """Replicas of the cache group (every member is watched)."""
+    cache_owner: str = "platform"
+    """Service the cache alarms are tagged with."""
     kafka_cluster_name: Optional[pulumi.Input[str]] = None
     """MSK cluster name; None = no Kafka alarms."""
     mq_broker_name: Optional[pulumi.Input[str]] = None
     """Amazon MQ broker name; None = no broker alarms."""
+    mq_deployment_mode: str = "ACTIVE_STANDBY_MULTI_AZ"
+    """Broker deployment mode: ACTIVE_STANDBY_MULTI_AZ (two instances) or SINGLE_INSTANCE."""
+    mq_owner: str = "platform"
+    """Service the broker alarm is tagged with."""
+    alert_email: Optional[str] = None
+    """Address subscribed to the alarm topic; None = no subscription (subscribe to the topic output)."""
     alternate_target_group_arn_suffixes: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     """Public service -> the second (canary) target group's ARN suffix; ECS shifts traffic
-    between the two, so the service's 5xx rate covers both. Default empty (one group)."""
+    between the two, so the service's 5xx rate covers both."""
     alarm_period_seconds: int = 60
     """Alarm period (60 = standard resolution; the seed's durations are multiples of it)."""
 
@@ -139,12 +157,11 @@ class Observability(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ObservabilityArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:observability:Observability", name, None, opts)
-        self._name, self._args, self._s = name, args, args.settings
-        cfg = self._s.config
-        self._tags = self._s.tags(TIER)
-        self._cluster = naming.cluster_name(self._s.stack)
+        self._name, self._args, self._stack = name, args, args.stack
+        self._tags = tier_tags(args.base_tags, TIER)
+        self._cluster = naming.cluster_name(args.stack)
 
-        missing = [svc for svc, sc in cfg.services.items() if sc.public and svc not in args.target_group_arn_suffixes]
+        missing = [svc for svc, public in args.services.items() if public and svc not in args.target_group_arn_suffixes]
         if missing:
             raise ValueError(f"observability: no target group ARN suffix for public service(s) {', '.join(missing)}")
 
@@ -153,9 +170,9 @@ class Observability(pulumi.ComponentResource):
         self.alarm_names = []
 
         self.service_alarm_names = {}
-        for svc, sc in cfg.services.items():
+        for svc, public in args.services.items():
             alarms = [self._service_cpu(svc)]
-            if sc.public:
+            if public:
                 alarms.append(self._service_error_rate(svc, args.target_group_arn_suffixes[svc],
                                                        args.alternate_target_group_arn_suffixes.get(svc)))
             self.service_alarm_names[svc] = [a.name for a in alarms]
@@ -208,17 +225,17 @@ class Observability(pulumi.ComponentResource):
             ]}))
         key = aws.kms.Key(
             f"{self._name}-alarm-key",
-            description=f"Encrypts the {self._s.stack} alarm topic (CloudWatch may publish)",
+            description=f"Encrypts the {self._stack} alarm topic (CloudWatch may publish)",
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=key_policy,
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self))
-        aws.kms.Alias(f"{self._name}-alarm-key-alias", name=f"alias/microservices-{self._s.stack}-alarms",
+        aws.kms.Alias(f"{self._name}-alarm-key-alias", name=f"alias/microservices-{self._stack}-alarms",
                       target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=self))
         topic = aws.sns.Topic(
             f"{self._name}-alarms",
-            name=f"microservices-{self._s.stack}-alarms",
+            name=f"microservices-{self._stack}-alarms",
             kms_master_key_id=key.arn,
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self))
@@ -242,11 +259,10 @@ class Observability(pulumi.ComponentResource):
             ]}))
         aws.sns.TopicPolicy(f"{self._name}-alarms-policy", arn=topic.arn, policy=topic_policy,
                             opts=pulumi.ResourceOptions(parent=self))
-        # The address must confirm the subscription once (AWS sends a confirmation e-mail).  Without
-        # alertEmail the topic has no subscriber here: subscribe to the output alarm_topic_arn.
-        if self._s.config.alertEmail:
+        # The address must confirm the subscription once (AWS sends a confirmation e-mail).
+        if self._args.alert_email:
             aws.sns.TopicSubscription(f"{self._name}-alarms-email", topic=topic.arn, protocol="email",
-                                      endpoint=self._s.config.alertEmail, opts=pulumi.ResourceOptions(parent=self))
+                                      endpoint=self._args.alert_email, opts=pulumi.ResourceOptions(parent=self))
         return topic
 
     # ---- alarm helpers --------------------------------------------------------------------------------
@@ -258,7 +274,7 @@ class Observability(pulumi.ComponentResource):
             alarm_description=description,
             alarm_actions=[self._topic.arn],
             ok_actions=[self._topic.arn],
-            tags=self._s.tags(TIER, service),
+            tags=tier_tags(self._args.base_tags, TIER, service),
             opts=pulumi.ResourceOptions(parent=self),
             **kwargs)
         self.alarm_names.append(alarm.name)
@@ -294,7 +310,7 @@ class Observability(pulumi.ComponentResource):
     # ---- services -------------------------------------------------------------------------------------
     def _service_cpu(self, svc: str) -> aws.cloudwatch.MetricAlarm:
         return self._alarm(
-            f"{svc}-cpu", naming.service_alarm_names(self._s.stack, svc, False)[0],
+            f"{svc}-cpu", naming.service_alarm_names(self._stack, svc, False)[0],
             f"{svc}: ECS CPU above {CPU_PERCENT:g} % for 5 minutes (also rolls back an ECS canary)",
             service=svc, namespace="AWS/ECS", metric_name="CPUUtilization", statistic="Average",
             dimensions={"ClusterName": self._cluster, "ServiceName": naming.ecs_service_name(svc)},
@@ -315,7 +331,7 @@ class Observability(pulumi.ComponentResource):
         errors = " + ".join(f"FILL(errors{tag}, 0)" for tag, _ in groups)
         requests = " + ".join(f"FILL(requests{tag}, 0)" for tag, _ in groups)
         return self._alarm(
-            f"{svc}-5xx", naming.service_alarm_names(self._s.stack, svc, True)[1],
+            f"{svc}-5xx", naming.service_alarm_names(self._stack, svc, True)[1],
             f"{svc}: target 5xx above {ERROR_RATE_PERCENT:g} % of requests for 10 minutes "
             f"(also rolls back an ECS canary)",
             service=svc, comparison_operator="GreaterThanThreshold", threshold=ERROR_RATE_PERCENT,
@@ -325,7 +341,7 @@ class Observability(pulumi.ComponentResource):
 
     # ---- ALB ------------------------------------------------------------------------------------------
     def _alb_alarms(self) -> tuple[aws.cloudwatch.MetricAlarm, aws.cloudwatch.MetricAlarm]:
-        stack, dims = self._s.stack, {"LoadBalancer": self._args.alb_arn_suffix}
+        stack, dims = self._stack, {"LoadBalancer": self._args.alb_arn_suffix}
         errors = self._alarm(
             "alb-5xx", f"{stack}-alb-5xx-rate",
             f"ALB: target + load balancer 5xx above {ERROR_RATE_PERCENT:g} % of requests for 10 minutes",
@@ -354,10 +370,10 @@ class Observability(pulumi.ComponentResource):
 
     # ---- data -----------------------------------------------------------------------------------------
     def _db_connections(self, owner: str, ident: pulumi.Input[str]) -> None:
-        klass = self._s.config.database.instanceClass
+        klass = self._args.db_instance_class
         threshold = db_connection_threshold(klass)
         self._alarm(
-            f"{owner}-db-connections", f"{self._s.stack}-{owner}-db-connections",
+            f"{owner}-db-connections", f"{self._stack}-{owner}-db-connections",
             f"{owner} database: connections above 90 % of max_connections "
             f"({threshold} of {pg_max_connections(klass)} on {klass}) for 2 minutes",
             service=owner, namespace="AWS/RDS", metric_name="DatabaseConnections", statistic="Maximum",
@@ -365,14 +381,12 @@ class Observability(pulumi.ComponentResource):
             threshold=float(threshold), treat_missing_data="missing", **self._periods(2))
 
     def _cache_alarms(self, group_id: pulumi.Input[str]) -> None:
-        cache = self._s.config.cache
-        replicas = cache.replicas
-        owner = cache.owner
+        replicas, owner = self._args.cache_replicas, self._args.cache_owner
 
         def alarm(suffix: str, label: str, metric: str, threshold: float, desc: str) -> None:
             queries = pulumi.Output.from_input(group_id).apply(lambda gid: self._max_over(
                 "n", "AWS/ElastiCache", metric, "Average", "CacheClusterId", cache_member_ids(gid, replicas), label))
-            self._alarm(f"cache-{suffix}", f"{self._s.stack}-cache-{suffix}", desc, service=owner,
+            self._alarm(f"cache-{suffix}", f"{self._stack}-cache-{suffix}", desc, service=owner,
                         comparison_operator="GreaterThanThreshold", threshold=threshold,
                         treat_missing_data="missing", metric_queries=queries, **self._math_periods(5))
 
@@ -389,13 +403,13 @@ class Observability(pulumi.ComponentResource):
     def _kafka_alarms(self, cluster_name: pulumi.Input[str]) -> None:
         dims = {"Cluster Name": cluster_name}
         self._alarm(
-            "kafka-offline-partitions", f"{self._s.stack}-kafka-offline-partitions",
+            "kafka-offline-partitions", f"{self._stack}-kafka-offline-partitions",
             "Kafka: offline partitions (no leader: producers and consumers of them fail) for 2 minutes",
             namespace="AWS/Kafka", metric_name="OfflinePartitionsCount", statistic="Maximum", dimensions=dims,
             comparison_operator="GreaterThanThreshold", threshold=0.0, treat_missing_data="missing",
             **self._periods(2))
         self._alarm(
-            "kafka-active-controller", f"{self._s.stack}-kafka-active-controller",
+            "kafka-active-controller", f"{self._stack}-kafka-active-controller",
             "Kafka: no active controller for 5 minutes (exactly one broker must report 1)",
             namespace="AWS/Kafka", metric_name="ActiveControllerCount", statistic="Sum", dimensions=dims,
             comparison_operator="LessThanThreshold", threshold=1.0,
@@ -403,23 +417,23 @@ class Observability(pulumi.ComponentResource):
             treat_missing_data="breaching", **self._periods(5))
 
     def _mq_alarm(self, broker_name: pulumi.Input[str]) -> None:
-        mode = self._s.config.mq_deployment_mode
+        mode = self._args.mq_deployment_mode
 
         def build(name: str) -> list:
             return self._max_over("b", "AWS/AmazonMQ", "HeapUsage", "Maximum", "Broker",
                                   mq_instance_names(name, mode), "max HeapUsage")
 
         self._alarm(
-            "mq-heap", f"{self._s.stack}-mq-heap-usage",
+            "mq-heap", f"{self._stack}-mq-heap-usage",
             f"Amazon MQ: broker JVM heap above {MQ_HEAP_PERCENT:g} % for 5 minutes (or no data: broker down)",
-            service=self._s.config.mq.owner, comparison_operator="GreaterThanThreshold", threshold=MQ_HEAP_PERCENT,
+            service=self._args.mq_owner, comparison_operator="GreaterThanThreshold", threshold=MQ_HEAP_PERCENT,
             treat_missing_data="breaching",
             metric_queries=pulumi.Output.from_input(broker_name).apply(build), **self._math_periods(5))
 
     # ---- dashboard ------------------------------------------------------------------------------------
     def _dashboard(self) -> aws.cloudwatch.Dashboard:
-        a, cfg = self._args, self._s.config
-        region, cluster = self._s.region, self._cluster
+        a = self._args
+        region, cluster = a.region, self._cluster
         owners = list(a.db_instance_ids)
         inputs = {
             "alb": a.alb_arn_suffix,
@@ -428,7 +442,7 @@ class Observability(pulumi.ComponentResource):
         }
 
         def body(v: dict) -> str:
-            alb, services = v["alb"], list(cfg.services)
+            alb, services = v["alb"], list(a.services)
 
             def widget(title: str, metrics: list, x: int, y: int, *, stat: str = "Sum", unit: str = "") -> dict:
                 props = {"title": title, "region": region, "view": "timeSeries", "stat": stat, "period": 60,
@@ -454,12 +468,12 @@ class Observability(pulumi.ComponentResource):
                 widget("ECS memory % by service", [
                     ["AWS/ECS", "MemoryUtilization", "ClusterName", cluster, "ServiceName", naming.ecs_service_name(s)]
                     for s in services], 0, 12, stat="Average", unit="%"),
-                widget(f"DB connections (alarm at {db_connection_threshold(cfg.database.instanceClass)})", [
+                widget(f"DB connections (alarm at {db_connection_threshold(a.db_instance_class)})", [
                     ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", ident, {"label": owner}]
                     for owner, ident in zip(owners, v["db"])], 12, 12, stat="Maximum"),
             ]
             if v["cache"]:
-                nodes = cache_member_ids(v["cache"], cfg.cache.replicas)
+                nodes = cache_member_ids(v["cache"], a.cache_replicas)
                 widgets.append(widget("Cache hits / misses", [
                     ["AWS/ElastiCache", metric, "CacheClusterId", node]
                     for node in nodes for metric in ("CacheHits", "CacheMisses")], 0, 18))
@@ -467,6 +481,6 @@ class Observability(pulumi.ComponentResource):
 
         return aws.cloudwatch.Dashboard(
             f"{self._name}-dashboard",
-            dashboard_name=f"microservices-{self._s.stack}",
+            dashboard_name=f"microservices-{self._stack}",
             dashboard_body=pulumi.Output.all(**inputs).apply(body),
             opts=pulumi.ResourceOptions(parent=self))
