@@ -12,8 +12,9 @@ shows the same ratios):
   stacks together; ``cost --stack prod --against dev``;
 * the two halves for prod and dev: the mock run (the program under the mocks, in its child
   process) and the policy run (the pack process judging the finished plan, as for a saved or
-  cached plan; during a cold ``check`` it overlaps the mock run), the cost model and the schema stage (its cache warm; ``--schema-cold`` also times it with an
-  empty cache: the derivation from the SDK source after an SDK upgrade);
+  cached plan; in a cold ``check`` it overlaps the mock run), the cost model and the schema
+  stage (its cache warm; ``--schema-cold`` also times it with an empty cache: the derivation
+  from the SDK source after an SDK upgrade);
 * the series: synthetic configs of 7 to 100 services (the seed's seven plus internal ones; the
   settings allow at most 100, components/config/schema.py ``MAX_ITEMS``), mock run and policy
   run per size, and the time per resource - flat when both halves are linear;

@@ -5,14 +5,6 @@ The numbers come from the one cost model in the policy pack
 real engine, with the same usage profile (``policies/usage/<stack>.json``).  This module only
 adds: the cap options from ``policies/config/<stack>.json``, rendering (table / json /
 markdown) and the diff.
-
-Functions for the CLI:
-    estimate(plan, usage=None, *, stack=None, region=None, cap=None) -> report dict
-    render(report, fmt="table") -> str          fmt: table | json | markdown
-    diff(a, b, a_label=None, b_label=None) -> dict   b minus a, per line
-    render_diff(d, fmt="table") -> str
-    exit_code(report) -> int                     1 when over the cap, or unpriced with failOnUnpriced
-    load_plan_or_report(path) -> dict            a plan JSON or a saved report JSON
 """
 
 from __future__ import annotations
@@ -123,10 +115,6 @@ def exit_code(report: Mapping[str, Any]) -> int:
     """1 when the capped estimate is over the cap, or a billable resource is unpriced and the stack
     fails closed (what `python -m preflight cost` must return), else 0."""
     return 1 if (report.get("cap") or {}).get("verdict") in ("over", "unpriced") else 0
-
-
-def load_plan_or_report(path: str | Path) -> dict:
-    return json.loads(Path(path).read_text())
 
 
 def as_report(doc: Mapping[str, Any], **kw: Any) -> dict:
@@ -334,6 +322,3 @@ def render_diff(d: Mapping[str, Any], fmt: str = "table") -> str:
                   {1, 2, 3})
     return "\n".join(out)
 
-
-__all__ = ["estimate", "render", "diff", "render_diff", "exit_code", "load_usage", "load_cap", "load_cap_options",
-           "as_report", "load_plan_or_report", "basis_of"]

@@ -470,5 +470,3 @@ class RecordingMonitor(MockMonitor):
             self.stack_outputs = _engine_value(json_format.MessageToDict(request.outputs))
         return super().RegisterResourceOutputs(request)
 
-
-__all__ = ["ACCOUNT", "PlatformMocks", "RecordingMonitor", "autoname", "reveal", "UNKNOWN", "SIG_KEY", "SECRET_SIG"]

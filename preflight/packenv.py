@@ -10,7 +10,8 @@ resolves the virtualenv against the pack folder, fails when
 ``<venv>/bin/python`` does not exist ("doesn't appear to be a virtual
 environment"), puts ``<venv>/bin`` first on PATH, unsets PYTHONHOME and runs
 ``<venv>/bin/python -u -m pulumi.policy <engine address> .``; ``pulumi.policy``
-then runs the folder's ``__main__.py``.  Nothing creates that venv: the CLI
+then runs the folder's ``__main__.py`` with the folder first on ``sys.path``, so
+the pack's own package beside it imports.  Nothing creates that venv: the CLI
 installs only the program's, so ``policies/venv`` must be made from
 ``policies/requirements.txt`` (README set-up, the workflow, ``.ci/run``).
 

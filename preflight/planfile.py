@@ -10,8 +10,7 @@ malformed plan is an exit-2 message and never a traceback or a hang:
 - URNs are unique;
 - ``parent``, ``dependencies``, ``propertyDependencies`` and ``provider`` name
   resources of the plan (a provider reference is ``<urn>::<id>``);
-- parents form no cycle (a resource that is its own ancestor made the tier
-  lookup loop forever);
+- parents form no cycle (the tier lookup would never end);
 - ``inputs`` is an object, nested at most MAX_INPUT_DEPTH levels;
 - an engine signature object in the inputs (``{"4dabf...": <signature>, ...}``) is one the engine
   reads, and a secret marker carries its ``value`` (without it the engine's unmarshaling fails:

@@ -156,10 +156,8 @@ def recorded_plan(stack: str, overrides: list[str] | None = None, root: Path = R
     return plan, False
 
 
-# Generation-0 threshold of the short-lived child (Python's default is 700).  A mock run makes
-# several hundred thousand small objects (SDK input classes, outputs, futures) that live to the
-# end; at the default threshold the collector re-scans them over and over: full collections took
-# a sixth to a quarter of the run (docs/preflight.md, "Speed").
+# Generation-0 threshold of the short-lived child (Python's default is 700): a mock run makes several
+# hundred thousand small objects that live to the end, which the default re-scans over and over.
 CHILD_GC_THRESHOLD = 50_000
 
 

@@ -429,6 +429,3 @@ def validate(root: Path, stack: str, overrides: Optional[list[str]] = None) -> A
     """The Settings of ``validated_stack``."""
     return validated_stack(root, stack, overrides).settings
 
-
-__all__ = ["ConfigError", "SECRET_PLACEHOLDER", "StackConfig", "UsageError", "apply_override", "load_stack_config",
-           "parse_path", "project_name", "read_stack_config", "read_yaml", "stacks", "validate", "validated_stack"]

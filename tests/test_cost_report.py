@@ -94,14 +94,14 @@ def test_diff_against_a_saved_plan_or_report(tmp_path):
     plan = build_plan("prod")
     p = tmp_path / "plan.json"
     p.write_text(json.dumps(plan))
-    saved = cost.load_plan_or_report(p)
+    saved = json.loads(p.read_text())
     d = cost.diff(saved, build_plan("prod", db_multi_az=False))
     assert d["totals"]["total_usd"] == pytest.approx(-(157.68 + 34.50))
     # peak: the storage at its 500 GB ceiling loses its standby copy too: 3 x 500 x 0.115
     assert d["totals"]["peak_usd"] == pytest.approx(-(157.68 + 3 * 500 * 0.115))
     r = tmp_path / "report.json"
     r.write_text(cost.render(cost.estimate(plan), "json"))
-    d2 = cost.diff(cost.load_plan_or_report(r), plan)
+    d2 = cost.diff(json.loads(r.read_text()), plan)
     assert d2["totals"]["total_usd"] == pytest.approx(0.0, abs=1e-4)
 
 
