@@ -19,8 +19,7 @@ from typing import Callable
 # Everything this script reads from the program and the pack; adjust here when modules move.
 from components.config.schema import ConfigKey, describe
 from components.config.settings import FARGATE_SIZES, SEED_SERVICES, ServiceSettings, StackSettings
-from platform_policies.baseline import coverage_markdown
-from platform_policies.reference import policies_table_markdown
+from platform_policies.reference import coverage_markdown, policies_table_markdown
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent

@@ -413,8 +413,8 @@ def test_stack_rules_judge_the_children_not_the_component_inputs(stack):
                                                     "others. Use natGateways.strategy OnePerAz.")]
         assert nat == expected_nat, view
         assert got == {k: v for k, v in mocks.items() if k != "nat-gateway-per-az"}, view
-    # the budget policies' estimate (budget.estimate_for over StackValidationArgs), to the cent
-    from platform_policies.rules import budget as cost_policies
+    # the budget policies' estimate (stack_cost.estimate_for over StackValidationArgs), to the cent
+    from platform_policies.rules import stack_cost as cost_policies
     from test_policies_support import stack_args
 
     config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())["monthly-budget-cap"]

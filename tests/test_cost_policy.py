@@ -11,7 +11,8 @@ from pulumi_policy import EnforcementLevel, StackValidationArgs
 from pulumi_policy.policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from platform_policies.rules import budget as cost_policies
+from platform_policies import all_rules
+from platform_policies.rules import stack_cost as cost_policies
 from test_cost_model import DEV_BASELINE, DEV_USAGE, PROD_BASELINE, PROD_PEAK, PROD_USAGE, USAGE, build_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ def run_policy(validate, plan: dict, config: dict) -> list[tuple[str, object]]:
 
 
 def test_policy_levels_and_names():
-    by = {r.name: r.policy for r in cost_policies.RULES}
+    by = {r.name: r.policy for r in all_rules() if r.area == "cost"}
     assert by["monthly-budget-cap"].enforcement_level == EnforcementLevel.MANDATORY
     assert by["monthly-budget-warn"].enforcement_level == EnforcementLevel.ADVISORY
     for n in ("graviton", "gp3", "valkey", "commitments", "spot"):

@@ -11,8 +11,8 @@ from platform_policies.support import azs, graph
 
 VPC, SUBNET, SG = "awsx:ec2:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup"
 MSK, ACL, DIST = msk.MSK_CLUSTER, "aws:wafv2/webAcl:WebAcl", cloudfront.DISTRIBUTION
-MSK_MULTI_AZ = msk.RULES[0].validate
-CDN_REGIONS = next(r for r in cloudfront.RULES if r.name == "cloudfront-us-east-1-dependencies").validate
+MSK_MULTI_AZ = msk.validate_msk_multi_az  # stack validators (per_resource): the graph decides unknown ids
+CDN_REGIONS = cloudfront.validate_cloudfront_us_east_1
 
 
 def kafka(subnets, brokers=6, deps=("net", "sg")) -> dict:

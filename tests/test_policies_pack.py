@@ -9,8 +9,10 @@ the registry's other areas only (same PolicyPack call), so these tests never wai
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -19,8 +21,8 @@ import pytest
 from test_policies_support import ROOT, U_BOOL, U_STR, urn
 
 from platform_policies import all_policies, all_rules
+from platform_policies.registry import Registry
 from platform_policies.rule import AREAS, COST
-from platform_policies.rules import SERVICE_MODULES, cross_service
 
 analyzer = pytest.importorskip("preflight.analyzer")
 
@@ -30,7 +32,7 @@ OUR_AREAS = tuple(a for a in AREAS if a != COST)  # the cost policies are tested
 def _full_pack_available() -> bool:
     if os.environ.get("POLICY_TESTS_STANDIN_PACK"):  # exercise the stand-in on purpose
         return False
-    return (ROOT / "policies/platform_policies/rules/budget.py").exists()
+    return (ROOT / "policies/platform_policies/rules/stack_cost.py").exists()
 
 
 @pytest.fixture(scope="module")
@@ -70,26 +72,58 @@ def test_policies_come_in_area_order():
     assert order == sorted(order)
 
 
-def test_every_module_in_rules_is_registered():
+def test_every_module_in_rules_is_loaded():
     files = {p.stem for p in (ROOT / "policies/platform_policies/rules").glob("*.py") if p.stem != "__init__"}
-    assert {m.__name__.rsplit(".", 1)[1] for m in SERVICE_MODULES} == files
-    for module in SERVICE_MODULES:
-        assert isinstance(module.RULES, list), module.__name__
+    assert {f for f in files if f"platform_policies.rules.{f}" not in sys.modules} == set()
+    assert {r.module.rsplit(".", 1)[1] for r in all_rules()} <= files
 
 
-def test_cross_service_contributions_are_wired():
-    shared_names = {r.name for r in cross_service.RULES}
-    for module in SERVICE_MODULES:
-        if module is cross_service:
-            continue
-        contributes = getattr(module, "SHARED_CHECKS", None) or getattr(module, "PHYSICAL_NAMES", None)
-        if contributes:
-            assert module in cross_service.CONTRIBUTORS, module.__name__
-        assert set(getattr(module, "SHARED_CHECKS", {})) <= shared_names, module.__name__
-    by_name = {r.name: r for r in cross_service.RULES}
-    assert set(by_name["encryption-at-rest"].resource_types) >= {"aws:rds/instance:Instance",
-                                                                 "aws:sqs/queue:Queue"}
+def test_a_key_is_registered_once():
+    registry = Registry("rule")
+    registry.add("x", 1)
+    with pytest.raises(ValueError, match="'x' is registered twice"):
+        registry.add("x", 2)
+
+
+def test_cross_service_rules_judge_the_types_the_service_modules_register():
+    by_name = {r.name: r for r in all_rules()}
+    assert set(by_name["encryption-at-rest"].resource_types) >= {"aws:rds/instance:Instance", "aws:sqs/queue:Queue"}
+    assert "AwsSolutions-RDS2" in by_name["encryption-at-rest"].anchors  # declared with the RDS check
     assert "aws:iam/role:Role" in by_name["aws-physical-names"].resource_types
+
+
+def _pack_imports() -> dict[str, set[str]]:
+    """{module: modules of the pack its import statements name} over policies/platform_policies."""
+    root = ROOT / "policies"
+    files = {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in (root / "platform_policies").rglob("*.py")}
+    imports: dict[str, set[str]] = {}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                    base = f"{parent}.{base}" if base else parent
+                found |= {f"{base}.{a.name}" if f"{base}.{a.name}" in files else base for a in node.names}
+        imports[name] = found & set(files) - {name}
+    return imports
+
+
+def test_no_module_of_the_pack_imports_one_that_imports_it_back():
+    imports = _pack_imports()
+    for start in imports:
+        seen, todo = set(), list(imports[start])
+        while todo:
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo += imports[module]
+        assert start not in seen, f"{start} imports itself back"
 
 
 # ---- the pack over gRPC ------------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Security-baseline coverage (policies/platform_policies/baseline.py): every resource type the program
-creates is read against the public rule sets, and every check is either a policy of the pack or has a reason."""
+creates is read against the public rule sets, and every check is either a policy of the pack (its anchors)
+or has a reason."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import plan_for
-from platform_policies import all_rules
-from platform_policies.baseline import Baseline, all_baselines, source_of
+from platform_policies.baseline import Baseline
+from platform_policies.reference import all_baselines, coverage
+from platform_policies.rule import source_of
 
 # The awsx VPC's children: the real engine shows them, the mocks do not (a remote component).
 AWSX_VPC_CHILDREN = (
@@ -36,7 +38,7 @@ def _program_types() -> set[str]:
 @pytest.mark.heavy
 def test_every_resource_type_belongs_to_exactly_one_baseline():
     owners: dict[str, list[str]] = {}
-    for b in all_baselines():
+    for b in all_baselines().values():
         for t in b.resource_types:
             owners.setdefault(t, []).append(b.service)
     twice = {t: s for t, s in owners.items() if len(s) > 1}
@@ -45,28 +47,15 @@ def test_every_resource_type_belongs_to_exactly_one_baseline():
     assert not missing, f"resource types the program creates with no baseline: {missing}"
 
 
-def test_covered_checks_name_policies_that_list_them():
-    anchors = {r.name: set(r.anchors) for r in all_rules()}
-    wrong = [f"{b.service}: {a} -> {p}" for b in all_baselines() for a, ps in b.covered.items() for p in ps
-             if a not in anchors.get(p, ())]
-    assert not wrong, f"covered ids whose policy does not exist or does not list them: {wrong}"
-
-
-def test_every_anchor_of_a_policy_is_claimed_by_a_baseline():
-    claimed = {(a, p) for b in all_baselines() for a, ps in b.covered.items() for p in ps}
-    unclaimed = [f"{r.name}: {a}" for r in all_rules() for a in r.anchors if (a, r.name) not in claimed]
-    assert not unclaimed, f"anchors no baseline maps to their policy: {unclaimed}"
-
-
-def test_an_id_is_judged_once_per_service():
-    for b in all_baselines():
-        assert not set(b.covered) & set(b.not_applicable)
+def test_every_anchor_of_a_policy_lands_in_a_baseline_that_does_not_call_it_not_applicable():
+    covered = coverage()  # raises naming the rule and anchor
+    assert covered["platform_policies.rules.rds"]["AwsSolutions-RDS2"] == ["encryption-at-rest"]
+    assert covered["platform_policies.rules.rds"]["AwsSolutions-RDS8"] == ["no-open-ingress"]  # given with its type
 
 
 @pytest.mark.parametrize("bad", [
-    dict(covered={"CKV_AWS_1": ("x",)}, not_applicable={"CKV_AWS_1": "because"}),
     dict(not_applicable={"CKV_AWS_1": "  "}),
-    dict(covered={"NOT-AN-ID": ("x",)}),
+    dict(not_applicable={"NOT-AN-ID": "because"}),
 ])
 def test_baseline_rejects_inconsistent_entries(bad):
     with pytest.raises(ValueError):

@@ -110,12 +110,12 @@ def test_msk_client_subnets_are_distinct_azs():
                                                                 "clientSubnets": ids}}}
         return subnets + [cluster]
 
-    rule = next(r for r in msk.RULES if r.name == "msk-multi-az")
+    validate = msk.validate_msk_multi_az
     three = ["us-east-1a", "us-east-1b", "us-east-1c"]
-    assert check_stack(rule.validate, stack(three, ["subnet-0", "subnet-1", "subnet-2"]), {"minAzs": 3}) == []
-    assert check_stack(rule.validate, stack(three, ["subnet-0", "subnet-0", "subnet-1"]), {"minAzs": 3})
+    assert check_stack(validate, stack(three, ["subnet-0", "subnet-1", "subnet-2"]), {"minAzs": 3}) == []
+    assert check_stack(validate, stack(three, ["subnet-0", "subnet-0", "subnet-1"]), {"minAzs": 3})
     same_az = ["us-east-1a", "us-east-1a", "us-east-1b"]
-    assert check_stack(rule.validate, stack(same_az, ["subnet-0", "subnet-1", "subnet-2"]), {"minAzs": 3})
+    assert check_stack(validate, stack(same_az, ["subnet-0", "subnet-1", "subnet-2"]), {"minAzs": 3})
     # without the graph, distinct ids bound the count
     assert check(msk.validate_msk_multi_az, MSK, {"numberOfBrokerNodes": 3, "brokerNodeGroupInfo": {
         "clientSubnets": ["a", "a", "b"]}}, config={"minAzs": 3})

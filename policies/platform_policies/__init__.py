@@ -1,10 +1,10 @@
 """The platform's policy pack: rules grouped by AWS service (``rules/<service>.py``).
 
-Every policy is a :class:`~platform_policies.rule.Rule` with an area (availability, sizing,
-acceptance, deployability, security, cost).  :func:`all_policies` returns them in this order: by area in the
-order of ``rule.AREAS``, within an area by service module (``rules.SERVICE_MODULES``, alphabetical
-file names), within a module in the module's ``RULES`` order.  Imports are deferred so that
-``from platform_policies import cost_model`` (preflight's cost report) loads no rule.
+Every policy is a :class:`~platform_policies.rule.Rule`, declared with ``@rule(...)`` on its validator;
+importing the ``rules`` package loads every module in it.  :func:`all_policies` returns them by area
+(the order of ``rule.AREAS``), within an area by module file name, within a module in declaration
+order.  The rules are loaded on first call, so ``from platform_policies import cost_model``
+(preflight's cost report) loads no rule.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 def all_rules() -> list:
     """Every rule of the pack, in the documented order."""
-    from .rule import AREAS
-    from .rules import SERVICE_MODULES
+    from . import rules  # noqa: F401  (loading the package registers every rule)
+    from .rule import AREAS, RULES
 
-    declared = [r for module in SERVICE_MODULES for r in module.RULES]
-    return sorted(declared, key=lambda r: AREAS.index(r.area))  # stable: module and declaration order stay
+    return sorted(RULES.values(), key=lambda r: (AREAS.index(r.area), r.module))
 
 
 def all_policies() -> list:

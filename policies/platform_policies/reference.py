@@ -1,21 +1,24 @@
-"""The policy reference table of docs/policies.md, generated from the pack and the per-stack config files.
+"""The tables of docs/policies.md, generated from the pack and the per-stack config files.
 
-A row per rule (in all_policies() order): name and module, area, resource types, what it checks,
-anchor ids, the enforcement level per stack and the options.  Levels and option values are what the
-engine would be configured with (policy_config.effective_config, the merge preflight's analyzer uses too;
-tests/test_policies_docs.py checks the table's levels against preflight's).  Nothing here runs in the pack
-process.
+The reference table: a row per rule (in all_policies() order): name and module, area, resource types,
+what it checks, anchor ids, the enforcement level per stack and the options.  Levels and option values
+are what the engine would be configured with (policy_config.effective_config, the merge preflight's
+analyzer uses too; tests/test_policies_docs.py checks the table's levels against preflight's).
+The coverage table: per service baseline, each public check and the policies implementing it (from the
+rules' anchors) or why it does not apply.  Nothing here runs in the pack process.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
 from . import all_rules
+from .baseline import BASELINES, Baseline
 from .policy_config import effective_config
-from .rule import WHOLE_STACK, Rule
+from .rule import WHOLE_STACK, Rule, source_of
 
 
 def stack_configs(config_dir: Path) -> dict[str, dict]:
@@ -65,7 +68,7 @@ def _cell(text: str) -> str:
 
 def module_path(rule: Rule) -> str:
     """Repository path of the module that declares ``rule`` (where its validator lives)."""
-    return "policies/" + rule.validate.__module__.replace(".", "/") + ".py"
+    return "policies/" + rule.module.replace(".", "/") + ".py"
 
 
 def policies_table_markdown(config_dir: Path) -> str:
@@ -89,3 +92,55 @@ def policies_table_markdown(config_dir: Path) -> str:
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def all_baselines() -> dict[str, Baseline]:
+    """{declaring module: baseline}, in module order."""
+    all_rules()  # loads the rules package, whose modules declare the baselines
+    return {m: BASELINES[m] for m in sorted(BASELINES)}
+
+
+def coverage() -> dict[str, dict[str, list[str]]]:
+    """{module: {check id: names of the policies implementing it}} per baseline, from the rules' anchors.
+
+    An id counts for the baseline of the module that declares it, or of the type token it is given with
+    (Rule.claims).  An id that lands on no baseline, or that its baseline calls not applicable, is an error.
+    """
+    baselines = all_baselines()
+    owner = {t: m for m, b in baselines.items() for t in b.resource_types}
+    covered: dict[str, dict[str, list[str]]] = {m: {} for m in baselines}
+    problems = []
+    for r in all_rules():
+        for anchor, where in r.claims:
+            module = owner.get(where, where)
+            if module not in baselines:
+                problems.append(f"{r.name}: {anchor} ({where} has no baseline)")
+            elif anchor in baselines[module].not_applicable:
+                problems.append(f"{r.name}: {anchor} is also not applicable to {baselines[module].service}")
+            else:
+                covered[module].setdefault(anchor, []).append(r.name)
+    if problems:
+        raise ValueError("anchors: " + "; ".join(problems))
+    return covered
+
+
+def coverage_markdown() -> str:
+    """docs/policies.md's coverage table: per service, each public check and what the pack does."""
+    covered = coverage()
+    lines = ["| service | resource types | check | source | pack |", "|---|---|---|---|---|"]
+    for module, b in all_baselines().items():
+        types = "<br>".join(f"`{t}`" for t in b.resource_types)
+        entries = sorted([(a, ", ".join(f"`{p}`" for p in ps)) for a, ps in covered[module].items()]
+                         + [(a, f"not applicable: {why}") for a, why in b.not_applicable.items()],
+                         key=lambda e: (source_of(e[0]), _natural(e[0])))
+        if not entries:
+            lines.append(f"| {b.service} | {types} | – | – | – |")
+        for i, (anchor, what) in enumerate(entries):
+            first = i == 0
+            lines.append(f"| {b.service if first else ''} | {types if first else ''} | `{anchor}` | "
+                         f"{source_of(anchor)} | {what.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def _natural(text: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))

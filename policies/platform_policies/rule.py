@@ -1,7 +1,8 @@
 """One policy's declaration: what it checks, what it judges, how strict it is by default.
 
-Every policy of the pack is a :class:`Rule`.  Besides what the engine needs (description,
-validator, default enforcement level, severity, remediation, config schema) a rule says:
+A rule is declared once, on its validator: ``@rule(name=..., area=..., resource_types=..., ...)``.
+Besides what the engine needs (description, validator, default enforcement level, severity,
+remediation, config schema) a rule says:
 
 * ``area`` - why the rule exists (one of :data:`AREAS`):
   availability (survives the loss of one AZ), sizing (per-stack allow-lists and ceilings),
@@ -9,13 +10,15 @@ validator, default enforcement level, severity, remediation, config schema) a ru
   deployability (a value only an example or another account or region could use: placeholders
   that make ``pulumi up`` fail half-way or send alerts nowhere),
   security (encryption, exposure, least privilege, retention, tags), cost (budget and advice);
-* ``resource_types`` - the Pulumi type tokens it judges (``"*"`` = the whole stack at once);
+* ``resource_types`` - the Pulumi type tokens it judges (``"*"`` = the whole stack at once), or the
+  registry of a cross-service rule's per-type checks (it judges the types registered there);
 * ``anchors`` - ids of the same check in public rule sets, so a baseline imported later maps
   onto the rule instead of duplicating it: cdk-nag ``AwsSolutions-XXX``, Checkov ``CKV_AWS_NNN``,
   pulumi compliance-policies names (``aws-<service>-<resource>-...``).  An id is listed only
   when that check judges the same setting (ids checked on 2026-11-26 against cdklabs/cdk-nag
   src/packs/aws-solutions.ts, bridgecrewio/checkov "docs/5.Policy Index/terraform.md" and the
-  policy sources of pulumi/compliance-policies).
+  policy sources of pulumi/compliance-policies).  The ids count for the baseline of the declaring
+  module's service; ``{type token: ids}`` names the service by one of its types instead.
 
 The ``name`` is the key in policies/config/<stack>.json and in the engine's reports: never
 rename a rule.
@@ -30,6 +33,7 @@ from typing import Any, Callable, Mapping, Optional, Union
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity, StackValidationPolicy
 
+from .registry import Registry
 from .support.options import schema
 
 AVAILABILITY = "availability"
@@ -45,10 +49,25 @@ WHOLE_STACK = "*"
 ADVISORY = EnforcementLevel.ADVISORY
 MANDATORY = EnforcementLevel.MANDATORY
 
+SOURCES = {
+    "cdk-nag": re.compile(r"AwsSolutions-[A-Z0-9]+"),
+    "Checkov": re.compile(r"CKV2?_AWS_\d+"),
+    "compliance-policies": re.compile(r"aws-[a-z0-9]+(-[a-z0-9]+)+"),
+}
 _KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_ANCHOR = re.compile(r"AwsSolutions-[A-Z0-9]+|CKV2?_AWS_\d+|aws-[a-z0-9]+(-[a-z0-9]+)+")
 
 Policy = Union[ResourceValidationPolicy, StackValidationPolicy]
+Anchors = Union[tuple[str, ...], Mapping[str, tuple[str, ...]]]
+
+RULES = Registry("rule")  # {name: Rule}, filled as the rules package loads
+
+
+def source_of(anchor: str) -> str:
+    """Which rule set an id comes from (cdk-nag, Checkov or compliance-policies)."""
+    for name, pattern in SOURCES.items():
+        if pattern.fullmatch(anchor):
+            return name
+    raise ValueError(f"{anchor!r} is not a cdk-nag, Checkov or compliance-policies id")
 
 
 @dataclass(frozen=True)
@@ -58,11 +77,11 @@ class Rule:
     description: str
     validate: Callable[..., None]
     level: EnforcementLevel
-    resource_types: tuple[str, ...]
+    judges: Union[tuple[str, ...], Mapping[str, Any]]  # type tokens, or {type token: per-type check}
     severity: Optional[Severity] = None
     remediation: Optional[str] = None
     config: Mapping[str, dict[str, Any]] = field(default_factory=dict)
-    anchors: tuple[str, ...] = ()
+    ids: Anchors = ()
     stack: bool = False  # a stack policy: judges every resource of the stack in one call
 
     def __post_init__(self) -> None:
@@ -73,17 +92,38 @@ class Rule:
             problems.append(f"area {self.area!r} is not one of {', '.join(AREAS)}")
         if not self.description.strip():
             problems.append("no description")
-        if not self.resource_types:
+        if not self.judges and not isinstance(self.judges, Mapping):
             problems.append("no resource types")
-        problems += [f"anchor {a!r} is not a cdk-nag, Checkov or compliance-policies id"
-                     for a in self.anchors if not _ANCHOR.fullmatch(a)]
+        for anchor in self.anchors:
+            try:
+                source_of(anchor)
+            except ValueError as err:
+                problems.append(str(err))
         if problems:
             raise ValueError(f"rule {self.name!r}: " + "; ".join(problems))
 
     @property
-    def services(self) -> tuple[str, ...]:
-        """AWS services judged, from the type tokens (``aws:rds/instance:Instance`` -> ``rds``)."""
-        return tuple(sorted({service_of(t) for t in self.resource_types}))
+    def module(self) -> str:
+        """The module that declares the rule (where its validator lives)."""
+        return self.validate.__module__
+
+    @property
+    def resource_types(self) -> tuple[str, ...]:
+        return tuple(sorted(self.judges)) if isinstance(self.judges, Mapping) else self.judges
+
+    @property
+    def claims(self) -> list[tuple[str, str]]:
+        """(anchor id, where it counts: a module name, or a type token whose service is meant)."""
+        if isinstance(self.judges, Mapping):  # a cross-service rule: the ids come with the per-type checks
+            checks = self.judges.values()
+            return list(dict.fromkeys((a, c.module) for c in checks for a in getattr(c, "anchors", ())))
+        if isinstance(self.ids, Mapping):
+            return [(a, t) for t, ids in self.ids.items() for a in ids]
+        return [(a, self.module) for a in self.ids]
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a for a, _ in self.claims))
 
     @cached_property
     def policy(self) -> Policy:
@@ -94,10 +134,13 @@ class Rule:
                     config_schema=schema(dict(self.config)))
 
 
-def service_of(resource_type: str) -> str:
-    """``aws:rds/instance:Instance`` -> ``rds``; ``awsx:ec2:Vpc`` -> ``ec2``; ``*`` -> ``*``."""
-    if resource_type == WHOLE_STACK:
-        return WHOLE_STACK
-    parts = resource_type.split(":")
-    return parts[1].split("/")[0] if len(parts) > 1 else resource_type
-
+def rule(*, name: str, area: str, description: str, level: EnforcementLevel,
+         resource_types: Union[tuple[str, ...], Mapping[str, Any]], severity: Optional[Severity] = None,
+         remediation: Optional[str] = None, config: Optional[Mapping[str, dict[str, Any]]] = None,
+         anchors: Anchors = (), stack: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Declare the decorated validator as the policy ``name`` (registered in :data:`RULES`)."""
+    def register(validate: Callable[..., None]) -> Callable[..., None]:
+        RULES.add(name, Rule(name, area, description, validate, level, resource_types, severity, remediation,
+                             config or {}, anchors, stack))
+        return validate
+    return register

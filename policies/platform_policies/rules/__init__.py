@@ -1,4 +1,4 @@
-"""The pack's rules, one module per AWS service; all_policies() (the package above) collects them.
+"""The pack's rules, one module per AWS service; importing this package loads every module in it.
 
 Where a rule goes - the module of the service whose resources it judges:
 
@@ -6,7 +6,6 @@ Where a rule goes - the module of the service whose resources it judges:
   acmpca.py          AWS Private CA (Service Connect TLS)
   apigateway.py      API Gateway REST API, stage, methods, integrations, usage plans, account
   appautoscaling.py  Application Auto Scaling targets, policies, scheduled actions
-  budget.py          stack-wide monthly budget cap/warn and cost advice (over cost_model)
   budgets.py         the AWS Budgets budget resource (notifications, accepted values)
   cloudfront.py      CloudFront distributions and VPC origins
   codebuild.py       CodeBuild projects
@@ -14,7 +13,7 @@ Where a rule goes - the module of the service whose resources it judges:
   codepipeline.py    CodePipeline pipelines
   cross_service.py   one concern judged on many services (encryption at rest / in transit, no public
                      stateful resources, stateful-resource protection, physical names, required tags);
-                     their per-type checks live in the service modules (SHARED_CHECKS, PHYSICAL_NAMES)
+                     the service modules register their per-type checks
   deployability.py   stack-wide: placeholder values (example accounts, domains, ARNs of another region),
                      alarm topics nobody subscribes to, ECR repositories no pipeline builds into
   ec2.py             awsx VPC and NAT gateways, security groups and rules, NACLs, flow logs, VPC endpoints,
@@ -37,19 +36,15 @@ Where a rule goes - the module of the service whose resources it judges:
   servicediscovery.py Cloud Map namespaces
   sns.py             SNS topics, topic policies, subscriptions
   sqs.py             SQS queues
+  stack_cost.py      the stack's estimated monthly cost: budget cap and warning, cost advice (over cost_model)
   wafv2.py           WAFv2 web ACLs, IP sets, associations, logging; WAF on every public entry
 
-Each module ends with ``RULES``, its policies in a fixed order.  A new service gets a new module,
-listed in SERVICE_MODULES below (a test checks that every module file is listed).
+A new service gets a new module: it declares its rules (``@rule`` on each validator) and its
+``baseline(...)``; nothing else lists it.
 """
 
 from __future__ import annotations
 
-from . import (acm, acmpca, apigateway, appautoscaling, budget, budgets, cloudfront, codebuild, codeconnections,
-               codepipeline, cross_service, deployability, ec2, ecr, ecs, efs, elasticache, elb, fis, iam, kms, logs, mq,
-               msk, rds, route53, s3, secretsmanager, servicediscovery, sns, sqs, wafv2)
+from ..registry import load_package
 
-# Alphabetical by file name: with the area, this fixes the order of all_policies().
-SERVICE_MODULES = (acm, acmpca, apigateway, appautoscaling, budget, budgets, cloudfront, codebuild, codeconnections,
-                   codepipeline, cross_service, deployability, ec2, ecr, ecs, efs, elasticache, elb, fis, iam, kms,
-                   logs, mq, msk, rds, route53, s3, secretsmanager, servicediscovery, sns, sqs, wafv2)
+load_package(__name__)

@@ -6,8 +6,8 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.props import as_list, as_str, get, is_unknown
 from ..support.report import report_problems
 
@@ -69,12 +69,23 @@ def _certificate_problems(p) -> list[str]:
     return out
 
 
+@rule(name="acm-certificate-constraints", area=ACCEPTANCE, resource_types=(CERTIFICATE,),
+      description="Certificates RequestCertificate accepts: valid DNS names (wildcard leftmost only, 253/63 "
+                  "limits, at most 10 names), DNS or EMAIL validation for public certificates, a public key "
+                  "algorithm, validation options for covered names.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix edge.domainName / edge.cdnAliases (components/edge).")
 def validate_certificate_constraints(args, report_violation) -> None:
     if args.resource_type != CERTIFICATE:
         return
     report_problems(report_violation, _certificate_problems(args.props))
 
 
+@rule(name="acm-certificate-hygiene", area=SECURITY, resource_types=(CERTIFICATE,),
+      description="Certificates renew unattended (DNS validation) and keep certificate transparency logging.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Use validationMethod DNS; leave certificateTransparencyLoggingPreference ENABLED.",
+      anchors=("CKV_AWS_234",))
 def validate_certificate_hygiene(args, report_violation) -> None:
     if args.resource_type != CERTIFICATE:
         return
@@ -87,26 +98,11 @@ def validate_certificate_hygiene(args, report_violation) -> None:
                          "mis-issuance goes unnoticed.", None)
 
 
-RULES = [
-    Rule(name="acm-certificate-constraints", area=ACCEPTANCE, resource_types=(CERTIFICATE,),
-         description="Certificates RequestCertificate accepts: valid DNS names (wildcard leftmost only, 253/63 "
-                     "limits, at most 10 names), DNS or EMAIL validation for public certificates, a public key "
-                     "algorithm, validation options for covered names.",
-         validate=validate_certificate_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix edge.domainName / edge.cdnAliases (components/edge)."),
-    Rule(name="acm-certificate-hygiene", area=SECURITY, resource_types=(CERTIFICATE,),
-         description="Certificates renew unattended (DNS validation) and keep certificate transparency logging.",
-         validate=validate_certificate_hygiene, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Use validationMethod DNS; leave certificateTransparencyLoggingPreference ENABLED.",
-         anchors=("CKV_AWS_234",)),
-]
-
-# Public checks on ACM and what the pack does with each (baseline.py; docs/policies.md).  The edge
-# redesign creates these types when a domain is configured; the committed no-domain stacks have none.
-BASELINE = Baseline(
+# These types exist when a domain is configured; the committed no-domain stacks have none.
+baseline(
+    __name__,
     service="AWS Certificate Manager",
     resource_types=(CERTIFICATE, VALIDATION),
-    covered={"CKV_AWS_234": ("acm-certificate-hygiene",)},
     not_applicable={
         "CKV2_AWS_71": "A wildcard name is a deliberate choice for a zone of many hosts; the certificates cover "
                        "the configured domain and CDN aliases as given (acm-certificate-constraints checks that a "

@@ -6,8 +6,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, rule
 from ..support.graph import producers
 from ..support.props import as_int, as_str, get
 from ..support.report import report_problems
@@ -85,6 +85,12 @@ def _certificate_problems(cert, resources: list) -> list[str]:
     return out
 
 
+@rule(name="acmpca-constraints", area=ACCEPTANCE, resource_types=(CA, CERTIFICATE, CA_CERTIFICATE), stack=True,
+      description="Private CA resources AWS accepts: known key and signing algorithms of the same family (also "
+                  "between a certificate and its issuing CA), deletion window 7-30 days, usage mode, 64-character "
+                  "common name, positive validity.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Keep EC keys with SHA*WITHECDSA (components/compute/compute.py private CA).")
 def validate_private_ca_constraints(args, report_violation) -> None:
     resources = list(args.resources)
     for r in resources:
@@ -100,15 +106,5 @@ def validate_private_ca_constraints(args, report_violation) -> None:
         report_problems(report_violation, problems, r.urn)
 
 
-RULES = [
-    Rule(name="acmpca-constraints", area=ACCEPTANCE, resource_types=(CA, CERTIFICATE, CA_CERTIFICATE), stack=True,
-         description="Private CA resources AWS accepts: known key and signing algorithms of the same family (also "
-                     "between a certificate and its issuing CA), deletion window 7-30 days, usage mode, 64-character "
-                     "common name, positive validity.",
-         validate=validate_private_ca_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Keep EC keys with SHA*WITHECDSA (components/compute/compute.py private CA)."),
-]
-
-# Public checks on AWS Private CA (baseline.py; docs/policies.md).  cdk-nag AwsSolutions, Checkov and
-# compliance-policies have no check on these types (read 2026-11): nothing to map.
-BASELINE = Baseline(service="AWS Private CA", resource_types=(CA, CERTIFICATE, CA_CERTIFICATE))
+# cdk-nag AwsSolutions, Checkov and compliance-policies have no check on these types (read 2026-11).
+baseline(__name__, service="AWS Private CA", resource_types=(CA, CERTIFICATE, CA_CERTIFICATE))

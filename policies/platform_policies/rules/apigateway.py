@@ -12,9 +12,9 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
+from ..baseline import baseline
 from ..facts.tags import SHARED_ACCOUNT_ROLE_TAG
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.graph import producers
 from ..support.policy_documents import listify, statements
 from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
@@ -31,6 +31,7 @@ USAGE_PLAN_KEY = "aws:apigateway/usagePlanKey:UsagePlanKey"
 ACCOUNT = "aws:apigateway/account:Account"
 API_KEY = "aws:apigateway/apiKey:ApiKey"
 DEPLOYMENT = "aws:apigateway/deployment:Deployment"
+REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy"
 VPC_LINK_V2 = "aws:apigatewayv2/vpcLink:VpcLink"
 
 
@@ -46,6 +47,11 @@ def _same_api(a, b) -> bool:
 
 # ---- security ------------------------------------------------------------------------------------------
 
+@rule(name="apigateway-access-logging", area=SECURITY, resource_types=(STAGE,),
+      description="REST API stages write access logs.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set accessLogSettings {destinationArn: <log group>, format}.",
+      anchors=("AwsSolutions-APIG1", "CKV_AWS_76"))
 def validate_access_logging(args, report_violation) -> None:
     if args.resource_type != STAGE:
         return
@@ -59,6 +65,11 @@ def validate_access_logging(args, report_violation) -> None:
 LOGGING_LEVELS = ("OFF", "ERROR", "INFO")
 
 
+@rule(name="apigateway-execution-logging", area=SECURITY, resource_types=(STAGE, METHOD_SETTINGS), stack=True,
+      description="REST API stages log execution errors for every method (*/* at ERROR or INFO).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Add MethodSettings methodPath */* with loggingLevel ERROR.",
+      anchors=("AwsSolutions-APIG6", "CKV2_AWS_4"))
 def validate_execution_logging(args, report_violation) -> None:
     """Stack: each stage has method settings for */* with execution logging at ERROR or INFO."""
     resources = list(args.resources)
@@ -81,6 +92,10 @@ def validate_execution_logging(args, report_violation) -> None:
                              f"execution errors are not logged.", stage.urn)
 
 
+@rule(name="apigateway-xray", area=SECURITY, resource_types=(STAGE,),
+      description="REST API stages trace requests with X-Ray.",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Set xrayTracingEnabled=true (the stack setting tracing=true).", anchors=("CKV_AWS_73",))
 def validate_xray(args, report_violation) -> None:
     if args.resource_type == STAGE and as_bool(get(args.props, "xrayTracingEnabled"), False) is False:
         report_violation("xrayTracingEnabled is not true: requests cannot be traced through the API.", None)
@@ -89,6 +104,10 @@ def validate_xray(args, report_violation) -> None:
 AUTHORIZATION_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
 
 
+@rule(name="apigateway-method-access", area=SECURITY, resource_types=(METHOD,),
+      description="Methods without an authorizer require an API key (no open access to the backend).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set apiKeyRequired=true or an authorizer.", anchors=("CKV_AWS_59", "CKV2_AWS_70"))
 def validate_method_access(args, report_violation) -> None:
     if args.resource_type != METHOD:
         return
@@ -98,6 +117,11 @@ def validate_method_access(args, report_violation) -> None:
         report_violation("The method has authorization NONE and no API key: anyone can call the backend.", None)
 
 
+@rule(name="apigateway-method-settings-hardening", area=SECURITY, resource_types=(METHOD_SETTINGS,),
+      description="Method settings do not log full bodies (dataTraceEnabled) and encrypt a response cache.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set dataTraceEnabled=false; cacheDataEncrypted=true when caching.",
+      anchors=("CKV_AWS_276", "CKV_AWS_308"))
 def validate_method_settings_hardening(args, report_violation) -> None:
     if args.resource_type != METHOD_SETTINGS:
         return
@@ -116,6 +140,59 @@ def validate_method_settings_hardening(args, report_violation) -> None:
 _TLS12_API_POLICY = re.compile(r"TLS_1_2|SecurityPolicy_TLS1[23]_.*")
 
 
+# ---- security: the REST API's resource policy -------------------------------------------------------------
+
+def _is_anyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    return isinstance(principal, dict) and "*" in listify(principal.get("AWS"))
+
+
+_SOURCE_KEYS = ("aws:sourcevpce", "aws:sourcevpc", "aws:sourceip", "aws:principalorgid", "aws:principalaccount")
+
+
+def _names_a_source(condition: Any) -> bool:
+    """Whether a Condition block tests where the caller comes from (not e.g. aws:SecureTransport)."""
+    if not isinstance(condition, dict):
+        return False
+    return any(isinstance(block, dict) and any(str(k).lower() in _SOURCE_KEYS for k in block)
+               for block in condition.values())
+
+
+@rule(name="apigateway-resource-policy-no-public-allow", area=SECURITY, resource_types=(REST_API, REST_API_POLICY),
+      description="A REST API resource policy does not allow Principal * without a Condition.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Add a Condition (aws:SourceVpce, aws:SourceIp, aws:PrincipalOrgID) to the Allow statement, or "
+                  "drop the policy (the API key and WAF already gate the public stage).")
+def validate_resource_policy_no_public_allow(args, report_violation) -> None:
+    """A resource policy statement that allows everyone without a condition (source VPC endpoint, source IP,
+    organisation...), and no conditioned Deny that narrows it, opens the API to any caller the policy would
+    otherwise have kept out: the policy no longer restricts anything (API Gateway developer guide, "Control access to a REST API with resource
+    policies", read 2026-11)."""
+    if args.resource_type not in (REST_API, REST_API_POLICY):
+        return
+    doc = parse_json(get(args.props, "policy"))
+    if is_unknown(doc) or doc is None:
+        return
+    sts = list(statements(doc))
+    # AWS's own private-API pattern allows everyone and then denies everyone outside a source (Deny unless
+    # aws:SourceVpce is the endpoint): that Deny is the restriction, so the policy is fine.
+    if any(st.get("Effect") == "Deny" and _is_anyone(st.get("Principal")) and _names_a_source(st.get("Condition"))
+           for st in sts):
+        return
+    for st in sts:
+        if st.get("Effect") == "Allow" and _is_anyone(st.get("Principal")) and not st.get("Condition"):
+            actions = ", ".join(map(str, listify(st.get("Action")))) or "?"
+            report_violation(f"The resource policy allows Principal * ({actions}) without a Condition; restrict it "
+                             f"with aws:SourceVpce, aws:SourceIp or aws:PrincipalOrgID.", None)
+
+
+# ---- security: TLS ---------------------------------------------------------------------------------------
+
+@rule(name="apigateway-tls-policy", area=SECURITY, resource_types=(REST_API,),
+      description="REST APIs accept TLS 1.2 or newer only (securityPolicy).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set securityPolicy=TLS_1_2 on the REST API.")
 def validate_api_tls_policy(args, report_violation) -> None:
     if args.resource_type != REST_API:
         return
@@ -155,6 +232,12 @@ def _stage_problems(p) -> list[str]:
     return out
 
 
+@rule(name="apigateway-stage-constraints", area=ACCEPTANCE, resource_types=(STAGE,),
+      description="REST API stages CreateStage accepts: stage name characters, an access-log format with "
+                  "$context.requestId on one line, a log group or amazon-apigateway-* Firehose destination, a "
+                  "valid cache size.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Keep $context.requestId in the access-log format (components/edge/api.py).")
 def validate_stage_constraints(args, report_violation) -> None:
     if args.resource_type == STAGE:
         report_problems(report_violation, _stage_problems(args.props))
@@ -172,6 +255,13 @@ def _role_shared(resources) -> bool:
     return False
 
 
+@rule(name="apigateway-logging-role", area=ACCEPTANCE, resource_types=(STAGE, METHOD_SETTINGS, ACCOUNT),
+      stack=True,
+      description="Stages that log have the account-level CloudWatch Logs role (aws.apigateway.Account).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Create aws.apigateway.Account with cloudwatchRoleArn before the stage, or - where another "
+                  "stack of the account and region owns it - set edge.manageApiGatewayAccount false (the stage "
+                  "is then tagged api-gateway-account-role=shared).")
 def validate_logging_role(args, report_violation) -> None:
     """Stack: logging needs the account-level CloudWatch role (else UpdateStage fails:
     "CloudWatch Logs role ARN must be set in account settings to enable logging").  A stack whose
@@ -195,6 +285,43 @@ def validate_logging_role(args, report_violation) -> None:
 _METHOD_PATH = re.compile(r"\*/\*|/?[^\s]*/(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY|\*)")
 
 
+@rule(name="apigateway-stage-references", area=ACCEPTANCE, resource_types=(STAGE, METHOD_SETTINGS, USAGE_PLAN),
+      stack=True,
+      description="Method settings and usage plans name stages the REST API has.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Use the stage's stageName output rather than a literal.")
+def validate_stage_references(args, report_violation) -> None:
+    """Stack: method settings and usage plans name stages that exist (UpdateStage / CreateUsagePlan fail
+    with NotFound / "Invalid stage identifier specified" otherwise)."""
+    resources = list(args.resources)
+    stages: dict[Any, set] = {}
+    for r in resources:
+        if r.resource_type == STAGE:
+            name = as_str(get(r.props, "stageName"))
+            if is_unknown(name):
+                return
+            stages.setdefault(_api_key(r, "restApi", "restApi"), set()).add(name)
+    for r in resources:
+        if r.resource_type == METHOD_SETTINGS:
+            api, name = _api_key(r, "restApi", "restApi"), as_str(get(r.props, "stageName"))
+            if api in stages and isinstance(name, str) and name not in stages[api]:
+                report_violation(f"Method settings name stage {name!r}, which the API does not have "
+                                 f"({', '.join(sorted(stages[api]))}).", r.urn)
+        elif r.resource_type == USAGE_PLAN:
+            apis = [d.urn for d in producers(r, "apiStages") if d.resource_type == REST_API]
+            for entry in as_list(get(r.props, "apiStages")) or []:
+                name = as_str(get(entry, "stage"))
+                api = apis[0] if len(apis) == 1 else as_str(get(entry, "apiId"))
+                if api in stages and isinstance(name, str) and name not in stages[api]:
+                    report_violation(f"Usage plan names stage {name!r}, which the API does not have "
+                                     f"({', '.join(sorted(stages[api]))}).", r.urn)
+
+
+@rule(name="apigateway-method-settings-constraints", area=ACCEPTANCE, resource_types=(METHOD_SETTINGS,),
+      description="Method settings UpdateStage accepts: */* or <path>/<METHOD>, logging level OFF/ERROR/INFO, "
+                  "throttling limits not below -1, cache TTL 0-3600 s.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the method settings (components/edge/api.py).")
 def validate_method_settings_constraints(args, report_violation) -> None:
     if args.resource_type != METHOD_SETTINGS:
         return
@@ -218,6 +345,11 @@ def validate_method_settings_constraints(args, report_violation) -> None:
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
 
 
+@rule(name="apigateway-method-constraints", area=ACCEPTANCE, resource_types=(METHOD,),
+      description="Methods PutMethod accepts: a known HTTP method and authorization type, an authorizer for "
+                  "CUSTOM/COGNITO_USER_POOLS.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Use ANY/GET/... and NONE/AWS_IAM/CUSTOM/COGNITO_USER_POOLS.")
 def validate_method_constraints(args, report_violation) -> None:
     if args.resource_type != METHOD:
         return
@@ -268,6 +400,12 @@ def _integration_problems(p) -> list[str]:
     return out
 
 
+@rule(name="apigateway-integration-constraints", area=ACCEPTANCE, resource_types=(INTEGRATION,),
+      description="Integrations PutIntegration accepts: a known type, an absolute uri and method for HTTP/AWS "
+                  "types, a connectionId for VPC_LINK, a timeout of at least 50 ms, request-parameter mappings "
+                  "of the documented shapes.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the integration (components/edge/api.py).")
 def validate_integration_constraints(args, report_violation) -> None:
     if args.resource_type == INTEGRATION:
         report_problems(report_violation, _integration_problems(args.props))
@@ -277,6 +415,12 @@ _PATH_PART = re.compile(r"[A-Za-z0-9._\-~:@!$&'()*+,;=]+|\{[A-Za-z0-9._-]+\+?\}"
 QUOTA_PERIODS = ("DAY", "WEEK", "MONTH")
 
 
+@rule(name="apigateway-resource-constraints", area=ACCEPTANCE,
+      resource_types=(RESOURCE, USAGE_PLAN, USAGE_PLAN_KEY, VPC_LINK_V2),
+      description="Resources, usage plans and their keys, VPC links that API Gateway accepts (path parts, "
+                  "quota periods, non-negative limits, API_KEY keys, subnets for a VPC link).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the resource, usage plan or VPC link inputs (components/edge/api.py).")
 def validate_resource_and_plan_constraints(args, report_violation) -> None:
     t, p, out = args.resource_type, args.props, []
     if t == RESOURCE:
@@ -312,171 +456,11 @@ def _api_key(resource, prop: str, value_path: str) -> Any:
     return as_str(get(resource.props, value_path))
 
 
-def validate_stage_references(args, report_violation) -> None:
-    """Stack: method settings and usage plans name stages that exist (UpdateStage / CreateUsagePlan fail
-    with NotFound / "Invalid stage identifier specified" otherwise)."""
-    resources = list(args.resources)
-    stages: dict[Any, set] = {}
-    for r in resources:
-        if r.resource_type == STAGE:
-            name = as_str(get(r.props, "stageName"))
-            if is_unknown(name):
-                return
-            stages.setdefault(_api_key(r, "restApi", "restApi"), set()).add(name)
-    for r in resources:
-        if r.resource_type == METHOD_SETTINGS:
-            api, name = _api_key(r, "restApi", "restApi"), as_str(get(r.props, "stageName"))
-            if api in stages and isinstance(name, str) and name not in stages[api]:
-                report_violation(f"Method settings name stage {name!r}, which the API does not have "
-                                 f"({', '.join(sorted(stages[api]))}).", r.urn)
-        elif r.resource_type == USAGE_PLAN:
-            apis = [d.urn for d in producers(r, "apiStages") if d.resource_type == REST_API]
-            for entry in as_list(get(r.props, "apiStages")) or []:
-                name = as_str(get(entry, "stage"))
-                api = apis[0] if len(apis) == 1 else as_str(get(entry, "apiId"))
-                if api in stages and isinstance(name, str) and name not in stages[api]:
-                    report_violation(f"Usage plan names stage {name!r}, which the API does not have "
-                                     f"({', '.join(sorted(stages[api]))}).", r.urn)
-
-
-# ---- security: the REST API's resource policy -------------------------------------------------------------
-
-REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy"
-
-
-def _is_anyone(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    return isinstance(principal, dict) and "*" in listify(principal.get("AWS"))
-
-
-_SOURCE_KEYS = ("aws:sourcevpce", "aws:sourcevpc", "aws:sourceip", "aws:principalorgid", "aws:principalaccount")
-
-
-def _names_a_source(condition: Any) -> bool:
-    """Whether a Condition block tests where the caller comes from (not e.g. aws:SecureTransport)."""
-    if not isinstance(condition, dict):
-        return False
-    return any(isinstance(block, dict) and any(str(k).lower() in _SOURCE_KEYS for k in block)
-               for block in condition.values())
-
-
-def validate_resource_policy_no_public_allow(args, report_violation) -> None:
-    """A resource policy statement that allows everyone without a condition (source VPC endpoint, source IP,
-    organisation...), and no conditioned Deny that narrows it, opens the API to any caller the policy would
-    otherwise have kept out: the policy no longer restricts anything (API Gateway developer guide, "Control access to a REST API with resource
-    policies", read 2026-11)."""
-    if args.resource_type not in (REST_API, REST_API_POLICY):
-        return
-    doc = parse_json(get(args.props, "policy"))
-    if is_unknown(doc) or doc is None:
-        return
-    sts = list(statements(doc))
-    # AWS's own private-API pattern allows everyone and then denies everyone outside a source (Deny unless
-    # aws:SourceVpce is the endpoint): that Deny is the restriction, so the policy is fine.
-    if any(st.get("Effect") == "Deny" and _is_anyone(st.get("Principal")) and _names_a_source(st.get("Condition"))
-           for st in sts):
-        return
-    for st in sts:
-        if st.get("Effect") == "Allow" and _is_anyone(st.get("Principal")) and not st.get("Condition"):
-            actions = ", ".join(map(str, listify(st.get("Action")))) or "?"
-            report_violation(f"The resource policy allows Principal * ({actions}) without a Condition; restrict it "
-                             f"with aws:SourceVpce, aws:SourceIp or aws:PrincipalOrgID.", None)
-
-
-RULES = [
-    Rule(name="apigateway-stage-constraints", area=ACCEPTANCE, resource_types=(STAGE,),
-         description="REST API stages CreateStage accepts: stage name characters, an access-log format with "
-                     "$context.requestId on one line, a log group or amazon-apigateway-* Firehose destination, a "
-                     "valid cache size.",
-         validate=validate_stage_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Keep $context.requestId in the access-log format (components/edge/api.py)."),
-    Rule(name="apigateway-logging-role", area=ACCEPTANCE, resource_types=(STAGE, METHOD_SETTINGS, ACCOUNT),
-         stack=True,
-         description="Stages that log have the account-level CloudWatch Logs role (aws.apigateway.Account).",
-         validate=validate_logging_role, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create aws.apigateway.Account with cloudwatchRoleArn before the stage, or - where another "
-                     "stack of the account and region owns it - set edge.manageApiGatewayAccount false (the stage "
-                     "is then tagged api-gateway-account-role=shared)."),
-    Rule(name="apigateway-stage-references", area=ACCEPTANCE, resource_types=(STAGE, METHOD_SETTINGS, USAGE_PLAN),
-         stack=True,
-         description="Method settings and usage plans name stages the REST API has.",
-         validate=validate_stage_references, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Use the stage's stageName output rather than a literal."),
-    Rule(name="apigateway-method-settings-constraints", area=ACCEPTANCE, resource_types=(METHOD_SETTINGS,),
-         description="Method settings UpdateStage accepts: */* or <path>/<METHOD>, logging level OFF/ERROR/INFO, "
-                     "throttling limits not below -1, cache TTL 0-3600 s.",
-         validate=validate_method_settings_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the method settings (components/edge/api.py)."),
-    Rule(name="apigateway-method-constraints", area=ACCEPTANCE, resource_types=(METHOD,),
-         description="Methods PutMethod accepts: a known HTTP method and authorization type, an authorizer for "
-                     "CUSTOM/COGNITO_USER_POOLS.",
-         validate=validate_method_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Use ANY/GET/... and NONE/AWS_IAM/CUSTOM/COGNITO_USER_POOLS."),
-    Rule(name="apigateway-integration-constraints", area=ACCEPTANCE, resource_types=(INTEGRATION,),
-         description="Integrations PutIntegration accepts: a known type, an absolute uri and method for HTTP/AWS "
-                     "types, a connectionId for VPC_LINK, a timeout of at least 50 ms, request-parameter mappings "
-                     "of the documented shapes.",
-         validate=validate_integration_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the integration (components/edge/api.py)."),
-    Rule(name="apigateway-resource-constraints", area=ACCEPTANCE,
-         resource_types=(RESOURCE, USAGE_PLAN, USAGE_PLAN_KEY, VPC_LINK_V2),
-         description="Resources, usage plans and their keys, VPC links that API Gateway accepts (path parts, "
-                     "quota periods, non-negative limits, API_KEY keys, subnets for a VPC link).",
-         validate=validate_resource_and_plan_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the resource, usage plan or VPC link inputs (components/edge/api.py)."),
-    Rule(name="apigateway-access-logging", area=SECURITY, resource_types=(STAGE,),
-         description="REST API stages write access logs.",
-         validate=validate_access_logging, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set accessLogSettings {destinationArn: <log group>, format}.",
-         anchors=("AwsSolutions-APIG1", "CKV_AWS_76")),
-    Rule(name="apigateway-execution-logging", area=SECURITY, resource_types=(STAGE, METHOD_SETTINGS), stack=True,
-         description="REST API stages log execution errors for every method (*/* at ERROR or INFO).",
-         validate=validate_execution_logging, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Add MethodSettings methodPath */* with loggingLevel ERROR.",
-         anchors=("AwsSolutions-APIG6", "CKV2_AWS_4")),
-    Rule(name="apigateway-xray", area=SECURITY, resource_types=(STAGE,),
-         description="REST API stages trace requests with X-Ray.",
-         validate=validate_xray, level=MANDATORY, severity=Severity.LOW,
-         remediation="Set xrayTracingEnabled=true (the stack setting tracing=true).", anchors=("CKV_AWS_73",)),
-    Rule(name="apigateway-method-access", area=SECURITY, resource_types=(METHOD,),
-         description="Methods without an authorizer require an API key (no open access to the backend).",
-         validate=validate_method_access, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set apiKeyRequired=true or an authorizer.", anchors=("CKV_AWS_59", "CKV2_AWS_70")),
-    Rule(name="apigateway-method-settings-hardening", area=SECURITY, resource_types=(METHOD_SETTINGS,),
-         description="Method settings do not log full bodies (dataTraceEnabled) and encrypt a response cache.",
-         validate=validate_method_settings_hardening, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set dataTraceEnabled=false; cacheDataEncrypted=true when caching.",
-         anchors=("CKV_AWS_276", "CKV_AWS_308")),
-    Rule(name="apigateway-resource-policy-no-public-allow", area=SECURITY, resource_types=(REST_API, REST_API_POLICY),
-         description="A REST API resource policy does not allow Principal * without a Condition.",
-         validate=validate_resource_policy_no_public_allow, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Add a Condition (aws:SourceVpce, aws:SourceIp, aws:PrincipalOrgID) to the Allow statement, or "
-                     "drop the policy (the API key and WAF already gate the public stage)."),
-    Rule(name="apigateway-tls-policy", area=SECURITY, resource_types=(REST_API,),
-         description="REST APIs accept TLS 1.2 or newer only (securityPolicy).",
-         validate=validate_api_tls_policy, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set securityPolicy=TLS_1_2 on the REST API."),
-]
-
-# Public checks on Amazon API Gateway and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="Amazon API Gateway",
     resource_types=(ACCOUNT, API_KEY, DEPLOYMENT, INTEGRATION, METHOD, METHOD_SETTINGS, RESOURCE, REST_API, STAGE,
                     USAGE_PLAN, USAGE_PLAN_KEY, VPC_LINK_V2),
-    covered={
-        "AwsSolutions-APIG1": ("apigateway-access-logging",),
-        "CKV_AWS_76": ("apigateway-access-logging",),
-        "AwsSolutions-APIG6": ("apigateway-execution-logging",),
-        "CKV2_AWS_4": ("apigateway-execution-logging",),
-        "CKV_AWS_73": ("apigateway-xray",),
-        "CKV_AWS_59": ("apigateway-method-access",),
-        "CKV2_AWS_70": ("apigateway-method-access",),
-        "CKV_AWS_276": ("apigateway-method-settings-hardening",),
-        "CKV_AWS_308": ("apigateway-method-settings-hardening",),
-        "AwsSolutions-APIG3": ("waf-on-public-entry",),
-        "CKV2_AWS_29": ("waf-on-public-entry",),
-    },
     not_applicable={
         "AwsSolutions-APIG2": "The API is one {proxy+} pass-through to the services behind the ALB; request "
                               "validation belongs to each service, which owns its schema.",

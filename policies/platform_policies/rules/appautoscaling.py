@@ -17,8 +17,8 @@ from typing import Any, Optional
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, rule
 from ..support.props import as_bool, as_list, as_str, get, is_unknown
 from ..support.report import report_problems
 
@@ -250,6 +250,14 @@ def _registered(r, targets: list) -> bool:
     return any(_key(t.props) == key for t in targets)
 
 
+@rule(name="appautoscaling-constraints", area=ACCEPTANCE, resource_types=(TARGET, POLICY, SCHEDULED_ACTION),
+      stack=True,
+      description="Scalable targets, scaling policies and scheduled actions Application Auto Scaling accepts: "
+                  "min <= max, dimension of the namespace, policy configuration matching policyType, target "
+                  "value > 0, non-overlapping steps, at/rate/cron schedules with one '?' day field, IANA time "
+                  "zones, and a registered target for every policy and schedule.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the scaling settings (components/compute/autoscaling.py, settings scaling.*).")
 def validate_autoscaling_constraints(args, report_violation) -> None:
     resources = list(args.resources)
     targets = [r for r in resources if r.resource_type == TARGET]
@@ -270,19 +278,8 @@ def validate_autoscaling_constraints(args, report_violation) -> None:
         report_problems(report_violation, problems, r.urn)
 
 
-RULES = [
-    Rule(name="appautoscaling-constraints", area=ACCEPTANCE, resource_types=(TARGET, POLICY, SCHEDULED_ACTION),
-         stack=True,
-         description="Scalable targets, scaling policies and scheduled actions Application Auto Scaling accepts: "
-                     "min <= max, dimension of the namespace, policy configuration matching policyType, target "
-                     "value > 0, non-overlapping steps, at/rate/cron schedules with one '?' day field, IANA time "
-                     "zones, and a registered target for every policy and schedule.",
-         validate=validate_autoscaling_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the scaling settings (components/compute/autoscaling.py, settings scaling.*)."),
-]
-
-# Public checks on Application Auto Scaling and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="Application Auto Scaling",
     resource_types=(POLICY, SCHEDULED_ACTION, TARGET),
     not_applicable={

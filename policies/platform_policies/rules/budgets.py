@@ -6,13 +6,17 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.props import as_list, as_str, get, is_unknown
 
 BUDGET = "aws:budgets/budget:Budget"
 
 
+@rule(name="budget-notifications", area=SECURITY, resource_types=(BUDGET,),
+      description="AWS Budgets budgets notify at least one subscriber.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set budget.alertEmails in the stack settings (components/budget).")
 def validate_budget_notifications(args, report_violation) -> None:
     """A budget warns someone: without a notification with a subscriber it only draws a chart."""
     if args.resource_type != BUDGET:
@@ -38,6 +42,10 @@ OPERATORS = ("GREATER_THAN", "LESS_THAN", "EQUAL_TO")
 _NAME = re.compile(r"[^:\\]{1,100}")
 
 
+@rule(name="budget-values", area=ACCEPTANCE, resource_types=(BUDGET,),
+      description="Budget name, time unit, type, limit and notifications are values AWS Budgets accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (AWS Budgets CreateBudget API reference).")
 def validate_budget_values(args, report_violation) -> None:
     if args.resource_type != BUDGET:
         return
@@ -80,20 +88,9 @@ def validate_budget_values(args, report_violation) -> None:
             report_violation(f"notifications[{i}] has {len(emails)} email subscribers; at most 10.", None)
 
 
-RULES = [
-    Rule(name="budget-notifications", area=SECURITY, resource_types=(BUDGET,),
-         description="AWS Budgets budgets notify at least one subscriber.",
-         validate=validate_budget_notifications, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set budget.alertEmails in the stack settings (components/budget)."),
-    Rule(name="budget-values", area=ACCEPTANCE, resource_types=(BUDGET,),
-         description="Budget name, time unit, type, limit and notifications are values AWS Budgets accepts.",
-         validate=validate_budget_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (AWS Budgets CreateBudget API reference)."),
-]
-
-# Public checks on AWS Budgets and what the pack does with each (baseline.py; docs/policies.md).
 # cdk-nag AwsSolutions, Checkov and compliance-policies have no check on budgets.
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='AWS Budgets',
     resource_types=('aws:budgets/budget:Budget',),
 )

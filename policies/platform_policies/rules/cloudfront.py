@@ -7,8 +7,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, SIZING, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, SIZING, rule
 from ..support.graph import per_resource, producer_regions, producers
 from ..support.options import options, string_list
 from ..support.props import UNKNOWN, arn_region, as_bool, as_int, as_list, as_str, get, is_unknown
@@ -34,6 +34,13 @@ def _regions(args, path: str, sources: tuple[str, ...]) -> list:
     return [region] if region else []
 
 
+# A stack policy so that a first preview decides from the certificate's and web ACL's region.
+@rule(name="cloudfront-us-east-1-dependencies", area=ACCEPTANCE, resource_types=(DISTRIBUTION,), stack=True,
+      description="CloudFront's ACM certificate and WAF web ACL are in us-east-1.",
+      level=MANDATORY,
+      severity=Severity.HIGH,
+      remediation="Create the certificate and the CLOUDFRONT web ACL with a us-east-1 provider.")
+@per_resource(DISTRIBUTION)
 def validate_cloudfront_us_east_1(args, report_violation) -> None:
     if args.resource_type != DISTRIBUTION:
         return
@@ -73,6 +80,11 @@ def _judged_behaviors(args) -> list:
 
 # ---- security ------------------------------------------------------------------------------------------
 
+@rule(name="cloudfront-viewer-https", area=SECURITY, resource_types=(DISTRIBUTION,),
+      description="CloudFront serves viewers over HTTPS only (no allow-all behavior).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set viewerProtocolPolicy=redirect-to-https on every cache behavior.",
+      anchors=("CKV_AWS_34", "aws-cloudfront-distribution-disallow-unencrypted-traffic"))
 def validate_viewer_https(args, report_violation) -> None:
     for b in _judged_behaviors(args):
         policy = as_str(get(b, "viewerProtocolPolicy"))
@@ -87,6 +99,12 @@ def validate_viewer_https(args, report_violation) -> None:
 TLS12_VIEWER_POLICIES = ("TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025")
 
 
+@rule(name="cloudfront-viewer-tls-policy", area=SECURITY, resource_types=(DISTRIBUTION,),
+      description="With an own certificate, viewers need TLS 1.2+ (minimumProtocolVersion); the default "
+                  "*.cloudfront.net certificate's fixed policy is exempt.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set viewerCertificate.minimumProtocolVersion=TLSv1.2_2021.",
+      anchors=("AwsSolutions-CFR4", "CKV_AWS_174", "aws-cloudfront-distribution-secure-tls-configured"))
 def validate_viewer_tls_policy(args, report_violation) -> None:
     """With an own certificate the minimum protocol must be TLS 1.2+ (CloudFront's default for one is TLSv1).
     The default *.cloudfront.net certificate is exempt unless a weak minimum is set explicitly: its policy
@@ -120,6 +138,14 @@ def _origin_tls_problems(policy: Any, protocols: Any, where: str) -> list[str]:
     return out
 
 
+@rule(name="cloudfront-origin-tls", area=SECURITY, resource_types=(DISTRIBUTION, VPC_ORIGIN), stack=True,
+      description="CloudFront reaches custom origins with https-only over TLS 1.2 (a VPC origin to an internal "
+                  "load balancer of the stack may use http-only).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set originProtocolPolicy=https-only and originSslProtocols=[TLSv1.2].",
+      anchors=("AwsSolutions-CFR5", "CKV2_AWS_54", "CKV2_AWS_72",
+               "aws-cloudfront-distribution-origin-secure-tls-enabled",
+               "aws-cloudfront-distribution-origin-secure-tls-configured"))
 def validate_origin_tls(args, report_violation) -> None:
     """Distribution custom origins and VPC origins talk TLS 1.2 to the origin.
 
@@ -160,6 +186,27 @@ def _targets_internal_lb(vpc_origin) -> bool:
     return False
 
 
+@rule(name="cloudfront-s3-origin-access", area=SECURITY, resource_types=(DISTRIBUTION,),
+      description="S3 origins are read through an origin access control (no public bucket, no legacy OAI, no "
+                  "website endpoint).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Create an aws.cloudfront.OriginAccessControl (signing sigv4, always) and set the origin's "
+                  "originAccessControlId; grant cloudfront.amazonaws.com s3:GetObject with an AWS:SourceArn "
+                  "condition in the bucket policy.",
+      anchors=("AwsSolutions-CFR6", "AwsSolutions-CFR7", "CKV2_AWS_46"))
+def validate_s3_origin_access(args, report_violation) -> None:
+    if args.resource_type != DISTRIBUTION:
+        return
+    origins = as_list(get(args.props, "origins"))
+    if is_unknown(origins):
+        return
+    report_problems(report_violation, [p for p in (_s3_origin_problem(o) for o in origins) if p])
+
+
+@rule(name="cloudfront-security-headers", area=SECURITY, resource_types=(DISTRIBUTION,),
+      description="Every cache behavior adds security headers (responseHeadersPolicyId).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Attach the managed SecurityHeadersPolicy (components/edge/cdn.py).", anchors=("CKV2_AWS_32",))
 def validate_security_headers(args, report_violation) -> None:
     for b in _judged_behaviors(args):
         if get(b, "responseHeadersPolicyId") in (None, ""):
@@ -168,6 +215,13 @@ def validate_security_headers(args, report_violation) -> None:
                              f"Options ... are not added).", None)
 
 
+@rule(name="cloudfront-access-logging", area=SECURITY, resource_types=(DISTRIBUTION,), stack=True,
+      description="Viewer requests are recorded: standard or v2 access logs, or full logging of the "
+                  "distribution's web ACL (which sees every request).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Keep the CDN web ACL's logging configuration, or enable CloudFront access logs.",
+      anchors=("AwsSolutions-CFR3", "CKV_AWS_86",
+               "aws-cloudfront-distribution-disallow-distribution-without-logging"))
 def validate_access_logging(args, report_violation) -> None:
     """Stack: standard logs to S3, CloudFront v2 logging (a log delivery source of the distribution), or
     - equivalent for who-accessed-what - full logging of the distribution's web ACL, which sees every
@@ -221,15 +275,6 @@ def _s3_origin_problem(o) -> Any:
             f"public for CloudFront to read it, and viewers can bypass CloudFront")
 
 
-def validate_s3_origin_access(args, report_violation) -> None:
-    if args.resource_type != DISTRIBUTION:
-        return
-    origins = as_list(get(args.props, "origins"))
-    if is_unknown(origins):
-        return
-    report_problems(report_violation, [p for p in (_s3_origin_problem(o) for o in origins) if p])
-
-
 # CloudFront standard (legacy) logging writes to the bucket with an ACL grant; a bucket with S3 Object
 # Ownership "BucketOwnerEnforced" has ACLs disabled and CloudFront cannot deliver (CloudFront developer guide,
 # "Configure standard logging (legacy)", bucket requirements; read 2026-11).  The v2 logging (CloudWatch Logs
@@ -257,6 +302,13 @@ def _enforced_buckets(resources: list) -> tuple[set, set]:
     return urns, names
 
 
+@rule(name="cloudfront-logging-bucket-acls", area=ACCEPTANCE, resource_types=(DISTRIBUTION, BUCKET_OWNERSHIP),
+      stack=True,
+      description="Standard (legacy) access logs go to a bucket domain name whose bucket keeps ACLs enabled "
+                  "(not BucketOwnerEnforced), else CloudFront cannot deliver them.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Use CloudFront v2 logging (CloudWatch Logs delivery) or keep the web ACL's logs; the pack "
+                  "requires BucketOwnerEnforced on every bucket (s3-bucket-baseline).")
 def validate_logging_bucket_acls(args, report_violation) -> None:
     resources = list(args.resources)
     enforced_urns, enforced_names = _enforced_buckets(resources)
@@ -285,6 +337,12 @@ SSL_METHOD_CONFIG = {"allowedSslSupportMethods": string_list(
     ["sni-only"])}
 
 
+@rule(name="cloudfront-ssl-support-method", area=SIZING, resource_types=(DISTRIBUTION,),
+      description="An own viewer certificate uses an SSL support method from the stack's allow-list (sni-only; "
+                  "vip costs $600/month per certificate).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set viewerCertificate.sslSupportMethod=sni-only (components/edge/cdn.py).",
+      config=SSL_METHOD_CONFIG)
 def validate_ssl_support_method(args, report_violation) -> None:
     if args.resource_type != DISTRIBUTION:
         return
@@ -390,6 +448,12 @@ def _certificate_problems(props) -> list[str]:
     return out
 
 
+@rule(name="cloudfront-distribution-constraints", area=ACCEPTANCE, resource_types=(DISTRIBUTION,),
+      description="Distributions CreateDistribution accepts: behaviors target defined origins, CloudFront's "
+                  "method sets, a cache policy XOR forwardedValues, one certificate source (aliases need an own "
+                  "one), origin ports/protocols/timeouts in range, unique origin ids.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the distribution (components/edge/cdn.py).")
 def validate_distribution_constraints(args, report_violation) -> None:
     if args.resource_type != DISTRIBUTION:
         return
@@ -425,6 +489,11 @@ def validate_distribution_constraints(args, report_violation) -> None:
     report_problems(report_violation, out)
 
 
+@rule(name="cloudfront-vpc-origin-constraints", area=ACCEPTANCE, resource_types=(VPC_ORIGIN,),
+      description="VPC origins point at a load balancer or instance ARN with valid ports, protocol policy and "
+                  "SSL protocol list.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix vpcOriginEndpointConfig (components/edge/cdn.py).")
 def validate_vpc_origin_constraints(args, report_violation) -> None:
     if args.resource_type != VPC_ORIGIN:
         return
@@ -449,103 +518,10 @@ def validate_vpc_origin_constraints(args, report_violation) -> None:
     report_problems(report_violation, out)
 
 
-RULES = [
-    # A stack policy so that a first preview decides from the certificate's and web ACL's region.
-    Rule(name="cloudfront-us-east-1-dependencies", area=ACCEPTANCE, resource_types=(DISTRIBUTION,), stack=True,
-         description="CloudFront's ACM certificate and WAF web ACL are in us-east-1.",
-         validate=per_resource((DISTRIBUTION,), validate_cloudfront_us_east_1), level=MANDATORY,
-         severity=Severity.HIGH,
-         remediation="Create the certificate and the CLOUDFRONT web ACL with a us-east-1 provider."),
-    Rule(name="cloudfront-ssl-support-method", area=SIZING, resource_types=(DISTRIBUTION,),
-         description="An own viewer certificate uses an SSL support method from the stack's allow-list (sni-only; "
-                     "vip costs $600/month per certificate).",
-         validate=validate_ssl_support_method, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set viewerCertificate.sslSupportMethod=sni-only (components/edge/cdn.py).",
-         config=SSL_METHOD_CONFIG),
-    Rule(name="cloudfront-logging-bucket-acls", area=ACCEPTANCE, resource_types=(DISTRIBUTION, BUCKET_OWNERSHIP),
-         stack=True,
-         description="Standard (legacy) access logs go to a bucket domain name whose bucket keeps ACLs enabled "
-                     "(not BucketOwnerEnforced), else CloudFront cannot deliver them.",
-         validate=validate_logging_bucket_acls, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Use CloudFront v2 logging (CloudWatch Logs delivery) or keep the web ACL's logs; the pack "
-                     "requires BucketOwnerEnforced on every bucket (s3-bucket-baseline)."),
-    Rule(name="cloudfront-distribution-constraints", area=ACCEPTANCE, resource_types=(DISTRIBUTION,),
-         description="Distributions CreateDistribution accepts: behaviors target defined origins, CloudFront's "
-                     "method sets, a cache policy XOR forwardedValues, one certificate source (aliases need an own "
-                     "one), origin ports/protocols/timeouts in range, unique origin ids.",
-         validate=validate_distribution_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the distribution (components/edge/cdn.py)."),
-    Rule(name="cloudfront-vpc-origin-constraints", area=ACCEPTANCE, resource_types=(VPC_ORIGIN,),
-         description="VPC origins point at a load balancer or instance ARN with valid ports, protocol policy and "
-                     "SSL protocol list.",
-         validate=validate_vpc_origin_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix vpcOriginEndpointConfig (components/edge/cdn.py)."),
-    Rule(name="cloudfront-viewer-https", area=SECURITY, resource_types=(DISTRIBUTION,),
-         description="CloudFront serves viewers over HTTPS only (no allow-all behavior).",
-         validate=validate_viewer_https, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set viewerProtocolPolicy=redirect-to-https on every cache behavior.",
-         anchors=("CKV_AWS_34", "aws-cloudfront-distribution-disallow-unencrypted-traffic")),
-    Rule(name="cloudfront-viewer-tls-policy", area=SECURITY, resource_types=(DISTRIBUTION,),
-         description="With an own certificate, viewers need TLS 1.2+ (minimumProtocolVersion); the default "
-                     "*.cloudfront.net certificate's fixed policy is exempt.",
-         validate=validate_viewer_tls_policy, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set viewerCertificate.minimumProtocolVersion=TLSv1.2_2021.",
-         anchors=("AwsSolutions-CFR4", "CKV_AWS_174", "aws-cloudfront-distribution-secure-tls-configured")),
-    Rule(name="cloudfront-origin-tls", area=SECURITY, resource_types=(DISTRIBUTION, VPC_ORIGIN), stack=True,
-         description="CloudFront reaches custom origins with https-only over TLS 1.2 (a VPC origin to an internal "
-                     "load balancer of the stack may use http-only).",
-         validate=validate_origin_tls, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set originProtocolPolicy=https-only and originSslProtocols=[TLSv1.2].",
-         anchors=("AwsSolutions-CFR5", "CKV2_AWS_54", "CKV2_AWS_72",
-                  "aws-cloudfront-distribution-origin-secure-tls-enabled",
-                  "aws-cloudfront-distribution-origin-secure-tls-configured")),
-    Rule(name="cloudfront-s3-origin-access", area=SECURITY, resource_types=(DISTRIBUTION,),
-         description="S3 origins are read through an origin access control (no public bucket, no legacy OAI, no "
-                     "website endpoint).",
-         validate=validate_s3_origin_access, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create an aws.cloudfront.OriginAccessControl (signing sigv4, always) and set the origin's "
-                     "originAccessControlId; grant cloudfront.amazonaws.com s3:GetObject with an AWS:SourceArn "
-                     "condition in the bucket policy.",
-         anchors=("AwsSolutions-CFR6", "AwsSolutions-CFR7", "CKV2_AWS_46")),
-    Rule(name="cloudfront-security-headers", area=SECURITY, resource_types=(DISTRIBUTION,),
-         description="Every cache behavior adds security headers (responseHeadersPolicyId).",
-         validate=validate_security_headers, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Attach the managed SecurityHeadersPolicy (components/edge/cdn.py).", anchors=("CKV2_AWS_32",)),
-    Rule(name="cloudfront-access-logging", area=SECURITY, resource_types=(DISTRIBUTION,), stack=True,
-         description="Viewer requests are recorded: standard or v2 access logs, or full logging of the "
-                     "distribution's web ACL (which sees every request).",
-         validate=validate_access_logging, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Keep the CDN web ACL's logging configuration, or enable CloudFront access logs.",
-         anchors=("AwsSolutions-CFR3", "CKV_AWS_86",
-                  "aws-cloudfront-distribution-disallow-distribution-without-logging")),
-]
-
-# Public checks on Amazon CloudFront and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="Amazon CloudFront",
     resource_types=(DISTRIBUTION, VPC_ORIGIN),
-    covered={
-        "CKV_AWS_34": ("cloudfront-viewer-https",),
-        "aws-cloudfront-distribution-disallow-unencrypted-traffic": ("cloudfront-viewer-https",),
-        "AwsSolutions-CFR4": ("cloudfront-viewer-tls-policy",),
-        "CKV_AWS_174": ("cloudfront-viewer-tls-policy",),
-        "aws-cloudfront-distribution-secure-tls-configured": ("cloudfront-viewer-tls-policy",),
-        "AwsSolutions-CFR5": ("cloudfront-origin-tls",),
-        "CKV2_AWS_54": ("cloudfront-origin-tls",),
-        "CKV2_AWS_72": ("cloudfront-origin-tls",),
-        "aws-cloudfront-distribution-origin-secure-tls-enabled": ("cloudfront-origin-tls",),
-        "aws-cloudfront-distribution-origin-secure-tls-configured": ("cloudfront-origin-tls",),
-        "CKV2_AWS_32": ("cloudfront-security-headers",),
-        "AwsSolutions-CFR3": ("cloudfront-access-logging",),
-        "CKV_AWS_86": ("cloudfront-access-logging",),
-        "aws-cloudfront-distribution-disallow-distribution-without-logging": ("cloudfront-access-logging",),
-        "AwsSolutions-CFR6": ("cloudfront-s3-origin-access",),
-        "AwsSolutions-CFR7": ("cloudfront-s3-origin-access",),
-        "CKV2_AWS_46": ("cloudfront-s3-origin-access",),
-        "AwsSolutions-CFR2": ("waf-on-public-entry",),
-        "CKV_AWS_68": ("waf-on-public-entry",),
-        "aws-cloudfront-distribution-disallow-distribution-without-waf-acl": ("waf-on-public-entry",),
-    },
     not_applicable={
         "AwsSolutions-CFR1": "Geo restriction is a business decision; the platform serves a public API to "
                              "clients anywhere (restrictionType none on purpose).",

@@ -6,8 +6,8 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, ADVISORY, MANDATORY, SECURITY, rule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.report import report_problems
@@ -17,6 +17,11 @@ PROJECT = "aws:codebuild/project:Project"
 
 # ---- security ------------------------------------------------------------------------------------------
 
+@rule(name="codebuild-privileged-only-for-docker", area=SECURITY, resource_types=(PROJECT,),
+      description="Privileged mode only for projects whose buildspec builds Docker images.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set privilegedMode=false unless the build runs docker build.",
+      anchors=("AwsSolutions-CB3", "CKV_AWS_316"))
 def validate_privileged_only_for_docker(args, report_violation) -> None:
     """Privileged mode is what a Docker-in-Docker image build needs, and nothing else should have it."""
     if args.resource_type != PROJECT:
@@ -31,6 +36,10 @@ def validate_privileged_only_for_docker(args, report_violation) -> None:
                          "mode gives the build root on its host.", None)
 
 
+@rule(name="codebuild-encryption", area=SECURITY, resource_types=(PROJECT,),
+      description="Build artifacts and S3 build logs are not stored unencrypted.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Remove encryptionDisabled=true.", anchors=("CKV_AWS_78", "CKV_AWS_311"))
 def validate_encryption_not_disabled(args, report_violation) -> None:
     if args.resource_type != PROJECT:
         return
@@ -44,12 +53,22 @@ def validate_encryption_not_disabled(args, report_violation) -> None:
             report_violation(f"{where}.encryptionDisabled is true: build output is stored unencrypted.", None)
 
 
+@rule(name="codebuild-customer-managed-key", area=SECURITY, resource_types=(PROJECT,),
+      description="Build artifacts are encrypted with a customer-managed KMS key (advisory: the artifacts are "
+                  "rebuilt images' build definitions, SSE-KMS with the AWS-managed key already applies).",
+      level=ADVISORY, severity=Severity.LOW,
+      remediation="Set encryptionKey to a KMS key the build and pipeline roles may use.",
+      anchors=("AwsSolutions-CB4", "CKV_AWS_147"))
 def validate_customer_managed_key(args, report_violation) -> None:
     if args.resource_type == PROJECT and get(args.props, "encryptionKey") in (None, ""):
         report_violation("encryptionKey is not set: artifacts use the AWS-managed aws/s3 key rather than a "
                          "customer-managed KMS key.", None)
 
 
+@rule(name="codebuild-logging", area=SECURITY, resource_types=(PROJECT,),
+      description="Builds log to CloudWatch Logs or S3.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Keep logsConfig.cloudwatchLogs enabled.", anchors=("CKV_AWS_314",))
 def validate_build_logging(args, report_violation) -> None:
     """CodeBuild logs to CloudWatch unless told not to (logsConfig defaults, CodeBuild API LogsConfig)."""
     if args.resource_type != PROJECT:
@@ -64,6 +83,11 @@ IMAGE_CONFIG = {"allowedImagePrefixes": string_list(
     "Build image prefixes allowed (AWS-curated images by default).", ["aws/codebuild/"])}
 
 
+@rule(name="codebuild-managed-image", area=SECURITY, resource_types=(PROJECT,),
+      description="Builds run on allowed (AWS-curated) images.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Use an aws/codebuild/* image or allow the image's prefix in policies/config/<stack>.json.",
+      config=IMAGE_CONFIG, anchors=("AwsSolutions-CB5",))
 def validate_managed_image(args, report_violation) -> None:
     if args.resource_type != PROJECT:
         return
@@ -80,6 +104,10 @@ _SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|ACCESS_?K
                           re.IGNORECASE)
 
 
+@rule(name="codebuild-no-plaintext-credentials", area=SECURITY, resource_types=(PROJECT,),
+      description="Build environment variables carry no credentials in PLAINTEXT.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Reference Secrets Manager or Parameter Store (type SECRETS_MANAGER / PARAMETER_STORE).")
 def validate_no_plaintext_credentials(args, report_violation) -> None:
     if args.resource_type != PROJECT:
         return
@@ -135,60 +163,19 @@ def _project_problems(p) -> list[str]:
     return out
 
 
+@rule(name="codebuild-project-constraints", area=ACCEPTANCE, resource_types=(PROJECT,),
+      description="Build projects CreateProject accepts: name grammar, timeouts 5-2160 / 5-480 min, CODEPIPELINE "
+                  "source with CODEPIPELINE artifacts, known environment and variable types, CODEBUILD pull "
+                  "credentials for curated images, an ARM image on ARM_CONTAINER, a service role.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the project (components/delivery/delivery.py).")
 def validate_project_constraints(args, report_violation) -> None:
     if args.resource_type == PROJECT:
         report_problems(report_violation, _project_problems(args.props))
 
 
-RULES = [
-    Rule(name="codebuild-project-constraints", area=ACCEPTANCE, resource_types=(PROJECT,),
-         description="Build projects CreateProject accepts: name grammar, timeouts 5-2160 / 5-480 min, CODEPIPELINE "
-                     "source with CODEPIPELINE artifacts, known environment and variable types, CODEBUILD pull "
-                     "credentials for curated images, an ARM image on ARM_CONTAINER, a service role.",
-         validate=validate_project_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the project (components/delivery/delivery.py)."),
-    Rule(name="codebuild-privileged-only-for-docker", area=SECURITY, resource_types=(PROJECT,),
-         description="Privileged mode only for projects whose buildspec builds Docker images.",
-         validate=validate_privileged_only_for_docker, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set privilegedMode=false unless the build runs docker build.",
-         anchors=("AwsSolutions-CB3", "CKV_AWS_316")),
-    Rule(name="codebuild-encryption", area=SECURITY, resource_types=(PROJECT,),
-         description="Build artifacts and S3 build logs are not stored unencrypted.",
-         validate=validate_encryption_not_disabled, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Remove encryptionDisabled=true.", anchors=("CKV_AWS_78", "CKV_AWS_311")),
-    Rule(name="codebuild-customer-managed-key", area=SECURITY, resource_types=(PROJECT,),
-         description="Build artifacts are encrypted with a customer-managed KMS key (advisory: the artifacts are "
-                     "rebuilt images' build definitions, SSE-KMS with the AWS-managed key already applies).",
-         validate=validate_customer_managed_key, level=ADVISORY, severity=Severity.LOW,
-         remediation="Set encryptionKey to a KMS key the build and pipeline roles may use.",
-         anchors=("AwsSolutions-CB4", "CKV_AWS_147")),
-    Rule(name="codebuild-logging", area=SECURITY, resource_types=(PROJECT,),
-         description="Builds log to CloudWatch Logs or S3.",
-         validate=validate_build_logging, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Keep logsConfig.cloudwatchLogs enabled.", anchors=("CKV_AWS_314",)),
-    Rule(name="codebuild-managed-image", area=SECURITY, resource_types=(PROJECT,),
-         description="Builds run on allowed (AWS-curated) images.",
-         validate=validate_managed_image, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Use an aws/codebuild/* image or allow the image's prefix in policies/config/<stack>.json.",
-         config=IMAGE_CONFIG, anchors=("AwsSolutions-CB5",)),
-    Rule(name="codebuild-no-plaintext-credentials", area=SECURITY, resource_types=(PROJECT,),
-         description="Build environment variables carry no credentials in PLAINTEXT.",
-         validate=validate_no_plaintext_credentials, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Reference Secrets Manager or Parameter Store (type SECRETS_MANAGER / PARAMETER_STORE)."),
-]
-
-# Public checks on AWS CodeBuild and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="AWS CodeBuild",
     resource_types=(PROJECT,),
-    covered={
-        "AwsSolutions-CB3": ("codebuild-privileged-only-for-docker",),
-        "CKV_AWS_316": ("codebuild-privileged-only-for-docker",),
-        "CKV_AWS_78": ("codebuild-encryption",),
-        "CKV_AWS_311": ("codebuild-encryption",),
-        "AwsSolutions-CB4": ("codebuild-customer-managed-key",),
-        "CKV_AWS_147": ("codebuild-customer-managed-key",),
-        "CKV_AWS_314": ("codebuild-logging",),
-        "AwsSolutions-CB5": ("codebuild-managed-image",),
-    },
 )

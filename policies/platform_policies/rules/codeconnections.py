@@ -6,8 +6,8 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, rule
 from ..support.props import as_str, get
 
 CONNECTION = "aws:codeconnections/connection:Connection"
@@ -18,6 +18,11 @@ PROVIDERS = ("Bitbucket", "GitHub", "GitHubEnterpriseServer", "GitLab", "GitLabS
 _NAME = re.compile(r"[\w-]{1,32}")
 
 
+@rule(name="codeconnections-constraints", area=ACCEPTANCE, resource_types=(CONNECTION,),
+      description="Connections CreateConnection accepts: a 1-32 character name, a known provider type XOR a "
+                  "host.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Shorten the connection name (components/delivery/delivery.py).")
 def validate_connection_constraints(args, report_violation) -> None:
     if args.resource_type != CONNECTION:
         return
@@ -33,14 +38,5 @@ def validate_connection_constraints(args, report_violation) -> None:
         report_violation("A connection needs providerType (or hostArn for a self-managed host).", None)
 
 
-RULES = [
-    Rule(name="codeconnections-constraints", area=ACCEPTANCE, resource_types=(CONNECTION,),
-         description="Connections CreateConnection accepts: a 1-32 character name, a known provider type XOR a "
-                     "host.",
-         validate=validate_connection_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Shorten the connection name (components/delivery/delivery.py)."),
-]
-
-# Public checks on AWS CodeConnections (baseline.py; docs/policies.md).  cdk-nag AwsSolutions, Checkov and
-# compliance-policies have no check on connections (read 2026-11): nothing to map.
-BASELINE = Baseline(service="AWS CodeConnections", resource_types=(CONNECTION,))
+# cdk-nag AwsSolutions, Checkov and compliance-policies have no check on connections (read 2026-11).
+baseline(__name__, service="AWS CodeConnections", resource_types=(CONNECTION,))

@@ -6,14 +6,19 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, ADVISORY, MANDATORY, SECURITY, rule
 from ..support.props import as_list, as_str, get, is_unknown
 from ..support.report import report_problems
 
 PIPELINE = "aws:codepipeline/pipeline:Pipeline"
 
 
+@rule(name="codepipeline-artifact-encryption", area=SECURITY, resource_types=(PIPELINE,),
+      description="Pipeline artifacts are encrypted with a customer-managed KMS key (advisory: SSE-KMS with the "
+                  "AWS-managed key applies; the artifacts are source snapshots and image definitions).",
+      level=ADVISORY, severity=Severity.LOW,
+      remediation="Set artifactStores[].encryptionKey {id, type: KMS}.", anchors=("CKV_AWS_219",))
 def validate_artifact_encryption(args, report_violation) -> None:
     if args.resource_type != PIPELINE:
         return
@@ -110,29 +115,20 @@ def _pipeline_problems(p) -> list[str]:
     return out
 
 
+@rule(name="codepipeline-constraints", area=ACCEPTANCE, resource_types=(PIPELINE,),
+      description="Pipelines CreatePipeline accepts: 2+ stages with Source actions first and only there, "
+                  "unique stage/action names, inputs produced by earlier actions, each provider's required "
+                  "configuration, QUEUED/PARALLEL only on V2, an S3 artifact store.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the pipeline definition (components/delivery/delivery.py).")
 def validate_pipeline_constraints(args, report_violation) -> None:
     if args.resource_type != PIPELINE:
         return
     report_problems(report_violation, _pipeline_problems(args.props))
 
 
-RULES = [
-    Rule(name="codepipeline-constraints", area=ACCEPTANCE, resource_types=(PIPELINE,),
-         description="Pipelines CreatePipeline accepts: 2+ stages with Source actions first and only there, "
-                     "unique stage/action names, inputs produced by earlier actions, each provider's required "
-                     "configuration, QUEUED/PARALLEL only on V2, an S3 artifact store.",
-         validate=validate_pipeline_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the pipeline definition (components/delivery/delivery.py)."),
-    Rule(name="codepipeline-artifact-encryption", area=SECURITY, resource_types=(PIPELINE,),
-         description="Pipeline artifacts are encrypted with a customer-managed KMS key (advisory: SSE-KMS with the "
-                     "AWS-managed key applies; the artifacts are source snapshots and image definitions).",
-         validate=validate_artifact_encryption, level=ADVISORY, severity=Severity.LOW,
-         remediation="Set artifactStores[].encryptionKey {id, type: KMS}.", anchors=("CKV_AWS_219",)),
-]
-
-# Public checks on AWS CodePipeline and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="AWS CodePipeline",
     resource_types=(PIPELINE,),
-    covered={"CKV_AWS_219": ("codepipeline-artifact-encryption",)},
 )

@@ -1,78 +1,85 @@
-"""Rules that judge the same concern on many services: one policy each, per-service checks elsewhere.
+"""Rules that judge one concern on many services: each policy is declared here, once.
 
-Each policy here is declared once (name, level, options, anchors) and dispatches on the resource
-type.  The per-type checks live in the service modules, next to that service's other rules:
-
-* ``SHARED_CHECKS = {"<policy name>": {<type token>: check}}`` - ``check(args, report_violation,
-  opts)`` gets the policy's options; ``None`` means only the policy's common part applies (the
-  Pulumi ``protect`` option of stateful-resource-protection);
-* ``PHYSICAL_NAMES = {<type token>: NameRule(...)}`` - the AWS name limits aws-physical-names checks.
-
-A new service module that contributes must be listed in :data:`CONTRIBUTORS` (a test checks it).
-required-tags judges every taggable type, so it has no per-service part.
+Its per-type checks live in the service modules, next to that service's other rules, and register
+themselves: ``@check(ENCRYPTION_AT_REST, RDS_INSTANCE, anchors=(...))`` on a function ``(args,
+report_violation, opts)`` that gets the policy's options (the anchors count for that module's
+service), ``no_deletion_protection(type, what)`` for a stateful type guarded by Pulumi's ``protect``
+option only, and ``physical_names(NameRule(...), type, ...)`` for the AWS name limits of a type.
+Each policy judges exactly the types registered for it.  required-tags judges every taggable type,
+so it has no per-service part.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+import re
+from functools import partial
+from typing import Any, Callable, NamedTuple, Optional
 
 from pulumi_policy import Severity
 
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
-from ..support.naming import NameRule
-from ..support.protection import is_protected
-from ..support.options import Schema, boolean, integer, options, string_list
+from ..registry import Registry
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
+from ..support.options import boolean, integer, options, string_list
 from ..support.props import (AUTONAME_SUFFIX_LENGTH, UNKNOWN, as_bool, as_mapping, get, is_unknown,
                              physical_name, provider_props, under_type_prefix)
-from . import ec2, efs, elasticache, elb, iam, logs, mq, msk, rds, secretsmanager, sns, sqs, wafv2
-
-CONTRIBUTORS = (ec2, efs, elasticache, elb, iam, logs, mq, msk, rds, secretsmanager, sns, sqs, wafv2)
 
 Check = Callable[[Any, Callable[..., None], dict], None]
 
 
-def _merged(attribute: str, policy: Optional[str] = None) -> dict[str, Any]:
-    """{type token: contribution} over the contributors; a type claimed twice is a layout error."""
-    table: dict[str, Any] = {}
-    for module in CONTRIBUTORS:
-        entries = getattr(module, attribute, {})
-        if policy is not None:
-            entries = entries.get(policy, {})
-        for resource_type, entry in entries.items():
-            if resource_type in table:
-                raise ValueError(f"{resource_type} is claimed twice for {policy or attribute}")
-            table[resource_type] = entry
-    return table
+class TypeCheck(NamedTuple):
+    run: Check
+    anchors: tuple[str, ...]
+    module: str  # the declaring service module, whose baseline the anchors belong to
 
 
-def _dispatcher(checks: dict[str, Optional[Check]], config: Optional[Schema] = None,
-                common: Optional[Check] = None) -> Callable[..., None]:
-    """A validator running ``common`` and then the resource type's own check, for registered types only."""
-    def validate(args, report_violation) -> None:
-        if args.resource_type not in checks:
-            return
-        opts = options(args, config) if config else {}
-        if common is not None:
-            common(args, report_violation, opts)
-        check = checks[args.resource_type]
-        if check is not None:
-            check(args, report_violation, opts)
-    return validate
+# {type token: TypeCheck} per policy
+ENCRYPTION_AT_REST = Registry("encryption-at-rest check")
+ENCRYPTION_IN_TRANSIT = Registry("encryption-in-transit check")
+NO_PUBLIC_STATEFUL = Registry("no-public-stateful-resources check")
+STATEFUL_PROTECTION = Registry("stateful-resource-protection check")
 
 
-# ---- encryption -----------------------------------------------------------------------------------------
+def check(policy: Registry, *types: str, anchors: tuple[str, ...] = ()) -> Callable[[Check], Check]:
+    """Register the decorated function as ``policy``'s check of ``types``."""
+    def register(fn: Check) -> Check:
+        for t in types:
+            policy.add(t, TypeCheck(fn, anchors, fn.__module__))
+        return fn
+    return register
 
-ENCRYPTION_AT_REST = _merged("SHARED_CHECKS", "encryption-at-rest")
-validate_encryption_at_rest = _dispatcher(ENCRYPTION_AT_REST)
 
-ENCRYPTION_IN_TRANSIT = _merged("SHARED_CHECKS", "encryption-in-transit")
-validate_encryption_in_transit = _dispatcher(ENCRYPTION_IN_TRANSIT)
+def _dispatch(policy: Registry, args, report_violation, opts: Optional[dict] = None) -> None:
+    entry = policy.get(args.resource_type)
+    if entry is not None:
+        entry.run(args, report_violation, opts or {})
 
 
-# ---- nothing stateful is public -------------------------------------------------------------------------
+# ---- encryption, nothing stateful is public ---------------------------------------------------------------
 
-NO_PUBLIC_STATEFUL = _merged("SHARED_CHECKS", "no-public-stateful-resources")
-validate_no_public_stateful = _dispatcher(NO_PUBLIC_STATEFUL)
+@rule(name="encryption-at-rest", area=SECURITY, resource_types=ENCRYPTION_AT_REST,
+      description="Stateful data is encrypted at rest (RDS, ElastiCache, EFS, EBS; SQS not opted out).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set storageEncrypted / atRestEncryptionEnabled / encrypted = true.")
+def validate_encryption_at_rest(args, report_violation) -> None:
+    _dispatch(ENCRYPTION_AT_REST, args, report_violation)
+
+
+@rule(name="encryption-in-transit", area=SECURITY, resource_types=ENCRYPTION_IN_TRANSIT,
+      description="Traffic to data stores and the ALB is encrypted (cache TLS, MSK TLS, HTTP only redirects, "
+                  "PostgreSQL rds.force_ssl, EFS policy denies non-TLS).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set transitEncryptionEnabled=true, MSK clientBroker=TLS, make port 80 redirect to HTTPS, "
+                  "keep rds.force_ssl=1.")
+def validate_encryption_in_transit(args, report_violation) -> None:
+    _dispatch(ENCRYPTION_IN_TRANSIT, args, report_violation)
+
+
+@rule(name="no-public-stateful-resources", area=SECURITY, resource_types=NO_PUBLIC_STATEFUL,
+      description="Databases, brokers and Kafka are not publicly accessible.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Set publiclyAccessible=false and keep them in private subnets.")
+def validate_no_public_stateful(args, report_violation) -> None:
+    _dispatch(NO_PUBLIC_STATEFUL, args, report_violation)
 
 
 # ---- stateful resource protection -----------------------------------------------------------------------
@@ -89,39 +96,96 @@ PROTECTION_CONFIG = {
 }
 
 
-def _pulumi_protect(args, report_violation, opts) -> None:
+def is_protected(args: Any) -> bool:
+    """The Pulumi `protect` resource option (sent by the engine with the resource's options)."""
+    return bool(getattr(getattr(args, "opts", None), "protect", False))
+
+
+def require_protect_when_strict(what: str, args, report_violation, opts) -> None:
+    """The stateful-resource-protection check of a service with no deletion-protection flag.
+
+    MSK, Amazon MQ, EFS and ElastiCache replication groups have none (MSK CreateCluster, Amazon MQ
+    CreateBroker, EFS CreateFileSystem, ElastiCache CreateReplicationGroup API references, read 2026-11):
+    the only guard against a `pulumi destroy` or a replacing change is Pulumi's `protect` option, so
+    strict stacks (requireDeletionProtection) require it.  With requireProtect the policy's common part
+    already reports it."""
+    strict = as_bool(opts.get("requireDeletionProtection"), True)
+    if strict and not as_bool(opts.get("requireProtect"), False) and not is_protected(args):
+        report_violation(f"{what} has no deletion protection of its own and the Pulumi `protect` option is "
+                         f"not set: a destroy or a replacing change deletes its data.", None)
+
+
+def no_deletion_protection(resource_type: str, what: str) -> None:
+    """Register :func:`require_protect_when_strict` as the protection check of ``resource_type``."""
+    STATEFUL_PROTECTION.add(resource_type, TypeCheck(partial(require_protect_when_strict, what), (), __name__))
+
+
+@rule(name="stateful-resource-protection", area=SECURITY, resource_types=STATEFUL_PROTECTION,
+      description="Stateful resources keep backups and are protected from deletion: RDS backups, deletion "
+                  "protection and final snapshot; ElastiCache snapshots and final snapshot; MSK, MQ, EFS (and "
+                  "ElastiCache) the Pulumi `protect` option in strict stacks.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set deletionProtection=true, skipFinalSnapshot=false with finalSnapshotIdentifier, "
+                  "backupRetentionPeriod>=minBackupRetentionDays (settings deletionProtection, "
+                  "database.backupRetentionDays); ElastiCache snapshotRetentionLimit and finalSnapshotIdentifier; "
+                  "protect=True on MSK, MQ, EFS and ElastiCache (settings deletionProtection).",
+      config=PROTECTION_CONFIG)
+def validate_stateful_protection(args, report_violation) -> None:
+    if args.resource_type not in STATEFUL_PROTECTION:
+        return
+    opts = options(args, PROTECTION_CONFIG)
     if as_bool(opts["requireProtect"], False) and not is_protected(args):
         report_violation("The Pulumi `protect` option is not set on a stateful resource.", None)
-
-
-STATEFUL_PROTECTION = _merged("SHARED_CHECKS", "stateful-resource-protection")
-validate_stateful_protection = _dispatcher(STATEFUL_PROTECTION, PROTECTION_CONFIG, common=_pulumi_protect)
+    _dispatch(STATEFUL_PROTECTION, args, report_violation, opts)
 
 
 # ---- physical names AWS accepts ---------------------------------------------------------------------------
 
-NAME_RULES: dict[str, NameRule] = _merged("PHYSICAL_NAMES")
+class NameRule(NamedTuple):
+    """The AWS name limits of one type.  Pulumi auto-names a resource that sets neither ``name`` nor
+    ``namePrefix`` as ``<logical name>-<7 random characters>`` (pulumi docs, "Resource names", read
+    2026-11); AWS then applies its own length and character rules to that name."""
+    prop: str  # the input that holds the physical name
+    max_length: int
+    lowercase: bool = False  # pulumi-aws lower-cases the auto-name (RDS, ElastiCache)
+    pattern: Optional[re.Pattern] = None  # the whole name must match; None = any characters
 
 
+# Lower-case identifiers (RDS, ElastiCache): letter first, no "--", no trailing "-".
+LOWER_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+NAME_RULES = Registry("physical-name rule")  # {type token: NameRule}
+
+
+def physical_names(limits: NameRule, *types: str) -> None:
+    """Register the AWS name limits of ``types`` for aws-physical-names."""
+    for t in types:
+        NAME_RULES.add(t, limits)
+
+
+@rule(name="aws-physical-names", area=ACCEPTANCE, resource_types=NAME_RULES,
+      description="Physical names (after Pulumi's auto-name suffix) fit AWS length and character limits.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Shorten the logical resource name (components/naming.py) or set an explicit `name`.")
 def validate_physical_names(args, report_violation) -> None:
-    rule = NAME_RULES.get(args.resource_type)
-    if rule is None:
+    limits = NAME_RULES.get(args.resource_type)
+    if limits is None:
         return
-    name, auto = physical_name(args, rule.prop, rule.lowercase)
+    name, auto = physical_name(args, limits.prop, limits.lowercase)
     if is_unknown(name) or not name:
         return
     how = (f"auto-named from logical name {args.name!r} plus Pulumi's {AUTONAME_SUFFIX_LENGTH}-character suffix"
            if auto
-           else f"{rule.prop} {name!r}")
-    if len(name) > rule.max_length:
-        fix = "shorten the logical name or set an explicit short name" if auto else f"shorten {rule.prop}"
-        report_violation(f"Physical name is {len(name)} characters ({how}); AWS allows {rule.max_length}: "
+           else f"{limits.prop} {name!r}")
+    if len(name) > limits.max_length:
+        fix = "shorten the logical name or set an explicit short name" if auto else f"shorten {limits.prop}"
+        report_violation(f"Physical name is {len(name)} characters ({how}); AWS allows {limits.max_length}: "
                          f"{fix}.", None)
-    if rule.pattern is not None:
+    if limits.pattern is not None:
         # The random suffix itself is always valid; keep its joining hyphen in the check
         # ("x-" + suffix must stay valid).
         body = name[:-AUTONAME_SUFFIX_LENGTH] + "-a" if auto else name
-        if not rule.pattern.fullmatch(body):
+        if not limits.pattern.fullmatch(body):
             report_violation(f"Physical name {name!r} ({how}) has characters or a shape AWS rejects "
                              f"for {args.resource_type.split(':')[-1]}.", None)
 
@@ -179,6 +243,10 @@ def _effective_tags(args) -> Any:
     return merged
 
 
+@rule(name="required-tags", area=SECURITY, resource_types=("aws:*", "awsx:ec2:Vpc"),
+      description="Taggable resources carry the required tags (service, tier, stack, cost-center).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Pass tags=settings.tags(tier, service) to every resource.", config=TAGS_CONFIG)
 def validate_required_tags(args, report_violation) -> None:
     t = args.resource_type
     if not (t.startswith("aws:") or t in TAGGABLE_TYPES):
@@ -197,55 +265,3 @@ def validate_required_tags(args, report_violation) -> None:
     if missing:
         report_violation(f"Missing required tag(s): {', '.join(missing)} (use settings.tags(tier, service)).",
                          None)
-
-
-# ---- the rules ------------------------------------------------------------------------------------------
-
-def _types(table: dict) -> tuple[str, ...]:
-    return tuple(sorted(table))
-
-
-RULES = [
-    Rule(name="aws-physical-names", area=ACCEPTANCE, resource_types=_types(NAME_RULES),
-         description="Physical names (after Pulumi's auto-name suffix) fit AWS length and character limits.",
-         validate=validate_physical_names, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Shorten the logical resource name (components/naming.py) or set an explicit `name`."),
-    Rule(name="encryption-at-rest", area=SECURITY, resource_types=_types(ENCRYPTION_AT_REST),
-         description="Stateful data is encrypted at rest (RDS, ElastiCache, EFS, EBS; SQS not opted out).",
-         validate=validate_encryption_at_rest, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set storageEncrypted / atRestEncryptionEnabled / encrypted = true.",
-         anchors=("AwsSolutions-RDS2", "AwsSolutions-AEC3", "AwsSolutions-EFS1", "AwsSolutions-EC26",
-                  "AwsSolutions-SQS2", "CKV_AWS_16", "CKV_AWS_29", "CKV_AWS_42", "CKV_AWS_3", "CKV_AWS_27",
-                  "aws-rds-instance-disallow-unencrypted-storage",
-                  "aws-efs-filesystem-disallow-unencrypted-file-system",
-                  "aws-ebs-volume-disallow-unencrypted-volume")),
-    Rule(name="encryption-in-transit", area=SECURITY, resource_types=_types(ENCRYPTION_IN_TRANSIT),
-         description="Traffic to data stores and the ALB is encrypted (cache TLS, MSK TLS, HTTP only redirects, "
-                     "PostgreSQL rds.force_ssl, EFS policy denies non-TLS).",
-         validate=validate_encryption_in_transit, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set transitEncryptionEnabled=true, MSK clientBroker=TLS, make port 80 redirect to HTTPS, "
-                     "keep rds.force_ssl=1.",
-         anchors=("AwsSolutions-AEC3", "AwsSolutions-MSK2", "AwsSolutions-MSK3", "CKV_AWS_2", "CKV2_AWS_20",
-                  "CKV_AWS_30", "CKV_AWS_81", "CKV2_AWS_69", "aws-alb-listener-disallow-unencrypted-traffic")),
-    Rule(name="no-public-stateful-resources", area=SECURITY, resource_types=_types(NO_PUBLIC_STATEFUL),
-         description="Databases, brokers and Kafka are not publicly accessible.",
-         validate=validate_no_public_stateful, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Set publiclyAccessible=false and keep them in private subnets.",
-         anchors=("CKV_AWS_17", "CKV_AWS_69", "CKV_AWS_291", "aws-rds-instance-disallow-public-access")),
-    Rule(name="stateful-resource-protection", area=SECURITY, resource_types=_types(STATEFUL_PROTECTION),
-         description="Stateful resources keep backups and are protected from deletion: RDS backups, deletion "
-                     "protection and final snapshot; ElastiCache snapshots and final snapshot; MSK, MQ, EFS (and "
-                     "ElastiCache) the Pulumi `protect` option in strict stacks.",
-         validate=validate_stateful_protection, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set deletionProtection=true, skipFinalSnapshot=false with finalSnapshotIdentifier, "
-                     "backupRetentionPeriod>=minBackupRetentionDays (settings deletionProtection, "
-                     "database.backupRetentionDays); ElastiCache snapshotRetentionLimit and finalSnapshotIdentifier; "
-                     "protect=True on MSK, MQ, EFS and ElastiCache (settings deletionProtection).",
-         config=PROTECTION_CONFIG,
-         anchors=("AwsSolutions-RDS10", "AwsSolutions-RDS13", "CKV_AWS_133", "CKV_AWS_293", "CKV_AWS_134",
-                  "aws-rds-instance-configure-backup-retention", "aws-rds-instance-enable-backup-retention")),
-    Rule(name="required-tags", area=SECURITY, resource_types=("aws:*", "awsx:ec2:Vpc"),
-         description="Taggable resources carry the required tags (service, tier, stack, cost-center).",
-         validate=validate_required_tags, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Pass tags=settings.tags(tier, service) to every resource.", config=TAGS_CONFIG),
-]

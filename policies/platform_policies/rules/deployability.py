@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from pulumi_policy import Severity, StackValidationArgs
 
-from ..rule import ADVISORY, DEPLOYABILITY, MANDATORY, WHOLE_STACK, Rule
+from ..rule import ADVISORY, DEPLOYABILITY, MANDATORY, WHOLE_STACK, rule
 from ..support.graph import producers
 from ..support.options import options
 from ..support.placeholders import ARN, text_findings
@@ -110,6 +110,12 @@ def _scan(resource_type: str, props: Any, region: Optional[str]) -> list[str]:
     return messages
 
 
+@rule(name="no-placeholder-values", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
+      description="No resource or provider input holds a placeholder: the documentation account, a domain "
+                  "reserved for examples, or an ARN in another partition or region.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set the real value in Pulumi.<stack>.yaml (or leave the key unset: docs/deploying.md).",
+      config=PLACEHOLDER_CONFIG)
 def validate_no_placeholders(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
     default_region = _stack_region(args, options(args, PLACEHOLDER_CONFIG).get("region"))
     seen_providers = set()
@@ -140,6 +146,10 @@ def _depends_on(resource: Any, prop: str, target_urn: str, target_arn: Any) -> b
     return False
 
 
+@rule(name="alarm-topic-subscribed", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
+      description="An SNS topic that CloudWatch alarms notify has a subscription in the stack.",
+      level=ADVISORY, severity=Severity.MEDIUM,
+      remediation="Set `alertEmail`, or subscribe to the alarm topic outside the stack.")
 def validate_alarm_topic_subscribed(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
     topics = [r for r in args.resources if r.resource_type == TOPIC]
     alarms = [r for r in args.resources if r.resource_type == ALARM]
@@ -157,30 +167,13 @@ def validate_alarm_topic_subscribed(args: StackValidationArgs, report_violation:
 
 # ---- images nobody builds ---------------------------------------------------------------------------------
 
+@rule(name="images-have-a-pipeline", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
+      description="ECR repositories have a delivery pipeline that builds into them.",
+      level=ADVISORY, severity=Severity.LOW,
+      remediation="Set `delivery.repositoryOwner`, or push the images yourself.")
 def validate_images_have_a_pipeline(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
     repositories = [r for r in args.resources if r.resource_type == REPOSITORY]
     if repositories and not any(r.resource_type == PIPELINE for r in args.resources):
         report_violation(f"{len(repositories)} ECR repositories and no pipeline that builds into them: services "
                          f"pulling their `latest` image fail until one is pushed. Set `delivery.repositoryOwner` "
                          f"for the per-service pipelines, or push images yourself (docs/delivery.md).", None)
-
-
-RULES = [
-    Rule(name="no-placeholder-values", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
-         description="No resource or provider input holds a placeholder: the documentation account, a domain "
-                     "reserved for examples, or an ARN in another partition or region.",
-         validate=validate_no_placeholders, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set the real value in Pulumi.<stack>.yaml (or leave the key unset: docs/deploying.md).",
-         config=PLACEHOLDER_CONFIG),
-    Rule(name="alarm-topic-subscribed", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
-         description="An SNS topic that CloudWatch alarms notify has a subscription in the stack.",
-         validate=validate_alarm_topic_subscribed, level=ADVISORY, severity=Severity.MEDIUM,
-         remediation="Set `alertEmail`, or subscribe to the alarm topic outside the stack."),
-    Rule(name="images-have-a-pipeline", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
-         description="ECR repositories have a delivery pipeline that builds into them.",
-         validate=validate_images_have_a_pipeline, level=ADVISORY, severity=Severity.LOW,
-         remediation="Set `delivery.repositoryOwner`, or push the images yourself."),
-]
-
-__all__ = ["RULES", "validate_no_placeholders", "validate_alarm_topic_subscribed",
-           "validate_images_have_a_pipeline"]

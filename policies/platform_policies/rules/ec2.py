@@ -6,8 +6,8 @@ from typing import Any, Optional
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, rule
 from ..support.options import integer, options
 import ipaddress
 import re
@@ -15,6 +15,7 @@ import re
 from ..support.graph import ancestors, depends_on, of_type, producers
 from ..support.props import (UNKNOWN, as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown,
                              provider_region)
+from .cross_service import ENCRYPTION_AT_REST, check
 
 AWSX_VPC = "awsx:ec2:Vpc"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
@@ -64,6 +65,11 @@ def _vpc_az_count(vpc, subnets: list, default: int) -> Any:
     return count if count else default
 
 
+@rule(name="nat-gateway-per-az", area=AVAILABILITY, resource_types=(AWSX_VPC, NAT_GATEWAY, SUBNET), stack=True,
+      description="Each awsx VPC has a NAT gateway in every AZ it spans (or a regional NAT gateway).",
+      level=ADVISORY, severity=Severity.MEDIUM,
+      remediation="Use natGateways.strategy=OnePerAz on the awsx Vpc (settings multiAz.natGatewayPerAz).",
+      config=NAT_CONFIG)
 def validate_nat_gateway_per_az(args, report_violation) -> None:
     opts = options(args, NAT_CONFIG)
     default_azs = as_int(opts["defaultAzCount"], 3)
@@ -112,6 +118,10 @@ def validate_nat_gateway_per_az(args, report_violation) -> None:
 EBS_CONFIG = {"maxVolumeGb": integer("Ceiling (GiB) for an EBS volume.", 500, 1)}
 
 
+@rule(name="ebs-volume-size-limit", area=SIZING, resource_types=(EBS_VOLUME,),
+      description="EBS volumes stay under the stack's size ceiling.",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Use a smaller volume or raise maxVolumeGb.", config=EBS_CONFIG)
 def validate_ebs_volume_size(args, report_violation) -> None:
     if args.resource_type != EBS_VOLUME:
         return
@@ -206,6 +216,17 @@ def _ingress_entries(r) -> list[tuple[Any, Any, Any, list]]:
     return entries
 
 
+@rule(name="no-open-ingress", area=SECURITY, resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE),
+      stack=True,
+      description="No ingress from 0.0.0.0/0, ::/0 or a range nearly as wide (prefix shorter than "
+                  "minIpv4PrefixLength/minIpv6PrefixLength) except allowed ports on the ALB (tier=edge) security "
+                  "group.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Allow internet traffic only on the ALB security group (tag tier=edge, description starting "
+                  "'ALB') on ports 80/443; reference security groups elsewhere.", config=INGRESS_CONFIG,
+      anchors={SECURITY_GROUP: ("AwsSolutions-EC23", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277",
+                                "aws-ec2-securitygroup-disallow-public-internet-ingress"),
+               "aws:rds/instance:Instance": ("AwsSolutions-RDS8",)})
 def validate_no_open_ingress(args, report_violation) -> None:
     opts = options(args, INGRESS_CONFIG)
     allowed = [as_int(x) for x in opts["allowedPublicPorts"]]
@@ -235,6 +256,14 @@ def validate_no_open_ingress(args, report_violation) -> None:
 DEFAULT_DESCRIPTIONS = ("", "Managed by Pulumi", "Managed by Terraform")
 
 
+@rule(name="security-group-descriptions", area=SECURITY,
+      resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE),
+      description="Security groups and each of their rules say what they are for.",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Pass description= on every security group and rule.",
+      anchors=("AwsSolutions-EC27", "CKV_AWS_23", "aws-ec2-securitygroup-missing-description",
+               "aws-ec2-securitygroup-missing-ingress-rule-description",
+               "aws-ec2-securitygroup-missing-egress-rule-description"))
 def validate_security_group_descriptions(args, report_violation) -> None:
     t, p = args.resource_type, args.props
     if t == SECURITY_GROUP:
@@ -268,6 +297,12 @@ def _egress_entries(r) -> list[tuple[Any, Any, Any, list]]:
     return []
 
 
+@rule(name="no-unrestricted-egress", area=SECURITY, resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE,
+                                                                     EGRESS_RULE),
+      description="No security group allows egress to the internet on every port and protocol.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Allow egress to 0.0.0.0/0 only on 443 (components/compute); keep the rest in the VPC.",
+      anchors=("CKV_AWS_382",))
 def validate_no_unrestricted_egress(args, report_violation) -> None:
     """No egress to the internet on every port and protocol (CKV_AWS_382): tasks reach the internet on the
     ports they need (443) and everything else stays inside the VPC."""
@@ -282,6 +317,11 @@ def validate_no_unrestricted_egress(args, report_violation) -> None:
                              f"ports the service needs (443).", None)
 
 
+@rule(name="vpc-flow-logs", area=SECURITY, resource_types=(AWSX_VPC, VPC, FLOW_LOG), stack=True,
+      description="Every VPC has a flow log.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Create an aws.ec2.FlowLog for the VPC (components/network).",
+      anchors=("AwsSolutions-VPC7", "CKV2_AWS_11"))
 def validate_vpc_flow_logs(args, report_violation) -> None:
     resources = list(args.resources)
     logs = of_type(resources, FLOW_LOG)
@@ -310,6 +350,12 @@ def _ancestor_of(vpc, flow_log, resources: list) -> bool:
     return False
 
 
+@rule(name="default-security-group-closed", area=SECURITY, resource_types=(AWSX_VPC, VPC, DEFAULT_SECURITY_GROUP),
+      stack=True,
+      description="Every VPC's default security group is adopted and has no rules.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Add aws.ec2.DefaultSecurityGroup(vpc_id=...) with no ingress/egress (components/network).",
+      anchors=("CKV2_AWS_12",))
 def validate_default_security_group(args, report_violation) -> None:
     """The VPC's default security group is adopted and emptied (CKV2_AWS_12): anything launched without a
     security group (or with the default one by mistake) gets no access."""
@@ -332,6 +378,11 @@ _SG_INPUTS = ("securityGroups", "securityGroupIds", "vpcSecurityGroupIds", "netw
               "brokerNodeGroupInfo", "vpcConfig", "vpcOptions")
 
 
+@rule(name="security-groups-attached", area=SECURITY, resource_types=(SECURITY_GROUP,), stack=True,
+      description="Every security group is used by a resource (not only by its own rules).",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Delete the unused security group or attach it where it was meant to go.",
+      anchors=("CKV2_AWS_5",))
 def validate_security_groups_attached(args, report_violation) -> None:
     """Every security group is used by something other than its own rules (CKV2_AWS_5): a leftover group
     is a trap - someone attaches it later with rules nobody reviews."""
@@ -350,6 +401,13 @@ ADMIN_PORTS = {20: "FTP data", 21: "FTP", 22: "SSH"}
 NACL_CONFIG = {key: INGRESS_CONFIG[key] for key in ("minIpv4PrefixLength", "minIpv6PrefixLength")}
 
 
+@rule(name="nacl-ingress-restricted", area=SECURITY, resource_types=(NETWORK_ACL,),
+      description="Network ACLs are associated with subnets and allow no internet ingress (0.0.0.0/0, ::/0 or "
+                  "a range nearly as wide) on all ports, FTP or SSH.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Allow only 80/443 and ephemeral return ports from 0.0.0.0/0 (components/network).",
+      config=NACL_CONFIG,
+      anchors=("CKV_AWS_352", "CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_232", "CKV2_AWS_1"))
 def validate_nacl_ingress(args, report_violation) -> None:
     """Network ACLs: no internet ingress on every port (CKV_AWS_352) or on FTP/SSH (CKV_AWS_229/230/232), and
     the ACL is associated with subnets (CKV2_AWS_1)."""
@@ -407,6 +465,60 @@ def _cidr_problem(value: Any, version: int) -> str:
     return "" if net.version == version else f"{value!r} is not an IPv{version} CIDR"
 
 
+@rule(name="awsx-vpc-values", area=ACCEPTANCE, resource_types=(AWSX_VPC,),
+      description="The awsx VPC's layout is one awsx and EC2 accept: subnet CIDRs inside the VPC CIDR and not "
+                  "overlapping, AZs of one region, no Private subnets with natGateways.strategy None.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the subnet layout or NAT strategy (components/network).")
+def validate_awsx_vpc_values(args, report_violation) -> None:
+    if args.resource_type != AWSX_VPC:
+        return
+    p = args.props
+    specs = as_list(get(p, "subnetSpecs"))
+    if is_unknown(specs):
+        return
+    types = {as_str(get(s, "type")) for s in specs} if specs else {"Public", "Private"}
+    strategy = as_str(get(p, "natGateways.strategy"), "OnePerAz")
+    if strategy == "None" and "Private" in types:
+        report_violation("natGateways.strategy None with Private subnets: awsx refuses it (private subnets route "
+                         "through a NAT gateway). Use Isolated subnets or a NAT strategy.", None)
+    cidr = as_str(get(p, "cidrBlock"), AWSX_DEFAULT_CIDR)
+    try:
+        vpc_net = None if is_unknown(cidr) else ipaddress.ip_network(cidr, strict=False)
+    except (TypeError, ValueError):
+        vpc_net = None
+    nets = _subnet_networks(specs)
+    for name, net in nets:
+        if vpc_net is not None and not net.subnet_of(vpc_net):
+            report_violation(f"Subnet CIDR {net} ({name}) is outside the VPC's {vpc_net}.", None)
+    for i, (name_a, a) in enumerate(nets):
+        for name_b, b in nets[i + 1:]:
+            if a.overlaps(b):
+                report_violation(f"Subnet CIDRs {a} ({name_a}) and {b} ({name_b}) overlap.", None)
+    zones = as_list(get(p, "availabilityZoneNames"))
+    if is_unknown(zones):
+        return
+    regions = {}
+    for zone in zones:
+        m = _AZ_NAME.fullmatch(zone) if isinstance(zone, str) else None
+        if m is None:
+            report_violation(f"availabilityZoneNames entry {zone!r} is not an AZ name (like us-east-1a).", None)
+        else:
+            regions.setdefault(m.group(1), []).append(zone)
+    region = provider_region(args)
+    expected = region if isinstance(region, str) and region else None
+    if expected is None and len(regions) > 1:
+        expected = max(regions, key=lambda r: len(regions[r]))
+    for other in sorted(set(regions) - {expected} if expected else set()):
+        report_violation(f"availabilityZoneNames {', '.join(regions[other])} are in {other}, not in the VPC's "
+                         f"region {expected}.", None)
+
+
+@rule(name="security-group-values", area=ACCEPTANCE, resource_types=(SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE),
+      description="Security group names, descriptions, rule peers, CIDRs and port ranges are values EC2 "
+                  "accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (EC2 AuthorizeSecurityGroupIngress API reference).")
 def validate_security_group_values(args, report_violation) -> None:
     t, p = args.resource_type, args.props
     if t == SECURITY_GROUP:
@@ -451,6 +563,12 @@ def _nacl_cidr_problems(entry: Any) -> list[str]:
     return out
 
 
+@rule(name="network-values", area=ACCEPTANCE,
+      resource_types=(FLOW_LOG, VPC_ENDPOINT, NETWORK_ACL, NETWORK_ACL_RULE),
+      description="Flow log, VPC endpoint and network ACL settings (rule numbers unique per direction, CIDRs "
+                  "without host bits) are values and combinations EC2 accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (EC2 API reference).")
 def validate_network_values(args, report_violation) -> None:
     """Flow logs (CreateFlowLogs: MaxAggregationInterval 60 or 600; DeliverLogsPermissionArn required for
     CloudWatch Logs; TrafficType ACCEPT/REJECT/ALL), VPC endpoints (CreateVpcEndpoint: Gateway endpoints take
@@ -536,137 +654,17 @@ def _subnet_networks(specs: list) -> list[tuple[str, Any]]:
     return out
 
 
-def validate_awsx_vpc_values(args, report_violation) -> None:
-    if args.resource_type != AWSX_VPC:
-        return
-    p = args.props
-    specs = as_list(get(p, "subnetSpecs"))
-    if is_unknown(specs):
-        return
-    types = {as_str(get(s, "type")) for s in specs} if specs else {"Public", "Private"}
-    strategy = as_str(get(p, "natGateways.strategy"), "OnePerAz")
-    if strategy == "None" and "Private" in types:
-        report_violation("natGateways.strategy None with Private subnets: awsx refuses it (private subnets route "
-                         "through a NAT gateway). Use Isolated subnets or a NAT strategy.", None)
-    cidr = as_str(get(p, "cidrBlock"), AWSX_DEFAULT_CIDR)
-    try:
-        vpc_net = None if is_unknown(cidr) else ipaddress.ip_network(cidr, strict=False)
-    except (TypeError, ValueError):
-        vpc_net = None
-    nets = _subnet_networks(specs)
-    for name, net in nets:
-        if vpc_net is not None and not net.subnet_of(vpc_net):
-            report_violation(f"Subnet CIDR {net} ({name}) is outside the VPC's {vpc_net}.", None)
-    for i, (name_a, a) in enumerate(nets):
-        for name_b, b in nets[i + 1:]:
-            if a.overlaps(b):
-                report_violation(f"Subnet CIDRs {a} ({name_a}) and {b} ({name_b}) overlap.", None)
-    zones = as_list(get(p, "availabilityZoneNames"))
-    if is_unknown(zones):
-        return
-    regions = {}
-    for zone in zones:
-        m = _AZ_NAME.fullmatch(zone) if isinstance(zone, str) else None
-        if m is None:
-            report_violation(f"availabilityZoneNames entry {zone!r} is not an AZ name (like us-east-1a).", None)
-        else:
-            regions.setdefault(m.group(1), []).append(zone)
-    region = provider_region(args)
-    expected = region if isinstance(region, str) and region else None
-    if expected is None and len(regions) > 1:
-        expected = max(regions, key=lambda r: len(regions[r]))
-    for other in sorted(set(regions) - {expected} if expected else set()):
-        report_violation(f"availabilityZoneNames {', '.join(regions[other])} are in {other}, not in the VPC's "
-                         f"region {expected}.", None)
-
-
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
+@check(ENCRYPTION_AT_REST, EBS_VOLUME,
+       anchors=("AwsSolutions-EC26", "CKV_AWS_3", "aws-ebs-volume-disallow-unencrypted-volume"))
 def volume_encrypted(args, report_violation, opts) -> None:
     if as_bool(get(args.props, "encrypted"), False) is False:
         report_violation("encrypted is not true.", None)
 
 
-SHARED_CHECKS = {"encryption-at-rest": {EBS_VOLUME: volume_encrypted}}
-
-
-RULES = [
-    Rule(name="nat-gateway-per-az", area=AVAILABILITY, resource_types=(AWSX_VPC, NAT_GATEWAY, SUBNET), stack=True,
-         description="Each awsx VPC has a NAT gateway in every AZ it spans (or a regional NAT gateway).",
-         validate=validate_nat_gateway_per_az, level=ADVISORY, severity=Severity.MEDIUM,
-         remediation="Use natGateways.strategy=OnePerAz on the awsx Vpc (settings multiAz.natGatewayPerAz).",
-         config=NAT_CONFIG),
-    Rule(name="ebs-volume-size-limit", area=SIZING, resource_types=(EBS_VOLUME,),
-         description="EBS volumes stay under the stack's size ceiling.",
-         validate=validate_ebs_volume_size, level=MANDATORY, severity=Severity.LOW,
-         remediation="Use a smaller volume or raise maxVolumeGb.", config=EBS_CONFIG),
-    Rule(name="no-open-ingress", area=SECURITY, resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE),
-         stack=True,
-         description="No ingress from 0.0.0.0/0, ::/0 or a range nearly as wide (prefix shorter than "
-                     "minIpv4PrefixLength/minIpv6PrefixLength) except allowed ports on the ALB (tier=edge) security "
-                     "group.",
-         validate=validate_no_open_ingress, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Allow internet traffic only on the ALB security group (tag tier=edge, description starting "
-                     "'ALB') on ports 80/443; reference security groups elsewhere.", config=INGRESS_CONFIG,
-         anchors=("AwsSolutions-EC23", "AwsSolutions-RDS8", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277",
-                  "aws-ec2-securitygroup-disallow-public-internet-ingress")),
-    Rule(name="security-group-descriptions", area=SECURITY,
-         resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE),
-         description="Security groups and each of their rules say what they are for.",
-         validate=validate_security_group_descriptions, level=MANDATORY, severity=Severity.LOW,
-         remediation="Pass description= on every security group and rule.",
-         anchors=("AwsSolutions-EC27", "CKV_AWS_23", "aws-ec2-securitygroup-missing-description",
-                  "aws-ec2-securitygroup-missing-ingress-rule-description",
-                  "aws-ec2-securitygroup-missing-egress-rule-description")),
-    Rule(name="no-unrestricted-egress", area=SECURITY, resource_types=(SECURITY_GROUP, SECURITY_GROUP_RULE,
-                                                                        EGRESS_RULE),
-         description="No security group allows egress to the internet on every port and protocol.",
-         validate=validate_no_unrestricted_egress, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Allow egress to 0.0.0.0/0 only on 443 (components/compute); keep the rest in the VPC.",
-         anchors=("CKV_AWS_382",)),
-    Rule(name="vpc-flow-logs", area=SECURITY, resource_types=(AWSX_VPC, VPC, FLOW_LOG), stack=True,
-         description="Every VPC has a flow log.",
-         validate=validate_vpc_flow_logs, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Create an aws.ec2.FlowLog for the VPC (components/network).",
-         anchors=("AwsSolutions-VPC7", "CKV2_AWS_11")),
-    Rule(name="default-security-group-closed", area=SECURITY, resource_types=(AWSX_VPC, VPC, DEFAULT_SECURITY_GROUP),
-         stack=True,
-         description="Every VPC's default security group is adopted and has no rules.",
-         validate=validate_default_security_group, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Add aws.ec2.DefaultSecurityGroup(vpc_id=...) with no ingress/egress (components/network).",
-         anchors=("CKV2_AWS_12",)),
-    Rule(name="security-groups-attached", area=SECURITY, resource_types=(SECURITY_GROUP,), stack=True,
-         description="Every security group is used by a resource (not only by its own rules).",
-         validate=validate_security_groups_attached, level=MANDATORY, severity=Severity.LOW,
-         remediation="Delete the unused security group or attach it where it was meant to go.",
-         anchors=("CKV2_AWS_5",)),
-    Rule(name="nacl-ingress-restricted", area=SECURITY, resource_types=(NETWORK_ACL,),
-         description="Network ACLs are associated with subnets and allow no internet ingress (0.0.0.0/0, ::/0 or "
-                     "a range nearly as wide) on all ports, FTP or SSH.",
-         validate=validate_nacl_ingress, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Allow only 80/443 and ephemeral return ports from 0.0.0.0/0 (components/network).",
-         config=NACL_CONFIG,
-         anchors=("CKV_AWS_352", "CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_232", "CKV2_AWS_1")),
-    Rule(name="awsx-vpc-values", area=ACCEPTANCE, resource_types=(AWSX_VPC,),
-         description="The awsx VPC's layout is one awsx and EC2 accept: subnet CIDRs inside the VPC CIDR and not "
-                     "overlapping, AZs of one region, no Private subnets with natGateways.strategy None.",
-         validate=validate_awsx_vpc_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the subnet layout or NAT strategy (components/network)."),
-    Rule(name="security-group-values", area=ACCEPTANCE, resource_types=(SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE),
-         description="Security group names, descriptions, rule peers, CIDRs and port ranges are values EC2 "
-                     "accepts.",
-         validate=validate_security_group_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (EC2 AuthorizeSecurityGroupIngress API reference)."),
-    Rule(name="network-values", area=ACCEPTANCE,
-         resource_types=(FLOW_LOG, VPC_ENDPOINT, NETWORK_ACL, NETWORK_ACL_RULE),
-         description="Flow log, VPC endpoint and network ACL settings (rule numbers unique per direction, CIDRs "
-                     "without host bits) are values and combinations EC2 accepts.",
-         validate=validate_network_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (EC2 API reference)."),
-]
-
-# Public checks on Amazon EC2 and VPC and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='Amazon EC2 and VPC',
     resource_types=(
         'awsx:ec2:Vpc',
@@ -687,31 +685,6 @@ BASELINE = Baseline(
         'aws:ec2/defaultSecurityGroup:DefaultSecurityGroup',
         'aws:ebs/volume:Volume',
     ),
-    covered={
-        'AwsSolutions-EC26': ('encryption-at-rest',),
-        'CKV_AWS_3': ('encryption-at-rest',),
-        'aws-ebs-volume-disallow-unencrypted-volume': ('encryption-at-rest',),
-        'AwsSolutions-EC23': ('no-open-ingress',),
-        'CKV_AWS_24': ('no-open-ingress',),
-        'CKV_AWS_25': ('no-open-ingress',),
-        'aws-ec2-securitygroup-disallow-public-internet-ingress': ('no-open-ingress',),
-        'CKV_AWS_277': ('no-open-ingress',),
-        'AwsSolutions-EC27': ('security-group-descriptions',),
-        'CKV_AWS_23': ('security-group-descriptions',),
-        'aws-ec2-securitygroup-missing-description': ('security-group-descriptions',),
-        'aws-ec2-securitygroup-missing-ingress-rule-description': ('security-group-descriptions',),
-        'aws-ec2-securitygroup-missing-egress-rule-description': ('security-group-descriptions',),
-        'CKV_AWS_382': ('no-unrestricted-egress',),
-        'AwsSolutions-VPC7': ('vpc-flow-logs',),
-        'CKV2_AWS_11': ('vpc-flow-logs',),
-        'CKV2_AWS_12': ('default-security-group-closed',),
-        'CKV2_AWS_5': ('security-groups-attached',),
-        'CKV_AWS_352': ('nacl-ingress-restricted',),
-        'CKV_AWS_229': ('nacl-ingress-restricted',),
-        'CKV_AWS_230': ('nacl-ingress-restricted',),
-        'CKV_AWS_232': ('nacl-ingress-restricted',),
-        'CKV2_AWS_1': ('nacl-ingress-restricted',),
-    },
     not_applicable={
         'CKV_AWS_260': "Port 80 is open from the internet only on the ALB's security group, whose listener "
                        "redirects to HTTPS; no-open-ingress keeps every other group closed.",

@@ -6,8 +6,8 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.props import as_bool, as_list, as_str, get, is_unknown, parse_json
 from ..support.report import report_problems
 
@@ -18,6 +18,11 @@ REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
 
 # ---- security ------------------------------------------------------------------------------------------
 
+@rule(name="ecr-image-scanning", area=SECURITY, resource_types=(REPOSITORY,),
+      description="ECR repositories scan images on push.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set imageScanningConfiguration.scanOnPush=true.",
+      anchors=("CKV_AWS_163", "aws-ecr-repository-disallow-repo-without-image-scans"))
 def validate_image_scanning(args, report_violation) -> None:
     if args.resource_type != REPOSITORY:
         return
@@ -29,6 +34,11 @@ def validate_image_scanning(args, report_violation) -> None:
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
 
 
+@rule(name="ecr-tag-immutability", area=SECURITY, resource_types=(REPOSITORY,),
+      description="ECR image tags are immutable (exclusions allowed for convenience tags such as latest).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set imageTagMutability=IMMUTABLE (or IMMUTABLE_WITH_EXCLUSION for `latest`).",
+      anchors=("CKV_AWS_51", "aws-ecr-repository-disallow-repo-without-immutable-image"))
 def validate_tag_immutability(args, report_violation) -> None:
     """IMMUTABLE_WITH_EXCLUSION counts: the program excludes only the moving `latest` convenience tag,
     deployments pin the immutable commit tag."""
@@ -39,6 +49,10 @@ def validate_tag_immutability(args, report_violation) -> None:
         report_violation(f"imageTagMutability is {mode}: a pushed tag can be overwritten with another image.", None)
 
 
+@rule(name="ecr-kms-encryption", area=SECURITY, resource_types=(REPOSITORY,),
+      description="ECR repositories encrypt images with KMS.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set encryptionConfigurations=[{encryptionType: KMS}].", anchors=("CKV_AWS_136",))
 def validate_kms_encryption(args, report_violation) -> None:
     if args.resource_type != REPOSITORY:
         return
@@ -51,6 +65,10 @@ def validate_kms_encryption(args, report_violation) -> None:
                          None)
 
 
+@rule(name="ecr-no-public-policy", area=SECURITY, resource_types=(REPOSITORY_POLICY,),
+      description="Repository policies do not open a repository to everyone.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Name the accounts or roles that may pull.", anchors=("AwsSolutions-ECR1", "CKV_AWS_32"))
 def validate_repository_policy(args, report_violation) -> None:
     if args.resource_type != REPOSITORY_POLICY:
         return
@@ -77,6 +95,11 @@ _MUTABILITY = ("MUTABLE", "IMMUTABLE", "MUTABLE_WITH_EXCLUSION", "IMMUTABLE_WITH
 _ENCRYPTION = ("AES256", "KMS", "KMS_DSSE")
 
 
+@rule(name="ecr-repository-constraints", area=ACCEPTANCE, resource_types=(REPOSITORY,),
+      description="Repositories CreateRepository accepts: name grammar, tag mutability with matching exclusion "
+                  "filters, encryption type and key pairing.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the repository inputs (components/compute/compute.py).")
 def validate_repository_constraints(args, report_violation) -> None:
     if args.resource_type != REPOSITORY:
         return
@@ -145,6 +168,11 @@ def _lifecycle_problems(doc) -> list[str]:
     return out
 
 
+@rule(name="ecr-lifecycle-policy-constraints", area=ACCEPTANCE, resource_types=(LIFECYCLE_POLICY,),
+      description="Lifecycle policies ECR accepts: unique priorities, tag status and count type rules, "
+                  "`any` last, countUnit only with age counts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the lifecycle rules (components/compute/compute.py).")
 def validate_lifecycle_policy_constraints(args, report_violation) -> None:
     if args.resource_type != LIFECYCLE_POLICY:
         return
@@ -154,48 +182,8 @@ def validate_lifecycle_policy_constraints(args, report_violation) -> None:
     report_problems(report_violation, _lifecycle_problems(doc))
 
 
-RULES = [
-    Rule(name="ecr-repository-constraints", area=ACCEPTANCE, resource_types=(REPOSITORY,),
-         description="Repositories CreateRepository accepts: name grammar, tag mutability with matching exclusion "
-                     "filters, encryption type and key pairing.",
-         validate=validate_repository_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the repository inputs (components/compute/compute.py)."),
-    Rule(name="ecr-lifecycle-policy-constraints", area=ACCEPTANCE, resource_types=(LIFECYCLE_POLICY,),
-         description="Lifecycle policies ECR accepts: unique priorities, tag status and count type rules, "
-                     "`any` last, countUnit only with age counts.",
-         validate=validate_lifecycle_policy_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the lifecycle rules (components/compute/compute.py)."),
-    Rule(name="ecr-image-scanning", area=SECURITY, resource_types=(REPOSITORY,),
-         description="ECR repositories scan images on push.",
-         validate=validate_image_scanning, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set imageScanningConfiguration.scanOnPush=true.",
-         anchors=("CKV_AWS_163", "aws-ecr-repository-disallow-repo-without-image-scans")),
-    Rule(name="ecr-tag-immutability", area=SECURITY, resource_types=(REPOSITORY,),
-         description="ECR image tags are immutable (exclusions allowed for convenience tags such as latest).",
-         validate=validate_tag_immutability, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set imageTagMutability=IMMUTABLE (or IMMUTABLE_WITH_EXCLUSION for `latest`).",
-         anchors=("CKV_AWS_51", "aws-ecr-repository-disallow-repo-without-immutable-image")),
-    Rule(name="ecr-kms-encryption", area=SECURITY, resource_types=(REPOSITORY,),
-         description="ECR repositories encrypt images with KMS.",
-         validate=validate_kms_encryption, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set encryptionConfigurations=[{encryptionType: KMS}].", anchors=("CKV_AWS_136",)),
-    Rule(name="ecr-no-public-policy", area=SECURITY, resource_types=(REPOSITORY_POLICY,),
-         description="Repository policies do not open a repository to everyone.",
-         validate=validate_repository_policy, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Name the accounts or roles that may pull.", anchors=("AwsSolutions-ECR1", "CKV_AWS_32")),
-]
-
-# Public checks on Amazon ECR and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="Amazon ECR",
     resource_types=(LIFECYCLE_POLICY, REPOSITORY),
-    covered={
-        "CKV_AWS_163": ("ecr-image-scanning",),
-        "aws-ecr-repository-disallow-repo-without-image-scans": ("ecr-image-scanning",),
-        "CKV_AWS_51": ("ecr-tag-immutability",),
-        "aws-ecr-repository-disallow-repo-without-immutable-image": ("ecr-tag-immutability",),
-        "CKV_AWS_136": ("ecr-kms-encryption",),
-        "AwsSolutions-ECR1": ("ecr-no-public-policy",),
-        "CKV_AWS_32": ("ecr-no-public-policy",),
-    },
 )

@@ -8,10 +8,10 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
+from ..baseline import baseline
 from ..facts.fargate import FARGATE_SIZES
 from ..facts.tags import LOAD_TEST_TAG
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.graph import producers
 from ..support.options import integer, options, string_list
@@ -74,6 +74,12 @@ def idle_load_generator(props, desired) -> bool:
     return as_str(get(props, f"tags.{LOAD_TEST_TAG[0]}")) == LOAD_TEST_TAG[1] and desired == 0
 
 
+@rule(name="ecs-service-multi-az", area=AVAILABILITY, resource_types=(ECS_SERVICE,), stack=True,
+      description="ECS services run at least `minTasks` tasks in subnets of at least `minAzs` distinct AZs (an idle "
+                  "load generator - tag workload=load-test at desiredCount 0 - only the AZs).",
+      level=ADVISORY, severity=Severity.MEDIUM,
+      remediation="Set desiredCount>=2 (settings scaling.desiredCount) and list one private subnet per AZ in "
+                  "networkConfiguration.subnets.", config=MULTI_AZ_CONFIG)
 def validate_ecs_service_multi_az(args, report_violation) -> None:
     opts = options(args, MULTI_AZ_CONFIG)
     min_tasks, min_azs = as_int(opts["minTasks"], 2), as_int(opts["minAzs"], 2)
@@ -106,6 +112,10 @@ TASK_SIZE_CONFIG = {
 }
 
 
+@rule(name="allowed-fargate-task-sizes", area=SIZING, resource_types=(TASK_DEFINITION,),
+      description="Fargate task cpu comes from the stack's allow-list and memory stays under its ceiling.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation=allow_list_fix("services.<name>.cpu/memory or serviceSizeOverride"), config=TASK_SIZE_CONFIG)
 def validate_fargate_task_size(args, report_violation) -> None:
     if args.resource_type != TASK_DEFINITION or not is_fargate_task(args.props):
         return
@@ -125,6 +135,11 @@ ARCH_CONFIG = {"allowedArchitectures": string_list(
     "runtimePlatform.cpuArchitecture values this stack may use (missing = X86_64).", ["ARM64", "X86_64"])}
 
 
+@rule(name="allowed-cpu-architectures", area=SIZING, resource_types=(TASK_DEFINITION,),
+      description="Fargate task CPU architecture comes from the stack's allow-list.",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Set runtimePlatform.cpuArchitecture (settings services.<name>.architecture).",
+      config=ARCH_CONFIG)
 def validate_task_architecture(args, report_violation) -> None:
     if args.resource_type != TASK_DEFINITION or not is_fargate_task(args.props):
         return
@@ -140,6 +155,13 @@ COUNT_CONFIG = {
 }
 
 
+@rule(name="task-count-limits", area=SIZING, resource_types=(SCALABLE_TARGET, SCHEDULED_ACTION),
+      description="ECS service autoscaling minCapacity/maxCapacity stay within the stack's floor and ceiling, "
+                  "on the scalable target and in every scheduled action.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Adjust settings scaling.minCount/maxCount (or turn schedule.enabled off where the stack has a "
+                  "task floor) or the limits in policies/config/<stack>.json.",
+      config=COUNT_CONFIG)
 def validate_task_count_limits(args, report_violation) -> None:
     if args.resource_type not in (SCALABLE_TARGET, SCHEDULED_ACTION):
         return
@@ -179,6 +201,10 @@ def _scheduled_count_limits(props, low: int, high: int, report_violation) -> Non
 
 # ---- acceptance: cpu/memory pairs Fargate runs ---------------------------------------------------------
 
+@rule(name="fargate-cpu-memory-combination", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
+      description="Fargate task cpu/memory is a pair AWS accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Pick memory from the valid list for the cpu (README 'Fargate sizes').")
 def validate_fargate_cpu_memory(args, report_violation) -> None:
     if args.resource_type != TASK_DEFINITION or not is_fargate_task(args.props):
         return
@@ -199,6 +225,11 @@ def validate_fargate_cpu_memory(args, report_violation) -> None:
 
 # ---- security: no public task IPs -----------------------------------------------------------------------
 
+@rule(name="ecs-no-public-ip", area=SECURITY, resource_types=(ECS_SERVICE,),
+      description="ECS tasks get no public IP.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set networkConfiguration.assignPublicIp=false (private subnets).",
+      anchors=("CKV_AWS_333",))
 def validate_ecs_no_public_ip(args, report_violation) -> None:
     if args.resource_type != ECS_SERVICE:
         return
@@ -232,6 +263,11 @@ def _each_container(args, report_violation, check) -> None:
 
 # ---- security: cluster, containers, service -------------------------------------------------------------
 
+@rule(name="ecs-container-insights", area=SECURITY, resource_types=(ECS_CLUSTER,),
+      description="ECS clusters have CloudWatch Container Insights on.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set settings=[{name: containerInsights, value: enabled}] on the cluster.",
+      anchors=("AwsSolutions-ECS4", "CKV_AWS_65"))
 def validate_container_insights(args, report_violation) -> None:
     if args.resource_type != ECS_CLUSTER:
         return
@@ -254,6 +290,11 @@ def _container_logs(c: dict, name: str, report_violation) -> None:
         report_violation(f"Container {name!r} has no logConfiguration.logDriver: its output is lost.", None)
 
 
+@rule(name="ecs-container-logging", area=SECURITY, resource_types=(TASK_DEFINITION,),
+      description="Every container of a task definition has a log configuration.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Give each container a logConfiguration (awslogs to the service's log group).",
+      anchors=("AwsSolutions-ECS7",))
 def validate_container_logging(args, report_violation) -> None:
     if args.resource_type == TASK_DEFINITION:
         _each_container(args, report_violation, _container_logs)
@@ -320,6 +361,13 @@ def _container_hardening(c: dict, name: str, report_violation) -> None:
                              f"in the application.", None)
 
 
+@rule(name="ecs-task-hardening", area=SECURITY, resource_types=(TASK_DEFINITION,),
+      description="Task definitions: no privileged or root containers, no host PID namespace, separate task and "
+                  "execution roles, no credentials in plain environment variables (by name or by value shape).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Drop privileged/user root and pidMode host, give the task its own role, pass credentials "
+                  "through `secrets`.",
+      anchors=("CKV_AWS_249", "CKV_AWS_334", "CKV_AWS_335"))
 def validate_task_hardening(args, report_violation) -> None:
     if args.resource_type != TASK_DEFINITION:
         return
@@ -338,11 +386,21 @@ def _read_only_root(c: dict, name: str, report_violation) -> None:
         report_violation(f"Container {name!r} has a writable root file system.", None)
 
 
+@rule(name="ecs-read-only-root-filesystem", area=SECURITY, resource_types=(TASK_DEFINITION,),
+      description="Containers run with a read-only root file system (advisory: the application images decide "
+                  "whether they can; the sidecars do).",
+      level=ADVISORY, severity=Severity.LOW,
+      remediation="Set readonlyRootFilesystem=true and mount writable paths as volumes.",
+      anchors=("CKV_AWS_336",))
 def validate_read_only_root(args, report_violation) -> None:
     if args.resource_type == TASK_DEFINITION:
         _each_container(args, report_violation, _read_only_root)
 
 
+@rule(name="ecs-efs-volume-encryption-in-transit", area=SECURITY, resource_types=(TASK_DEFINITION,),
+      description="EFS volumes of task definitions use TLS (transitEncryption ENABLED).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set efsVolumeConfiguration.transitEncryption=ENABLED.", anchors=("CKV_AWS_97",))
 def validate_efs_volume_transit_encryption(args, report_violation) -> None:
     if args.resource_type != TASK_DEFINITION:
         return
@@ -358,6 +416,10 @@ def validate_efs_volume_transit_encryption(args, report_violation) -> None:
             report_violation(f"EFS volume {as_str(get(v, 'name'), '?')!r} has transitEncryption {mode}.", None)
 
 
+@rule(name="ecs-fargate-latest-platform", area=SECURITY, resource_types=(ECS_SERVICE,),
+      description="Fargate services run on the LATEST platform version (security patches).",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Leave platformVersion unset (LATEST).", anchors=("CKV_AWS_332",))
 def validate_fargate_latest_platform(args, report_violation) -> None:
     if args.resource_type != ECS_SERVICE:
         return
@@ -402,6 +464,14 @@ def _cluster_of(svc, resources: list) -> Any:
                 None)
 
 
+@rule(name="ecs-exec-audited", area=SECURITY, resource_types=(ECS_SERVICE, ECS_CLUSTER), stack=True,
+      description="ECS Exec (enableExecuteCommand) only on a cluster whose executeCommandConfiguration encrypts "
+                  "sessions with a KMS key and logs them to an encrypted destination; a cluster that configures "
+                  "ECS Exec does so completely.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Leave enableExecuteCommand off (the program never sets it), or give the cluster an "
+                  "executeCommandConfiguration with kmsKeyId, logging OVERRIDE and an encrypted logConfiguration.",
+      anchors=("CKV_AWS_224",))
 def validate_ecs_exec_audited(args, report_violation) -> None:
     """ECS Exec opens a shell in a running container: allowed only on a cluster that encrypts and logs the
     sessions.  A cluster that configures ECS Exec must do so completely (CKV_AWS_224), used or not."""
@@ -526,6 +596,11 @@ def _container_problems(c: dict, index: int, volumes: set, names: set, awsvpc: b
     return out
 
 
+@rule(name="ecs-task-definition-constraints", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
+      description="Task definitions RegisterTaskDefinition accepts: valid JSON containers (1-10, unique names, "
+                  "an image each, one essential), dependsOn/mountPoints that resolve, awsvpc port rules.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the container definitions (components/compute/containers.py).")
 def validate_task_definition_constraints(args, report_violation) -> None:
     if args.resource_type != TASK_DEFINITION:
         return
@@ -599,6 +674,12 @@ def _fargate_container_problems(c: dict) -> list[str]:
     return out
 
 
+@rule(name="fargate-task-definition-constraints", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
+      description="Fargate task definitions use only what Fargate runs: awsvpc, no privileged/devices/host "
+                  "volumes/ipcMode, SYS_PTRACE only, awslogs/splunk/awsfirelens, container reservations within "
+                  "the task size, 21-200 GiB ephemeral storage.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Remove the settings Fargate refuses or run on EC2 capacity.")
 def validate_fargate_task_constraints(args, report_violation) -> None:
     if args.resource_type != TASK_DEFINITION or not is_fargate_task(args.props):
         return
@@ -793,6 +874,12 @@ def _service_task_problems(p, task) -> list[str]:
     return out
 
 
+@rule(name="ecs-service-constraints", area=ACCEPTANCE, resource_types=(ECS_SERVICE, TASK_DEFINITION), stack=True,
+      description="ECS services CreateService accepts, judged with their task definition: awsvpc needs a "
+                  "networkConfiguration, load-balanced containers and ports exist, grace period and deployment "
+                  "percentages in range, launch type XOR capacity providers.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Align the service with its task definition (components/compute/microservice.py).")
 def validate_service_constraints(args, report_violation) -> None:
     resources = list(args.resources)
     for svc in resources:
@@ -805,113 +892,10 @@ def validate_service_constraints(args, report_violation) -> None:
         report_problems(report_violation, problems, svc.urn)
 
 
-RULES = [
-    Rule(name="ecs-service-multi-az", area=AVAILABILITY, resource_types=(ECS_SERVICE,), stack=True,
-         description="ECS services run at least `minTasks` tasks in subnets of at least `minAzs` distinct AZs (an idle "
-                     "load generator - tag workload=load-test at desiredCount 0 - only the AZs).",
-         validate=validate_ecs_service_multi_az, level=ADVISORY, severity=Severity.MEDIUM,
-         remediation="Set desiredCount>=2 (settings scaling.desiredCount) and list one private subnet per AZ in "
-                     "networkConfiguration.subnets.", config=MULTI_AZ_CONFIG),
-    Rule(name="allowed-fargate-task-sizes", area=SIZING, resource_types=(TASK_DEFINITION,),
-         description="Fargate task cpu comes from the stack's allow-list and memory stays under its ceiling.",
-         validate=validate_fargate_task_size, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation=allow_list_fix("services.<name>.cpu/memory or serviceSizeOverride"), config=TASK_SIZE_CONFIG),
-    Rule(name="allowed-cpu-architectures", area=SIZING, resource_types=(TASK_DEFINITION,),
-         description="Fargate task CPU architecture comes from the stack's allow-list.",
-         validate=validate_task_architecture, level=MANDATORY, severity=Severity.LOW,
-         remediation="Set runtimePlatform.cpuArchitecture (settings services.<name>.architecture).",
-         config=ARCH_CONFIG),
-    Rule(name="task-count-limits", area=SIZING, resource_types=(SCALABLE_TARGET, SCHEDULED_ACTION),
-         description="ECS service autoscaling minCapacity/maxCapacity stay within the stack's floor and ceiling, "
-                     "on the scalable target and in every scheduled action.",
-         validate=validate_task_count_limits, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Adjust settings scaling.minCount/maxCount (or turn schedule.enabled off where the stack has a "
-                     "task floor) or the limits in policies/config/<stack>.json.",
-         config=COUNT_CONFIG),
-    Rule(name="fargate-cpu-memory-combination", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
-         description="Fargate task cpu/memory is a pair AWS accepts.",
-         validate=validate_fargate_cpu_memory, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Pick memory from the valid list for the cpu (README 'Fargate sizes')."),
-    Rule(name="ecs-no-public-ip", area=SECURITY, resource_types=(ECS_SERVICE,),
-         description="ECS tasks get no public IP.",
-         validate=validate_ecs_no_public_ip, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set networkConfiguration.assignPublicIp=false (private subnets).",
-         anchors=("CKV_AWS_333",)),
-    Rule(name="ecs-container-insights", area=SECURITY, resource_types=(ECS_CLUSTER,),
-         description="ECS clusters have CloudWatch Container Insights on.",
-         validate=validate_container_insights, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set settings=[{name: containerInsights, value: enabled}] on the cluster.",
-         anchors=("AwsSolutions-ECS4", "CKV_AWS_65")),
-    Rule(name="ecs-container-logging", area=SECURITY, resource_types=(TASK_DEFINITION,),
-         description="Every container of a task definition has a log configuration.",
-         validate=validate_container_logging, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Give each container a logConfiguration (awslogs to the service's log group).",
-         anchors=("AwsSolutions-ECS7",)),
-    Rule(name="ecs-task-hardening", area=SECURITY, resource_types=(TASK_DEFINITION,),
-         description="Task definitions: no privileged or root containers, no host PID namespace, separate task and "
-                     "execution roles, no credentials in plain environment variables (by name or by value shape).",
-         validate=validate_task_hardening, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Drop privileged/user root and pidMode host, give the task its own role, pass credentials "
-                     "through `secrets`.",
-         anchors=("CKV_AWS_249", "CKV_AWS_334", "CKV_AWS_335")),
-    Rule(name="ecs-read-only-root-filesystem", area=SECURITY, resource_types=(TASK_DEFINITION,),
-         description="Containers run with a read-only root file system (advisory: the application images decide "
-                     "whether they can; the sidecars do).",
-         validate=validate_read_only_root, level=ADVISORY, severity=Severity.LOW,
-         remediation="Set readonlyRootFilesystem=true and mount writable paths as volumes.",
-         anchors=("CKV_AWS_336",)),
-    Rule(name="ecs-efs-volume-encryption-in-transit", area=SECURITY, resource_types=(TASK_DEFINITION,),
-         description="EFS volumes of task definitions use TLS (transitEncryption ENABLED).",
-         validate=validate_efs_volume_transit_encryption, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set efsVolumeConfiguration.transitEncryption=ENABLED.", anchors=("CKV_AWS_97",)),
-    Rule(name="ecs-fargate-latest-platform", area=SECURITY, resource_types=(ECS_SERVICE,),
-         description="Fargate services run on the LATEST platform version (security patches).",
-         validate=validate_fargate_latest_platform, level=MANDATORY, severity=Severity.LOW,
-         remediation="Leave platformVersion unset (LATEST).", anchors=("CKV_AWS_332",)),
-    Rule(name="ecs-exec-audited", area=SECURITY, resource_types=(ECS_SERVICE, ECS_CLUSTER), stack=True,
-         description="ECS Exec (enableExecuteCommand) only on a cluster whose executeCommandConfiguration encrypts "
-                     "sessions with a KMS key and logs them to an encrypted destination; a cluster that configures "
-                     "ECS Exec does so completely.",
-         validate=validate_ecs_exec_audited, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Leave enableExecuteCommand off (the program never sets it), or give the cluster an "
-                     "executeCommandConfiguration with kmsKeyId, logging OVERRIDE and an encrypted logConfiguration.",
-         anchors=("CKV_AWS_224",)),
-    Rule(name="ecs-task-definition-constraints", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
-         description="Task definitions RegisterTaskDefinition accepts: valid JSON containers (1-10, unique names, "
-                     "an image each, one essential), dependsOn/mountPoints that resolve, awsvpc port rules.",
-         validate=validate_task_definition_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the container definitions (components/compute/containers.py)."),
-    Rule(name="fargate-task-definition-constraints", area=ACCEPTANCE, resource_types=(TASK_DEFINITION,),
-         description="Fargate task definitions use only what Fargate runs: awsvpc, no privileged/devices/host "
-                     "volumes/ipcMode, SYS_PTRACE only, awslogs/splunk/awsfirelens, container reservations within "
-                     "the task size, 21-200 GiB ephemeral storage.",
-         validate=validate_fargate_task_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Remove the settings Fargate refuses or run on EC2 capacity."),
-    Rule(name="ecs-service-constraints", area=ACCEPTANCE, resource_types=(ECS_SERVICE, TASK_DEFINITION), stack=True,
-         description="ECS services CreateService accepts, judged with their task definition: awsvpc needs a "
-                     "networkConfiguration, load-balanced containers and ports exist, grace period and deployment "
-                     "percentages in range, launch type XOR capacity providers.",
-         validate=validate_service_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Align the service with its task definition (components/compute/microservice.py)."),
-]
-
-# Public checks on Amazon ECS and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="Amazon ECS",
     resource_types=(ECS_CLUSTER, ECS_SERVICE, TASK_DEFINITION),
-    covered={
-        "CKV_AWS_333": ("ecs-no-public-ip",),
-        "AwsSolutions-ECS4": ("ecs-container-insights",),
-        "CKV_AWS_65": ("ecs-container-insights",),
-        "AwsSolutions-ECS7": ("ecs-container-logging",),
-        "CKV_AWS_249": ("ecs-task-hardening",),
-        "CKV_AWS_334": ("ecs-task-hardening",),
-        "CKV_AWS_335": ("ecs-task-hardening",),
-        "CKV_AWS_336": ("ecs-read-only-root-filesystem",),
-        "CKV_AWS_97": ("ecs-efs-volume-encryption-in-transit",),
-        "CKV_AWS_332": ("ecs-fargate-latest-platform",),
-        "CKV_AWS_224": ("ecs-exec-audited",),
-    },
     not_applicable={
         "AwsSolutions-ECS2": "Forbids every container environment variable; the services get endpoints and names "
                              "there by design. The credential part is judged by ecs-task-hardening (credential-like "

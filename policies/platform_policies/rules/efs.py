@@ -7,13 +7,13 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, rule
 from ..support.azs import AWSX_VPC, StackAzs, stack_azs, vpc_az_count
 from ..support.graph import depends_on, of_type, producer, producers, string_list
 from ..support.policy_documents import statements
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
-from ..support.protection import require_protect_when_strict
+from .cross_service import ENCRYPTION_AT_REST, ENCRYPTION_IN_TRANSIT, check, no_deletion_protection
 
 EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
@@ -23,6 +23,11 @@ FILE_SYSTEM_POLICY = "aws:efs/fileSystemPolicy:FileSystemPolicy"
 ECS_SERVICE = "aws:ecs/service:Service"
 
 
+@rule(name="efs-regional", area=AVAILABILITY, resource_types=(EFS_FILE_SYSTEM,),
+      description="EFS file systems are Regional (no One Zone availabilityZoneName).",
+      level=ADVISORY, severity=Severity.MEDIUM,
+      remediation="Remove availabilityZoneName and add a mount target in each AZ.",
+      anchors=("aws-efs-filesystem-disallow-single-availability-zone",))
 def validate_efs_regional(args, report_violation) -> None:
     if args.resource_type != EFS_FILE_SYSTEM:
         return
@@ -73,6 +78,12 @@ def _services_az_count(stack: StackAzs, services: list) -> Any:
     return max(counts, default=0)
 
 
+@rule(name="efs-mount-target-per-az", area=AVAILABILITY, resource_types=(EFS_FILE_SYSTEM, MOUNT_TARGET,
+                                                                         ECS_SERVICE), stack=True,
+      description="Every EFS file system has a mount target in every AZ (subnet) the ECS services run in.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Create one aws.efs.MountTarget per private subnet the services use "
+                  "(components/data/efs.py).")
 def validate_efs_mount_targets(args, report_violation) -> None:
     resources = list(args.resources)
     file_systems = of_type(resources, EFS_FILE_SYSTEM)
@@ -109,6 +120,11 @@ def validate_efs_mount_targets(args, report_violation) -> None:
 
 # ---- backups ---------------------------------------------------------------------------------------------
 
+@rule(name="efs-backup-enabled", area=SECURITY, resource_types=(EFS_FILE_SYSTEM, BACKUP_POLICY), stack=True,
+      description="Every EFS file system has an ENABLED backup policy (automatic AWS Backup).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Add aws.efs.BackupPolicy(status=ENABLED) for the file system.",
+      anchors=("CKV2_AWS_18",))
 def validate_efs_backup(args, report_violation) -> None:
     resources = list(args.resources)
     file_systems = of_type(resources, EFS_FILE_SYSTEM)
@@ -124,6 +140,11 @@ def validate_efs_backup(args, report_violation) -> None:
 
 # ---- access points ------------------------------------------------------------------------------------------
 
+@rule(name="efs-access-point-identity", area=SECURITY, resource_types=(ACCESS_POINT,),
+      description="EFS access points enforce a non-root POSIX user and their own root directory.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set posixUser (uid/gid != 0) and rootDirectory.path to a service directory.",
+      anchors=("CKV_AWS_329", "CKV_AWS_330"))
 def validate_access_point_identity(args, report_violation) -> None:
     if args.resource_type != ACCESS_POINT:
         return
@@ -150,6 +171,7 @@ def _denies_insecure_transport(doc: Any) -> bool:
     return False
 
 
+@check(ENCRYPTION_IN_TRANSIT, FILE_SYSTEM_POLICY)
 def file_system_policy_requires_tls(args, report_violation, opts) -> None:
     doc = parse_json(get(args.props, "policy"))
     if is_unknown(doc) or doc is None:
@@ -159,6 +181,10 @@ def file_system_policy_requires_tls(args, report_violation, opts) -> None:
                          "(Deny with Condition Bool aws:SecureTransport=false).", None)
 
 
+@rule(name="efs-file-system-policy-not-public", area=SECURITY, resource_types=(FILE_SYSTEM_POLICY,),
+      description="EFS file system policies do not allow any principal without a condition.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Allow only this account's roles, or add a condition (access point, source VPC).")
 def validate_file_system_policy_not_public(args, report_violation) -> None:
     if args.resource_type != FILE_SYSTEM_POLICY:
         return
@@ -180,6 +206,34 @@ _TRANSITIONS = ("AFTER_1_DAY", "AFTER_7_DAYS", "AFTER_14_DAYS", "AFTER_30_DAYS",
                 "AFTER_180_DAYS", "AFTER_270_DAYS", "AFTER_365_DAYS")
 
 
+@rule(name="efs-mount-targets-one-per-az", area=ACCEPTANCE, resource_types=(MOUNT_TARGET,), stack=True,
+      description="A file system has at most one mount target per subnet (AZ).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Create mount targets from the list of private subnets, one each.")
+def validate_mount_targets_one_per_subnet(args, report_violation) -> None:
+    """EFS allows one mount target per file system and AZ (CreateMountTarget: MountTargetConflict, EFS API
+    reference, read 2026-11): two mount targets of one file system in one subnet always conflict."""
+    resources = list(args.resources)
+    file_systems = of_type(resources, EFS_FILE_SYSTEM)
+    for fs in file_systems:
+        seen: dict[str, str] = {}
+        for m in of_type(resources, MOUNT_TARGET):
+            if not _belongs_to(m, fs, file_systems):
+                continue
+            subnet = as_str(get(m.props, "subnetId"))
+            if not subnet or is_unknown(subnet):
+                continue
+            if subnet in seen:
+                report_violation(f"Mount targets {seen[subnet]} and {m.name} of one file system are in the same "
+                                 f"subnet {subnet}: EFS allows one per AZ (MountTargetConflict).", m.urn)
+            seen[subnet] = m.name
+
+
+@rule(name="efs-values", area=ACCEPTANCE, resource_types=(EFS_FILE_SYSTEM, ACCESS_POINT),
+      description="EFS throughput/performance modes, lifecycle transitions and access-point identities are "
+                  "values EFS accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (EFS API reference).")
 def validate_efs_values(args, report_violation) -> None:
     """Values EFS rejects at create time.
 
@@ -225,78 +279,20 @@ def validate_efs_values(args, report_violation) -> None:
                              None)
 
 
-def validate_mount_targets_one_per_subnet(args, report_violation) -> None:
-    """EFS allows one mount target per file system and AZ (CreateMountTarget: MountTargetConflict, EFS API
-    reference, read 2026-11): two mount targets of one file system in one subnet always conflict."""
-    resources = list(args.resources)
-    file_systems = of_type(resources, EFS_FILE_SYSTEM)
-    for fs in file_systems:
-        seen: dict[str, str] = {}
-        for m in of_type(resources, MOUNT_TARGET):
-            if not _belongs_to(m, fs, file_systems):
-                continue
-            subnet = as_str(get(m.props, "subnetId"))
-            if not subnet or is_unknown(subnet):
-                continue
-            if subnet in seen:
-                report_violation(f"Mount targets {seen[subnet]} and {m.name} of one file system are in the same "
-                                 f"subnet {subnet}: EFS allows one per AZ (MountTargetConflict).", m.urn)
-            seen[subnet] = m.name
-
-
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
+@check(ENCRYPTION_AT_REST, EFS_FILE_SYSTEM,
+       anchors=("AwsSolutions-EFS1", "CKV_AWS_42", "aws-efs-filesystem-disallow-unencrypted-file-system"))
 def encrypted_at_rest(args, report_violation, opts) -> None:
     if as_bool(get(args.props, "encrypted"), False) is False:
         report_violation("encrypted is not true.", None)
 
 
-SHARED_CHECKS = {
-    "encryption-at-rest": {EFS_FILE_SYSTEM: encrypted_at_rest},
-    "encryption-in-transit": {FILE_SYSTEM_POLICY: file_system_policy_requires_tls},
-    "stateful-resource-protection": {EFS_FILE_SYSTEM: require_protect_when_strict("The EFS file system")},
-}
+no_deletion_protection(EFS_FILE_SYSTEM, "The EFS file system")
 
 
-RULES = [
-    Rule(name="efs-regional", area=AVAILABILITY, resource_types=(EFS_FILE_SYSTEM,),
-         description="EFS file systems are Regional (no One Zone availabilityZoneName).",
-         validate=validate_efs_regional, level=ADVISORY, severity=Severity.MEDIUM,
-         remediation="Remove availabilityZoneName and add a mount target in each AZ.",
-         anchors=("aws-efs-filesystem-disallow-single-availability-zone",)),
-    Rule(name="efs-mount-target-per-az", area=AVAILABILITY, resource_types=(EFS_FILE_SYSTEM, MOUNT_TARGET,
-                                                                            ECS_SERVICE), stack=True,
-         description="Every EFS file system has a mount target in every AZ (subnet) the ECS services run in.",
-         validate=validate_efs_mount_targets, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create one aws.efs.MountTarget per private subnet the services use "
-                     "(components/data/efs.py)."),
-    Rule(name="efs-mount-targets-one-per-az", area=ACCEPTANCE, resource_types=(MOUNT_TARGET,), stack=True,
-         description="A file system has at most one mount target per subnet (AZ).",
-         validate=validate_mount_targets_one_per_subnet, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create mount targets from the list of private subnets, one each."),
-    Rule(name="efs-values", area=ACCEPTANCE, resource_types=(EFS_FILE_SYSTEM, ACCESS_POINT),
-         description="EFS throughput/performance modes, lifecycle transitions and access-point identities are "
-                     "values EFS accepts.",
-         validate=validate_efs_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (EFS API reference)."),
-    Rule(name="efs-backup-enabled", area=SECURITY, resource_types=(EFS_FILE_SYSTEM, BACKUP_POLICY), stack=True,
-         description="Every EFS file system has an ENABLED backup policy (automatic AWS Backup).",
-         validate=validate_efs_backup, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Add aws.efs.BackupPolicy(status=ENABLED) for the file system.",
-         anchors=("CKV2_AWS_18",)),
-    Rule(name="efs-access-point-identity", area=SECURITY, resource_types=(ACCESS_POINT,),
-         description="EFS access points enforce a non-root POSIX user and their own root directory.",
-         validate=validate_access_point_identity, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set posixUser (uid/gid != 0) and rootDirectory.path to a service directory.",
-         anchors=("CKV_AWS_329", "CKV_AWS_330")),
-    Rule(name="efs-file-system-policy-not-public", area=SECURITY, resource_types=(FILE_SYSTEM_POLICY,),
-         description="EFS file system policies do not allow any principal without a condition.",
-         validate=validate_file_system_policy_not_public, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Allow only this account's roles, or add a condition (access point, source VPC)."),
-]
-
-# Public checks on Amazon EFS and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='Amazon EFS',
     resource_types=(
         'aws:efs/fileSystem:FileSystem',
@@ -305,15 +301,6 @@ BASELINE = Baseline(
         'aws:efs/backupPolicy:BackupPolicy',
         'aws:efs/fileSystemPolicy:FileSystemPolicy',
     ),
-    covered={
-        'AwsSolutions-EFS1': ('encryption-at-rest',),
-        'CKV_AWS_42': ('encryption-at-rest',),
-        'aws-efs-filesystem-disallow-unencrypted-file-system': ('encryption-at-rest',),
-        'aws-efs-filesystem-disallow-single-availability-zone': ('efs-regional',),
-        'CKV2_AWS_18': ('efs-backup-enabled',),
-        'CKV_AWS_329': ('efs-access-point-identity',),
-        'CKV_AWS_330': ('efs-access-point-identity',),
-    },
     not_applicable={
         'CKV_AWS_184': "A customer managed key adds nothing here: the file system is read only by this account's "
                        "tasks through access points, and the AWS managed key aws/elasticfilesystem encrypts it.",

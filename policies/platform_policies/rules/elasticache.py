@@ -7,17 +7,17 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.azs import count_azs, stack_azs
 from ..support.graph import of_type, producer
-from ..support.naming import LOWER_ID, NameRule
 from ..support.options import options, string_list
 from ..support.placement import placement_problems
 from ..support.props import UNKNOWN, as_bool, as_int, as_list, as_str, get, is_unknown
-from ..support.protection import require_protect_when_strict
 from ..support.windows import window_problems
+from .cross_service import (ENCRYPTION_AT_REST, ENCRYPTION_IN_TRANSIT, LOWER_ID, STATEFUL_PROTECTION, NameRule, check,
+                            physical_names, require_protect_when_strict)
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
@@ -44,6 +44,12 @@ def _engine_default_on(props) -> bool:
 
 # ---- availability -------------------------------------------------------------------------------------
 
+@rule(name="elasticache-multi-az", area=AVAILABILITY, resource_types=(REPLICATION_GROUP,),
+      description="ElastiCache replication groups have automatic failover, Multi-AZ and at least one replica.",
+      level=ADVISORY, severity=Severity.HIGH,
+      remediation="Set automaticFailoverEnabled=true, multiAzEnabled=true and numCacheClusters>=2 "
+                  "(settings multiAz.cache and cache.replicas>=1).",
+      anchors=("AwsSolutions-AEC4", "CKV2_AWS_50"))
 def validate_elasticache_multi_az(args, report_violation) -> None:
     if args.resource_type != REPLICATION_GROUP:
         return
@@ -67,6 +73,10 @@ NODE_TYPE_CONFIG = {"allowedNodeTypes": string_list(
     ["cache.t4g.small", "cache.t4g.medium", "cache.m6g.large", "cache.m7g.large"])}
 
 
+@rule(name="allowed-cache-node-types", area=SIZING, resource_types=(REPLICATION_GROUP, CACHE_CLUSTER),
+      description="ElastiCache node types come from the stack's allow-list.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation=allow_list_fix("cache.nodeType"), config=NODE_TYPE_CONFIG)
 def validate_cache_node_type(args, report_violation) -> None:
     if args.resource_type not in (REPLICATION_GROUP, CACHE_CLUSTER):
         return
@@ -76,6 +86,10 @@ def validate_cache_node_type(args, report_violation) -> None:
 
 # ---- acceptance ---------------------------------------------------------------------------------------
 
+@rule(name="elasticache-multi-az-prerequisites", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP,),
+      description="ElastiCache Multi-AZ has automatic failover and at least one replica.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set automaticFailoverEnabled=true and numCacheClusters>=2, or turn Multi-AZ off.")
 def validate_elasticache_multi_az_prerequisites(args, report_violation) -> None:
     if args.resource_type != REPLICATION_GROUP:
         return
@@ -107,6 +121,12 @@ _LOG_ENUMS = {"destinationType": ("cloudwatch-logs", "kinesis-firehose"), "logFo
 CACHE_WINDOW_MINUTES = (0, 60)
 
 
+@rule(name="elasticache-replication-group-values", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP,),
+      description="ElastiCache auth token, snapshot retention, node counts, log delivery, snapshot and "
+                  "maintenance windows (formats, no overlap) and engine version are values ElastiCache accepts, and the engine version has the features the plan uses "
+                  "(slow-log and engine-log delivery, transitEncryptionMode).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (ElastiCache CreateReplicationGroup API reference).")
 def validate_replication_group_values(args, report_violation) -> None:
     if args.resource_type != REPLICATION_GROUP:
         return
@@ -195,6 +215,32 @@ def _redis_version_problems(p, version: str) -> list[str]:
     return out
 
 
+@rule(name="elasticache-parameter-group-family", area=ACCEPTANCE,
+      resource_types=(REPLICATION_GROUP, PARAMETER_GROUP), stack=True,
+      description="An ElastiCache replication group's parameter group family (a default.<family> group or a "
+                  "created one) matches its engine and major version (redis6.x, redis7, valkey7, valkey8).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Use the parameter group of the engine's family (default.redis7 for Redis OSS 7.x, "
+                  "default.valkey8 for Valkey 8), or leave parameterGroupName unset for the default.")
+def validate_cache_parameter_group_family(args, report_violation) -> None:
+    """A replication group's parameter group family matches its engine and major version."""
+    resources = list(args.resources)
+    for group in of_type(resources, REPLICATION_GROUP):
+        engine, version = as_str(get(group.props, "engine"), "redis"), as_str(get(group.props, "engineVersion"))
+        if is_unknown(engine) or is_unknown(version) or not version:
+            continue
+        want = cache_family(engine, version)
+        family, source = _cache_parameter_group(group, resources)
+        if want and family and family != want:
+            report_violation(f"engine {engine} {version} needs a parameter group of family {want}; {source} is "
+                             f"{family}.", group.urn)
+
+
+@rule(name="elasticache-subnet-group-azs", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP, SUBNET_GROUP),
+      stack=True,
+      description="The subnet group of a Multi-AZ ElastiCache replication group covers at least two AZs.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Pass the private subnets of every AZ (components/data/cache.py).")
 def validate_subnet_group_azs(args, report_violation) -> None:
     """A Multi-AZ replication group needs its cache subnet group to span at least two AZs: ElastiCache places
     the replica in another AZ than the primary (ElastiCache user guide, "Minimizing downtime with Multi-AZ",
@@ -252,22 +298,13 @@ def _cache_parameter_group(group, resources: list) -> tuple[Any, Any]:
     return (match.group("family"), name) if match else (None, None)
 
 
-def validate_cache_parameter_group_family(args, report_violation) -> None:
-    """A replication group's parameter group family matches its engine and major version."""
-    resources = list(args.resources)
-    for group in of_type(resources, REPLICATION_GROUP):
-        engine, version = as_str(get(group.props, "engine"), "redis"), as_str(get(group.props, "engineVersion"))
-        if is_unknown(engine) or is_unknown(version) or not version:
-            continue
-        want = cache_family(engine, version)
-        family, source = _cache_parameter_group(group, resources)
-        if want and family and family != want:
-            report_violation(f"engine {engine} {version} needs a parameter group of family {want}; {source} is "
-                             f"{family}.", group.urn)
-
-
 # ---- security -----------------------------------------------------------------------------------------
 
+@rule(name="elasticache-in-vpc", area=SECURITY, resource_types=(REPLICATION_GROUP,),
+      description="ElastiCache replication groups use the platform's subnet group and security groups.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Pass subnetGroupName (private subnets) and securityGroupIds (components/data/cache.py).",
+      anchors=("AwsSolutions-AEC1",))
 def validate_elasticache_in_vpc(args, report_violation) -> None:
     if args.resource_type != REPLICATION_GROUP:
         return
@@ -275,6 +312,11 @@ def validate_elasticache_in_vpc(args, report_violation) -> None:
         report_violation(problem, None)
 
 
+@rule(name="elasticache-auth", area=SECURITY, resource_types=(REPLICATION_GROUP,),
+      description="ElastiCache replication groups require authentication (AUTH token or RBAC user groups).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set authToken from the generated credentials secret (components/data/cache.py).",
+      anchors=("AwsSolutions-AEC6", "CKV_AWS_31"))
 def validate_elasticache_auth(args, report_violation) -> None:
     if args.resource_type != REPLICATION_GROUP:
         return
@@ -288,16 +330,19 @@ def validate_elasticache_auth(args, report_violation) -> None:
 
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
+@check(ENCRYPTION_AT_REST, REPLICATION_GROUP, anchors=("AwsSolutions-AEC3", "CKV_AWS_29"))
 def encrypted_at_rest(args, report_violation, opts) -> None:
     if as_bool(get(args.props, "atRestEncryptionEnabled"), _engine_default_on(args.props)) is False:
         report_violation("atRestEncryptionEnabled is not true.", None)
 
 
+@check(ENCRYPTION_IN_TRANSIT, REPLICATION_GROUP, anchors=("AwsSolutions-AEC3", "CKV_AWS_30"))
 def encrypted_in_transit(args, report_violation, opts) -> None:
     if as_bool(get(args.props, "transitEncryptionEnabled"), _engine_default_on(args.props)) is False:
         report_violation("transitEncryptionEnabled is not true.", None)
 
 
+@check(STATEFUL_PROTECTION, REPLICATION_GROUP, anchors=("CKV_AWS_134",))
 def keeps_snapshots(args, report_violation, opts) -> None:
     """stateful-resource-protection, ElastiCache part: daily snapshots; in strict stacks a final snapshot and
     the Pulumi `protect` option (replication groups have no deletion protection)."""
@@ -310,89 +355,22 @@ def keeps_snapshots(args, report_violation, opts) -> None:
         final = get(p, "finalSnapshotIdentifier")
         if not is_unknown(final) and not final:
             report_violation("finalSnapshotIdentifier is not set: deleting the cache keeps no copy.", None)
-        _protect(args, report_violation, opts)
+        require_protect_when_strict("The ElastiCache replication group", args, report_violation, opts)
 
-
-_protect = require_protect_when_strict("The ElastiCache replication group")
-
-
-SHARED_CHECKS = {
-    "encryption-at-rest": {REPLICATION_GROUP: encrypted_at_rest},
-    "encryption-in-transit": {REPLICATION_GROUP: encrypted_in_transit},
-    "stateful-resource-protection": {REPLICATION_GROUP: keeps_snapshots},
-}
 
 # CreateReplicationGroup ReplicationGroupId: 40; CreateCacheCluster CacheClusterId: 50; lower-case
 # identifiers (ElastiCache API reference, read 2026-11).
-PHYSICAL_NAMES = {
-    REPLICATION_GROUP: NameRule("replicationGroupId", 40, lowercase=True, pattern=LOWER_ID),
-    CACHE_CLUSTER: NameRule("clusterId", 50, lowercase=True, pattern=LOWER_ID),
-}
+physical_names(NameRule("replicationGroupId", 40, lowercase=True, pattern=LOWER_ID), REPLICATION_GROUP)
+physical_names(NameRule("clusterId", 50, lowercase=True, pattern=LOWER_ID), CACHE_CLUSTER)
 
 
-RULES = [
-    Rule(name="elasticache-multi-az", area=AVAILABILITY, resource_types=(REPLICATION_GROUP,),
-         description="ElastiCache replication groups have automatic failover, Multi-AZ and at least one replica.",
-         validate=validate_elasticache_multi_az, level=ADVISORY, severity=Severity.HIGH,
-         remediation="Set automaticFailoverEnabled=true, multiAzEnabled=true and numCacheClusters>=2 "
-                     "(settings multiAz.cache and cache.replicas>=1).",
-         anchors=("AwsSolutions-AEC4", "CKV2_AWS_50")),
-    Rule(name="allowed-cache-node-types", area=SIZING, resource_types=(REPLICATION_GROUP, CACHE_CLUSTER),
-         description="ElastiCache node types come from the stack's allow-list.",
-         validate=validate_cache_node_type, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation=allow_list_fix("cache.nodeType"), config=NODE_TYPE_CONFIG),
-    Rule(name="elasticache-multi-az-prerequisites", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP,),
-         description="ElastiCache Multi-AZ has automatic failover and at least one replica.",
-         validate=validate_elasticache_multi_az_prerequisites, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set automaticFailoverEnabled=true and numCacheClusters>=2, or turn Multi-AZ off."),
-    Rule(name="elasticache-replication-group-values", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP,),
-         description="ElastiCache auth token, snapshot retention, node counts, log delivery, snapshot and "
-                     "maintenance windows (formats, no overlap) and engine version are values ElastiCache accepts, and the engine version has the features the plan uses "
-                     "(slow-log and engine-log delivery, transitEncryptionMode).",
-         validate=validate_replication_group_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (ElastiCache CreateReplicationGroup API reference)."),
-    Rule(name="elasticache-parameter-group-family", area=ACCEPTANCE,
-         resource_types=(REPLICATION_GROUP, PARAMETER_GROUP), stack=True,
-         description="An ElastiCache replication group's parameter group family (a default.<family> group or a "
-                     "created one) matches its engine and major version (redis6.x, redis7, valkey7, valkey8).",
-         validate=validate_cache_parameter_group_family, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Use the parameter group of the engine's family (default.redis7 for Redis OSS 7.x, "
-                     "default.valkey8 for Valkey 8), or leave parameterGroupName unset for the default."),
-    Rule(name="elasticache-subnet-group-azs", area=ACCEPTANCE, resource_types=(REPLICATION_GROUP, SUBNET_GROUP),
-         stack=True,
-         description="The subnet group of a Multi-AZ ElastiCache replication group covers at least two AZs.",
-         validate=validate_subnet_group_azs, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Pass the private subnets of every AZ (components/data/cache.py)."),
-    Rule(name="elasticache-in-vpc", area=SECURITY, resource_types=(REPLICATION_GROUP,),
-         description="ElastiCache replication groups use the platform's subnet group and security groups.",
-         validate=validate_elasticache_in_vpc, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Pass subnetGroupName (private subnets) and securityGroupIds (components/data/cache.py).",
-         anchors=("AwsSolutions-AEC1",)),
-    Rule(name="elasticache-auth", area=SECURITY, resource_types=(REPLICATION_GROUP,),
-         description="ElastiCache replication groups require authentication (AUTH token or RBAC user groups).",
-         validate=validate_elasticache_auth, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set authToken from the generated credentials secret (components/data/cache.py).",
-         anchors=("AwsSolutions-AEC6", "CKV_AWS_31")),
-]
-
-# Public checks on Amazon ElastiCache and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='Amazon ElastiCache',
     resource_types=(
         'aws:elasticache/replicationGroup:ReplicationGroup',
         'aws:elasticache/subnetGroup:SubnetGroup',
     ),
-    covered={
-        'AwsSolutions-AEC4': ('elasticache-multi-az',),
-        'CKV2_AWS_50': ('elasticache-multi-az',),
-        'AwsSolutions-AEC3': ('encryption-at-rest', 'encryption-in-transit'),
-        'CKV_AWS_29': ('encryption-at-rest',),
-        'CKV_AWS_30': ('encryption-in-transit',),
-        'AwsSolutions-AEC1': ('elasticache-in-vpc',),
-        'AwsSolutions-AEC6': ('elasticache-auth',),
-        'CKV_AWS_31': ('elasticache-auth',),
-        'CKV_AWS_134': ('stateful-resource-protection',),
-    },
     not_applicable={
         'AwsSolutions-AEC5': "Port obfuscation adds nothing here: the cache is reachable only from the inventory "
                              "service's security group in private subnets, and clients authenticate with TLS and "

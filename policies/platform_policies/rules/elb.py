@@ -22,16 +22,16 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
+from ..baseline import baseline
 from ..facts.elb_logs import ELB_LOG_ACCOUNTS, ELB_LOG_DELIVERY_PRINCIPAL
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, Rule
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, rule
 from ..support.azs import count_azs, stack_azs
 from ..support.graph import producers, region_of, stack_region
 from ..support.policy_documents import listify, statements
-from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_int, as_list, as_mapping, as_str, get, is_unknown, parse_json
 from ..support.report import report_problems
+from .cross_service import ENCRYPTION_IN_TRANSIT, NameRule, check, physical_names
 from .s3 import BUCKET_POLICY, BUCKET_TYPES, SSE as BUCKET_SSE, companions
 
 LB_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
@@ -50,6 +50,11 @@ PRIVATE_ORIGIN_TAG = ("origin-access", "cloudfront-vpc-origin+api-vpc-link")
 
 # ---- availability (stack: subnet ids resolve to AZs through the graph) ------------------------------------
 
+@rule(name="alb-multi-az", area=AVAILABILITY, resource_types=LB_TYPES, stack=True,
+      description="Application load balancers have subnets in at least two distinct AZs (AZs are counted, "
+                  "not subnets).",
+      level=ADVISORY, severity=Severity.HIGH,
+      remediation="Pass one public subnet per AZ in `subnets` (or `subnetMappings`).")
 def validate_alb_multi_az(args, report_violation) -> None:
     resources = list(args.resources)
     azs_of = stack_azs(resources)
@@ -73,12 +78,100 @@ def validate_alb_multi_az(args, report_violation) -> None:
                              f"least two distinct AZs.", lb.urn)
 
 
-# ---- security ------------------------------------------------------------------------------------------
+# ---- security: the private plain-HTTP listener (stack) ------------------------------------------------
+
+def _all_deps(resource) -> list:
+    found = list(getattr(resource, "dependencies", None) or [])
+    for deps in (getattr(resource, "property_dependencies", None) or {}).values():
+        found += list(deps or [])
+    return found
+
+
+def _vpc_link_groups(resources) -> set[str]:
+    """URNs of the security groups API Gateway VPC links use."""
+    return {d.urn for r in resources if r.resource_type == VPC_LINK for d in producers(r, "securityGroupIds")}
+
+
+def _vpc_origins_of(resources, lb_urn: str) -> set[str]:
+    """URNs of the CloudFront VPC origins that target the load balancer ``lb_urn``."""
+    return {r.urn for r in resources if r.resource_type == VPC_ORIGIN
+            and any(d.urn == lb_urn for d in producers(r, "vpcOriginEndpointConfig"))}
+
+
+def _source_problem(rule, link_groups: set[str], origins: set[str]) -> str | None:
+    """Why an ingress rule's source is not one of the two private senders, or None."""
+    props = rule.props
+    if as_str(get(props, "type"), "ingress") != "ingress":
+        return None
+    for key in ("cidrIpv4", "cidrIpv6", "prefixListId", "cidrBlocks", "ipv6CidrBlocks", "prefixListIds"):
+        value = get(props, key)
+        if value not in (None, "", []):
+            return f"admits {key} {value if not is_unknown(value) else '(unknown)'}"
+    ref = "referencedSecurityGroupId" if get(props, "referencedSecurityGroupId") is not None \
+        else "sourceSecurityGroupId"
+    if any(d.urn in link_groups for d in producers(rule, ref)):
+        return None
+    if any(d.urn in origins for d in _all_deps(rule)):
+        return None  # CloudFront's VPC-origin group, looked up once that VPC origin exists
+    return "admits a source that is neither an API Gateway VPC link's group nor the CloudFront VPC origin's"
+
+
+@rule(name="alb-private-http-listener", area=SECURITY, stack=True,
+      resource_types=(*LISTENER_TYPES, *LB_TYPES, SECURITY_GROUP, *INGRESS_RULE_TYPES),
+      description="A plain-HTTP listener that forwards is on an internal ALB whose only sources are an API "
+                  "Gateway VPC link and the CloudFront VPC origin (the one exception to HTTPS).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Give the stack a domain (edge.domainName) for HTTPS, or keep the ALB internal with ingress "
+                  "only from the VPC link's and the VPC origin's security groups.",
+      anchors=("CKV_AWS_2", "CKV2_AWS_20"))
+def validate_private_http_listener(args, report_violation) -> None:
+    resources = list(args.resources)
+    link_groups = _vpc_link_groups(resources)
+    rules = [r for r in resources if r.resource_type in INGRESS_RULE_TYPES]
+    for listener in resources:
+        if listener.resource_type not in LISTENER_TYPES or not claims_private_origins(listener.props):
+            continue
+        lbs = [d for d in producers(listener, "loadBalancerArn") if d.resource_type in LB_TYPES]
+        if len(lbs) != 1:
+            report_violation("Plain-HTTP listener claiming private origins, but its load balancer is not a "
+                             "resource of this stack: its sources cannot be checked.", listener.urn)
+            continue
+        lb = lbs[0]
+        internal = as_bool(get(lb.props, "internal"), False)
+        if not is_unknown(internal) and internal is not True:
+            report_violation("Plain-HTTP listener on an internet-facing load balancer: only an internal ALB "
+                             "reached from the VPC link and the CloudFront VPC origin may take HTTP.", listener.urn)
+        groups = producers(lb, "securityGroups")
+        declared = as_list(get(lb.props, "securityGroups"))
+        if not groups or (not is_unknown(declared) and len(declared) != len(groups)):
+            report_violation("Plain-HTTP listener whose load balancer has security groups from outside the stack: "
+                             "their sources cannot be checked.", listener.urn)
+        origins = _vpc_origins_of(resources, lb.urn)
+        group_urns = {g.urn for g in groups}
+        for group in groups:
+            inline = as_list(get(group.props, "ingress"))
+            if not is_unknown(inline) and inline:
+                report_violation(f"Security group {group.name} of the plain-HTTP load balancer has inline ingress "
+                                 f"rules; only rules from the VPC link and the CloudFront VPC origin may admit "
+                                 f"traffic.", listener.urn)
+        for rule in rules:
+            if not any(d.urn in group_urns for d in producers(rule, "securityGroupId")):
+                continue
+            problem = _source_problem(rule, link_groups, origins)
+            if problem:
+                report_violation(f"Ingress rule {rule.name} of the plain-HTTP load balancer {problem}.", listener.urn)
+
+
+# ---- security: load balancers and listeners ---------------------------------------------------------------
 
 def _lb_is_application(props) -> bool:
     return as_str(get(props, "loadBalancerType"), "application") == "application"
 
 
+@rule(name="alb-deletion-protection", area=SECURITY, resource_types=LB_TYPES,
+      description="Load balancers have deletion protection (dev: advisory, the stack is torn down at will).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set enableDeletionProtection=true (settings deletionProtection).", anchors=("CKV_AWS_150",))
 def validate_alb_deletion_protection(args, report_violation) -> None:
     if args.resource_type not in LB_TYPES:
         return
@@ -86,6 +179,12 @@ def validate_alb_deletion_protection(args, report_violation) -> None:
         report_violation("enableDeletionProtection is not true: one bad update deletes the entry point.", None)
 
 
+@rule(name="alb-access-logs", area=SECURITY, resource_types=LB_TYPES,
+      description="Load balancers write access logs to S3.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set accessLogs {enabled: true, bucket} (components/edge/alb.py).",
+      anchors=("AwsSolutions-ELB2", "CKV_AWS_91", "aws-alb-loadbalancer-enable-access-logging",
+               "aws-alb-loadbalancer-configure-access-logging"))
 def validate_alb_access_logs(args, report_violation) -> None:
     if args.resource_type not in LB_TYPES:
         return
@@ -98,6 +197,12 @@ def validate_alb_access_logs(args, report_violation) -> None:
                          "recorded.", None)
 
 
+@rule(name="alb-request-hardening", area=SECURITY, resource_types=LB_TYPES,
+      description="Application load balancers drop invalid header fields and keep desync mitigation at "
+                  "defensive or strictest.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set dropInvalidHeaderFields=true; leave desyncMitigationMode defensive.",
+      anchors=("CKV_AWS_131", "CKV_AWS_328"))
 def validate_alb_request_hardening(args, report_violation) -> None:
     if args.resource_type not in LB_TYPES or not _lb_is_application(args.props):
         return
@@ -116,6 +221,12 @@ TLS12_POLICY = re.compile(r"ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-.*)
 SECURE_PROTOCOLS = ("HTTPS", "TLS")
 
 
+@rule(name="alb-listener-tls-policy", area=SECURITY, resource_types=LISTENER_TYPES,
+      description="HTTPS/TLS listeners use a TLS 1.2+ security policy (the default ELBSecurityPolicy-2016-08 "
+                  "accepts TLS 1.0).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set sslPolicy=ELBSecurityPolicy-TLS13-1-2-2021-06.",
+      anchors=("CKV_AWS_103", "CKV2_AWS_74", "aws-alb-listener-configure-secure-tls"))
 def validate_listener_tls_policy(args, report_violation) -> None:
     if args.resource_type not in LISTENER_TYPES:
         return
@@ -134,6 +245,10 @@ TARGET_CONFIG = {"allowedTargetTypes": string_list(
     "Target types allowed; Fargate (awsvpc) tasks register by IP.", ["ip"])}
 
 
+@rule(name="alb-target-type-ip", area=ACCEPTANCE, resource_types=TARGET_GROUP_TYPES,
+      description="Load balancer target groups use targetType ip (Fargate awsvpc tasks).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set targetType='ip' on the target group.", config=TARGET_CONFIG)
 def validate_target_group_type(args, report_violation) -> None:
     if args.resource_type not in TARGET_GROUP_TYPES:
         return
@@ -198,6 +313,13 @@ def _health_check_problems(p) -> list[str]:
     return out
 
 
+@rule(name="alb-target-group-constraints", area=ACCEPTANCE, resource_types=TARGET_GROUP_TYPES,
+      description="Target groups CreateTargetGroup accepts: health-check interval 5-300 s, timeout 2-120 s and "
+                  "below the interval, thresholds 2-10, HTTP matcher codes 200-499, path starting with /, health "
+                  "checks on for ip/instance targets, port/protocol/vpc for non-Lambda targets.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the target group's health check (settings services.<name>.healthCheck*).",
+      anchors=("CKV_AWS_261",))
 def validate_target_group_constraints(args, report_violation) -> None:
     if args.resource_type not in TARGET_GROUP_TYPES:
         return
@@ -231,6 +353,12 @@ _IP_TYPES = ("ipv4", "dualstack", "dualstack-without-public-ipv4")
 _LB_KINDS = ("application", "network", "gateway")
 
 
+@rule(name="alb-load-balancer-constraints", area=ACCEPTANCE, resource_types=LB_TYPES,
+      description="Load balancers CreateLoadBalancer accepts: type and IP address type values, idle timeout "
+                  "1-4000 s, client keep-alive 60-604800 s, at most 5 security groups, subnets XOR "
+                  "subnetMappings.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the load balancer inputs (components/edge/alb.py).")
 def validate_load_balancer_constraints(args, report_violation) -> None:
     if args.resource_type not in LB_TYPES:
         return
@@ -300,6 +428,12 @@ def _action_problems(actions, https: bool, where: str) -> list[str]:
     return out
 
 
+@rule(name="alb-listener-constraints", area=ACCEPTANCE, resource_types=LISTENER_TYPES,
+      description="Listeners CreateListener accepts: HTTPS/TLS listeners carry a certificate, plain ones none, "
+                  "ports 1-65535, well-formed default actions (fixed responses, redirects, forward weights).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Give HTTPS listeners an issued certificate (edge.certificateArn or the managed ACM "
+                  "certificate) and valid actions.")
 def validate_listener_constraints(args, report_violation) -> None:
     if args.resource_type not in LISTENER_TYPES:
         return
@@ -322,6 +456,12 @@ def validate_listener_constraints(args, report_violation) -> None:
     report_problems(report_violation, problems)
 
 
+@rule(name="alb-listener-rule-constraints", area=ACCEPTANCE, resource_types=LISTENER_RULE_TYPES, stack=True,
+      description="Listener rules CreateRule accepts: priority 1-50000 and unique per listener, 1+ condition "
+                  "with at most 5 values, well-formed actions.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Give every rule its own priority (components/edge/routing.py) and at most 5 condition "
+                  "values.")
 def validate_listener_rule_constraints(args, report_violation) -> None:
     """Stack: per rule ranges and, per listener, unique priorities (CreateRule: PriorityInUse)."""
     by_priority: dict[tuple, list] = {}
@@ -435,6 +575,13 @@ def _delivery_problem(policy_doc, region: Any, prefix: str) -> str | None:
     return None
 
 
+@rule(name="alb-access-log-bucket", area=ACCEPTANCE, resource_types=(*LB_TYPES, *BUCKET_TYPES), stack=True,
+      description="An ALB's access-log bucket lets Elastic Load Balancing of the load balancer's region write "
+                  "under the prefix the load balancer uses, and uses SSE-S3 (else enabling access logs fails).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Grant the ELB account of the load balancer's region (or "
+                  "logdelivery.elasticloadbalancing.amazonaws.com) s3:PutObject on "
+                  "<bucket>/<accessLogs.prefix>/AWSLogs/<account>/* and keep SSE-S3.")
 def validate_access_log_bucket(args, report_violation) -> None:
     resources = list(args.resources)
     for lb in resources:
@@ -468,6 +615,8 @@ def claims_private_origins(props) -> bool:
     return not is_unknown(tags) and tags.get(PRIVATE_ORIGIN_TAG[0]) == PRIVATE_ORIGIN_TAG[1]
 
 
+@check(ENCRYPTION_IN_TRANSIT, *LISTENER_TYPES,
+       anchors=("CKV_AWS_2", "CKV2_AWS_20", "aws-alb-listener-disallow-unencrypted-traffic"))
 def listener_only_redirects_http(args, report_violation, opts) -> None:
     """encryption-in-transit: an HTTP listener only redirects to HTTPS (a listener claiming only
     private origins is judged by alb-private-http-listener instead)."""
@@ -485,171 +634,14 @@ def listener_only_redirects_http(args, report_violation, opts) -> None:
         report_violation("An HTTP listener must only redirect to HTTPS.", None)
 
 
-SHARED_CHECKS = {
-    "encryption-in-transit": {t: listener_only_redirects_http for t in LISTENER_TYPES},
-}
-
-
-# ---- the private plain-HTTP listener (stack) ----------------------------------------------------------
-
-def _all_deps(resource) -> list:
-    found = list(getattr(resource, "dependencies", None) or [])
-    for deps in (getattr(resource, "property_dependencies", None) or {}).values():
-        found += list(deps or [])
-    return found
-
-
-def _vpc_link_groups(resources) -> set[str]:
-    """URNs of the security groups API Gateway VPC links use."""
-    return {d.urn for r in resources if r.resource_type == VPC_LINK for d in producers(r, "securityGroupIds")}
-
-
-def _vpc_origins_of(resources, lb_urn: str) -> set[str]:
-    """URNs of the CloudFront VPC origins that target the load balancer ``lb_urn``."""
-    return {r.urn for r in resources if r.resource_type == VPC_ORIGIN
-            and any(d.urn == lb_urn for d in producers(r, "vpcOriginEndpointConfig"))}
-
-
-def _source_problem(rule, link_groups: set[str], origins: set[str]) -> str | None:
-    """Why an ingress rule's source is not one of the two private senders, or None."""
-    props = rule.props
-    if as_str(get(props, "type"), "ingress") != "ingress":
-        return None
-    for key in ("cidrIpv4", "cidrIpv6", "prefixListId", "cidrBlocks", "ipv6CidrBlocks", "prefixListIds"):
-        value = get(props, key)
-        if value not in (None, "", []):
-            return f"admits {key} {value if not is_unknown(value) else '(unknown)'}"
-    ref = "referencedSecurityGroupId" if get(props, "referencedSecurityGroupId") is not None \
-        else "sourceSecurityGroupId"
-    if any(d.urn in link_groups for d in producers(rule, ref)):
-        return None
-    if any(d.urn in origins for d in _all_deps(rule)):
-        return None  # CloudFront's VPC-origin group, looked up once that VPC origin exists
-    return "admits a source that is neither an API Gateway VPC link's group nor the CloudFront VPC origin's"
-
-
-def validate_private_http_listener(args, report_violation) -> None:
-    resources = list(args.resources)
-    link_groups = _vpc_link_groups(resources)
-    rules = [r for r in resources if r.resource_type in INGRESS_RULE_TYPES]
-    for listener in resources:
-        if listener.resource_type not in LISTENER_TYPES or not claims_private_origins(listener.props):
-            continue
-        lbs = [d for d in producers(listener, "loadBalancerArn") if d.resource_type in LB_TYPES]
-        if len(lbs) != 1:
-            report_violation("Plain-HTTP listener claiming private origins, but its load balancer is not a "
-                             "resource of this stack: its sources cannot be checked.", listener.urn)
-            continue
-        lb = lbs[0]
-        internal = as_bool(get(lb.props, "internal"), False)
-        if not is_unknown(internal) and internal is not True:
-            report_violation("Plain-HTTP listener on an internet-facing load balancer: only an internal ALB "
-                             "reached from the VPC link and the CloudFront VPC origin may take HTTP.", listener.urn)
-        groups = producers(lb, "securityGroups")
-        declared = as_list(get(lb.props, "securityGroups"))
-        if not groups or (not is_unknown(declared) and len(declared) != len(groups)):
-            report_violation("Plain-HTTP listener whose load balancer has security groups from outside the stack: "
-                             "their sources cannot be checked.", listener.urn)
-        origins = _vpc_origins_of(resources, lb.urn)
-        group_urns = {g.urn for g in groups}
-        for group in groups:
-            inline = as_list(get(group.props, "ingress"))
-            if not is_unknown(inline) and inline:
-                report_violation(f"Security group {group.name} of the plain-HTTP load balancer has inline ingress "
-                                 f"rules; only rules from the VPC link and the CloudFront VPC origin may admit "
-                                 f"traffic.", listener.urn)
-        for rule in rules:
-            if not any(d.urn in group_urns for d in producers(rule, "securityGroupId")):
-                continue
-            problem = _source_problem(rule, link_groups, origins)
-            if problem:
-                report_violation(f"Ingress rule {rule.name} of the plain-HTTP load balancer {problem}.", listener.urn)
-
 # CreateLoadBalancer / CreateTargetGroup Name: 32 characters, alphanumerics and inner hyphens
 # (ELB API reference, read 2026-11).
 _LB_NAME = re.compile(r"[A-Za-z0-9](-?[A-Za-z0-9])*")
-PHYSICAL_NAMES = {
-    **{t: NameRule("name", 32, pattern=_LB_NAME) for t in LB_TYPES},
-    **{t: NameRule("name", 32, pattern=_LB_NAME) for t in TARGET_GROUP_TYPES},
-}
+physical_names(NameRule("name", 32, pattern=_LB_NAME), *LB_TYPES, *TARGET_GROUP_TYPES)
 
 
-RULES = [
-    Rule(name="alb-multi-az", area=AVAILABILITY, resource_types=LB_TYPES, stack=True,
-         description="Application load balancers have subnets in at least two distinct AZs (AZs are counted, "
-                     "not subnets).",
-         validate=validate_alb_multi_az, level=ADVISORY, severity=Severity.HIGH,
-         remediation="Pass one public subnet per AZ in `subnets` (or `subnetMappings`)."),
-    Rule(name="alb-target-type-ip", area=ACCEPTANCE, resource_types=TARGET_GROUP_TYPES,
-         description="Load balancer target groups use targetType ip (Fargate awsvpc tasks).",
-         validate=validate_target_group_type, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set targetType='ip' on the target group.", config=TARGET_CONFIG),
-    Rule(name="alb-private-http-listener", area=SECURITY, stack=True,
-         resource_types=(*LISTENER_TYPES, *LB_TYPES, SECURITY_GROUP, *INGRESS_RULE_TYPES),
-         description="A plain-HTTP listener that forwards is on an internal ALB whose only sources are an API "
-                     "Gateway VPC link and the CloudFront VPC origin (the one exception to HTTPS).",
-         validate=validate_private_http_listener, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Give the stack a domain (edge.domainName) for HTTPS, or keep the ALB internal with ingress "
-                     "only from the VPC link's and the VPC origin's security groups.",
-         anchors=("CKV_AWS_2", "CKV2_AWS_20")),
-    Rule(name="alb-target-group-constraints", area=ACCEPTANCE, resource_types=TARGET_GROUP_TYPES,
-         description="Target groups CreateTargetGroup accepts: health-check interval 5-300 s, timeout 2-120 s and "
-                     "below the interval, thresholds 2-10, HTTP matcher codes 200-499, path starting with /, health "
-                     "checks on for ip/instance targets, port/protocol/vpc for non-Lambda targets.",
-         validate=validate_target_group_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the target group's health check (settings services.<name>.healthCheck*).",
-         anchors=("CKV_AWS_261",)),
-    Rule(name="alb-load-balancer-constraints", area=ACCEPTANCE, resource_types=LB_TYPES,
-         description="Load balancers CreateLoadBalancer accepts: type and IP address type values, idle timeout "
-                     "1-4000 s, client keep-alive 60-604800 s, at most 5 security groups, subnets XOR "
-                     "subnetMappings.",
-         validate=validate_load_balancer_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the load balancer inputs (components/edge/alb.py)."),
-    Rule(name="alb-listener-constraints", area=ACCEPTANCE, resource_types=LISTENER_TYPES,
-         description="Listeners CreateListener accepts: HTTPS/TLS listeners carry a certificate, plain ones none, "
-                     "ports 1-65535, well-formed default actions (fixed responses, redirects, forward weights).",
-         validate=validate_listener_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Give HTTPS listeners an issued certificate (edge.certificateArn or the managed ACM "
-                     "certificate) and valid actions."),
-    Rule(name="alb-listener-rule-constraints", area=ACCEPTANCE, resource_types=LISTENER_RULE_TYPES, stack=True,
-         description="Listener rules CreateRule accepts: priority 1-50000 and unique per listener, 1+ condition "
-                     "with at most 5 values, well-formed actions.",
-         validate=validate_listener_rule_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Give every rule its own priority (components/edge/routing.py) and at most 5 condition "
-                     "values."),
-    Rule(name="alb-access-log-bucket", area=ACCEPTANCE, resource_types=(*LB_TYPES, *BUCKET_TYPES), stack=True,
-         description="An ALB's access-log bucket lets Elastic Load Balancing of the load balancer's region write "
-                     "under the prefix the load balancer uses, and uses SSE-S3 (else enabling access logs fails).",
-         validate=validate_access_log_bucket, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Grant the ELB account of the load balancer's region (or "
-                     "logdelivery.elasticloadbalancing.amazonaws.com) s3:PutObject on "
-                     "<bucket>/<accessLogs.prefix>/AWSLogs/<account>/* and keep SSE-S3."),
-    Rule(name="alb-deletion-protection", area=SECURITY, resource_types=LB_TYPES,
-         description="Load balancers have deletion protection (dev: advisory, the stack is torn down at will).",
-         validate=validate_alb_deletion_protection, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set enableDeletionProtection=true (settings deletionProtection).", anchors=("CKV_AWS_150",)),
-    Rule(name="alb-access-logs", area=SECURITY, resource_types=LB_TYPES,
-         description="Load balancers write access logs to S3.",
-         validate=validate_alb_access_logs, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set accessLogs {enabled: true, bucket} (components/edge/alb.py).",
-         anchors=("AwsSolutions-ELB2", "CKV_AWS_91", "aws-alb-loadbalancer-enable-access-logging",
-                  "aws-alb-loadbalancer-configure-access-logging")),
-    Rule(name="alb-request-hardening", area=SECURITY, resource_types=LB_TYPES,
-         description="Application load balancers drop invalid header fields and keep desync mitigation at "
-                     "defensive or strictest.",
-         validate=validate_alb_request_hardening, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set dropInvalidHeaderFields=true; leave desyncMitigationMode defensive.",
-         anchors=("CKV_AWS_131", "CKV_AWS_328")),
-    Rule(name="alb-listener-tls-policy", area=SECURITY, resource_types=LISTENER_TYPES,
-         description="HTTPS/TLS listeners use a TLS 1.2+ security policy (the default ELBSecurityPolicy-2016-08 "
-                     "accepts TLS 1.0).",
-         validate=validate_listener_tls_policy, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set sslPolicy=ELBSecurityPolicy-TLS13-1-2-2021-06.",
-         anchors=("CKV_AWS_103", "CKV2_AWS_74", "aws-alb-listener-configure-secure-tls")),
-]
-
-# Public checks on Elastic Load Balancing and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="Elastic Load Balancing",
     resource_types=(
         "aws:lb/loadBalancer:LoadBalancer",
@@ -657,23 +649,6 @@ BASELINE = Baseline(
         "aws:lb/listenerRule:ListenerRule",
         "aws:lb/targetGroup:TargetGroup",
     ),
-    covered={
-        "CKV_AWS_2": ("encryption-in-transit", "alb-private-http-listener"),
-        "CKV2_AWS_20": ("encryption-in-transit", "alb-private-http-listener"),
-        "aws-alb-listener-disallow-unencrypted-traffic": ("encryption-in-transit",),
-        "CKV_AWS_150": ("alb-deletion-protection",),
-        "AwsSolutions-ELB2": ("alb-access-logs",),
-        "CKV_AWS_91": ("alb-access-logs",),
-        "aws-alb-loadbalancer-enable-access-logging": ("alb-access-logs",),
-        "aws-alb-loadbalancer-configure-access-logging": ("alb-access-logs",),
-        "CKV_AWS_131": ("alb-request-hardening",),
-        "CKV_AWS_328": ("alb-request-hardening",),
-        "CKV_AWS_103": ("alb-listener-tls-policy",),
-        "CKV2_AWS_74": ("alb-listener-tls-policy",),
-        "aws-alb-listener-configure-secure-tls": ("alb-listener-tls-policy",),
-        "CKV_AWS_261": ("alb-target-group-constraints",),
-        "CKV2_AWS_28": ("waf-on-public-entry",),
-    },
     not_applicable={
         "AwsSolutions-ELB1": "Judges Classic Load Balancers; the program creates only an Application Load Balancer.",
         "AwsSolutions-ELB3": "Connection draining of Classic Load Balancers; ALB target groups use "

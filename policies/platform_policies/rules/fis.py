@@ -7,8 +7,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.graph import of_type, producer
 from ..support.near_miss import near_miss
 from ..support.options import options, string_list
@@ -19,6 +19,10 @@ TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
 ROLE = "aws:iam/role:Role"
 
 
+@rule(name="fis-stop-conditions", area=SECURITY, resource_types=(TEMPLATE,),
+      description="FIS experiment templates stop on a CloudWatch alarm.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Add stopConditions with source aws:cloudwatch:alarm (components/chaos).")
 def validate_stop_conditions(args, report_violation) -> None:
     """An experiment stops on an alarm: stop conditions are the only brake on an experiment that hurts more
     than planned (FIS user guide, "Stop conditions", read 2026-11)."""
@@ -134,6 +138,12 @@ def _template_problems(t, known_actions: frozenset = frozenset(FIS_ACTION_IDS)) 
     return out
 
 
+@rule(name="fis-experiment-values", area=ACCEPTANCE, resource_types=(TEMPLATE, ROLE), stack=True,
+      description="FIS targets, actions (no near-miss of a known action id), durations, stop conditions and the role (trusting "
+                  "fis.amazonaws.com) are values CreateExperimentTemplate accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (FIS CreateExperimentTemplate API reference).",
+      config=TEMPLATE_CONFIG)
 def validate_experiment_templates(args, report_violation) -> None:
     resources = list(args.resources)
     known = frozenset(options(args, TEMPLATE_CONFIG)["knownActionIds"])
@@ -149,22 +159,9 @@ def validate_experiment_templates(args, report_violation) -> None:
             report_violation(f"Role {role.name} does not trust fis.amazonaws.com: FIS cannot assume it.", t.urn)
 
 
-RULES = [
-    Rule(name="fis-stop-conditions", area=SECURITY, resource_types=(TEMPLATE,),
-         description="FIS experiment templates stop on a CloudWatch alarm.",
-         validate=validate_stop_conditions, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Add stopConditions with source aws:cloudwatch:alarm (components/chaos)."),
-    Rule(name="fis-experiment-values", area=ACCEPTANCE, resource_types=(TEMPLATE, ROLE), stack=True,
-         description="FIS targets, actions (no near-miss of a known action id), durations, stop conditions and the role (trusting "
-                     "fis.amazonaws.com) are values CreateExperimentTemplate accepts.",
-         validate=validate_experiment_templates, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (FIS CreateExperimentTemplate API reference).",
-         config=TEMPLATE_CONFIG),
-]
-
-# Public checks on AWS FIS and what the pack does with each (baseline.py; docs/policies.md).
 # cdk-nag AwsSolutions, Checkov and compliance-policies have no check on FIS experiment templates.
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='AWS FIS',
     resource_types=('aws:fis/experimentTemplate:ExperimentTemplate',),
 )

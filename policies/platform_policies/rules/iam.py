@@ -8,19 +8,20 @@ from typing import Any, Iterator
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
-from ..support.naming import NameRule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.near_miss import near_miss
 from ..support.options import options, string_list
 from ..support.policy_documents import listify, statements
 from ..support.props import as_int, as_list, as_str, get, is_unknown, parse_json
+from .cross_service import NameRule, physical_names
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 POLICY_DOCUMENT_TYPES = (POLICY, ROLE_POLICY, "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy")
+_DOC_TYPES = (*POLICY_DOCUMENT_TYPES, ROLE)
 
 
 def allow_statements(document: Any) -> list[dict]:
@@ -54,6 +55,11 @@ def policy_documents(args) -> Iterator[tuple[str, Any]]:
             yield where, doc
 
 
+@rule(name="iam-no-wildcard-admin", area=SECURITY, resource_types=_DOC_TYPES,
+      description="IAM policy documents never allow Action '*' on Resource '*'.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Grant specific actions on specific ARNs (components/access.py).",
+      anchors=("CKV_AWS_62",))
 def validate_iam_no_admin(args, report_violation) -> None:
     for where, doc in policy_documents(args):
         if admin_statements(doc):
@@ -68,6 +74,12 @@ ACTION_CONFIG = {"allowedActionWildcards": string_list(
     "match the granted pattern exactly.", [])}
 
 
+@rule(name="iam-no-wildcard-actions", area=SECURITY, resource_types=_DOC_TYPES,
+      description="IAM policies name their actions: no '*', '<service>:*', partial wildcards (s3:Get*) or "
+                  "NotAction grants.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="List the actions the service calls (components/shared/access.py).", config=ACTION_CONFIG,
+      anchors=("CKV_AWS_63", "CKV2_AWS_40", "AwsSolutions-IAM5"))
 def validate_no_wildcard_actions(args, report_violation) -> None:
     """Allow statements name actions: no "*", "<service>:*" or "iam:*"-style grants (CKV_AWS_63, CKV2_AWS_40), and
     no partial wildcards such as s3:Get* or s3:*Object either (cdk-nag AwsSolutions-IAM5 flags every wildcard:
@@ -104,6 +116,14 @@ RESOURCE_CONFIG = {"unscopedActions": string_list(
     "Actions that may be granted on Resource '*' (they have no resource-level permissions).", UNSCOPED_ACTIONS)}
 
 
+@rule(name="iam-no-wildcard-resources", area=SECURITY, resource_types=_DOC_TYPES,
+      description="IAM policies grant Resource '*' (or Allow with NotResource) only for actions without "
+                  "resource-level permissions, and no ARN with a wildcard account, region or resource id "
+                  "(role/*, secret:*).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Scope the statement to the ARNs the service uses (components/shared/access.py).",
+      config=RESOURCE_CONFIG,
+      anchors=("AwsSolutions-IAM5", "CKV_AWS_355", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290"))
 def validate_no_wildcard_resources(args, report_violation) -> None:
     """Resource "*" (or Allow with NotResource) only for actions that cannot be scoped (IAM5, CKV_AWS_355; cloudsplaining's unconstrained
     write, permissions-management, data-exfiltration findings CKV_AWS_288/289/290)."""
@@ -172,6 +192,12 @@ def _grants(action: str, target: str) -> bool:
     return fnmatch.fnmatchcase(target, action.lower())
 
 
+@rule(name="iam-no-privilege-escalation", area=SECURITY, resource_types=_DOC_TYPES,
+      description="IAM policies grant no action that lets a role raise its own permissions (policy edits, "
+                  "access keys, unscoped iam:PassRole ...).",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Remove the IAM-management action; pass only named roles (iam:PassRole on their ARNs).",
+      anchors=("CKV_AWS_286",))
 def validate_no_privilege_escalation(args, report_violation) -> None:
     for where, doc in policy_documents(args):
         for st in allow_statements(doc):
@@ -207,6 +233,13 @@ def _managed_arns(args) -> list:
     return []
 
 
+@rule(name="iam-managed-policies", area=SECURITY, resource_types=(ROLE, ATTACHMENT),
+      description="Roles use no administrator managed policy, and only AWS managed policies on the stack's "
+                  "list.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Replace the managed policy with a scoped inline policy, or add a reviewed service-role "
+                  "policy to allowedManagedPolicies.", config=MANAGED_CONFIG,
+      anchors=("AwsSolutions-IAM4", "CKV_AWS_274", "CKV2_AWS_56"))
 def validate_managed_policies(args, report_violation) -> None:
     allowed = options(args, MANAGED_CONFIG)["allowedManagedPolicies"]
     for arn in _managed_arns(args):
@@ -235,6 +268,12 @@ def _principals(st: dict) -> list[tuple[str, str]]:
     return [(kind, v) for kind, values in principal.items() for v in listify(values) if isinstance(v, str)]
 
 
+@rule(name="iam-trust-policy", area=SECURITY, resource_types=(ROLE,),
+      description="Role trust policies name services or principals: never '*', never a whole account "
+                  "without a condition, never GitHub Actions OIDC without a repository 'sub' condition.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Trust the AWS service principal (components/shared/iam.py) with an aws:SourceAccount "
+                  "condition.", anchors=("CKV_AWS_60", "CKV_AWS_61", "CKV_AWS_358"))
 def validate_trust_policy(args, report_violation) -> None:
     """Roles trust named services or principals, never anyone (CKV_AWS_60) nor a whole account without a
     condition (CKV_AWS_61)."""
@@ -377,6 +416,12 @@ def _trust_problems(args, raw: Any) -> list[str]:
             f"name is right, add it to knownServicePrincipals)" for problem in found]
 
 
+@rule(name="iam-policy-documents", area=ACCEPTANCE, resource_types=(*POLICY_DOCUMENT_TYPES, ROLE, ATTACHMENT),
+      description="IAM policy documents are well-formed (Version, Effect, <service>:<action> actions, "
+                  "Resource/Principal, known service principals) and fit IAM's size limits; role session "
+                  "durations are 1-12 h; attachments name policy ARNs.",
+      level=MANDATORY, severity=Severity.HIGH, config=DOCUMENT_CONFIG,
+      remediation="Build documents with the helpers in components/shared (iam.py, access.py).")
 def validate_iam_documents(args, report_violation) -> None:
     t, p = args.resource_type, args.props
     docs = []
@@ -412,85 +457,18 @@ def validate_iam_documents(args, report_violation) -> None:
 
 # CreateRole RoleName: 64; CreatePolicy PolicyName: 128 (IAM API reference, read 2026-11).
 _IAM_NAME = re.compile(r"[\w+=,.@-]+")
-PHYSICAL_NAMES = {
-    ROLE: NameRule("name", 64, pattern=_IAM_NAME),
-    POLICY: NameRule("name", 128, pattern=_IAM_NAME),
-}
+physical_names(NameRule("name", 64, pattern=_IAM_NAME), ROLE)
+physical_names(NameRule("name", 128, pattern=_IAM_NAME), POLICY)
 
-_DOC_TYPES = (*POLICY_DOCUMENT_TYPES, ROLE)
 
-RULES = [
-    Rule(name="iam-no-wildcard-admin", area=SECURITY, resource_types=_DOC_TYPES,
-         description="IAM policy documents never allow Action '*' on Resource '*'.",
-         validate=validate_iam_no_admin, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Grant specific actions on specific ARNs (components/access.py).",
-         anchors=("CKV_AWS_62",)),
-    Rule(name="iam-no-wildcard-actions", area=SECURITY, resource_types=_DOC_TYPES,
-         description="IAM policies name their actions: no '*', '<service>:*', partial wildcards (s3:Get*) or "
-                     "NotAction grants.",
-         validate=validate_no_wildcard_actions, level=MANDATORY, severity=Severity.HIGH,
-         remediation="List the actions the service calls (components/shared/access.py).", config=ACTION_CONFIG,
-         anchors=("CKV_AWS_63", "CKV2_AWS_40", "AwsSolutions-IAM5")),
-    Rule(name="iam-no-wildcard-resources", area=SECURITY, resource_types=_DOC_TYPES,
-         description="IAM policies grant Resource '*' (or Allow with NotResource) only for actions without "
-                     "resource-level permissions, and no ARN with a wildcard account, region or resource id "
-                     "(role/*, secret:*).",
-         validate=validate_no_wildcard_resources, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Scope the statement to the ARNs the service uses (components/shared/access.py).",
-         config=RESOURCE_CONFIG,
-         anchors=("AwsSolutions-IAM5", "CKV_AWS_355", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290")),
-    Rule(name="iam-no-privilege-escalation", area=SECURITY, resource_types=_DOC_TYPES,
-         description="IAM policies grant no action that lets a role raise its own permissions (policy edits, "
-                     "access keys, unscoped iam:PassRole ...).",
-         validate=validate_no_privilege_escalation, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Remove the IAM-management action; pass only named roles (iam:PassRole on their ARNs).",
-         anchors=("CKV_AWS_286",)),
-    Rule(name="iam-managed-policies", area=SECURITY, resource_types=(ROLE, ATTACHMENT),
-         description="Roles use no administrator managed policy, and only AWS managed policies on the stack's "
-                     "list.",
-         validate=validate_managed_policies, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Replace the managed policy with a scoped inline policy, or add a reviewed service-role "
-                     "policy to allowedManagedPolicies.", config=MANAGED_CONFIG,
-         anchors=("AwsSolutions-IAM4", "CKV_AWS_274", "CKV2_AWS_56")),
-    Rule(name="iam-trust-policy", area=SECURITY, resource_types=(ROLE,),
-         description="Role trust policies name services or principals: never '*', never a whole account "
-                     "without a condition, never GitHub Actions OIDC without a repository 'sub' condition.",
-         validate=validate_trust_policy, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Trust the AWS service principal (components/shared/iam.py) with an aws:SourceAccount "
-                     "condition.", anchors=("CKV_AWS_60", "CKV_AWS_61", "CKV_AWS_358")),
-    Rule(name="iam-policy-documents", area=ACCEPTANCE, resource_types=(*POLICY_DOCUMENT_TYPES, ROLE, ATTACHMENT),
-         description="IAM policy documents are well-formed (Version, Effect, <service>:<action> actions, "
-                     "Resource/Principal, known service principals) and fit IAM's size limits; role session "
-                     "durations are 1-12 h; attachments name policy ARNs.",
-         validate=validate_iam_documents, level=MANDATORY, severity=Severity.HIGH, config=DOCUMENT_CONFIG,
-         remediation="Build documents with the helpers in components/shared (iam.py, access.py)."),
-]
-
-# Public checks on AWS IAM and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='AWS IAM',
     resource_types=(
         'aws:iam/role:Role',
         'aws:iam/rolePolicy:RolePolicy',
         'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
     ),
-    covered={
-        'CKV_AWS_62': ('iam-no-wildcard-admin',),
-        'CKV_AWS_63': ('iam-no-wildcard-actions',),
-        'CKV2_AWS_40': ('iam-no-wildcard-actions',),
-        'AwsSolutions-IAM5': ('iam-no-wildcard-resources', 'iam-no-wildcard-actions'),
-        'CKV_AWS_355': ('iam-no-wildcard-resources',),
-        'CKV_AWS_288': ('iam-no-wildcard-resources',),
-        'CKV_AWS_289': ('iam-no-wildcard-resources',),
-        'CKV_AWS_290': ('iam-no-wildcard-resources',),
-        'CKV_AWS_286': ('iam-no-privilege-escalation',),
-        'AwsSolutions-IAM4': ('iam-managed-policies',),
-        'CKV_AWS_274': ('iam-managed-policies',),
-        'CKV2_AWS_56': ('iam-managed-policies',),
-        'CKV_AWS_60': ('iam-trust-policy',),
-        'CKV_AWS_61': ('iam-trust-policy',),
-        'CKV_AWS_358': ('iam-trust-policy',),
-    },
     not_applicable={
         'CKV_AWS_287': "The only credential-issuing action granted is ecr:GetAuthorizationToken, which ECS task "
                        "execution roles need to pull images and which has no resource-level permission.",

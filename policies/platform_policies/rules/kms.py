@@ -8,8 +8,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.props import as_bool, as_int, as_str, get, is_unknown, parse_json
 
 KEY = "aws:kms/key:Key"
@@ -22,6 +22,11 @@ def _symmetric(props) -> bool:
     return spec == "SYMMETRIC_DEFAULT" and usage == "ENCRYPT_DECRYPT"
 
 
+@rule(name="kms-key-rotation", area=SECURITY, resource_types=(KEY,),
+      description="Symmetric customer managed KMS keys rotate their key material automatically.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set enableKeyRotation=true.",
+      anchors=("AwsSolutions-KMS5", "CKV_AWS_7", "aws-kms-key-enable-key-rotation"))
 def validate_key_rotation(args, report_violation) -> None:
     if args.resource_type != KEY or not _symmetric(args.props):
         return  # AWS rotates only symmetric encryption keys automatically
@@ -39,6 +44,12 @@ def _anyone(st: dict) -> bool:
     return False
 
 
+@rule(name="kms-key-policy", area=SECURITY, resource_types=(KEY,),
+      description="KMS keys have an explicit key policy that grants no '*' principal without a condition and "
+                  "keeps the lockout safety check.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Give the key a policy: the account administers it, named services use it.",
+      anchors=("CKV_AWS_33", "CKV2_AWS_64", "aws-kms-key-disallow-bypass-policy-lockout-safety-check"))
 def validate_key_policy(args, report_violation) -> None:
     """A key policy is set (CKV2_AWS_64), does not let anyone use the key (CKV_AWS_33) and keeps the lockout
     safety check (aws-kms-key-disallow-bypass-policy-lockout-safety-check)."""
@@ -61,6 +72,11 @@ def validate_key_policy(args, report_violation) -> None:
             report_violation("The key policy allows any principal ('*') without a condition.", None)
 
 
+@rule(name="kms-key-hygiene", area=SECURITY, resource_types=(KEY,),
+      description="KMS keys are enabled and describe what they encrypt.",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Keep isEnabled unset (true) and set a description.",
+      anchors=("CKV_AWS_227", "aws-kms-key-missing-description"))
 def validate_key_hygiene(args, report_violation) -> None:
     """The key is enabled (CKV_AWS_227) and says what it encrypts (aws-kms-key-missing-description)."""
     if args.resource_type != KEY:
@@ -102,6 +118,11 @@ def _locks_out(raw: Any) -> bool:
 _ALIAS = re.compile(r"alias/[A-Za-z0-9/_-]+")
 
 
+@rule(name="kms-values", area=ACCEPTANCE, resource_types=(KEY, ALIAS),
+      description="KMS deletion window, rotation period, description length and alias names are values KMS "
+                  "accepts, and the key policy passes CreateKey's lockout safety check.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (KMS CreateKey / CreateAlias API reference).")
 def validate_kms_values(args, report_violation) -> None:
     t, p = args.resource_type, args.props
     if t == KEY:
@@ -131,45 +152,11 @@ def validate_kms_values(args, report_violation) -> None:
                                  None)
 
 
-RULES = [
-    Rule(name="kms-key-rotation", area=SECURITY, resource_types=(KEY,),
-         description="Symmetric customer managed KMS keys rotate their key material automatically.",
-         validate=validate_key_rotation, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set enableKeyRotation=true.",
-         anchors=("AwsSolutions-KMS5", "CKV_AWS_7", "aws-kms-key-enable-key-rotation")),
-    Rule(name="kms-key-policy", area=SECURITY, resource_types=(KEY,),
-         description="KMS keys have an explicit key policy that grants no '*' principal without a condition and "
-                     "keeps the lockout safety check.",
-         validate=validate_key_policy, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Give the key a policy: the account administers it, named services use it.",
-         anchors=("CKV_AWS_33", "CKV2_AWS_64", "aws-kms-key-disallow-bypass-policy-lockout-safety-check")),
-    Rule(name="kms-key-hygiene", area=SECURITY, resource_types=(KEY,),
-         description="KMS keys are enabled and describe what they encrypt.",
-         validate=validate_key_hygiene, level=MANDATORY, severity=Severity.LOW,
-         remediation="Keep isEnabled unset (true) and set a description.",
-         anchors=("CKV_AWS_227", "aws-kms-key-missing-description")),
-    Rule(name="kms-values", area=ACCEPTANCE, resource_types=(KEY, ALIAS),
-         description="KMS deletion window, rotation period, description length and alias names are values KMS "
-                     "accepts, and the key policy passes CreateKey's lockout safety check.",
-         validate=validate_kms_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (KMS CreateKey / CreateAlias API reference)."),
-]
-
-# Public checks on AWS KMS and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='AWS KMS',
     resource_types=(
         'aws:kms/key:Key',
         'aws:kms/alias:Alias',
     ),
-    covered={
-        'AwsSolutions-KMS5': ('kms-key-rotation',),
-        'CKV_AWS_7': ('kms-key-rotation',),
-        'aws-kms-key-enable-key-rotation': ('kms-key-rotation',),
-        'CKV_AWS_33': ('kms-key-policy',),
-        'CKV2_AWS_64': ('kms-key-policy',),
-        'aws-kms-key-disallow-bypass-policy-lockout-safety-check': ('kms-key-policy',),
-        'CKV_AWS_227': ('kms-key-hygiene',),
-        'aws-kms-key-missing-description': ('kms-key-hygiene',),
-    },
 )

@@ -7,13 +7,13 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
-from ..support.naming import NameRule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.options import integer, options
 from ..support.props import arn_region, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json, provider_region
 from ..facts.logs import LOG_RETENTION_DAYS
 from ..support.report import report_problems
+from .cross_service import NameRule, physical_names
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LOG_RESOURCE_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
@@ -28,6 +28,11 @@ RETENTION_CONFIG = {"minRetentionDays": integer(
     "Shortest retentionInDays this stack accepts (prod 30: at least one monthly review cycle).", 30, 1)}
 
 
+@rule(name="log-group-retention", area=SECURITY, resource_types=(LOG_GROUP,),
+      description="Log groups set a retention CloudWatch accepts, at least the stack's minRetentionDays.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set retentionInDays (settings logRetentionDays) to at least minRetentionDays.",
+      config=RETENTION_CONFIG, anchors=("CKV_AWS_66",))
 def validate_log_retention(args, report_violation) -> None:
     if args.resource_type != LOG_GROUP:
         return
@@ -46,6 +51,10 @@ def validate_log_retention(args, report_violation) -> None:
 
 # ---- log resource policies -----------------------------------------------------------------------------------
 
+@rule(name="log-resource-policy-scoped", area=SECURITY, resource_types=(LOG_RESOURCE_POLICY,),
+      description="CloudWatch Logs resource policies grant named services only, with a source condition.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Add aws:SourceAccount / aws:SourceArn conditions to the service statement.")
 def validate_log_resource_policy(args, report_violation) -> None:
     """Log resource policies let named services write, scoped to this account (no '*' principal, a source
     condition for service principals - the confused-deputy guard in the CloudWatch Logs user guide)."""
@@ -68,6 +77,11 @@ def validate_log_resource_policy(args, report_violation) -> None:
 
 # ---- metric alarms ----------------------------------------------------------------------------------------------
 
+@rule(name="metric-alarm-actions", area=SECURITY, resource_types=(METRIC_ALARM,),
+      description="Metric alarms have actions enabled and at least one alarm action.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Send the alarm to the platform's alarm topic (components/observability).",
+      anchors=("CKV_AWS_319",))
 def validate_alarm_actions(args, report_violation) -> None:
     """Alarms act (CKV_AWS_319): actions enabled and at least one alarm action, or the alarm changes nothing."""
     if args.resource_type != METRIC_ALARM:
@@ -177,6 +191,13 @@ def _dashboard_problems(args) -> list[str]:
     return out
 
 
+@rule(name="cloudwatch-values", area=ACCEPTANCE, resource_types=(METRIC_ALARM, DASHBOARD, LOG_GROUP,
+                                                                 LOG_RESOURCE_POLICY),
+      description="Alarm periods, evaluation windows, statistics and actions, dashboard bodies, log group keys "
+                  "and log resource policy sizes are values CloudWatch accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (CloudWatch PutMetricAlarm / PutDashboard API "
+                  "reference).")
 def validate_cloudwatch_values(args, report_violation) -> None:
     t = args.resource_type
     problems = (_alarm_problems(args) if t == METRIC_ALARM
@@ -193,35 +214,11 @@ def validate_cloudwatch_values(args, report_violation) -> None:
 
 
 # CreateLogGroup logGroupName: 512 characters of [.-_/#A-Za-z0-9] (CloudWatch Logs API reference, read 2026-11).
-PHYSICAL_NAMES = {LOG_GROUP: NameRule("name", 512, pattern=re.compile(r"[.\-_/#A-Za-z0-9]+"))}
+physical_names(NameRule("name", 512, pattern=re.compile(r"[.\-_/#A-Za-z0-9]+")), LOG_GROUP)
 
 
-RULES = [
-    Rule(name="log-group-retention", area=SECURITY, resource_types=(LOG_GROUP,),
-         description="Log groups set a retention CloudWatch accepts, at least the stack's minRetentionDays.",
-         validate=validate_log_retention, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set retentionInDays (settings logRetentionDays) to at least minRetentionDays.",
-         config=RETENTION_CONFIG, anchors=("CKV_AWS_66",)),
-    Rule(name="log-resource-policy-scoped", area=SECURITY, resource_types=(LOG_RESOURCE_POLICY,),
-         description="CloudWatch Logs resource policies grant named services only, with a source condition.",
-         validate=validate_log_resource_policy, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Add aws:SourceAccount / aws:SourceArn conditions to the service statement."),
-    Rule(name="metric-alarm-actions", area=SECURITY, resource_types=(METRIC_ALARM,),
-         description="Metric alarms have actions enabled and at least one alarm action.",
-         validate=validate_alarm_actions, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Send the alarm to the platform's alarm topic (components/observability).",
-         anchors=("CKV_AWS_319",)),
-    Rule(name="cloudwatch-values", area=ACCEPTANCE, resource_types=(METRIC_ALARM, DASHBOARD, LOG_GROUP,
-                                                                    LOG_RESOURCE_POLICY),
-         description="Alarm periods, evaluation windows, statistics and actions, dashboard bodies, log group keys "
-                     "and log resource policy sizes are values CloudWatch accepts.",
-         validate=validate_cloudwatch_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (CloudWatch PutMetricAlarm / PutDashboard API "
-                     "reference)."),
-]
-
-# Public checks on Amazon CloudWatch and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='Amazon CloudWatch and CloudWatch Logs',
     resource_types=(
         'aws:cloudwatch/logGroup:LogGroup',
@@ -229,10 +226,6 @@ BASELINE = Baseline(
         'aws:cloudwatch/metricAlarm:MetricAlarm',
         'aws:cloudwatch/dashboard:Dashboard',
     ),
-    covered={
-        'CKV_AWS_66': ('log-group-retention',),
-        'CKV_AWS_319': ('metric-alarm-actions',),
-    },
     not_applicable={
         # Deliberately not applied: log-group-retention enforces the stack's own minimum instead.
         'CKV_AWS_338': "Deliberately not applied: Checkov wants 365 days of retention, the platform keeps "

@@ -6,13 +6,12 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, rule
 from ..support.allow_list import allow_list_fix, check_allowed
-from ..support.naming import NameRule
 from ..support.options import options, string_list
 from ..support.props import as_bool, as_list, as_str, get, is_unknown
-from ..support.protection import require_protect_when_strict
+from .cross_service import NO_PUBLIC_STATEFUL, NameRule, check, no_deletion_protection, physical_names
 
 MQ_BROKER = "aws:mq/broker:Broker"
 
@@ -22,6 +21,11 @@ MQ_BROKER = "aws:mq/broker:Broker"
 MULTI_AZ_MODES = ("ACTIVE_STANDBY_MULTI_AZ", "CLUSTER_MULTI_AZ")
 
 
+@rule(name="mq-multi-az", area=AVAILABILITY, resource_types=(MQ_BROKER,),
+      description="Amazon MQ brokers use a Multi-AZ deployment mode.",
+      level=ADVISORY, severity=Severity.HIGH,
+      remediation="Set deploymentMode=ACTIVE_STANDBY_MULTI_AZ with two subnets (settings multiAz.broker) and a "
+                  "host type larger than mq.t3.micro.")
 def validate_mq_multi_az(args, report_violation) -> None:
     if args.resource_type != MQ_BROKER:
         return
@@ -41,6 +45,10 @@ HOST_TYPE_CONFIG = {"allowedHostTypes": string_list(
     "Amazon MQ host instance types this stack may use.", ["mq.m5.large"])}
 
 
+@rule(name="allowed-mq-host-types", area=SIZING, resource_types=(MQ_BROKER,),
+      description="Amazon MQ host types come from the stack's allow-list.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation=allow_list_fix("mq.hostType"), config=HOST_TYPE_CONFIG)
 def validate_mq_host_type(args, report_violation) -> None:
     if args.resource_type != MQ_BROKER:
         return
@@ -55,6 +63,10 @@ SUBNETS_PER_MODE = {"SINGLE_INSTANCE": (1, 1), "ACTIVE_STANDBY_MULTI_AZ": (2, 2)
 SINGLE_ONLY_HOSTS = ("mq.t3.micro",)
 
 
+@rule(name="mq-deployment-mode-subnets", area=ACCEPTANCE, resource_types=(MQ_BROKER,),
+      description="Amazon MQ subnets match the deployment mode and mq.t3.micro is SINGLE_INSTANCE only.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="SINGLE_INSTANCE: one subnet; ACTIVE_STANDBY_MULTI_AZ: two subnets and mq.m5.large or larger.")
 def validate_mq_deployment(args, report_violation) -> None:
     if args.resource_type != MQ_BROKER:
         return
@@ -99,6 +111,11 @@ def _is_rabbit(props) -> bool:
     return str(as_str(get(props, "engineType"), "")).lower() == "rabbitmq"
 
 
+@rule(name="mq-broker-values", area=ACCEPTANCE, resource_types=(MQ_BROKER,),
+      description="Amazon MQ users, passwords, logs, security groups, maintenance window and engine version "
+                  "format are values CreateBroker accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (Amazon MQ CreateBroker API reference).")
 def validate_mq_broker_values(args, report_violation) -> None:
     if args.resource_type != MQ_BROKER:
         return
@@ -164,6 +181,11 @@ def _version_form_problem(version: str, rabbit: bool) -> str:
 
 # ---- security -----------------------------------------------------------------------------------------
 
+@rule(name="mq-broker-logging", area=SECURITY, resource_types=(MQ_BROKER,),
+      description="Amazon MQ brokers deliver general logs (and audit logs on ActiveMQ) to CloudWatch Logs.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set logs.general=true and logs.audit=true (ActiveMQ).",
+      anchors=("CKV_AWS_48", "CKV_AWS_197"))
 def validate_mq_logging(args, report_violation) -> None:
     if args.resource_type != MQ_BROKER:
         return
@@ -174,6 +196,10 @@ def validate_mq_logging(args, report_violation) -> None:
         report_violation("logs.audit is not true: management actions on the ActiveMQ broker leave no record.", None)
 
 
+@rule(name="mq-auto-minor-version-upgrade", area=SECURITY, resource_types=(MQ_BROKER,),
+      description="Amazon MQ brokers take minor engine upgrades automatically.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set autoMinorVersionUpgrade=true.", anchors=("CKV_AWS_207",))
 def validate_mq_minor_upgrades(args, report_violation) -> None:
     if args.resource_type != MQ_BROKER:
         return
@@ -183,62 +209,25 @@ def validate_mq_minor_upgrades(args, report_violation) -> None:
 
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
+@check(NO_PUBLIC_STATEFUL, MQ_BROKER, anchors=("CKV_AWS_69",))
 def broker_not_public(args, report_violation, opts) -> None:
     if as_bool(get(args.props, "publiclyAccessible"), False) is True:
         report_violation("publiclyAccessible is true on a message broker.", None)
 
 
-SHARED_CHECKS = {
-    "no-public-stateful-resources": {MQ_BROKER: broker_not_public},
-    "stateful-resource-protection": {MQ_BROKER: require_protect_when_strict("The Amazon MQ broker")},
-}
+no_deletion_protection(MQ_BROKER, "The Amazon MQ broker")
+
 
 # CreateBroker BrokerName: 50 characters (Amazon MQ API reference, read 2026-11).
-PHYSICAL_NAMES = {MQ_BROKER: NameRule("brokerName", 50, pattern=re.compile(r"[A-Za-z0-9_-]+"))}
+physical_names(NameRule("brokerName", 50, pattern=re.compile(r"[A-Za-z0-9_-]+")), MQ_BROKER)
 
 
-RULES = [
-    Rule(name="mq-multi-az", area=AVAILABILITY, resource_types=(MQ_BROKER,),
-         description="Amazon MQ brokers use a Multi-AZ deployment mode.",
-         validate=validate_mq_multi_az, level=ADVISORY, severity=Severity.HIGH,
-         remediation="Set deploymentMode=ACTIVE_STANDBY_MULTI_AZ with two subnets (settings multiAz.broker) and a "
-                     "host type larger than mq.t3.micro."),
-    Rule(name="allowed-mq-host-types", area=SIZING, resource_types=(MQ_BROKER,),
-         description="Amazon MQ host types come from the stack's allow-list.",
-         validate=validate_mq_host_type, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation=allow_list_fix("mq.hostType"), config=HOST_TYPE_CONFIG),
-    Rule(name="mq-deployment-mode-subnets", area=ACCEPTANCE, resource_types=(MQ_BROKER,),
-         description="Amazon MQ subnets match the deployment mode and mq.t3.micro is SINGLE_INSTANCE only.",
-         validate=validate_mq_deployment, level=MANDATORY, severity=Severity.HIGH,
-         remediation="SINGLE_INSTANCE: one subnet; ACTIVE_STANDBY_MULTI_AZ: two subnets and mq.m5.large or larger."),
-    Rule(name="mq-broker-values", area=ACCEPTANCE, resource_types=(MQ_BROKER,),
-         description="Amazon MQ users, passwords, logs, security groups, maintenance window and engine version "
-                     "format are values CreateBroker accepts.",
-         validate=validate_mq_broker_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (Amazon MQ CreateBroker API reference)."),
-    Rule(name="mq-broker-logging", area=SECURITY, resource_types=(MQ_BROKER,),
-         description="Amazon MQ brokers deliver general logs (and audit logs on ActiveMQ) to CloudWatch Logs.",
-         validate=validate_mq_logging, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set logs.general=true and logs.audit=true (ActiveMQ).",
-         anchors=("CKV_AWS_48", "CKV_AWS_197")),
-    Rule(name="mq-auto-minor-version-upgrade", area=SECURITY, resource_types=(MQ_BROKER,),
-         description="Amazon MQ brokers take minor engine upgrades automatically.",
-         validate=validate_mq_minor_upgrades, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set autoMinorVersionUpgrade=true.", anchors=("CKV_AWS_207",)),
-]
-
-# Public checks on Amazon MQ and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='Amazon MQ',
     resource_types=(
         'aws:mq/broker:Broker',
     ),
-    covered={
-        'CKV_AWS_69': ('no-public-stateful-resources',),
-        'CKV_AWS_48': ('mq-broker-logging',),
-        'CKV_AWS_197': ('mq-broker-logging',),
-        'CKV_AWS_207': ('mq-auto-minor-version-upgrade',),
-    },
     not_applicable={
         'CKV_AWS_208': "The engine version is pinned as major.minor (settings mq.engineVersion) with automatic "
                        "minor upgrades (mq-auto-minor-version-upgrade), so the broker follows the current patch.",

@@ -6,15 +6,15 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, rule
 from ..support.allow_list import allow_list_fix, check_allowed
-from ..support.naming import NameRule
 from ..support.options import integer, options, string_list
 from ..support.azs import az_span, count_azs, stack_azs
 from ..support.graph import of_type, per_resource, producer
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
-from ..support.protection import require_protect_when_strict
+from .cross_service import (ENCRYPTION_IN_TRANSIT, NO_PUBLIC_STATEFUL, NameRule, check, no_deletion_protection,
+                            physical_names)
 
 MSK_CLUSTER = "aws:msk/cluster:Cluster"
 MSK_CONFIGURATION = "aws:msk/configuration:Configuration"
@@ -26,6 +26,13 @@ SCALABLE_TARGET = "aws:appautoscaling/target:Target"
 MULTI_AZ_CONFIG = {"minAzs": integer("Client subnets (one per AZ) an MSK cluster must span.", 2, minimum=1)}
 
 
+# A stack policy so that a first preview decides from the VPC when the subnet ids are unknown.
+@rule(name="msk-multi-az", area=AVAILABILITY, resource_types=(MSK_CLUSTER,), stack=True,
+      description="MSK clusters' client subnets span at least `minAzs` distinct AZs.",
+      level=ADVISORY, severity=Severity.HIGH,
+      remediation="Pass one private subnet per AZ in brokerNodeGroupInfo.clientSubnets and at least one "
+                  "broker per AZ.", config=MULTI_AZ_CONFIG)
+@per_resource(MSK_CLUSTER)
 def validate_msk_multi_az(args, report_violation) -> None:
     if args.resource_type != MSK_CLUSTER:
         return
@@ -69,6 +76,10 @@ BROKER_TYPE_CONFIG = {"allowedBrokerTypes": string_list(
     "MSK broker instance types this stack may use.", ["kafka.m5.large", "kafka.m7g.large"])}
 
 
+@rule(name="allowed-msk-broker-types", area=SIZING, resource_types=(MSK_CLUSTER,),
+      description="MSK broker types come from the stack's allow-list.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation=allow_list_fix("kafka.brokerType"), config=BROKER_TYPE_CONFIG)
 def validate_msk_broker_type(args, report_violation) -> None:
     if args.resource_type != MSK_CLUSTER:
         return
@@ -81,6 +92,10 @@ STORAGE_CONFIG = {"maxStorageGb": integer(
     "Ceiling (GiB) per broker for MSK EBS storage, including its storage-autoscaling maximum.", 1000, 1)}
 
 
+@rule(name="msk-storage-limits", area=SIZING, resource_types=(MSK_CLUSTER, SCALABLE_TARGET),
+      description="MSK broker storage (and its autoscaling maximum) stays under the ceiling.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Lower kafka.storageGb/maxStorageGb or raise maxStorageGb.", config=STORAGE_CONFIG)
 def validate_msk_storage_limits(args, report_violation) -> None:
     ceiling = as_int(options(args, STORAGE_CONFIG)["maxStorageGb"], 1000)
     if args.resource_type == MSK_CLUSTER:
@@ -97,6 +112,10 @@ def validate_msk_storage_limits(args, report_violation) -> None:
 
 # ---- acceptance ---------------------------------------------------------------------------------------
 
+@rule(name="msk-broker-count-multiple-of-subnets", area=ACCEPTANCE, resource_types=(MSK_CLUSTER,),
+      description="MSK broker count is a multiple of its 2-3 client subnets, none listed twice.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set numberOfBrokerNodes = AZ count x brokers per AZ.")
 def validate_msk_brokers_per_subnet(args, report_violation) -> None:
     if args.resource_type != MSK_CLUSTER:
         return
@@ -130,6 +149,11 @@ CLIENT_BROKER = ("TLS", "TLS_PLAINTEXT", "PLAINTEXT")
 SUPPORTED_KAFKA_VERSION = re.compile(r"(3\.[6-9]|[4-9]\.\d+)(\.\d+|\.x)(\.kraft)?")
 
 
+@rule(name="msk-cluster-values", area=ACCEPTANCE, resource_types=(MSK_CLUSTER,),
+      description="MSK Kafka version, volume size, enhanced monitoring, client-broker encryption and client "
+                  "authentication are values (and combinations) MSK accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (MSK CreateCluster API reference).")
 def validate_msk_cluster_values(args, report_violation) -> None:
     if args.resource_type != MSK_CLUSTER:
         return
@@ -155,6 +179,12 @@ def validate_msk_cluster_values(args, report_violation) -> None:
                          f"brokers; clientBroker is PLAINTEXT.", None)
 
 
+@rule(name="msk-configuration-kafka-version", area=ACCEPTANCE, resource_types=(MSK_CLUSTER, MSK_CONFIGURATION),
+      stack=True,
+      description="An MSK cluster's Kafka version is listed in its configuration's kafkaVersions.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Use the same Kafka version for the cluster and its configuration (components/messaging/"
+                  "kafka.py).")
 def validate_msk_configuration_version(args, report_violation) -> None:
     """The cluster's Kafka version is one its configuration lists: CreateCluster rejects a configuration
     revision whose KafkaVersions do not include the cluster's version (MSK developer guide, "Custom
@@ -181,6 +211,12 @@ def _server_properties(config) -> dict:
     return {k.strip(): v.strip() for k, v in pairs}
 
 
+@rule(name="msk-replication-factor", area=AVAILABILITY, resource_types=(MSK_CLUSTER, MSK_CONFIGURATION),
+      stack=True,
+      description="MSK topics are replicated across brokers and keep accepting writes when one broker is down "
+                  "(replication factor <= brokers, min.insync.replicas < replication factor).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set default.replication.factor = min(3, brokers) and min.insync.replicas = factor - 1.")
 def validate_msk_replication(args, report_violation) -> None:
     """Topics survive the loss of a broker (one AZ): default.replication.factor fits the broker count, and
     min.insync.replicas stays below it so producers with acks=all keep writing while one broker is down
@@ -207,6 +243,11 @@ def validate_msk_replication(args, report_violation) -> None:
 
 # ---- security -----------------------------------------------------------------------------------------
 
+@rule(name="msk-client-authentication", area=SECURITY, resource_types=(MSK_CLUSTER,),
+      description="MSK clusters require client authentication (IAM, SCRAM or mutual TLS) and refuse "
+                  "unauthenticated clients.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Set clientAuthentication.sasl.iam=true and unauthenticated=false.")
 def validate_msk_client_authentication(args, report_violation) -> None:
     if args.resource_type != MSK_CLUSTER:
         return
@@ -227,6 +268,11 @@ def validate_msk_client_authentication(args, report_violation) -> None:
         report_violation("No client authentication method (sasl.iam, sasl.scram or tls) is configured.", None)
 
 
+@rule(name="msk-broker-logging", area=SECURITY, resource_types=(MSK_CLUSTER,),
+      description="MSK clusters deliver broker logs (CloudWatch Logs, Firehose or S3).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Enable loggingInfo.brokerLogs.cloudwatchLogs with a log group.",
+      anchors=("AwsSolutions-MSK6", "CKV_AWS_80"))
 def validate_msk_broker_logging(args, report_violation) -> None:
     if args.resource_type != MSK_CLUSTER:
         return
@@ -240,6 +286,7 @@ def validate_msk_broker_logging(args, report_violation) -> None:
 
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
+@check(ENCRYPTION_IN_TRANSIT, MSK_CLUSTER, anchors=("AwsSolutions-MSK2", "AwsSolutions-MSK3", "CKV_AWS_81"))
 def encrypted_in_transit(args, report_violation, opts) -> None:
     client = as_str(get(args.props, "encryptionInfo.encryptionInTransit.clientBroker"), "TLS")  # AWS default TLS
     if not is_unknown(client) and client != "TLS":
@@ -248,6 +295,7 @@ def encrypted_in_transit(args, report_violation, opts) -> None:
         report_violation("encryptionInfo.encryptionInTransit.inCluster is false.", None)
 
 
+@check(NO_PUBLIC_STATEFUL, MSK_CLUSTER, anchors=("CKV_AWS_291",))
 def brokers_not_public(args, report_violation, opts) -> None:
     access = as_str(get(args.props, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type"), "DISABLED")
     if not is_unknown(access) and access != "DISABLED":
@@ -256,77 +304,20 @@ def brokers_not_public(args, report_violation, opts) -> None:
 
 # Encryption at rest: MSK always encrypts (AWS-owned key unless encryptionInfo.encryptionAtRestKmsKeyArn),
 # nothing can be switched off, so the cluster takes no part in encryption-at-rest.
-SHARED_CHECKS = {
-    "encryption-in-transit": {MSK_CLUSTER: encrypted_in_transit},
-    "no-public-stateful-resources": {MSK_CLUSTER: brokers_not_public},
-    "stateful-resource-protection": {MSK_CLUSTER: require_protect_when_strict("The MSK cluster")},
-}
+
+
+no_deletion_protection(MSK_CLUSTER, "The MSK cluster")
+
 
 # CreateCluster (MSK) ClusterName: 64 characters, letter first (MSK API reference, read 2026-11).
-PHYSICAL_NAMES = {MSK_CLUSTER: NameRule("clusterName", 64, pattern=re.compile(r"[A-Za-z][A-Za-z0-9-]*"))}
+physical_names(NameRule("clusterName", 64, pattern=re.compile(r"[A-Za-z][A-Za-z0-9-]*")), MSK_CLUSTER)
 
 
-RULES = [
-    # A stack policy so that a first preview decides from the VPC when the subnet ids are unknown.
-    Rule(name="msk-multi-az", area=AVAILABILITY, resource_types=(MSK_CLUSTER,), stack=True,
-         description="MSK clusters' client subnets span at least `minAzs` distinct AZs.",
-         validate=per_resource((MSK_CLUSTER,), validate_msk_multi_az), level=ADVISORY, severity=Severity.HIGH,
-         remediation="Pass one private subnet per AZ in brokerNodeGroupInfo.clientSubnets and at least one "
-                     "broker per AZ.", config=MULTI_AZ_CONFIG),
-    Rule(name="allowed-msk-broker-types", area=SIZING, resource_types=(MSK_CLUSTER,),
-         description="MSK broker types come from the stack's allow-list.",
-         validate=validate_msk_broker_type, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation=allow_list_fix("kafka.brokerType"), config=BROKER_TYPE_CONFIG),
-    Rule(name="msk-storage-limits", area=SIZING, resource_types=(MSK_CLUSTER, SCALABLE_TARGET),
-         description="MSK broker storage (and its autoscaling maximum) stays under the ceiling.",
-         validate=validate_msk_storage_limits, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Lower kafka.storageGb/maxStorageGb or raise maxStorageGb.", config=STORAGE_CONFIG),
-    Rule(name="msk-broker-count-multiple-of-subnets", area=ACCEPTANCE, resource_types=(MSK_CLUSTER,),
-         description="MSK broker count is a multiple of its 2-3 client subnets, none listed twice.",
-         validate=validate_msk_brokers_per_subnet, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set numberOfBrokerNodes = AZ count x brokers per AZ."),
-    Rule(name="msk-cluster-values", area=ACCEPTANCE, resource_types=(MSK_CLUSTER,),
-         description="MSK Kafka version, volume size, enhanced monitoring, client-broker encryption and client "
-                     "authentication are values (and combinations) MSK accepts.",
-         validate=validate_msk_cluster_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (MSK CreateCluster API reference)."),
-    Rule(name="msk-configuration-kafka-version", area=ACCEPTANCE, resource_types=(MSK_CLUSTER, MSK_CONFIGURATION),
-         stack=True,
-         description="An MSK cluster's Kafka version is listed in its configuration's kafkaVersions.",
-         validate=validate_msk_configuration_version, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Use the same Kafka version for the cluster and its configuration (components/messaging/"
-                     "kafka.py)."),
-    Rule(name="msk-replication-factor", area=AVAILABILITY, resource_types=(MSK_CLUSTER, MSK_CONFIGURATION),
-         stack=True,
-         description="MSK topics are replicated across brokers and keep accepting writes when one broker is down "
-                     "(replication factor <= brokers, min.insync.replicas < replication factor).",
-         validate=validate_msk_replication, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set default.replication.factor = min(3, brokers) and min.insync.replicas = factor - 1."),
-    Rule(name="msk-client-authentication", area=SECURITY, resource_types=(MSK_CLUSTER,),
-         description="MSK clusters require client authentication (IAM, SCRAM or mutual TLS) and refuse "
-                     "unauthenticated clients.",
-         validate=validate_msk_client_authentication, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Set clientAuthentication.sasl.iam=true and unauthenticated=false."),
-    Rule(name="msk-broker-logging", area=SECURITY, resource_types=(MSK_CLUSTER,),
-         description="MSK clusters deliver broker logs (CloudWatch Logs, Firehose or S3).",
-         validate=validate_msk_broker_logging, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Enable loggingInfo.brokerLogs.cloudwatchLogs with a log group.",
-         anchors=("AwsSolutions-MSK6", "CKV_AWS_80")),
-]
-
-# Public checks on Amazon MSK and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='Amazon MSK',
     resource_types=(
         'aws:msk/cluster:Cluster',
         'aws:msk/configuration:Configuration',
     ),
-    covered={
-        'AwsSolutions-MSK2': ('encryption-in-transit',),
-        'AwsSolutions-MSK3': ('encryption-in-transit',),
-        'CKV_AWS_81': ('encryption-in-transit',),
-        'CKV_AWS_291': ('no-public-stateful-resources',),
-        'AwsSolutions-MSK6': ('msk-broker-logging',),
-        'CKV_AWS_80': ('msk-broker-logging',),
-    },
 )

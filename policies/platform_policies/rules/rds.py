@@ -6,16 +6,17 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, rule
 from ..support.allow_list import allow_list_fix, check_allowed
-from ..support.naming import LOWER_ID, NameRule
 from ..support.options import integer, options, string_list
 from ..support.azs import count_azs, stack_azs
 from ..support.graph import of_type, producer
 from ..support.placement import placement_problems
 from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
 from ..support.windows import window_problems
+from .cross_service import (ENCRYPTION_AT_REST, ENCRYPTION_IN_TRANSIT, LOWER_ID, NO_PUBLIC_STATEFUL,
+                            STATEFUL_PROTECTION, NameRule, check, physical_names)
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
@@ -29,6 +30,11 @@ def is_read_replica(props) -> bool:
 
 # ---- availability -------------------------------------------------------------------------------------
 
+@rule(name="rds-multi-az", area=AVAILABILITY, resource_types=(RDS_INSTANCE,),
+      description="RDS instances (except read replicas) run Multi-AZ.",
+      level=ADVISORY, severity=Severity.HIGH,
+      remediation="Set multiAz=true on the instance (settings multiAz.database).",
+      anchors=("AwsSolutions-RDS3", "CKV_AWS_157"))
 def validate_rds_multi_az(args, report_violation) -> None:
     if args.resource_type != RDS_INSTANCE:
         return
@@ -46,6 +52,10 @@ CLASS_CONFIG = {"allowedInstanceClasses": string_list(
     ["db.t3.medium", "db.t4g.medium", "db.t3.large", "db.t4g.large", "db.m6g.large", "db.m7g.large"])}
 
 
+@rule(name="allowed-rds-instance-classes", area=SIZING, resource_types=(RDS_INSTANCE,),
+      description="RDS instance classes come from the stack's allow-list.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation=allow_list_fix("database.instanceClass"), config=CLASS_CONFIG)
 def validate_rds_instance_class(args, report_violation) -> None:
     if args.resource_type != RDS_INSTANCE:
         return
@@ -57,6 +67,11 @@ STORAGE_CONFIG = {"maxStorageGb": integer(
     "Ceiling (GiB) for allocatedStorage and maxAllocatedStorage of an RDS instance.", 1000, 20)}
 
 
+@rule(name="rds-storage-limits", area=SIZING, resource_types=(RDS_INSTANCE,),
+      description="RDS allocatedStorage and maxAllocatedStorage stay under the ceiling.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Lower database.allocatedStorageGb/maxAllocatedStorageGb or raise maxStorageGb.",
+      config=STORAGE_CONFIG)
 def validate_rds_storage_limits(args, report_violation) -> None:
     if args.resource_type != RDS_INSTANCE:
         return
@@ -73,6 +88,12 @@ def _instance(args) -> bool:
     return args.resource_type == RDS_INSTANCE and not is_read_replica(args.props)
 
 
+@rule(name="rds-observability", area=SECURITY, resource_types=(RDS_INSTANCE,),
+      description="RDS instances export their logs to CloudWatch and have Performance Insights on.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set enabledCloudwatchLogsExports=['postgresql', 'upgrade'] and "
+                  "performanceInsightsEnabled=true.",
+      anchors=("CKV_AWS_129", "CKV_AWS_353", "aws-rds-instance-enable-performance-insights"))
 def validate_rds_observability(args, report_violation) -> None:
     """Logs exported to CloudWatch (CKV_AWS_129) and Performance Insights on (CKV_AWS_353)."""
     if not _instance(args):
@@ -95,6 +116,12 @@ def validate_rds_observability(args, report_violation) -> None:
 CURRENT_CAS = ("rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1")
 
 
+@rule(name="rds-maintenance", area=SECURITY, resource_types=(RDS_INSTANCE,),
+      description="RDS instances take minor upgrades, use a current CA certificate and copy tags to snapshots.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set autoMinorVersionUpgrade=true, caCertIdentifier=rds-ca-rsa2048-g1, "
+                  "copyTagsToSnapshot=true.",
+      anchors=("CKV_AWS_226", "CKV_AWS_211", "CKV2_AWS_60"))
 def validate_rds_maintenance(args, report_violation) -> None:
     """Minor upgrades on (CKV_AWS_226), a current CA (CKV_AWS_211), tags copied to snapshots (CKV2_AWS_60)."""
     if not _instance(args):
@@ -109,6 +136,11 @@ def validate_rds_maintenance(args, report_violation) -> None:
         report_violation("copyTagsToSnapshot is not true: snapshots lose the cost and ownership tags.", None)
 
 
+@rule(name="rds-in-vpc", area=SECURITY, resource_types=(RDS_INSTANCE,),
+      description="RDS instances use the platform's DB subnet group and their own security groups.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Pass dbSubnetGroupName (private subnets) and vpcSecurityGroupIds "
+                  "(components/data/database.py).")
 def validate_rds_in_vpc(args, report_violation) -> None:
     """The instance uses the platform's DB subnet group and its own security groups: without a subnet group
     RDS places it in the default VPC (public subnets), where the platform's security groups do not exist."""
@@ -120,6 +152,11 @@ def validate_rds_in_vpc(args, report_violation) -> None:
         report_violation(problem, None)
 
 
+@rule(name="rds-managed-master-password", area=SECURITY, resource_types=(RDS_INSTANCE,),
+      description="RDS instances keep their master password in Secrets Manager (manageMasterUserPassword), "
+                  "never in the program.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set manageMasterUserPassword=true and remove password (components/data/database.py).")
 def validate_rds_managed_password(args, report_violation) -> None:
     """RDS manages the master password in Secrets Manager and rotates it; the services read that secret.  A
     password in the program sits in the Pulumi state and plan and is never rotated.  A read replica uses its
@@ -135,23 +172,13 @@ def validate_rds_managed_password(args, report_violation) -> None:
                          "Secrets Manager.", None)
 
 
-def validate_subnet_group_azs(args, report_violation) -> None:
-    """A DB subnet group covers at least two AZs: CreateDBSubnetGroup refuses one that does not
-    (DBSubnetGroupDoesNotCoverEnoughAZs, RDS API reference, read 2026-11), and a Multi-AZ standby needs the
-    second AZ."""
-    resources = list(args.resources)
-    azs_of = stack_azs(resources)
-    for group in of_type(resources, SUBNET_GROUP):
-        azs = count_azs(group, "subnetIds", get(group.props, "subnetIds"), azs_of)
-        if azs.below(2):
-            seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
-            report_violation(f"The DB subnet group's {azs.subnets} subnet(s) cover {seen} AZ(s); RDS needs subnets "
-                             f"in at least two AZs.", group.urn)
-
-
-QUERY_LOGGING = ("log_statement", "log_min_duration_statement")
-
-
+@rule(name="rds-postgres-query-logging", area=SECURITY, resource_types=(RDS_INSTANCE, PARAMETER_GROUP),
+      stack=True,
+      description="PostgreSQL instances use a parameter group that logs queries (log_min_duration_statement "
+                  "or log_statement).",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Keep log_min_duration_statement in the database's parameter group.",
+      anchors=("CKV2_AWS_30",))
 def validate_postgres_query_logging(args, report_violation) -> None:
     """PostgreSQL instances log queries: their parameter group sets log_statement or
     log_min_duration_statement (CKV2_AWS_30)."""
@@ -177,6 +204,87 @@ def validate_postgres_query_logging(args, report_violation) -> None:
 
 # ---- acceptance ---------------------------------------------------------------------------------------
 
+@rule(name="rds-instance-values", area=ACCEPTANCE, resource_types=(RDS_INSTANCE,),
+      description="RDS retention, monitoring, storage, IOPS and throughput, master user, password, database "
+                  "name, Multi-AZ placement, snapshot-identifier and backup/maintenance window values (formats, "
+                  "lengths, no overlap) are ones CreateDBInstance accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (RDS CreateDBInstance API reference).")
+def validate_rds_instance_values(args, report_violation) -> None:
+    if args.resource_type != RDS_INSTANCE:
+        return
+    p = args.props
+    engine = as_str(get(p, "engine"), "")
+    engine = "" if is_unknown(engine) else engine
+
+    def number(key):
+        value = as_int(get(p, key))
+        return None if is_unknown(value) else value
+
+    retention = number("backupRetentionPeriod")
+    if retention is not None and not 0 <= retention <= 35:
+        report_violation(f"backupRetentionPeriod {retention} is outside 0-35 days.", None)
+    interval = number("monitoringInterval")
+    if interval is not None and interval not in MONITORING_INTERVALS:
+        report_violation(f"monitoringInterval {interval} is not one of {MONITORING_INTERVALS}.", None)
+    if interval and get(p, "monitoringRoleArn") in (None, ""):
+        report_violation("monitoringInterval > 0 needs monitoringRoleArn.", None)
+    pi_days = number("performanceInsightsRetentionPeriod")
+    if pi_days is not None and pi_days not in (7, 731) and pi_days % 31 != 0:
+        report_violation(f"performanceInsightsRetentionPeriod {pi_days} is not 7, 731 or a multiple of 31.", None)
+    allocated, maximum = number("allocatedStorage"), number("maxAllocatedStorage")
+    if allocated is not None and maximum and maximum <= allocated:
+        report_violation(f"maxAllocatedStorage {maximum} must be above allocatedStorage {allocated} "
+                         f"(or 0 to turn storage autoscaling off).", None)
+    storage = as_str(get(p, "storageType"), "gp2" if get(p, "iops") is None else "io1")
+    if allocated is not None and storage in ("gp2", "gp3") and not 20 <= allocated <= 65536:
+        report_violation(f"allocatedStorage {allocated} GiB is outside 20-65536 for {storage}.", None)
+    iops = number("iops")
+    if storage in ("io1", "io2") and get(p, "iops") is None:
+        report_violation(f"storageType {storage} needs iops.", None)
+    if storage == "gp2" and iops:
+        report_violation("iops cannot be set with storageType gp2.", None)
+    if get(p, "password") not in (None, "") and as_bool(get(p, "manageMasterUserPassword"), False) is True:
+        report_violation("password and manageMasterUserPassword are mutually exclusive.", None)
+    final = as_str(get(p, "finalSnapshotIdentifier"))
+    if final and not is_unknown(final) and (len(final) > 255 or not _SNAPSHOT_ID.fullmatch(final)):
+        report_violation(f"finalSnapshotIdentifier {final!r} is not a valid snapshot identifier (letter first, "
+                         f"letters, digits, single hyphens, at most 255 characters).", None)
+    # CreateDBInstance AvailabilityZone: not with a Multi-AZ deployment (RDS picks the primary's and
+    # standby's AZs), read 2026-11.
+    if as_bool(get(p, "multiAz"), False) is True and get(p, "availabilityZone") not in (None, ""):
+        report_violation("availabilityZone cannot be set on a Multi-AZ instance (RDS places the primary and "
+                         "the standby).", None)
+    problems = _storage_problems(p, engine, allocated)
+    problems += window_problems("backupWindow", get(p, "backupWindow"), "maintenanceWindow",
+                                get(p, "maintenanceWindow"), *RDS_WINDOW_MINUTES)
+    if not is_read_replica(p) and get(p, "snapshotIdentifier") in (None, ""):
+        problems += _credential_problems(p, engine)
+    for problem in problems:
+        report_violation(problem + ".", None)
+
+
+@rule(name="rds-subnet-group-azs", area=ACCEPTANCE, resource_types=(SUBNET_GROUP,), stack=True,
+      description="RDS DB subnet groups cover at least two AZs.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Pass the private subnets of every AZ (components/data/data.py).")
+def validate_subnet_group_azs(args, report_violation) -> None:
+    """A DB subnet group covers at least two AZs: CreateDBSubnetGroup refuses one that does not
+    (DBSubnetGroupDoesNotCoverEnoughAZs, RDS API reference, read 2026-11), and a Multi-AZ standby needs the
+    second AZ."""
+    resources = list(args.resources)
+    azs_of = stack_azs(resources)
+    for group in of_type(resources, SUBNET_GROUP):
+        azs = count_azs(group, "subnetIds", get(group.props, "subnetIds"), azs_of)
+        if azs.below(2):
+            seen = azs.exact if azs.exact is not None else f"at most {azs.at_most}"
+            report_violation(f"The DB subnet group's {azs.subnets} subnet(s) cover {seen} AZ(s); RDS needs subnets "
+                             f"in at least two AZs.", group.urn)
+
+
+QUERY_LOGGING = ("log_statement", "log_min_duration_statement")
+
+
 def _parameter_group_of(db, resources: list):
     """The aws.rds.ParameterGroup an instance uses: its parameterGroupName dependency, else the name."""
     group = producer(db, "parameterGroupName", PARAMETER_GROUP)
@@ -188,6 +296,11 @@ def _parameter_group_of(db, resources: list):
     return next((g for g in of_type(resources, PARAMETER_GROUP) if as_str(get(g.props, "name")) == name), None)
 
 
+@rule(name="rds-parameter-group-family", area=ACCEPTANCE, resource_types=(RDS_INSTANCE, PARAMETER_GROUP),
+      stack=True,
+      description="An RDS instance's parameter group family matches its engine and major version.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Derive the parameter group family from the engine version (components/data/database.py).")
 def validate_parameter_group_family(args, report_violation) -> None:
     """An instance's parameter group family matches its engine and major version: CreateDBInstance rejects
     a mismatch ("DBParameterGroupFamily ... can't be used for this instance", RDS API reference and user
@@ -304,62 +417,10 @@ def _storage_problems(p, engine: str, allocated) -> list[str]:
 RDS_WINDOW_MINUTES = (30, 30)
 
 
-def validate_rds_instance_values(args, report_violation) -> None:
-    if args.resource_type != RDS_INSTANCE:
-        return
-    p = args.props
-    engine = as_str(get(p, "engine"), "")
-    engine = "" if is_unknown(engine) else engine
-
-    def number(key):
-        value = as_int(get(p, key))
-        return None if is_unknown(value) else value
-
-    retention = number("backupRetentionPeriod")
-    if retention is not None and not 0 <= retention <= 35:
-        report_violation(f"backupRetentionPeriod {retention} is outside 0-35 days.", None)
-    interval = number("monitoringInterval")
-    if interval is not None and interval not in MONITORING_INTERVALS:
-        report_violation(f"monitoringInterval {interval} is not one of {MONITORING_INTERVALS}.", None)
-    if interval and get(p, "monitoringRoleArn") in (None, ""):
-        report_violation("monitoringInterval > 0 needs monitoringRoleArn.", None)
-    pi_days = number("performanceInsightsRetentionPeriod")
-    if pi_days is not None and pi_days not in (7, 731) and pi_days % 31 != 0:
-        report_violation(f"performanceInsightsRetentionPeriod {pi_days} is not 7, 731 or a multiple of 31.", None)
-    allocated, maximum = number("allocatedStorage"), number("maxAllocatedStorage")
-    if allocated is not None and maximum and maximum <= allocated:
-        report_violation(f"maxAllocatedStorage {maximum} must be above allocatedStorage {allocated} "
-                         f"(or 0 to turn storage autoscaling off).", None)
-    storage = as_str(get(p, "storageType"), "gp2" if get(p, "iops") is None else "io1")
-    if allocated is not None and storage in ("gp2", "gp3") and not 20 <= allocated <= 65536:
-        report_violation(f"allocatedStorage {allocated} GiB is outside 20-65536 for {storage}.", None)
-    iops = number("iops")
-    if storage in ("io1", "io2") and get(p, "iops") is None:
-        report_violation(f"storageType {storage} needs iops.", None)
-    if storage == "gp2" and iops:
-        report_violation("iops cannot be set with storageType gp2.", None)
-    if get(p, "password") not in (None, "") and as_bool(get(p, "manageMasterUserPassword"), False) is True:
-        report_violation("password and manageMasterUserPassword are mutually exclusive.", None)
-    final = as_str(get(p, "finalSnapshotIdentifier"))
-    if final and not is_unknown(final) and (len(final) > 255 or not _SNAPSHOT_ID.fullmatch(final)):
-        report_violation(f"finalSnapshotIdentifier {final!r} is not a valid snapshot identifier (letter first, "
-                         f"letters, digits, single hyphens, at most 255 characters).", None)
-    # CreateDBInstance AvailabilityZone: not with a Multi-AZ deployment (RDS picks the primary's and
-    # standby's AZs), read 2026-11.
-    if as_bool(get(p, "multiAz"), False) is True and get(p, "availabilityZone") not in (None, ""):
-        report_violation("availabilityZone cannot be set on a Multi-AZ instance (RDS places the primary and "
-                         "the standby).", None)
-    problems = _storage_problems(p, engine, allocated)
-    problems += window_problems("backupWindow", get(p, "backupWindow"), "maintenanceWindow",
-                                get(p, "maintenanceWindow"), *RDS_WINDOW_MINUTES)
-    if not is_read_replica(p) and get(p, "snapshotIdentifier") in (None, ""):
-        problems += _credential_problems(p, engine)
-    for problem in problems:
-        report_violation(problem + ".", None)
-
-
 # ---- checks of cross-service rules (cross_service.py) ----------------------------------------------------
 
+@check(ENCRYPTION_AT_REST, RDS_INSTANCE,
+       anchors=("AwsSolutions-RDS2", "CKV_AWS_16", "aws-rds-instance-disallow-unencrypted-storage"))
 def instance_storage_encrypted(args, report_violation, opts) -> None:
     if is_read_replica(args.props):
         return  # a replica inherits the source's encryption
@@ -367,6 +428,7 @@ def instance_storage_encrypted(args, report_violation, opts) -> None:
         report_violation("storageEncrypted is not true.", None)
 
 
+@check(ENCRYPTION_IN_TRANSIT, PARAMETER_GROUP, anchors=("CKV2_AWS_69",))
 def postgres_forces_ssl(args, report_violation, opts) -> None:
     p = args.props
     family = as_str(get(p, "family"), "")
@@ -384,11 +446,15 @@ def postgres_forces_ssl(args, report_violation, opts) -> None:
         report_violation(f"{family} does not force SSL by default; set rds.force_ssl=1.", None)
 
 
+@check(NO_PUBLIC_STATEFUL, RDS_INSTANCE, anchors=("CKV_AWS_17", "aws-rds-instance-disallow-public-access"))
 def instance_not_public(args, report_violation, opts) -> None:
     if as_bool(get(args.props, "publiclyAccessible"), False) is True:
         report_violation("publiclyAccessible is true on a database.", None)
 
 
+@check(STATEFUL_PROTECTION, RDS_INSTANCE,
+       anchors=("AwsSolutions-RDS10", "AwsSolutions-RDS13", "CKV_AWS_133", "CKV_AWS_293",
+                "aws-rds-instance-configure-backup-retention", "aws-rds-instance-enable-backup-retention"))
 def instance_keeps_backups(args, report_violation, opts) -> None:
     """stateful-resource-protection, RDS part: retention, final snapshot, deletion protection."""
     p = args.props
@@ -413,114 +479,20 @@ def instance_keeps_backups(args, report_violation, opts) -> None:
             report_violation("skipFinalSnapshot is true: deleting the database loses its data.", None)
 
 
-SHARED_CHECKS = {
-    "encryption-at-rest": {RDS_INSTANCE: instance_storage_encrypted},
-    "encryption-in-transit": {PARAMETER_GROUP: postgres_forces_ssl},
-    "no-public-stateful-resources": {RDS_INSTANCE: instance_not_public},
-    "stateful-resource-protection": {RDS_INSTANCE: instance_keeps_backups},
-}
-
 # CreateDBInstance DBInstanceIdentifier: 63; CreateDBParameterGroup name: 255; both lower-case
 # identifiers (RDS API reference, read 2026-11).
-PHYSICAL_NAMES = {
-    RDS_INSTANCE: NameRule("identifier", 63, lowercase=True, pattern=LOWER_ID),
-    PARAMETER_GROUP: NameRule("name", 255, lowercase=True, pattern=LOWER_ID),
-}
+physical_names(NameRule("identifier", 63, lowercase=True, pattern=LOWER_ID), RDS_INSTANCE)
+physical_names(NameRule("name", 255, lowercase=True, pattern=LOWER_ID), PARAMETER_GROUP)
 
 
-RULES = [
-    Rule(name="rds-multi-az", area=AVAILABILITY, resource_types=(RDS_INSTANCE,),
-         description="RDS instances (except read replicas) run Multi-AZ.",
-         validate=validate_rds_multi_az, level=ADVISORY, severity=Severity.HIGH,
-         remediation="Set multiAz=true on the instance (settings multiAz.database).",
-         anchors=("AwsSolutions-RDS3", "CKV_AWS_157")),
-    Rule(name="allowed-rds-instance-classes", area=SIZING, resource_types=(RDS_INSTANCE,),
-         description="RDS instance classes come from the stack's allow-list.",
-         validate=validate_rds_instance_class, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation=allow_list_fix("database.instanceClass"), config=CLASS_CONFIG),
-    Rule(name="rds-storage-limits", area=SIZING, resource_types=(RDS_INSTANCE,),
-         description="RDS allocatedStorage and maxAllocatedStorage stay under the ceiling.",
-         validate=validate_rds_storage_limits, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Lower database.allocatedStorageGb/maxAllocatedStorageGb or raise maxStorageGb.",
-         config=STORAGE_CONFIG),
-    Rule(name="rds-instance-values", area=ACCEPTANCE, resource_types=(RDS_INSTANCE,),
-         description="RDS retention, monitoring, storage, IOPS and throughput, master user, password, database "
-                     "name, Multi-AZ placement, snapshot-identifier and backup/maintenance window values (formats, "
-                     "lengths, no overlap) are ones CreateDBInstance accepts.",
-         validate=validate_rds_instance_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (RDS CreateDBInstance API reference)."),
-    Rule(name="rds-subnet-group-azs", area=ACCEPTANCE, resource_types=(SUBNET_GROUP,), stack=True,
-         description="RDS DB subnet groups cover at least two AZs.",
-         validate=validate_subnet_group_azs, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Pass the private subnets of every AZ (components/data/data.py)."),
-    Rule(name="rds-parameter-group-family", area=ACCEPTANCE, resource_types=(RDS_INSTANCE, PARAMETER_GROUP),
-         stack=True,
-         description="An RDS instance's parameter group family matches its engine and major version.",
-         validate=validate_parameter_group_family, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Derive the parameter group family from the engine version (components/data/database.py)."),
-    Rule(name="rds-observability", area=SECURITY, resource_types=(RDS_INSTANCE,),
-         description="RDS instances export their logs to CloudWatch and have Performance Insights on.",
-         validate=validate_rds_observability, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set enabledCloudwatchLogsExports=['postgresql', 'upgrade'] and "
-                     "performanceInsightsEnabled=true.",
-         anchors=("CKV_AWS_129", "CKV_AWS_353", "aws-rds-instance-enable-performance-insights")),
-    Rule(name="rds-maintenance", area=SECURITY, resource_types=(RDS_INSTANCE,),
-         description="RDS instances take minor upgrades, use a current CA certificate and copy tags to snapshots.",
-         validate=validate_rds_maintenance, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set autoMinorVersionUpgrade=true, caCertIdentifier=rds-ca-rsa2048-g1, "
-                     "copyTagsToSnapshot=true.",
-         anchors=("CKV_AWS_226", "CKV_AWS_211", "CKV2_AWS_60")),
-    Rule(name="rds-in-vpc", area=SECURITY, resource_types=(RDS_INSTANCE,),
-         description="RDS instances use the platform's DB subnet group and their own security groups.",
-         validate=validate_rds_in_vpc, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Pass dbSubnetGroupName (private subnets) and vpcSecurityGroupIds "
-                     "(components/data/database.py)."),
-    Rule(name="rds-managed-master-password", area=SECURITY, resource_types=(RDS_INSTANCE,),
-         description="RDS instances keep their master password in Secrets Manager (manageMasterUserPassword), "
-                     "never in the program.",
-         validate=validate_rds_managed_password, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Set manageMasterUserPassword=true and remove password (components/data/database.py)."),
-    Rule(name="rds-postgres-query-logging", area=SECURITY, resource_types=(RDS_INSTANCE, PARAMETER_GROUP),
-         stack=True,
-         description="PostgreSQL instances use a parameter group that logs queries (log_min_duration_statement "
-                     "or log_statement).",
-         validate=validate_postgres_query_logging, level=MANDATORY, severity=Severity.LOW,
-         remediation="Keep log_min_duration_statement in the database's parameter group.",
-         anchors=("CKV2_AWS_30",)),
-]
-
-# Public checks on Amazon RDS and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='Amazon RDS',
     resource_types=(
         'aws:rds/instance:Instance',
         'aws:rds/parameterGroup:ParameterGroup',
         'aws:rds/subnetGroup:SubnetGroup',
     ),
-    covered={
-        'AwsSolutions-RDS3': ('rds-multi-az',),
-        'CKV_AWS_157': ('rds-multi-az',),
-        'AwsSolutions-RDS2': ('encryption-at-rest',),
-        'CKV_AWS_16': ('encryption-at-rest',),
-        'aws-rds-instance-disallow-unencrypted-storage': ('encryption-at-rest',),
-        'CKV_AWS_17': ('no-public-stateful-resources',),
-        'aws-rds-instance-disallow-public-access': ('no-public-stateful-resources',),
-        'AwsSolutions-RDS10': ('stateful-resource-protection',),
-        'AwsSolutions-RDS13': ('stateful-resource-protection',),
-        'CKV_AWS_133': ('stateful-resource-protection',),
-        'CKV_AWS_293': ('stateful-resource-protection',),
-        'aws-rds-instance-configure-backup-retention': ('stateful-resource-protection',),
-        'aws-rds-instance-enable-backup-retention': ('stateful-resource-protection',),
-        'CKV2_AWS_69': ('encryption-in-transit',),
-        'AwsSolutions-RDS8': ('no-open-ingress',),
-        'CKV_AWS_129': ('rds-observability',),
-        'CKV_AWS_353': ('rds-observability',),
-        'aws-rds-instance-enable-performance-insights': ('rds-observability',),
-        'CKV_AWS_226': ('rds-maintenance',),
-        'CKV_AWS_211': ('rds-maintenance',),
-        'CKV2_AWS_60': ('rds-maintenance',),
-        'CKV2_AWS_30': ('rds-postgres-query-logging',),
-    },
     not_applicable={
         'AwsSolutions-RDS6': "Aurora only: the platform runs RDS for PostgreSQL instances, not Aurora clusters.",
         'AwsSolutions-RDS14': "Aurora MySQL only (Backtrack); the platform runs RDS for PostgreSQL.",

@@ -6,8 +6,8 @@ import ipaddress
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.props import as_int, as_list, as_str, get, is_unknown
 from ..support.report import report_problems
 
@@ -55,6 +55,11 @@ def _record_problems(p) -> list[str]:
     return out
 
 
+@rule(name="route53-record-constraints", area=ACCEPTANCE, resource_types=(RECORD,),
+      description="Records ChangeResourceRecordSets accepts: a known type, alias XOR records with ttl, alias "
+                  "name/zone/evaluateTargetHealth, addresses of the record's IP version.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the record (components/edge).")
 def validate_record_constraints(args, report_violation) -> None:
     if args.resource_type != RECORD:
         return
@@ -65,6 +70,11 @@ def _from_stack(record, prop: str) -> bool:
     return bool((getattr(record, "property_dependencies", None) or {}).get(prop))
 
 
+@rule(name="route53-no-dangling-records", area=SECURITY, resource_types=(RECORD,), stack=True,
+      description="A/AAAA/CNAME records point at resources of this stack (no dangling DNS).",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Build the record's alias or value from the target resource's outputs.",
+      anchors=("CKV2_AWS_23",))
 def validate_no_dangling_records(args, report_violation) -> None:
     """A, AAAA and CNAME records point at something this stack creates (no dangling DNS a third party could
     claim): their alias or value comes from a resource of the stack."""
@@ -79,25 +89,11 @@ def validate_no_dangling_records(args, report_violation) -> None:
                              f"resource of this stack: it dangles once that target is gone.", r.urn)
 
 
-RULES = [
-    Rule(name="route53-record-constraints", area=ACCEPTANCE, resource_types=(RECORD,),
-         description="Records ChangeResourceRecordSets accepts: a known type, alias XOR records with ttl, alias "
-                     "name/zone/evaluateTargetHealth, addresses of the record's IP version.",
-         validate=validate_record_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the record (components/edge)."),
-    Rule(name="route53-no-dangling-records", area=SECURITY, resource_types=(RECORD,), stack=True,
-         description="A/AAAA/CNAME records point at resources of this stack (no dangling DNS).",
-         validate=validate_no_dangling_records, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Build the record's alias or value from the target resource's outputs.",
-         anchors=("CKV2_AWS_23",)),
-]
-
-# Public checks on Route 53 and what the pack does with each (baseline.py; docs/policies.md).  Records exist
-# when a domain is configured; the hosted zone itself is the user's, not created here.
-BASELINE = Baseline(
+# Records exist when a domain is configured; the hosted zone itself is the user's, not created here.
+baseline(
+    __name__,
     service="Amazon Route 53",
     resource_types=(RECORD,),
-    covered={"CKV2_AWS_23": ("route53-no-dangling-records",)},
     not_applicable={
         "CKV2_AWS_38": "Judges DNSSEC of a hosted zone; the program creates no zone (edge.hostedZoneId is the "
                        "user's).",

@@ -11,8 +11,8 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.graph import producers
 from ..support.policy_documents import statements
 from ..support.props import (AUTONAME_SUFFIX_LENGTH, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json,
@@ -28,6 +28,12 @@ S3_PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
 S3_BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 
 
+@rule(name="s3-no-public-access", area=SECURITY, resource_types=(*PUBLIC_ACCESS_BLOCK_TYPES, *ACL_TYPES),
+      description="S3 buckets are not public (ACLs, public access block).",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Turn all four public-access-block flags on and use private ACLs.",
+      anchors=("AwsSolutions-S2", "CKV_AWS_20", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56",
+               "CKV_AWS_57", "CKV2_AWS_43", "aws-s3-bucket-disallow-public-read"))
 def validate_s3_no_public_access(args, report_violation) -> None:
     t, p = args.resource_type, args.props
     if t in PUBLIC_ACCESS_BLOCK_TYPES:
@@ -83,6 +89,16 @@ def denies_insecure_transport(doc) -> bool:
 
 # ---- security (stack: every bucket and its companion resources) --------------------------------------
 
+@rule(name="s3-bucket-baseline", area=SECURITY, resource_types=(*BUCKET_TYPES, *COMPANION_TYPES), stack=True,
+      description="Every bucket has a public access block, an encryption configuration, ACLs disabled "
+                  "(BucketOwnerEnforced), a bucket policy that denies requests without TLS, and a lifecycle "
+                  "configuration that aborts incomplete multipart uploads.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Create the BucketPublicAccessBlock, BucketServerSideEncryptionConfiguration, "
+                  "BucketOwnershipControls, a DenyInsecureTransport BucketPolicy and a BucketLifecycleConfiguration "
+                  "with every bucket.",
+      anchors=("AwsSolutions-S3", "AwsSolutions-S10", "CKV_AWS_19", "CKV_AWS_379", "CKV2_AWS_6", "CKV2_AWS_61",
+               "CKV2_AWS_65", "CKV_AWS_300", "aws-s3-bucket-server-side-encryption"))
 def validate_bucket_baseline(args, report_violation) -> None:
     """Every bucket has a public access block, an encryption configuration, ACLs disabled
     (BucketOwnerEnforced), a TLS-only bucket policy and a lifecycle configuration that aborts incomplete
@@ -117,6 +133,11 @@ def validate_bucket_baseline(args, report_violation) -> None:
                              f"(their parts are billed forever).", bucket.urn)
 
 
+@rule(name="s3-bucket-policy-no-public-allow", area=SECURITY, resource_types=(BUCKET_POLICY,),
+      description="Bucket policies allow nobody as Principal * without a condition and do not lock everyone out.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Name the principals (services, accounts) that may act on the bucket.",
+      anchors=("CKV_AWS_70", "CKV_AWS_93"))
 def validate_bucket_policy(args, report_violation) -> None:
     if args.resource_type != BUCKET_POLICY:
         return
@@ -203,6 +224,13 @@ def _foreign_resources(doc: dict, bucket) -> list[str]:
     return out
 
 
+@rule(name="s3-constraints", area=ACCEPTANCE, resource_types=(*BUCKET_TYPES, LIFECYCLE, SSE, OWNERSHIP,
+                                                              BUCKET_POLICY),
+      description="S3 inputs AWS accepts: bucket names (3-63, lower case, no reserved forms), lifecycle rules "
+                  "(unique ids, an action each, days >= 1, filter XOR prefix), SSE algorithms, ownership "
+                  "values, a policy document with statements.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Use a lower-case logical name or explicit bucket name; fix the lifecycle rules.")
 def validate_s3_constraints(args, report_violation) -> None:
     t, p, out = args.resource_type, args.props, []
     if t in BUCKET_TYPES:
@@ -234,39 +262,8 @@ def validate_s3_constraints(args, report_violation) -> None:
     report_problems(report_violation, out)
 
 
-RULES = [
-    Rule(name="s3-no-public-access", area=SECURITY, resource_types=(*PUBLIC_ACCESS_BLOCK_TYPES, *ACL_TYPES),
-         description="S3 buckets are not public (ACLs, public access block).",
-         validate=validate_s3_no_public_access, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Turn all four public-access-block flags on and use private ACLs.",
-         anchors=("AwsSolutions-S2", "CKV_AWS_20", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56",
-                  "CKV_AWS_57", "CKV2_AWS_43", "aws-s3-bucket-disallow-public-read")),
-    Rule(name="s3-bucket-baseline", area=SECURITY, resource_types=(*BUCKET_TYPES, *COMPANION_TYPES), stack=True,
-         description="Every bucket has a public access block, an encryption configuration, ACLs disabled "
-                     "(BucketOwnerEnforced), a bucket policy that denies requests without TLS, and a lifecycle "
-                     "configuration that aborts incomplete multipart uploads.",
-         validate=validate_bucket_baseline, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create the BucketPublicAccessBlock, BucketServerSideEncryptionConfiguration, "
-                     "BucketOwnershipControls, a DenyInsecureTransport BucketPolicy and a BucketLifecycleConfiguration "
-                     "with every bucket.",
-         anchors=("AwsSolutions-S3", "AwsSolutions-S10", "CKV_AWS_19", "CKV_AWS_379", "CKV2_AWS_6", "CKV2_AWS_61",
-                  "CKV2_AWS_65", "CKV_AWS_300", "aws-s3-bucket-server-side-encryption")),
-    Rule(name="s3-bucket-policy-no-public-allow", area=SECURITY, resource_types=(BUCKET_POLICY,),
-         description="Bucket policies allow nobody as Principal * without a condition and do not lock everyone out.",
-         validate=validate_bucket_policy, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Name the principals (services, accounts) that may act on the bucket.",
-         anchors=("CKV_AWS_70", "CKV_AWS_93")),
-    Rule(name="s3-constraints", area=ACCEPTANCE, resource_types=(*BUCKET_TYPES, LIFECYCLE, SSE, OWNERSHIP,
-                                                                 BUCKET_POLICY),
-         description="S3 inputs AWS accepts: bucket names (3-63, lower case, no reserved forms), lifecycle rules "
-                     "(unique ids, an action each, days >= 1, filter XOR prefix), SSE algorithms, ownership "
-                     "values, a policy document with statements.",
-         validate=validate_s3_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Use a lower-case logical name or explicit bucket name; fix the lifecycle rules."),
-]
-
-# Public checks on Amazon S3 and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="Amazon S3",
     resource_types=(
         "aws:s3/bucket:Bucket",
@@ -276,28 +273,6 @@ BASELINE = Baseline(
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     ),
-    covered={
-        "AwsSolutions-S2": ("s3-no-public-access",),
-        "CKV_AWS_20": ("s3-no-public-access",),
-        "CKV_AWS_53": ("s3-no-public-access",),
-        "CKV_AWS_54": ("s3-no-public-access",),
-        "CKV_AWS_55": ("s3-no-public-access",),
-        "CKV_AWS_56": ("s3-no-public-access",),
-        "CKV_AWS_57": ("s3-no-public-access",),
-        "aws-s3-bucket-disallow-public-read": ("s3-no-public-access",),
-        "AwsSolutions-S10": ("s3-bucket-baseline",),
-        "CKV2_AWS_6": ("s3-bucket-baseline",),
-        "CKV2_AWS_61": ("s3-bucket-baseline",),
-        "CKV_AWS_300": ("s3-bucket-baseline",),
-        "CKV_AWS_379": ("s3-bucket-baseline",),
-        "CKV_AWS_19": ("s3-bucket-baseline",),
-        "AwsSolutions-S3": ("s3-bucket-baseline",),
-        "aws-s3-bucket-server-side-encryption": ("s3-bucket-baseline",),
-        "CKV2_AWS_65": ("s3-bucket-baseline",),
-        "CKV2_AWS_43": ("s3-no-public-access",),
-        "CKV_AWS_70": ("s3-bucket-policy-no-public-allow",),
-        "CKV_AWS_93": ("s3-bucket-policy-no-public-allow",),
-    },
     not_applicable={
         "AwsSolutions-S1": "Server access logs: one bucket holds the ALB's access logs (logging it would log the "
                            "logger), the other pipeline artifacts rebuilt per commit; CloudTrail records API access.",

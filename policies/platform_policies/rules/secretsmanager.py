@@ -6,12 +6,12 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.graph import of_type, producer
-from ..support.naming import NameRule
 from ..support.options import options
 from ..support.props import as_int, as_mapping, as_str, get, is_unknown, parse_json
+from .cross_service import NameRule, physical_names
 
 SECRET = "aws:secretsmanager/secret:Secret"
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
@@ -26,6 +26,13 @@ ROTATION_CONFIG = {
 }
 
 
+@rule(name="secret-rotation", area=SECURITY, resource_types=(SECRET, SECRET_ROTATION), stack=True,
+      description="Every secret rotates automatically (within maxRotationDays) or carries a tag saying how it "
+                  "is rotated.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Add aws.secretsmanager.SecretRotation, or tag the secret rotation=<how> (generated "
+                  "credentials: rotation by raising their generation).", config=ROTATION_CONFIG,
+      anchors=("AwsSolutions-SMG4", "CKV2_AWS_57", "CKV_AWS_304"))
 def validate_secret_rotation(args, report_violation) -> None:
     """Every secret rotates automatically within maxRotationDays (SMG4, CKV2_AWS_57, CKV_AWS_304) or says in
     a tag how it is rotated instead (e.g. the platform's generation-based rotation)."""
@@ -50,6 +57,10 @@ def validate_secret_rotation(args, report_violation) -> None:
                              f"'{opts['reasonTagKey']}' tag saying how it is rotated.", secret.urn)
 
 
+@rule(name="secret-description", area=SECURITY, resource_types=(SECRET,),
+      description="Secrets describe what they hold.",
+      level=MANDATORY, severity=Severity.LOW,
+      remediation="Set description on the secret.", anchors=("aws-secretsmanager-secret-missing-description",))
 def validate_secret_description(args, report_violation) -> None:
     if args.resource_type != SECRET:
         return
@@ -58,6 +69,11 @@ def validate_secret_description(args, report_violation) -> None:
         report_violation("The secret has no description of what it holds and who reads it.", None)
 
 
+@rule(name="secret-values", area=ACCEPTANCE, resource_types=(SECRET, SECRET_VERSION, SECRET_ROTATION),
+      description="Secrets Manager recovery windows, descriptions, rotation intervals and exclusive inputs are "
+                  "values the API accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (Secrets Manager API reference).")
 def validate_secret_values(args, report_violation) -> None:
     """Secrets Manager API reference (read 2026-11): DeleteSecret RecoveryWindowInDays 7-30 (0 forces deletion
     without recovery, allowed only through ForceDeleteWithoutRecovery); Description up to 2048 characters;
@@ -90,6 +106,11 @@ def _public(st: dict) -> bool:
     return "*" in (aws if isinstance(aws, list) else [aws])
 
 
+@rule(name="secret-resource-policy", area=SECURITY, resource_types=(SECRET, SECRET_POLICY),
+      description="Secret resource policies grant no '*' principal without a condition.",
+      level=MANDATORY, severity=Severity.CRITICAL,
+      remediation="Name the roles that read the secret; identity policies on the services' roles are enough "
+                  "within the account.")
 def validate_secret_policy(args, report_violation) -> None:
     """A secret's resource policy grants no '*' principal without a condition: anyone in any account could read
     the secret (Secrets Manager user guide, "Block public access": PutResourcePolicy's BlockPublicPolicy exists
@@ -108,46 +129,17 @@ def validate_secret_policy(args, report_violation) -> None:
 
 # CreateSecret Name: 512 characters, ASCII letters, digits and /_+=.@- (Secrets Manager API reference, read
 # 2026-11): a space is refused.
-PHYSICAL_NAMES = {SECRET: NameRule("name", 512, pattern=re.compile(r"[A-Za-z0-9/_+=.@-]+"))}
+physical_names(NameRule("name", 512, pattern=re.compile(r"[A-Za-z0-9/_+=.@-]+")), SECRET)
 
-RULES = [
-    Rule(name="secret-rotation", area=SECURITY, resource_types=(SECRET, SECRET_ROTATION), stack=True,
-         description="Every secret rotates automatically (within maxRotationDays) or carries a tag saying how it "
-                     "is rotated.",
-         validate=validate_secret_rotation, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Add aws.secretsmanager.SecretRotation, or tag the secret rotation=<how> (generated "
-                     "credentials: rotation by raising their generation).", config=ROTATION_CONFIG,
-         anchors=("AwsSolutions-SMG4", "CKV2_AWS_57", "CKV_AWS_304")),
-    Rule(name="secret-description", area=SECURITY, resource_types=(SECRET,),
-         description="Secrets describe what they hold.",
-         validate=validate_secret_description, level=MANDATORY, severity=Severity.LOW,
-         remediation="Set description on the secret.", anchors=("aws-secretsmanager-secret-missing-description",)),
-    Rule(name="secret-resource-policy", area=SECURITY, resource_types=(SECRET, SECRET_POLICY),
-         description="Secret resource policies grant no '*' principal without a condition.",
-         validate=validate_secret_policy, level=MANDATORY, severity=Severity.CRITICAL,
-         remediation="Name the roles that read the secret; identity policies on the services' roles are enough "
-                     "within the account."),
-    Rule(name="secret-values", area=ACCEPTANCE, resource_types=(SECRET, SECRET_VERSION, SECRET_ROTATION),
-         description="Secrets Manager recovery windows, descriptions, rotation intervals and exclusive inputs are "
-                     "values the API accepts.",
-         validate=validate_secret_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (Secrets Manager API reference)."),
-]
 
-# Public checks on AWS Secrets Manager and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='AWS Secrets Manager',
     resource_types=(
         'aws:secretsmanager/secret:Secret',
         'aws:secretsmanager/secretVersion:SecretVersion',
         'aws:secretsmanager/secretPolicy:SecretPolicy',
     ),
-    covered={
-        'AwsSolutions-SMG4': ('secret-rotation',),
-        'CKV2_AWS_57': ('secret-rotation',),
-        'CKV_AWS_304': ('secret-rotation',),
-        'aws-secretsmanager-secret-missing-description': ('secret-description',),
-    },
     not_applicable={
         'CKV_AWS_149': "The secrets are read only by this account's task execution roles; the AWS managed key "
                        "aws/secretsmanager encrypts them, and no cross-account access needs a customer managed key.",

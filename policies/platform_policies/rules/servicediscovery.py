@@ -6,8 +6,8 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, rule
 from ..support.props import as_str, get
 
 HTTP_NAMESPACE = "aws:servicediscovery/httpNamespace:HttpNamespace"
@@ -18,6 +18,11 @@ PRIVATE_DNS_NAMESPACE = "aws:servicediscovery/privateDnsNamespace:PrivateDnsName
 _NAME = re.compile(r"[!-~]{1,1024}")
 
 
+@rule(name="servicediscovery-namespace-constraints", area=ACCEPTANCE,
+      resource_types=(HTTP_NAMESPACE, PRIVATE_DNS_NAMESPACE),
+      description="Cloud Map namespaces CreateHttpNamespace accepts (name characters and lengths).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the namespace name (components/compute/compute.py).")
 def validate_namespace_constraints(args, report_violation) -> None:
     if args.resource_type not in (HTTP_NAMESPACE, PRIVATE_DNS_NAMESPACE):
         return
@@ -28,14 +33,5 @@ def validate_namespace_constraints(args, report_violation) -> None:
         report_violation("The namespace description is longer than 1024 characters.", None)
 
 
-RULES = [
-    Rule(name="servicediscovery-namespace-constraints", area=ACCEPTANCE,
-         resource_types=(HTTP_NAMESPACE, PRIVATE_DNS_NAMESPACE),
-         description="Cloud Map namespaces CreateHttpNamespace accepts (name characters and lengths).",
-         validate=validate_namespace_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the namespace name (components/compute/compute.py)."),
-]
-
-# Public checks on AWS Cloud Map (baseline.py; docs/policies.md).  cdk-nag AwsSolutions, Checkov and
-# compliance-policies have no check on namespaces (read 2026-11): nothing to map.
-BASELINE = Baseline(service="AWS Cloud Map", resource_types=(HTTP_NAMESPACE,))
+# cdk-nag AwsSolutions, Checkov and compliance-policies have no check on namespaces (read 2026-11).
+baseline(__name__, service="AWS Cloud Map", resource_types=(HTTP_NAMESPACE,))

@@ -6,17 +6,22 @@ import re
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
-from ..support.naming import NameRule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.policy_documents import statements
 from ..support.props import as_bool, as_str, get, is_unknown, parse_json
+from .cross_service import NameRule, physical_names
 
 TOPIC = "aws:sns/topic:Topic"
 TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 
 
+@rule(name="sns-topic-encryption", area=SECURITY, resource_types=(TOPIC,),
+      description="SNS topics encrypt messages at rest with KMS.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Set kmsMasterKeyId (components/observability: the alarm topic key).",
+      anchors=("AwsSolutions-SNS2", "CKV_AWS_26"))
 def validate_topic_encryption(args, report_violation) -> None:
     if args.resource_type != TOPIC:
         return
@@ -42,6 +47,11 @@ def _account(value: str) -> str:
     return parts[4] if value.startswith("arn:") and len(parts) > 4 else ""
 
 
+@rule(name="sns-topic-policy", area=SECURITY, resource_types=(TOPIC_POLICY,),
+      description="SNS topic policies are not public, grant no other account and require TLS for publishing.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Grant this account and named services only; add a Deny for aws:SecureTransport=false.",
+      anchors=("AwsSolutions-SNS3", "CKV_AWS_169", "CKV_AWS_385"))
 def validate_topic_policy(args, report_violation) -> None:
     """Topic policies: no public access (CKV_AWS_169), no other account (CKV_AWS_385), publishers must use
     TLS (AwsSolutions-SNS3: a Deny on aws:SecureTransport=false)."""
@@ -80,6 +90,10 @@ _ENDPOINTS = {"email": re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "email-json": re
               "firehose": re.compile(r"arn:aws[a-z-]*:firehose:\S+"), "sms": re.compile(r"\+?[0-9]{6,15}")}
 
 
+@rule(name="sns-values", area=ACCEPTANCE, resource_types=(TOPIC, SUBSCRIPTION),
+      description="SNS subscription protocols and endpoints, FIFO names and topic keys are values SNS accepts.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the value named in the message (SNS Subscribe / CreateTopic API reference).")
 def validate_sns_values(args, report_violation) -> None:
     t, p = args.resource_type, args.props
     if t == SUBSCRIPTION:
@@ -104,38 +118,15 @@ def validate_sns_values(args, report_violation) -> None:
 
 
 # CreateTopic Name: 256 characters, ".fifo" suffix for FIFO topics (SNS API reference, read 2026-11).
-PHYSICAL_NAMES = {TOPIC: NameRule("name", 256, pattern=re.compile(r"[A-Za-z0-9_-]+(\.fifo)?"))}
+physical_names(NameRule("name", 256, pattern=re.compile(r"[A-Za-z0-9_-]+(\.fifo)?")), TOPIC)
 
-RULES = [
-    Rule(name="sns-topic-encryption", area=SECURITY, resource_types=(TOPIC,),
-         description="SNS topics encrypt messages at rest with KMS.",
-         validate=validate_topic_encryption, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Set kmsMasterKeyId (components/observability: the alarm topic key).",
-         anchors=("AwsSolutions-SNS2", "CKV_AWS_26")),
-    Rule(name="sns-topic-policy", area=SECURITY, resource_types=(TOPIC_POLICY,),
-         description="SNS topic policies are not public, grant no other account and require TLS for publishing.",
-         validate=validate_topic_policy, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Grant this account and named services only; add a Deny for aws:SecureTransport=false.",
-         anchors=("AwsSolutions-SNS3", "CKV_AWS_169", "CKV_AWS_385")),
-    Rule(name="sns-values", area=ACCEPTANCE, resource_types=(TOPIC, SUBSCRIPTION),
-         description="SNS subscription protocols and endpoints, FIFO names and topic keys are values SNS accepts.",
-         validate=validate_sns_values, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the value named in the message (SNS Subscribe / CreateTopic API reference)."),
-]
 
-# Public checks on Amazon SNS and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service='Amazon SNS',
     resource_types=(
         'aws:sns/topic:Topic',
         'aws:sns/topicPolicy:TopicPolicy',
         'aws:sns/topicSubscription:TopicSubscription',
     ),
-    covered={
-        'AwsSolutions-SNS2': ('sns-topic-encryption',),
-        'CKV_AWS_26': ('sns-topic-encryption',),
-        'AwsSolutions-SNS3': ('sns-topic-policy',),
-        'CKV_AWS_169': ('sns-topic-policy',),
-        'CKV_AWS_385': ('sns-topic-policy',),
-    },
 )

@@ -8,19 +8,23 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..baseline import Baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, Rule
+from ..baseline import baseline
+from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
 from ..support.graph import producers, region_of
-from ..support.naming import NameRule
 from ..support.options import integer, options
 from ..support.props import (UNKNOWN, arn_region, as_bool, as_int, as_list, as_str, get, is_unknown, plain,
                              provider_region)
 from ..support.report import report_problems
 from .cloudfront import GLOBAL_REGION
+from .cross_service import NameRule, physical_names
 
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 
 
+@rule(name="wafv2-cloudfront-scope-region", area=ACCEPTANCE, resource_types=(WEB_ACL,),
+      description="A CLOUDFRONT-scope WAFv2 web ACL is created in us-east-1.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Create the web ACL with a provider whose region is us-east-1.")
 def validate_wafv2_cloudfront_region(args, report_violation) -> None:
     if args.resource_type != WEB_ACL:
         return
@@ -80,6 +84,15 @@ def public_entries(resources: list) -> list:
     return out
 
 
+@rule(name="waf-on-public-entry", area=SECURITY, resource_types=(*LB_TYPES, STAGE, DISTRIBUTION, ASSOCIATION),
+      stack=True,
+      description="Every public entry - internet-facing ALB, non-private REST API stage, CloudFront "
+                  "distribution - is protected by an AWS WAF web ACL.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Associate the regional web ACL (WebAclAssociation) or set the distribution's webAclId.",
+      anchors={STAGE: ("AwsSolutions-APIG3", "CKV2_AWS_29"), LB_TYPES[0]: ("CKV2_AWS_28",),
+               DISTRIBUTION: ("AwsSolutions-CFR2", "CKV_AWS_68",
+                              "aws-cloudfront-distribution-disallow-distribution-without-waf-acl")})
 def validate_waf_on_public_entry(args, report_violation) -> None:
     resources = list(args.resources)
     associations = [r for r in resources if r.resource_type == ASSOCIATION]
@@ -96,125 +109,7 @@ def validate_waf_on_public_entry(args, report_violation) -> None:
                              f"behind AWS WAF.", entry.urn)
 
 
-def validate_waf_scope_matches_target(args, report_violation) -> None:
-    """A CLOUDFRONT web ACL only protects distributions, a REGIONAL one only regional resources."""
-    resources = list(args.resources)
-    for r in resources:
-        if r.resource_type == ASSOCIATION:
-            acls = [d for d in producers(r, "webAclArn") if d.resource_type == WEB_ACL]
-            if acls and as_str(get(acls[0].props, "scope")) == "CLOUDFRONT":
-                report_violation(f"{r.name} associates CLOUDFRONT-scope web ACL {acls[0].name} with a regional "
-                                 f"resource; use a REGIONAL web ACL (CloudFront takes its ACL via webAclId).", r.urn)
-            targets = producers(r, "resourceArn")
-            if any(t.resource_type == DISTRIBUTION for t in targets):
-                report_violation(f"{r.name} associates a CloudFront distribution; set the distribution's webAclId "
-                                 f"instead (AssociateWebACL does not take distributions).", r.urn)
-        elif r.resource_type == DISTRIBUTION:
-            acls = [d for d in producers(r, "webAclId") if d.resource_type == WEB_ACL]
-            if acls and as_str(get(acls[0].props, "scope")) == "REGIONAL":
-                report_violation(f"Distribution {r.name} uses REGIONAL web ACL {acls[0].name}; CloudFront needs a "
-                                 f"CLOUDFRONT-scope web ACL.", r.urn)
-
-
-def validate_waf_logging(args, report_violation) -> None:
-    resources = list(args.resources)
-    configs = [r for r in resources if r.resource_type == LOGGING]
-    for acl in resources:
-        if acl.resource_type == WEB_ACL and not any(_points_at(c, "resourceArn", acl) for c in configs):
-            report_violation(f"Web ACL {acl.name} has no WebAclLoggingConfiguration: blocked and allowed requests "
-                             f"leave no trace.", acl.urn)
-
-
-# WAF logs only go to destinations named aws-waf-logs-* (WAF developer guide, "Logging destinations",
-# and PutLoggingConfiguration, read 2026-11); one destination per web ACL.
-WAF_LOG_PREFIX = "aws-waf-logs-"
-
-
-def _destination_name(arn: str) -> str:
-    if ":log-group:" in arn:
-        return arn.split(":log-group:", 1)[1].split(":", 1)[0]
-    if arn.startswith("arn:") and ":s3:::" in arn:
-        return arn.split(":::", 1)[1].split("/", 1)[0]
-    return arn.rsplit("/", 1)[-1]
-
-
-def _acl_region(acl) -> Any:
-    """Region of a web ACL: us-east-1 for CLOUDFRONT scope, else where its provider creates it (None if unsaid)."""
-    if as_str(get(acl.props, "scope")) == "CLOUDFRONT":
-        return GLOBAL_REGION
-    return region_of(acl)
-
-
-def _destination_regions(config) -> set:
-    """Regions of a logging configuration's destinations: where the log groups/buckets/streams it was built
-    from are created, else the region in the destination ARN."""
-    made = {region_of(d) for d in producers(config, "logDestinationConfigs")}
-    regions = {m for m in made if isinstance(m, str) and m}
-    if regions:
-        return regions
-    destinations = as_list(get(config.props, "logDestinationConfigs"))
-    if is_unknown(destinations):
-        return set()
-    return {arn_region(d) for d in destinations if isinstance(d, str) and arn_region(d)}
-
-
-def validate_waf_logging_destination(args, report_violation) -> None:
-    for r in args.resources:
-        if r.resource_type != LOGGING:
-            continue
-        # The destination lives in the web ACL's region - us-east-1 for a CLOUDFRONT-scope ACL (WAF developer
-        # guide, "Sending web ACL traffic logs to an Amazon CloudWatch Logs log group"; PutLoggingConfiguration
-        # rejects another region; read 2026-11).
-        for acl in (d for d in producers(r, "resourceArn") if d.resource_type == WEB_ACL):
-            wanted = _acl_region(acl)
-            if not isinstance(wanted, str) or not wanted:
-                continue
-            for region in sorted(_destination_regions(r) - {wanted}):
-                scope = "CLOUDFRONT-scope " if wanted == GLOBAL_REGION and \
-                    as_str(get(acl.props, "scope")) == "CLOUDFRONT" else ""
-                report_violation(f"{r.name} logs {scope}web ACL {acl.name} ({wanted}) to a destination in {region}; "
-                                 f"WAF only logs to its web ACL's region.", r.urn)
-        destinations = as_list(get(r.props, "logDestinationConfigs"))
-        if is_unknown(destinations):
-            continue
-        if len(destinations) != 1:
-            report_violation(f"{r.name} lists {len(destinations)} log destinations; WAF takes exactly one.", r.urn)
-        names = [_destination_name(d) for d in destinations if isinstance(d, str)]
-        if any(is_unknown(d) for d in destinations):  # decide from the log group resource the ARN comes from
-            names += [as_str(get(g.props, "name")) for g in producers(r, "logDestinationConfigs")
-                      if g.resource_type == LOG_GROUP]
-        for name in names:
-            if isinstance(name, str) and name and not name.startswith(WAF_LOG_PREFIX):
-                report_violation(f"WAF log destination {name!r} does not start with {WAF_LOG_PREFIX!r}; "
-                                 f"PutLoggingConfiguration rejects it.", r.urn)
-
-
 # ---- the web ACL itself --------------------------------------------------------------------------------
-
-# The AWS managed group that blocks Log4j (CVE-2021-44228) and other known-bad inputs (WAF developer
-# guide, "Known bad inputs managed rule group", read 2026-11).
-KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
-
-
-def _managed_group(rule) -> Any:
-    return as_str(get(rule, "statement.managedRuleGroupStatement.name"))
-
-
-def validate_web_acl_protections(args, report_violation) -> None:
-    if args.resource_type != WEB_ACL:
-        return
-    rules = as_list(get(args.props, "rules"))
-    if is_unknown(rules):
-        return
-    if not rules:
-        report_violation("The web ACL has no rules: it only applies its default action.", None)
-        return
-    bad_inputs = [r for r in rules if _managed_group(r) == KNOWN_BAD_INPUTS]
-    if not bad_inputs:
-        report_violation(f"The web ACL does not use {KNOWN_BAD_INPUTS} (Log4j and other known exploits).", None)
-    elif all(get(r, "overrideAction.count") is not None for r in bad_inputs):
-        report_violation(f"{KNOWN_BAD_INPUTS} is overridden to count: it blocks nothing.", None)
-
 
 # CreateWebACL limits (WAFv2 API reference: Rule, RateBasedStatement, VisibilityConfig; read 2026-11).
 _METRIC = re.compile(r"[\w#:.\-/]{1,255}")
@@ -258,6 +153,12 @@ def _rule_problems(rule, index: int) -> list[str]:
     return out + _metric_problem(get(rule, "visibilityConfig"), where)
 
 
+@rule(name="wafv2-web-acl-constraints", area=ACCEPTANCE, resource_types=(WEB_ACL,),
+      description="Web ACLs CreateWebACL accepts: one default action, unique rule names and priorities, "
+                  "overrideAction only on rule-group rules, rate limits 10-2e9 over 60/120/300/600 s, metric "
+                  "names WAF allows.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Fix the rule list (components/edge/waf.py).", anchors=("CKV_AWS_342",))
 def validate_web_acl_constraints(args, report_violation) -> None:
     if args.resource_type != WEB_ACL:
         return
@@ -284,6 +185,10 @@ def validate_web_acl_constraints(args, report_violation) -> None:
     report_problems(report_violation, problems)
 
 
+@rule(name="wafv2-ip-set-constraints", area=ACCEPTANCE, resource_types=(IP_SET,),
+      description="IP sets hold CIDR blocks of their address version, none of them /0.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="List CIDRs such as 10.0.0.0/16 of the set's ipAddressVersion.")
 def validate_ip_set_constraints(args, report_violation) -> None:
     if args.resource_type != IP_SET:
         return
@@ -305,6 +210,32 @@ def validate_ip_set_constraints(args, report_violation) -> None:
             report_violation(f"{a} is a /0 range, which WAF IP sets do not accept.", None)
         if version and f"IPV{net.version}" != version:
             report_violation(f"{a} is IPv{net.version} but the IP set is {version}.", None)
+
+
+@rule(name="wafv2-scope-matches-target", area=ACCEPTANCE, resource_types=(ASSOCIATION, DISTRIBUTION),
+      stack=True,
+      description="REGIONAL web ACLs are associated with regional resources, CLOUDFRONT ones set as a "
+                  "distribution's webAclId.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Use the REGIONAL ACL for the ALB and API stage, the CLOUDFRONT ACL for the distribution.")
+def validate_waf_scope_matches_target(args, report_violation) -> None:
+    """A CLOUDFRONT web ACL only protects distributions, a REGIONAL one only regional resources."""
+    resources = list(args.resources)
+    for r in resources:
+        if r.resource_type == ASSOCIATION:
+            acls = [d for d in producers(r, "webAclArn") if d.resource_type == WEB_ACL]
+            if acls and as_str(get(acls[0].props, "scope")) == "CLOUDFRONT":
+                report_violation(f"{r.name} associates CLOUDFRONT-scope web ACL {acls[0].name} with a regional "
+                                 f"resource; use a REGIONAL web ACL (CloudFront takes its ACL via webAclId).", r.urn)
+            targets = producers(r, "resourceArn")
+            if any(t.resource_type == DISTRIBUTION for t in targets):
+                report_violation(f"{r.name} associates a CloudFront distribution; set the distribution's webAclId "
+                                 f"instead (AssociateWebACL does not take distributions).", r.urn)
+        elif r.resource_type == DISTRIBUTION:
+            acls = [d for d in producers(r, "webAclId") if d.resource_type == WEB_ACL]
+            if acls and as_str(get(acls[0].props, "scope")) == "REGIONAL":
+                report_violation(f"Distribution {r.name} uses REGIONAL web ACL {acls[0].name}; CloudFront needs a "
+                                 f"CLOUDFRONT-scope web ACL.", r.urn)
 
 
 # ---- security: what an IP set exempts from the web ACL ----------------------------------------------------
@@ -355,6 +286,12 @@ def _exempting_ip_sets(resources: list) -> dict:
     return out
 
 
+@rule(name="wafv2-rate-exemption-scope", area=SECURITY, resource_types=(IP_SET, WEB_ACL), stack=True,
+      description="IP sets a web ACL uses to exempt sources (rate-rule scope-down NOT, allow rules) hold no range "
+                  "wider than minPrefixLengthIpv4/Ipv6.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Exempt only the VPC's range (components/edge/waf.py exempt_cidrs) or single partner addresses.",
+      config=EXEMPTION_CONFIG)
 def validate_rate_exemption_scope(args, report_violation) -> None:
     opts = options(args, EXEMPTION_CONFIG)
     shortest = {4: as_int(opts["minPrefixLengthIpv4"], 16), 6: as_int(opts["minPrefixLengthIpv6"], 48)}
@@ -380,63 +317,128 @@ def validate_rate_exemption_scope(args, report_violation) -> None:
                              f"internet escapes the rate limit.", ip_set.urn)
 
 
+# ---- logging ------------------------------------------------------------------------------------------
+
+@rule(name="wafv2-logging", area=SECURITY, resource_types=(WEB_ACL, LOGGING), stack=True,
+      description="Every web ACL has a logging configuration.",
+      level=MANDATORY, severity=Severity.MEDIUM,
+      remediation="Add a WebAclLoggingConfiguration to an aws-waf-logs-* log group.", anchors=("CKV2_AWS_31",))
+def validate_waf_logging(args, report_violation) -> None:
+    resources = list(args.resources)
+    configs = [r for r in resources if r.resource_type == LOGGING]
+    for acl in resources:
+        if acl.resource_type == WEB_ACL and not any(_points_at(c, "resourceArn", acl) for c in configs):
+            report_violation(f"Web ACL {acl.name} has no WebAclLoggingConfiguration: blocked and allowed requests "
+                             f"leave no trace.", acl.urn)
+
+
+# WAF logs only go to destinations named aws-waf-logs-* (WAF developer guide, "Logging destinations",
+# and PutLoggingConfiguration, read 2026-11); one destination per web ACL.
+WAF_LOG_PREFIX = "aws-waf-logs-"
+
+
+def _destination_name(arn: str) -> str:
+    if ":log-group:" in arn:
+        return arn.split(":log-group:", 1)[1].split(":", 1)[0]
+    if arn.startswith("arn:") and ":s3:::" in arn:
+        return arn.split(":::", 1)[1].split("/", 1)[0]
+    return arn.rsplit("/", 1)[-1]
+
+
+def _acl_region(acl) -> Any:
+    """Region of a web ACL: us-east-1 for CLOUDFRONT scope, else where its provider creates it (None if unsaid)."""
+    if as_str(get(acl.props, "scope")) == "CLOUDFRONT":
+        return GLOBAL_REGION
+    return region_of(acl)
+
+
+def _destination_regions(config) -> set:
+    """Regions of a logging configuration's destinations: where the log groups/buckets/streams it was built
+    from are created, else the region in the destination ARN."""
+    made = {region_of(d) for d in producers(config, "logDestinationConfigs")}
+    regions = {m for m in made if isinstance(m, str) and m}
+    if regions:
+        return regions
+    destinations = as_list(get(config.props, "logDestinationConfigs"))
+    if is_unknown(destinations):
+        return set()
+    return {arn_region(d) for d in destinations if isinstance(d, str) and arn_region(d)}
+
+
+@rule(name="wafv2-logging-destination", area=ACCEPTANCE, resource_types=(LOGGING,), stack=True,
+      description="WAF logging goes to exactly one destination named aws-waf-logs-*, in the web ACL's region "
+                  "(us-east-1 for CLOUDFRONT scope).",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Name the log group aws-waf-logs-<...> (components/edge/waf.py).")
+def validate_waf_logging_destination(args, report_violation) -> None:
+    for r in args.resources:
+        if r.resource_type != LOGGING:
+            continue
+        # The destination lives in the web ACL's region - us-east-1 for a CLOUDFRONT-scope ACL (WAF developer
+        # guide, "Sending web ACL traffic logs to an Amazon CloudWatch Logs log group"; PutLoggingConfiguration
+        # rejects another region; read 2026-11).
+        for acl in (d for d in producers(r, "resourceArn") if d.resource_type == WEB_ACL):
+            wanted = _acl_region(acl)
+            if not isinstance(wanted, str) or not wanted:
+                continue
+            for region in sorted(_destination_regions(r) - {wanted}):
+                scope = "CLOUDFRONT-scope " if wanted == GLOBAL_REGION and \
+                    as_str(get(acl.props, "scope")) == "CLOUDFRONT" else ""
+                report_violation(f"{r.name} logs {scope}web ACL {acl.name} ({wanted}) to a destination in {region}; "
+                                 f"WAF only logs to its web ACL's region.", r.urn)
+        destinations = as_list(get(r.props, "logDestinationConfigs"))
+        if is_unknown(destinations):
+            continue
+        if len(destinations) != 1:
+            report_violation(f"{r.name} lists {len(destinations)} log destinations; WAF takes exactly one.", r.urn)
+        names = [_destination_name(d) for d in destinations if isinstance(d, str)]
+        if any(is_unknown(d) for d in destinations):  # decide from the log group resource the ARN comes from
+            names += [as_str(get(g.props, "name")) for g in producers(r, "logDestinationConfigs")
+                      if g.resource_type == LOG_GROUP]
+        for name in names:
+            if isinstance(name, str) and name and not name.startswith(WAF_LOG_PREFIX):
+                report_violation(f"WAF log destination {name!r} does not start with {WAF_LOG_PREFIX!r}; "
+                                 f"PutLoggingConfiguration rejects it.", r.urn)
+
+
+# ---- managed protections ------------------------------------------------------------------------------
+
+# The AWS managed group that blocks Log4j (CVE-2021-44228) and other known-bad inputs (WAF developer
+# guide, "Known bad inputs managed rule group", read 2026-11).
+KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
+
+
+def _managed_group(rule) -> Any:
+    return as_str(get(rule, "statement.managedRuleGroupStatement.name"))
+
+
+@rule(name="wafv2-managed-protections", area=SECURITY, resource_types=(WEB_ACL,),
+      description="Web ACLs have rules, including the AWS known-bad-inputs group (Log4j) in blocking mode.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Keep AWSManagedRulesKnownBadInputsRuleSet with overrideAction none.",
+      anchors=("CKV_AWS_175", "CKV_AWS_192", "CKV2_AWS_47", "CKV2_AWS_76", "CKV2_AWS_77"))
+def validate_web_acl_protections(args, report_violation) -> None:
+    if args.resource_type != WEB_ACL:
+        return
+    rules = as_list(get(args.props, "rules"))
+    if is_unknown(rules):
+        return
+    if not rules:
+        report_violation("The web ACL has no rules: it only applies its default action.", None)
+        return
+    bad_inputs = [r for r in rules if _managed_group(r) == KNOWN_BAD_INPUTS]
+    if not bad_inputs:
+        report_violation(f"The web ACL does not use {KNOWN_BAD_INPUTS} (Log4j and other known exploits).", None)
+    elif all(get(r, "overrideAction.count") is not None for r in bad_inputs):
+        report_violation(f"{KNOWN_BAD_INPUTS} is overridden to count: it blocks nothing.", None)
+
+
 # CreateWebACL Name: 128 characters (WAFv2 API reference, read 2026-11).
-PHYSICAL_NAMES = {WEB_ACL: NameRule("name", 128, pattern=re.compile(r"[\w-]+"))}
+physical_names(NameRule("name", 128, pattern=re.compile(r"[\w-]+")), WEB_ACL)
 
 
-RULES = [
-    Rule(name="wafv2-cloudfront-scope-region", area=ACCEPTANCE, resource_types=(WEB_ACL,),
-         description="A CLOUDFRONT-scope WAFv2 web ACL is created in us-east-1.",
-         validate=validate_wafv2_cloudfront_region, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Create the web ACL with a provider whose region is us-east-1."),
-    Rule(name="wafv2-web-acl-constraints", area=ACCEPTANCE, resource_types=(WEB_ACL,),
-         description="Web ACLs CreateWebACL accepts: one default action, unique rule names and priorities, "
-                     "overrideAction only on rule-group rules, rate limits 10-2e9 over 60/120/300/600 s, metric "
-                     "names WAF allows.",
-         validate=validate_web_acl_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Fix the rule list (components/edge/waf.py).", anchors=("CKV_AWS_342",)),
-    Rule(name="wafv2-ip-set-constraints", area=ACCEPTANCE, resource_types=(IP_SET,),
-         description="IP sets hold CIDR blocks of their address version, none of them /0.",
-         validate=validate_ip_set_constraints, level=MANDATORY, severity=Severity.HIGH,
-         remediation="List CIDRs such as 10.0.0.0/16 of the set's ipAddressVersion."),
-    Rule(name="wafv2-scope-matches-target", area=ACCEPTANCE, resource_types=(ASSOCIATION, DISTRIBUTION),
-         stack=True,
-         description="REGIONAL web ACLs are associated with regional resources, CLOUDFRONT ones set as a "
-                     "distribution's webAclId.",
-         validate=validate_waf_scope_matches_target, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Use the REGIONAL ACL for the ALB and API stage, the CLOUDFRONT ACL for the distribution."),
-    Rule(name="wafv2-logging-destination", area=ACCEPTANCE, resource_types=(LOGGING,), stack=True,
-         description="WAF logging goes to exactly one destination named aws-waf-logs-*, in the web ACL's region "
-                     "(us-east-1 for CLOUDFRONT scope).",
-         validate=validate_waf_logging_destination, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Name the log group aws-waf-logs-<...> (components/edge/waf.py)."),
-    Rule(name="waf-on-public-entry", area=SECURITY, resource_types=(*LB_TYPES, STAGE, DISTRIBUTION, ASSOCIATION),
-         stack=True,
-         description="Every public entry - internet-facing ALB, non-private REST API stage, CloudFront "
-                     "distribution - is protected by an AWS WAF web ACL.",
-         validate=validate_waf_on_public_entry, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Associate the regional web ACL (WebAclAssociation) or set the distribution's webAclId.",
-         anchors=("AwsSolutions-APIG3", "AwsSolutions-CFR2", "CKV2_AWS_28", "CKV2_AWS_29", "CKV_AWS_68",
-                  "aws-cloudfront-distribution-disallow-distribution-without-waf-acl")),
-    Rule(name="wafv2-rate-exemption-scope", area=SECURITY, resource_types=(IP_SET, WEB_ACL), stack=True,
-         description="IP sets a web ACL uses to exempt sources (rate-rule scope-down NOT, allow rules) hold no range "
-                     "wider than minPrefixLengthIpv4/Ipv6.",
-         validate=validate_rate_exemption_scope, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Exempt only the VPC's range (components/edge/waf.py exempt_cidrs) or single partner addresses.",
-         config=EXEMPTION_CONFIG),
-    Rule(name="wafv2-logging", area=SECURITY, resource_types=(WEB_ACL, LOGGING), stack=True,
-         description="Every web ACL has a logging configuration.",
-         validate=validate_waf_logging, level=MANDATORY, severity=Severity.MEDIUM,
-         remediation="Add a WebAclLoggingConfiguration to an aws-waf-logs-* log group.", anchors=("CKV2_AWS_31",)),
-    Rule(name="wafv2-managed-protections", area=SECURITY, resource_types=(WEB_ACL,),
-         description="Web ACLs have rules, including the AWS known-bad-inputs group (Log4j) in blocking mode.",
-         validate=validate_web_acl_protections, level=MANDATORY, severity=Severity.HIGH,
-         remediation="Keep AWSManagedRulesKnownBadInputsRuleSet with overrideAction none.",
-         anchors=("CKV_AWS_175", "CKV_AWS_192", "CKV2_AWS_47", "CKV2_AWS_76", "CKV2_AWS_77")),
-]
-
-# Public checks on AWS WAF and what the pack does with each (baseline.py; docs/policies.md).
-BASELINE = Baseline(
+baseline(
+    __name__,
     service="AWS WAF",
     resource_types=(
         "aws:wafv2/webAcl:WebAcl",
@@ -444,13 +446,4 @@ BASELINE = Baseline(
         "aws:wafv2/webAclAssociation:WebAclAssociation",
         "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     ),
-    covered={
-        "CKV2_AWS_31": ("wafv2-logging",),
-        "CKV_AWS_342": ("wafv2-web-acl-constraints",),
-        "CKV_AWS_175": ("wafv2-managed-protections",),
-        "CKV_AWS_192": ("wafv2-managed-protections",),
-        "CKV2_AWS_47": ("wafv2-managed-protections",),
-        "CKV2_AWS_76": ("wafv2-managed-protections",),
-        "CKV2_AWS_77": ("wafv2-managed-protections",),
-    },
 )

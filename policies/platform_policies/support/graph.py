@@ -102,22 +102,24 @@ class ResourceView:
         return self._stack_args.get_config()
 
 
-def per_resource(resource_types: Iterable[str], validate: Callable[..., None]) -> Callable[..., None]:
-    """A stack validator running ``validate`` on each resource of ``resource_types`` with its graph;
-    violations are reported on that resource's URN."""
+def per_resource(*resource_types: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Make the decorated resource validator a stack validator running on each resource of
+    ``resource_types`` with its graph; violations are reported on that resource's URN."""
     types = frozenset(resource_types)
 
-    @wraps(validate)  # keeps the rule's own module and name (docs link the rule's source)
-    def stack_validate(args, report_violation) -> None:
-        if not hasattr(args, "resources"):  # one resource's args: judge it without graph
-            validate(args, report_violation)
-            return
-        by_urn = {r.urn: r for r in args.resources}
-        for r in args.resources:
-            if r.resource_type in types:
-                validate(ResourceView(r, args, by_urn),
-                         lambda message, urn=None, _own=r.urn: report_violation(message, urn or _own))
-    return stack_validate
+    def decorate(validate: Callable[..., None]) -> Callable[..., None]:
+        @wraps(validate)  # keeps the rule's own module and name (docs link the rule's source)
+        def stack_validate(args, report_violation) -> None:
+            if not hasattr(args, "resources"):  # one resource's args: judge it without graph
+                validate(args, report_violation)
+                return
+            by_urn = {r.urn: r for r in args.resources}
+            for r in args.resources:
+                if r.resource_type in types:
+                    validate(ResourceView(r, args, by_urn),
+                             lambda message, urn=None, _own=r.urn: report_violation(message, urn or _own))
+        return stack_validate
+    return decorate
 
 
 def view_producers(args: Any, prop: str) -> list:

@@ -1,5 +1,5 @@
-"""Stack-wide cost: the monthly budget cap and cost-optimisation advice (stack policies over the one
-cost model, ``cost_model``).
+"""The stack's estimated monthly cost: the budget cap, its warning and cost-optimisation advice (stack
+policies over the one cost model, ``cost_model``).
 
 * ``monthly-budget-cap`` (mandatory): the estimated monthly cost is above ``maxMonthlyUsd`` - the
   expected cost, or the peak cost with ``capOn: peak``; and, with ``failOnUnpriced`` (the default),
@@ -14,8 +14,9 @@ cost model, ``cost_model``).
 Options (policies/config/<stack>.json): ``maxMonthlyUsd``, ``warnAtPercent``, ``capOn``,
 ``failOnUnpriced``, ``region`` (StackValidationArgs carries no stack config: the region the graph
 shows wins, the option is the fallback when it shows none, then us-east-1; a region without a price
-catalog is unpriced, so it fails closed under failOnUnpriced) and ``usage`` (an override; by default the model reads the stack's usage
-profile policies/usage/<stack>.json, the stack name taken from the resources' URNs).
+catalog is unpriced, so it fails closed under failOnUnpriced) and ``usage`` (an override; by default
+the model reads the stack's usage profile policies/usage/<stack>.json, the stack name taken from the
+resources' URNs).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any, Callable, Mapping
 from pulumi_policy import StackValidationArgs
 
 from .. import cost_model
-from ..rule import ADVISORY, COST, MANDATORY, WHOLE_STACK, Rule
+from ..rule import ADVISORY, COST, MANDATORY, WHOLE_STACK, rule
 
 DEFAULT_MAX_MONTHLY_USD = 9000.0
 DEFAULT_WARN_AT_PERCENT = 80.0
@@ -69,6 +70,10 @@ def _options(cfg: Mapping[str, Any]) -> tuple[float, float, str, bool]:
     return max_usd, warn, cap_on, fail_closed
 
 
+@rule(name="monthly-budget-cap", area=COST, resource_types=(WHOLE_STACK,), stack=True,
+      description="The estimated monthly cost of the stack (expected, or peak with capOn) must stay within "
+                  "maxMonthlyUsd, and every billable resource must be priced (failOnUnpriced).",
+      level=MANDATORY, config=BUDGET_CONFIG)
 def validate_budget_cap(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
     """Over the cap (expected or peak cost, per ``capOn``), or unpriced billable resources (fail closed)."""
     max_usd, warn, cap_on, fail_closed = _options(args.get_config() or {})
@@ -80,6 +85,10 @@ def validate_budget_cap(args: StackValidationArgs, report_violation: Callable[..
         report_violation(f"Over the monthly cap ({cap_on} cost). " + cost_model.budget_message(est, max_usd, warn, cap_on))
 
 
+@rule(name="monthly-budget-warn", area=COST, resource_types=(WHOLE_STACK,), stack=True,
+      description="The estimated monthly cost is at or above warnAtPercent of maxMonthlyUsd, or the peak cost "
+                  "is above it.",
+      level=ADVISORY, config=BUDGET_CONFIG)
 def validate_budget_warn(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
     """Close to the cap; peak above the cap while the cap is on the expected cost; unpriced (fail open)."""
     max_usd, warn, cap_on, fail_closed = _options(args.get_config() or {})
@@ -96,46 +105,24 @@ def validate_budget_warn(args: StackValidationArgs, report_violation: Callable[.
         report_violation(cost_model.unpriced_message(est))
 
 
-def _advice_validator(kind: str) -> Callable[[StackValidationArgs, Callable[..., None]], None]:
+def _advice_rule(kind: str, name: str, description: str) -> Callable[..., None]:
+    """The advice policy ``name``: one finding per saving of ``kind`` that cost_model.advice reports."""
     def validate(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
         est = estimate_for(args)
         for finding in cost_model.advice(est)[kind]:
             report_violation(finding["message"], finding["urn"] or None)
     validate.__name__ = f"validate_advice_{kind}"
-    return validate
+    return rule(name=name, area=COST, resource_types=(WHOLE_STACK,), stack=True, description=description,
+                level=ADVISORY, config=ADVICE_CONFIG)(validate)
 
 
-validate_advice_graviton = _advice_validator("graviton")
-validate_advice_gp3 = _advice_validator("gp3")
-validate_advice_valkey = _advice_validator("valkey")
-validate_advice_commitments = _advice_validator("commitments")
-validate_advice_spot = _advice_validator("spot")
-
-
-def _advice_rule(name: str, description: str, fn) -> Rule:
-    return Rule(name=name, area=COST, resource_types=(WHOLE_STACK,), stack=True, description=description,
-                validate=fn, level=ADVISORY, config=ADVICE_CONFIG)
-
-
-RULES = [
-    Rule(name="monthly-budget-cap", area=COST, resource_types=(WHOLE_STACK,), stack=True,
-         description="The estimated monthly cost of the stack (expected, or peak with capOn) must stay within "
-                     "maxMonthlyUsd, and every billable resource must be priced (failOnUnpriced).",
-         validate=validate_budget_cap, level=MANDATORY, config=BUDGET_CONFIG),
-    Rule(name="monthly-budget-warn", area=COST, resource_types=(WHOLE_STACK,), stack=True,
-         description="The estimated monthly cost is at or above warnAtPercent of maxMonthlyUsd, or the peak cost "
-                     "is above it.",
-         validate=validate_budget_warn, level=ADVISORY, config=BUDGET_CONFIG),
-    _advice_rule("cost-advice-graviton", "Graviton (ARM64) is available and cheaper for this workload.",
-                 validate_advice_graviton),
-    _advice_rule("cost-advice-gp3", "RDS storage should be gp3 rather than gp2.", validate_advice_gp3),
-    _advice_rule("cost-advice-valkey", "ElastiCache Valkey costs 20% less than Redis OSS for the same nodes.",
-                 validate_advice_valkey),
-    _advice_rule("cost-advice-commitments", "Always-on compute and databases qualify for Savings Plans / "
-                                            "reserved capacity.", validate_advice_commitments),
-    _advice_rule("cost-advice-spot", "Non-critical x86 services can run on Fargate Spot (it runs no ARM64 task).", validate_advice_spot),
-]
-
-__all__ = ["RULES", "estimate_for", "validate_budget_cap", "validate_budget_warn",
-           "validate_advice_graviton", "validate_advice_gp3", "validate_advice_valkey",
-           "validate_advice_commitments", "validate_advice_spot"]
+validate_advice_graviton = _advice_rule("graviton", "cost-advice-graviton",
+                                        "Graviton (ARM64) is available and cheaper for this workload.")
+validate_advice_gp3 = _advice_rule("gp3", "cost-advice-gp3", "RDS storage should be gp3 rather than gp2.")
+validate_advice_valkey = _advice_rule("valkey", "cost-advice-valkey",
+                                      "ElastiCache Valkey costs 20% less than Redis OSS for the same nodes.")
+validate_advice_commitments = _advice_rule("commitments", "cost-advice-commitments",
+                                           "Always-on compute and databases qualify for Savings Plans / reserved "
+                                           "capacity.")
+validate_advice_spot = _advice_rule("spot", "cost-advice-spot",
+                                    "Non-critical x86 services can run on Fargate Spot (it runs no ARM64 task).")
