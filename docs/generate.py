@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 # Everything this script reads from the program and the pack; adjust here when modules move.
-from components.config.schema import ConfigKey, describe
+from components.config.messages import ConfigKey, describe
 from components.config.settings import FARGATE_SIZES, SEED_SERVICES, ServiceSettings, StackSettings
 from platform_policies.reference import coverage_markdown, policies_table_markdown
 

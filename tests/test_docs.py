@@ -87,7 +87,7 @@ def test_services_table_lists_the_seed():
 
 
 def test_every_config_key_is_documented():
-    from components.config.schema import describe
+    from components.config.messages import describe
     from components.config.settings import StackSettings
 
     text = (DOCS / "configuration.md").read_text()

@@ -1,1 +1,2 @@
-"""Stack config: typed settings (settings.py), parsed once and validated by a small declarative schema (schema.py) before any resource is built."""
+"""Stack config: typed settings (settings.py) on pydantic (schema.py), read and validated once before any resource
+is built; messages.py words every problem, cross_checks.py holds the rules across keys."""

@@ -1,68 +1,71 @@
 """Typed stack settings: the one place stack config is read and validated.
 
-``load_settings()`` reads every ``microservices-platform:*`` key of the stack's
-config once, checks types, ranges, allowed values and cross-key rules, and
-returns a frozen :class:`StackSettings`.  Any problem raises
-:class:`SettingsError` listing every offending key with what is allowed, so the
-program stops before a single resource is registered.
+``load_settings()`` reads every ``microservices-platform:*`` key of the stack's config once, checks types,
+ranges, allowed values and cross-key rules, and returns a frozen :class:`StackSettings`.  Any problem raises
+:class:`SettingsError` listing every offending key with what is allowed, so the program stops before a
+single resource is registered.
 
-Defaults here are the production ones (the seed's prod stack); per-stack YAML
-holds only what differs.  Defaults for structured keys (``services`` and the
-tier objects) live here rather than in Pulumi.yaml because Pulumi replaces, not
-merges, an object value that a stack sets: keeping them in code lets
+Defaults here are the production ones (the seed's prod stack); per-stack YAML holds only what differs.
+Defaults for structured keys (``services`` and the tier objects) live here rather than in Pulumi.yaml
+because Pulumi replaces, not merges, an object value that a stack sets: keeping them in code lets
 ``Pulumi.dev.yaml`` override one field of one object.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-import typing
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
-
-from ..edge.routing import DEFAULT_ROUTE_PATHS, path_problem
-from .engines import activemq_problem, cache_problem, cache_versions, postgres_problem
-from .weekdays import days_per_month, days_problem, parse_days
-from .checks import dns_name_problem, email_problem, git_branch_problem, timezone_problem, vpc_cidr_problem
-from .schema import SECRET_PLACEHOLDER, SettingsError, decode_json_text, format_problems, parse, spec
-from .placeholders import placeholder_problems
+from typing import Any, Iterable, Literal, Optional
 
 from platform_policies.facts.fargate import FARGATE_SIZES
 from platform_policies.facts.logs import LOG_RETENTION_DAYS
+from pydantic import ValidationInfo, field_validator
+from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
+
+from .checks import dns_name_problem, email_problem, git_branch_problem, timezone_problem, vpc_cidr_problem
+from .cross_checks import cross_key_errors, deprecation_notes
+from .engines import activemq_problem, postgres_problem
+from .schema import (CONFIG, MAX_ITEMS, SECRET_OK, SECRET_PLACEHOLDER, ConfigObject, SettingsError, checked,
+                     decode_json_text, encrypted_notes, matching, plain_only, spec, validate)
+from .weekdays import days_problem
 
 PROJECT = "microservices-platform"
 
+FargateCpu = Literal[tuple(FARGATE_SIZES)]  # type: ignore[valid-type]
+LogRetentionDays = Literal[LOG_RETENTION_DAYS]  # type: ignore[valid-type]
 
 SERVICE_NAME = r"[a-z][a-z0-9-]{0,18}[a-z0-9]"
 SERVICE_NAME_HINT = "lowercase letters, digits and hyphens, 2-20 characters, starting with a letter"
+ServiceName = matching(SERVICE_NAME)
+# Settings that name services: each entry becomes part of resource names, so it is a plain service
+# name (never an encrypted value).
+ServiceNames = list[ServiceName]
+SERVICE_NAMES = "service names"
+DNS_NAME = r"([a-z0-9-]+\.)+[a-z]{2,}"
+DnsName = matching(DNS_NAME, checked(dns_name_problem), SECRET_OK)
 
-# Settings that name services: each entry becomes part of resource names, so the value must
-# be a plain service name (never an encrypted value) and may appear once.
-SERVICE_REFS = dict(pattern=SERVICE_NAME, pattern_hint="service names", unique=True, secret=False)
 
-
-@dataclass(frozen=True)
-class ServiceSettings:
+@dataclass(frozen=True, config=CONFIG)
+class ServiceSettings(ConfigObject):
     """One microservice (an ECS Fargate service)."""
 
     enabled: bool = spec(True, doc="false removes the service (also one of the default seven).")
-    cpu: int = spec(256, doc="Task CPU units (256 = 0.25 vCPU).", choices=tuple(FARGATE_SIZES))
+    cpu: FargateCpu = spec(256, doc="Task CPU units (256 = 0.25 vCPU).")
     memory: int = spec(512, doc="Task memory in MiB; must be a Fargate pair for `cpu`.",
                        minimum=512, maximum=122880)
     port: int = spec(8080, doc="Container port.", minimum=1, maximum=65535)
     public: bool = spec(False, doc="Routed from the ALB/API (true) or reachable only over Service Connect.")
     path: str = spec("", doc="ALB path pattern for public services, e.g. `/orders/*`; empty = default route.",
                      pattern=r"/[A-Za-z0-9_\-./*?]{0,127}",
-                     pattern_hint="a path pattern starting with '/', at most 128 characters (ALB limit)")
+                     hint="a path pattern starting with '/', at most 128 characters (ALB limit)")
     healthCheckPath: str = spec("/health", doc="HTTP health-check path.",
                                 pattern=r"/[A-Za-z0-9_\-./]{0,1023}",
-                                pattern_hint="a path starting with '/', at most 1024 characters")
-    architecture: str = spec("ARM64", doc="CPU architecture of the task.", choices=("X86_64", "ARM64"))
+                                hint="a path starting with '/', at most 1024 characters")
+    architecture: Literal["X86_64", "ARM64"] = spec("ARM64", doc="CPU architecture of the task.")
     # ECS ContainerDefinition image: up to 255 letters, digits, hyphens, underscores, colons,
     # periods, slashes and number signs (ECS API reference, read 2026-11), plus '@' for digests.
     image: str = spec("", doc="Container image; empty = `<ECR repository>:latest` of the service.",
-                      pattern=r"[A-Za-z0-9_.:/#@-]{1,255}", pattern_hint="an image reference, at most 255 characters")
+                      pattern=r"[A-Za-z0-9_.:/#@-]{1,255}", hint="an image reference, at most 255 characters")
     critical: bool = spec(True, doc="Critical services never run on Fargate Spot (cost advice only).")
     desiredCount: Optional[int] = spec(None, doc="This service's task count at deploy time.",
                                        minimum=0, maximum=1000, unset="scaling.desiredCount")
@@ -72,8 +75,8 @@ class ServiceSettings:
                                    minimum=1, maximum=1000, unset="scaling.maxCount")
 
 
-@dataclass(frozen=True)
-class ScalingSettings:
+@dataclass(frozen=True, config=CONFIG)
+class ScalingSettings(ConfigObject):
     """Task counts and the seed's autoscaling numbers, shared by all services."""
 
     desiredCount: int = spec(3, doc="Tasks per service at deploy time.", minimum=0, maximum=1000)
@@ -89,26 +92,26 @@ class ScalingSettings:
     scaleInCooldownSeconds: int = spec(300, doc="Step scaling scale-in cooldown.", minimum=0, maximum=3600)
 
 
-@dataclass(frozen=True)
-class SizeOverride:
+@dataclass(frozen=True, config=CONFIG)
+class SizeOverride(ConfigObject):
     """Force one task size on every service (dev: the smallest)."""
 
-    cpu: int = spec(256, doc="Task CPU units.", choices=tuple(FARGATE_SIZES))
+    cpu: FargateCpu = spec(256, doc="Task CPU units.")
     memory: int = spec(512, doc="Task memory MiB.", minimum=512, maximum=122880)
 
 
-@dataclass(frozen=True)
-class ScheduleSettings:
+@dataclass(frozen=True, config=CONFIG)
+class ScheduleSettings(ConfigObject):
     """Scale services to zero outside business hours (dev)."""
 
     enabled: bool = spec(False, doc="Turn the schedule on.")
     timezone: str = spec("UTC", doc="IANA time zone of the schedule.", pattern=r"[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*",
-                         pattern_hint="an IANA zone such as Europe/Berlin", check=timezone_problem, secret=False)
+                         hint="an IANA zone such as Europe/Berlin", check=timezone_problem, secret=False)
     days: str = spec("MON-FRI", doc="Days of the week services run: cron day names, single or as ranges "
                                     "(MON-FRI, MON-THU, MON,WED,FRI). The cost follows them: each day of the "
                                     "week is 4.345 days in the average month (365 / 12 / 7).",
                      pattern=r"[A-Z]{3}(-[A-Z]{3})?(,[A-Z]{3}(-[A-Z]{3})?){0,6}",
-                     pattern_hint="days like MON-FRI or MON,WED,FRI", check=days_problem, secret=False)
+                     hint="days like MON-FRI or MON,WED,FRI", check=days_problem, secret=False)
     startHour: int = spec(8, doc="Hour (0-23) services scale up on each of schedule.days.", minimum=0, maximum=23)
     hoursPerDay: int = spec(8, doc="Hours services run on each of schedule.days.", minimum=1, maximum=23)
     # Deprecated: a monthly day count no weekly schedule can follow; schedule.days replaces it.
@@ -118,8 +121,8 @@ class ScheduleSettings:
                                        minimum=1, maximum=31, unset="the days follow schedule.days")
 
 
-@dataclass(frozen=True)
-class MultiAzSettings:
+@dataclass(frozen=True, config=CONFIG)
+class MultiAzSettings(ConfigObject):
     """Multi-AZ switches per tier."""
 
     database: bool = spec(True, doc="RDS Multi-AZ standby.")
@@ -128,21 +131,21 @@ class MultiAzSettings:
     natGatewayPerAz: bool = spec(True, doc="One NAT gateway per AZ (false = a single NAT gateway).")
 
 
-@dataclass(frozen=True)
-class DatabaseSettings:
+@dataclass(frozen=True, config=CONFIG)
+class DatabaseSettings(ConfigObject):
     """RDS PostgreSQL, one instance per owning service."""
 
-    owners: list[str] = spec(doc="Services that own a database.", **SERVICE_REFS,
+    owners: ServiceNames = spec(doc="Services that own a database.", hint=SERVICE_NAMES,
                              default_factory=lambda: ["user", "order", "inventory"])
     # Majors in RDS standard support (engines.py cites the release calendar).  The major picks the
     # engine version and the parameter group family; RDS creates the major's current minor and
     # upgrades minors itself, so a minor written here is accepted but not pinned.
     engineVersion: str = spec("16", doc="PostgreSQL major version (14-18); a minor such as 16.11 is accepted "
                                         "but not pinned (RDS applies minor upgrades).",
-                              pattern=r"\d{1,2}(\.\d{1,3})?", pattern_hint="PostgreSQL 14-18, e.g. 16",
+                              pattern=r"\d{1,2}(\.\d{1,3})?", hint="PostgreSQL 14-18, e.g. 16",
                               check=postgres_problem, numeric_text=True)
     instanceClass: str = spec("db.t3.medium", doc="RDS instance class.", pattern=r"db\.[a-z0-9]+\.[a-z0-9]+",
-                              pattern_hint="like db.t3.medium")
+                              hint="like db.t3.medium")
     allocatedStorageGb: int = spec(100, doc="Initial gp3 storage (GiB).", minimum=20, maximum=65536)
     maxAllocatedStorageGb: int = spec(500, doc="Storage autoscaling ceiling (GiB), above allocatedStorageGb.",
                                       minimum=21, maximum=65536)
@@ -150,92 +153,90 @@ class DatabaseSettings:
     readReplicas: int = spec(0, doc="Read replicas per database.", minimum=0, maximum=5)
 
 
-@dataclass(frozen=True)
-class CacheSettings:
+@dataclass(frozen=True, config=CONFIG)
+class CacheSettings(ConfigObject):
     """ElastiCache for the inventory service."""
 
-    engine: str = spec("redis", doc="Cache engine.", choices=("redis", "valkey"))
+    engine: Literal["redis", "valkey"] = spec("redis", doc="Cache engine.")
     engineVersion: str = spec("7.1", doc="Engine version: Redis OSS 7.0 or 7.1, Valkey 7.2 to 9.1 (older Redis OSS "
                                          "cannot run the in-transit encryption mode the platform sets).",
-                              pattern=r"\d+(\.\d+){1,2}", pattern_hint="like 7.1", numeric_text=True)
+                              pattern=r"\d+(\.\d+){1,2}", hint="like 7.1", numeric_text=True)
     nodeType: str = spec("cache.t4g.small", doc="Cache node type.", pattern=r"cache\.[a-z0-9]+\.[a-z0-9]+",
-                         pattern_hint="like cache.t4g.small")
+                         hint="like cache.t4g.small")
     replicas: int = spec(1, doc="Replicas per shard (Multi-AZ needs >= 1).", minimum=0, maximum=5)
     owner: str = spec("inventory", doc="Service that uses the cache.", secret=False)
 
 
-@dataclass(frozen=True)
-class KafkaSettings:
+@dataclass(frozen=True, config=CONFIG)
+class KafkaSettings(ConfigObject):
     """Amazon MSK."""
 
     # Versions MSK still supports for new clusters: 3.6.0, 3.7.x, 3.8.x, 3.9.x, 4.0.x and later,
     # some also as KRaft (`.kraft`) builds (Amazon MSK developer guide, "Supported Apache Kafka
     # versions", read 2026-11).
     kafkaVersion: str = spec("3.8.x", doc="Kafka version.", pattern=r"(3\.[6-9]|[4-9]\.\d+)(\.\d+|\.x)(\.kraft)?",
-                             pattern_hint="an MSK version still supported, like 3.8.x (3.6.0 or later)")
+                             hint="an MSK version still supported, like 3.8.x (3.6.0 or later)")
     brokerType: str = spec("kafka.m5.large", doc="Broker instance type.", pattern=r"kafka\.[a-z0-9]+\.[a-z0-9]+",
-                           pattern_hint="like kafka.m5.large")
+                           hint="like kafka.m5.large")
     brokersPerAz: int = spec(1, doc="Brokers per AZ (total = azCount x this).", minimum=1, maximum=10)
     storageGb: int = spec(100, doc="EBS storage per broker (GiB).", minimum=1, maximum=16384)
     maxStorageGb: int = spec(1000, doc="Storage autoscaling ceiling per broker (GiB).", minimum=1, maximum=16384)
-    clients: list[str] = spec(doc="Services that produce or consume events (IAM access to the cluster).",
-                              **SERVICE_REFS,
+    clients: ServiceNames = spec(doc="Services that produce or consume events (IAM access to the cluster).",
+                                 hint=SERVICE_NAMES,
                               default_factory=lambda: ["order", "inventory", "notification", "stream-processor"])
 
 
-@dataclass(frozen=True)
-class MqSettings:
+@dataclass(frozen=True, config=CONFIG)
+class MqSettings(ConfigObject):
     """Amazon MQ (ActiveMQ) for the payment service."""
 
     engineVersion: str = spec("5.18", doc="ActiveMQ version as major.minor (Amazon MQ applies the patches).",
-                              pattern=r"\d+\.\d+(\.\d+)?", pattern_hint="5.18 or 5.19", check=activemq_problem,
+                              pattern=r"\d+\.\d+(\.\d+)?", hint="5.18 or 5.19", check=activemq_problem,
                               numeric_text=True)
     hostType: str = spec("mq.m5.large", doc="Broker host type.", pattern=r"mq\.[a-z0-9]+\.[a-z0-9]+",
-                         pattern_hint="like mq.m5.large")
+                         hint="like mq.m5.large")
     owner: str = spec("payment", doc="Service that uses the broker.", secret=False)
 
 
-@dataclass(frozen=True)
-class EfsSettings:
+@dataclass(frozen=True, config=CONFIG)
+class EfsSettings(ConfigObject):
     """EFS shared storage."""
 
-    mountedBy: list[str] = spec(doc="Services that mount the shared file system.", **SERVICE_REFS,
+    mountedBy: ServiceNames = spec(doc="Services that mount the shared file system.", hint=SERVICE_NAMES,
                                 default_factory=lambda: ["inventory", "stream-processor"])
 
 
-@dataclass(frozen=True)
-class EdgeSettings:
+@dataclass(frozen=True, config=CONFIG)
+class EdgeSettings(ConfigObject):
     """ALB, API Gateway, WAF and CloudFront."""
 
     certificateArn: str = spec("", doc="Your own ACM certificate (stack region) for the ALB HTTPS listener, covering "
                                            "edge.domainName; empty = a managed certificate when edge.domainName and "
                                            "edge.hostedZoneId are set (see docs/edge.md, edge modes).",
                                pattern=r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+",
-                               pattern_hint="an ACM certificate ARN")
+                               hint="an ACM certificate ARN")
     domainName: str = spec("", doc="DNS name of the ALB that API Gateway and CloudFront verify its certificate "
                                    "against; empty = no domain: HTTPS on the default CloudFront and execute-api "
                                    "endpoints, plain HTTP to the internal ALB inside the VPC.",
-                           pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="a DNS name", check=dns_name_problem)
+                           pattern=DNS_NAME, hint="a DNS name", check=dns_name_problem)
     cdnCertificateArn: str = spec("", doc="Your own ACM certificate in us-east-1 for edge.cdnAliases; empty = a "
                                       "managed one when edge.hostedZoneId is set, else the default "
                                       "*.cloudfront.net certificate (no aliases).",
                                   pattern=r"arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate/[A-Za-z0-9-]+",
-                                  pattern_hint="an ACM certificate ARN in us-east-1")
+                                  hint="an ACM certificate ARN in us-east-1")
     wafRateLimit: int = spec(2000, doc="Requests per 5 minutes per IP before WAF blocks.",
                              minimum=10, maximum=2000000000)
     apiThrottleRatePerSecond: float = spec(1000.0, doc="Usage plan steady-state rate.", minimum=1, maximum=100000)
     apiThrottleBurst: int = spec(2000, doc="Usage plan burst.", minimum=1, maximum=100000)
     apiQuotaPerMonth: int = spec(10_000_000, doc="Usage plan monthly quota per API key.", minimum=1)
     cdn: bool = spec(True, doc="Put CloudFront in front of the ALB.")
-    cdnAliases: list[str] = spec(doc="Extra host names CloudFront answers to (need edge.cdnCertificateArn, or "
-                                     "edge.hostedZoneId for a managed certificate; names in that zone).",
-                                 pattern=r"([a-z0-9-]+\.)+[a-z]{2,}", pattern_hint="DNS names",
-                                 check=dns_name_problem, unique=True,
-                                 default_factory=list)
+    cdnAliases: list[DnsName] = spec(doc="Extra host names CloudFront answers to (need edge.cdnCertificateArn, or "
+                                         "edge.hostedZoneId for a managed certificate; names in that zone).",
+                                     hint="DNS names", default_factory=list)
     hostedZoneId: str = spec("", doc="Route 53 public zone of edge.domainName (and edge.cdnAliases): the alias "
                                      "records and the DNS validation of managed certificates go there; empty = "
                                      "manage DNS elsewhere.",
-                             pattern=r"Z[A-Z0-9]{1,31}", pattern_hint="a Route 53 hosted zone id (Z...)")
+                             pattern=r"Z[A-Z0-9]{1,31}", hint="a Route 53 hosted zone id (Z...)")
     originVerifyGeneration: int = spec(1, doc="Generation of the secret X-Origin-Verify header API Gateway and "
                                                  "CloudFront send to the ALB; raise it to rotate.", minimum=1, maximum=999)
     originVerifyAcceptPrevious: bool = spec(False, doc="During a rotation the ALB also accepts the previous "
@@ -244,22 +245,22 @@ class EdgeSettings:
                                                    "stack per account and region should).")
 
 
-@dataclass(frozen=True)
-class DeliverySettings:
+@dataclass(frozen=True, config=CONFIG)
+class DeliverySettings(ConfigObject):
     """Per-service CodePipelines (source -> image build -> ECS canary deploy)."""
 
     sourceConnectionArn: str = spec("", doc="Existing CodeConnections ARN; empty = create a GitHub connection "
                                             "(an administrator completes it once in the console).",
                                     pattern=r"arn:aws:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:"
                                             r"connection/[A-Za-z0-9-]+",
-                                    pattern_hint="a CodeConnections connection ARN")
+                                    hint="a CodeConnections connection ARN")
     repositoryOwner: Optional[str] = spec(None, doc="GitHub owner of the service repositories "
                                                     "(`<owner>/<service>`).",
                                           pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,38}",
-                                          pattern_hint="a GitHub user or organisation",
+                                          hint="a GitHub user or organisation",
                                           unset="no pipelines; the ECR repositories stay, push images yourself")
     branch: str = spec("main", doc="Branch whose pushes start the pipelines.",
-                       pattern=r"[A-Za-z0-9._/-]{1,100}", pattern_hint="a git branch name",
+                       pattern=r"[A-Za-z0-9._/-]{1,100}", hint="a git branch name",
                        check=git_branch_problem)
 
 
@@ -270,12 +271,11 @@ class DeliverySettings:
 # wait 1-5 s between requests (about 0.33 requests/s each), so 2,000 users ask ~670 requests/s of
 # it: a few thousand users per worker, far from the best-case ceiling, with room for TLS and payloads.
 LOAD_TEST_USERS_PER_WORKER = 2000
-# ECS runs at most 5,000 tasks per service (Amazon ECS service quotas, "Tasks per service", read 2026-11).
-LOAD_TEST_MAX_WORKERS = 5000
 
 
-@dataclass(frozen=True)
-class LoadTestSettings:
+
+@dataclass(frozen=True, config=CONFIG)
+class LoadTestSettings(ConfigObject):
     """Distributed Locust on Fargate aimed at the stack's public entry (docs/load-test.md)."""
 
     enabled: bool = spec(False, doc="Deploy the load test (a Locust master and workers, idle at 0 tasks until "
@@ -292,18 +292,17 @@ class LoadTestSettings:
                                    "docs, 'Increase performance': ~16000 requests/s per process at best with "
                                    "FastHttpUser; a user here sends ~0.33 requests/s).",
                                minimum=1, maximum=50000)
-    workerCpu: int = spec(1024, doc="CPU units of a worker task (Locust uses one core per process).",
-                          choices=tuple(FARGATE_SIZES))
+    workerCpu: FargateCpu = spec(1024, doc="CPU units of a worker task (Locust uses one core per process).")
     workerMemory: int = spec(2048, doc="Memory MiB of a worker task; a Fargate pair for workerCpu.",
                              minimum=512, maximum=122880)
-    masterCpu: int = spec(512, doc="CPU units of the master task (it hands out work and aggregates statistics).",
-                          choices=tuple(FARGATE_SIZES))
+    masterCpu: FargateCpu = spec(512, doc="CPU units of the master task (it hands out work and aggregates "
+                                          "statistics).")
     masterMemory: int = spec(1024, doc="Memory MiB of the master task; a Fargate pair for masterCpu.",
                              minimum=512, maximum=122880)
     image: str = spec("locustio/locust:2.47.0",
                       doc="Locust image of master and workers: the official image by exact version (a digest "
                           "`@sha256:...` is accepted too; docs/load-test.md).",
-                      pattern=r"[A-Za-z0-9_.:/#@-]{1,255}", pattern_hint="an image reference, at most 255 characters")
+                      pattern=r"[A-Za-z0-9_.:/#@-]{1,255}", hint="an image reference, at most 255 characters")
 
     def workers(self) -> int:
         """Worker tasks of a run: ceil(users / usersPerWorker)."""
@@ -322,34 +321,33 @@ SEED_SERVICES: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class StackSettings:
+@dataclass(frozen=True, config=CONFIG)
+class StackSettings(ConfigObject):
     """Everything the program reads from stack config (keys under `microservices-platform:`)."""
 
-    azCount: int = spec(3, doc="Availability zones used.", choices=(2, 3))
+    azCount: Literal[2, 3] = spec(3, doc="Availability zones used.")
     vpcCidr: str = spec("10.0.0.0/16", doc="VPC CIDR (a /16).", pattern=r"10\.\d{1,3}\.0\.0/16",
-                        pattern_hint="a 10.x.0.0/16 block", check=vpc_cidr_problem, secret=False)
+                        hint="a 10.x.0.0/16 block", check=vpc_cidr_problem, secret=False)
     costCenter: str = spec("platform-engineering", doc="Value of the cost-center tag on every resource.",
                            pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
-                           pattern_hint="1-128 tag-safe characters")
+                           hint="1-128 tag-safe characters")
     owner: str = spec("platform-team", doc="Value of the owner tag on every resource.",
                       pattern=r"[A-Za-z0-9 _.:/=+\-@]{1,128}",
-                      pattern_hint="1-128 tag-safe characters")
+                      hint="1-128 tag-safe characters")
     alertEmail: Optional[str] = spec(None, doc="E-mail subscription of the SNS alarm topic, where alarms and budget "
                                                "alerts go.", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+",
-                                     pattern_hint="an e-mail address", check=email_problem,
+                                     hint="an e-mail address", check=email_problem,
                                      unset="no e-mail: subscribe to the alarm topic (output alarm_topic_arn) yourself")
     monthlyBudgetUsd: float = spec(3000.0, doc="AWS Budgets amount for the stack (alerts at 80 %/100 % forecast).",
                                    minimum=1)
-    logRetentionDays: int = spec(30, doc="CloudWatch Logs retention.", choices=LOG_RETENTION_DAYS)
+    logRetentionDays: LogRetentionDays = spec(30, doc="CloudWatch Logs retention.")
     deletionProtection: bool = spec(True, doc="Deletion protection / protect on stateful resources.")
     serviceConnectTls: bool = spec(True, doc="Service Connect TLS from AWS Private CA (has a monthly price).")
     tracing: bool = spec(True, doc="ADOT collector sidecar sending traces to X-Ray, and X-Ray tracing on the API "
                                    "stage. preflight refuses false while the stack's policy config makes "
                                    "apigateway-xray mandatory (both committed configs do).")
     multiAz: MultiAzSettings = spec(doc="Multi-AZ switches.", default_factory=MultiAzSettings)
-    services: dict[str, ServiceSettings] = spec(doc="The microservices, by name.", pattern=SERVICE_NAME,
-                                                pattern_hint=SERVICE_NAME_HINT,
+    services: dict[ServiceName, ServiceSettings] = spec(doc="The microservices, by name.", hint=SERVICE_NAME_HINT,
                                                 default_factory=lambda: {
                                                     n: ServiceSettings(**v) for n, v in SEED_SERVICES.items()})
     serviceSizeOverride: Optional[SizeOverride] = spec(None, doc="One task size for every service (dev).",
@@ -364,6 +362,19 @@ class StackSettings:
     edge: EdgeSettings = spec(doc="Edge tier.", default_factory=EdgeSettings)
     delivery: DeliverySettings = spec(doc="Delivery pipelines.", default_factory=DeliverySettings)
     loadTest: LoadTestSettings = spec(doc="Load test (Locust on Fargate).", default_factory=LoadTestSettings)
+
+    @field_validator("services", mode="wrap")
+    @classmethod
+    def _merged_over_the_seed(cls, raw: Any, handler: Any, info: ValidationInfo) -> Any:
+        """Stack config (validated with a context) names only what it changes: an entry is merged over the
+        seed's entry of that name, a new name starts from the defaults (settings built in code, as by
+        dataclasses.replace, give the whole map).  An entry with enabled: false is removed."""
+        if info.context is not None and isinstance(raw, dict):
+            if len(raw) > MAX_ITEMS:
+                raise PydanticCustomError("too_long", "too many", {"max_length": MAX_ITEMS})
+            raw = {**SEED_SERVICES, **{name: {**SEED_SERVICES[name], **entry} if name in SEED_SERVICES and
+                                       isinstance(entry, dict) else entry for name, entry in raw.items()}}
+        return {name: svc for name, svc in handler(raw).items() if svc.enabled}
 
     # ---- derived views (never stored in config) ----
     def service_size(self, name: str) -> tuple[int, int]:
@@ -388,14 +399,14 @@ class StackSettings:
         return self.azCount * self.kafka.brokersPerAz
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """Parsed settings plus the context Pulumi gives (stack, region)."""
 
     stack: str
     region: str
     config: StackSettings
-    base_tags: dict[str, str] = field(default_factory=dict)
+    base_tags: dict[str, str] = dataclasses.field(default_factory=dict)
     # Checks skipped because a value is encrypted (preflight cannot decrypt it).
     notes: tuple[str, ...] = ()
     # Plaintext strings of the keys the stack holds as secrets (under the real engine) or the
@@ -407,33 +418,14 @@ class Settings:
         return {**self.base_tags, "service": service, "tier": tier, **extra}
 
 
-# Valkey on ElastiCache starts at 7.2 (ElastiCache user guide, "Supported engines", read 2026-11).
-VALKEY_MIN_VERSION = (7, 2)
-
-REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]+-\d"
-
-
-def _fargate_size_errors(key: str, size: ServiceSettings | SizeOverride) -> list[str]:
-    """The error for a ``<key>.memory`` that is no Fargate pair with its cpu, if it is not."""
-    if size.memory in FARGATE_SIZES.get(size.cpu, ()):
-        return []
-    return [f"{PROJECT}:{key}.memory: {size.memory} MiB is not valid with cpu {size.cpu}; "
-            f"allowed for cpu {size.cpu}: {', '.join(map(str, FARGATE_SIZES[size.cpu]))}"]
-
-
-def _fitted_memory(cpu: int, memory: int) -> int:
-    """The smallest memory Fargate accepts with ``cpu`` that is at least ``memory`` (else its largest)."""
-    sizes = FARGATE_SIZES[cpu]
-    return next((m for m in sizes if m >= memory), sizes[-1])
-
-
 def _sized_to_cpu(size: Any, given: Any, key: str, notes: list[str]) -> Any:
     """``size`` (a service or the override) with a memory that fits its cpu, when the stack set the
     cpu (``given`` is what it wrote) but not the memory and the default memory does not fit."""
     if not isinstance(given, dict) or "cpu" not in given or "memory" in given \
             or size.memory in FARGATE_SIZES.get(size.cpu, ()):
         return size
-    fitted = _fitted_memory(size.cpu, size.memory)
+    sizes = FARGATE_SIZES[size.cpu]
+    fitted = next((m for m in sizes if m >= size.memory), sizes[-1])  # the smallest that fits, else the largest
     notes.append(f"{key}.memory: the default {size.memory} MiB does not fit cpu {size.cpu}; using "
                  f"{fitted} MiB (set {key}.memory to choose another)")
     return dataclasses.replace(size, memory=fitted)
@@ -455,161 +447,6 @@ def _follow_cpu(cfg: StackSettings, top: dict[str, Any], notes: list[str]) -> St
     return dataclasses.replace(cfg, services=services, serviceSizeOverride=override)
 
 
-def _cross_checks(cfg: StackSettings, region: str, disabled: frozenset[str] = frozenset()) -> list[str]:
-    """Rules that involve more than one key (run only on a config that parsed cleanly).
-
-    ``disabled``: services the stack removed (``services.<name>.enabled: false``)."""
-    p = PROJECT + ":"
-    errors: list[str] = []
-
-    if not re.fullmatch(REGION_PATTERN, region or ""):
-        errors.append(f"aws:region: got {region!r}; allowed: an AWS region such as us-east-1")
-    if not cfg.services:
-        errors.append(f"{p}services: no services configured; allowed: a map of service name to settings")
-    for name, svc in cfg.services.items():
-        errors += _fargate_size_errors(f"services.{name}", svc)
-    if cfg.serviceSizeOverride is not None:
-        errors += _fargate_size_errors("serviceSizeOverride", cfg.serviceSizeOverride)
-    for name, svc in cfg.services.items():
-        problem = path_problem(svc.path) if svc.public else None
-        if problem:
-            errors.append(f"{p}services.{name}.path: {svc.path!r} {problem}; allowed: another path pattern")
-    public_default = [n for n, s in cfg.services.items() if s.public and s.path in DEFAULT_ROUTE_PATHS]
-    if cfg.services and not any(s.public for s in cfg.services.values()):
-        errors.append(f"{p}services: no service is public; allowed: at least one service with public: true "
-                      f"(the ALB's default route)")
-    elif len(public_default) > 1:
-        errors.append(f"{p}services: {', '.join(public_default)} all take the default route ('' or '/*'); "
-                      f"allowed: one public service with that path, the others with their own")
-    sc = cfg.scaling
-    if not sc.minCount <= sc.desiredCount <= sc.maxCount:
-        errors.append(f"{p}scaling: need minCount <= desiredCount <= maxCount; got "
-                      f"{sc.minCount} <= {sc.desiredCount} <= {sc.maxCount}; allowed: counts in that order")
-    else:
-        for name in cfg.services:
-            own = cfg.service_scaling(name)
-            if own is not sc and not own.minCount <= own.desiredCount <= own.maxCount:
-                errors.append(f"{p}services.{name}: need minCount <= desiredCount <= maxCount (unset counts come "
-                              f"from scaling); got {own.minCount} <= {own.desiredCount} <= {own.maxCount}; "
-                              f"allowed: counts in that order")
-    known = set(cfg.services)
-    refs = [("database.owners", o) for o in cfg.database.owners] + [
-        ("cache.owner", cfg.cache.owner), ("mq.owner", cfg.mq.owner)] + [
-        ("efs.mountedBy", o) for o in cfg.efs.mountedBy] + [
-        ("kafka.clients", o) for o in cfg.kafka.clients]
-    for key, svc_name in refs:
-        if svc_name in disabled:
-            errors.append(f"{p}{key}: {svc_name!r} is disabled (services.{svc_name}.enabled: false); allowed: "
-                          f"an enabled service: {', '.join(sorted(known))}")
-        elif svc_name not in known:
-            errors.append(f"{p}{key}: {svc_name!r} is not a configured service; allowed: {', '.join(sorted(known))}")
-    db = cfg.database
-    if db.maxAllocatedStorageGb <= db.allocatedStorageGb:
-        # RDS takes MaxAllocatedStorage only above AllocatedStorage (CreateDBInstance API reference).
-        errors.append(f"{p}database.maxAllocatedStorageGb: {db.maxAllocatedStorageGb} is not above "
-                      f"allocatedStorageGb {db.allocatedStorageGb}; allowed: more than allocatedStorageGb "
-                      f"(RDS storage autoscaling needs a ceiling above the allocation)")
-    if cfg.multiAz.cache and cfg.cache.replicas < 1:
-        errors.append(f"{p}cache.replicas: Multi-AZ (multiAz.cache=true) needs at least 1 replica; got 0; "
-                      f"allowed: 1 to 5, or multiAz.cache: false")
-    cache_version_problem = cache_problem(cfg.cache.engine, cfg.cache.engineVersion)
-    if cache_version_problem:
-        errors.append(f"{p}cache.engineVersion: {cfg.cache.engineVersion!r} {cache_version_problem}; allowed with "
-                      f"cache.engine={cfg.cache.engine}: {', '.join(cache_versions(cfg.cache.engine))}")
-    if cfg.kafka.maxStorageGb < cfg.kafka.storageGb:
-        errors.append(f"{p}kafka.maxStorageGb: below kafka.storageGb; allowed: >= {cfg.kafka.storageGb}")
-    if cfg.multiAz.broker and cfg.mq.hostType == "mq.t3.micro":
-        errors.append(f"{p}mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE; allowed with "
-                      f"multiAz.broker=true: mq.m5.large or larger (or set multiAz.broker=false)")
-    errors += _edge_mode_errors(cfg.edge)
-    errors += placeholder_problems(cfg, region, p)
-    if cfg.edge.originVerifyAcceptPrevious and cfg.edge.originVerifyGeneration < 2:
-        errors.append(f"{p}edge.originVerifyAcceptPrevious: there is no previous generation at "
-                      f"originVerifyGeneration=1; allowed: true only with originVerifyGeneration >= 2")
-    if cfg.schedule.enabled and cfg.schedule.startHour + cfg.schedule.hoursPerDay > 24:
-        errors.append(f"{p}schedule: startHour + hoursPerDay is {cfg.schedule.startHour + cfg.schedule.hoursPerDay}; "
-                      f"allowed: at most 24 (the schedule ends the same day)")
-    errors += _days_per_month_errors(cfg.schedule)
-    errors += _load_test_errors(cfg)
-    return errors
-
-
-def _load_test_errors(cfg: StackSettings) -> list[str]:
-    """A load test that cannot run as configured (sizes and worker count also while it is off, so turning it on
-    never meets an old mistake)."""
-    lt, p = cfg.loadTest, PROJECT + ":loadTest."
-    errors = []
-    for role, cpu, memory in (("worker", lt.workerCpu, lt.workerMemory), ("master", lt.masterCpu, lt.masterMemory)):
-        if memory not in FARGATE_SIZES.get(cpu, ()):
-            errors.append(f"{p}{role}Memory: {memory} MiB is not valid with {role}Cpu {cpu}; allowed for cpu {cpu}: "
-                          f"{', '.join(map(str, FARGATE_SIZES[cpu]))}")
-    if lt.workers() > LOAD_TEST_MAX_WORKERS:
-        errors.append(f"{p}usersPerWorker: users {lt.users} / usersPerWorker {lt.usersPerWorker} needs "
-                      f"{lt.workers()} workers; allowed: at most {LOAD_TEST_MAX_WORKERS} (ECS tasks per service), "
-                      f"so usersPerWorker >= {-(-lt.users // LOAD_TEST_MAX_WORKERS)}")
-    if lt.enabled and not cfg.edge.cdn:
-        errors.append(f"{PROJECT}:edge.cdn: false, but the load test enters through CloudFront (the API stage "
-                      f"needs an API key and its usage plan would throttle the test); allowed: edge.cdn true, or "
-                      f"loadTest.enabled false")
-    return errors
-
-
-def _days_per_month_window(schedule: ScheduleSettings) -> tuple[int, int]:
-    """The whole day counts a month of ``schedule.days`` can have: around its average (MON-FRI: 21.7)."""
-    average = days_per_month(parse_days(schedule.days) or frozenset())
-    return int(average), -int(-average // 1)
-
-
-def _days_per_month_errors(schedule: ScheduleSettings) -> list[str]:
-    """The deprecated ``schedule.daysPerMonth`` is kept only where it says what ``schedule.days`` does:
-    the schedule is weekly, so a day count a month that disagrees cannot be honoured."""
-    if schedule.daysPerMonth is None:
-        return []
-    low, high = _days_per_month_window(schedule)
-    if low <= schedule.daysPerMonth <= high:
-        return []
-    average = days_per_month(parse_days(schedule.days) or frozenset())
-    return [f"{PROJECT}:schedule.daysPerMonth: {schedule.daysPerMonth} cannot be honoured: the services run every "
-            f"week on schedule.days ({schedule.days} = {average:.1f} days in the average month) and the cost follows "
-            f"the schedule; allowed: remove schedule.daysPerMonth (deprecated) and choose the days with "
-            f"schedule.days, e.g. MON-THU ({days_per_month(frozenset(range(1, 5))):.1f} days)"]
-
-
-def _deprecation_notes(cfg: StackSettings) -> list[str]:
-    """Keys that still work but should go (preflight shows the notes with the settings stage)."""
-    if cfg.schedule.daysPerMonth is None:
-        return []
-    return [f"schedule.daysPerMonth is deprecated and changes nothing: the schedule and its cost follow "
-            f"schedule.days ({cfg.schedule.days}); remove the key"]
-
-
-def _edge_mode_errors(edge: EdgeSettings) -> list[str]:
-    """The edge keys that only work together (docs/edge.md, edge modes); the certificates' regions
-    are checked with the other ARNs (placeholders.py)."""
-    p = PROJECT + ":edge."
-    errors = []
-    if edge.certificateArn:
-        if not edge.domainName:
-            errors.append(f"{p}domainName: required with edge.certificateArn; allowed: the DNS name the certificate "
-                          f"covers (API Gateway and CloudFront verify the ALB certificate against it)")
-    elif edge.domainName and not edge.hostedZoneId:
-        errors.append(f"{p}hostedZoneId: required for a managed certificate of edge.domainName (DNS validation); "
-                      f"allowed: the Route 53 zone of {edge.domainName}, or set edge.certificateArn")
-    if edge.hostedZoneId and not edge.domainName:
-        errors.append(f"{p}hostedZoneId: set without edge.domainName; allowed: unset, or set edge.domainName too")
-    if edge.cdnAliases and not (edge.cdnCertificateArn or edge.hostedZoneId):
-        errors.append(f"{p}cdnAliases: CloudFront aliases need a certificate; allowed: aliases with edge.cdnCertificateArn (us-east-1) "
-                      f"or edge.hostedZoneId (managed certificate)")
-    if edge.domainName and edge.domainName in edge.cdnAliases:
-        errors.append(f"{p}cdnAliases: {edge.domainName!r} is edge.domainName, the internal ALB's name; allowed: "
-                      f"other names for CloudFront")
-    return errors
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in text.split(".") if x.isdigit())
-
-
 def _disabled_services(raw_services: Any) -> frozenset[str]:
     """Names the stack config turns off with ``enabled: false`` (for clearer reference errors)."""
     if not isinstance(raw_services, dict):
@@ -621,27 +458,19 @@ def _disabled_services(raw_services: Any) -> frozenset[str]:
 def _secret_scalar_errors(names: set[str], top: dict[str, Any]) -> list[str]:
     """Keys held as secrets whose value sizes or switches resources (numbers, booleans, choices):
     the program needs them in plain text, so a secret there is refused under the engine too."""
-    hints = typing.get_type_hints(StackSettings)
-    errors = []
-    for f in dataclasses.fields(StackSettings):
-        tp = hints[f.name]
-        if top.get(f.name) == SECRET_PLACEHOLDER:
-            continue  # offline: the schema reports the placeholder itself
-        if f.name in names and (tp in (int, float, bool) or f.metadata.get("choices") or f.metadata.get("secret") is False):
-            errors.append(f"{PROJECT}:{f.name}: an encrypted (secure:) value is not supported here; allowed: "
-                          f"a plain value ({f.metadata.get('doc', '')})")
-    return errors
+    fields = StackSettings.__pydantic_fields__  # type: ignore[attr-defined]
+    # Offline the value is the placeholder, which the validation reports itself.
+    return [f"{PROJECT}:{name}: an encrypted (secure:) value is not supported here; allowed: a plain value "
+            f"({field.description})" for name, field in fields.items()
+            if name in names and top.get(name) != SECRET_PLACEHOLDER and plain_only(field)]
 
 
 def _plain_strings(value: Any) -> set[str]:
     """Every non-empty string in a decoded config value."""
     if isinstance(value, str):
         return {value} if value.strip() else set()
-    if isinstance(value, dict):
-        return set().union(*(_plain_strings(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(_plain_strings(v) for v in value)) if value else set()
-    return set()
+    inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return set().union(*map(_plain_strings, inner))
 
 
 def parse_settings(raw_config: dict[str, Any], stack: str, secret_keys: Iterable[str] = ()) -> Settings:
@@ -657,18 +486,17 @@ def parse_settings(raw_config: dict[str, Any], stack: str, secret_keys: Iterable
     secret_names = {k[len(prefix):] for k in secret_keys if k.startswith(prefix)}
     region = str(raw_config.get("aws:region") or "")
     errors += _secret_scalar_errors(secret_names, top)
-    cfg = parse(StackSettings, top, prefix, errors, notes=notes)
+    cfg = validate(StackSettings, top, prefix, errors, context="stack config")
     if cfg is not None and not errors:
+        notes += encrypted_notes(cfg, prefix)
         cfg = _follow_cpu(cfg, top, notes)
-        errors.extend(_cross_checks(cfg, region, _disabled_services(top.get("services"))))
-        notes.extend(_deprecation_notes(cfg))
+        errors.extend(cross_key_errors(cfg, region, prefix, _disabled_services(top.get("services"))))
+        notes.extend(deprecation_notes(cfg))
     if errors:
         raise SettingsError(errors)
     base_tags = {"stack": stack, "cost-center": cfg.costCenter, "owner": cfg.owner,
                  "managed-by": "pulumi", "project": PROJECT}
-    secrets = set().union(*(_plain_strings(top.get(n)) for n in secret_names)) if secret_names else set()
-    if any(SECRET_PLACEHOLDER in n for n in notes):
-        secrets.add(SECRET_PLACEHOLDER)
+    secrets = set().union(*(_plain_strings(top.get(n)) for n in secret_names))
     return Settings(stack=stack, region=region, config=cfg, base_tags=base_tags, notes=tuple(notes),
                     secret_values=frozenset(secrets))
 
@@ -698,8 +526,5 @@ def load_settings() -> Settings:
     return parse_settings(config, pulumi.get_stack(), current_secret_keys(config))
 
 
-__all__ = [
-    "FARGATE_SIZES", "LOG_RETENTION_DAYS", "PROJECT", "SECRET_PLACEHOLDER", "SEED_SERVICES", "Settings",
-    "SettingsError", "format_problems",
-    "StackSettings", "ServiceSettings", "LoadTestSettings", "load_settings", "parse_settings",
-]
+__all__ = ["FARGATE_SIZES", "LOG_RETENTION_DAYS", "PROJECT", "SECRET_PLACEHOLDER", "SEED_SERVICES", "Settings",
+           "SettingsError", "StackSettings", "ServiceSettings", "LoadTestSettings", "load_settings", "parse_settings"]
