@@ -31,7 +31,7 @@ This package must not import the program (``components/``): the policy pack runs
 standalone.  Standard library only.
 
 Layout: ``catalog`` (prices, facts), ``usage`` (usage profiles), ``resources`` (the resource
-view and its adapters), ``context`` and ``registry`` (an estimate in progress, which type is
+view and its adapters), ``context`` and ``priced`` (an estimate in progress, which type is
 priced by which pricer, which types are free), ``schedule`` and ``capacity`` (scheduled hours,
 task counts, scalable-target peaks), ``pricers/`` (one module per tier), ``estimate`` (lines,
 totals, assumptions, top drivers), ``budget`` (verdict against a cap) and ``advice`` (savings).
@@ -40,7 +40,7 @@ totals, assumptions, top drivers), ``budget`` (verdict against a cap) and ``advi
 from __future__ import annotations
 
 from .catalog import DEFAULT_REGION, PRICING_DIR, Catalog, load_catalog
-from .registry import FREE_TYPES, PRICERS
+from .priced import FREE_TYPES, PRICERS
 from .resources import Res, from_plan, from_policy_resources, infer_region
 from .usage import DEFAULT_USAGE, load_stack_usage, merge_usage, stack_of
 # The functions are imported last: each rebinds the package attribute that the import

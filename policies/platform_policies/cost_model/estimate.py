@@ -13,7 +13,7 @@ from .capacity import service_capacities
 from .catalog import Catalog, load_catalog
 from .context import EstimateContext
 from .pricers.network import AWSX_VPC
-from .registry import FREE_TYPES, PRICERS
+from .priced import FREE_TYPES, PRICERS
 from .resources import Res, infer_region, is_component
 from .usage import given_keys, load_stack_usage, merge_usage, stack_of
 

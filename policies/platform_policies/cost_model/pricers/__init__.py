@@ -1,8 +1,8 @@
-"""One module of pricers per tier.  Importing this package registers every pricer in
-``cost_model.registry.PRICERS``; the estimate imports it, so no pricer can be missed."""
+"""One module of pricers per tier; importing this package loads every module in it, and so registers
+every pricer in ``cost_model.priced.PRICERS`` (the estimate imports it, so no pricer can be missed)."""
 
 from __future__ import annotations
 
-from . import compute, data, delivery, dns, edge, messaging, network, observability, security
+from ...registry import load_package
 
-__all__ = ["compute", "data", "delivery", "dns", "edge", "messaging", "network", "observability", "security"]
+load_package(__name__)

@@ -11,7 +11,7 @@ import re
 from typing import Optional
 
 from ..context import EstimateContext
-from ..registry import prices
+from ..priced import prices
 from ..resources import Res, known_list, num, tags_of, truthy
 
 _TD_ARN_RE = re.compile(r"task-definition/([^:/]+)(?::\d+)?$")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..context import EstimateContext
-from ..registry import prices
+from ..priced import prices
 from ..resources import Res, num, truthy
 
 RDS = "aws:rds/instance:Instance"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..context import EstimateContext
-from ..registry import prices
+from ..priced import prices
 from ..resources import Res
 
 

@@ -6,7 +6,7 @@ import json
 from typing import Optional
 
 from ..context import EstimateContext
-from ..registry import prices
+from ..priced import prices
 from ..resources import Res
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..capacity import msk_storage_ceiling
 from ..context import EstimateContext
-from ..registry import prices
+from ..priced import prices
 from ..resources import Res, num
 
 

@@ -1,7 +1,7 @@
-"""Which resource types cost what: the pricer registry and the types known to be free.
+"""Which resource types cost what: the pricers and the types known to be free.
 
 A pricer is registered with ``@prices(<type token>, ...)`` in its tier module under
-``pricers/``; importing the ``pricers`` package registers them all.  A type that is
+``pricers/``; importing the ``pricers`` package loads them all.  A type that is
 neither priced nor free is reported as unpriced by the estimate, never as $0.
 """
 
@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..registry import Registry
 from .context import EstimateContext
 from .resources import Res
 
 Pricer = Callable[[EstimateContext, Res], None]
-PRICERS: dict[str, Pricer] = {}
+PRICERS = Registry("pricer")  # {type token: Pricer}
 
 
 def prices(*types: str) -> Callable[[Pricer], Pricer]:
     """Register the decorated function as the pricer of ``types``."""
-    def deco(fn: Pricer) -> Pricer:
+    def register(fn: Pricer) -> Pricer:
         for t in types:
-            PRICERS[t] = fn
+            PRICERS.add(t, fn)
         return fn
-    return deco
+    return register
 
 
 # Types that cost nothing by themselves (their cost, if any, is carried by the
