@@ -94,7 +94,6 @@ class Chaos(pulumi.ComponentResource):
 
         self.register_outputs({"role_arn": self.role_arn, "experiment_template_ids": self.experiment_template_ids})
 
-    # ---- role -----------------------------------------------------------------------------------------
     def _role(self) -> aws.iam.Role:
         account = aws.get_caller_identity_output().account_id
         partition = aws.get_partition_output().partition
@@ -140,7 +139,6 @@ class Chaos(pulumi.ComponentResource):
                                "Action": ["rds:RebootDBInstance", "rds:DescribeDBInstances"], "Resource": db_arns})
         return {"Version": "2012-10-17", "Statement": statements}
 
-    # ---- templates ------------------------------------------------------------------------------------
     def _template(self, suffix: str, description: str, role: aws.iam.Role, *, service: str = "platform",
                   actions: list, targets: list, skip_empty: bool = False) -> aws.fis.ExperimentTemplate:
         return aws.fis.ExperimentTemplate(

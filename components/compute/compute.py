@@ -182,15 +182,16 @@ class Compute(pulumi.ComponentResource):
                 depends_on=[*tls_deps, *(args.load_balancer_dependencies if spec.public else [])],
             ), opts=child)
 
+        # For other Service Connect services in the cluster (the load test): the same TLS issuer.
+        self.private_ca_arn, self.tls_role_arn, self.tls_dependencies = tls_arn, tls_role_arn, tls_deps
+        self._publish_outputs()
+
+    def _publish_outputs(self) -> None:
         self.cluster_arn = self.cluster.arn
         self.cluster_name = self.cluster.name
         self.service_connect_namespace = self.namespace.name
         self.namespace_arn = self.namespace.arn
         self.peer_security_group_id = self.peer_security_group.id
-        self.private_ca_arn = tls_arn
-        # For other Service Connect services in the cluster (the load test): the same TLS issuer.
-        self.tls_role_arn = tls_role_arn
-        self.tls_dependencies = tls_deps
         self.service_arns = {n: m.service_arn for n, m in self.services.items()}
         self.ecr_repository_names = {n: m.repository_name for n, m in self.services.items()}
         self.ecr_repository_urls = {n: m.repository_url for n, m in self.services.items()}

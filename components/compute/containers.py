@@ -53,7 +53,8 @@ ADOT_MEMORY_RESERVATION_MIB = 64
 PORT_NAME = "http"
 
 
-def _log_config(log_group: str, region: str, prefix: str) -> dict[str, Any]:
+def log_config(log_group: str, region: str, prefix: str) -> dict[str, Any]:
+    """A container's awslogs configuration."""
     return {"logDriver": "awslogs",
             "options": {"awslogs-group": log_group, "awslogs-region": region,
                         "awslogs-stream-prefix": prefix}}
@@ -77,7 +78,7 @@ def app_container(*, service: str, image: str, port: int, log_group: str, region
         "environment": [{"name": k, "value": v} for k, v in sorted(env.items())],
         "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())],
         "mountPoints": mounts,
-        "logConfiguration": _log_config(log_group, region, APP_CONTAINER),
+        "logConfiguration": log_config(log_group, region, APP_CONTAINER),
         "linuxParameters": {"initProcessEnabled": True},
     }
     if tracing:
@@ -96,7 +97,7 @@ def adot_container(*, log_group: str, region: str) -> dict[str, Any]:
         "memoryReservation": ADOT_MEMORY_RESERVATION_MIB,
         "environment": [{"name": "AOT_CONFIG_CONTENT", "value": ADOT_CONFIG}],
         "readonlyRootFilesystem": True,
-        "logConfiguration": _log_config(log_group, region, ADOT_CONTAINER),
+        "logConfiguration": log_config(log_group, region, ADOT_CONTAINER),
     }
 
 
@@ -114,4 +115,4 @@ def container_definitions(*, service: str, image: str, port: int, log_group: str
     return defs
 
 
-__all__ = ["APP_CONTAINER", "ADOT_CONTAINER", "ADOT_IMAGE", "PORT_NAME", "container_definitions"]
+__all__ = ["APP_CONTAINER", "ADOT_CONTAINER", "ADOT_IMAGE", "PORT_NAME", "container_definitions", "log_config"]

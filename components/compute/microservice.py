@@ -200,6 +200,25 @@ def service_connect_ingress_port(public: bool, port: int, tls: bool) -> Optional
     return SERVICE_CONNECT_PROXY_PORT if port != SERVICE_CONNECT_PROXY_PORT else SERVICE_CONNECT_PROXY_PORT + 1
 
 
+def service_connect_tls(authority_arn: Optional[pulumi.Input[str]], role_arn: Optional[pulumi.Input[str]]
+                        ) -> Optional[aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs]:
+    """TLS of a Service Connect endpoint from the cluster's Private CA; None = plaintext in the VPC."""
+    if authority_arn is None:
+        return None
+    return aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs(
+        issuer_cert_authority=aws.ecs.ServiceServiceConnectConfigurationServiceTlsIssuerCertAuthorityArgs(
+            aws_pca_authority_arn=authority_arn),
+        role_arn=role_arn)
+
+
+def service_connect_logs(log_group: pulumi.Input[str], region: str
+                         ) -> aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs:
+    """The Service Connect proxy's logs, in the service's own log group."""
+    return aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
+        log_driver="awslogs",
+        options={"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": "service-connect"})
+
+
 def canary_enabled(public: bool, blue_green: Optional[BlueGreenTargets]) -> bool:
     """ECS canary needs managed traffic shifting: Service Connect (every service here) and,
     for a service behind the ALB, the alternate target group + listener rule."""
@@ -210,14 +229,11 @@ class MicroService(pulumi.ComponentResource):
     """An ECS Fargate service and everything it owns."""
 
     service_arn: pulumi.Output[str]
-    service_name: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     task_role_arn: pulumi.Output[str]
     execution_role_arn: pulumi.Output[str]
     repository_name: pulumi.Output[str]
     repository_url: pulumi.Output[str]
-    log_group_name: pulumi.Output[str]
-    task_definition_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: MicroServiceArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:compute:MicroService", name, None, opts)
@@ -245,14 +261,11 @@ class MicroService(pulumi.ComponentResource):
         self.scaling = self._autoscaling()
 
         self.service_arn = self.service.arn
-        self.service_name = self.service.name
         self.security_group_id = self.security_group.id
         self.task_role_arn = self.task_role.arn
         self.execution_role_arn = self.execution_role.arn
         self.repository_name = self.repository.name
         self.repository_url = self.repository.repository_url
-        self.log_group_name = self.log_group.name
-        self.task_definition_arn = self.task_definition.arn
         self.register_outputs({
             "service_arn": self.service_arn,
             "security_group_id": self.security_group_id,
@@ -454,13 +467,6 @@ class MicroService(pulumi.ComponentResource):
             pulumi.log.warn(f"{svc}: no alternate target group/listener rule from the edge tier; "
                             "deploying ROLLING with circuit breaker instead of CANARY", resource=self)
         lb = self._load_balancers()
-        tls = None
-        if args.tls_authority_arn is not None:
-            tls = aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs(
-                issuer_cert_authority=aws.ecs.ServiceServiceConnectConfigurationServiceTlsIssuerCertAuthorityArgs(
-                    aws_pca_authority_arn=args.tls_authority_arn),
-                role_arn=args.tls_role_arn,
-            )
         alarms = None
         if args.deployment_alarm_names is not None:
             alarms = aws.ecs.ServiceAlarmsArgs(alarm_names=args.deployment_alarm_names, enable=True, rollback=True)
@@ -488,13 +494,9 @@ class MicroService(pulumi.ComponentResource):
                     client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
                         port=spec.port, dns_name=svc)],
                     ingress_port_override=proxy_port,
-                    tls=tls,
+                    tls=service_connect_tls(args.tls_authority_arn, args.tls_role_arn),
                 )],
-                log_configuration=aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
-                    log_driver="awslogs",
-                    options={"awslogs-group": self.log_group.name, "awslogs-region": args.region,
-                             "awslogs-stream-prefix": "service-connect"},
-                ),
+                log_configuration=service_connect_logs(self.log_group.name, args.region),
             ),
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             deployment_configuration=aws.ecs.ServiceDeploymentConfigurationArgs(

@@ -10,9 +10,7 @@
   image and updates the service; ECS then runs the service's own deployment
   configuration (canary, circuit breaker, alarm-based rollback) set by compute.
 
-Infrastructure changes go through the GitHub Actions workflow in
-.github/workflows/infrastructure.yml (tests, preflight, preview with the policy pack,
-`pulumi up` on merge).  See docs/delivery.md for why.
+Infrastructure changes take another path (a GitHub Actions workflow; docs/delivery.md).
 """
 
 from __future__ import annotations
@@ -158,7 +156,6 @@ class Delivery(pulumi.ComponentResource):
         self.register_outputs({"pipeline_names": self.pipeline_names, "artifact_bucket": self.artifact_bucket,
                                "connection_arn": self.connection_arn})
 
-    # ---- shared ---------------------------------------------------------------------------------------
     def _artifact_bucket(self) -> aws.s3.Bucket:
         opts = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(
@@ -207,7 +204,6 @@ class Delivery(pulumi.ComponentResource):
             assume_role_policy=trust, tags=tier_tags(self._args.base_tags, TIER, svc),
             opts=pulumi.ResourceOptions(parent=self))
 
-    # ---- per service ----------------------------------------------------------------------------------
     def _service_pipeline(self, svc: str, repository: pulumi.Input[str], bucket: aws.s3.Bucket) -> pulumi.Output[str]:
         region, tags = self._args.region, tier_tags(self._args.base_tags, TIER, svc)
         project, build_policy = self._build(svc, repository, bucket, tags)

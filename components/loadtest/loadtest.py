@@ -1,22 +1,11 @@
-"""Load test tier: a distributed Locust deployment on ECS Fargate, idle until you start a run.
+"""Load test tier: a distributed Locust deployment in the platform's cluster, idle until you start a run.
 
-Built only when the stack turns it on (docs/load-test.md).  In the platform's cluster:
-
-- ``loadtest-master``: one Locust master (headless, ``--run-time``), reachable by the workers at
-  ``locust-master:5557`` through Service Connect (the cluster's namespace);
-- ``loadtest-worker``: ceil(users / usersPerWorker) workers, Service Connect clients of the master;
-- both services at desiredCount 0: ``pulumi up`` starts nothing.  A run is `aws ecs
-  update-service --desired-count` (master 1, workers N) and ends with the same command back to 0;
-  the cost model prices the tasks per run (policies/usage/<stack>.json loadTest.runsPerMonth);
-- the target is the stack's CloudFront URL, the public entry: the ALB itself is internal and
-  answers only requests carrying the secret origin header, and the API stage wants an API key and
-  throttles to its usage plan;
-- logs: the master's summary and CSV results and every worker's output go to one CloudWatch log
-  group (the stack's retention); a results bucket (the platform's bucket baseline) receives
-  them with `aws logs create-export-task` after a run;
-- tasks: no public IP, private subnets, the image's non-root user, their own security group
-  (the master's port from the load test's tasks only; egress HTTPS and the VPC), an execution role
-  that may only write the log group and a task role with no permissions (Locust calls no AWS API).
+A master (reachable by the workers at ``locust-master:5557`` through Service Connect) and
+ceil(users / usersPerWorker) workers, both at desiredCount 0; a run is `aws ecs update-service
+--desired-count` and ends with the same command back to 0 (docs/load-test.md).  The target is the
+stack's CloudFront URL: the ALB is internal and the API stage throttles to its usage plan.  Logs go
+to one log group, results to a bucket with the platform's baseline; the tasks run private, as the
+image's non-root user, with a task role that has no permissions (Locust calls no AWS API).
 """
 
 from __future__ import annotations
@@ -29,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 from platform_policies.facts.tags import LOAD_TEST_TAG as WORKLOAD_TAG, MINUTES_PER_RUN_TAG, TASKS_PER_RUN_TAG
 
+from ..compute.microservice import service_connect_logs, service_connect_tls
 from ..shared import naming
 from ..shared.buckets import private_bucket, tls_only_policy
 from ..shared.iam import assume_role_policy
@@ -91,10 +81,6 @@ class LoadTestArgs:
     """The role ECS issues Service Connect certificates with (with ``tls_authority_arn``)."""
     depends_on: Optional[list[pulumi.Resource]] = None
     """What the master's service waits for (the CA's activation)."""
-
-
-def minutes_per_run(run_minutes: int) -> int:
-    return run_minutes + STARTUP_MINUTES
 
 
 class LoadTest(pulumi.ComponentResource):
@@ -190,17 +176,10 @@ class LoadTest(pulumi.ComponentResource):
         name, args, tags = self._name, self._args, self._tags
         network = aws.ecs.ServiceNetworkConfigurationArgs(
             subnets=args.private_subnet_ids, security_groups=[sg.id], assign_public_ip=False)
-        sc_logs = aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
-            log_driver="awslogs", options={"awslogs-group": self.log_group.name, "awslogs-region": args.region,
-                                           "awslogs-stream-prefix": "service-connect"})
-        run_minutes = str(minutes_per_run(args.run.run_minutes))
+        sc_logs = service_connect_logs(self.log_group.name, args.region)
+        run_minutes = str(args.run.run_minutes + STARTUP_MINUTES)
         # Between the workers' and the master's proxies: TLS from the cluster's CA, like the services.
-        tls = None
-        if args.tls_authority_arn is not None:
-            tls = aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs(
-                issuer_cert_authority=aws.ecs.ServiceServiceConnectConfigurationServiceTlsIssuerCertAuthorityArgs(
-                    aws_pca_authority_arn=args.tls_authority_arn),
-                role_arn=args.tls_role_arn)
+        tls = service_connect_tls(args.tls_authority_arn, args.tls_role_arn)
 
         def service(ecs_name: str, td: aws.ecs.TaskDefinition, tasks_per_run: int,
                     sc: aws.ecs.ServiceServiceConnectConfigurationArgs,
@@ -261,4 +240,4 @@ class LoadTest(pulumi.ComponentResource):
 
 
 __all__ = ["LoadTest", "LoadTestArgs", "MASTER_SERVICE", "WORKER_SERVICE", "WORKLOAD_TAG", "TASKS_PER_RUN_TAG",
-           "MINUTES_PER_RUN_TAG", "STARTUP_MINUTES", "minutes_per_run"]
+           "MINUTES_PER_RUN_TAG", "STARTUP_MINUTES"]

@@ -1,24 +1,13 @@
-"""What the load test runs, as plain values (no Pulumi here, so tests read it directly).
+"""What the load test runs, as plain values (no Pulumi here, so tests read it directly): the routes
+(one request path per public service, its ALB path pattern made concrete, so the plan cannot drift
+from the routing), the Locust command lines and the master's and a worker's container.
 
-* :func:`routes`: one request path per public service, derived from the same path patterns the
-  ALB routes by (components/edge/routing.py), so the test plan cannot drift from the routing: the
-  request path of a service is its ALB path pattern made concrete.
-* :func:`master_command` / :func:`worker_command`: the Locust command lines.
-* :func:`container_definitions`: the master's and a worker's container.
-
-How the locustfile reaches the containers: the task definition carries its text in an environment
-variable and the container writes it to the Locust user's home before starting Locust.  A `pulumi
-up` then needs no image build (the program builds no Docker image, and the official image runs
-unchanged); the file's content is part of the task definition, so a change to it registers a new
-revision and ECS rolls the tasks; and its size (about 2 KB) is far below the task definition's
-64 KiB limit (Amazon ECS API reference, RegisterTaskDefinition, read 2026-11).
-
-Why the root file system stays writable: the file has to be written somewhere, and Fargate's
-scratch volumes (bind mounts) are "set to 0755 and the owner as root" (Amazon ECS developer
-guide, "Use bind mounts with Amazon ECS", read 2026-11; aws/containers-roadmap#938), so the
-image's non-root ``locust`` user cannot write to one.  The containers run as that user with a
-writable root file system, like the application containers (the pack's
-ecs-read-only-root-filesystem is advisory for that reason).
+The locustfile travels in an environment variable and the container writes it to the Locust
+user's home: no image build, and a change to it is a new task definition revision (about 2 KB of
+the 64 KiB a task definition may hold: ECS API reference, RegisterTaskDefinition, read 2026-11).
+The root file system therefore stays writable: Fargate's bind mounts are "set to 0755 and the
+owner as root" (ECS developer guide, "Use bind mounts with Amazon ECS", read 2026-11;
+aws/containers-roadmap#938), which the image's non-root ``locust`` user cannot write to.
 """
 
 from __future__ import annotations
@@ -28,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..compute.containers import log_config
 from ..edge.routing import CATCH_ALL_PATH, DEFAULT_ROUTE_PATHS
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -107,11 +97,6 @@ def _write_locustfile() -> str:
     return (f"python -c \"import os; open('{HOME}/locustfile.py', 'w').write(os.environ['LOCUSTFILE'])\"")
 
 
-def _log_config(log_group: str, region: str, prefix: str) -> dict[str, Any]:
-    return {"logDriver": "awslogs",
-            "options": {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": prefix}}
-
-
 def _container(name: str, image: str, command: str, environment: dict[str, str], log_group: str,
                region: str, ports: list[dict[str, Any]]) -> dict[str, Any]:
     return {
@@ -123,7 +108,7 @@ def _container(name: str, image: str, command: str, environment: dict[str, str],
         "command": [command],
         "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
         "portMappings": ports,
-        "logConfiguration": _log_config(log_group, region, name),
+        "logConfiguration": log_config(log_group, region, name),
         "linuxParameters": {"initProcessEnabled": True},
     }
 

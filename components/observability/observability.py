@@ -153,7 +153,6 @@ class Observability(pulumi.ComponentResource):
     service_alarm_names: dict[str, list[pulumi.Output[str]]]
     chaos_stop_alarm_arns: list[pulumi.Output[str]]
     dashboard_name: pulumi.Output[str]
-    alarm_names: list[pulumi.Output[str]]
 
     def __init__(self, name: str, args: ObservabilityArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("platform:observability:Observability", name, None, opts)
@@ -167,7 +166,6 @@ class Observability(pulumi.ComponentResource):
 
         self._topic = self._alarm_topic()
         self.alarm_topic_arn = self._topic.arn
-        self.alarm_names = []
 
         self.service_alarm_names = {}
         for svc, public in args.services.items():
@@ -198,7 +196,6 @@ class Observability(pulumi.ComponentResource):
             "dashboard_name": self.dashboard_name,
         })
 
-    # ---- topic ----------------------------------------------------------------------------------------
     def _alarm_topic(self) -> aws.sns.Topic:
         """SNS topic encrypted with a customer managed key; CloudWatch alarms and AWS Budgets publish.
 
@@ -265,7 +262,6 @@ class Observability(pulumi.ComponentResource):
                                       endpoint=self._args.alert_email, opts=pulumi.ResourceOptions(parent=self))
         return topic
 
-    # ---- alarm helpers --------------------------------------------------------------------------------
     def _alarm(self, suffix: str, alarm_name: str, description: str, *, service: str = "platform",
                **kwargs: Any) -> aws.cloudwatch.MetricAlarm:
         alarm = aws.cloudwatch.MetricAlarm(
@@ -277,7 +273,6 @@ class Observability(pulumi.ComponentResource):
             tags=tier_tags(self._args.base_tags, TIER, service),
             opts=pulumi.ResourceOptions(parent=self),
             **kwargs)
-        self.alarm_names.append(alarm.name)
         return alarm
 
     def _periods(self, minutes: int) -> dict[str, int]:
@@ -307,7 +302,6 @@ class Observability(pulumi.ComponentResource):
         return [self._query(f"{qid}{i}", namespace, metric, stat, {dimension: v}) for i, v in enumerate(values, 1)
                 ] + [self._expression("MAX(METRICS())", label)]
 
-    # ---- services -------------------------------------------------------------------------------------
     def _service_cpu(self, svc: str) -> aws.cloudwatch.MetricAlarm:
         return self._alarm(
             f"{svc}-cpu", naming.service_alarm_names(self._stack, svc, False)[0],
@@ -339,7 +333,6 @@ class Observability(pulumi.ComponentResource):
             metric_queries=[*queries, self._expression(f"100 * ({errors}) / ({requests})", f"{svc} 5xx %")],
             **self._math_periods(10))
 
-    # ---- ALB ------------------------------------------------------------------------------------------
     def _alb_alarms(self) -> tuple[aws.cloudwatch.MetricAlarm, aws.cloudwatch.MetricAlarm]:
         stack, dims = self._stack, {"LoadBalancer": self._args.alb_arn_suffix}
         errors = self._alarm(
@@ -368,7 +361,6 @@ class Observability(pulumi.ComponentResource):
             treat_missing_data="notBreaching", **self._periods(5))
         return errors, latency
 
-    # ---- data -----------------------------------------------------------------------------------------
     def _db_connections(self, owner: str, ident: pulumi.Input[str]) -> None:
         klass = self._args.db_instance_class
         threshold = db_connection_threshold(klass)
@@ -399,7 +391,6 @@ class Observability(pulumi.ComponentResource):
             alarm("replication-lag", "max ReplicationLag", "ReplicationLag", CACHE_REPLICATION_LAG_SECONDS,
                   f"cache: replica lag above {CACHE_REPLICATION_LAG_SECONDS:g} s for 5 minutes")
 
-    # ---- messaging ------------------------------------------------------------------------------------
     def _kafka_alarms(self, cluster_name: pulumi.Input[str]) -> None:
         dims = {"Cluster Name": cluster_name}
         self._alarm(
@@ -430,7 +421,6 @@ class Observability(pulumi.ComponentResource):
             treat_missing_data="breaching",
             metric_queries=pulumi.Output.from_input(broker_name).apply(build), **self._math_periods(5))
 
-    # ---- dashboard ------------------------------------------------------------------------------------
     def _dashboard(self) -> aws.cloudwatch.Dashboard:
         a = self._args
         region, cluster = a.region, self._cluster
