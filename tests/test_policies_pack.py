@@ -3,18 +3,13 @@
 GetAnalyzerInfo -> Configure (the committed policies/config/<stack>.json, schema
 defaults filled) -> Analyze per resource -> AnalyzeStack, as `pulumi preview
 --policy-pack policies --policy-pack-config policies/config/<stack>.json` does.
-Until the cost policies exist the pack is started from a stand-in entry point with
-the registry's other areas only (same PolicyPack call), so these tests never wait on it.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import os
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -29,27 +24,7 @@ analyzer = pytest.importorskip("preflight.analyzer")
 OUR_AREAS = tuple(a for a in AREAS if a != COST)  # the cost policies are tested in tests/test_cost*.py
 
 
-def _full_pack_available() -> bool:
-    if os.environ.get("POLICY_TESTS_STANDIN_PACK"):  # exercise the stand-in on purpose
-        return False
-    return (ROOT / "policies/platform_policies/rules/stack_cost.py").exists()
-
-
-@pytest.fixture(scope="module")
-def pack_dir(tmp_path_factory) -> Path:
-    if _full_pack_available():
-        return ROOT / "policies"
-    d = tmp_path_factory.mktemp("pack")
-    (d / "platform_policies").symlink_to(ROOT / "policies" / "platform_policies")   # beside __main__.py, as in policies/
-    (d / "__main__.py").write_text(textwrap.dedent(f"""
-        from pulumi_policy import EnforcementLevel, PolicyPack
-        from platform_policies import all_rules
-        PolicyPack(name="microservices-platform-guardrails", enforcement_level=EnforcementLevel.ADVISORY,
-                   policies=[r.policy for r in all_rules() if r.area in {OUR_AREAS!r}])
-    """))
-    return d
-
-
+PACK_DIR = ROOT / "policies"
 OURS = {r.name for r in all_rules() if r.area in OUR_AREAS}
 
 
@@ -128,15 +103,8 @@ def test_no_module_of_the_pack_imports_one_that_imports_it_back():
 
 # ---- the pack over gRPC ------------------------------------------------------------------------------------
 
-def _config(stack: str, pack_dir: Path, tmp_path: Path) -> Path:
-    path = ROOT / f"policies/config/{stack}.json"
-    if pack_dir == ROOT / "policies":
-        return path
-    # Stand-in pack: drop entries of policies it does not hold (the cost engineer's).
-    data = {k: v for k, v in json.loads(path.read_text()).items() if k in OURS}
-    out = tmp_path / f"{stack}.json"
-    out.write_text(json.dumps(data))
-    return out
+def _config(stack: str):
+    return ROOT / f"policies/config/{stack}.json"
 
 
 def _ours(violations: list[dict]) -> list[dict]:
@@ -196,9 +164,9 @@ def _by_policy(violations: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
-def test_prod_pack_over_grpc(pack_dir, tmp_path):
+def test_prod_pack_over_grpc():
     plan = _plan()
-    result = analyzer.run_policy_pack(plan, _config("prod", pack_dir, tmp_path), policy_dir=pack_dir)
+    result = analyzer.run_policy_pack(plan, _config("prod"), policy_dir=PACK_DIR)
     got = _by_policy(result["violations"])
     urns = {r["name"]: r["urn"] for r in plan["resources"]}
     # Mandatory in prod: Multi-AZ, NAT per AZ (from the awsx inputs), sizes, open SSH, Fargate pair.
@@ -213,9 +181,9 @@ def test_prod_pack_over_grpc(pack_dir, tmp_path):
     assert not [v for v in _ours(result["violations"]) if "can't run policy" in v["message"]]
 
 
-def test_dev_levels_over_grpc(pack_dir, tmp_path):
+def test_dev_levels_over_grpc():
     plan = _plan()
-    result = analyzer.run_policy_pack(plan, _config("dev", pack_dir, tmp_path), policy_dir=pack_dir)
+    result = analyzer.run_policy_pack(plan, _config("dev"), policy_dir=PACK_DIR)
     got = _by_policy(result["violations"])
     assert {v["level"] for v in got["rds-multi-az"]} == {"advisory"}
     assert {v["level"] for v in got["nat-gateway-per-az"]} == {"advisory"}
@@ -224,19 +192,17 @@ def test_dev_levels_over_grpc(pack_dir, tmp_path):
     assert len(got["allowed-rds-instance-classes"]) == 1  # order-db (user-db is micro, inventory-db unknown)
 
 
-def test_committed_configs_fit_the_pack(pack_dir, tmp_path):
+def test_committed_configs_fit_the_pack():
     """Every committed config names only policies of the pack and passes their schemas."""
     for stack in ("prod", "dev"):
-        result = analyzer.run_policy_pack({"stack": stack, "resources": []}, _config(stack, pack_dir, tmp_path),
-                                          policy_dir=pack_dir)
+        result = analyzer.run_policy_pack({"stack": stack, "resources": []}, _config(stack), policy_dir=PACK_DIR)
         levels = {p["name"]: p["level"] for p in result["policies"]}
         assert levels["rds-multi-az"] == ("mandatory" if stack == "prod" else "advisory")
         assert levels["aws-physical-names"] == "mandatory"
         assert _ours(result["violations"]) == []
         # every policy of the pack is named in the stack's file with an explicit level
-        committed = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
-        if pack_dir == ROOT / "policies":
-            missing = [p["name"] for p in result["policies"]
-                       if not isinstance(committed.get(p["name"]), dict)
-                       or committed[p["name"]].get("enforcementLevel") not in ("advisory", "mandatory", "disabled")]
-            assert missing == [], (stack, missing)
+        committed = json.loads(_config(stack).read_text())
+        missing = [p["name"] for p in result["policies"]
+                   if not isinstance(committed.get(p["name"]), dict)
+                   or committed[p["name"]].get("enforcementLevel") not in ("advisory", "mandatory", "disabled")]
+        assert missing == [], (stack, missing)
