@@ -29,7 +29,7 @@ TIER = "loadtest"
 MASTER_SERVICE = "loadtest-master"
 WORKER_SERVICE = "loadtest-worker"
 # Fargate bills a task from the start of its image pull to its stop, per second with a one-minute
-# minimum (aws.amazon.com/fargate/pricing, read 2026-11): a run is billed for its runMinutes plus
+# minimum (aws.amazon.com/fargate/pricing, read 2026-11): a run is billed for its minutes plus
 # the start (image pull, workers joining) and the minutes until you scale it back to 0.  Priced as 5.
 STARTUP_MINUTES = 5
 # Results kept in the bucket (and old versions) before they expire.
