@@ -165,6 +165,7 @@ def _unknown_keys_first(errs: list[dict]) -> list[dict]:
 
 def _message(schema: dict, err: dict, prefix: str) -> str:
     loc, kind, value, ctx = err["loc"], err["type"], err.get("input"), err.get("ctx") or {}
+    entry = bool(loc) and isinstance(loc[-1], int)  # a list entry
     if loc[-1:] == ("[key]",):
         name = loc[-2]
         return (f"{_path(prefix, loc[:-2])}.{clip(name, SHOWN_VALUE) if isinstance(name, str) else show(name)}: "
@@ -173,7 +174,7 @@ def _message(schema: dict, err: dict, prefix: str) -> str:
         return _unknown_key(prefix, loc, list(_resolved(schema, _node(schema, loc[:-1]))["properties"]))
     here, prop = _path(prefix, loc), _node(schema, loc)
     allowed = _allowed(schema, prop)
-    if kind == "encrypted" or (isinstance(loc[-1], int) and value == SECRET_PLACEHOLDER):  # a field or list entry
+    if kind == "encrypted" or (entry and value == SECRET_PLACEHOLDER):
         return f"{here}: an encrypted (secure:) value is not supported here; allowed: {allowed}, in plain text"
     if kind == "string_too_short":
         return f"{here}: empty; allowed: {allowed}" + (", or leave it unset" if prop.get("unset") else "")
@@ -189,7 +190,7 @@ def _message(schema: dict, err: dict, prefix: str) -> str:
     if kind == "repeated":
         return f"{here}: {show(ctx['item'])} appears more than once; allowed: each entry once (entries become " \
                f"resource names)"
-    if value is None and loc and isinstance(loc[-1], int):
+    if value is None and entry:
         # `pulumi config set --path key[3]` on a list the stack file does not hold yet writes nulls before
         # index 3: a stack's list replaces the default list whole.
         return (f"{here}: empty entry; allowed: {allowed} (a list set in stack config replaces the default list, "

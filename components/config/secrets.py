@@ -5,7 +5,7 @@ and hands it the plaintext; a value read with plain ``Config.get`` and passed on
 resource would be stored in the state in the clear.  The settings collect those plaintexts
 (``Settings.secret_values``); ``protect_secrets`` registers a stack transformation that wraps
 every resource input holding one in ``pulumi.Output.secret`` (the engine then encrypts it in
-the state and masks it in the CLI), and ``mark_secret_outputs`` does the same for the stack
+the state and masks it in the CLI), and ``SecretMarker.mark`` does the same for the stack
 outputs.  One place instead of a ``get_secret`` at each use: a tier that starts using a secret
 setting is covered without knowing it is one.
 """
