@@ -122,21 +122,14 @@ def _load_test_errors(cfg: Any, p: str) -> list[str]:
     return errors
 
 
-def _days_per_month_window(schedule: Any) -> tuple[int, int]:
-    """The whole day counts a month of ``schedule.days`` can have: around its average (MON-FRI: 21.7)."""
-    average = days_per_month(parse_days(schedule.days) or frozenset())
-    return int(average), -int(-average // 1)
-
-
 def _days_per_month_errors(schedule: Any, p: str) -> list[str]:
-    """The deprecated ``schedule.daysPerMonth`` is kept only where it says what ``schedule.days`` does:
-    the schedule is weekly, so a day count a month that disagrees cannot be honoured."""
+    """The deprecated ``schedule.daysPerMonth`` is kept only where it says what ``schedule.days`` does (a whole day
+    count around its monthly average, MON-FRI: 21.7): the schedule is weekly, another count cannot be honoured."""
     if schedule.daysPerMonth is None:
         return []
-    low, high = _days_per_month_window(schedule)
-    if low <= schedule.daysPerMonth <= high:
-        return []
     average = days_per_month(parse_days(schedule.days) or frozenset())
+    if int(average) <= schedule.daysPerMonth <= -int(-average // 1):
+        return []
     return [f"{p}schedule.daysPerMonth: {schedule.daysPerMonth} cannot be honoured: the services run every "
             f"week on schedule.days ({schedule.days} = {average:.1f} days in the average month) and the cost follows "
             f"the schedule; allowed: remove schedule.daysPerMonth (deprecated) and choose the days with "

@@ -501,29 +501,16 @@ def parse_settings(raw_config: dict[str, Any], stack: str, secret_keys: Iterable
                     secret_values=frozenset(secrets))
 
 
-def current_config() -> dict[str, Any]:
-    """All config the Pulumi runtime holds for this run (explicit map + PULUMI_CONFIG env)."""
-    import pulumi.runtime.config as rc
-
-    merged = dict(rc.get_config_env())
-    merged.update(rc.CONFIG.get())
-    return merged
-
-
-def current_secret_keys(config: dict[str, Any]) -> list[str]:
-    """Config keys Pulumi holds as secrets: PULUMI_CONFIG_SECRET_KEYS (language host) or the
-    keys set_all_config marked (automation API, mocks)."""
-    import pulumi.runtime.config as rc
-
-    return sorted(set(rc.get_config_secret_keys_env()) | {k for k in config if rc.is_config_secret(k)})
-
-
 def load_settings() -> Settings:
-    """Read and validate the current stack's config (call once, before any resource)."""
+    """Read and validate the current stack's config (call once, before any resource): the explicit map and
+    PULUMI_CONFIG; the secret keys from PULUMI_CONFIG_SECRET_KEYS (language host) or as set_all_config marked
+    them (automation API, mocks)."""
     import pulumi
+    import pulumi.runtime.config as rc
 
-    config = current_config()
-    return parse_settings(config, pulumi.get_stack(), current_secret_keys(config))
+    config = {**rc.get_config_env(), **rc.CONFIG.get()}
+    secret_keys = sorted(set(rc.get_config_secret_keys_env()) | {k for k in config if rc.is_config_secret(k)})
+    return parse_settings(config, pulumi.get_stack(), secret_keys)
 
 
 __all__ = ["FARGATE_SIZES", "LOG_RETENTION_DAYS", "PROJECT", "SECRET_PLACEHOLDER", "SEED_SERVICES", "Settings",
