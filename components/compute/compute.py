@@ -9,17 +9,15 @@ Connect uses, the optional AWS Private CA that issues Service Connect TLS certif
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from ..shared import naming
-from ..shared.access import ServiceAccess
 from ..shared.iam import assume_role_policy
 from ..shared.tags import tier_tags
-from .autoscaling import BusinessHours
-from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs, ServiceSpec
+from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs, ServiceEnvironment, ServiceSpec
 
 TIER = "compute"
 
@@ -38,42 +36,21 @@ SC_TLS_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRol
 LB_INFRA_POLICY = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
 
 
-@dataclass
-class ComputeArgs:
-    """Inputs of the compute tier."""
+@dataclass(kw_only=True)
+class ComputeArgs(ServiceEnvironment):
+    """Inputs of the compute tier (with what its services share: stack, network, logs, tracing,
+    schedule, grants)."""
 
-    stack: str
-    """Stack name: the cluster is ``microservices-<stack>``."""
-    region: str
-    """Region of the tasks' log groups."""
-    base_tags: Mapping[str, str]
-    """Tags of every resource; the tier adds ``service`` and ``tier``."""
     services: Sequence[ServiceSpec]
-    """The services, one MicroService each, in this order."""
-    vpc_id: pulumi.Input[str]
-    """VPC of the tasks."""
-    vpc_cidr: str
-    """CIDR of the VPC (the tasks' egress inside it)."""
-    private_subnet_ids: pulumi.Input[list[str]]
-    """Private subnets (one per AZ) the tasks run in."""
+    """The services, one MicroService each, in this order; the cluster is ``microservices-<stack>``."""
     alb_security_group_id: pulumi.Input[str]
     """Security group of the ALB; public services accept their port from it only."""
     target_group_arns: dict[str, pulumi.Input[str]]
     """Service -> ALB target group ARN, public services only (the edge tier owns them)."""
-    log_retention_days: int = 30
-    """Retention of the services' log groups."""
-    deletion_protection: bool = True
-    """Refuse to delete ECR repositories that still hold images (False: they go with the stack)."""
-    tracing: bool = True
-    """ADOT sidecar in every task, traces to X-Ray."""
-    schedule: Optional[BusinessHours] = None
-    """Business hours every service runs in; None = always."""
     service_connect_tls: bool = True
     """Service Connect TLS with certificates from an AWS Private CA of the cluster."""
     ca_organization: str = "platform-team"
     """Organisation in the Private CA's subject (at most 64 characters are used)."""
-    access: list[ServiceAccess] = field(default_factory=list)
-    """Grants published by data and messaging; each service gets only its own."""
     deployment_alarm_names: dict[str, pulumi.Input[list[str]]] = field(default_factory=dict)
     """Service -> CloudWatch alarm names that roll a deployment back (observability tier)."""
     alb_arn_suffix: Optional[pulumi.Input[str]] = None
@@ -156,26 +133,16 @@ class Compute(pulumi.ComponentResource):
                                       production_listener_rule_arn=args.production_listener_rule_arns[svc])
             self.services[svc] = MicroService(f"{name}-{svc}", MicroServiceArgs(
                 service=spec,
-                stack=args.stack,
-                region=args.region,
-                base_tags=args.base_tags,
+                env=args,
                 cluster_arn=self.cluster.arn,
                 cluster_name=cluster_name,
-                vpc_id=args.vpc_id,
-                vpc_cidr=args.vpc_cidr,
-                private_subnet_ids=args.private_subnet_ids,
                 peer_security_group_id=self.peer_security_group.id,
                 namespace_arn=self.namespace.arn,
-                log_retention_days=args.log_retention_days,
-                deletion_protection=args.deletion_protection,
-                tracing=args.tracing,
-                schedule=args.schedule,
                 alb_security_group_id=args.alb_security_group_id if spec.public else None,
                 target_group_arn=args.target_group_arns.get(svc) if spec.public else None,
                 alb_arn_suffix=args.alb_arn_suffix if spec.public else None,
                 blue_green=bg,
                 lb_infrastructure_role_arn=lb_role_arn,
-                access=args.access,
                 deployment_alarm_names=args.deployment_alarm_names.get(svc),
                 tls_authority_arn=tls_arn,
                 tls_role_arn=tls_role_arn,

@@ -98,40 +98,50 @@ class BlueGreenTargets:
     """Listener rule that forwards to both target groups; ECS adjusts its weights."""
 
 
-@dataclass
-class MicroServiceArgs:
-    """Inputs of one service."""
+@dataclass(kw_only=True)
+class ServiceEnvironment:
+    """What every service of the cluster shares (the compute tier passes its own inputs down)."""
 
-    service: ServiceSpec
-    """What to deploy."""
     stack: str
     """Stack name, in Name tags and alarm names."""
     region: str
     """Region of the log groups the containers and the proxy write to."""
     base_tags: Mapping[str, str]
-    """Tags of every resource; the service adds ``service`` and ``tier``."""
-    cluster_arn: pulumi.Input[str]
-    """ECS cluster ARN."""
-    cluster_name: str
-    """ECS cluster name (explicit, known at plan time)."""
+    """Tags of every resource; the tier adds ``service`` and ``tier``."""
     vpc_id: pulumi.Input[str]
     """VPC of the tasks."""
     vpc_cidr: str
     """CIDR of the VPC, where the tasks may reach peers, data stores and endpoints."""
     private_subnet_ids: pulumi.Input[list[str]]
     """Subnets of the tasks (one per AZ); tasks never get public IPs."""
+    log_retention_days: int = 30
+    """Retention of the services' log groups."""
+    deletion_protection: bool = True
+    """Refuse to delete ECR repositories that still hold images (False: they go with the stack)."""
+    tracing: bool = True
+    """ADOT sidecar in every task, traces to X-Ray (the task role may write them)."""
+    schedule: Optional[BusinessHours] = None
+    """Business hours the services run in; None = always."""
+    access: list[ServiceAccess] = field(default_factory=list)
+    """Grants published by data and messaging; each service takes only its own."""
+
+
+@dataclass
+class MicroServiceArgs:
+    """Inputs of one service."""
+
+    service: ServiceSpec
+    """What to deploy."""
+    env: ServiceEnvironment
+    """What it shares with the other services."""
+    cluster_arn: pulumi.Input[str]
+    """ECS cluster ARN."""
+    cluster_name: str
+    """ECS cluster name (explicit, known at plan time)."""
     peer_security_group_id: pulumi.Input[str]
     """Security group every task of the platform carries (Service Connect clients)."""
     namespace_arn: pulumi.Input[str]
     """Cloud Map namespace of Service Connect."""
-    log_retention_days: int = 30
-    """Retention of the service's log group."""
-    deletion_protection: bool = True
-    """Refuse to delete the ECR repository while it holds images (False: it goes with the stack)."""
-    tracing: bool = True
-    """Run the ADOT sidecar and let the task role write traces to X-Ray."""
-    schedule: Optional[BusinessHours] = None
-    """Business hours the service runs in; None = always."""
     alb_security_group_id: Optional[pulumi.Input[str]] = None
     """ALB security group; required for public services."""
     target_group_arn: Optional[pulumi.Input[str]] = None
@@ -143,8 +153,6 @@ class MicroServiceArgs:
     cannot run without an alternate target group and a listener rule)."""
     lb_infrastructure_role_arn: Optional[pulumi.Input[str]] = None
     """Role ECS assumes to shift ALB weights (needed with ``blue_green``)."""
-    access: list[ServiceAccess] = field(default_factory=list)
-    """Grants for this service (others' grants are ignored)."""
     deployment_alarm_names: Optional[pulumi.Input[list[str]]] = None
     """CloudWatch alarms that roll a deployment back; None/empty = circuit breaker only."""
     tls_authority_arn: Optional[pulumi.Input[str]] = None
@@ -241,16 +249,16 @@ class MicroService(pulumi.ComponentResource):
         if spec.public and (args.target_group_arn is None or args.alb_security_group_id is None):
             raise ValueError(f"public service {spec.name!r} needs target_group_arn and alb_security_group_id")
         self._name, self._args, self._spec = name, args, spec
-        self._tags = tier_tags(args.base_tags, TIER, spec.name)
+        self._tags = tier_tags(args.env.base_tags, TIER, spec.name)
         self._child = pulumi.ResourceOptions(parent=self)
-        grants = [a for a in args.access if a.service == spec.name]
+        grants = [a for a in args.env.access if a.service == spec.name]
         proxy_port = service_connect_ingress_port(spec.public, spec.port, args.tls_authority_arn is not None)
 
         self.repository = self._repository()
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
             name=f"/ecs/{args.cluster_name}/{spec.name}",
-            retention_in_days=args.log_retention_days,
+            retention_in_days=args.env.log_retention_days,
             tags=self._tags,
             opts=self._child,
         )
@@ -287,7 +295,7 @@ class MicroService(pulumi.ComponentResource):
                 filter=DEPLOY_TAG, filter_type="WILDCARD")],
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
             encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS")],
-            force_delete=not self._args.deletion_protection,
+            force_delete=not self._args.env.deletion_protection,
             tags=self._tags,
             opts=self._child,
         )
@@ -343,7 +351,7 @@ class MicroService(pulumi.ComponentResource):
             opts=child,
         )
         task_statements = [st for g in grants for st in g.policy_statements]
-        if self._args.tracing:
+        if self._args.env.tracing:
             task_statements.append({"Effect": "Allow", "Action": XRAY_WRITE_ACTIONS, "Resource": "*"})
         if task_statements:
             aws.iam.RolePolicy(f"{name}-task-policy", role=task_role.id,
@@ -356,9 +364,9 @@ class MicroService(pulumi.ComponentResource):
         svc, port = spec.name, spec.port
         security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
-            vpc_id=args.vpc_id,
+            vpc_id=args.env.vpc_id,
             description=f"{svc} tasks",
-            tags={**tags, "Name": f"{args.stack}-{svc}"},
+            tags={**tags, "Name": f"{args.env.stack}-{svc}"},
             opts=child,
         )
         sg_id = security_group.id
@@ -373,7 +381,7 @@ class MicroService(pulumi.ComponentResource):
                 ip_protocol="tcp", from_port=port, to_port=port,
                 description="ALB", tags=tags, opts=child)
         aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-vpc", security_group_id=sg_id, ip_protocol="-1", cidr_ipv4=args.vpc_cidr,
+            f"{name}-to-vpc", security_group_id=sg_id, ip_protocol="-1", cidr_ipv4=args.env.vpc_cidr,
             description="Peers, data stores, VPC endpoints and DNS inside the VPC", tags=tags, opts=child)
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-to-https", security_group_id=sg_id, ip_protocol="tcp", from_port=443, to_port=443,
@@ -422,8 +430,8 @@ class MicroService(pulumi.ComponentResource):
             image=image, log_group=self.log_group.name,
             environment=pulumi.Output.from_input(environment), secrets=pulumi.Output.from_input(secrets),
         ).apply(lambda v: json.dumps(container_definitions(
-            service=spec.name, image=v["image"], port=spec.port, log_group=v["log_group"], region=args.region,
-            environment=v["environment"], secrets=v["secrets"], mounts=mounts, tracing=args.tracing)))
+            service=spec.name, image=v["image"], port=spec.port, log_group=v["log_group"], region=args.env.region,
+            environment=v["environment"], secrets=v["secrets"], mounts=mounts, tracing=args.env.tracing)))
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
             family=f"{args.cluster_name}-{spec.name}",
@@ -479,7 +487,7 @@ class MicroService(pulumi.ComponentResource):
             launch_type="FARGATE",
             desired_count=spec.scaling.desired_count,
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
-                subnets=args.private_subnet_ids,
+                subnets=args.env.private_subnet_ids,
                 security_groups=[self.security_group.id, args.peer_security_group_id],
                 assign_public_ip=False,
             ),
@@ -496,7 +504,7 @@ class MicroService(pulumi.ComponentResource):
                     ingress_port_override=proxy_port,
                     tls=service_connect_tls(args.tls_authority_arn, args.tls_role_arn),
                 )],
-                log_configuration=service_connect_logs(self.log_group.name, args.region),
+                log_configuration=service_connect_logs(self.log_group.name, args.env.region),
             ),
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             deployment_configuration=aws.ecs.ServiceDeploymentConfigurationArgs(
@@ -531,10 +539,10 @@ class MicroService(pulumi.ComponentResource):
             if args.blue_green is not None:
                 groups.append(_target_group_suffix(args.blue_green.alternate_target_group_arn))
         return add_autoscaling(self._name, ScalingInputs(
-            stack=args.stack, cluster_name=args.cluster_name, service_name=naming.ecs_service_name(spec.name),
-            scaling=spec.scaling, schedule=args.schedule, tags=self._tags,
+            stack=args.env.stack, cluster_name=args.cluster_name, service_name=naming.ecs_service_name(spec.name),
+            scaling=spec.scaling, schedule=args.env.schedule, tags=self._tags,
             request_count_resource_label=label, request_count_target_groups=groups), self.service, self)
 
 
-__all__ = ["MicroService", "MicroServiceArgs", "ServiceSpec", "BlueGreenTargets", "canary_enabled",
+__all__ = ["MicroService", "MicroServiceArgs", "ServiceEnvironment", "ServiceSpec", "BlueGreenTargets", "canary_enabled",
            "secret_resource_arn", "CANARY_PERCENT", "CANARY_BAKE_MINUTES", "SERVICE_IGNORED_CHANGES"]
