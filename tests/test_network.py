@@ -11,7 +11,10 @@ import pytest
 
 from _helpers import base_tags
 from conftest import run_mocked
-from components.network.network import INTERFACE_ENDPOINT_SERVICES, Network, NetworkArgs, subnet_layout
+from components.network.network import (INTERFACE_ENDPOINT_SERVICES, Network, NetworkArgs, ZoneChoiceError,
+                                        subnet_layout)
+from platform_policies.facts import zones
+from preflight.mocks import PlatformMocks, account_zones
 
 VPC = "awsx:ec2:Vpc"
 VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint"
@@ -152,7 +155,98 @@ def test_taggable_resources_carry_required_tags(stack):
 
 
 def test_pinned_availability_zones_are_used():
-    s = network_args("dev", availability_zone_names=["us-east-1b", "us-east-1d"])
-    g = run_mocked(lambda: {"azs": Network("network", s).az_names}, stack="dev")
-    assert g.one(VPC)["inputs"]["availabilityZoneNames"] == ["us-east-1b", "us-east-1d"]
-    assert g.outputs["azs"] == ["us-east-1b", "us-east-1d"]
+    g = _zones("dev", availability_zone_names=["us-east-1c", "us-east-1e"])
+    assert g.one(VPC)["inputs"]["availabilityZoneNames"] == ["us-east-1c", "us-east-1e"]
+    assert g.outputs["azs"] == ["us-east-1c", "us-east-1e"]
+    assert g.outputs["ids"] == [ZONE_ID_OF["us-east-1c"], ZONE_ID_OF["us-east-1e"]]
+
+
+# ---- AZs by zone ID ------------------------------------------------------------------------------------
+# The mock account maps names to zone IDs the way an older account does: not in order, and its first three
+# names include use1-az3 (preflight/mocks.py), where MSK refuses client subnets and RDS Proxy and CloudFront
+# VPC origins are not offered.
+ZONE_ID_OF = {z["name"]: z["zoneId"] for z in account_zones("us-east-1")}
+
+
+def _zones(stack: str, **changes):
+    s = network_args(stack, **changes)
+
+    def build():
+        n = Network("network", s)
+        return {"azs": n.az_names, "ids": n.az_ids}
+
+    return run_mocked(build, stack=stack)
+
+
+def test_the_mock_account_would_have_put_the_vpc_in_use1_az3_by_name():
+    first_three = sorted(ZONE_ID_OF)[:3]
+    assert "use1-az3" in [ZONE_ID_OF[n] for n in first_three]
+
+
+@pytest.mark.parametrize("stack,count", [("prod", 3), ("dev", 2)])
+def test_azs_are_chosen_by_zone_id_never_one_a_service_is_not_offered_in(stack, count):
+    g = _zones(stack)
+    vpc = g.one(VPC)["inputs"]
+    names, ids = vpc["availabilityZoneNames"], g.outputs["ids"]
+    assert len(names) == len(ids) == count
+    assert [ZONE_ID_OF[n] for n in names] == ids, "names and zone IDs are index-aligned"
+    assert not set(ids) & set(zones.not_offered(zones.FEATURES, "us-east-1")), ids
+    assert "use1-az3" not in ids
+    # The first names whose zones every service is offered in, in name order (slot i keeps its CIDRs).
+    usable = [n for n in sorted(ZONE_ID_OF) if ZONE_ID_OF[n] != "use1-az3" and zones.is_zone_id(ZONE_ID_OF[n])]
+    assert names == usable[:count]
+    assert vpc["tags"][zones.ZONE_IDS_TAG] == " ".join(ids)
+    assert g.outputs["azs"] == names
+
+
+def test_only_the_stack_s_own_services_exclude_zones():
+    g = _zones("prod", zone_features=())
+    assert g.outputs["ids"] == [ZONE_ID_OF[n] for n in ("us-east-1a", "us-east-1b", "us-east-1c")]
+    us_west = run_mocked(lambda: {"ids": Network("network", NetworkArgs(
+        stack="prod", region="us-west-1", base_tags=base_tags("prod"), az_count=2,
+        zone_features=(zones.RDS_PROXY,))).az_ids}, region="us-west-1")
+    assert "usw1-az2" not in us_west.outputs["ids"] and len(us_west.outputs["ids"]) == 2
+
+
+def test_pinned_zone_ids_are_honoured_in_their_order():
+    pinned = ["use1-az6", "use1-az1", "use1-az4"]
+    g = _zones("prod", availability_zone_ids=pinned)
+    by_id = {v: k for k, v in ZONE_ID_OF.items()}
+    assert g.outputs["ids"] == pinned
+    assert g.one(VPC)["inputs"]["availabilityZoneNames"] == [by_id[z] for z in pinned]
+    assert g.one(VPC)["inputs"]["tags"][zones.ZONE_IDS_TAG] == "use1-az6 use1-az1 use1-az4"
+
+
+@pytest.mark.parametrize("changes,words", [
+    ({"availability_zone_ids": ["use1-az9", "use1-az1", "use1-az2"]}, ("availabilityZoneIds", "use1-az9", "allowed")),
+    ({"availability_zone_ids": ["use1-az3", "use1-az1", "use1-az2"]}, ("availabilityZoneIds", "use1-az3", "allowed")),
+    ({"availability_zone_names": ["us-east-1b", "us-east-1c"]}, ("availability_zone_names", "use1-az3")),
+    ({"availability_zone_names": ["us-east-1-bos-1a", "us-east-1c"]}, ("us-east-1-bos-1a", "opt-in")),
+])
+def test_a_pinned_zone_the_account_lacks_or_a_service_refuses_is_a_clear_error(changes, words):
+    with pytest.raises(ZoneChoiceError) as err:
+        _zones("dev", **changes) if "availability_zone_names" in changes else _zones("prod", **changes)
+    assert all(w in str(err.value) for w in words), str(err.value)
+
+
+class _ThreeZones(PlatformMocks):
+    """An account with three AZs in us-east-1, one of them use1-az3."""
+
+    def call(self, args):
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            zones_ = [("us-east-1a", "use1-az2"), ("us-east-1b", "use1-az3"), ("us-east-1c", "use1-az4")]
+            drop = set(args.args.get("excludeZoneIds") or ())
+            kept = [z for z in zones_ if z[1] not in drop]
+            return {"names": [n for n, _ in kept], "zoneIds": [z for _, z in kept], "id": "us-east-1"}, []
+        return super().call(args)
+
+
+def test_a_zone_only_reported_is_avoided_while_others_remain_and_taken_when_needed():
+    def ids(count, features):
+        s = network_args("prod", az_count=count, zone_features=features)
+        return run_mocked(lambda: {"ids": Network("network", s).az_ids}, mocks=_ThreeZones()).outputs["ids"]
+
+    assert ids(2, (zones.MQ_BROKER,)) == ["use1-az2", "use1-az4"]
+    assert ids(3, (zones.MQ_BROKER,)) == ["use1-az2", "use1-az3", "use1-az4"]
+    with pytest.raises(ZoneChoiceError, match="azCount"):
+        ids(3, (zones.MSK_CLIENT_SUBNETS,))

@@ -1,9 +1,10 @@
 """Network tier: the VPC every other tier runs in.
 
-An awsx ``Vpc`` with an explicit subnet layout (public + private subnet per AZ,
-NAT gateway per AZ or a single one), VPC endpoints for the AWS APIs the tasks
-call (created here as plain ``aws.ec2.VpcEndpoint`` resources so policies and
-the cost model see them under mocks, where awsx children are hidden), VPC flow
+An awsx ``Vpc`` over AZs chosen by zone ID (``choose_zones``: never a zone a service of
+the stack is not offered in, platform_policies/facts/zones.py) with an explicit subnet
+layout (public + private subnet per AZ, NAT gateway per AZ or a single one), VPC endpoints
+for the AWS APIs the tasks call (created here as plain ``aws.ec2.VpcEndpoint`` resources so
+policies and the cost model see them under mocks, where awsx children are hidden), VPC flow
 logs to CloudWatch Logs, and one network ACL per subnet tier.
 """
 
@@ -17,6 +18,7 @@ from typing import Mapping, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
+from platform_policies.facts.zones import FEATURES, ZONE_IDS_TAG, not_offered, reported_not_offered
 
 from ..shared.tags import tier_tags
 
@@ -54,13 +56,18 @@ class NetworkArgs:
     vpc_cidr: str = "10.0.0.0/16"
     """The VPC's /16 block."""
     az_count: int = 3
-    """Availability zones (1 to MAX_AZS) when ``availability_zone_names`` is not given."""
+    """Availability zones (1 to MAX_AZS) when none are pinned."""
     nat_gateway_per_az: bool = True
     """One NAT gateway per AZ; False = a single one."""
     log_retention_days: int = 30
     """Retention of the flow-log group."""
     availability_zone_names: Optional[Sequence[str]] = None
-    """Pin the AZs by name; None = the region's first ``az_count`` AZs that need no opt-in."""
+    """Pin the AZs by name (this account's names); None = choose them (see choose_zones)."""
+    availability_zone_ids: Optional[Sequence[str]] = None
+    """Pin the AZs by zone ID (use1-az1, the same in every account); wins over availability_zone_names."""
+    zone_features: Sequence[str] = tuple(FEATURES)
+    """What the stack places in this VPC's subnets whose offer differs by zone ID (keys of
+    platform_policies.facts.zones.FEATURES): the zones one of them is not offered in are never chosen."""
     flow_log_traffic_type: str = "ALL"
     """VPC flow log traffic type: ACCEPT, REJECT or ALL."""
 
@@ -76,16 +83,68 @@ def subnet_layout(vpc_cidr: str, az_count: int) -> dict[str, list[str]]:
     return {"Private": [str(n) for n in private], "Public": [str(n) for n in public]}
 
 
-def _default_azs(count: int) -> list[str]:
-    # Opt-in zones (Local/Wavelength) are excluded: they lack NAT gateways and endpoints.
+class ZoneChoiceError(pulumi.RunError):
+    """The AZs cannot be chosen as configured (the account's zones decide: known only once the invoke ran)."""
+
+
+@dataclass(frozen=True)
+class ZonePlacement:
+    """The VPC's AZs: ``names`` (what the subnets take) index-aligned with ``zone_ids``."""
+
+    names: list[str]
+    zone_ids: list[str]
+
+
+def _account_zones(exclude_zone_ids: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(name, zone ID) of the region's available AZs in name order.  Opt-in zones (Local/Wavelength) are left
+    out: they lack NAT gateways and endpoints."""
     zones = aws.get_availability_zones(
         state="available",
         filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
+        exclude_zone_ids=list(exclude_zone_ids) or None,
     )
-    names = list(zones.names)[:count]
-    if len(names) < count:
-        raise ValueError(f"region has only {len(names)} AZs without opt-in; azCount is {count}")
-    return names
+    return list(zip(zones.names, zones.zone_ids))
+
+
+def _pinned(region: str, wanted: Sequence[str], key: str, index: int, excluded: Sequence[str]) -> ZonePlacement:
+    """The pinned AZs (``index`` 0: by name, 1: by zone ID) looked up in the account."""
+    zones = _account_zones()
+    by_key = {z[index]: z for z in zones}
+    missing = [w for w in wanted if w not in by_key]
+    if missing:
+        usable = sorted(z[index] for z in zones if z[1] not in excluded)
+        raise ZoneChoiceError(
+            f"{key}: {', '.join(missing)} is not an Availability Zone of {region} this account can use without "
+            f"opt-in; allowed: {', '.join(usable)}")
+    chosen = [by_key[w] for w in wanted]
+    refused = [zid for _, zid in chosen if zid in excluded]
+    if refused:
+        raise ZoneChoiceError(f"{key}: {', '.join(refused)} is a zone a service of the stack is not offered in "
+                              f"(platform_policies/facts/zones.py); allowed: other zones of {region}")
+    return ZonePlacement([n for n, _ in chosen], [z for _, z in chosen])
+
+
+def choose_zones(region: str, count: int, features: Sequence[str] = tuple(FEATURES),
+                 zone_ids: Optional[Sequence[str]] = None, names: Optional[Sequence[str]] = None) -> ZonePlacement:
+    """The VPC's AZs.  Pinned zone IDs (or names) as given; else the first ``count`` AZs in name order among
+    those every feature is offered in: documented exceptions are excluded in the invoke, zones only reported
+    are taken last.  Names stay index-aligned with the zone IDs and in name order, so an account whose first
+    names were fine keeps the names (and subnets) it had."""
+    excluded = not_offered(features, region)
+    if zone_ids:
+        return _pinned(region, zone_ids, "availabilityZoneIds", 1, excluded)
+    if names:
+        return _pinned(region, names, "availability_zone_names", 0, excluded)
+    zones = _account_zones(excluded)
+    avoided = set(reported_not_offered(features, region))
+    preferred = [z for z in zones if z[1] not in avoided] + [z for z in zones if z[1] in avoided]
+    chosen = sorted(preferred[:count], key=zones.index)
+    if len(chosen) < count:
+        offered = ", ".join(FEATURES.get(f, f) for f in features) or "the stack's services"
+        raise ZoneChoiceError(
+            f"azCount: {region} has {len(chosen)} Availability Zone(s) without opt-in that offer {offered} "
+            f"in this account; azCount is {count}; allowed: azCount at most {len(chosen)}, or another region")
+    return ZonePlacement([n for n, _ in chosen], [z for _, z in chosen])
 
 
 def _private_route_table_ids(tables: Sequence[aws.ec2.RouteTable]) -> pulumi.Output[list[str]]:
@@ -102,6 +161,7 @@ class Network(pulumi.ComponentResource):
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
     az_names: list[str]
+    az_ids: list[str]
     vpc_cidr: str
     endpoint_security_group_id: pulumi.Output[str]
     flow_log_group_name: pulumi.Output[str]
@@ -111,7 +171,9 @@ class Network(pulumi.ComponentResource):
         tags = tier_tags(args.base_tags, TIER)
         child = pulumi.ResourceOptions(parent=self)
 
-        self.az_names = list(args.availability_zone_names or _default_azs(args.az_count))
+        placement = choose_zones(args.region, args.az_count, args.zone_features,
+                                 zone_ids=args.availability_zone_ids, names=args.availability_zone_names)
+        self.az_names, self.az_ids = placement.names, placement.zone_ids
         self.vpc_cidr = args.vpc_cidr
         layout = subnet_layout(args.vpc_cidr, len(self.az_names))
 
@@ -132,7 +194,8 @@ class Network(pulumi.ComponentResource):
             # Private DNS of interface endpoints needs both.
             enable_dns_hostnames=True,
             enable_dns_support=True,
-            tags=tags,
+            # The zone IDs behind availabilityZoneNames, for the plan to show (subnets are hidden under mocks).
+            tags={**tags, ZONE_IDS_TAG: " ".join(self.az_ids)},
             opts=child,
         )
         self.vpc_id = self.vpc.vpc_id
@@ -148,6 +211,7 @@ class Network(pulumi.ComponentResource):
             "public_subnet_ids": self.public_subnet_ids,
             "private_subnet_ids": self.private_subnet_ids,
             "az_names": self.az_names,
+            "az_ids": self.az_ids,
             "vpc_cidr": self.vpc_cidr,
             "endpoint_security_group_id": self.endpoint_security_group_id,
         })
@@ -299,4 +363,5 @@ class Network(pulumi.ComponentResource):
         )
 
 
-__all__ = ["Network", "NetworkArgs", "subnet_layout", "INTERFACE_ENDPOINT_SERVICES"]
+__all__ = ["Network", "NetworkArgs", "ZoneChoiceError", "ZonePlacement", "choose_zones", "subnet_layout",
+           "INTERFACE_ENDPOINT_SERVICES"]
