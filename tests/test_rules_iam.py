@@ -226,3 +226,47 @@ def test_secret_resource_policy_and_name():
     names = cross_service.validate_physical_names
     assert check(names, secretsmanager.SECRET, {"name": "prod/cache-auth"}) == []
     assert check(names, secretsmanager.SECRET, {"name": "prod cache auth"})
+
+
+def test_actions_exist_in_the_catalogue():
+    v = iam.validate_iam_actions_exist
+    ok = _allow(["secretsmanager:GetSecretValue", "kms:Decrypt", "logs:Create*", "ssmmessages:OpenDataChannel"],
+                "arn:aws:secretsmanager:us-east-1:1:secret:x")
+    assert check(v, RP, {"policy": _doc(ok)}) == []
+    (message,) = check(v, RP, {"policy": _doc(_allow("secretsmanager:GetSecretValues"))})
+    assert "did you mean 'secretsmanager:GetSecretValue'" in message and "catalogue of 20" in message
+    (message,) = check(v, RP, {"policy": _doc(_allow("secretmanager:GetSecretValue"))})
+    assert "no AWS service has the prefix 'secretmanager'" in message
+    (message,) = check(v, RP, {"policy": _doc(_allow("logs:Zap*"))})
+    assert "matches no action of logs" in message
+    assert check(v, RP, {"policy": _doc(_allow("S3:getobject"))}) == []  # IAM ignores case
+    deny = {"Effect": "Deny", "NotAction": ["kms:Decript"], "Resource": "*"}
+    assert check(v, RP, {"policy": _doc(deny)})  # NotAction too
+    assert check(v, RP, {"policy": _doc(_allow("ecs:Brand-new"))}, config={"actionsNotInCatalogue": [
+        "ecs:brand-new"]}) == []
+
+
+def test_actions_exist_in_every_kind_of_policy_document():
+    v = iam.validate_iam_actions_exist
+    typo = _doc({"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                 "Action": ["kms:GenerateDatakey*x"], "Resource": "*"})
+    for type_, prop in (("aws:kms/key:Key", "policy"), ("aws:sns/topicPolicy:TopicPolicy", "policy"),
+                        ("aws:s3/bucketPolicy:BucketPolicy", "policy"), ("aws:sqs/queuePolicy:QueuePolicy", "policy"),
+                        ("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "policyDocument")):
+        assert check(v, type_, {prop: typo}), type_
+    trust = _doc({"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRol"})
+    assert check(v, ROLE, {"assumeRolePolicy": trust})
+    inline = {"assumeRolePolicy": _doc({"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                                        "Action": "sts:AssumeRole"}),
+              "inlinePolicies": [{"name": "p", "policy": _doc(_allow("ecr:GetAuthorisationToken"))}]}
+    (message,) = check(v, ROLE, inline)
+    assert message.startswith("inlinePolicies[0].policy") and "ecr:GetAuthorizationToken" in message
+
+
+def test_actions_exist_at_a_first_preview():
+    from test_policies_support import U_STR
+    v = iam.validate_iam_actions_exist
+    assert check(v, RP, {"policy": U_STR}) == []  # the document is built from outputs: judged on the update
+    with_unknown_arn = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["kms:Decript"], "Resource": "arn:aws:kms:us-east-1:1:key/unknown"}]})
+    assert check(v, RP, {"policy": with_unknown_arn})  # the actions are literal even when resources are not

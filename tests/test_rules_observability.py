@@ -33,7 +33,7 @@ def test_cloudwatch_values():
     assert check(v, ALARM, ALARM_OK, provider_props={"region": "us-east-1"}) == []
     assert check(v, ALARM, {**ALARM_OK, "datapointsToAlarm": 6})
     assert check(v, ALARM, {**ALARM_OK, "period": 45})
-    assert check(v, ALARM, {**ALARM_OK, "period": 3600, "evaluationPeriods": 25, "datapointsToAlarm": 1})
+    assert check(v, ALARM, {**ALARM_OK, "period": 600, "evaluationPeriods": 145, "datapointsToAlarm": 1})
     assert check(v, ALARM, {**ALARM_OK, "extendedStatistic": "p99"})
     assert check(v, ALARM, {**ALARM_OK, "treatMissingData": "zero"})
     assert check(v, ALARM, ALARM_OK, provider_props={"region": "eu-west-1"})  # action in another region
@@ -43,6 +43,50 @@ def test_cloudwatch_values():
                                                                      "properties": {"region": "us-east-1"}}]})})
     assert check(v, DASH, {"dashboardBody": "not json"})
     assert check(v, LG, {"kmsKeyId": "alias/logs"})
+
+
+def test_alarm_periods_and_windows_putmetricalarm_accepts():
+    v = logs.validate_cloudwatch_values
+    region = {"region": "us-east-1"}
+    for period in (10, 20, 30, 60, 120, 3600):  # "10, 20, 30, and any multiple of 60"
+        assert check(v, ALARM, {**ALARM_OK, "period": period, "evaluationPeriods": 1, "datapointsToAlarm": 1},
+                     provider_props=region) == [], period
+    for period in (5, 15, 45, 90, 0):
+        assert check(v, ALARM, {**ALARM_OK, "period": period, "evaluationPeriods": 1, "datapointsToAlarm": 1}), period
+    week_hourly = {**ALARM_OK, "period": 3600, "evaluationPeriods": 168, "datapointsToAlarm": 1}
+    assert check(v, ALARM, week_hourly, provider_props=region) == []  # 604,800 s with a period of an hour
+    (message,) = check(v, ALARM, {**week_hourly, "evaluationPeriods": 169}, provider_props=region)
+    assert "604800" in message
+    day_minutely = {**ALARM_OK, "period": 60, "evaluationPeriods": 1440, "datapointsToAlarm": 1}
+    assert check(v, ALARM, day_minutely, provider_props=region) == []
+    (message,) = check(v, ALARM, {**day_minutely, "evaluationPeriods": 1441}, provider_props=region)
+    assert "under an hour" in message  # below an hour the window is one day
+    assert check(v, ALARM, {**ALARM_OK, "period": 1800, "evaluationPeriods": 49, "datapointsToAlarm": 1})
+
+
+def test_metric_math_periods_and_statistics():
+    v = logs.validate_cloudwatch_values
+    base = {k: x for k, x in ALARM_OK.items() if k not in ("statistic", "metricName", "namespace", "period")}
+
+    def alarm(period=60, stat="Sum", evaluations=5):
+        metric = {"id": "m1", "returnData": True,
+                  "metric": {"metricName": "RequestCount", "namespace": "AWS/ApplicationELB", "period": period,
+                             "stat": stat}}
+        return {**base, "evaluationPeriods": evaluations, "datapointsToAlarm": 1, "metricQueries": [metric]}
+
+    region = {"region": "us-east-1"}
+    assert check(v, ALARM, alarm(), provider_props=region) == []
+    assert check(v, ALARM, alarm(period=10), provider_props=region) == []
+    assert check(v, ALARM, alarm(stat="p99.9"), provider_props=region) == []
+    assert check(v, ALARM, alarm(stat="TM(10%:90%)"), provider_props=region) == []
+    assert check(v, ALARM, alarm(period=45))
+    assert check(v, ALARM, alarm(stat="Avg"))
+    assert check(v, ALARM, alarm(stat="p101"))
+    assert check(v, ALARM, alarm(evaluations=1441))  # the metrics' period sets the window
+    assert check(v, ALARM, alarm(period=3600, evaluations=168), provider_props=region) == []
+    assert check(v, ALARM, {**ALARM_OK, "statistic": None, "extendedStatistic": "p95"},
+                 provider_props=region) == []
+    assert check(v, ALARM, {**ALARM_OK, "statistic": None, "extendedStatistic": "p95%"})
 
 
 def test_log_resource_policy():

