@@ -20,6 +20,9 @@ MARKERS = {
     "shared API Gateway role tag": '"api-gateway-account-role"',
     "documentation accounts": '"111122223333", "444455556666"',
     "partition lookup": 'return "aws-us-gov"',
+    "zone IDs tag": '"availability-zone-ids"',
+    "zone IDs per region": '"use1-az1", "use1-az2", "use1-az3"',
+    "Amazon MQ client ports": "61617, 5671, 61614, 8883, 61619",
 }
 
 

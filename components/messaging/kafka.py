@@ -15,12 +15,11 @@ from typing import Mapping, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from platform_policies.facts.ports import MSK_IAM_PORT as IAM_PORT  # the IAM (SASL/IAM over TLS) listener
+
 from ..shared.access import ServiceAccess
 from ..shared.tags import tier_tags
 
-# Port of the IAM (SASL/IAM over TLS) listener (MSK developer guide, "Port information";
-# read 2026-11).
-IAM_PORT = 9098
 # Kafka Streams creates its own internal (changelog/repartition) topics; topics are
 # otherwise created by operators, since auto.create.topics.enable is off.
 TOPIC_CREATORS = ("stream-processor",)

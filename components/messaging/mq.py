@@ -15,13 +15,12 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
+from platform_policies.facts.ports import MQ_AMQP_PORT as AMQP_PORT, MQ_OPENWIRE_PORT as OPENWIRE_PORT
+
 from ..shared.access import ServiceAccess
 from ..shared.credentials import GeneratedCredentials, GeneratedCredentialsArgs, recovery_window_days, secret_key_ref
 from ..shared.tags import tier_tags
 
-# Client ports (Amazon MQ developer guide, "Amazon MQ for ActiveMQ: network ports"; read 2026-11).
-OPENWIRE_PORT = 61617
-AMQP_PORT = 5671
 # Subnets per deployment mode (CreateBroker SubnetIds; read 2026-11).
 SUBNETS_PER_MODE = {"SINGLE_INSTANCE": 1, "ACTIVE_STANDBY_MULTI_AZ": 2}
 # Raise to rotate the user's password (credentials.py).  Amazon MQ applies user changes
