@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from . import formats, packenv, report_files
+from . import formats, packenv, report_files, singletons
 from .exits import EXIT_OK, EXIT_VIOLATION, InputError, InputErrors, InternalError, guard, show
 from .planfile import MAX_PLAN_BYTES, NAME, load_plan, validate_plan
 from .pack_options import load_policy_config, setting_conflicts
@@ -134,6 +134,7 @@ class Check:
     targets: list[report_files.Target] = field(default_factory=list)
     bases: dict[str, Optional[dict[str, Any]]] = field(default_factory=dict)
     validated: dict[str, StackConfig] = field(default_factory=dict)   # read and validated once, handed on
+    notes: list[str] = field(default_factory=list)                    # for stderr, before the runs
 
 
 def _stack_names(given: list[str]) -> list[str]:
@@ -266,8 +267,10 @@ def prepare_check(args: argparse.Namespace) -> Check:
             conflicts = setting_conflicts(validated[s].settings, *configs[s])
             if conflicts:
                 raise InputErrors(f"stack {s}", conflicts)
+    # Across the committed stacks: one owner of each account-wide singleton (preflight/singletons.py).
+    notes = singletons.check(ROOT, validated) if validated else []
     return Check(jobs=jobs, policy_configs={s: content for s, (content, _) in configs.items()}, targets=targets,
-                 bases=bases, validated=validated)
+                 bases=bases, validated=validated, notes=notes)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -328,6 +331,8 @@ def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> in
     _, note = packenv.resolve(ROOT / "policies")
     if note:
         print(f"preflight: note: {note}", file=sys.stderr)
+    for line in check.notes:
+        print(line, file=sys.stderr)
     # Stacks are independent: each runs on its own core (the mock run and the pack are child
     # processes, so threads here only wait).  Reports keep the order of the stacks given.
     parallel = max(1, min(len(check.jobs), os.cpu_count() or 1))

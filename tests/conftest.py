@@ -44,6 +44,12 @@ QA_STACK_YAML = """config:
 """
 
 
+# prod with every optional tier on, as CI judges it (.ci/run and the workflow pass the same --set values).
+FULL_FEATURE_SETS = ("edge.domainName=api.shop-platform.io", "edge.hostedZoneId=Z0123456789ABC",
+                     "delivery.repositoryOwner=shop-platform", "alertEmail=ops@shop-platform.io",
+                     "loadTest.enabled=true")
+
+
 def settings_for(stack: str, **overrides: str) -> Settings:
     """Committed config of ``stack`` with ``key=value`` overrides (dots for paths)."""
     config, _ = load_stack_config(ROOT, stack, [f"{k}={v}" for k, v in overrides.items()])

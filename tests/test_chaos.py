@@ -126,6 +126,23 @@ def test_role_is_trusted_by_fis_only_and_least_privilege(stack):
         "ecs:ListTasks", "tag:GetResources"}
 
 
+def test_the_ecs_cluster_condition_compares_the_cluster_arn(stack):
+    """`ecs:cluster` "Filters access by the ARN of an Amazon ECS cluster", type ARN (Service Authorization
+    Reference, Amazon ECS, read 2026-12): a condition on it holds the cluster ARN under an Arn operator.
+    The bare name there would match nothing, and FIS could not list the tasks it is to stop; the name
+    belongs in the task Resource (task/<cluster name>/*) and in the FIS target parameters."""
+    name, s, graph = stack
+    statements = json.loads(graph.one("aws:iam/rolePolicy:RolePolicy")["inputs"]["policy"])["Statement"]
+    conditions = [(st, op, values) for st in statements for op, values in (st.get("Condition") or {}).items()
+                  if "ecs:cluster" in values]
+    assert conditions, "the ListTasks statement keeps its ecs:cluster condition"
+    for st, op, values in conditions:
+        assert op in ("ArnEquals", "ArnLike"), op
+        assert values["ecs:cluster"] == s.cluster_arn == f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/microservices-{name}"
+    (listing,) = [st for st, _, _ in conditions]
+    assert listing["Action"] == "ecs:ListTasks" and listing["Resource"] == "*"
+
+
 def test_experiments_without_a_stop_condition_are_refused():
     with pytest.raises(Exception, match="stop-condition"):
         build("dev", stop_alarms=[])

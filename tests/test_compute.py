@@ -261,32 +261,44 @@ def test_public_services_canary_through_the_alb_when_edge_gives_blue_green_resou
     assert attach["policyArn"].endswith("AmazonECSInfrastructureRolePolicyForLoadBalancers")
 
 
-def test_ecs_owns_the_target_groups_of_a_canary_service():
-    # After each canary ECS swaps primary and alternate in the service's loadBalancers; a later
-    # `pulumi up` must not put them back (hashicorp/terraform-provider-aws#45678).
+def test_the_load_balancer_mapping_of_every_service_stays_managed():
+    # Only the task count belongs to autoscaling.  A replaced listener rule or target group must reach
+    # the service in the same `pulumi up` (an ignored loadBalancers kept naming the deleted rule).
     s, g = _run("prod", blue_green=True)
-    for svc, spec in _specs(s).items():
-        record = _of(g, SERVICE, f"{svc}-service")
-        expected = ["desiredCount", "loadBalancers"] if spec.public else ["desiredCount"]
-        assert record["ignoreChanges"] == expected, svc
-    # Without an ALB canary (rolling), Pulumi keeps managing the load balancer mapping.
+    for svc in _specs(s):
+        assert _of(g, SERVICE, f"{svc}-service")["ignoreChanges"] == ["desiredCount"], svc
     _, rolling = _run("prod")
     assert all(r["ignoreChanges"] == ["desiredCount"] for r in rolling.of_type(SERVICE))
 
 
-def test_the_committed_plans_leave_canary_target_groups_to_ecs():
-    from conftest import plan_for, settings_for
+LISTENER, RULE = "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule"
+DOMAIN_MODE = ("edge.domainName=api.shop-platform.io", "edge.hostedZoneId=Z0123456789ABC")
 
-    for stack in ("prod", "dev"):
-        services = {r["name"]: r for r in plan_for(stack)["resources"] if r["type"] == SERVICE}
-        public = [n for n, v in settings_for(stack).config.services.items() if v.public]
-        assert public
-        for svc in public:
-            record = services[f"compute-{svc}-service"]
-            assert "advancedConfiguration" in record["inputs"]["loadBalancers"][0]  # a canary service
-            assert record["ignoreChanges"] == ["desiredCount", "loadBalancers"]
-            # Same resource, same URN: only the option changed.
-            assert record["urn"].endswith(f"::compute-{svc}-service")
+
+@pytest.mark.parametrize("overrides", [(), DOMAIN_MODE], ids=["default-endpoints", "domain"])
+def test_each_edge_mode_wires_the_services_to_the_rules_of_its_serving_listener(overrides):
+    """An edge-mode switch replaces the rules (listenerArn forces a new rule): in the plan of either
+    mode every canary service names the rule of that plan, on the listener that serves."""
+    from conftest import settings_for, shared_plan
+
+    plan = shared_plan("prod", overrides)
+    by_name = {r["name"]: r for r in plan["resources"]}
+    serving = by_name["edge-https" if overrides else "edge-http"]
+    assert serving["inputs"]["port"] == (443 if overrides else 80)
+    public = [n for n, v in settings_for("prod").config.services.items() if v.public]
+    assert public
+    for svc in public:
+        service, rule = by_name[f"compute-{svc}-service"], by_name[f"edge-rule-{svc}"]
+        assert rule["type"] == RULE and rule["inputs"]["listenerArn"] == serving["id"]
+        (lb,) = service["inputs"]["loadBalancers"]
+        assert lb["advancedConfiguration"]["productionListenerRule"] == rule["id"]
+        assert rule["urn"] in service["propertyDependencies"]["loadBalancers"]
+        assert "loadBalancers" not in service["ignoreChanges"]
+        # Same resource, same URN in both modes: the switch updates the service in place.
+        assert service["urn"].endswith(f"::compute-{svc}-service")
+    if overrides:   # the rules of the other mode are gone, not left on the redirecting port-80 listener
+        http = by_name["edge-http"]
+        assert not [r for r in plan["resources"] if r["type"] == RULE and r["inputs"]["listenerArn"] == http["id"]]
 
 
 def test_public_services_without_blue_green_resources_fall_back_to_rolling():

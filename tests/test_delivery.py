@@ -169,6 +169,35 @@ def test_roles_are_scoped_to_their_service(stack):
         assert principal == ("codebuild.amazonaws.com" if "-build" in role["name"] else "codepipeline.amazonaws.com")
 
 
+def test_build_role_has_codebuilds_documented_s3_minimum_on_the_artifact_bucket_only(stack):
+    """CodeBuild's service-role minimum (CodeBuild user guide, "Create a CodeBuild service role"):
+    s3:GetObject, s3:GetObjectVersion, s3:PutObject on objects and s3:GetBucketAcl, s3:GetBucketLocation
+    on the bucket - here scoped to the pipeline's artifact bucket instead of Resource "*"."""
+    _, s, graph = stack
+    bucket = graph.one("aws:s3/bucket:Bucket")
+    bucket_arn = f"arn:aws:s3:::{bucket['id']}" if not bucket["id"].startswith("arn:") else bucket["id"]
+    policies = {r["name"]: json.loads(r["inputs"]["policy"]) for r in graph.of_type("aws:iam/rolePolicy:RolePolicy")}
+    for svc in s.ecr_repository_names:
+        statements = policies[f"delivery-{svc}-build-policy"]["Statement"]
+        s3 = [st for st in statements if any(a.startswith("s3:") for a in st["Action"])]
+        granted = {(a, st["Resource"]) for st in s3 for a in st["Action"]}
+        assert granted == {("s3:GetObject", f"{bucket_arn}/*"), ("s3:GetObjectVersion", f"{bucket_arn}/*"),
+                           ("s3:PutObject", f"{bucket_arn}/*"), ("s3:GetBucketAcl", bucket_arn),
+                           ("s3:GetBucketLocation", bucket_arn)}, svc
+
+
+def test_projects_and_pipelines_get_their_roles_after_the_policies(stack):
+    """CodeBuild and CodePipeline check the role they are handed: each gets it through granted_arn."""
+    _, s, graph = stack
+    policy_urns = {r["name"]: r["urn"] for r in graph.of_type("aws:iam/rolePolicy:RolePolicy")}
+    for project in graph.of_type(PROJECT):
+        svc = project["inputs"]["tags"]["service"]
+        assert policy_urns[f"delivery-{svc}-build-policy"] in project["propertyDependencies"]["serviceRole"]
+    for p in graph.of_type(PIPELINE):
+        svc = p["inputs"]["tags"]["service"]
+        assert policy_urns[f"delivery-{svc}-pipeline-policy"] in p["propertyDependencies"]["roleArn"]
+
+
 def test_pipelines_wait_for_their_role_policies(stack):
     """A pipeline runs once on creation: both role policies must exist before it."""
     _, s, graph = stack

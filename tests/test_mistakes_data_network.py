@@ -215,8 +215,8 @@ MISTAKES = [
     ("sg-open-to-internet", _set("network-endpoints-https", "cidrIpv4", "0.0.0.0/0"), "no-open-ingress",
      ("prod", "dev")),
     ("sg-db-ingress-half-internet", lambda plan: (
-        _set("compute-user-grant-user-database", "referencedSecurityGroupId", _DROP)(plan),
-        _set("compute-user-grant-user-database", "cidrIpv4", "0.0.0.0/1")(plan)), "no-open-ingress", ("prod", "dev")),
+        _set("compute-user-grant-user-database-proxy", "referencedSecurityGroupId", _DROP)(plan),
+        _set("compute-user-grant-user-database-proxy", "cidrIpv4", "0.0.0.0/1")(plan)), "no-open-ingress", ("prod", "dev")),
     ("vpc-nat-none-with-private-subnets", _set("network-vpc", "natGateways.strategy", "None"), "awsx-vpc-values",
      ("prod", "dev")),
     ("vpc-subnets-overlap", _vpc_edit(lambda v: v["subnetSpecs"][1]["cidrBlocks"].__setitem__(0, v["cidrBlock"])),
@@ -245,9 +245,9 @@ MISTAKES = [
     ("iam-passrole-star", _add_statement("compute-gateway-task-policy", "policy",
                                          {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}),
      "iam-no-privilege-escalation", ("prod", "dev")),
-    ("iam-admin-attached", _set("edge-apigw-logs-policy", "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
+    ("iam-admin-attached", _set("compute-lb-infra-policy", "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
      "iam-managed-policies", ("prod", "dev")),
-    ("iam-trust-anyone", _json("edge-apigw-logs", "assumeRolePolicy",
+    ("iam-trust-anyone", _json("compute-lb-infra-role", "assumeRolePolicy",
                                lambda d: d["Statement"][0].update(Principal={"AWS": "*"})),
      "iam-trust-policy", ("prod", "dev")),
     ("iam-partial-action-wildcard", _add_statement("compute-gateway-task-policy", "policy",
@@ -270,7 +270,7 @@ MISTAKES = [
                                                   {"Effect": "Allow", "Action": "GetObject",
                                                    "Resource": "arn:aws:s3:::x/*"}),
      "iam-policy-documents", ("prod", "dev")),
-    ("iam-trust-service-typo", _json("edge-apigw-logs", "assumeRolePolicy", lambda d: d["Statement"][0].update(
+    ("iam-trust-service-typo", _json("compute-lb-infra-role", "assumeRolePolicy", lambda d: d["Statement"][0].update(
         Principal={"Service": "apigateways.amazonaws.com"})),
      "iam-policy-documents", ("prod", "dev")),
     ("iam-trust-ecs-task-typo", _json("compute-gateway-task-role", "assumeRolePolicy",
@@ -279,9 +279,9 @@ MISTAKES = [
     ("iam-trust-malformed-service", _json("compute-gateway-task-role", "assumeRolePolicy",
                                           lambda d: d["Statement"][0].update(Principal={"Service": "ecs-tasks"})),
      "iam-policy-documents", ("prod", "dev")),
-    ("iam-session-50000", _set("edge-apigw-logs", "maxSessionDuration", 50000), "iam-policy-documents",
+    ("iam-session-50000", _set("compute-lb-infra-role", "maxSessionDuration", 50000), "iam-policy-documents",
      ("prod", "dev")),
-    ("iam-github-oidc-any-repo", _json("edge-apigw-logs", "assumeRolePolicy", lambda d: d["Statement"][0].update(
+    ("iam-github-oidc-any-repo", _json("compute-lb-infra-role", "assumeRolePolicy", lambda d: d["Statement"][0].update(
         Principal={"Federated": "arn:aws:iam::314159265358:oidc-provider/token.actions.githubusercontent.com"},
         Action="sts:AssumeRoleWithWebIdentity",
         Condition={"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})),

@@ -347,7 +347,8 @@ MISTAKES: list[tuple[str, tuple, Edit, str, str]] = [
      "apigateway-method-access", "edge-api-root-any"),
     ("api-tls-1-0", ALL, inputs(API, "edge-api", setter("securityPolicy", "TLS_1_0")),
      "apigateway-tls-policy", "edge-api"),
-    ("no-cloudwatch-role", ALL, drop("aws:apigateway/account:Account", "edge-apigw-account"),
+    # dev leaves the account-wide role to prod (edge.manageApiGatewayAccount false): only prod owns one.
+    ("no-cloudwatch-role", PROD, drop("aws:apigateway/account:Account", "edge-apigw-account"),
      "apigateway-logging-role", "edge-api-stage"),
     ("vpc-link-without-connection", ALL, inputs(INTEGRATION, "edge-api-proxy-alb", remove("connectionId")),
      "apigateway-integration-constraints", "edge-api-proxy-alb"),

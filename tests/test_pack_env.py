@@ -100,3 +100,36 @@ def test_ci_and_workflow_build_the_pack_environment_and_publish_the_reports():
     assert report["permissions"] == {"contents": "read", "security-events": "write", "pull-requests": "write"}
     test_runs = "\n".join(s.get("run", "") for s in workflow["jobs"]["test"]["steps"])
     assert "--output markdown=build/preflight-comment.md" in test_runs and "--base" in test_runs
+
+
+def test_ci_and_workflow_also_gate_prod_with_every_optional_tier_on():
+    """Both run preflight for prod with the same --set values (conftest.FULL_FEATURE_SETS), into report
+    files of their own, and a failure of that run fails CI even when the committed stacks' run failed first."""
+    import re
+    import shlex
+
+    from conftest import FULL_FEATURE_SETS
+
+    def full_feature_command(text: str) -> list[str]:
+        commands = [c for c in re.split(r"(?<!\\)\n", text.replace("\\\n", " ")) if "-m preflight" in c
+                    and "preflight-full-" in c]
+        assert len(commands) == 1, commands
+        return shlex.split(commands[0].split("||")[0])
+
+    ci = (ROOT / ".ci" / "run").read_text()
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    (step,) = [s for s in workflow["jobs"]["test"]["steps"]
+               if "preflight-full-" in s.get("run", "") and "-m preflight" in s.get("run", "")]
+    assert step["if"] == "${{ !cancelled() }}"   # runs after a failed committed-stacks step, fails the job itself
+    for text in (ci, step["run"]):
+        argv = full_feature_command(text)
+        sets = tuple(argv[i + 1] for i, a in enumerate(argv) if a == "--set")
+        assert sorted(sets) == sorted(FULL_FEATURE_SETS)
+        assert argv[argv.index("--stack") + 1] == "prod" and "--pack-venv" in argv
+        outputs = [argv[i + 1] for i, a in enumerate(argv) if a in ("--json", "--output")]
+        assert all("preflight-full" in o for o in outputs) and len(outputs) >= 4
+    # .ci/run keeps both exit codes and exits with the first failure.
+    assert "|| committed=$?" in ci and "|| full=$?" in ci
+    assert ci.rstrip().endswith("exit $(( committed != 0 ? committed : full ))")
+    report = workflow["jobs"]["report"]
+    assert any(s.get("with", {}).get("sarif_file") == "build/preflight-full.sarif" for s in report["steps"])

@@ -20,6 +20,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..shared import naming
+from ..shared.iam import granted_arn
 from ..shared.tags import tier_tags
 
 TIER = "chaos"
@@ -84,7 +85,7 @@ class Chaos(pulumi.ComponentResource):
                                  for a in args.stop_alarm_arns]
 
         role = self._role()
-        self.role_arn = role.arn
+        self.role_arn = self._role_arn
         self.experiment_template_ids = {}
         for svc in args.service_arns:
             self.experiment_template_ids[f"{svc}-stop-tasks"] = self._stop_tasks(svc, role).id
@@ -115,8 +116,10 @@ class Chaos(pulumi.ComponentResource):
             account, partition, self._args.cluster_arn, self._cluster_name,
             pulumi.Output.all(*db_arns), pulumi.Output.all(*self._args.stop_alarm_arns),
         ).apply(lambda v: json.dumps(self._policy(region, *v)))
-        aws.iam.RolePolicy(f"{self._name}-fis-policy", role=role.id, policy=policy,
-                           opts=pulumi.ResourceOptions(parent=self))
+        grant = aws.iam.RolePolicy(f"{self._name}-fis-policy", role=role.id, policy=policy,
+                                   opts=pulumi.ResourceOptions(parent=self))
+        # FIS checks the role when a template is created; the templates get the ARN once it holds its policy.
+        self._role_arn = granted_arn(role, grant)
         return role
 
     @staticmethod
@@ -144,7 +147,7 @@ class Chaos(pulumi.ComponentResource):
         return aws.fis.ExperimentTemplate(
             f"{self._name}-{suffix}",
             description=description[:FIS_DESCRIPTION_MAX],
-            role_arn=role.arn,
+            role_arn=self._role_arn,
             stop_conditions=self._stop_conditions,
             actions=actions,
             targets=targets,

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..shared import naming
-from ..shared.iam import assume_role_policy
+from ..shared.iam import assume_role_policy, granted_arn
 from ..shared.tags import tier_tags
 from .microservice import BlueGreenTargets, MicroService, MicroServiceArgs, ServiceEnvironment, ServiceSpec
 
@@ -183,8 +183,10 @@ class Compute(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        aws.iam.RolePolicyAttachment(f"{name}-lb-infra-policy", role=role.name, policy_arn=LB_INFRA_POLICY, opts=child)
-        return role.arn
+        attach = aws.iam.RolePolicyAttachment(f"{name}-lb-infra-policy", role=role.name, policy_arn=LB_INFRA_POLICY,
+                                              opts=child)
+        # ECS checks on CreateService/UpdateService that it can assume the role and use the target groups.
+        return granted_arn(role, attach)
 
     def _private_ca(self, name: str, args: ComputeArgs, cluster: str, tags: dict[str, str]
                     ) -> tuple[pulumi.Output[str], pulumi.Output[str], list[pulumi.Resource]]:
@@ -232,7 +234,7 @@ class Compute(pulumi.ComponentResource):
         )
         attach = aws.iam.RolePolicyAttachment(f"{name}-sc-tls-policy", role=role.name,
                                               policy_arn=SC_TLS_POLICY, opts=child)
-        return ca.arn, role.arn, [activation, attach]
+        return ca.arn, granted_arn(role, attach), [activation, attach]
 
 
 __all__ = ["Compute", "ComputeArgs", "ServiceSpec"]

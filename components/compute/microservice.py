@@ -20,7 +20,7 @@ import pulumi_aws as aws
 
 from ..shared import naming
 from ..shared.access import ServiceAccess
-from ..shared.iam import assume_role_policy
+from ..shared.iam import assume_role_policy, granted_arn
 from ..shared.tags import tier_tags
 from .autoscaling import BusinessHours, ScalingInputs, ServiceScaling, add_autoscaling
 from .containers import APP_CONTAINER, PORT_NAME, container_definitions
@@ -37,9 +37,9 @@ DEPLOYMENT_BAKE_MINUTES = 10
 
 # Public services: give new tasks time to pass ALB health checks before ECS judges them.
 HEALTH_CHECK_GRACE_SECONDS = 60
-# Inputs of a canary service that others own after the first deployment (see the service below):
-# the task count (autoscaling) and the primary/alternate target groups (ECS swaps them).
-SERVICE_IGNORED_CHANGES = ["desiredCount", "loadBalancers"]
+# Inputs of a service that others own after the first deployment: the task count (autoscaling).
+# loadBalancers stays managed (see the service below).
+SERVICE_IGNORED_CHANGES = ["desiredCount"]
 
 # With Service Connect TLS the proxy intercepts the container port and accepts TLS 1.3 only
 # (ECS developer guide "Encrypt Amazon ECS Service Connect traffic", read 2026-11), which the
@@ -270,8 +270,6 @@ class MicroService(pulumi.ComponentResource):
 
         self.service_arn = self.service.arn
         self.security_group_id = self.security_group.id
-        self.task_role_arn = self.task_role.arn
-        self.execution_role_arn = self.execution_role.arn
         self.repository_name = self.repository.name
         self.repository_url = self.repository.repository_url
         self.register_outputs({
@@ -340,8 +338,9 @@ class MicroService(pulumi.ComponentResource):
                        *(ref for g in grants for ref in g.secrets.values())]
         if secret_refs:
             exec_statements.append(pulumi.Output.all(*secret_refs).apply(_secret_read_statement))
-        aws.iam.RolePolicy(f"{name}-exec-policy", role=execution_role.id,
-                           policy=_policy_json(exec_statements), opts=child)
+        exec_policy = aws.iam.RolePolicy(f"{name}-exec-policy", role=execution_role.id,
+                                         policy=_policy_json(exec_statements), opts=child)
+        self.execution_role_arn = granted_arn(execution_role, exec_policy)
 
         task_role = aws.iam.Role(
             role_name("task-role"),
@@ -353,9 +352,11 @@ class MicroService(pulumi.ComponentResource):
         task_statements = [st for g in grants for st in g.policy_statements]
         if self._args.env.tracing:
             task_statements.append({"Effect": "Allow", "Action": XRAY_WRITE_ACTIONS, "Resource": "*"})
-        if task_statements:
-            aws.iam.RolePolicy(f"{name}-task-policy", role=task_role.id,
-                               policy=_policy_json(task_statements), opts=child)
+        task_policies = [aws.iam.RolePolicy(f"{name}-task-policy", role=task_role.id,
+                                            policy=_policy_json(task_statements), opts=child)
+                         ] if task_statements else []
+        # What the task definition and other tiers get: the ARNs once the policies exist.
+        self.task_role_arn = granted_arn(task_role, *task_policies)
         return execution_role, task_role
 
     def _security_group(self, grants: list[ServiceAccess], proxy_port: Optional[int]) -> aws.ec2.SecurityGroup:
@@ -441,8 +442,8 @@ class MicroService(pulumi.ComponentResource):
             memory=str(spec.memory),
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 operating_system_family="LINUX", cpu_architecture=spec.architecture),
-            execution_role_arn=self.execution_role.arn,
-            task_role_arn=self.task_role.arn,
+            execution_role_arn=self.execution_role_arn,
+            task_role_arn=self.task_role_arn,
             container_definitions=defs,
             volumes=volumes or None,
             tags=self._tags,
@@ -518,15 +519,15 @@ class MicroService(pulumi.ComponentResource):
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
             tags={**self._tags, "critical": str(spec.critical).lower()},
-            # Autoscaling owns the task count after the first deployment.  ECS owns the load balancer
-            # mapping of a canary service: after each deployment the alternate target group becomes
-            # the primary and the two swap in the service's loadBalancers (ECS developer guide,
-            # "Application Load Balancer resources for blue/green, linear, and canary deployments",
-            # read 2026-11); a `pulumi up` that put the program's order back would fight ECS
-            # (hashicorp/terraform-provider-aws#45678).  Its listener-rule weights are ignored the
-            # same way (components/edge/alb.py).
+            # Autoscaling owns the task count after the first deployment.  The load balancer mapping
+            # stays managed: when the edge replaces a listener rule (an edge-mode switch moves the rules
+            # to another listener, and listenerArn forces a new rule) the service must name the new
+            # one in the same `pulumi up`.  UpdateService changes load balancers in place for services
+            # of the ECS deployment controller (Amazon ECS API reference, UpdateService, read
+            # 2026-12).  What ECS rewrites during a canary is the production rule's forward weights,
+            # which the rule ignores (components/edge/alb.py).
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on),
-                                        ignore_changes=SERVICE_IGNORED_CHANGES if canary and lb else ["desiredCount"]),
+                                        ignore_changes=list(SERVICE_IGNORED_CHANGES)),
         )
 
     def _autoscaling(self) -> dict[str, pulumi.Resource]:

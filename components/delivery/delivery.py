@@ -24,6 +24,7 @@ import pulumi_aws as aws
 
 from ..shared import naming
 from ..shared.buckets import deny_insecure_transport
+from ..shared.iam import granted_arn
 from ..shared.tags import tier_tags
 from ..compute.containers import APP_CONTAINER
 
@@ -221,7 +222,7 @@ class Delivery(pulumi.ComponentResource):
             name=pipeline_name(self._stack, svc),
             pipeline_type="V2",
             execution_mode="QUEUED",  # every merged commit is deployed, one canary at a time
-            role_arn=pipeline_role.arn,
+            role_arn=granted_arn(pipeline_role, pipeline_policy),
             artifact_stores=[aws.codepipeline.PipelineArtifactStoreArgs(location=bucket.bucket, type="S3")],
             stages=[
                 aws.codepipeline.PipelineStageArgs(name="Source", actions=[aws.codepipeline.PipelineStageActionArgs(
@@ -276,15 +277,20 @@ class Delivery(pulumi.ComponentResource):
                         "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
                         "ecr:DescribeImages"],  # the buildspec's "commit already pushed?" check
                      "Resource": v[1]},
-                    {"Sid": "PipelineArtifacts", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
-                     "Resource": f"{v[2]}/*"},
+                    # CodeBuild's documented minimum for a service role (CodeBuild user guide, "Create a
+                    # CodeBuild service role", read 2026-12): object reads by version, writes, and the bucket's
+                    # ACL and location; here on the artifact bucket only instead of Resource "*".
+                    {"Sid": "PipelineArtifacts", "Effect": "Allow",
+                     "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{v[2]}/*"},
+                    {"Sid": "ArtifactBucketIdentity", "Effect": "Allow",
+                     "Action": ["s3:GetBucketAcl", "s3:GetBucketLocation"], "Resource": v[2]},
                 ]})),
             opts=opts)
         project = aws.codebuild.Project(
             f"{self._name}-{svc}-build",
             name=f"microservices-{self._stack}-{svc}",
             description=f"Builds the {svc} image ({arch}) and pushes it to ECR",
-            service_role=build_role.arn,
+            service_role=granted_arn(build_role, build_policy),
             build_timeout=30,
             source=aws.codebuild.ProjectSourceArgs(type="CODEPIPELINE", buildspec=BUILDSPEC),
             artifacts=aws.codebuild.ProjectArtifactsArgs(type="CODEPIPELINE"),

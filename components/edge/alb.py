@@ -218,7 +218,9 @@ def _listener_rules(name: str, paths: Mapping[str, str], serving: aws.lb.Listene
                 {"arn": groups[rule.service].arn, "weight": 100},
                 {"arn": alternates[rule.service].arn, "weight": 0}]}}],
             tags=tags(rule.service),
-            # ECS owns the weights once a service deploys (it swaps primary and alternate).
+            # ECS owns the forward action once a service deploys: each canary rewrites it to
+            # weights over the pair (go-to-k/cdk-real-drift#1730, observed 2026-08), and putting
+            # the program's 100/0 back would send traffic to the idle group (aws/aws-cdk#36649).
             # Conditions and the transform stay managed here: the origin header must never
             # drift away.
             opts=pulumi.ResourceOptions(parent=parent, ignore_changes=["actions"]))

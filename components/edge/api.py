@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 from platform_policies.facts.tags import SHARED_ACCOUNT_ROLE_TAG
 
-from ..shared.iam import assume_role_policy
+from ..shared.iam import assume_role_policy, granted_arn
 from ..shared.tags import ServiceTags
 from .mode import EdgeMode
 from .origin_verify import OriginVerification
@@ -129,8 +129,8 @@ def _logging_role(name: str, tags: dict[str, str], parent: pulumi.Resource) -> a
         f"{name}-apigw-logs-policy", role=role.name,
         policy_arn=partition.apply(lambda p: PUSH_TO_LOGS_POLICY.format(partition=p)), opts=opts)
     return aws.apigateway.Account(
-        f"{name}-apigw-account", cloudwatch_role_arn=role.arn,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[attachment]))
+        f"{name}-apigw-account", cloudwatch_role_arn=granted_arn(role, attachment),
+        opts=pulumi.ResourceOptions(parent=parent))
 
 
 def _authorizer(name: str, region: str, rest_api: aws.apigateway.RestApi, lambda_arn: pulumi.Input[str],

@@ -21,7 +21,7 @@ from platform_policies.facts.tags import LOAD_TEST_TAG as WORKLOAD_TAG, MINUTES_
 from ..compute.microservice import service_connect_logs, service_connect_tls
 from ..shared import naming
 from ..shared.buckets import private_bucket, tls_only_policy
-from ..shared.iam import assume_role_policy
+from ..shared.iam import assume_role_policy, granted_arn
 from ..shared.tags import tier_tags
 from . import plan
 
@@ -112,7 +112,7 @@ class LoadTest(pulumi.ComponentResource):
                 requires_compatibilities=["FARGATE"], network_mode="awsvpc", cpu=str(cpu), memory=str(memory),
                 runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                     operating_system_family="LINUX", cpu_architecture=plan.ARCHITECTURE),
-                execution_role_arn=execution_role.arn, task_role_arn=task_role.arn,
+                execution_role_arn=execution_role, task_role_arn=task_role,
                 container_definitions=defs, tags={**tags, "service": f"loadtest-{role}"}, opts=child)
 
         master_td = task_definition(
@@ -132,14 +132,14 @@ class LoadTest(pulumi.ComponentResource):
             "log_group_name": self.log_group_name, "results_bucket": self.results_bucket,
         })
 
-    def _roles(self) -> tuple[aws.iam.Role, aws.iam.Role]:
-        """(execution role: write the log group, task role: nothing)."""
+    def _roles(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """ARNs of (execution role: write the log group, task role: nothing), once their policies exist."""
         name, tags, child = self._name, self._tags, self._child
         role_name = lambda suffix: naming.fit(f"{name}-{suffix}", naming.LIMITS["iam_role"], autonamed=True)  # noqa: E731
         execution_role = aws.iam.Role(
             role_name("exec-role"), description="ECS agent for the load test: write its log group",
             assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"), tags=tags, opts=child)
-        aws.iam.RolePolicy(
+        exec_policy = aws.iam.RolePolicy(
             f"{name}-exec-policy", role=execution_role.id,
             policy=self.log_group.arn.apply(lambda a: json.dumps({"Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -149,7 +149,7 @@ class LoadTest(pulumi.ComponentResource):
         task_role = aws.iam.Role(
             role_name("task-role"), description="Load test tasks: no AWS permissions",
             assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"), tags=tags, opts=child)
-        return execution_role, task_role
+        return granted_arn(execution_role, exec_policy), granted_arn(task_role)
 
     def _security_group(self) -> aws.ec2.SecurityGroup:
         """The master's port from the load test's own tasks; out to the VPC and HTTPS."""
