@@ -13,7 +13,7 @@ from typing import Any
 
 from .config.settings import Settings
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"
 
 
 def build_platform(settings: Settings) -> dict[str, Any]:
@@ -55,6 +55,7 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         "private_subnet_ids": network.private_subnet_ids,
         "public_subnet_ids": network.public_subnet_ids,
         "availability_zones": network.az_names,
+        "availability_zone_ids": network.az_ids,
         "cluster_arn": compute.cluster_arn,
         "cluster_name": compute.cluster_name,
         "service_connect_namespace": compute.service_connect_namespace,

@@ -31,7 +31,8 @@ def network_args(settings: Settings) -> NetworkArgs:
     cfg = settings.config
     return NetworkArgs(stack=settings.stack, region=settings.region, base_tags=settings.base_tags,
                        vpc_cidr=cfg.vpcCidr, az_count=cfg.azCount, nat_gateway_per_az=cfg.multiAz.natGatewayPerAz,
-                       log_retention_days=cfg.logRetentionDays)
+                       log_retention_days=cfg.logRetentionDays,
+                       availability_zone_ids=list(cfg.availabilityZoneIds) or None, zone_features=cfg.zone_features())
 
 
 def edge_args(settings: Settings, network: Network) -> EdgeArgs:
@@ -58,6 +59,7 @@ def data_args(settings: Settings, network: Network) -> DataArgs:
     return DataArgs(
         stack=settings.stack, vpc_id=network.vpc_id, private_subnet_ids=network.private_subnet_ids,
         base_tags=settings.base_tags, database_owners=list(db.owners),
+        password_auth_owners=[o for o in db.owners if o in cfg.services and cfg.services[o].databaseAuth == "password"],
         database=DatabaseOptions(engine_version=db.engineVersion, instance_class=db.instanceClass,
                                  allocated_storage_gb=db.allocatedStorageGb,
                                  max_allocated_storage_gb=db.maxAllocatedStorageGb,
@@ -111,6 +113,7 @@ def observability_args(settings: Settings, edge: Edge, data: Data, messaging: Me
         target_group_arn_suffixes=edge.target_group_arn_suffixes,
         alternate_target_group_arn_suffixes=edge.alternate_target_group_arn_suffixes,
         db_instance_ids=data.db_instance_ids, db_instance_class=cfg.database.instanceClass,
+        db_proxy_names=data.db_proxy_names,
         cache_replication_group_id=data.cache_replication_group_id, cache_replicas=cfg.cache.replicas,
         cache_owner=cfg.cache.owner,
         kafka_cluster_name=messaging.kafka_cluster_name,
@@ -195,4 +198,6 @@ def load_test_args(settings: Settings, network: Network, edge: Edge, compute: Co
 def budget_args(settings: Settings, observability: Observability) -> BudgetArgs:
     cfg = settings.config
     return BudgetArgs(stack=settings.stack, amount_usd=float(cfg.monthlyBudgetUsd), base_tags=settings.base_tags,
-                      sns_topic_arn=observability.alarm_topic_arn, alert_email=cfg.alertEmail)
+                      sns_topic_arn=observability.alarm_topic_arn, alert_email=cfg.alertEmail,
+                      scope=cfg.budget.scope, activate_cost_allocation_tag=cfg.budget.activateCostAllocationTag,
+                      depends_on=observability.alarm_topic_publish_grants)

@@ -19,6 +19,7 @@ from typing import Callable
 # Everything this script reads from the program and the pack; adjust here when modules move.
 from components.config.messages import ConfigKey, describe
 from components.config.settings import FARGATE_SIZES, SEED_SERVICES, ServiceSettings, StackSettings
+from platform_policies.facts import zones
 from platform_policies.reference import coverage_markdown, policies_table_markdown
 
 DOCS = Path(__file__).resolve().parent
@@ -75,6 +76,17 @@ def fargate_sizes_table() -> str:
     return "\n".join(out)
 
 
+def zone_offers_table() -> str:
+    """The zone IDs each zone-restricted service is not offered in (platform_policies.facts.zones)."""
+    out = ["| service | region | zone IDs | evidence | source |", "|---|---|---|---|---|"]
+    for e in zones.EXCLUSIONS:
+        evidence = ("AWS documentation" if e.evidence == zones.DOCUMENTED else "third-party report") + (
+            "" if e.verified else ", stored copy (unverified)" if e.evidence == zones.DOCUMENTED else " (unverified)")
+        out.append(f"| {_cell(zones.FEATURES[e.feature])} | `{e.region}` | {', '.join(f'`{z}`' for z in e.zone_ids)} "
+                   f"| {evidence} | {_cell(e.source)}, read {e.read} |")
+    return "\n".join(out)
+
+
 def _yaml(value: object) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
@@ -105,6 +117,7 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "config": config_table,
     "services": services_tables,
     "fargate-sizes": fargate_sizes_table,
+    "zone-offers": zone_offers_table,
     "policies": policies_table,
     "coverage": coverage_markdown,
     "resources": resource_index,

@@ -12,6 +12,7 @@ objects) with its options and the SDK's package version, and the stack outputs.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import threading
@@ -20,6 +21,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import unquote, urlparse
 
 from google.protobuf import json_format
+from platform_policies.facts.zones import REGION_ZONE_IDS, zone_prefix
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 
 # A made-up account (digits of pi), deliberately not one of the AWS documentation accounts
@@ -244,6 +246,15 @@ class PlatformMocks(Mocks):
                 state["masterUserSecrets"] = [{"secretArn": self._arn("secretsmanager", f"secret:rds!db-{_h(name, n=36)}"),
                                                "secretStatus": "active", "kmsKeyId": ""}]
             rid = ident
+        elif t == "aws:rds/proxy:Proxy":
+            # The proxy's resource id (prx-...) is the last field of its ARN (RDS API DBProxy.DBProxyArn).
+            pname = inputs.get("name") or phys
+            state.update({"arn": self._arn("rds", f"db-proxy:prx-{_h(name, n=17)}"), "name": pname,
+                          "endpoint": f"{pname}.proxy-c{_h(name, n=10)}.{self.region}.rds.amazonaws.com"})
+            rid = pname
+        elif t == "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+            state.update({"name": "default", "arn": self._arn("rds", f"target-group:prx-tg-{_h(name, n=17)}")})
+            rid = inputs.get("dbProxyName") or phys
         elif t == "aws:elasticache/replicationGroup:ReplicationGroup":
             gid = inputs.get("replicationGroupId") or phys
             state.update({"arn": self._arn("elasticache", f"replicationgroup:{gid}"),
@@ -328,8 +339,7 @@ class PlatformMocks(Mocks):
     def call(self, args: MockCallArgs) -> tuple[dict, Optional[list[tuple[str, str]]]]:
         tok, a = args.token, args.args
         if tok == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            names = self._azs(6)
-            return {"names": names, "zoneIds": [f"use1-az{i + 1}" for i in range(6)], "id": self.region}, []
+            return availability_zones(a.get("region") or self.region, a), []
         if tok == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDA", "id": ACCOUNT}, []
         if tok in ("aws:index/getRegion:getRegion",):
@@ -353,6 +363,66 @@ class PlatformMocks(Mocks):
         if tok == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
             return {"id": "pl-63a5400a", "name": a.get("name", ""), "entries": []}, []
         return {}, []
+
+
+# ---- getAvailabilityZones: the zones of one made-up account ------------------------------------------------
+# Older accounts map AZ names to zone IDs independently ("AZ IDs", AWS Regions and Availability Zones guide).
+# This account maps name i to the region's zone ID i+1 (the last name to az1), so in us-east-1 the first three
+# names are use1-az2, use1-az3 and use1-az4: choosing by name alone lands in use1-az3.
+_DIRECTIONS = ("north", "south", "east", "west", "central")
+
+
+def _prefix(region: str) -> str:
+    """The region's AZ-ID prefix: tabled, else derived the way AWS forms them (ap-northeast-1 -> apne1)."""
+    tabled = zone_prefix(region)
+    if tabled:
+        return tabled
+    area, *words, number = region.split("-")
+    letters = ""
+    for word in words:
+        while word:
+            head = next((d for d in _DIRECTIONS if word.startswith(d)), word)
+            letters, word = letters + head[0], word[len(head):]
+    return f"{area}{letters}{number}"
+
+
+def account_zones(region: str) -> list[dict[str, str]]:
+    """Every zone the mock account knows in ``region``, as DescribeAvailabilityZones describes them."""
+    ids = REGION_ZONE_IDS.get(region) or tuple(f"{_prefix(region)}-az{i}" for i in (1, 2, 3))
+    zones = [{"name": f"{region}{letter}", "zoneId": ids[(i + 1) % len(ids)], "state": "available",
+              "optInStatus": "opt-in-not-required", "zoneType": "availability-zone", "groupName": region}
+             for i, letter in enumerate("abcdefgh"[:len(ids)])]
+    if region == "us-east-1":  # a Local Zone the account has not opted in to (listed only with allAvailabilityZones)
+        zones.append({"name": "us-east-1-bos-1a", "zoneId": "use1-bos1-az1", "state": "available",
+                      "optInStatus": "not-opted-in", "zoneType": "local-zone", "groupName": "us-east-1-bos-1"})
+    return zones
+
+
+_ZONE_FILTERS = {"opt-in-status": "optInStatus", "state": "state", "zone-id": "zoneId", "zone-name": "name",
+                 "zone-type": "zoneType", "group-name": "groupName", "region-name": "region"}
+
+
+def availability_zones(region: str, args: dict[str, Any]) -> dict[str, Any]:
+    """getAvailabilityZones as AWS and the provider answer it: DescribeAvailabilityZones (opted-in zones unless
+    allAvailabilityZones; ``state`` and ``filters``, values OR-ed with * wildcards, filters AND-ed; an unknown
+    filter name is refused), sorted by name, then excludeNames and excludeZoneIds dropped (terraform-provider-aws
+    ec2_availability_zones_data_source.go)."""
+    zones = [{**z, "region": region} for z in account_zones(region)]
+    if not args.get("allAvailabilityZones"):
+        zones = [z for z in zones if z["optInStatus"] in ("opt-in-not-required", "opted-in")]
+    filters = list(args.get("filters") or [])
+    if args.get("state"):
+        filters.insert(0, {"name": "state", "values": [args["state"]]})
+    for f in filters:
+        key = _ZONE_FILTERS.get(f.get("name"))
+        if key is None:
+            raise ValueError(f"InvalidParameterValue: The filter '{f.get('name')}' is invalid")
+        zones = [z for z in zones if any(fnmatch.fnmatchcase(z[key], v) for v in f.get("values") or [])]
+    zones.sort(key=lambda z: z["name"])
+    drop_names, drop_ids = set(args.get("excludeNames") or ()), set(args.get("excludeZoneIds") or ())
+    zones = [z for z in zones if z["name"] not in drop_names and z["zoneId"] not in drop_ids]
+    return {"names": [z["name"] for z in zones], "zoneIds": [z["zoneId"] for z in zones],
+            "groupNames": sorted({z["groupName"] for z in zones}), "id": region}
 
 
 def _engine_value(v: Any) -> Any:

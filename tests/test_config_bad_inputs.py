@@ -123,6 +123,8 @@ def _yaml_cases() -> list[Case]:
         Case("secure-with-sibling", "multiAz.secure", _stack("multiAz:\n    secure: AAAB==\n    database: false")),
         Case("secure-timezone", "schedule.timezone", _stack("schedule:\n    timezone: {secure: AAAB==}")),
         Case("secure-vpc-cidr", "vpcCidr", _stack("vpcCidr:\n    secure: AAAB==")),
+        Case("secure-zone-id", "availabilityZoneIds", _stack("availabilityZoneIds:\n    - secure: AAAB==\n"
+                                                              "    - use1-az1\n    - use1-az2")),
         Case("secure-service-name-key", "Pulumi.qa.yaml", _stack("services:\n    {secure: x}: {cpu: 256}")),
     ]
 
@@ -131,6 +133,8 @@ def _setting_cases() -> list[Case]:
     """One ``--set`` per bad value, on every settings key family."""
     table = {
         "azCount": ["4", "two", "", "2.5", "nan", "-0"],
+        "availabilityZoneIds": ['["use1-az1"]', '["us-east-1a","use1-az1","use1-az2"]', '["use1-az1","use1-az1","use1-az2"]',
+                                '["euw1-az1","use1-az1","use1-az2"]', '["use1-az3","use1-az1","use1-az2"]', "use1-az1"],
         "vpcCidr": ["10.999.0.0/16", "10.0.0.0/8", "192.168.0.0/16", "", "10.0.0.1/16", "10.1.0.0/16/16"],
         "costCenter": ["", "x" * 200, "a{b}", "tab\there"],
         "owner": ["", "ünicode", "x" * 129],

@@ -148,7 +148,7 @@ def test_consumer_builds_on_the_contract(monkeypatch):
     assert graph.outputs["order_db_host"] == SAMPLE["databases"]["order"]["address"]
     assert graph.outputs["order_db_port"] == 5432
     assert graph.outputs["orders_api"] == "https://api.example.com/orders"
-    assert graph.outputs["platform_contract_version"] == "1.0.0"
+    assert graph.outputs["platform_contract_version"] == "1.1.0"
     # IAM is the only Kafka authentication: the consumer uses the IAM brokers, never the (empty) TLS string.
     assert graph.outputs["kafka_bootstrap_brokers"] == SAMPLE["kafka_bootstrap_brokers_iam"]
 

@@ -205,11 +205,13 @@ def test_budget_component_under_mocks():
         i = b["inputs"]
         assert i["budgetType"] == "COST" and i["timeUnit"] == "MONTHLY" and i["limitUnit"] == "USD"
         assert float(i["limitAmount"]) == amount
-        assert i["costFilters"] == [{"name": "TagKeyValue", "values": [f"user:stack${stack}"]}]
-        notes = sorted(i["notifications"], key=lambda n: n["threshold"])
-        assert [n["threshold"] for n in notes] == [80, 100]
+        assert "costFilters" not in i   # scope account (the default): every cost of the account
+        notes = sorted(i["notifications"], key=lambda n: (n["notificationType"], n["threshold"]))
+        # ACTUAL alerts from the first day; a forecast only once AWS has weeks of history (components/budget).
+        assert [(n["notificationType"], n["threshold"]) for n in notes] == [
+            ("ACTUAL", 80), ("ACTUAL", 100), ("FORECASTED", 100)]
         for n in notes:
-            assert n["notificationType"] == "FORECASTED" and n["thresholdType"] == "PERCENTAGE"
+            assert n["thresholdType"] == "PERCENTAGE"
             assert n["comparisonOperator"] == "GREATER_THAN"
             # No alert address: the alarm topic is the one subscriber.
             assert n["subscriberSnsTopicArns"] == [topic] and "subscriberEmailAddresses" not in n

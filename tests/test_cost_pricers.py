@@ -53,6 +53,24 @@ def test_read_replica_carries_its_sources_storage():
         pytest.approx(3 * 100 * 0.115)
 
 
+def test_rds_proxy_is_billed_per_vcpu_of_the_instance_it_serves():
+    # aws.amazon.com/rds/proxy/pricing (us-east-1): $0.015 per vCPU-hour of the proxied instance, at least
+    # 2 vCPUs; db.t3.medium has 2 vCPUs (catalog): 2 x $0.015 x 730 h = $21.90, Multi-AZ or not.
+    db = res("aws:rds/instance:Instance", "db", {"engine": "postgres", "identifier": "prod-user-db",
+                                                 "instanceClass": "db.t3.medium", "multiAz": True,
+                                                 "allocatedStorage": 100, "storageType": "gp3"})
+    proxy = res("aws:rds/proxy:Proxy", "proxy", {"name": "prod-user-db-proxy", "engineFamily": "POSTGRESQL"})
+    target = res("aws:rds/proxyTarget:ProxyTarget", "target", {"dbProxyName": None, "dbInstanceIdentifier": None},
+                 property_dependencies={"dbProxyName": [proxy.urn], "dbInstanceIdentifier": [db.urn]})
+    pool = res("aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup", "pool", {"dbProxyName": "x"})
+    est = price([db, proxy, target, pool], {"database": {"dataGbPerInstance": 0}})
+    (line,) = [l for l in est["lines"] if l["price_key"] == "rds/proxy/vcpu-hour"]
+    assert line["monthly_usd"] == pytest.approx(2 * 0.015 * 730) == pytest.approx(21.90)
+    assert not est["unpriced"]  # target and pool are billed on the proxy
+    # A proxy whose target is not in the plan cannot be priced: the vCPUs are the instance's.
+    assert [u["resource"] for u in price([proxy])["unpriced"]] == ["proxy"]
+
+
 def test_replica_without_a_source_in_the_plan_is_unpriced():
     rep = res("aws:rds/instance:Instance", "r", {"replicateSourceDb": "elsewhere", "instanceClass": "db.t3.medium"})
     assert [u["resource"] for u in price([rep])["unpriced"]] == ["r"]

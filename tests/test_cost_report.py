@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROD_TOTAL = PROD_BASELINE + PROD_USAGE  # 1,977.65
 
-CAPS = {"prod": 3000.0, "dev": 500.0}
+CAPS = {"prod": 3000.0, "dev": 600.0}
 
 
 def test_estimate_uses_stack_usage_and_cap_files():
@@ -174,8 +174,12 @@ def test_recorded_plan(stack):
     # reason (a resource or price that changed) and a docs/cost.md update.
     # (the internal ALB has no public IPv4 addresses, and without delivery.repositoryOwner there are no
     # pipelines: -$10.95 baseline and -$14.11 usage in prod, -$7.30 and -$4.39 in dev.)
-    baseline, usage, total, peak = {"prod": (1934.35, 128.56, 2062.90, 3846.29),
-                                    "dev": (329.45, 15.30, 344.75, 400.53)}[stack]
+    # The three RDS Proxies: 3 x 2 vCPU x $0.015 x 730 h = $65.70 plus their pool alarms, 3 x 2 metrics x
+    # $0.10 = $0.60, in the baseline; their log groups' ingestion and storage in the usage: prod 3 x ($1.00 +
+    # $0.06), dev 3 x ($0.25 + $0.00375).
+    baseline, usage, total, peak = {"prod": (1934.35 + 66.30, 128.56 + 3.18, 2062.90 + 69.48, 3846.29 + 69.48),
+                                    "dev": (329.45 + 66.30, 15.30 + 0.76, 344.75 + 67.06, 400.53 + 67.06)}[stack]
+    baseline, usage, total, peak = (round(v, 2) for v in (baseline, usage, total, peak))
     t = rep["totals"]
     assert (round(t["baseline_usd"], 2), round(t["usage_usd"], 2), round(t["monthly_usd"], 2),
             round(t["peak_usd"], 2)) == (baseline, usage, total, peak)
@@ -185,6 +189,8 @@ def test_recorded_plan(stack):
         assert l["monthly_usd"] == pytest.approx(l["quantity"] * l["unit_price"])
     # seed-derived fixed lines (same arithmetic as test_cost_model)
     rds = sum(l["monthly_usd"] for l in rep["lines"] if l["price_key"].startswith("rds/postgres/"))
+    proxies = sum(l["monthly_usd"] for l in rep["lines"] if l["price_key"] == "rds/proxy/vcpu-hour")
+    assert proxies == pytest.approx(3 * 2 * 0.015 * 730)  # every default class has 2 vCPUs (the minimum)
     msk = sum(l["monthly_usd"] for l in rep["lines"] if l["price_key"].startswith("msk/broker-hour"))
     mq = sum(l["monthly_usd"] for l in rep["lines"] if l["price_key"].startswith("mq/activemq"))
     insights = sum(l["monthly_usd"] for l in rep["lines"] if l["attrs"].get("part") == "container-insights")

@@ -16,6 +16,7 @@ from conftest import run_mocked, settings_for
 from preflight.mocks import SECRET_SIG, SIG_KEY
 
 RDS = "aws:rds/instance:Instance"
+PROXY = "aws:rds/proxy:Proxy"
 RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 SG = "aws:ec2/securityGroup:SecurityGroup"
 LOWER_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
@@ -186,8 +187,18 @@ def test_each_database_has_its_own_closed_security_group_and_private_subnets(run
         (sn_urn,) = r["propertyDependencies"]["dbSubnetGroupName"]
         assert by_urn[sn_urn]["inputs"]["subnetIds"] == private_subnets(args.az_count)
     assert len(sgs) == len(args.database_owners)
-    # No rules of our own anywhere: only the compute tier opens these groups.
-    assert not [r for r in g.resources if "securityGroup" in r["type"] and r["type"] != SG]
+    # The only rules of the tier's own: each proxy to its database on 5432 (egress on the proxy's group,
+    # ingress on the database's); the compute tier opens the rest to the services.
+    rules = [r for r in g.resources if "securityGroup" in r["type"] and r["type"] != SG]
+    assert len(rules) == 2 * len(args.database_owners)
+    for r in rules:
+        i = r["inputs"]
+        assert (i["ipProtocol"], i["fromPort"], i["toPort"]) == ("tcp", 5432, 5432)
+        own, peer = r["propertyDependencies"]["securityGroupId"], r["propertyDependencies"]["referencedSecurityGroupId"]
+        kinds = {by_urn[u]["name"].rsplit("-", 1)[0].endswith("proxy") for u in own + peer}
+        assert kinds == {True, False}  # always between a proxy group and a database group
+        if r["type"].endswith("IngressRule"):
+            assert set(own) <= sgs  # ingress only on a database group, from its proxy
 
 
 def test_rds_log_groups_exist_with_retention_before_the_instance(run):
@@ -308,12 +319,19 @@ def test_access_grants_only_the_owners(run):
     dbs = [a for a in access if a["port"] == 5432]
     assert sorted(a["service"] for a in dbs) == sorted(args.database_owners)
     assert len({a["sg"] for a in dbs}) == len(dbs)  # one group per database
+    proxies = {r["inputs"]["name"]: r for r in g.of_type(PROXY)}
     for a in dbs:
-        secret = g.outputs["databases"][a["service"]]["secret_arn"]
-        assert a["secrets"] == {"DB_USERNAME": f"{secret}:username::", "DB_PASSWORD": f"{secret}:password::"}
-        assert a["exec"] == [secret]
-        assert a["statements"][0]["Resource"] == [secret]
-        assert a["env"]["DB_HOST"] == g.outputs["databases"][a["service"]]["address"]
+        out = g.outputs["databases"][a["service"]]
+        # Through the proxy with an IAM token: no secret reaches the task, the role may connect as the
+        # proxy's user only (rds-db:connect on dbuser:<proxy resource id>/<user>).
+        assert a["secrets"] == {} and a["exec"] == []
+        assert a["env"]["DB_HOST"] == out["proxy_endpoint"] and a["env"]["DB_AUTH"] == "iam"
+        assert a["env"]["DB_USERNAME"] == "dbadmin" and a["env"]["DB_PORT"] == "5432"
+        assert a["env"]["DB_REGION"] == "us-east-1"  # the tokens are signed for the proxy's region
+        (st,) = a["statements"]
+        assert st["Action"] == "rds-db:connect"
+        (proxy,) = [p for p in proxies.values() if out["proxy_endpoint"].startswith(p["inputs"]["name"] + ".")]
+        assert re.fullmatch(r"arn:aws:rds-db:us-east-1:\d{12}:dbuser:prx-[0-9a-f]{17}/dbadmin", st["Resource"])
         assert a["sg"] in ids
     (cache,) = [a for a in access if a["port"] == 6379]
     assert cache["service"] == args.cache.owner == "inventory"
@@ -334,7 +352,8 @@ def test_outputs_carry_endpoints_and_secret_arns_never_values(run):
     args, g = run
     out = g.outputs
     for owner, d in out["databases"].items():
-        assert set(d) == {"endpoint", "address", "port", "secret_arn", "identifier"}
+        assert set(d) == {"endpoint", "address", "port", "secret_arn", "identifier", "proxy_endpoint"}
+        assert ".proxy-" in d["proxy_endpoint"]
         assert d["endpoint"] == f"{d['address']}:5432" and d["port"] == 5432
         assert d["secret_arn"].startswith("arn:aws:secretsmanager:")
         assert out["db_instance_arns"][owner].startswith("arn:aws:rds:")
@@ -349,7 +368,9 @@ def test_outputs_carry_endpoints_and_secret_arns_never_values(run):
 def test_every_taggable_resource_has_the_required_tags(run):
     args, g = run
     untaggable = {"aws:efs/mountTarget:MountTarget", "aws:efs/backupPolicy:BackupPolicy",
-                  "aws:efs/fileSystemPolicy:FileSystemPolicy", "aws:secretsmanager/secretVersion:SecretVersion"}
+                  "aws:efs/fileSystemPolicy:FileSystemPolicy", "aws:secretsmanager/secretVersion:SecretVersion",
+                  "aws:iam/rolePolicy:RolePolicy", "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+                  "aws:rds/proxyTarget:ProxyTarget"}
     assert_required_tags(g, "data", args.stack, untaggable)
 
 
@@ -363,3 +384,59 @@ def test_identifiers_stay_valid_for_long_or_odd_stack_names():
         assert len(ident) <= limit and LOWER_ID.fullmatch(ident), ident
     assert rds_identifier("2024-stack", "order", "db").startswith("x-2024")
     assert rds_identifier(long_stack, "a", "db") != rds_identifier(long_stack, "b", "db")
+
+
+# ---- RDS Proxy: pooling and IAM sign-in --------------------------------------------------------------------
+
+def test_each_database_has_a_proxy_with_iam_auth_tls_and_its_pool(run):
+    args, g = run
+    by_urn = resources_by_urn(g)
+    proxies = g.of_type(PROXY)
+    assert len(proxies) == len(args.database_owners)
+    for p in proxies:
+        i = p["inputs"]
+        assert i["engineFamily"] == "POSTGRESQL" and i["requireTls"] is True and i["debugLogging"] is False
+        (auth,) = i["auths"]
+        assert auth["authScheme"] == "SECRETS" and auth["iamAuth"] == "REQUIRED"
+        assert auth["clientPasswordAuthType"] == "POSTGRES_SCRAM_SHA_256"
+        (db_urn,) = [u for u in p["propertyDependencies"]["auths"] if by_urn[u]["type"] == RDS]
+        assert i["vpcSubnetIds"] == private_subnets(args.az_count)
+        # The role reads the master secret only; its ARN waits for the policy (no race on create).
+        (role_urn, *policy_urns) = p["propertyDependencies"]["roleArn"]
+        assert by_urn[role_urn]["type"] == "aws:iam/role:Role"
+        assert [by_urn[u]["type"] for u in policy_urns] == ["aws:iam/rolePolicy:RolePolicy"]
+        doc = json.loads(by_urn[policy_urns[0]]["inputs"]["policy"])
+        assert [s["Action"] for s in doc["Statement"]] == ["secretsmanager:GetSecretValue"]
+        assert json.loads(by_urn[role_urn]["inputs"]["assumeRolePolicy"])["Statement"][0]["Principal"] == {
+            "Service": "rds.amazonaws.com"}
+        name = i["name"]
+        assert LOWER_ID.fullmatch(name) and len(name) <= 60
+        (pool,) = [r for r in g.of_type("aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup")
+                   if r["inputs"]["dbProxyName"] == name]
+        assert pool["inputs"]["connectionPoolConfig"] == {
+            "maxConnectionsPercent": 95, "maxIdleConnectionsPercent": 50, "connectionBorrowTimeout": 120}
+        (target,) = [r for r in g.of_type("aws:rds/proxyTarget:ProxyTarget") if r["inputs"]["dbProxyName"] == name]
+        assert target["inputs"]["targetGroupName"] == "default"
+        assert target["inputs"]["dbInstanceIdentifier"] == by_urn[db_urn]["inputs"]["identifier"]
+        (log,) = [r for r in g.of_type("aws:cloudwatch/logGroup:LogGroup") if r["inputs"].get("name") == f"/aws/rds/proxy/{name}"]
+        assert log["inputs"]["retentionInDays"] == args.log_retention_days
+
+
+def test_max_connections_is_set_in_the_parameter_group_from_the_class(run):
+    args, g = run
+    # 0.7 x nominal memory / 9531392 bytes per connection: db.t3.medium 4 GiB -> 315, db.t3.micro 1 GiB -> 78.
+    expected = {"db.t3.medium": "315", "db.t3.micro": "78"}[args.database.instance_class]
+    for pg in g.of_type("aws:rds/parameterGroup:ParameterGroup"):
+        (mc,) = [p for p in pg["inputs"]["parameters"] if p["name"] == "max_connections"]
+        assert mc == {"name": "max_connections", "value": expected, "applyMethod": "pending-reboot"}
+
+
+def test_password_auth_keeps_the_direct_path_for_a_migration_period():
+    args, g = _run("dev", password_auth_owners=["order"])
+    access = {a["service"]: a for a in g.outputs["access"] if a["port"] == 5432}
+    order, user = access["order"], access["user"]
+    secret = g.outputs["databases"]["order"]["secret_arn"]
+    assert order["secrets"] == {"DB_USERNAME": f"{secret}:username::", "DB_PASSWORD": f"{secret}:password::"}
+    assert order["env"]["DB_HOST"] == g.outputs["databases"]["order"]["address"] and order["env"]["DB_AUTH"] == "password"
+    assert order["exec"] == [secret]
+    assert user["secrets"] == {} and user["env"]["DB_AUTH"] == "iam"

@@ -34,6 +34,7 @@ def build(stack: str, *, alternates: bool = True, **extra):
         alternate_target_group_arn_suffixes={n: f"targetgroup/{n}-alt/0a1b2c3d4e5f6a7b" for n in public}
         if alternates else {},
         db_instance_ids={o: f"{stack}-{o}-db" for o in DB_OWNERS},
+        db_proxy_names={o: f"{stack}-{o}-db-proxy" for o in DB_OWNERS},
         cache_replication_group_id=f"{stack}-inventory-cache", cache_owner="inventory",
         kafka_cluster_name=f"{stack}-kafka", mq_broker_name=f"{stack}-payments", mq_owner="payment",
         **{**STACKS[stack], **extra})
@@ -159,13 +160,31 @@ def test_db_connection_alarm_is_90_percent_of_max_connections_for_2_minutes(stac
         assert a["period"] == 60 and a["evaluationPeriods"] == 2 and a["statistic"] == "Maximum"
 
 
-def test_max_connections_follow_the_rds_formula():
-    assert pg_max_connections("db.t3.micro") == 112  # 1 GiB / 9531392
-    assert pg_max_connections("db.t3.medium") == 450
-    assert db_connection_threshold("db.t3.medium") == 405
+def test_max_connections_is_the_rds_formula_over_a_share_of_memory_the_instance_has():
+    # The value the parameter group sets: LEAST(0.7 x nominal bytes / 9531392, 5000), below the default RDS
+    # derives from DBInstanceClassMemory (which the nominal size overstates), so a threshold from it is reached.
+    assert pg_max_connections("db.t3.micro") == 78   # 0.7 x 1 GiB / 9531392 = 78.9
+    assert pg_max_connections("db.t3.medium") == 315
+    assert db_connection_threshold("db.t3.medium") == 283  # 90 % of 315 = 283.5
+    assert db_connection_threshold("db.t3.micro") == 70
     assert pg_max_connections("db.r6g.24xlarge") == 5000  # capped
     with pytest.raises(ValueError, match="db.x9.huge"):
         pg_max_connections("db.x9.huge")
+
+
+def test_proxy_pool_alarm_is_borrowed_over_allowed_above_90_percent_for_2_minutes(stack):
+    name, s, graph = stack
+    for owner, proxy in s.db_proxy_names.items():
+        a = alarms(graph)[f"{name}-{owner}-db-proxy-pool"]
+        assert a["threshold"] == 90 and a["comparisonOperator"] == "GreaterThanThreshold"
+        assert a["evaluationPeriods"] == 2 and a["datapointsToAlarm"] == 2
+        queries = {q["id"]: q for q in a["metricQueries"]}
+        assert queries["e1"]["expression"] == "100 * borrowed / allowed" and queries["e1"]["returnData"]
+        for qid, metric in (("borrowed", "DatabaseConnectionsCurrentlyBorrowed"),
+                            ("allowed", "MaxDatabaseConnectionsAllowed")):
+            m = queries[qid]["metric"]
+            assert (m["namespace"], m["metricName"], m["stat"], m["period"]) == ("AWS/RDS", metric, "Sum", 60)
+            assert m["dimensions"] == {"ProxyName": proxy}
 
 
 def test_cache_and_broker_health_alarms(stack):
@@ -207,11 +226,18 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(stack):
     for service in ("cloudwatch.amazonaws.com", "budgets.amazonaws.com"):
         grants = [st for st in statements if st["Principal"] == {"Service": service}]
         assert grants and set(grants[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}, service
-        assert grants[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+        assert grants[0]["Resource"] == "*", service
+    cloudwatch, budgets_key = ([st for st in statements if st["Principal"] == {"Service": s}][0]
+                               for s in ("cloudwatch.amazonaws.com", "budgets.amazonaws.com"))
+    assert cloudwatch["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    # Budgets: the SNS developer guide's statement for AWS services publishing to encrypted topics, without a
+    # condition (AWS documents none Budgets sets on its KMS calls); the topic policy scopes it instead.
+    assert "Condition" not in budgets_key
     policy = json.loads(graph.one("aws:sns/topicPolicy:TopicPolicy")["inputs"]["policy"])["Statement"]
     budgets = [st for st in policy if st["Principal"] == {"Service": "budgets.amazonaws.com"}]
     assert [st["Action"] for st in budgets] == ["sns:Publish"]
-    assert budgets[0]["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:budgets::{ACCOUNT}:*"}
+    assert budgets[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                                       "ArnLike": {"aws:SourceArn": f"arn:aws:budgets::{ACCOUNT}:*"}}
     # No alert address: no subscription (the topic ARN is an output).
     assert s.alert_email is None and not graph.of_type("aws:sns/topicSubscription:TopicSubscription")
 

@@ -42,7 +42,7 @@ def test_table_has_one_row_per_policy_with_each_stack_level():
     assert rows["rds-multi-az"][5:7] == ["advisory", "mandatory"]
     assert rows["alb-multi-az"][5:7] == ["mandatory", "mandatory"]
     assert "`minAzs`: dev 2 / prod 3" in rows["msk-multi-az"][7]
-    assert "`maxMonthlyUsd`: dev 500 / prod 3000 (default 9000)" in rows["monthly-budget-cap"][7]
+    assert "`maxMonthlyUsd`: dev 600 / prod 3000 (default 9000)" in rows["monthly-budget-cap"][7]
 
 
 def _analyzer_info() -> analyzer_pb2.AnalyzerInfo:

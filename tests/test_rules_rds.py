@@ -3,7 +3,9 @@ managed master password, subnet-group AZs."""
 
 from __future__ import annotations
 
-from test_policies_support import check, check_stack, urn
+import json
+
+from test_policies_support import U_LIST, U_STR, check, check_stack, urn
 from platform_policies.rules import rds
 
 DB, PG = rds.RDS_INSTANCE, rds.PARAMETER_GROUP
@@ -143,3 +145,53 @@ def test_backup_window_must_not_overlap_the_maintenance_window():
     assert check(v, DB, {**windows, "maintenanceWindow": "sun:04:00-sun:04:15"})  # under 30 minutes
     assert check(v, DB, {**windows, "backupWindow": "3:00-04:00"})  # not hh24:mi
     assert check(v, DB, {**windows, "maintenanceWindow": "sunday:04:00-sunday:05:00"})
+
+
+# ---- RDS Proxy and the rotated master password -------------------------------------------------------------
+
+PROXY, TASK = rds.PROXY, rds.TASK_DEFINITION
+GOOD_PROXY = {"engineFamily": "POSTGRESQL", "requireTls": True, "auths": [
+    {"authScheme": "SECRETS", "iamAuth": "REQUIRED", "secretArn": "arn:aws:secretsmanager:us-east-1:1:secret:x"}]}
+
+
+def test_proxy_requires_tls_and_iam_auth():
+    assert check(rds.validate_rds_proxy_iam_tls, PROXY, GOOD_PROXY) == []
+    assert check(rds.validate_rds_proxy_iam_tls, PROXY, {**GOOD_PROXY, "requireTls": False})
+    loose = check(rds.validate_rds_proxy_iam_tls, PROXY,
+                  {**GOOD_PROXY, "auths": [{**GOOD_PROXY["auths"][0], "iamAuth": "DISABLED"}]})
+    assert loose and "iamAuth" in loose[0]
+    assert check(rds.validate_rds_proxy_iam_tls, PROXY, {**GOOD_PROXY, "auths": []})
+    # A first preview: the auth entries are unknown, TLS is known; nothing is guessed.
+    assert check(rds.validate_rds_proxy_iam_tls, PROXY, {**GOOD_PROXY, "auths": U_LIST}) == []
+
+
+def _task(secrets=(), deps=()):
+    containers = [{"name": "app", "secrets": [{"name": n, "valueFrom": v} for n, v in secrets]}]
+    return {"type": TASK, "name": "task", "props": {"containerDefinitions": json.dumps(containers)},
+            "deps": {"containerDefinitions": list(deps)}}
+
+
+MASTER = "arn:aws:secretsmanager:us-east-1:111:secret:rds!db-0123-AbCdEf"
+
+
+def test_a_task_handed_the_rotated_master_password_is_warned():
+    found = check_stack(rds.validate_rotated_password_in_task, [_task([("DB_PASSWORD", f"{MASTER}:password::")])])
+    assert found and "rotation" in found[0][0] and found[0][1] == urn(TASK, "task")
+    # Through the proxy (no secret) or another secret's password: fine.
+    assert check_stack(rds.validate_rotated_password_in_task, [_task()]) == []
+    own = "arn:aws:secretsmanager:us-east-1:111:secret:prod-redis-auth-AbCdEf:password::"
+    assert check_stack(rds.validate_rotated_password_in_task, [_task([("REDIS_AUTH_TOKEN", own)])]) == []
+
+
+def test_rotated_password_at_a_first_preview_is_decided_from_the_graph():
+    db = {"type": DB, "name": "db", "props": GOOD}
+    unknown = {**_task(deps=[urn(DB, "db")]), "props": {"containerDefinitions": U_STR}}
+    found = check_stack(rds.validate_rotated_password_in_task, [db, unknown])
+    assert found and "db" in found[0][0]
+    # Built from the proxy only (IAM tokens): nothing to warn about.
+    proxy = {"type": PROXY, "name": "proxy", "props": GOOD_PROXY}
+    via_proxy = {**_task(deps=[urn(PROXY, "proxy")]), "props": {"containerDefinitions": U_STR}}
+    assert check_stack(rds.validate_rotated_password_in_task, [db, proxy, via_proxy]) == []
+    # An instance that takes IAM sign-in too cannot be judged a password-only one.
+    iam_db = {**db, "props": {**GOOD, "iamDatabaseAuthenticationEnabled": True}}
+    assert check_stack(rds.validate_rotated_password_in_task, [iam_db, unknown]) == []

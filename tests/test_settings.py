@@ -63,7 +63,7 @@ def test_tags_carry_the_required_keys():
     ({"azCount": "4"}, "microservices-platform:azCount: got 4; allowed: one of 2, 3"),
     ({"azCount": "three"}, "microservices-platform:azCount: got 'three'; allowed: one of 2, 3"),
     ({"logRetentionDays": "10"}, "microservices-platform:logRetentionDays: got 10; allowed: one of 1, 3, 5, 7, 14"),
-    ({"unknownKey": "1"}, "microservices-platform:unknownKey: unknown key; allowed keys: alertEmail, azCount"),
+    ({"unknownKey": "1"}, "microservices-platform:unknownKey: unknown key; allowed keys: alertEmail, availabilityZoneIds, azCount"),
     ({"scaling.maxCount": "0"}, "microservices-platform:scaling.maxCount: got 0; allowed: an integer from 1 to 1000"),
     ({"scaling.minCount": "5"}, "microservices-platform:scaling: need minCount <= desiredCount <= maxCount; got 5 <= 3 <= 20"),
     ({"multiAz.database": "yes"}, "microservices-platform:multiAz.database: got 'yes'; allowed: a boolean"),

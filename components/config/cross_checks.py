@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from platform_policies.facts import zones
 from platform_policies.facts.fargate import FARGATE_SIZES
+from platform_policies.facts.rds import instance_memory_gib, known_families
 
 from ..edge.routing import DEFAULT_ROUTE_PATHS, path_problem
 from .engines import cache_problem, cache_versions
@@ -72,6 +74,15 @@ def cross_key_errors(cfg: Any, region: str, p: str, disabled: frozenset[str] = f
         elif svc_name not in known:
             errors.append(f"{p}{key}: {svc_name!r} is not a configured service; allowed: {', '.join(sorted(known))}")
     db = cfg.database
+    try:
+        instance_memory_gib(db.instanceClass)
+    except ValueError:
+        errors.append(f"{p}database.instanceClass: {db.instanceClass!r} has no known memory size, which sets "
+                      f"max_connections; allowed: a class of the families {', '.join(known_families())}")
+    for name, svc in cfg.services.items():
+        if svc.databaseAuth == "password" and name not in db.owners:
+            errors.append(f"{p}services.{name}.databaseAuth: {name!r} owns no database (database.owners); "
+                          f"allowed: iam (the default), or password only for a database owner")
     if db.maxAllocatedStorageGb <= db.allocatedStorageGb:
         # RDS takes MaxAllocatedStorage only above AllocatedStorage (CreateDBInstance API reference).
         errors.append(f"{p}database.maxAllocatedStorageGb: {db.maxAllocatedStorageGb} is not above "
@@ -89,6 +100,7 @@ def cross_key_errors(cfg: Any, region: str, p: str, disabled: frozenset[str] = f
     if cfg.multiAz.broker and cfg.mq.hostType == "mq.t3.micro":
         errors.append(f"{p}mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE; allowed with "
                       f"multiAz.broker=true: mq.m5.large or larger (or set multiAz.broker=false)")
+    errors += _zone_id_errors(cfg, region, p)
     errors += _edge_mode_errors(cfg.edge, p + "edge.")
     errors += placeholder_problems(cfg, region, p)
     if cfg.edge.originVerifyAcceptPrevious and cfg.edge.originVerifyGeneration < 2:
@@ -99,6 +111,33 @@ def cross_key_errors(cfg: Any, region: str, p: str, disabled: frozenset[str] = f
                       f"allowed: at most 24 (the schedule ends the same day)")
     errors += _days_per_month_errors(cfg.schedule, p)
     errors += _load_test_errors(cfg, p)
+    return errors
+
+
+def _zone_id_errors(cfg: Any, region: str, p: str) -> list[str]:
+    """Pinned zone IDs: azCount of them, of the stack's region, none a service of the stack is documented as not
+    offered in.  Whether the account has the zone is known only to getAvailabilityZones (the network tier)."""
+    pinned = list(cfg.availabilityZoneIds)
+    if not pinned:
+        return []
+    key = f"{p}availabilityZoneIds"
+    if len(pinned) != cfg.azCount:
+        return [f"{key}: {len(pinned)} zone ID(s) for azCount {cfg.azCount}; allowed: exactly {cfg.azCount} zone IDs "
+                f"(one per AZ), or none to let the stack choose"]
+    prefix = zones.zone_prefix(region)
+    foreign = [z for z in pinned if (prefix and not z.startswith(prefix + "-az"))
+               or (not prefix and zones.region_of_zone_id(z) not in (None, region))]
+    if foreign:
+        shown = f"{prefix}-az<n>, e.g. {', '.join(zones.REGION_ZONE_IDS[region][:2])}" if prefix else "its zone IDs"
+        return [f"{key}: {', '.join(foreign)} is not a zone of {region}; allowed: zone IDs of {region} ({shown})"]
+    features = cfg.zone_features()
+    errors = []
+    for zone_id in pinned:
+        services = sorted({zones.FEATURES[e.feature] for e in zones.exclusions(features, region, zones.DOCUMENTED)
+                           if zone_id in e.zone_ids})
+        if services:
+            errors.append(f"{key}: {zone_id} does not offer {', '.join(services)} (AWS documentation, "
+                          f"platform_policies/facts/zones.py); allowed: another zone ID of {region}")
     return errors
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterable, Literal, Optional
 
+from platform_policies.facts import zones
 from platform_policies.facts.fargate import FARGATE_SIZES
 from platform_policies.facts.logs import LOG_RETENTION_DAYS
 from pydantic import ValidationInfo, field_validator
@@ -42,6 +43,7 @@ ServiceName = matching(SERVICE_NAME)
 ServiceNames = list[ServiceName]
 SERVICE_NAMES = "service names"
 DNS_NAME = r"([a-z0-9-]+\.)+[a-z]{2,}"
+ZoneId = matching(zones.ZONE_ID_PATTERN)
 DnsName = matching(DNS_NAME, checked(dns_name_problem), SECRET_OK)
 
 
@@ -67,6 +69,10 @@ class ServiceSettings(ConfigObject):
     image: str = spec("", doc="Container image; empty = `<ECR repository>:latest` of the service.",
                       pattern=r"[A-Za-z0-9_.:/#@-]{1,255}", hint="an image reference, at most 255 characters")
     critical: bool = spec(True, doc="Critical services never run on Fargate Spot (cost advice only).")
+    databaseAuth: Literal["iam", "password"] = spec(
+        "iam", doc="How a database owner signs in: `iam` = IAM tokens through the database's RDS Proxy; "
+                   "`password` = the master password straight to the instance, for a migration period only "
+                   "(the gate warns: the next rotation breaks the service's new connections).")
     desiredCount: Optional[int] = spec(None, doc="This service's task count at deploy time.",
                                        minimum=0, maximum=1000, unset="scaling.desiredCount")
     minCount: Optional[int] = spec(None, doc="This service's autoscaling minimum.",
@@ -246,6 +252,20 @@ class EdgeSettings(ConfigObject):
 
 
 @dataclass(frozen=True, config=CONFIG)
+class BudgetSettings(ConfigObject):
+    """What the AWS Budget counts and who owns the account-wide cost allocation tag (docs/cost.md)."""
+
+    scope: Literal["account", "stack"] = spec(
+        "account", doc="What the budget counts: `account` = every cost of the AWS account (alerts from the "
+                       "first day; one stack per account should have it); `stack` = only costs tagged "
+                       "`stack=<stack>`, which count once `stack` is an active cost allocation tag.")
+    activateCostAllocationTag: bool = spec(
+        False, doc="The stack activates `stack` as a cost allocation tag (account-wide: one stack per "
+                   "account; only a management or standalone account may; fails until AWS has seen the tag "
+                   "in billing data, up to 24 h after the first `pulumi up`).")
+
+
+@dataclass(frozen=True, config=CONFIG)
 class DeliverySettings(ConfigObject):
     """Per-service CodePipelines (source -> image build -> ECS canary deploy)."""
 
@@ -326,6 +346,11 @@ class StackSettings(ConfigObject):
     """Everything the program reads from stack config (keys under `microservices-platform:`)."""
 
     azCount: Literal[2, 3] = spec(3, doc="Availability zones used.")
+    availabilityZoneIds: list[ZoneId] = spec(doc="Pin the AZs by zone ID (the same place in every account, "
+                                                 "unlike names such as us-east-1a): azCount IDs of the stack's "
+                                                 "region, each once; empty = the region's first azCount AZs whose "
+                                                 "zone IDs offer every service of the stack (docs/network.md).",
+                                             hint="zone IDs like use1-az1", default_factory=list)
     vpcCidr: str = spec("10.0.0.0/16", doc="VPC CIDR (a /16).", pattern=r"10\.\d{1,3}\.0\.0/16",
                         hint="a 10.x.0.0/16 block", check=vpc_cidr_problem, secret=False)
     costCenter: str = spec("platform-engineering", doc="Value of the cost-center tag on every resource.",
@@ -338,8 +363,9 @@ class StackSettings(ConfigObject):
                                                "alerts go.", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+",
                                      hint="an e-mail address", check=email_problem,
                                      unset="no e-mail: subscribe to the alarm topic (output alarm_topic_arn) yourself")
-    monthlyBudgetUsd: float = spec(3000.0, doc="AWS Budgets amount for the stack (alerts at 80 %/100 % forecast).",
-                                   minimum=1)
+    monthlyBudgetUsd: float = spec(3000.0, doc="AWS Budgets amount for the stack (alerts at 80 % and 100 % actual, "
+                                               "100 % forecast).", minimum=1)
+    budget: BudgetSettings = spec(doc="AWS Budget scope and cost allocation tag.", default_factory=BudgetSettings)
     logRetentionDays: LogRetentionDays = spec(30, doc="CloudWatch Logs retention.")
     deletionProtection: bool = spec(True, doc="Deletion protection / protect on stateful resources.")
     serviceConnectTls: bool = spec(True, doc="Service Connect TLS from AWS Private CA (has a monthly price).")
@@ -397,6 +423,16 @@ class StackSettings(ConfigObject):
     @property
     def kafka_broker_count(self) -> int:
         return self.azCount * self.kafka.brokersPerAz
+
+    def zone_features(self) -> tuple[str, ...]:
+        """What the stack places in the VPC's subnets whose offer differs by zone ID (facts/zones.py): MSK and
+        MQ always, an RDS Proxy per database, the ALB as a CloudFront VPC origin with the CDN."""
+        features = [zones.MSK_CLIENT_SUBNETS, zones.MQ_BROKER]
+        if self.database.owners:
+            features.append(zones.RDS_PROXY)
+        if self.edge.cdn:
+            features.append(zones.CLOUDFRONT_VPC_ORIGIN)
+        return tuple(features)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -37,6 +37,8 @@ class DataArgs:
     """Services that own a PostgreSQL database (one instance each)."""
     database: DatabaseOptions = field(default_factory=DatabaseOptions)
     """Engine and size of every database."""
+    password_auth_owners: Sequence[str] = ()
+    """Owners that keep password sign-in to their instance (a migration period) instead of the proxy."""
     cache: CacheOptions = field(default_factory=CacheOptions)
     """The cache and its owner."""
     efs_mounted_by: Sequence[str] = ("inventory", "stream-processor")
@@ -53,11 +55,14 @@ class Data(pulumi.ComponentResource):
     """RDS PostgreSQL per owner, ElastiCache and EFS."""
 
     databases: pulumi.Output[dict[str, dict[str, Any]]]
-    """owner -> {endpoint, address, port, secret_arn, identifier}: the secret's ARN, never its value."""
+    """owner -> {endpoint, address, port, secret_arn, identifier, proxy_endpoint}: the secret's ARN, never
+    its value."""
     db_instance_ids: dict[str, pulumi.Output[str]]
     """owner -> primary DB instance identifier (alarms)."""
     db_instance_arns: dict[str, pulumi.Output[str]]
     """owner -> primary DB instance ARN (FIS failover experiments)."""
+    db_proxy_names: dict[str, pulumi.Output[str]]
+    """owner -> RDS Proxy name (pool alarms)."""
     cache_replication_group_id: pulumi.Output[str]
     redis_endpoint: pulumi.Output[str]
     """Primary endpoint as "host:port" (TLS and AUTH required)."""
@@ -80,7 +85,9 @@ class Data(pulumi.ComponentResource):
         self.database_components: dict[str, Database] = {
             owner: Database(f"{name}-{owner}", DatabaseArgs(
                 stack=args.stack, owner=owner, vpc_id=args.vpc_id, subnet_group_name=subnet_group.name,
-                base_tags=tags, options=args.database, deletion_protection=protect, log_retention_days=retention),
+                subnet_ids=args.private_subnet_ids, base_tags=tags, options=args.database,
+                deletion_protection=protect, log_retention_days=retention,
+                password_auth=owner in args.password_auth_owners),
                 opts=child)
             for owner in args.database_owners
         }
@@ -95,11 +102,13 @@ class Data(pulumi.ComponentResource):
         dbs = self.database_components
         self.databases = pulumi.Output.all(**{
             owner: pulumi.Output.all(endpoint=d.endpoint, address=d.address, port=d.port,
-                                     secret_arn=d.secret_arn, identifier=d.identifier)
+                                     secret_arn=d.secret_arn, identifier=d.identifier,
+                                     proxy_endpoint=d.proxy.endpoint)
             for owner, d in dbs.items()
         })
         self.db_instance_ids = {owner: d.identifier for owner, d in dbs.items()}
         self.db_instance_arns = {owner: d.arn for owner, d in dbs.items()}
+        self.db_proxy_names = {owner: d.proxy.name for owner, d in dbs.items()}
         self.cache_replication_group_id = self.cache.replication_group_id
         self.redis_endpoint = self.cache.endpoint
         self.redis_auth_secret_arn = self.cache.auth_secret_arn

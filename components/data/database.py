@@ -1,9 +1,9 @@
-"""RDS PostgreSQL for one owning service.
+"""RDS PostgreSQL for one owning service, behind its RDS Proxy.
 
-Each owner gets its own instance, parameter group and security group, so a
+Each owner gets its own instance, parameter group, proxy and security groups, so a
 service can reach only its own database.  The master password is managed by RDS
-in Secrets Manager (rotated by RDS, 7 days by default); we only ever pass the
-secret's ARN around.
+in Secrets Manager (rotated by RDS, 7 days by default); only the proxy reads it, the
+service signs in to the proxy with IAM tokens (proxy.py).
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from typing import Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
+from platform_policies.facts.rds import pg_max_connections
+
 from ..shared import naming
 from ..shared.access import ServiceAccess
 from ..shared.credentials import secret_key_ref
 from ..shared.tags import tier_tags
+from .proxy import DatabaseProxy, DatabaseProxyArgs
 
 PORT = 5432
 MASTER_USERNAME = "dbadmin"
@@ -71,6 +74,11 @@ def creation_stamp() -> str:
     return now.strftime("%Y%m%d%H%M%S")
 
 
+def database_name(owner: str) -> str:
+    """The owner's database inside its instance ("order"/"user" are reserved words, hence the suffix)."""
+    return f"{re.sub(r'[^a-z0-9]', '', owner.lower())}db"
+
+
 def engine_major(version: str) -> str:
     """"16.6" -> "16" (parameter group family postgres16)."""
     return version.split(".")[0]
@@ -108,6 +116,8 @@ class DatabaseArgs:
     """VPC of the security group."""
     subnet_group_name: pulumi.Input[str]
     """DB subnet group on the private subnets."""
+    subnet_ids: pulumi.Input[list[str]]
+    """The private subnets themselves (the proxy's)."""
     base_tags: Mapping[str, str]
     """Tags of every resource; the database adds ``service`` (the owner) and ``tier``."""
     options: DatabaseOptions = field(default_factory=DatabaseOptions)
@@ -116,6 +126,9 @@ class DatabaseArgs:
     """RDS deletion protection, a final snapshot, kept backups, and Pulumi ``protect``."""
     log_retention_days: int = 30
     """Retention of the log groups RDS writes to."""
+    password_auth: bool = False
+    """The owner keeps signing in to the instance with the master password (a migration period: the next
+    rotation breaks its new connections) instead of IAM tokens through the proxy."""
 
 
 class Database(pulumi.ComponentResource):
@@ -128,6 +141,8 @@ class Database(pulumi.ComponentResource):
     port: pulumi.Output[int]
     secret_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
+    max_connections: int
+    proxy: DatabaseProxy
     replica_identifiers: list[pulumi.Output[str]]
     access: ServiceAccess
 
@@ -139,6 +154,7 @@ class Database(pulumi.ComponentResource):
         protect = args.deletion_protection
         major = engine_major(db.engine_version)
         ident = rds_identifier(args.stack, owner, "db")
+        self.max_connections = pg_max_connections(db.instance_class)
 
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
@@ -155,6 +171,9 @@ class Database(pulumi.ComponentResource):
             parameters=[
                 aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
                 aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement", value=str(SLOW_QUERY_MS)),
+                # A static parameter: an existing instance takes it at its next reboot (docs/data-and-messaging.md).
+                aws.rds.ParameterGroupParameterArgs(name="max_connections", value=str(self.max_connections),
+                                                    apply_method="pending-reboot"),
             ],
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self),
@@ -189,9 +208,17 @@ class Database(pulumi.ComponentResource):
         self.secret_arn = self.instance.master_user_secrets.apply(lambda s: s[0].secret_arn)
         self.security_group_id = self.security_group.id
         self.replica_identifiers = [r.identifier for r in self.replicas]
-        self.access = self._grant(owner)
+        self.proxy = DatabaseProxy(f"{name}-proxy", DatabaseProxyArgs(
+            stack=args.stack, owner=owner, vpc_id=args.vpc_id, subnet_ids=args.subnet_ids,
+            db_instance_identifier=self.identifier, db_security_group_id=self.security_group.id,
+            secret_arn=self.secret_arn,
+            secret_kms_key_id=self.instance.master_user_secrets.apply(lambda s: s[0].kms_key_id or ""),
+            base_tags=args.base_tags, log_retention_days=args.log_retention_days),
+            opts=pulumi.ResourceOptions(parent=self))
+        self.access = self._grant(owner, args.password_auth)
         self.register_outputs({
             "identifier": self.identifier, "endpoint": self.endpoint, "secret_arn": self.secret_arn,
+            "proxy_endpoint": self.proxy.endpoint,
         })
 
     def _primary(self, name: str, args: DatabaseArgs, ident: str, major: str, common: dict) -> aws.rds.Instance:
@@ -207,7 +234,7 @@ class Database(pulumi.ComponentResource):
             storage_encrypted=True,
             multi_az=db.multi_az,
             db_subnet_group_name=args.subnet_group_name,
-            db_name=f"{re.sub(r'[^a-z0-9]', '', args.owner.lower())}db",  # "order"/"user" are reserved words
+            db_name=database_name(args.owner),
             username=MASTER_USERNAME,
             manage_master_user_password=True,
             backup_retention_period=db.backup_retention_days,
@@ -248,29 +275,36 @@ class Database(pulumi.ComponentResource):
             for log in LOG_EXPORTS
         ]
 
-    def _grant(self, owner: str) -> ServiceAccess:
-        replica_hosts = pulumi.Output.all(*[r.address for r in self.replicas]).apply(",".join)
+    def _grant(self, owner: str, password_auth: bool) -> ServiceAccess:
+        """What the owner gets: the proxy with an IAM token, or (password_auth) the instance itself."""
+        replicas = pulumi.Output.all(*[r.address for r in self.replicas]).apply(",".join)
+        environment: dict[str, pulumi.Input[str]] = {
+            "DB_NAME": database_name(owner),  # a literal: the proxy path does not wait for the instance
+            "DB_SSLMODE": "require",  # TLS is forced; verify-full needs the RDS CA bundle in the image
+            **({"DB_READER_HOSTS": replicas} if self.replicas else {}),
+        }
+        password = {"DB_USERNAME": secret_key_ref(self.secret_arn, "username"),
+                    "DB_PASSWORD": secret_key_ref(self.secret_arn, "password")}
+        read_secret = {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                       "Resource": [self.secret_arn]}
+        if password_auth:
+            return ServiceAccess(
+                service=owner, description=f"{owner} database", security_group_id=self.security_group.id,
+                port=PORT, policy_statements=[read_secret],  # to re-read the secret after a rotation
+                environment={"DB_HOST": self.address, "DB_PORT": self.port.apply(str), "DB_AUTH": "password",
+                             **environment},
+                secrets=password, execution_secret_arns=[self.secret_arn])
+        # Read replicas have no proxy endpoint (RDS Proxy reader endpoints are for Aurora): the owner
+        # reads them with the password, and the gate warns about that like about password mode.
         return ServiceAccess(
-            service=owner,
-            description=f"{owner} database",
-            security_group_id=self.security_group.id,
+            service=owner, description=f"{owner} database proxy", security_group_id=self.proxy.security_group_id,
             port=PORT,
-            # The app may re-read the secret after an RDS rotation (tasks get it only at start).
-            policy_statements=[{
-                "Effect": "Allow",
-                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                "Resource": [self.secret_arn],
-            }],
-            environment={
-                "DB_HOST": self.address,
-                "DB_PORT": self.port.apply(str),
-                "DB_NAME": self.instance.db_name,
-                "DB_SSLMODE": "require",  # TLS is forced; verify-full needs the RDS CA bundle in the image
-                **({"DB_READER_HOSTS": replica_hosts} if self.replicas else {}),
-            },
-            secrets={
-                "DB_USERNAME": secret_key_ref(self.secret_arn, "username"),
-                "DB_PASSWORD": secret_key_ref(self.secret_arn, "password"),
-            },
-            execution_secret_arns=[self.secret_arn],
-        )
+            policy_statements=[
+                {"Effect": "Allow", "Action": "rds-db:connect",
+                 "Resource": self.proxy.connect_resource_prefix.apply(lambda p: f"{p}/{MASTER_USERNAME}")},
+                *([read_secret] if self.replicas else []),
+            ],
+            environment={"DB_HOST": self.proxy.endpoint, "DB_PORT": str(PORT), "DB_AUTH": "iam",
+                         "DB_USERNAME": MASTER_USERNAME, "DB_REGION": self.proxy.region, **environment},
+            secrets={"DB_READER_PASSWORD": password["DB_PASSWORD"]} if self.replicas else {},
+            execution_secret_arns=[self.secret_arn] if self.replicas else [])

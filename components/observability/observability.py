@@ -16,12 +16,13 @@ built before compute, so ECS dimensions use the deterministic names in naming.py
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
+from platform_policies.facts.rds import (PROXY_POOL_ALARM_PERCENT, connections_alarm_threshold,
+                                        pg_max_connections)
 
 from ..shared import naming
 from ..shared.tags import tier_tags
@@ -29,17 +30,22 @@ from ..shared.tags import tier_tags
 TIER = "observability"
 
 # AWS Budgets publishes budget notifications to an SNS topic as this service principal; the topic
-# policy must allow it (AWS Cost Management user guide, "Creating an Amazon SNS topic for budget
-# notifications", read 2026-11), and so must the key of an encrypted topic: a service publishing
-# to an SSE topic needs kms:GenerateDataKey* and kms:Decrypt on its key (Amazon SNS developer
-# guide, "Key management", configuring AWS KMS permissions, read 2026-11).
+# policy must allow it, scoped with aws:SourceAccount and aws:SourceArn arn:<partition>:budgets::<account>:*
+# (AWS Cost Management user guide, "Creating an Amazon SNS topic for budget notifications", read
+# 2026-12), and so must the key of an encrypted topic.  The key statement is the one the SNS
+# developer guide documents for AWS services publishing to encrypted topics ("Enable compatibility
+# between event sources from AWS services and encrypted topics", read 2026-12): the service principal,
+# kms:GenerateDataKey* and kms:Decrypt, Resource "*", no condition.  AWS documents no condition
+# key Budgets sets on these KMS calls, and the same guide says aws:SourceAccount/aws:SourceArn in
+# the key policy are not supported for EventBridge publishing (quoted in
+# awslabs/landing-zone-accelerator-on-aws#407, 2024-02): a condition the request does not carry
+# drops every alert silently.  The topic policy keeps the account and ARN scoping.
 BUDGETS_PRINCIPAL = "budgets.amazonaws.com"
 
 # Seed thresholds.
 CPU_PERCENT = 80.0
 ERROR_RATE_PERCENT = 1.0
 RESPONSE_TIME_SECONDS = 1.0
-DB_CONNECTIONS_SHARE = 0.9
 # Not given by the seed: AWS ElastiCache guidance treats sustained EngineCPU > 90 % and memory use
 # > 80 % (evictions ahead) as unhealthy (ElastiCache user guide, "Monitoring best practices", read 2026-11).
 CACHE_ENGINE_CPU_PERCENT = 90.0
@@ -49,46 +55,8 @@ CACHE_REPLICATION_LAG_SECONDS = 30.0
 # (Amazon MQ developer guide, "Amazon MQ for ActiveMQ best practices", read 2026-11).
 MQ_HEAP_PERCENT = 80.0
 
-# RDS for PostgreSQL default: max_connections = LEAST({DBInstanceClassMemory/9531392}, 5000)
-# (RDS user guide, "Maximum number of database connections", read 2026-11).
-PG_BYTES_PER_CONNECTION = 9531392
-PG_MAX_CONNECTIONS_CAP = 5000
-
-# Memory (GiB) of an RDS instance class by family kind and size.  Source: RDS user guide,
-# "Hardware specifications for DB instance classes" (read 2026-11).  Burstable t3/t4g,
-# general purpose m5/m6g/m6i/m7g/m7i, memory optimised r5/r6g/r6i/r7g/r7i.
-_BURSTABLE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}
-_GENERAL_GIB = {"large": 8, "xlarge": 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128, "12xlarge": 192,
-                "16xlarge": 256, "24xlarge": 384}
-_MEMORY_GIB = {"large": 16, "xlarge": 32, "2xlarge": 64, "4xlarge": 128, "8xlarge": 256, "12xlarge": 384,
-               "16xlarge": 512, "24xlarge": 768}
-_FAMILIES = {"t3": _BURSTABLE_GIB, "t4g": _BURSTABLE_GIB,
-             **{f: _GENERAL_GIB for f in ("m5", "m6g", "m6i", "m7g", "m7i")},
-             **{f: _MEMORY_GIB for f in ("r5", "r6g", "r6i", "r7g", "r7i")}}
-
-
-def instance_memory_gib(instance_class: str) -> int:
-    """Nominal memory of an RDS instance class such as ``db.t3.medium``."""
-    parts = instance_class.split(".")
-    table = _FAMILIES.get(parts[1]) if len(parts) == 3 and parts[0] == "db" else None
-    if table is None or parts[2] not in table:
-        raise ValueError(f"no memory size known for RDS instance class {instance_class!r}; known families: "
-                         f"{', '.join(sorted(_FAMILIES))} (add it to components/observability/observability.py)")
-    return table[parts[2]]
-
-
-def pg_max_connections(instance_class: str) -> int:
-    """RDS PostgreSQL's default max_connections for the class (from nominal memory).
-
-    RDS's DBInstanceClassMemory is the nominal memory minus what the OS and RDS
-    processes reserve, so the real value is somewhat lower; the alarm therefore
-    fires at 90 % of this figure, which is close to (not above) the real limit."""
-    memory = instance_memory_gib(instance_class) * 1024 ** 3
-    return min(memory // PG_BYTES_PER_CONNECTION, PG_MAX_CONNECTIONS_CAP)
-
-
 def db_connection_threshold(instance_class: str) -> int:
-    return math.floor(DB_CONNECTIONS_SHARE * pg_max_connections(instance_class))
+    return connections_alarm_threshold(pg_max_connections(instance_class))
 
 
 def cache_member_ids(replication_group_id: str, replicas: int) -> list[str]:
@@ -123,6 +91,8 @@ class ObservabilityArgs:
     """Owning service -> RDS DB instance identifier."""
     db_instance_class: str = "db.t3.medium"
     """RDS instance class of the databases; sizes the connection alarm."""
+    db_proxy_names: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Owning service -> RDS Proxy name in front of its database (a pool alarm each)."""
     cache_replication_group_id: Optional[pulumi.Input[str]] = None
     """ElastiCache replication group id; None = no cache alarms."""
     cache_replicas: int = 1
@@ -150,6 +120,7 @@ class Observability(pulumi.ComponentResource):
     """Alarm topic, alarms and the stack's CloudWatch dashboard."""
 
     alarm_topic_arn: pulumi.Output[str]
+    alarm_topic_publish_grants: list[pulumi.Resource]
     service_alarm_names: dict[str, list[pulumi.Output[str]]]
     chaos_stop_alarm_arns: list[pulumi.Output[str]]
     dashboard_name: pulumi.Output[str]
@@ -179,6 +150,8 @@ class Observability(pulumi.ComponentResource):
         self.chaos_stop_alarm_arns = [alb_errors.arn, alb_latency.arn]
         for owner, ident in args.db_instance_ids.items():
             self._db_connections(owner, ident)
+        for owner, proxy in args.db_proxy_names.items():
+            self._proxy_pool(owner, proxy)
         if args.cache_replication_group_id is not None:
             self._cache_alarms(args.cache_replication_group_id)
         if args.kafka_cluster_name is not None:
@@ -214,11 +187,11 @@ class Observability(pulumi.ComponentResource):
                  "Principal": {"Service": "cloudwatch.amazonaws.com"},
                  "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
                  "Condition": {"StringEquals": {"aws:SourceAccount": a[0]}}},
-                # AWS Budgets publishes the budget alerts (budget tier) to this encrypted topic too.
+                # AWS Budgets publishes the budget alerts (budget tier) to this encrypted topic too:
+                # the documented statement, unconditioned (see BUDGETS_PRINCIPAL).
                 {"Sid": "BudgetsPublish", "Effect": "Allow",
                  "Principal": {"Service": BUDGETS_PRINCIPAL},
-                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-                 "Condition": {"StringEquals": {"aws:SourceAccount": a[0]}}},
+                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
             ]}))
         key = aws.kms.Key(
             f"{self._name}-alarm-key",
@@ -254,8 +227,10 @@ class Observability(pulumi.ComponentResource):
                 {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
                  "Resource": a[0], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
             ]}))
-        aws.sns.TopicPolicy(f"{self._name}-alarms-policy", arn=topic.arn, policy=topic_policy,
-                            opts=pulumi.ResourceOptions(parent=self))
+        policy = aws.sns.TopicPolicy(f"{self._name}-alarms-policy", arn=topic.arn, policy=topic_policy,
+                                     opts=pulumi.ResourceOptions(parent=self))
+        # What lets AWS Budgets publish to the topic: the budget tier is created after it.
+        self.alarm_topic_publish_grants = [key, policy]
         # The address must confirm the subscription once (AWS sends a confirmation e-mail).
         if self._args.alert_email:
             aws.sns.TopicSubscription(f"{self._name}-alarms-email", topic=topic.arn, protocol="email",
@@ -367,10 +342,26 @@ class Observability(pulumi.ComponentResource):
         self._alarm(
             f"{owner}-db-connections", f"{self._stack}-{owner}-db-connections",
             f"{owner} database: connections above 90 % of max_connections "
-            f"({threshold} of {pg_max_connections(klass)} on {klass}) for 2 minutes",
+            f"({threshold} of the {pg_max_connections(klass)} its parameter group sets on {klass}) for 2 minutes",
             service=owner, namespace="AWS/RDS", metric_name="DatabaseConnections", statistic="Maximum",
             dimensions={"DBInstanceIdentifier": ident}, comparison_operator="GreaterThanThreshold",
             threshold=float(threshold), treat_missing_data="missing", **self._periods(2))
+
+    def _proxy_pool(self, owner: str, proxy: pulumi.Input[str]) -> None:
+        # Each proxy node publishes its own datapoints: Sum aggregates them (RDS user guide, "Monitoring RDS
+        # Proxy metrics with Amazon CloudWatch", read 2026-12-07).  No data before the first client: not
+        # an alarm.
+        dims = {"ProxyName": proxy}
+        self._alarm(
+            f"{owner}-db-proxy-pool", f"{self._stack}-{owner}-db-proxy-pool",
+            f"{owner} database proxy: connection pool above {PROXY_POOL_ALARM_PERCENT:g} % "
+            "(borrowed of allowed database connections) for 2 minutes",
+            service=owner, comparison_operator="GreaterThanThreshold", threshold=PROXY_POOL_ALARM_PERCENT,
+            treat_missing_data="notBreaching", metric_queries=[
+                self._query("borrowed", "AWS/RDS", "DatabaseConnectionsCurrentlyBorrowed", "Sum", dims),
+                self._query("allowed", "AWS/RDS", "MaxDatabaseConnectionsAllowed", "Sum", dims),
+                self._expression("100 * borrowed / allowed", "pool in use (%)"),
+            ], **self._math_periods(2))
 
     def _cache_alarms(self, group_id: pulumi.Input[str]) -> None:
         replicas, owner = self._args.cache_replicas, self._args.cache_owner

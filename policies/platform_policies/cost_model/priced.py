@@ -61,6 +61,8 @@ FREE_TYPES: dict[str, str] = {
         "aws:secretsmanager/secretVersion:SecretVersion", "aws:secretsmanager/secretPolicy:SecretPolicy",
         "aws:secretsmanager/secretRotation:SecretRotation",
         "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup",
+        # Billed on the proxy (rds/proxy/vcpu-hour).
+        "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup", "aws:rds/proxyTarget:ProxyTarget",
         "aws:rds/optionGroup:OptionGroup", "aws:elasticache/subnetGroup:SubnetGroup",
         "aws:elasticache/parameterGroup:ParameterGroup", "aws:msk/configuration:Configuration",
         "aws:mq/configuration:Configuration", "aws:efs/mountTarget:MountTarget", "aws:efs/accessPoint:AccessPoint",
@@ -95,7 +97,6 @@ FREE_TYPES: dict[str, str] = {
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
         "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
         "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-        "aws:budgets/budget:Budget",
         "aws:fis/experimentTemplate:ExperimentTemplate",
     )
 }
@@ -106,4 +107,12 @@ FREE_TYPES.update({
     "aws:sns/topicPolicy:TopicPolicy": "no charge of its own",
     "aws:sqs/queue:Queue": "pay per request; first 1M requests a month free (AWS SQS pricing)",
     "aws:scheduler/schedule:Schedule": "pay per invocation; first 14M a month free (EventBridge Scheduler pricing)",
+    # AWS Price List, AWSBudgets (effective 2020-10-01, read 2026-12): "$0.00 for Budget-days" (notifications);
+    # only action-enabled budgets cost "$0.10 per Action-enabled Budget-day" after the first 62 budget-days.
+    "aws:budgets/budget:Budget": "no charge: a budget without actions (only action-enabled budgets are billed, "
+                                 "$0.10 a day after the first 62 budget-days; AWS Price List, AWSBudgets)",
+    # An account setting; reading and changing it are Cost Explorer API requests ("$0.01 per request",
+    # AWS Cost Explorer FAQ, read 2026-12), a few per `pulumi up`, not a monthly line.
+    "aws:costexplorer/costAllocationTag:CostAllocationTag": "no monthly charge: an account setting (the Cost "
+                                                            "Explorer API requests of a deployment cost $0.01 each)",
 })

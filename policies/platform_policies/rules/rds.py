@@ -7,13 +7,13 @@ import re
 from pulumi_policy import Severity
 
 from ..baseline import baseline
-from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, MANDATORY, SECURITY, SIZING, rule
+from ..rule import ACCEPTANCE, ADVISORY, AVAILABILITY, DEPLOYABILITY, MANDATORY, SECURITY, SIZING, rule
 from ..support.allow_list import allow_list_fix, check_allowed
 from ..support.options import integer, options, string_list
 from ..support.azs import count_azs, stack_azs
-from ..support.graph import of_type, producer
+from ..support.graph import of_type, per_resource, producer, producers
 from ..support.placement import placement_problems
-from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown
+from ..support.props import as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
 from ..support.windows import window_problems
 from .cross_service import (ENCRYPTION_AT_REST, ENCRYPTION_IN_TRANSIT, LOWER_ID, NO_PUBLIC_STATEFUL,
                             STATEFUL_PROTECTION, NameRule, check, physical_names)
@@ -21,6 +21,8 @@ from .cross_service import (ENCRYPTION_AT_REST, ENCRYPTION_IN_TRANSIT, LOWER_ID,
 RDS_INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
+PROXY = "aws:rds/proxy:Proxy"
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 
 
 def is_read_replica(props) -> bool:
@@ -479,6 +481,63 @@ def instance_keeps_backups(args, report_violation, opts) -> None:
             report_violation("skipFinalSnapshot is true: deleting the database loses its data.", None)
 
 
+# ---- connections over time ------------------------------------------------------------------------------
+
+@rule(name="rds-proxy-iam-tls", area=SECURITY, resource_types=(PROXY,),
+      description="RDS proxies require TLS and IAM authentication from every client.",
+      level=MANDATORY, severity=Severity.HIGH,
+      remediation="Set requireTls=true and iamAuth=REQUIRED on every auths entry: clients then sign in with "
+                  "15-minute IAM tokens, and no password reaches them.")
+def validate_rds_proxy_iam_tls(args, report_violation) -> None:
+    if args.resource_type != PROXY:
+        return
+    if as_bool(get(args.props, "requireTls"), False) is False:
+        report_violation("requireTls is not true: clients may connect to the proxy without TLS.", None)
+    auths = as_list(get(args.props, "auths"))
+    if is_unknown(auths):
+        return
+    loose = [i for i, a in enumerate(auths) if not is_unknown(get(a, "iamAuth")) and get(a, "iamAuth") != "REQUIRED"]
+    if not auths or loose:
+        report_violation(f"auths{'' if not auths else [loose[0]]} does not require IAM authentication "
+                         f"(iamAuth: REQUIRED): clients sign in with the database password.", None)
+
+
+# RDS rotates a managed master password every 7 days; ECS injects a secret only when a task starts, so a
+# running task keeps the old password and its new connections fail after the rotation (RDS user guide,
+# "Password management with Amazon RDS and AWS Secrets Manager"; ECS developer guide, "Pass Secrets
+# Manager secrets through environment variables"; read 2026-12-07).
+_MANAGED_PASSWORD = re.compile(r":secret:rds!.*:password::$")
+
+
+@rule(name="rds-rotated-password-in-task", area=DEPLOYABILITY, resource_types=(TASK_DEFINITION,), stack=True,
+      description="No task is handed the RDS-managed master password, which RDS rotates under it.",
+      level=ADVISORY, severity=Severity.HIGH,
+      remediation="Connect through the database's RDS Proxy with an IAM token (services.<name>.databaseAuth: "
+                  "iam, docs/data-and-messaging.md); password mode is for a migration period only.")
+@per_resource(TASK_DEFINITION)
+def validate_rotated_password_in_task(args, report_violation) -> None:
+    if args.resource_type != TASK_DEFINITION:
+        return
+    containers = parse_json(get(args.props, "containerDefinitions"))
+    if isinstance(containers, list):
+        for c in containers:
+            for s in (c.get("secrets") or []) if isinstance(c, dict) else []:
+                ref = s.get("valueFrom") if isinstance(s, dict) else None
+                if isinstance(ref, str) and _MANAGED_PASSWORD.search(ref):
+                    report_violation(f"container {c.get('name')!r} gets {s.get('name')} from an RDS-managed master "
+                                     f"secret: after the next rotation (every 7 days) its new connections fail "
+                                     f"until the task restarts.", None)
+        return
+    # A first preview: the definitions are unknown; a task built from a managed-password instance that
+    # allows no IAM sign-in can only use its password.
+    for db in producers(getattr(args, "resource", None), "containerDefinitions", RDS_INSTANCE):
+        if as_bool(get(db.props, "manageMasterUserPassword"), False) and \
+                not as_bool(get(db.props, "iamDatabaseAuthenticationEnabled"), False):
+            report_violation(f"the containers are built from database {db.name}, which takes only its "
+                             f"RDS-managed password: after the next rotation (every 7 days) their new "
+                             f"connections fail until the tasks restart.", None)
+
+
 # CreateDBInstance DBInstanceIdentifier: 63; CreateDBParameterGroup name: 255; both lower-case
 # identifiers (RDS API reference, read 2026-11).
 physical_names(NameRule("identifier", 63, lowercase=True, pattern=LOWER_ID), RDS_INSTANCE)
@@ -492,6 +551,9 @@ baseline(
         'aws:rds/instance:Instance',
         'aws:rds/parameterGroup:ParameterGroup',
         'aws:rds/subnetGroup:SubnetGroup',
+        'aws:rds/proxy:Proxy',
+        'aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup',
+        'aws:rds/proxyTarget:ProxyTarget',
     ),
     not_applicable={
         'AwsSolutions-RDS6': "Aurora only: the platform runs RDS for PostgreSQL instances, not Aurora clusters.",
@@ -500,9 +562,9 @@ baseline(
         'CKV_AWS_388': "Aurora PostgreSQL only; the platform runs RDS for PostgreSQL instances.",
         'AwsSolutions-RDS11': "Port obfuscation adds nothing here: each database accepts connections only from its "
                               "service's security group in private subnets, over TLS with a managed password.",
-        'CKV_AWS_161': "Services authenticate with the RDS-managed master secret (manageMasterUserPassword, rotated "
-                       "by RDS, required by rds-managed-master-password); IAM database authentication would need "
-                       "token refresh in every service.",
+        'CKV_AWS_161': "Services sign in with IAM tokens to the database's RDS Proxy (rds-proxy-iam-tls); the "
+                       "proxy signs in to the instance with the RDS-managed master secret, so IAM authentication "
+                       "on the instance itself would add a second path in.",
         'CKV_AWS_118': "Enhanced Monitoring (OS metrics at 1-60 s) needs an extra monitoring role; Performance "
                        "Insights and the CloudWatch alarms (rds-observability) cover what the runbooks use.",
         'CKV_AWS_250': "Concerns PostgreSQL minor versions from 2022 with log_fdw; the platform pins major "

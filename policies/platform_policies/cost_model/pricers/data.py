@@ -111,6 +111,35 @@ def _rds(ctx: EstimateContext, r: Res) -> None:
                           "and is not in the catalog")
 
 
+def _proxied_instance(ctx: EstimateContext, proxy: Res) -> Optional[Res]:
+    """The RDS instance a proxy's target registers (ProxyTarget dbProxyName -> proxy, dbInstanceIdentifier)."""
+    for target in ctx.of_type("aws:rds/proxyTarget:ProxyTarget"):
+        if ctx.built_from(target, "dbProxyName", proxy.type) is proxy or \
+                (proxy.inputs.get("name") and target.inputs.get("dbProxyName") == proxy.inputs.get("name")):
+            db = ctx.built_from(target, "dbInstanceIdentifier", RDS)
+            if db is None:
+                ident = target.inputs.get("dbInstanceIdentifier")
+                db = next((r for r in ctx.of_type(RDS) if ident and r.inputs.get("identifier") == ident), None)
+            return db
+    return None
+
+
+@prices("aws:rds/proxy:Proxy")
+def _rds_proxy(ctx: EstimateContext, r: Res) -> None:
+    db = _proxied_instance(ctx, r)
+    cls = db.inputs.get("instanceClass") if db is not None else None
+    vcpu = (ctx.cat.get(f"rds/postgres/{cls}") or {}).get("vcpu") if cls else None
+    if vcpu is None:
+        ctx.not_priced(r, "RDS Proxy is billed per vCPU of the instance it serves; "
+                          + (f"the catalog has no vCPU count for {cls}" if cls else "no proxied instance in the plan"))
+        return
+    minimum = ctx.cat.fact("rds/proxy/minimum-vcpu")
+    billed = max(float(vcpu), minimum)
+    ctx.add(r, f"RDS Proxy for {cls} ({billed:g} vCPU billed)", billed * ctx.hours, "vCPU-hour",
+            "rds/proxy/vcpu-hour", attrs={"class": cls, "vcpu": vcpu},
+            rule=f"billed vCPUs = max(instance vCPUs, {minimum:g})")
+
+
 @prices("aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/cluster:Cluster")
 def _elasticache(ctx: EstimateContext, r: Res) -> None:
     engine = str(r.inputs.get("engine") or "redis").lower()
