@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from platform_policies.facts import zones
+from platform_policies.facts import offers, zones
 from platform_policies.facts.fargate import FARGATE_SIZES
 from platform_policies.facts.rds import instance_memory_gib, known_families
 
@@ -101,6 +101,7 @@ def cross_key_errors(cfg: Any, region: str, p: str, disabled: frozenset[str] = f
         errors.append(f"{p}mq.hostType: mq.t3.micro supports only SINGLE_INSTANCE; allowed with "
                       f"multiAz.broker=true: mq.m5.large or larger (or set multiAz.broker=false)")
     errors += _zone_id_errors(cfg, region, p)
+    errors += _offer_errors(cfg, region, p)
     errors += _edge_mode_errors(cfg.edge, p + "edge.")
     errors += placeholder_problems(cfg, region, p)
     if cfg.edge.originVerifyAcceptPrevious and cfg.edge.originVerifyGeneration < 2:
@@ -138,6 +139,24 @@ def _zone_id_errors(cfg: Any, region: str, p: str) -> list[str]:
         if services:
             errors.append(f"{key}: {zone_id} does not offer {', '.join(services)} (AWS documentation, "
                           f"platform_policies/facts/zones.py); allowed: another zone ID of {region}")
+    return errors
+
+
+def _offer_errors(cfg: Any, region: str, p: str) -> list[str]:
+    """Types AWS documents as not offered in the stack's region (or by the engine anywhere; facts/offers.py).
+    A region the table does not cover is the pack's to refuse (region-offers), not the settings'."""
+    chosen = [("database.instanceClass", offers.RDS_POSTGRES_CLASS, cfg.database.instanceClass),
+              ("cache.nodeType", offers.CACHE_NODE_TYPE, cfg.cache.nodeType),
+              ("cache.engine", offers.CACHE_ENGINE, cfg.cache.engine),
+              ("kafka.brokerType", offers.MSK_BROKER_TYPE, cfg.kafka.brokerType),
+              ("mq.hostType", offers.MQ_ACTIVEMQ_HOST, cfg.mq.hostType)]
+    errors = []
+    for key, kind, value in chosen:
+        if offers.decide(region, kind, value)[0] == offers.NOT_OFFERED:
+            there = offers.offered(region, kind)
+            errors.append(f"{p}{key}: {value} is not offered in {region} ({offers.KINDS[kind]}; "
+                          f"platform_policies/facts/offers.py); allowed: "
+                          f"{', '.join(there) if there else 'another type'}")
     return errors
 
 

@@ -7,8 +7,12 @@ each module's docstring says what it covers).  Some modules are not one service:
 ``role_readiness.py`` (every user of an IAM role waits for the role's policies),
 ``stack_cost.py`` (the stack's estimated monthly cost: budget cap and warning, cost advice),
 ``wiring_network.py`` (security groups and network ACLs open every connection the plan wires),
-``wiring_keys.py`` (keys, topic and queue policies admit the services and roles that use them) and
-``zones.py`` (the zone IDs services are placed in against those AWS offers them in).
+``wiring_keys.py`` (keys, topic and queue policies admit the services and roles that use them),
+``wiring_permissions.py`` (an ECS task's execution and task roles grant what its task definition wires),
+``wiring_references.py`` (log groups, Service Connect names, target groups and autoscaling resource IDs
+name what the plan creates),
+``offers.py`` (the types, architectures and engine features resources choose against what their region
+offers) and ``zones.py`` (the zone IDs services are placed in against those AWS offers them in).
 """
 
 from __future__ import annotations
