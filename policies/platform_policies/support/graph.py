@@ -159,3 +159,17 @@ def stack_region(resources: Iterable[Any]) -> Optional[str]:
             continue
         counts.update(_REGION_IN_ARN.findall(json.dumps(plain(r.props), default=str)))
     return counts.most_common(1)[0][0] if counts else None
+
+
+def first_descendants(by_urn: dict[str, Any], ancestor_type: str, descendant_type: str) -> dict[str, Any]:
+    """{URN of each resource of ``ancestor_type``: the first resource of ``descendant_type`` beneath it}
+    (the aws Vpc an awsx Vpc creates, which the real engine shows beside the component's outputs)."""
+    out: dict[str, Any] = {}
+    for r in by_urn.values():
+        if r.resource_type != descendant_type:
+            continue
+        owner = next((u for u in ancestors(r, by_urn) if u in by_urn and by_urn[u].resource_type == ancestor_type),
+                     None)
+        if owner is not None:
+            out.setdefault(owner, r)
+    return out

@@ -29,7 +29,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from .graph import ancestors, producers
+from .graph import first_descendants, producers
 from .props import as_bool, as_int, as_list, as_str, get, is_unknown
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
@@ -98,7 +98,7 @@ def _networks(values: Iterable[Any]) -> Optional[tuple]:
 
 def _inner_vpc(vpc: Any, by_urn: dict) -> Any:
     """The aws Vpc an awsx Vpc creates (present under the real engine, which shows the component's outputs only)."""
-    return next((r for r in by_urn.values() if r.resource_type == VPC and vpc.urn in ancestors(r, by_urn)), None)
+    return first_descendants(by_urn, AWSX_VPC, VPC).get(vpc.urn)
 
 
 def vpc_networks(vpc: Any, by_urn: Optional[dict] = None) -> Optional[tuple]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from ..facts.zones import CLOUDFRONT_VPC_ORIGIN, FEATURE_OF_TYPE, ZONE_IDS_TAG, is_zone_id, region_of_zone_id
-from .graph import ancestors, producers
+from .graph import ancestors, first_descendants, producers
 from .props import UNKNOWN, as_list, as_mapping, as_str, get, is_unknown, provider_region
 
 AWSX_VPC = "awsx:ec2:Vpc"
@@ -80,12 +80,7 @@ class StackZones:
                 self.children[owner].append(r)
         # the aws Vpc an awsx Vpc creates carries the component's tags; the real engine shows the
         # component only with its outputs, so the tag is read from that child
-        self.inner_vpc: dict[str, Any] = {}
-        for r in self.resources:
-            if r.resource_type == EC2_VPC:
-                owner = next((u for u in ancestors(r, self.by_urn) if u in self.children), None)
-                if owner is not None and self.by_urn[owner].resource_type == AWSX_VPC:
-                    self.inner_vpc.setdefault(owner, r)
+        self.inner_vpc = first_descendants(self.by_urn, AWSX_VPC, EC2_VPC)
         for vpc in self.resources:
             ids = self._tag(vpc) if vpc.resource_type == AWSX_VPC else None
             if not isinstance(ids, list):
