@@ -9,12 +9,13 @@ import gc
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from platform_policies import all_policies
+from platform_policies import all_policies, one_conversion
 
+one_conversion.install()  # each request's properties converted once, not once per policy
 POLICIES = all_policies()
 # The rules, the SDK and the price catalog live as long as the process: freeze them so the
-# collector's full passes (triggered by the per-policy property conversions pulumi_policy makes)
-# do not walk them again and again.  What each Analyze call makes is freed by reference counting.
+# collector's full passes do not walk them again and again; what each request makes is freed by
+# reference counting.
 gc.collect()
 gc.freeze()
 gc.set_threshold(10_000, 20, 20)

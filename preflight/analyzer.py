@@ -135,6 +135,29 @@ def convert(r: dict[str, Any]) -> tuple:
     return _struct(r["properties"]), _options(r["options"]), _provider(r["provider"])
 
 
+def configure_request(policy_config: dict[str, dict]) -> analyzer_pb2.ConfigureAnalyzerRequest:
+    return analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
+        name: analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[c["enforcementLevel"]],
+                                        properties=_struct(c["properties"]))
+        for name, c in policy_config.items()})
+
+
+def analyze_request(r: dict[str, Any], converted: tuple) -> analyzer_pb2.AnalyzeRequest:
+    props, opts, provider = converted
+    return analyzer_pb2.AnalyzeRequest(type=r["type"], properties=props, urn=r["urn"], name=r["name"],
+                                       options=opts, provider=provider)
+
+
+def analyze_stack_request(resources: list[dict[str, Any]], converted: list[tuple]) -> analyzer_pb2.AnalyzeStackRequest:
+    return analyzer_pb2.AnalyzeStackRequest(resources=[
+        analyzer_pb2.AnalyzerResource(
+            type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
+            provider=provider, parent=r["parent"], dependencies=r["dependencies"],
+            propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+                                  for k, v in r["propertyDependencies"].items()})
+        for r, (props, opts, provider) in zip(resources, converted)])
+
+
 def _diagnostic(d: Any, stage: str) -> dict[str, Any]:
     # pulumi_policy sends "<description>\n<message>"; keep the message only.
     message = d.message
@@ -174,10 +197,7 @@ class Session:
         self.info = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
         self.stub.GetPluginInfo(empty_pb2.Empty())
         self.policy_config = build_policy_config(self.info, file_config)
-        self.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
-            name: analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[c["enforcementLevel"]],
-                                            properties=_struct(c["properties"]))
-            for name, c in self.policy_config.items()}))
+        self.stub.Configure(configure_request(self.policy_config))
         try:
             self.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
                 stack=stack, project=project, organization="organization", dry_run=dry_run,
@@ -188,9 +208,7 @@ class Session:
 
     def analyze(self, r: dict[str, Any], converted: tuple) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
         """Analyze one resource: (its violations, the policies not applicable to it)."""
-        props, opts, provider = converted
-        resp = self.stub.Analyze(analyzer_pb2.AnalyzeRequest(
-            type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts, provider=provider))
+        resp = self.stub.Analyze(analyze_request(r, converted))
         found = []
         for d in resp.diagnostics:
             v = _diagnostic(d, "resource")
@@ -199,13 +217,7 @@ class Session:
         return found, [{"policy": n.policy_name, "reason": n.reason} for n in resp.not_applicable]
 
     def analyze_stack(self, resources: list[dict[str, Any]], converted: list[tuple]) -> list[dict[str, Any]]:
-        resp = self.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
-            analyzer_pb2.AnalyzerResource(
-                type=r["type"], properties=props, urn=r["urn"], name=r["name"], options=opts,
-                provider=provider, parent=r["parent"], dependencies=r["dependencies"],
-                propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                                      for k, v in r["propertyDependencies"].items()})
-            for r, (props, opts, provider) in zip(resources, converted)]))
+        resp = self.stub.AnalyzeStack(analyze_stack_request(resources, converted))
         return [_diagnostic(d, "stack") for d in resp.diagnostics]
 
     def result(self, violations: list[dict[str, Any]], not_applicable: list[dict[str, str]]) -> dict[str, Any]:

@@ -14,7 +14,8 @@ shows the same ratios):
   process) and the policy run (the pack process judging the finished plan, as for a saved or
   cached plan; in a cold ``check`` it overlaps the mock run), the cost model and the schema
   stage (its cache warm; ``--schema-cold`` also times it with an empty cache: the derivation
-  from the SDK source after an SDK upgrade);
+  from the SDK source after an SDK upgrade); for prod also the CPU the pack's servicer spends
+  answering the plan's requests (preflight.pack_inprocess: the engine's messages, no transport);
 * the series: synthetic configs of 7 to 100 services (the seed's seven plus internal ones; the
   settings allow at most 100, components/config/schema.py ``MAX_ITEMS``), mock run and policy
   run per size, and the time per resource - flat when both halves are linear;
@@ -98,12 +99,33 @@ def halves(line: Callable[..., None], repeat: int, schema_cold: bool) -> None:
         t_schema, _ = _best(lambda: schema_findings(plan["resources"]), repeat)
         line(f"{stack}: mock run ({len(plan['resources'])} resources)", t_mock)
         line(f"{stack}: policy run (after the mock run)", t_pol, f"{t_pol / t_mock:.2f} x mock run")
+        if stack == "prod":
+            line("prod: the pack alone, CPU seconds", pack_cpu_seconds(plan, repeat), "requests as the engine sends")
         line(f"{stack}: cost model", t_cost)
         line(f"{stack}: schema stage (cache warm)", t_schema)
         if schema_cold and stack == "prod":
             with tempfile.TemporaryDirectory() as tmp:
                 cold, _ = _best(lambda: schema_findings(plan["resources"], cache_dir=Path(tmp)), 1)
             line("prod: schema stage (cache empty)", cold)
+
+
+def pack_cpu_seconds(plan: dict[str, Any], repeat: int) -> float:
+    """CPU the pack's servicer spends answering every Analyze and the AnalyzeStack of ``plan`` (in this
+    process, with the pack's one-conversion methods, as its entry point installs them)."""
+    from platform_policies import one_conversion
+
+    from .pack_inprocess import answers, configured_servicer, pack_environment, requests
+
+    one_conversion.install()
+    analyze, analyze_stack = requests(plan)
+    best = float("inf")
+    with pack_environment(plan):
+        for _ in range(repeat):
+            servicer = configured_servicer(plan.get("stack", "prod"))
+            t0 = time.process_time()
+            answers(servicer, analyze, analyze_stack)
+            best = min(best, time.process_time() - t0)
+    return best
 
 
 def service_series(series: list[int], repeat: int, base: float) -> None:

@@ -6,8 +6,8 @@
 (preflight/program.py ``quiet_collector``), profiled by cProfile; the SDK hands each
 registration to a thread pool, whose work (serialisation, the mock monitor) cProfile does not
 follow: it shows as time inside the event loop.  ``pack``: the pack's own
-servicer (pulumi_policy's, in this process: a pack process serves from gRPC threads cProfile does
-not see) answering ``Configure``, every ``Analyze`` and ``AnalyzeStack`` for the stack's plan.
+servicer (in this process, preflight.pack_inprocess: a pack process serves from gRPC threads
+cProfile does not see) answering every ``Analyze`` and ``AnalyzeStack`` for the stack's plan.
 Prints the ``--top`` functions by ``--sort`` (tottime, cumulative, ncalls).
 """
 
@@ -33,38 +33,19 @@ def profile_mock(stack: str) -> cProfile.Profile:
 
 
 def profile_pack(stack: str) -> cProfile.Profile:
-    from pulumi.runtime.proto import analyzer_pb2
-    from pulumi_policy import EnforcementLevel
-    from pulumi_policy.policy import _PolicyAnalyzerServicer
+    from platform_policies import one_conversion
 
-    from platform_policies import all_policies
+    from .pack_inprocess import answers, configured_servicer, pack_environment, requests
 
-    from . import analyzer
-    from .engine import engine_resources
-
+    one_conversion.install()  # as the pack's entry point does
     plan = record_plan(stack)
-    plan["resources"] = sorted(plan["resources"], key=lambda r: r["urn"])
-    servicer = _PolicyAnalyzerServicer("profile", "0.0.1", all_policies(), EnforcementLevel.ADVISORY,
-                                       None, None, None, None, None, None, None)
-    file_config = json.loads((ROOT / "policies" / "config" / f"{stack}.json").read_text())
-    config = analyzer.build_policy_config(servicer.GetAnalyzerInfo(None, None), file_config)
-    servicer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
-        name: analyzer_pb2.PolicyConfig(enforcementLevel=analyzer.LEVELS[c["enforcementLevel"]],
-                                        properties=analyzer._struct(c["properties"]))
-        for name, c in config.items()}), None)
-    resources = engine_resources(plan)
-    converted = [analyzer.convert(r) for r in resources]
-    prof = cProfile.Profile()
-    prof.enable()
-    for r, (props, opts, provider) in zip(resources, converted):
-        servicer.Analyze(analyzer_pb2.AnalyzeRequest(type=r["type"], properties=props, urn=r["urn"], name=r["name"],
-                                                     options=opts, provider=provider), None)
-    servicer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
-        analyzer_pb2.AnalyzerResource(type=r["type"], properties=props, urn=r["urn"], name=r["name"],
-                                      options=opts, provider=provider, parent=r["parent"],
-                                      dependencies=r["dependencies"])
-        for r, (props, opts, provider) in zip(resources, converted)]), None)
-    prof.disable()
+    analyze, analyze_stack = requests(plan)
+    with pack_environment(plan):
+        servicer = configured_servicer(stack)
+        prof = cProfile.Profile()
+        prof.enable()
+        answers(servicer, analyze, analyze_stack)
+        prof.disable()
     return prof
 
 

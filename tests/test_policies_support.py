@@ -15,8 +15,9 @@ from pulumi_policy import (PolicyCustomTimeouts, PolicyProviderResource, PolicyR
                            ResourceValidationArgs, StackValidationArgs)
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import (UNKNOWN_ARRAY_VALUE, UNKNOWN_BOOLEAN_VALUE, UNKNOWN_NUMBER_VALUE,
-                                 UNKNOWN_STRING_VALUE, unknown_checking_proxy)
+                                 UNKNOWN_STRING_VALUE)
 
+from platform_policies.one_conversion import read_only_proxy
 from platform_policies.support import props as readers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +27,11 @@ STACK, PROJECT = "prod", "microservices-platform"
 
 
 def wire(value: dict) -> dict:
-    """What pulumi_policy hands a validator for `value` sent by the engine."""
+    """What the pack hands a validator for `value` sent by the engine: the read-only value every
+    policy shares (platform_policies.one_conversion), so a rule that writes to it fails its tests."""
     s = struct_pb2.Struct()
     json_format.ParseDict(value or {}, s)
-    return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(s)))
+    return read_only_proxy(deserialize_properties(json_format.MessageToDict(s)))
 
 
 def wire_config(value: Optional[dict]) -> Optional[dict]:
