@@ -6,6 +6,7 @@
     python -m preflight check --plan plan.json
     python -m preflight cost --stack prod [--format table|json|markdown] [--against dev|plan.json]
     python -m preflight rehearse --stack prod [--profile FILE] [--json FILE] [--charts DIR]
+    python -m preflight diff [--stack prod ...] [--base REF | --base-plan FILE] [--plan FILE] [--json FILE]
 
 Formats: text (default), json, sarif, junit, markdown (the pull-request comment), github (annotations).
 Exit codes: 0 passed, 1 a mandatory violation, 2 bad input or usage, 3 internal
@@ -533,6 +534,9 @@ def build_parser() -> argparse.ArgumentParser:
     reh.add_argument("--json", action=Once, metavar="FILE", help="also write the full result as JSON")
     reh.add_argument("--charts", action=Once, metavar="DIR", help="write one PNG chart per service into DIR")
     reh.set_defaults(func=cmd_rehearse)
+    from .diff.command import add_parser as add_diff
+
+    add_diff(sub, common, Once)
     return ap
 
 
@@ -541,6 +545,8 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
         args.format = args.format or "text"
     elif args.command == "rehearse":
         args.stack = args.stack if args.stack is not None else "prod"
+    elif args.command == "diff":
+        pass
     else:
         args.format = args.format or "table"
         args.stack_given = args.stack is not None
@@ -550,7 +556,7 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
 
 def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("check", "cost", "rehearse", "-h", "--help"):
+    if not argv or argv[0] not in ("check", "cost", "rehearse", "diff", "-h", "--help"):
         argv.insert(0, "check")
 
     def run() -> int:

@@ -92,8 +92,9 @@ def build(plan: dict[str, Any], *, stages: list[dict[str, Any]], findings: dict[
     by_urn = {r["urn"]: r for r in resources}
     violations = sorted((normalize(f, name, by_urn) for name in STAGES for f in findings.get(name, [])),
                         key=violation_key)
+    # The resource options a saved plan needs to be diffed too (preflight diff --base-plan).
     keep = ("urn", "type", "name", "parent", "inputs", "custom", "remote", "dependencies", "propertyDependencies",
-            "protect", "provider", "source")
+            "protect", "provider", "source", "aliases", "replaceOnChanges", "deleteBeforeReplace", "retainOnDelete")
     return {
         "stack": plan.get("stack"), "project": plan.get("project"), "region": plan.get("region"),
         "verdict": verdict(violations),
