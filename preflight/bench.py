@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .analyzer import run_policy_pack
-from .cli import policy_config_path
+from .inputs import policy_config_path
 from .program import ROOT, record_plan
 from components.config.schema import MAX_ITEMS
 from components.config.settings import SEED_SERVICES

@@ -1,12 +1,13 @@
 """``python -m preflight``: the offline gate CI runs with no cloud account.
 
     python -m preflight [check] [--stack prod ...] [--set key=value ...] [--format FORMAT]
-                        [--json FILE] [--output FORMAT=FILE ...] [--base FILE] [--verbose] [--debug]
+                        [--json FILE] [--output FORMAT=FILE ...] [--base FILE] [--verbose | --quiet] [--debug]
                         [--preview]
     python -m preflight check --plan plan.json
     python -m preflight cost --stack prod [--format table|json|markdown] [--against dev|plan.json]
     python -m preflight rehearse --stack prod [--profile FILE] [--json FILE] [--charts DIR]
     python -m preflight diff [--stack prod ...] [--base REF | --base-plan FILE] [--plan FILE] [--json FILE]
+    python -m preflight export --stack prod --out FILE [--secrets-from FILE]
 
 Formats: text (default), json, sarif, junit, markdown (the pull-request comment), github (annotations).
 Exit codes: 0 passed, 1 a mandatory violation, 2 bad input or usage, 3 internal
@@ -16,7 +17,6 @@ error (preflight/exits.py).  Every input is checked before the program runs.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 from dataclasses import dataclass, field
@@ -25,12 +25,14 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from . import formats, packenv, report_files, singletons
 from .exits import EXIT_OK, EXIT_VIOLATION, InputError, InputErrors, InternalError, guard, show
-from .planfile import MAX_PLAN_BYTES, NAME, load_plan, validate_plan
+from .inputs import (check_environment, check_set, emit, note, policy_config_path, record, stack_names,
+                     terminal_columns, validate_stack_config)
+from .planfile import MAX_PLAN_BYTES, load_plan, validate_plan
 from .pack_options import load_policy_config, setting_conflicts
-from .program import ROOT, plan_config, recorded_plan
+from .program import ROOT, plan_config
 from .progress import Progress
 from .result import build, run_document, stage
-from .stackconfig import StackConfig, project_name, stacks
+from .stackconfig import StackConfig, stacks
 from .schema import POLICY_INFO as SCHEMA_POLICY
 from .schema import schema_findings as check_schema
 
@@ -38,53 +40,11 @@ if TYPE_CHECKING:
     from .analyzer import PackRun
 
 
-def policy_config_path(stack: str) -> Path:
-    return ROOT / "policies" / "config" / f"{stack}.json"
-
-
-def emit(text: str) -> None:
-    """Print the report; a reader that stops early (``| head``) does not turn the verdict into a crash."""
-    try:
-        print(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())   # nothing more to say; keep the exit code of the verdict
-        except (OSError, ValueError, io.UnsupportedOperation):
-            pass
-
-
 # --------------------------------------------------------------------------- stages
-def validate_stack_config(stack: str, overrides: list[str]) -> StackConfig:
-    """The settings stage, before any mock run: the one call site of the stack-config validator
-    (bounded YAML loading and every settings rule).  Returns the StackConfig with its Settings
-    (``notes`` on checks skipped for encrypted values), handed on to the mock run."""
-    from . import stackconfig
-
-    try:
-        return stackconfig.validated_stack(ROOT, stack, overrides)
-    except stackconfig.UsageError as err:  # ConfigError included: bad config is exit 2
-        raise InputError(f"stack {stack}", str(err)) from None
-
-
 def schema_findings(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """The schema stage: every resource's inputs against the provider schema derived from the
     pinned SDKs (preflight/schema/); each finding is reported like a mandatory violation."""
     return check_schema(plan["resources"])
-
-
-def _record(validated: StackConfig, overrides: list[str], preview: bool = False, use_cache: bool = False,
-            before_run: Any = None) -> tuple[dict[str, Any], bool]:
-    """(plan, served from the plan cache) of the validated stack."""
-    stack = validated.stack
-    try:
-        return recorded_plan(stack, overrides, preview=preview, use_cache=use_cache, validated=validated,
-                             before_run=before_run)
-    except RuntimeError as err:   # ProgramConfigError (bad config) is exit 2 and passes through
-        text = str(err).strip()
-        last = text.splitlines()[-1] if text else ""
-        raise InternalError(f"the program crashed under the mocks (stack {stack}): {last[:300]}", detail=text) from None
 
 
 def evaluate(plan: dict[str, Any], file_config: dict[str, Any], *, settings: dict[str, Any],
@@ -110,7 +70,10 @@ def evaluate(plan: dict[str, Any], file_config: dict[str, Any], *, settings: dic
             pack_run.close()
     found = schema_findings(plan)
     schema = stage("schema", "failed" if found else "passed", len(found))
-    policy_findings = [{**v, "stage": "policies"} for v in pack["violations"]]
+    from .waived import unwaive
+
+    levels = {p["name"]: p["level"] for p in pack["policies"]}
+    policy_findings = [{**v, "stage": "policies"} for v in unwaive(pack["violations"], stack, levels)]
     mandatory = sum(1 for v in policy_findings if v["level"] == "mandatory")
     with progress.step(f"{stack}: cost model"):
         report = cost.estimate(plan)
@@ -136,48 +99,6 @@ class Check:
     bases: dict[str, Optional[dict[str, Any]]] = field(default_factory=dict)
     validated: dict[str, StackConfig] = field(default_factory=dict)   # read and validated once, handed on
     notes: list[str] = field(default_factory=list)                    # for stderr, before the runs
-
-
-def _stack_names(given: list[str]) -> list[str]:
-    committed = stacks(ROOT)
-    allowed = f"one of the committed stacks: {', '.join(committed) or 'none'}"
-    seen: list[str] = []
-    for s in given:
-        if not s.strip():
-            raise InputError("--stack", "empty value", allowed)
-        if not NAME.fullmatch(s):
-            raise InputError("--stack", f"{show(s)} is not a stack name", allowed)
-        if s not in committed:
-            raise InputError("--stack", f"no stack file Pulumi.{s}.yaml; committed stacks: {', '.join(committed)}",
-                             allowed)
-        if s in seen:
-            raise InputError("--stack", f"{s!r} given twice", "each stack once")
-        seen.append(s)
-    return seen
-
-
-def check_environment() -> None:
-    """The environment variable that tunes a run, before anything runs."""
-    from .plancache import CACHE_ENV, cache_dir_problem
-
-    problem = cache_dir_problem()
-    if problem:
-        raise InputError(CACHE_ENV, problem, "a directory (made when missing) or 'off'")
-
-
-def _check_set(values: list[str]) -> None:
-    seen: dict[str, str] = {}
-    project = project_name(ROOT) if len(values) > 1 else ""
-    for item in values:
-        if not item.strip() or "=" not in item or not item.split("=", 1)[0].strip():
-            raise InputError("--set", f"got {show(item)}", "KEY=VALUE, e.g. --set multiAz.database=false")
-        # The same key twice is a conflict, not "the last one wins" (azCount and <project>:azCount are one key).
-        key = item.split("=", 1)[0].strip()
-        full = key if ":" in key else f"{project}:{key}"
-        if full in seen:
-            raise InputError("--set", f"{show(key)} is set twice ({show(seen[full])} and {show(item)})",
-                             "each key once")
-        seen[full] = item
 
 
 def _load_base(template: str, stack: str, several: bool) -> Optional[dict[str, Any]]:
@@ -206,8 +127,8 @@ def _load_base(template: str, stack: str, several: bool) -> Optional[dict[str, A
 def prepare_check(args: argparse.Namespace) -> Check:
     """Every input of ``check``, validated before anything runs."""
     check_environment()
-    _check_set(args.set)
-    given = _stack_names(args.stack or [])
+    check_set(args.set)
+    given = stack_names(args.stack or [])
     if args.plan is not None:
         if args.set:
             raise InputError("--set", "cannot apply to --plan: a saved plan has no stack config to override",
@@ -256,6 +177,9 @@ def prepare_check(args: argparse.Namespace) -> Check:
         report_files.check_target(target, names)
     bases = {s: _load_base(args.base, s, len(names) > 1) for s in names} if args.base is not None else {}
     if args.pack_venv is not None:
+        if not args.pack_venv.strip():
+            raise InputError("--pack-venv", "empty value", "a virtualenv made from policies/requirements.txt, "
+                             "'auto' or 'current'")
         try:
             packenv.resolve(ROOT / "policies", args.pack_venv)
         except packenv.PackVenvError as err:
@@ -268,6 +192,10 @@ def prepare_check(args: argparse.Namespace) -> Check:
             conflicts = setting_conflicts(validated[s].settings, *configs[s])
             if conflicts:
                 raise InputErrors(f"stack {s}", conflicts)
+    from .waived import checked
+
+    for s in names:   # each stack's waivers file, before anything runs
+        checked(s)
     # Across the committed stacks: one owner of each account-wide singleton (preflight/singletons.py).
     notes = singletons.check(ROOT, validated) if validated else []
     return Check(jobs=jobs, policy_configs={s: content for s, (content, _) in configs.items()}, targets=targets,
@@ -276,7 +204,9 @@ def prepare_check(args: argparse.Namespace) -> Check:
 
 def cmd_check(args: argparse.Namespace) -> int:
     check = prepare_check(args)
-    progress = Progress(enabled=None if args.progress is None else args.progress)
+    if args.quiet and (args.verbose or args.progress):
+        raise InputError("--quiet", f"given with {'--verbose' if args.verbose else '--progress'}", "one of them")
+    progress = Progress(enabled=False if args.quiet else None if args.progress is None else args.progress)
     previous = os.environ.get(packenv.PACK_VENV_ENV)
     if args.pack_venv is not None:   # read by the analyzer when it starts the pack
         os.environ[packenv.PACK_VENV_ENV] = args.pack_venv
@@ -309,7 +239,7 @@ def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optio
 
         try:
             with progress.step(f"{stack}: program under mocks"):
-                plan, hit = _record(sc, args.set, preview=args.preview, use_cache=not args.no_cache,
+                plan, hit = record(sc, args.set, preview=args.preview, use_cache=not args.no_cache,
                                     before_run=start_pack)
         except BaseException:
             if pack_run is not None:
@@ -329,11 +259,12 @@ def _judge_stack(args: argparse.Namespace, check: Check, stack: str, plan: Optio
 def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
-    _, note = packenv.resolve(ROOT / "policies")
-    if note:
-        print(f"preflight: note: {note}", file=sys.stderr)
+    _, venv_note = packenv.resolve(ROOT / "policies")
+    say = (lambda line: None) if args.quiet else note
+    if venv_note:
+        say(f"preflight: note: {venv_note}")
     for line in check.notes:
-        print(line, file=sys.stderr)
+        say(line)
     # Stacks are independent: each runs on its own core (the mock run and the pack are child
     # processes, so threads here only wait).  Reports keep the order of the stacks given.
     parallel = max(1, min(len(check.jobs), os.cpu_count() or 1))
@@ -344,11 +275,16 @@ def _run_check(args: argparse.Namespace, check: Check, progress: Progress) -> in
     results = []
     for result, messages in done:
         for m in messages:
-            print(m, file=sys.stderr)
+            say(m)
         results.append(result)
     code = EXIT_VIOLATION if any(r["verdict"] == "failed" for r in results) else EXIT_OK
     run = run_document(results, code, check.bases)
-    emit(formats.render(args.format, run, verbose=args.verbose))
+    if args.quiet and args.format == "text":
+        from .formats.text import headline
+
+        emit("\n".join(f"preflight: stack {r['stack']}: {headline(r)}" for r in results))
+    else:
+        emit(formats.render(args.format, run, verbose=args.verbose, width=terminal_columns()))
     for target in check.targets:
         if target.fmt == "result":
             import json
@@ -385,7 +321,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     from .jsonfile import read_json
 
     check_environment()
-    _check_set(args.set)
+    check_set(args.set)
     if args.plan is not None and args.set:
         raise InputError("--set", "cannot apply to --plan: a saved plan has no stack config to override",
                          "--set with --stack")
@@ -403,7 +339,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
             if isinstance(doc, dict) and "lines" in doc and "totals" in doc and "resources" not in doc:
                 return doc    # a saved cost report
             return _priceable(validate_plan(doc, what), what)
-        _stack_names([ref])
+        stack_names([ref])
         validated[flag] = validate_stack_config(ref, overrides_of[flag])
         return None
 
@@ -411,7 +347,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     # The other side is as committed (or a saved plan/report): --set changes this side only.
     overrides_of = {this_flag: args.set, "--against": []}
     validated: dict[str, StackConfig] = {}
-    sides = [(this_ref, this_flag)] + ([(args.against, "--against")] if args.against else [])
+    sides = [(this_ref, this_flag)] + ([(args.against, "--against")] if args.against is not None else [])
     loaded = [read(ref, flag) for ref, flag in sides]   # every input checked before any run
     if args.plan is not None and args.stack_given:
         # As `check --plan`: a plan priced as another stack would be held to that stack's cap.
@@ -426,7 +362,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
     with ThreadPoolExecutor(max_workers=len(sides)) as pool:
         runs = [None if doc is not None else
-                pool.submit(_record, validated[flag], overrides_of[flag], use_cache=not args.no_cache)
+                pool.submit(record, validated[flag], overrides_of[flag], use_cache=not args.no_cache)
                 for (ref, flag), doc in zip(sides, loaded)]
         loaded = [doc if run is None else run.result()[0] for doc, run in zip(loaded, runs)]
     this = loaded[0]
@@ -437,7 +373,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
         other_label = args.against + ("" if is_file(args.against) else " as committed")
         emit(cost.render_diff(cost.diff(other, report, a_label=other_label, b_label=this_label), args.format))
     else:
-        emit(cost.render(report, args.format))
+        emit(cost.render(report, "wide" if args.wide and args.format == "table" else args.format))
     return cost.exit_code(report)
 
 
@@ -448,7 +384,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
 
     check_environment()
     # The plan through the plan cache: rehearsing an unchanged stack runs no program.
-    return rehearse.run(args, _stack_names, lambda stack: _record(validate_stack_config(stack, []), [],
+    return rehearse.run(args, stack_names, lambda stack: record(validate_stack_config(stack, []), [],
                                                                    use_cache=True)[0], emit)
 
 
@@ -510,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--pack-venv", action=Once, metavar="DIR|auto|current",
                        help="virtualenv that runs the policy pack (default auto: the one PulumiPolicy.yaml names)")
     check.add_argument("--verbose", action="store_true", help="text: every finding, outputs, resource counts by type")
+    check.add_argument("--quiet", action="store_true", help="text: only each stack's verdict line; no notes, no progress")
     check.add_argument("--progress", action=OnceSwitch, default=None,
                        help="progress on stderr (default: when stderr is a terminal)")
     check.add_argument("--preview", action="store_true",
@@ -525,6 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--format", action=Once, choices=("table", "json", "markdown"))
     cost.add_argument("--against", action=Once, metavar="STACK|PLAN.json", help="diff: this side (--stack with --set, or --plan) minus the other (a stack as committed, "
                            "or a saved plan or report)")
+    cost.add_argument("--wide", action="store_true", help="table: every line with every column (default: a tree in 100 columns)")
     cost.add_argument("--no-cache", action="store_true", help="run the program even when the plan cache holds the plan")
     cost.set_defaults(func=cmd_cost)
     reh = sub.add_parser("rehearse", parents=[common], help="simulate autoscaling of the plan against a load profile")
@@ -535,8 +473,10 @@ def build_parser() -> argparse.ArgumentParser:
     reh.add_argument("--charts", action=Once, metavar="DIR", help="write one PNG chart per service into DIR")
     reh.set_defaults(func=cmd_rehearse)
     from .diff.command import add_parser as add_diff
+    from .export import add_parser as add_export
 
     add_diff(sub, common, Once)
+    add_export(sub, common, Once)
     return ap
 
 
@@ -545,7 +485,7 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
         args.format = args.format or "text"
     elif args.command == "rehearse":
         args.stack = args.stack if args.stack is not None else "prod"
-    elif args.command == "diff":
+    elif args.command in ("diff", "export"):
         pass
     else:
         args.format = args.format or "table"
@@ -556,7 +496,7 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
 
 def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("check", "cost", "rehearse", "diff", "-h", "--help"):
+    if not argv or argv[0] not in ("check", "cost", "rehearse", "diff", "export", "-h", "--help"):
         argv.insert(0, "check")
 
     def run() -> int:

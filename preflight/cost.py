@@ -179,10 +179,14 @@ def _unpriced_lines(report: Mapping[str, Any]) -> list[str]:
 
 
 def render(report: Mapping[str, Any], fmt: str = "table") -> str:
-    """The breakdown by tier, service and resource; expected and peak totals; cap; unpriced;
-    advice; every assumption."""
+    """``table``: the terminal tree (preflight/cost_tree.py); ``wide``: every line with every column,
+    the totals, cap, unpriced, advice and every assumption; ``markdown``; ``json``."""
     if fmt == "json":
         return json.dumps(_round(dict(report)), indent=1, sort_keys=True, default=str)
+    if fmt == "table":
+        from .cost_tree import render as tree
+
+        return tree(report)
     lines = _sorted_lines(report["lines"])
     t, cap = report["totals"], report.get("cap") or {}
     title = (f"Monthly cost estimate - stack {report.get('stack') or '?'} ({report['region']}, prices "

@@ -4,7 +4,8 @@ Per stack (also what ``--json`` writes and ``--plan`` reads back)::
 
     {"stack", "project", "region", "verdict": "passed" | "failed",
      "stages": [{"name", "status", "findings", "note"}],   # settings, schema, policies, cost - in that order
-     "violations": [{"stage", "policy", "level", "urn", "resource", "type", "message", "source", "key"}],
+     "violations": [{"stage", "policy", "level", "urn", "resource", "type", "message", "source", "key",
+                     "waived" (only when a waiver took it: {"waiver", "reason", "owner", "expires", "level"})}],
      "policies": [{"name", "level", "description"}], "resources": [...], "outputs": {...}, "cost": {...}}
 
 Every violation names the stage that found it; the verdict is "failed" when any
@@ -57,7 +58,8 @@ def normalize(finding: dict[str, Any], stage_name: str, by_urn: dict[str, dict[s
             "level": finding.get("level") or "mandatory", "urn": urn,
             "resource": urn_name(urn), "type": r.get("type"),
             "message": (finding.get("message") or "").strip(),
-            "source": finding.get("source") or nearest_source(urn, by_urn), "key": finding.get("key")}
+            "source": finding.get("source") or nearest_source(urn, by_urn), "key": finding.get("key"),
+            **({"waived": finding["waived"]} if finding.get("waived") else {})}
 
 
 def display_message(v: dict[str, Any]) -> str:
@@ -65,6 +67,9 @@ def display_message(v: dict[str, Any]) -> str:
     message, name = v["message"], v.get("resource")
     if name and message.startswith(name + ": "):
         message = message[len(name) + 2:]
+    w = v.get("waived")
+    if w:  # still reported, marked: who accepted it, why, until when
+        message = f"[waived until {w['expires']} by {w['owner']}: {w['reason']}] {message}"
     return message
 
 

@@ -52,7 +52,20 @@ def test_cap_over_and_warn_and_exit_code():
 
 def test_render_formats():
     rep = cost.estimate(build_plan("prod"))
-    table = cost.render(rep, "table")
+    tree = cost.render(rep, "table")
+    lines = tree.splitlines()
+    assert lines[0].startswith("stack prod: ") and "$1,977.65/month" in lines[0]
+    assert "peak $3,761.04" in lines[1] and max(map(len, lines)) <= 100  # totals first, 100 columns
+    assert "\x1b[" not in tree  # not a terminal: no colour codes
+    assert any("user-db  $" in line for line in lines) and any("RDS PostgreSQL db.t3.medium Multi-AZ" in line for line in lines)
+    from preflight import cost_tree
+
+    assert "\x1b[" in cost_tree.render(rep, colour=True)
+    for width in (80, 120):  # a terminal's width, at most 100
+        assert max(map(len, cost_tree.render(rep, colour=False, width=min(width, cost_tree.WIDTH)).splitlines())) \
+            <= min(width, cost_tree.WIDTH)
+    assert cost_tree.colour_wanted() is False  # pytest captures stdout: not a terminal
+    table = cost.render(rep, "wide")
     assert "Monthly cost estimate - stack prod" in table and "1,977.65" in table and "Cap" in table
     assert "user-db" in table and "RDS PostgreSQL db.t3.medium Multi-AZ" in table
     assert "Peak $" in table and "Peak           $3,761.04" in table and "WARNING: peak $3,761.04" in table
@@ -256,8 +269,9 @@ def test_an_unpriced_billable_resource_fails_preflight_cost_closed():
             r["inputs"]["hostInstanceType"] = "mq.m7g.large"  # not offered for ActiveMQ
     rep = cost.estimate(plan)
     assert rep["cap"]["verdict"] == "unpriced" and rep["cap"]["unpriced_blocks"] and cost.exit_code(rep) == 1
-    text = cost.render(rep)
+    text = cost.render(rep, "wide")
     assert "Not priced (billable):" in text and "broker (aws:mq/broker:Broker)" in text
+    assert "not priced (billable): 1" in cost.render(rep)
     assert "not offered by AWS" in text
     # a stack that opts out of failing closed still lists it, and passes
     open_rep = cost.estimate(plan, fail_on_unpriced=False)

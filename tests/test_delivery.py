@@ -229,7 +229,12 @@ def test_ci_workflow_runs_tests_preflight_preview_with_policies_and_up_on_merge(
     text = WORKFLOW.read_text()
     assert "python -m pytest" in text and "python -m preflight" in text
     assert "pulumi preview" in text and "--policy-pack policies" in text
-    assert "--policy-pack-config policies/config/${{ matrix.stack }}.json" in text
+    assert '--policy-pack-config "policies/config/$STACK.json"' in text
+    # hardened: no checkout leaves its token in .git, no expression is spliced into a script
+    checkouts = [s for j in wf["jobs"].values() for s in j.get("steps", []) if "actions/checkout" in s.get("uses", "")]
+    assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
+    runs = [s["run"] for j in wf["jobs"].values() for s in j.get("steps", []) if "run" in s]
+    assert not any("${{ vars." in r or "${{ matrix." in r for r in runs)
     assert "pulumi up --yes" in text
     up_jobs = {j["env"]["STACK"]: (name, j) for name, j in wf["jobs"].items() if "pulumi up --yes" in json.dumps(j)}
     assert set(up_jobs) == {"dev", "prod"}

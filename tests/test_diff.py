@@ -355,3 +355,94 @@ def test_a_check_json_result_is_a_base_plan_and_the_same_program_changes_nothing
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["changes"] == [] and doc["counts"]["same"] == len(json.loads(saved.read_text())["resources"])
+
+
+# ---- on the real recorded prod plan ------------------------------------------------------------
+def _prod() -> dict:
+    return copy.deepcopy(plan_for("prod"))
+
+
+def _named(plan: dict, name: str) -> dict:
+    (r,) = [r for r in plan["resources"] if r["name"] == name]
+    return r
+
+
+def _renamed(plan: dict, old: str, new: str, alias: bool) -> dict:
+    """``old`` under a new name, every reference to its URN following (as the program would)."""
+    urn_old = _named(plan, old)["urn"]
+    urn_new = urn_old[: -len(old)] + new
+    head = json.loads(json.dumps(plan).replace(json.dumps(urn_old), json.dumps(urn_new)))
+    r = _named(head, old)
+    r["name"] = new
+    r["aliases"] = [urn_old] if alias else []
+    return head
+
+
+def _alarm(plan: dict) -> dict:
+    return next(r for r in plan["resources"] if r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm"
+                and "threshold" in r["inputs"])
+
+
+@pytest.mark.heavy
+def test_real_plan_every_action_and_cause():
+    base = _prod()
+    assert diffing.counts(diffing.compare(base, base))["same"] == len(base["resources"])  # unchanged stack
+
+    renamed = {c["name"]: c for c in diffing.compare(base, _renamed(base, "data-order-db", "data-orders-db", False))}
+    moved = renamed["data-orders-db"]
+    assert moved["action"] == "replace" and moved["causes"][0]["kind"] == "urn-changed"
+    assert "data-order-db" not in renamed  # the old URN is the replaced resource, not also a delete
+    aliased = diffing.compare(base, _renamed(base, "data-order-db", "data-orders-db", True))
+    assert {c["action"] for c in aliased} == {"same"}
+
+    head = _prod()
+    db = _named(head, "data-order-db")
+    db["inputs"]["dbName"] = "orders2"
+    db["deleteBeforeReplace"] = True
+    found = {c["name"]: c for c in diffing.compare(base, head)}
+    c = found["data-order-db"]
+    assert c["action"] == "replace" and c["causes"][0] == {"kind": "replace-on-input", "input": "dbName",
+                                                           "text": "dbName changed (the provider replaces on it)"}
+    assert c["deleteBeforeReplace"] and "delete before replace" in render.text([_doc([c])])
+    assert c["blocked"] == bool(db["protect"])  # protected in state and program: the engine refuses
+    cascaded = [x for x in found.values() if x["causes"] and x["causes"][0]["kind"] == "cascade"]
+    assert [x["type"] for x in cascaded] == ["aws:rds/proxyTarget:ProxyTarget"]
+
+    head = _prod()
+    _alarm(head)["inputs"]["threshold"] = _alarm(head)["inputs"]["threshold"] + 1
+    (update,) = [c for c in diffing.compare(base, head) if c["action"] != "same"]
+    assert (update["action"], update["paths"], update["causes"]) == ("update", ["threshold"], [])
+
+    head = _prod()
+    logs = next(r for r in head["resources"] if r["type"] == LOGS)
+    logs["replaceOnChanges"] = ["retentionInDays"]
+    logs["inputs"]["retentionInDays"] = 7
+    changed = {c["name"]: c for c in diffing.compare(base, head) if c["action"] != "same"}
+    replaced = changed.pop(logs["name"])
+    assert replaced["causes"][0]["kind"] == "replace-on-changes" and verdict.loses_data(replaced)
+    # what reads the log group's outputs into a replace-on input (a task definition's log configuration) follows
+    assert changed and all(c["causes"][0]["kind"] == "cascade" and c["causes"][0]["resource"] == logs["urn"]
+                           for c in changed.values())
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("change, code, policies", [
+    ("rename the order database", 1, {"diff-data-loss"}),
+    ("change the order database's dbName", 1, {"diff-data-loss"}),
+    ("raise an alarm threshold", 0, set()),
+])
+def test_real_plan_verdicts_and_exit_codes(tmp_path, change, code, policies):
+    base = _prod()
+    if change.startswith("rename"):
+        head = _renamed(base, "data-order-db", "data-orders-db", False)
+    elif change.startswith("change"):
+        head = _prod()
+        _named(head, "data-order-db")["inputs"]["dbName"] = "orders2"
+    else:
+        head = _prod()
+        _alarm(head)["inputs"]["threshold"] += 1
+    proc = _run("--base-plan", _saved(tmp_path, "b.json", base), "--plan", _saved(tmp_path, "h.json", head),
+                "--format", "json", "--accepted", str(tmp_path / "none.yaml"))
+    assert proc.returncode == code, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert {v["policy"] for v in doc["violations"] if v["level"] == "mandatory"} - {"diff-protected"} == policies

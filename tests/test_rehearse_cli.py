@@ -112,6 +112,6 @@ def test_a_json_path_that_cannot_be_written_is_exit_2(tmp_path, monkeypatch):
 
     monkeypatch.setattr(rehearse, "rehearse", lambda plan, prof: {"services": [], "stack": "prod"})
     monkeypatch.setattr(rehearse.Path, "write_text", fail)
-    monkeypatch.setattr(cli, "_record", lambda stack, overrides, **_kw: ({"resources": []}, False))
+    monkeypatch.setattr(cli, "record", lambda stack, overrides, **_kw: ({"resources": []}, False))
     code, _, err = run(["rehearse", "--json", str(tmp_path / "r.json")])
     assert code == 2 and "--json" in err and "Permission denied" in err and "Traceback" not in err

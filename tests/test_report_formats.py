@@ -198,3 +198,48 @@ def test_github_annotations_point_at_the_source_and_are_capped(big_run):
     escaped = formats.render("github", run_document([synthetic_result("prod", 1, 0)], 1)).splitlines()
     cap = next(line for line in escaped if "monthly-budget-cap" in line)
     assert cap.startswith("::error file=Pulumi.prod.yaml,line=1,title=monthly-budget-cap (prod)::the stack: ")
+
+
+def test_text_lists_mandatory_findings_in_full_and_groups_the_rest_by_policy():
+    result = synthetic_result("prod", 10, 30)
+    run = run_document([result], 1, {})
+    text = formats.render("text", run)
+    advisory = [v for v in result["violations"] if v["level"] == "advisory"]
+    by_policy = {}
+    for v in advisory:
+        by_policy.setdefault(v["policy"], []).append(v)
+    lines = text.splitlines()
+    for policy, found in by_policy.items():
+        (line,) = [ln for ln in lines if ln.startswith(f"  [advisory] {policy} x")]
+        assert line.startswith(f"  [advisory] {policy} x{len(found)}: ")
+    mandatory = [v for v in result["violations"] if v["level"] == "mandatory"]
+    assert sum(1 for ln in lines if ln.startswith("  [mandatory] ")) == len(mandatory)  # each in full
+    verbose = formats.render("text", run, verbose=True)
+    assert sum(1 for ln in verbose.splitlines() if ln.startswith("  [advisory] ")) == len(advisory)
+
+
+def test_sarif_with_a_waived_finding_still_validates(big_run):
+    run = json.loads(json.dumps(big_run))
+    v = run["stacks"][0]["violations"][0]
+    v.update(level="advisory", waived={"waiver": "waiver #1 of policies/waivers/prod.yaml", "reason": "moving soon",
+                                       "owner": "data-team", "expires": "2027-01-15", "level": "mandatory"})
+    assert sarif_errors(formats.render("sarif", run)) == []
+
+
+def test_quiet_prints_only_the_verdicts_and_refuses_verbose():
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["--stack", "dev", "--quiet"])
+    assert code == 0 and out.getvalue() == "preflight: stack dev: passed\n" and err.getvalue() == ""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err := io.StringIO()):
+        assert cli.main(["--stack", "dev", "--quiet", "--verbose"]) == 2
+    assert "--quiet" in err.getvalue()
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_text_fits_a_terminal_of_80_or_120_columns(width):
+    run = run_document([synthetic_result("prod", 10, 30, message_chars=300)], 1, {})
+    lines = formats.render("text", run, width=width).splitlines()
+    assert max(map(len, lines)) <= width
+    unwrapped = formats.render("text", run).splitlines()  # not a terminal: lines as they are
+    assert max(map(len, unwrapped)) > width

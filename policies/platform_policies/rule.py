@@ -9,7 +9,8 @@ remediation, config schema) a rule says:
   acceptance (AWS rejects the value at ``pulumi up`` although mocks and preview accept it),
   deployability (a value only an example or another account or region could use: placeholders
   that make ``pulumi up`` fail half-way or send alerts nowhere),
-  security (encryption, exposure, least privilege, retention, tags), cost (budget and advice);
+  security (encryption, exposure, least privilege, retention, tags), cost (budget and advice),
+  waivers (findings accepted for a while: platform_policies/waivers.py);
 * ``resource_types`` - the Pulumi type tokens it judges (``"*"`` = the whole stack at once), or the
   registry of a cross-service rule's per-type checks (it judges the types registered there);
 * ``anchors`` - ids of the same check in public rule sets, so a baseline imported later maps
@@ -34,6 +35,7 @@ from typing import Any, Callable, Mapping, Optional, Union
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity, StackValidationPolicy
 
 from .registry import Registry
+from .waivers import waivable
 from .support.options import schema
 
 AVAILABILITY = "availability"
@@ -42,7 +44,10 @@ ACCEPTANCE = "acceptance"
 DEPLOYABILITY = "deployability"
 SECURITY = "security"
 COST = "cost"
-AREAS = (AVAILABILITY, SIZING, ACCEPTANCE, DEPLOYABILITY, SECURITY, COST)  # also the order of all_policies()
+WAIVERS = "waivers"
+# Also the order of all_policies(), so the engine runs them in it: the waiver rules judge what the
+# others waived, so they come last.
+AREAS = (AVAILABILITY, SIZING, ACCEPTANCE, DEPLOYABILITY, SECURITY, COST, WAIVERS)
 
 WHOLE_STACK = "*"
 
@@ -129,7 +134,8 @@ class Rule:
     def policy(self) -> Policy:
         """The pulumi_policy object the pack serves (built once)."""
         kind = StackValidationPolicy if self.stack else ResourceValidationPolicy
-        return kind(name=self.name, description=self.description, validate=self.validate,
+        validate = self.validate if self.area == WAIVERS else waivable(self.name, self.validate, self.stack, RULES)
+        return kind(name=self.name, description=self.description, validate=validate,
                     enforcement_level=self.level, severity=self.severity, remediation_steps=self.remediation,
                     config_schema=schema(dict(self.config)))
 

@@ -215,20 +215,31 @@ def compare(base: dict[str, Any], head: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _pair_renames(out: list[dict], created: list[dict], gone: list[dict]) -> None:
-    """A created and a deleted resource of the same type and name: one resource whose URN changed
-    (a new parent or type chain) without an alias - the engine replaces it."""
+    """A created and a deleted resource that are one resource whose URN changed without an alias -
+    the engine deletes the old and creates the new: the same type and name (a new parent or type
+    chain), or the only created and the only deleted resource of a type under one parent (a rename)."""
     by_key = {(r["type"], r["name"]): r for r in gone}
+    parents = {r["urn"]: r.get("parent") for r in created}
     for rec in out:
-        if rec["action"] != "create":
-            continue
-        old = by_key.pop((rec["type"], rec["name"]), None)
-        if old is None:
-            continue
-        rec.update(action="replace", was=old["urn"], protect_before=bool(old.get("protect")),
-                   causes=[{"kind": "urn-changed", "resource": old["urn"],
-                            "text": f"its URN changed from {old['urn']} without an alias"}])
-        rec["blocked"] = _blocked("replace", old, rec["protect"])
-        rec["holdsData"] = rec["type"] in HOLDS_DATA
+        if rec["action"] == "create" and (rec["type"], rec["name"]) in by_key:
+            _as_replace(rec, by_key.pop((rec["type"], rec["name"])))
+    left = [r for r in gone if (r["type"], r["name"]) in by_key]
+    fresh = [rec for rec in out if rec["action"] == "create"]
+    for rec in fresh:
+        same = [r for r in left if r["type"] == rec["type"] and r.get("parent") == parents.get(rec["urn"])]
+        twins = [c for c in fresh if c["type"] == rec["type"] and parents.get(c["urn"]) == parents.get(rec["urn"])]
+        if len(same) == 1 and len(twins) == 1:
+            left.remove(same[0])
+            _as_replace(rec, same[0])
+
+
+def _as_replace(rec: dict, old: dict) -> None:
+    """The engine deletes the old URN (refused when the state protects it) and creates the new."""
+    rec.update(action="replace", was=old["urn"], protect_before=bool(old.get("protect")),
+               causes=[{"kind": "urn-changed", "resource": old["urn"],
+                        "text": f"its URN changed from {old['urn']} without an alias (the engine deletes the old "
+                                "resource and creates this one)"}],
+               blocked=_blocked("delete", old, rec["protect"]), holdsData=rec["type"] in HOLDS_DATA)
 
 
 def _blocked(action: str, old: Optional[dict], new_protect: bool) -> bool:

@@ -86,9 +86,9 @@ def _base_plan_at(root: Path, stack: str, use_cache: bool) -> dict[str, Any]:
 
 
 def _head_plan(stack: str, sets: list[str], use_cache: bool) -> dict[str, Any]:
-    from ..cli import _record, validate_stack_config
+    from ..inputs import record, validate_stack_config
 
-    return _record(validate_stack_config(stack, sets), sets, use_cache=use_cache)[0]
+    return record(validate_stack_config(stack, sets), sets, use_cache=use_cache)[0]
 
 
 # What the comparison reads of each resource: a plan without them comes from another version of
@@ -116,10 +116,10 @@ def _same_identity(base: dict, head: dict, what: str) -> None:
 
 # --------------------------------------------------------------------------- the command
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ..cli import _check_set, _stack_names, check_environment
+    from ..inputs import check_environment, check_set, stack_names
 
     check_environment()
-    _check_set(args.set)
+    check_set(args.set)
     if args.base is not None and args.base_plan is not None:
         raise InputError("--base", "given with --base-plan", "one base: a git ref or a saved plan")
     if args.plan is not None and args.set:
@@ -138,7 +138,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             raise InputError("--stack", f"{', '.join(args.stack)} differs from the plan's stack {names[0]!r}",
                              f"--stack {names[0]} or no --stack")
     else:
-        names = _stack_names(args.stack or stacks(ROOT))
+        names = stack_names(args.stack or stacks(ROOT))
     if base_file is not None and len(names) > 1:
         raise InputError("--base-plan", "is one stack's plan", "--stack NAME with --base-plan")
     if args.json and len(names) > 1 and "{stack}" not in args.json:
@@ -166,9 +166,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
             _write(args.json.replace("{stack}", d["stack"]), json.dumps(d, indent=2, sort_keys=True) + "\n", "--json")
     for name, path in outputs:
         _write(path, render.RENDERERS[name](docs), f"--output {name}")
-    from ..cli import emit
+    from ..inputs import emit, terminal_columns
 
-    emit(render.RENDERERS[fmt](docs))
+    emit(render.text(docs, terminal_columns()) if fmt == "text" else render.RENDERERS[fmt](docs))
     return EXIT_VIOLATION if any(d["verdict"] == "blocked" for d in docs) else EXIT_OK
 
 

@@ -48,7 +48,8 @@ def _sorted(changes: list[dict]) -> list[dict]:
     return sorted(changes, key=lambda c: (ORDER[c["action"]], c["type"], c["name"]))
 
 
-def text(docs: list[dict]) -> str:
+def text(docs: list[dict], width: int | None = None) -> str:
+    """``width``: a terminal's, lines wrap to it; None (a pipe, a CI log): lines as they are."""
     lines = []
     for d in docs:
         lines.append(f"{d['stack']}: {d['verdict'].upper()} - {_summary(d)} (base {d['base']}, head {d['head']})")
@@ -66,6 +67,10 @@ def text(docs: list[dict]) -> str:
                 lines.append(f"       {why}")
         lines.append("")
     lines.append("; ".join(f"{d['stack']}: {d['verdict']}" for d in docs))
+    if width:
+        from ..formats.text import fit
+
+        lines = [part for line in lines for part in fit(line, width)]
     return "\n".join(lines)
 
 

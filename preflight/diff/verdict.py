@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import yaml
+from platform_policies.waivers import as_date
 
 from ..exits import InputError, InputErrors, show
 from ..planfile import urn_parts
@@ -60,7 +61,7 @@ def load_accepted(path: Path, today: dt.date) -> list[dict[str, Any]]:
         if not isinstance(e["reason"], str) or len(e["reason"].strip()) < 10:
             problems.append(f"{where}.reason: give the reason in a sentence (at least 10 characters)")
             continue
-        expires = _date(e["expires"])
+        expires = as_date(e["expires"])
         if expires is None:
             problems.append(f"{where}.expires: {show(e['expires'])} is not a date; allowed: YYYY-MM-DD")
             continue
@@ -71,19 +72,6 @@ def load_accepted(path: Path, today: dt.date) -> list[dict[str, Any]]:
     if problems:
         raise InputErrors(what, problems)
     return entries
-
-
-def _date(value: Any) -> Optional[dt.date]:
-    if isinstance(value, dt.datetime):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _violation(policy: str, level: str, change: dict, message: str) -> dict[str, Any]:

@@ -10,15 +10,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
 
 
-def render(fmt: str, run: dict[str, Any], *, verbose: bool = False) -> str:
+def render(fmt: str, run: dict[str, Any], *, verbose: bool = False, width: Optional[int] = None) -> str:
+    """``width``: the terminal's, for ``text`` on a terminal (lines wrap to it)."""
     if fmt == "text":
         from .text import render as text
-        return text(run, verbose=verbose)
+        return text(run, verbose=verbose, width=width)
     if fmt == "json":
         from .summary import render as summary
         return summary(run)

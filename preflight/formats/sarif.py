@@ -106,6 +106,10 @@ def render(run: dict[str, Any]) -> str:
                 "locations": [location],
                 "partialFingerprints": {"preflightViolation/v1": _fingerprint(*identity,
                                                                                str(occurrences[identity]))},
+                **({"suppressions": [{"kind": "external", "status": "accepted",
+                                      "justification": f"{v['waived']['waiver']}, owner {v['waived']['owner']}, until "
+                                                       f"{v['waived']['expires']}: {v['waived']['reason']}"[:1000]}]}
+                   if v.get("waived") else {}),
                 "properties": {"stack": stack, "stage": v["stage"], "enforcementLevel": v["level"],
                                **({"resourceType": v["type"]} if v.get("type") else {}),
                                **({"configKey": v["key"]} if v.get("key") else {})},

@@ -1,4 +1,5 @@
-"""Text for people: per stack the verdict line, the violations, the cost; details with --verbose.
+"""Text for people: per stack the verdict line, the mandatory violations in full, the other findings
+grouped by policy with counts, the cost; details with --verbose.
 
 The last lines repeat each stack's verdict, so the end of a CI log says it all.
 """
@@ -6,12 +7,13 @@ The last lines repeat each stack's verdict, so the end of a CI log says it all.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections import Counter, defaultdict
 from typing import Any, Optional
 
 from ..result import count, display_message, mandatory_policies, ranked_drivers
 
-ADVISORY_SHOWN = 10   # without --verbose; mandatory violations are always listed in full
+RESOURCES_SHOWN = 4   # per policy without --verbose; mandatory violations are always listed in full
 
 
 def tier_of(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> str:
@@ -59,6 +61,22 @@ def _violation_line(v: dict[str, Any]) -> str:
     return f"  [{v['level']}] {v['policy']}{stage}: {where}: {first}"
 
 
+def _grouped(violations: list[dict[str, Any]]) -> list[str]:
+    """One line per policy: its level, how many findings and on which resources (--verbose: each)."""
+    by_policy: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for v in violations:
+        by_policy[(v["level"] if not v.get("waived") else "waived", v["policy"])].append(v)
+    out = []
+    for (level, policy), found in sorted(by_policy.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        names = sorted({v["resource"] or "(stack)" for v in found})
+        shown = ", ".join(names[:RESOURCES_SHOWN]) + (f" and {len(names) - RESOURCES_SHOWN} more"
+                                                     if len(names) > RESOURCES_SHOWN else "")
+        out.append(f"  [{level}] {policy} x{len(found)}: {shown}")
+    if out:
+        out.append("  (--verbose: every finding with its message)")
+    return out
+
+
 def _cost_lines(result: dict[str, Any], delta: Optional[dict[str, Any]]) -> list[str]:
     cost = result.get("cost") or {}
     t = cost.get("totals")
@@ -86,10 +104,11 @@ def render_stack(result: dict[str, Any], delta: Optional[dict[str, Any]], verbos
            f"{len(result['resources'])} resources)"]
     mandatory_v = [v for v in result["violations"] if v["level"] == "mandatory"]
     others = [v for v in result["violations"] if v["level"] != "mandatory"]
-    listed = others if verbose else others[:ADVISORY_SHOWN]
-    out += [_violation_line(v) for v in mandatory_v + listed]
-    if len(others) > len(listed):
-        out.append(f"  ... and {len(others) - len(listed)} more (--verbose lists them)")
+    out += [_violation_line(v) for v in mandatory_v]
+    if verbose:
+        out += [_violation_line(v) for v in others]
+    else:
+        out += _grouped(others)
     out += _cost_lines(result, delta)
     stages = ", ".join(f"{s['name']} {s['status']}" + (f" ({s['note']})" if s["note"] else "")
                        for s in result["stages"])
@@ -105,9 +124,20 @@ def render_stack(result: dict[str, Any], delta: Optional[dict[str, Any]], verbos
     return out
 
 
-def render(run: dict[str, Any], *, verbose: bool = False) -> str:
+def fit(line: str, width: int) -> list[str]:
+    """``line`` wrapped to ``width``, continuation lines indented under its text."""
+    if len(line) <= width:
+        return [line]
+    indent = " " * min(len(line) - len(line.lstrip()) + 4, width // 2)
+    return textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False) or [line]
+
+
+def render(run: dict[str, Any], *, verbose: bool = False, width: Optional[int] = None) -> str:
+    """``width``: wrap to it (a terminal's width); None (not a terminal, CI logs): lines as they are."""
     out: list[str] = []
     for result in run["stacks"]:
         out += render_stack(result, run["cost_deltas"].get(result["stack"]), verbose) + [""]
     out += [f"preflight: stack {r['stack']}: {headline(r)}" for r in run["stacks"]]
+    if width:
+        out = [part for line in out for part in fit(line, width)]
     return "\n".join(out)
