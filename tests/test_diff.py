@@ -288,12 +288,13 @@ def test_bad_inputs_exit_2_naming_them(tmp_path):
     for r in other_stack["resources"]:
         r["urn"] = r["urn"].replace("urn:pulumi:prod::", "urn:pulumi:dev::")
     older = copy.deepcopy(base)
-    del older["resources"][0]["aliases"]
+    older["resources"][0]["type"] = "aws:s3/bucketV2:BucketV2"   # a type of another provider version
+    older["resources"][0]["urn"] = urn("aws:s3/bucketV2:BucketV2", "lg")
     cases = [
         (["--base", "no-such-ref-anywhere", "--stack", "dev"], "--base"),
         (["--base", "", "--stack", "dev"], "--base: empty value"),
         (["--base-plan", _saved(tmp_path, "old.json", older), "--plan", _saved(tmp_path, "b.json", base)],
-         "not a plan of this preflight version"),
+         "aws:s3/bucketV2:BucketV2, which the replace-on table"),
         (["--accepted", str(tmp_path), "--stack", "dev"], "is not a file"),
         (["--base", "HEAD", "--base-plan", _saved(tmp_path, "b.json", base)], "one base"),
         (["--base-plan", _saved(tmp_path, "b.json", base), "--plan", _saved(tmp_path, "o.json", other_stack)],
@@ -320,6 +321,17 @@ def test_a_ref_without_this_project_is_refused(tmp_path, monkeypatch):
     with pytest.raises(InputError) as err:
         command.base_tree("HEAD", tmp_path / "out")
     assert "holds no" in err.value.text()
+
+
+def test_a_hand_written_plan_without_options_is_read_with_the_programs_defaults(tmp_path):
+    minimal = lambda engine: {"stack": "prod", "project": PROJECT, "resources": [  # noqa: E731
+        {"urn": urn(DB, "db"), "type": DB, "inputs": {"engine": engine}}]}
+    proc = _run("--base-plan", _saved(tmp_path, "b.json", minimal("postgres")),
+                "--plan", _saved(tmp_path, "h.json", minimal("mysql")), "--format", "json",
+                "--accepted", str(tmp_path / "none.yaml"))
+    assert proc.returncode == 1, proc.stderr
+    (c,) = json.loads(proc.stdout)["changes"]
+    assert (c["name"], c["action"], c["causes"][0]["input"]) == ("db", "replace", "engine")
 
 
 def test_an_unmatched_acceptance_is_exit_2(tmp_path):

@@ -91,19 +91,32 @@ def _head_plan(stack: str, sets: list[str], use_cache: bool) -> dict[str, Any]:
     return record(validate_stack_config(stack, sets), sets, use_cache=use_cache)[0]
 
 
-# What the comparison reads of each resource: a plan without them comes from another version of
-# preflight (or was cut down by hand), and would hide replacements.
-RECORD_FIELDS = ("urn", "type", "name", "custom", "inputs", "protect", "propertyDependencies", "aliases",
-                 "replaceOnChanges", "retainOnDelete")
+# What a resource record says about its options when a hand-written or older plan leaves it out:
+# what the program would have registered without the option.
+RECORD_DEFAULTS = {"inputs": {}, "protect": False, "propertyDependencies": {}, "dependencies": [], "aliases": [],
+                   "replaceOnChanges": [], "retainOnDelete": False, "deleteBeforeReplace": None, "provider": ""}
 
 
 def _diffable(plan: dict[str, Any], flag: str) -> dict[str, Any]:
-    for n, r in enumerate(plan["resources"]):
-        missing = [f for f in RECORD_FIELDS if f not in r]
-        if missing:
-            raise InputError(f"{flag} resources[{n}]", f"has no {', '.join(missing)}: not a plan of this preflight "
-                             "version", "the --json output of this version's check")
-    return plan
+    """The plan with each record's options filled in; a custom resource of a type the replace-on table
+    does not know is refused (a plan of another provider version: its replacements cannot be judged)."""
+    from . import replace_on
+
+    resources, unknown = [], []
+    for r in plan["resources"]:
+        r = {**RECORD_DEFAULTS, **r}
+        r.setdefault("name", r["urn"].rsplit("::", 1)[-1])
+        if "custom" not in r:  # what a record without the flag is: a provider resource or a table type
+            r["custom"] = replace_on.known(r["type"]) or r["type"].startswith("pulumi:providers:")
+        if r["custom"] and not r["type"].startswith("pulumi:providers:") and not replace_on.known(r["type"]):
+            unknown.append(r["type"])
+        resources.append(r)
+    if unknown:
+        names = sorted(set(unknown))
+        raise InputError(flag, f"creates {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}, which the "
+                         "replace-on table (preflight/diff/replace_on.json) does not know: a plan of another "
+                         "program or provider version", "a plan of this program's resource types")
+    return {**plan, "resources": resources}
 
 
 def _same_identity(base: dict, head: dict, what: str) -> None:
