@@ -250,3 +250,21 @@ def test_budget_cap_through_the_policy_pack_analyzer():
     assert budget(build_plan("prod", tasks=30, max_tasks=30)) == [("monthly-budget-cap", "mandatory")]
     # an unpriced billable resource fails the prod cap (failOnUnpriced), even far under it
     assert ("monthly-budget-cap", "mandatory") in budget(_with_unpriced(build_plan("prod")))
+
+
+def test_the_cost_policies_of_one_request_price_the_stack_once(monkeypatch):
+    """The pack hands every stack policy of a request the same resource objects: the seven cost policies
+    share one estimate, and a new request (other objects) or other options price again."""
+    calls = []
+    real = cost_policies.cost_model.estimate
+    monkeypatch.setattr(cost_policies.cost_model, "estimate", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    plan = build_plan("prod")
+    resources = policy_resources(plan)
+    cost_rules = [r for r in all_rules() if r.module.endswith("stack_cost")]
+    assert len(cost_rules) == 7
+    for r in cost_rules:
+        r.validate(StackValidationArgs(list(resources), {}), lambda m, urn=None: None)
+    assert len(calls) == 1
+    cost_policies.estimate_for(StackValidationArgs(policy_resources(plan), {}))  # another request
+    cost_policies.estimate_for(StackValidationArgs(list(resources), {"region": "eu-west-1"}))  # other options
+    assert len(calls) == 3

@@ -21,6 +21,7 @@ resources' URNs).
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Mapping
 
 from pulumi_policy import StackValidationArgs
@@ -52,14 +53,26 @@ BUDGET_CONFIG = {
 ADVICE_CONFIG = {"region": _REGION_OPT, "usage": _USAGE_OPT}
 
 
+# The last estimate, by the resources it priced and the options: the seven cost policies judge one
+# AnalyzeStack request, and the pack hands them the same resource objects (one_conversion), so the
+# stack is priced once.  The cached list keeps those objects alive, so their ids are not reused.
+_LAST: dict[str, Any] = {}
+
+
 def estimate_for(args: StackValidationArgs) -> dict:
-    """The cost estimate of the stack the engine passes (config: region, usage override)."""
+    """The cost estimate of the stack the engine passes (config: region, usage override); read-only."""
     cfg: Mapping[str, Any] = args.get_config() or {}
-    resources = cost_model.from_policy_resources(args.resources)
-    # The region the graph shows wins over the configured one: a stack moved to another region must be
-    # priced there (or fail closed without that region's catalog), not at the configured region's prices.
-    region = cost_model.infer_region(resources, default=None) or cfg.get("region") or cost_model.infer_region(resources)
-    return cost_model.estimate(resources, usage=cfg.get("usage"), region=region)
+    key = (tuple(map(id, args.resources)), json.dumps(cfg.get("usage"), sort_keys=True, default=str),
+           cfg.get("region"))
+    if _LAST.get("key") != key:
+        resources = cost_model.from_policy_resources(args.resources)
+        # The region the graph shows wins over the configured one: a stack moved to another region must be
+        # priced there (or fail closed without that region's catalog), not at the configured region's prices.
+        region = (cost_model.infer_region(resources, default=None) or cfg.get("region")
+                  or cost_model.infer_region(resources))
+        _LAST.update(key=key, resources=list(args.resources),
+                     estimate=cost_model.estimate(resources, usage=cfg.get("usage"), region=region))
+    return _LAST["estimate"]
 
 
 def _options(cfg: Mapping[str, Any]) -> tuple[float, float, str, bool]:
