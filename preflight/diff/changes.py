@@ -208,9 +208,8 @@ def compare(base: dict[str, Any], head: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(rec)
     gone = [r for u, r in base_by_urn.items() if u not in taken]
     _pair_renames(out, created, gone)
-    for r in gone:
-        if not any(c.get("was") == r["urn"] for c in out):
-            out.append(_record(r, "delete", r))
+    continued = {c.get("was") for c in out}
+    out += [_record(r, "delete", r) for r in gone if r["urn"] not in continued]
     return out
 
 
