@@ -120,3 +120,21 @@ def test_urn_helpers():
     assert not readers.under_type_prefix(urn("awsx:ec2:Vpc", "v"), ["awsx:"])
     assert readers.arn_region("arn:aws:acm:eu-west-1:123456789012:certificate/x") == "eu-west-1"
     assert readers.arn_region("not-an-arn") is None
+
+
+def test_once_per_request_computes_once_for_the_same_objects_and_again_for_new_ones():
+    from platform_policies.support.per_request import once_per_request
+
+    calls = []
+
+    @once_per_request
+    def count(resources, extra=None):
+        calls.append(extra)
+        return [len(resources)]
+
+    first = [object(), object()]
+    assert count(first) == [2] and count(list(first)) == [2] and len(calls) == 1  # one request, two policies
+    assert count(iter(first)) == [2] and len(calls) == 1                          # any iterable of them
+    count(first, "other options")
+    count([object(), object()])                                                    # a new request
+    assert len(calls) == 3

@@ -28,6 +28,7 @@ from pulumi_policy import StackValidationArgs
 
 from .. import cost_model
 from ..rule import ADVISORY, COST, MANDATORY, WHOLE_STACK, rule
+from ..support.per_request import once_per_request
 
 DEFAULT_MAX_MONTHLY_USD = 9000.0
 DEFAULT_WARN_AT_PERCENT = 80.0
@@ -53,26 +54,21 @@ BUDGET_CONFIG = {
 ADVICE_CONFIG = {"region": _REGION_OPT, "usage": _USAGE_OPT}
 
 
-# The last estimate, by the resources it priced and the options: the seven cost policies judge one
-# AnalyzeStack request, and the pack hands them the same resource objects (one_conversion), so the
-# stack is priced once.  The cached list keeps those objects alive, so their ids are not reused.
-_LAST: dict[str, Any] = {}
-
-
 def estimate_for(args: StackValidationArgs) -> dict:
-    """The cost estimate of the stack the engine passes (config: region, usage override); read-only."""
+    """The cost estimate of the stack the engine passes (config: region, usage override); read-only, and
+    computed once for the seven cost policies of a request (support/per_request.py)."""
     cfg: Mapping[str, Any] = args.get_config() or {}
-    key = (tuple(map(id, args.resources)), json.dumps(cfg.get("usage"), sort_keys=True, default=str),
-           cfg.get("region"))
-    if _LAST.get("key") != key:
-        resources = cost_model.from_policy_resources(args.resources)
-        # The region the graph shows wins over the configured one: a stack moved to another region must be
-        # priced there (or fail closed without that region's catalog), not at the configured region's prices.
-        region = (cost_model.infer_region(resources, default=None) or cfg.get("region")
-                  or cost_model.infer_region(resources))
-        _LAST.update(key=key, resources=list(args.resources),
-                     estimate=cost_model.estimate(resources, usage=cfg.get("usage"), region=region))
-    return _LAST["estimate"]
+    return _estimate(args.resources, json.dumps(cfg.get("usage"), sort_keys=True, default=str), cfg.get("region"))
+
+
+@once_per_request
+def _estimate(policy_resources: list, usage: str, configured_region: Any) -> dict:
+    resources = cost_model.from_policy_resources(policy_resources)
+    # The region the graph shows wins over the configured one: a stack moved to another region must be
+    # priced there (or fail closed without that region's catalog), not at the configured region's prices.
+    region = (cost_model.infer_region(resources, default=None) or configured_region
+              or cost_model.infer_region(resources))
+    return cost_model.estimate(resources, usage=json.loads(usage), region=region)
 
 
 def _options(cfg: Mapping[str, Any]) -> tuple[float, float, str, bool]:

@@ -38,8 +38,10 @@ from ..rule import ADVISORY, DEPLOYABILITY, MANDATORY, WHOLE_STACK, rule
 from ..support.graph import producer, producers, region_of, stack_region
 from ..support.key_policies import (KeyRef, account_delegates, key_policy, key_ref, names_principal,
                                     resolve_key, service_admitted, stack_account)
+from ..support.per_request import once_per_request
 from ..support.policy_documents import listify, statements
 from ..support.props import as_bool, as_list, as_str, get, is_unknown, parse_json
+from ..support.report import report_findings
 
 TOPIC, TOPIC_POLICY = "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy"
 QUEUE, QUEUE_POLICY = "aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"
@@ -234,6 +236,7 @@ def _bucket_key_findings(resources: list) -> Iterator[Finding]:
             yield from _key_findings(bucket, ref, LOG_DELIVERY_PRINCIPAL, actions, who, resources)
 
 
+@once_per_request
 def key_findings(resources: list) -> list[Finding]:
     return list(dict.fromkeys([*_log_group_findings(resources), *_publisher_key_findings(resources),
                                *_bucket_key_findings(resources)]))
@@ -248,9 +251,7 @@ def key_findings(resources: list) -> list[Finding]:
       remediation="Add the statement named in the message to the key policy (facts/key_users.py cites the AWS "
                   "page with the statement), or use a customer managed key instead of the AWS managed one.")
 def validate_key_policy_admits_services(args, report_violation: Callable[..., None]) -> None:
-    for kind, urn, message in key_findings(list(args.resources)):
-        if kind == VIOLATION:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, key_findings(list(args.resources)), VIOLATION)
 
 
 # ---- topic and queue policies admit the publishers -----------------------------------------------------------
@@ -275,6 +276,7 @@ def _target_arn(target: Any, resources: list) -> Optional[str]:
     return None
 
 
+@once_per_request
 def policy_findings(resources: list) -> list[Finding]:
     uses = publishers(resources)
     out = []
@@ -313,9 +315,7 @@ def policy_findings(resources: list) -> list[Finding]:
       remediation="Add an Allow statement for the service principal with SNS:Publish (sqs:SendMessage), scoped "
                   "with aws:SourceAccount / aws:SourceArn (facts/key_users.py cites the statement).")
 def validate_topic_and_queue_policies(args, report_violation: Callable[..., None]) -> None:
-    for kind, urn, message in policy_findings(list(args.resources)):
-        if kind == VIOLATION:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, policy_findings(list(args.resources)), VIOLATION)
 
 
 # ---- the execution role can decrypt the secrets --------------------------------------------------------------
@@ -355,6 +355,7 @@ def _grants_decrypt(document: Any, built_from: list, key: Any) -> Any:
     return False
 
 
+@once_per_request
 def secret_findings(resources: list) -> list[Finding]:
     out = []
     for task in (r for r in resources if r.resource_type == TASK_DEFINITION):
@@ -403,9 +404,7 @@ def secret_findings(resources: list) -> list[Finding]:
       remediation="Add kms:Decrypt on the secret's key to the execution role's policy (and keep the key policy's "
                   "account statement), or leave the secret on the aws/secretsmanager key.")
 def validate_execution_role_decrypts_secrets(args, report_violation: Callable[..., None]) -> None:
-    for kind, urn, message in secret_findings(list(args.resources)):
-        if kind == VIOLATION:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, secret_findings(list(args.resources)), VIOLATION)
 
 
 # ---- log buckets use an encryption their writers support -------------------------------------------------------
@@ -439,9 +438,7 @@ def bucket_findings(resources: list) -> list[Finding]:
       remediation="Use SSE-S3 (AES256) on log buckets, or for CloudFront a customer managed key that admits "
                   "delivery.logs.amazonaws.com.")
 def validate_log_bucket_encryption(args, report_violation: Callable[..., None]) -> None:
-    for kind, urn, message in bucket_findings(list(args.resources)):
-        if kind == VIOLATION:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, bucket_findings(list(args.resources)), VIOLATION)
 
 
 # ---- what the plan cannot decide ----------------------------------------------------------------------------------
@@ -453,6 +450,5 @@ def validate_log_bucket_encryption(args, report_violation: Callable[..., None]) 
       remediation="Check these key and resource policies once by hand, or create them in the stack.")
 def validate_key_wiring_undecided(args, report_violation: Callable[..., None]) -> None:
     resources = list(args.resources)
-    for kind, urn, message in [*key_findings(resources), *policy_findings(resources), *secret_findings(resources)]:
-        if kind == UNDECIDED:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, [*key_findings(resources), *policy_findings(resources), *secret_findings(resources)],
+                    UNDECIDED)

@@ -24,6 +24,8 @@ from pulumi_policy import Severity
 
 from ..rule import ADVISORY, DEPLOYABILITY, MANDATORY, WHOLE_STACK, rule
 from ..support.network_paths import ALLOW, DENY, UNDECIDED, Groups, acl_admits, acls, acls_of, worst
+from ..support.per_request import once_per_request
+from ..support.report import report_findings
 from ..support.wires import Wire, all_wires
 
 Finding = tuple[str, str, str]  # (DENY or UNDECIDED, URN to report on, message)
@@ -84,6 +86,7 @@ def _why(w: Wire) -> str:
     return ""
 
 
+@once_per_request
 def _all_group_findings(resources: list) -> list[Finding]:
     groups = Groups.of(resources)
     return list(dict.fromkeys(f for w in all_wires(resources) for f in _group_findings(w, groups)))
@@ -98,9 +101,7 @@ def _all_group_findings(resources: list) -> list[Finding]:
                   "ingress rule on the producer's group for that port, referencing each other's group "
                   "(components/shared/access.py turns a ServiceAccess into the ingress rule).")
 def validate_network_path_security_groups(args, report_violation: Callable[..., None]) -> None:
-    for kind, urn, message in _all_group_findings(list(args.resources)):
-        if kind == DENY:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, _all_group_findings(list(args.resources)), DENY)
 
 
 # ---- network ACLs ------------------------------------------------------------------------------------------------
@@ -148,6 +149,7 @@ def _acl_findings(w: Wire, all_acls: list) -> Iterator[Finding]:
                                        f"(its subnets, entries or the other side's addresses are not known)")
 
 
+@once_per_request
 def _all_acl_findings(resources: list) -> list[Finding]:
     all_acls = acls(resources)
     return list(dict.fromkeys(f for w in all_wires(resources) for f in _acl_findings(w, all_acls)))
@@ -161,9 +163,7 @@ def _all_acl_findings(resources: list) -> list[Finding]:
                   "(1024-65535 covers every client) the other way; mirror both in the client subnets' ACL "
                   "(components/network).")
 def validate_network_path_network_acls(args, report_violation: Callable[..., None]) -> None:
-    for kind, urn, message in _all_acl_findings(list(args.resources)):
-        if kind == DENY:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, _all_acl_findings(list(args.resources)), DENY)
 
 
 # ---- what the plan cannot decide ------------------------------------------------------------------------------
@@ -177,7 +177,5 @@ def validate_network_path_network_acls(args, report_violation: Callable[..., Non
                   "stack so the gate can judge them.")
 def validate_network_path_undecided(args, report_violation: Callable[..., None]) -> None:
     resources = list(args.resources)
-    for kind, urn, message in _all_group_findings(resources) + _all_acl_findings(resources):
-        if kind == UNDECIDED:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, _all_group_findings(resources) + _all_acl_findings(resources), UNDECIDED)
 

@@ -41,8 +41,10 @@ from ..facts.task_roles import EXECUTION, ROLE_INPUT, TASK
 from ..rule import ADVISORY, DEPLOYABILITY, MANDATORY, WHOLE_STACK, rule
 from ..support.graph import producer, producers, stack_region
 from ..support.key_policies import stack_account
+from ..support.per_request import once_per_request
 from ..support.policy_documents import listify, statements
 from ..support.props import as_bool, as_list, as_str, get, is_unknown, parse_json
+from ..support.report import report_findings
 from .role_readiness import grants_by_role
 
 TASK_DEFINITION, ROLE = "aws:ecs/taskDefinition:TaskDefinition", "aws:iam/role:Role"
@@ -531,6 +533,7 @@ def _task_findings(task: Any, resources: list, grants: dict, region: Optional[st
             f"{_shown(missing, need.any_of)} on it: {FAILS[need.role]}")
 
 
+@once_per_request
 def findings(resources: list) -> list[Finding]:
     tasks = [r for r in resources if r.resource_type == TASK_DEFINITION]
     if not tasks:
@@ -551,9 +554,7 @@ def findings(resources: list) -> list[Finding]:
       remediation="Add the named actions on the named resource to the named role's policy (facts/task_roles.py "
                   "cites what each wire needs), or move the statement from the other role.")
 def validate_roles_grant_what_is_wired(args, report_violation: Callable[..., None]) -> None:
-    for kind, urn, message in findings(list(args.resources)):
-        if kind == VIOLATION:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, findings(list(args.resources)), VIOLATION)
 
 
 @rule(name="role-grants-undecided", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
@@ -563,6 +564,4 @@ def validate_roles_grant_what_is_wired(args, report_violation: Callable[..., Non
       level=ADVISORY, severity=Severity.LOW,
       remediation="Check these grants once by hand, or build the policy from the wired resource in the stack.")
 def validate_role_grants_undecided(args, report_violation: Callable[..., None]) -> None:
-    for kind, urn, message in findings(list(args.resources)):
-        if kind == UNDECIDED:
-            report_violation(message + ".", urn)
+    report_findings(report_violation, findings(list(args.resources)), UNDECIDED)

@@ -29,16 +29,11 @@ from typing import Callable
 from pulumi_policy import Severity, StackValidationArgs
 
 from ..rule import ADVISORY, DEPLOYABILITY, MANDATORY, WHOLE_STACK, rule
+from ..support.report import report_findings
 from ..support.references import (REFUSED, UNDECIDED, autoscaling_findings, load_balancer_findings,
                                   log_group_findings, service_connect_findings)
 
 _READERS = (log_group_findings, service_connect_findings, load_balancer_findings, autoscaling_findings)
-
-
-def _report(findings: list, kind: str, report_violation: Callable[..., None]) -> None:
-    for verdict, urn, message in dict.fromkeys(findings):
-        if verdict == kind:
-            report_violation(message + ".", urn)
 
 
 @rule(name="log-group-references", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
@@ -48,7 +43,7 @@ def _report(findings: list, kind: str, report_violation: Callable[..., None]) ->
       remediation="Build the log configuration from the log group's name output (components/compute/"
                   "containers.py) and the stack's region, or set awslogs-create-group.")
 def validate_log_group_references(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
-    _report(log_group_findings(args.resources), REFUSED, report_violation)
+    report_findings(report_violation, dict.fromkeys(log_group_findings(args.resources)), REFUSED)
 
 
 @rule(name="service-connect-references", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
@@ -59,7 +54,7 @@ def validate_log_group_references(args: StackValidationArgs, report_violation: C
       remediation="Give the client service a serviceConnectConfiguration in the namespace of the server, and "
                   "dial the alias and port the server publishes (components/compute/microservice.py).")
 def validate_service_connect_references(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
-    _report(service_connect_findings(args.resources), REFUSED, report_violation)
+    report_findings(report_violation, dict.fromkeys(service_connect_findings(args.resources)), REFUSED)
 
 
 @rule(name="load-balancer-references", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
@@ -69,7 +64,7 @@ def validate_service_connect_references(args: StackValidationArgs, report_violat
       remediation="Create the target group with targetType ip, forward to it from a listener rule, and make the "
                   "service depend on that rule (components/edge/alb.py, components/compute/compute.py).")
 def validate_load_balancer_references(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
-    _report(load_balancer_findings(args.resources), REFUSED, report_violation)
+    report_findings(report_violation, dict.fromkeys(load_balancer_findings(args.resources)), REFUSED)
 
 
 @rule(name="autoscaling-references", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
@@ -80,7 +75,7 @@ def validate_load_balancer_references(args: StackValidationArgs, report_violatio
       remediation="Build the resource ID from the cluster and service names the plan creates and pass the "
                   "service (target) in depends_on (components/compute/autoscaling.py).")
 def validate_autoscaling_references(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
-    _report(autoscaling_findings(args.resources), REFUSED, report_violation)
+    report_findings(report_violation, dict.fromkeys(autoscaling_findings(args.resources)), REFUSED)
 
 
 @rule(name="reference-undecided", area=DEPLOYABILITY, resource_types=(WHOLE_STACK,), stack=True,
@@ -92,4 +87,5 @@ def validate_autoscaling_references(args: StackValidationArgs, report_violation:
                   "gate can judge the reference.")
 def validate_reference_undecided(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
     resources = list(args.resources)
-    _report([f for reader in _READERS for f in reader(resources)], UNDECIDED, report_violation)
+    report_findings(report_violation, dict.fromkeys([f for reader in _READERS for f in reader(resources)]),
+                    UNDECIDED)

@@ -33,6 +33,7 @@ import re
 from typing import Any, Iterable, Iterator, Optional
 
 from .graph import producer, producers, region_of, stack_region
+from .per_request import once_per_request
 from .props import arn_region, as_bool, as_int, as_list, as_str, get, is_unknown, parse_json
 from .wires import LISTENER_RULE_TYPES, LISTENER_TYPES, TARGET_GROUP_TYPES
 
@@ -124,6 +125,7 @@ def _log_uses(plan: Plan) -> Iterator[tuple[Any, str, Any, Any, bool, list]]:
                producers(service, "serviceConnectConfiguration", LOG_GROUP))
 
 
+@once_per_request
 def log_group_findings(resources: Iterable[Any]) -> list[Finding]:
     plan = Plan(resources)
     groups = plan.of(LOG_GROUP)
@@ -238,6 +240,7 @@ def peer_names(task: Any) -> Any:
     return [p for p in out if p[1] not in _NOT_PEERS and p[1] not in names and not p[1].isdigit()]
 
 
+@once_per_request
 def service_connect_findings(resources: Iterable[Any]) -> list[Finding]:
     plan = Plan(resources)
     services = plan.of(ECS_SERVICE)
@@ -331,6 +334,7 @@ def _arn_name(arn: Any) -> Optional[str]:
     return m.group(1) if m else None
 
 
+@once_per_request
 def load_balancer_findings(resources: Iterable[Any]) -> list[Finding]:
     plan = Plan(resources)
     groups = plan.of(*TARGET_GROUP_TYPES)
@@ -467,6 +471,7 @@ def _user_findings(plan: Plan, user: Any, targets: list) -> Iterator[Finding]:
                                   f"ObjectNotFoundException (no scalable target registered)")
 
 
+@once_per_request
 def autoscaling_findings(resources: Iterable[Any]) -> list[Finding]:
     plan = Plan(resources)
     targets = plan.of(SCALABLE_TARGET)

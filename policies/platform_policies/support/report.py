@@ -10,3 +10,13 @@ def report_problems(report_violation: Callable[..., None], problems: Iterable[st
     ``urn``: the resource to report on (None: the one being validated)."""
     for problem in problems:
         report_violation(problem[0].upper() + problem[1:] + ".", urn)
+
+
+def report_findings(report_violation: Callable[..., None], findings: Iterable[tuple[str, Any, str]],
+                    kind: str) -> None:
+    """Report the ``(kind, urn, message)`` findings of one kind, each as a sentence on its resource (the
+    wiring rules: one collection of findings, a mandatory rule for the decided and an advisory one for
+    the undecided)."""
+    for found, urn, message in findings:
+        if found == kind:
+            report_violation(message + ".", urn)
